@@ -1,0 +1,176 @@
+// Aho–Corasick automaton over ASCII-case-folded bytes, compiled to a dense
+// DFA so that the scan does one table load per input byte.
+//
+// Layout: bytes map to equivalence classes (upper-case ASCII letters share
+// the class of their lower-case letter; bytes used by no pattern share
+// class 0). The transition table has a power-of-two stride per state and
+// stores the *offset* of the next state's row (state << shift), with the
+// top bit set when that state ends at least one pattern. The scan loop is
+// therefore `t = table[offset + class[byte]]`, nothing else.
+
+/// What a pattern is for. Layers are resolved independently, so a
+/// pronoun inside a cue ("our" in "our new") still counts.
+enum Layer: UInt8 {
+    case cue = 0, negation, pronoun, appreciation
+}
+
+struct PatternFlags: OptionSet {
+    let rawValue: UInt8
+    /// Match on a word prefix: no boundary needed after it ("thank" → "thanks").
+    static let prefix = PatternFlags(rawValue: 1)
+    /// A number pattern: the span grows left over digits, '.' and ','.
+    static let extendLeftNumber = PatternFlags(rawValue: 2)
+    /// A currency amount: the span grows right over digits, '.' and ','.
+    static let extendRightNumber = PatternFlags(rawValue: 4)
+}
+
+struct Pattern {
+    var bytes: [UInt8]  // folded
+    var layer: Layer
+    var flags: PatternFlags
+    /// cue/negation: lexicon entry index; pronoun: 0 = we, 1 = you.
+    var payload: Int32
+    /// Whether the first / last byte is a word character, which decides
+    /// whether a word boundary is required on that side.
+    var needsLeftBoundary: Bool
+    var needsRightBoundary: Bool
+}
+
+final class Automaton {
+    let patterns: UnsafeMutableBufferPointer<Pattern>
+    let patternLength: UnsafeMutablePointer<Int32>
+    /// byte -> class (already shifted into the row: 0..<stride)
+    let classOf: UnsafeMutablePointer<UInt32>
+    /// Dense transitions; see the file comment for the encoding.
+    let table: UnsafeMutablePointer<UInt32>
+    let shift: UInt32
+    /// For each state: first index into `outputs` and count. Outputs list the
+    /// patterns that end in that state, longest first.
+    let outStart: UnsafeMutablePointer<Int32>
+    let outCount: UnsafeMutablePointer<Int32>
+    let outputs: UnsafeMutableBufferPointer<Int32>
+    let stateCount: Int
+
+    static let outputBit: UInt32 = 0x8000_0000
+
+    init(_ list: [Pattern]) {
+        // Byte classes.
+        var classes = [UInt32](repeating: 0, count: 256)
+        var nextClass: UInt32 = 1
+        for p in list {
+            for b in p.bytes where classes[Int(b)] == 0 {
+                classes[Int(b)] = nextClass
+                nextClass &+= 1
+            }
+        }
+        for b in 0x41...0x5A { classes[b] = classes[b | 0x20] }
+        var shift: UInt32 = 0
+        while (1 << shift) < nextClass { shift &+= 1 }
+        let stride = 1 << Int(shift)
+
+        // Trie (goto function), -1 = missing.
+        var maxStates = 1
+        for p in list { maxStates &+= p.bytes.count }
+        var goto = [Int32](repeating: -1, count: maxStates &* stride)
+        var terminal = [[Int32]](repeating: [], count: maxStates)
+        var states = 1
+        for (index, p) in list.enumerated() {
+            var s = 0
+            for b in p.bytes {
+                let c = Int(classes[Int(b)])
+                let next = goto[s &* stride &+ c]
+                if next >= 0 {
+                    s = Int(next)
+                } else {
+                    goto[s &* stride &+ c] = Int32(states)
+                    s = states
+                    states &+= 1
+                }
+            }
+            terminal[s].append(Int32(index))
+        }
+
+        // Breadth-first failure links, turning goto into a full DFA.
+        var fail = [Int32](repeating: 0, count: states)
+        var order: [Int32] = []
+        order.reserveCapacity(states)
+        for c in 0..<stride {
+            let t = goto[c]
+            if t < 0 { goto[c] = 0 } else { fail[Int(t)] = 0; order.append(t) }
+        }
+        var head = 0
+        while head < order.count {
+            let s = Int(order[head])
+            head &+= 1
+            for c in 0..<stride {
+                let t = goto[s &* stride &+ c]
+                let viaFail = goto[Int(fail[s]) &* stride &+ c]
+                if t < 0 {
+                    goto[s &* stride &+ c] = viaFail
+                } else {
+                    fail[Int(t)] = viaFail
+                    order.append(t)
+                }
+            }
+        }
+
+        // Outputs: own patterns (longest first), then the failure state's.
+        var outLists = [[Int32]](repeating: [], count: states)
+        for s in order.map({ Int($0) }) {
+            var own = terminal[s]
+            own.sort { list[Int($0)].bytes.count > list[Int($1)].bytes.count }
+            outLists[s] = own + outLists[Int(fail[s])]
+        }
+
+        var total = 0
+        for l in outLists { total &+= l.count }
+        let outputs = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(total, 1))
+        let outStart = UnsafeMutablePointer<Int32>.allocate(capacity: states)
+        let outCount = UnsafeMutablePointer<Int32>.allocate(capacity: states)
+        var k = 0
+        for s in 0..<states {
+            outStart[s] = Int32(k)
+            outCount[s] = Int32(outLists[s].count)
+            for p in outLists[s] { outputs[k] = p; k &+= 1 }
+        }
+
+        let table = UnsafeMutablePointer<UInt32>.allocate(capacity: states &* stride)
+        for s in 0..<states {
+            for c in 0..<stride {
+                let t = Int(goto[s &* stride &+ c])
+                var v = UInt32(t << Int(shift))
+                if !outLists[t].isEmpty { v |= Automaton.outputBit }
+                table[s &* stride &+ c] = v
+            }
+        }
+        let classOf = UnsafeMutablePointer<UInt32>.allocate(capacity: 256)
+        for b in 0..<256 { classOf[b] = classes[b] }
+
+        let pats = UnsafeMutableBufferPointer<Pattern>.allocate(capacity: max(list.count, 1))
+        let lengths = UnsafeMutablePointer<Int32>.allocate(capacity: max(list.count, 1))
+        for (i, p) in list.enumerated() {
+            (pats.baseAddress! + i).initialize(to: p)
+            lengths[i] = Int32(p.bytes.count)
+        }
+        self.patterns = UnsafeMutableBufferPointer(rebasing: pats[0..<list.count])
+        self.patternLength = lengths
+        self.classOf = classOf
+        self.table = table
+        self.shift = shift
+        self.outStart = outStart
+        self.outCount = outCount
+        self.outputs = outputs
+        self.stateCount = states
+    }
+
+    deinit {
+        _ = patterns.deinitialize()
+        patterns.deallocate()
+        patternLength.deallocate()
+        classOf.deallocate()
+        table.deallocate()
+        outStart.deallocate()
+        outCount.deallocate()
+        outputs.deallocate()
+    }
+}

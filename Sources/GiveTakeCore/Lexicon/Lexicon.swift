@@ -1,0 +1,246 @@
+// A lexicon: cues (phrase, category, weight) compiled with the fixed
+// pronoun and appreciation word lists into one automaton, so a single pass
+// over a text yields everything the scorer needs from it.
+
+public struct LexiconEntry: Sendable {
+    /// The phrase as given (ASCII-lower-cased, single spaces).
+    public var phrase: [UInt8]
+    public var category: Category
+    public var weight: Double
+}
+
+public final class Lexicon: @unchecked Sendable {
+    public private(set) var entries: [LexiconEntry] = []
+    private var indexByPhrase: [[UInt8]: Int] = [:]
+    private(set) var automaton: Automaton
+
+    static let maxPhraseBytes = 256
+    static let maxWeight = 1000.0
+
+    /// The built-in English lexicon, compiled once and shared.
+    public static let builtin: Lexicon = Lexicon(withDefaults: true)
+
+    /// A lexicon starting from the built-in one (`withDefaults`) or empty.
+    public init(withDefaults: Bool) {
+        automaton = Automaton([])
+        if withDefaults {
+            let text = defaultLexiconText
+            let parsed = try? Lexicon.parse(
+                UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+            for e in parsed ?? [] { upsert(e) }
+        }
+        rebuild()
+    }
+
+    /// Adds or replaces one cue. The phrase is lower-cased (ASCII) and its
+    /// white space collapsed to single spaces.
+    public func add(phrase: UnsafeBufferPointer<UInt8>, category: Category, weight: Double) throws(GiveTakeError) {
+        let e = try Lexicon.makeEntry(phrase: phrase, category: category, weight: weight)
+        upsert(e)
+        rebuild()
+    }
+
+    /// Adds or replaces cues from lexicon-file text. All or nothing: a bad
+    /// line throws an error naming it and leaves the lexicon unchanged.
+    public func load(_ text: UnsafeBufferPointer<UInt8>) throws(GiveTakeError) {
+        let parsed = try Lexicon.parse(text)
+        for e in parsed { upsert(e) }
+        rebuild()
+    }
+
+    private func upsert(_ e: LexiconEntry) {
+        if let i = indexByPhrase[e.phrase] {
+            entries[i] = e
+        } else {
+            indexByPhrase[e.phrase] = entries.count
+            entries.append(e)
+        }
+    }
+
+    // MARK: Parsing
+
+    static func parse(_ text: UnsafeBufferPointer<UInt8>) throws(GiveTakeError) -> [LexiconEntry] {
+        if let bad = firstInvalidUTF8(text) {
+            throw GiveTakeError(.invalidUTF8, "lexicon: invalid UTF-8 at byte " + decimal(bad))
+        }
+        var result: [LexiconEntry] = []
+        var line = 0
+        var start = 0
+        let n = text.count
+        while start < n {
+            line &+= 1
+            var end = start
+            while end < n && text[end] != 0x0A { end &+= 1 }
+            var stop = end
+            if stop > start && text[stop &- 1] == 0x0D { stop &-= 1 }
+            if let e = try parseLine(text, start, stop, line) { result.append(e) }
+            start = end &+ 1
+        }
+        return result
+    }
+
+    private static func parseLine(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ stop: Int,
+                                  _ line: Int) throws(GiveTakeError) -> LexiconEntry? {
+        var tabs: [Int] = []
+        var allBlank = true
+        for i in start..<stop {
+            if text[i] == 0x09 { tabs.append(i) }
+            if text[i] != 0x20 && text[i] != 0x09 { allBlank = false }
+        }
+        if allBlank { return nil }
+        if tabs.isEmpty && text[start] == 0x23 { return nil }  // '#' comment
+        let where_ = "lexicon line " + decimal(line) + ": "
+        guard tabs.count == 2 else {
+            throw GiveTakeError(.parse, where_ + "expected 3 TAB-separated fields (phrase, category, weight), found "
+                                + decimal(tabs.count &+ 1))
+        }
+        let phrase = UnsafeBufferPointer(rebasing: text[start..<tabs[0]])
+        let catBytes = trimmed(UnsafeBufferPointer(rebasing: text[(tabs[0] &+ 1)..<tabs[1]]))
+        let weightBytes = trimmed(UnsafeBufferPointer(rebasing: text[(tabs[1] &+ 1)..<stop]))
+        guard let category = Category.parse(catBytes) else {
+            throw GiveTakeError(.parse, where_ + "unknown category '" + String(decoding: catBytes, as: UTF8.self)
+                                + "' (expected one of teaching, helping, crediting, inviting, responsibility, give, "
+                                + "selling, self_promotion, take, negation)")
+        }
+        guard let weight = parseDecimal(weightBytes) else {
+            throw GiveTakeError(.parse, where_ + "weight '" + String(decoding: weightBytes, as: UTF8.self)
+                                + "' is not a decimal number")
+        }
+        do {
+            return try makeEntry(phrase: phrase, category: category, weight: weight)
+        } catch {
+            throw GiveTakeError(error.code, where_ + error.message)
+        }
+    }
+
+    static func makeEntry(phrase raw: UnsafeBufferPointer<UInt8>, category: Category,
+                          weight: Double) throws(GiveTakeError) -> LexiconEntry {
+        if firstInvalidUTF8(raw) != nil { throw GiveTakeError(.invalidUTF8, "phrase is not valid UTF-8") }
+        guard weight.isFinite, weight >= 0, weight <= maxWeight else {
+            throw GiveTakeError(.outOfRange, "weight must be a number from 0 to 1000")
+        }
+        var phrase: [UInt8] = []
+        var pendingSpace = false
+        for b in raw {
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                pendingSpace = !phrase.isEmpty
+                continue
+            }
+            if pendingSpace { phrase.append(0x20); pendingSpace = false }
+            phrase.append(foldByte(b))
+        }
+        if phrase.isEmpty { throw GiveTakeError(.parse, "empty phrase") }
+        if phrase.count > maxPhraseBytes { throw GiveTakeError(.outOfRange, "phrase longer than 256 bytes") }
+        if phrase.first == 0x3C && phrase.last == 0x3E && patternKind(phrase) == nil {
+            throw GiveTakeError(.parse, "unknown pattern '" + String(decoding: phrase, as: UTF8.self)
+                                + "' (patterns are <percent_off> and <money>)")
+        }
+        return LexiconEntry(phrase: phrase, category: category, weight: weight)
+    }
+
+    // MARK: Compilation
+
+    enum PatternKind { case percentOff, money }
+
+    static func patternKind(_ phrase: [UInt8]) -> PatternKind? {
+        if phrase == Array("<percent_off>".utf8) { return .percentOff }
+        if phrase == Array("<money>".utf8) { return .money }
+        return nil
+    }
+
+    private func rebuild() {
+        var list: [Pattern] = []
+        for (index, e) in entries.enumerated() where e.weight > 0 || e.category == .negation {
+            let layer: Layer = e.category == .negation ? .negation : .cue
+            switch Lexicon.patternKind(e.phrase) {
+            case .percentOff?:
+                for d in UInt8(0x30)...UInt8(0x39) {
+                    list.append(makePattern([d] + Array("% off".utf8), layer, [.extendLeftNumber], Int32(index)))
+                    list.append(makePattern([d] + Array("%off".utf8), layer, [.extendLeftNumber], Int32(index)))
+                }
+            case .money?:
+                for symbol in ["$", "€", "£", "¥"] {
+                    for d in UInt8(0x30)...UInt8(0x39) {
+                        list.append(makePattern(Array(symbol.utf8) + [d], layer, [.extendRightNumber], Int32(index)))
+                    }
+                }
+            case nil:
+                for variant in apostropheVariants(e.phrase) {
+                    list.append(makePattern(variant, layer, [], Int32(index)))
+                }
+            }
+        }
+        for (word, who) in Lexicon.pronouns {
+            for variant in apostropheVariants(Array(word.utf8)) {
+                list.append(makePattern(variant, .pronoun, [], who))
+            }
+        }
+        for stem in ["thank", "appreciat", "grateful"] {
+            list.append(makePattern(Array(stem.utf8), .appreciation, [.prefix], 0))
+        }
+        for phrase in ["thx", "good catch", "great question", "great point"] {
+            list.append(makePattern(Array(phrase.utf8), .appreciation, [], 0))
+        }
+        automaton = Automaton(list)
+    }
+
+    static let pronouns: [(String, Int32)] = [
+        ("we", 0), ("we're", 0), ("we've", 0), ("we'll", 0), ("our", 0), ("ours", 0), ("us", 0),
+        ("you", 1), ("you're", 1), ("you've", 1), ("you'll", 1), ("your", 1), ("yours", 1),
+    ]
+}
+
+private func makePattern(_ bytes: [UInt8], _ layer: Layer, _ flags: PatternFlags, _ payload: Int32) -> Pattern {
+    let folded = bytes.map(foldByte)
+    let first = folded.first ?? 0x20, last = folded.last ?? 0x20
+    return Pattern(bytes: folded, layer: layer, flags: flags, payload: payload,
+                   needsLeftBoundary: isWordByte(first),
+                   needsRightBoundary: isWordByte(last) && !flags.contains(.prefix))
+}
+
+/// A phrase with ASCII apostrophes also matches U+2019, and vice versa.
+private func apostropheVariants(_ phrase: [UInt8]) -> [[UInt8]] {
+    let curly: [UInt8] = [0xE2, 0x80, 0x99]
+    var ascii: [UInt8] = [], typographic: [UInt8] = []
+    var i = 0, changed = false
+    while i < phrase.count {
+        if phrase[i] == 0x27 {
+            ascii.append(0x27); typographic.append(contentsOf: curly); changed = true; i &+= 1
+        } else if i &+ 2 < phrase.count && phrase[i] == 0xE2 && phrase[i &+ 1] == 0x80 && phrase[i &+ 2] == 0x99 {
+            ascii.append(0x27); typographic.append(contentsOf: curly); changed = true; i &+= 3
+        } else {
+            ascii.append(phrase[i]); typographic.append(phrase[i]); i &+= 1
+        }
+    }
+    return changed ? [ascii, typographic] : [phrase]
+}
+
+private func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    var lo = 0, hi = b.count
+    while lo < hi && (b[lo] == 0x20) { lo &+= 1 }
+    while hi > lo && (b[hi &- 1] == 0x20) { hi &-= 1 }
+    return UnsafeBufferPointer(rebasing: b[lo..<hi])
+}
+
+/// Parses `[-+]digits[.digits]` (no exponent) without Foundation.
+func parseDecimal(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+    var i = 0
+    var negative = false
+    if i < b.count && (b[i] == 0x2D || b[i] == 0x2B) { negative = b[i] == 0x2D; i &+= 1 }
+    var value = 0.0
+    var digits = 0
+    while i < b.count && isDigitByte(b[i]) {
+        value = value * 10 + Double(b[i] &- 0x30); digits &+= 1; i &+= 1
+    }
+    if i < b.count && b[i] == 0x2E {
+        i &+= 1
+        var scale = 1.0
+        var frac = 0.0
+        while i < b.count && isDigitByte(b[i]) {
+            frac = frac * 10 + Double(b[i] &- 0x30); scale *= 10; digits &+= 1; i &+= 1
+        }
+        value += frac / scale
+    }
+    if digits == 0 || i != b.count { return nil }
+    return negative ? -value : value
+}

@@ -1,0 +1,243 @@
+// One pass of the automaton over a text, turning pattern hits into the
+// classification of spec section 2: whole-word checks, number patterns,
+// the negation window, and leftmost-longest selection among overlapping
+// cues (so "free shipping" counts once, not also as "shipping").
+
+/// The result of classifying one text.
+public struct Classification: Sendable, Equatable {
+    public var give: Double = 0
+    public var take: Double = 0
+    public var label: Label = .neutral
+    /// Give/take cues that fired (negated cues do not fire).
+    public var cues: Int32 = 0
+    public var weWords: Int32 = 0
+    public var youWords: Int32 = 0
+    public var appreciative = false
+    public init() {}
+}
+
+/// One cue that fired, for `explain`.
+public struct Cue: Sendable, Equatable {
+    public var start: Int
+    public var end: Int
+    public var entry: Int
+    public var category: Category
+    public var weight: Double
+}
+
+/// A cue hit before overlap resolution.
+struct CueHit {
+    var start: Int
+    var end: Int
+    var pattern: Int32
+    var negated: Bool
+}
+
+/// Words counted between a negation cue and the cue it negates: "no
+/// purchase necessary" (0 words), "not a great deal" (2 words).
+let negationWindowWords = 2
+/// Floating-point slack for the spec's ">= 1.0" decision on weight sums.
+let decisionEpsilon = 1e-9
+
+struct ScanState {
+    var hits: UnsafeMutablePointer<CueHit>
+    var hitCapacity: Int
+    var hitCount = 0
+    var overflow: [CueHit] = []
+    // The last few negation cues, newest last (start, end).
+    var negStart: (Int, Int, Int, Int) = (0, 0, 0, 0)
+    var negEnd: (Int, Int, Int, Int) = (-1, -1, -1, -1)
+    var lastPronounStart = -1
+    var weWords: Int32 = 0
+    var youWords: Int32 = 0
+    var appreciative = false
+
+    init(hits: UnsafeMutablePointer<CueHit>, capacity: Int) {
+        self.hits = hits
+        self.hitCapacity = capacity
+    }
+
+    mutating func append(_ h: CueHit) {
+        if overflow.isEmpty && hitCount < hitCapacity {
+            hits[hitCount] = h
+        } else {
+            if overflow.isEmpty {
+                overflow.reserveCapacity(hitCount &* 2)
+                for k in 0..<hitCount { overflow.append(hits[k]) }
+            }
+            overflow.append(h)
+        }
+        hitCount &+= 1
+    }
+
+    mutating func pushNegation(_ start: Int, _ end: Int) {
+        negStart = (negStart.1, negStart.2, negStart.3, start)
+        negEnd = (negEnd.1, negEnd.2, negEnd.3, end)
+    }
+
+    /// End of the newest negation cue that ends at or before `position`.
+    func negationEnd(before position: Int) -> Int {
+        if negEnd.3 >= 0 && negEnd.3 <= position { return negEnd.3 }
+        if negEnd.2 >= 0 && negEnd.2 <= position { return negEnd.2 }
+        if negEnd.1 >= 0 && negEnd.1 <= position { return negEnd.1 }
+        if negEnd.0 >= 0 && negEnd.0 <= position { return negEnd.0 }
+        return -1
+    }
+}
+
+@inline(__always)
+private func isNumberByte(_ b: UInt8) -> Bool { isDigitByte(b) || b == 0x2E || b == 0x2C }
+
+extension Automaton {
+    /// Runs the DFA over `text`, recording hits in `st`.
+    @inline(__always)
+    func run(_ text: UnsafeBufferPointer<UInt8>, _ st: inout ScanState) {
+        guard let base = text.baseAddress else { return }
+        let n = text.count
+        let table = self.table, classOf = self.classOf
+        var s: UInt32 = 0
+        var i = 0
+        while i < n {
+            let t = table[Int(s &+ classOf[Int(base[i])])]
+            s = t & 0x7FFF_FFFF
+            if t >= Automaton.outputBit { report(text, i &+ 1, Int(s >> shift), &st) }
+            i &+= 1
+        }
+    }
+
+    private func report(_ text: UnsafeBufferPointer<UInt8>, _ end: Int, _ state: Int, _ st: inout ScanState) {
+        let n = text.count
+        let first = Int(outStart[state])
+        let last = first &+ Int(outCount[state])
+        var k = first
+        while k < last {
+            let p = Int(outputs[k])
+            k &+= 1
+            let pat = patterns[p]
+            var ms = end &- Int(patternLength[p])
+            var me = end
+            if pat.flags.contains(.extendLeftNumber) {
+                while ms > 0 && isNumberByte(text[ms &- 1]) { ms &-= 1 }
+            }
+            if pat.needsLeftBoundary && ms > 0 && isWordByte(text[ms &- 1]) { continue }
+            if pat.flags.contains(.extendRightNumber) {
+                while me < n && isNumberByte(text[me]) { me &+= 1 }
+                while !isDigitByte(text[me &- 1]) { me &-= 1 }
+            }
+            if pat.needsRightBoundary && me < n && isWordByte(text[me]) { continue }
+            switch pat.layer {
+            case .cue:
+                st.append(CueHit(start: ms, end: me, pattern: Int32(p), negated: isNegated(text, ms, st)))
+            case .negation:
+                st.pushNegation(ms, me)
+            case .pronoun:
+                if ms != st.lastPronounStart {
+                    st.lastPronounStart = ms
+                    if pat.payload == 0 { st.weWords &+= 1 } else { st.youWords &+= 1 }
+                }
+            case .appreciation:
+                st.appreciative = true
+            }
+        }
+    }
+
+    /// A cue is negated when a negation cue ends before it with at most
+    /// `negationWindowWords` words in between.
+    private func isNegated(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ st: ScanState) -> Bool {
+        let negEnd = st.negationEnd(before: start)
+        if negEnd < 0 || start &- negEnd > 256 { return false }
+        var words = 0
+        var inWord = false
+        var i = negEnd
+        while i < start {
+            let w = isWordByte(text[i])
+            if w && !inWord { words &+= 1 }
+            inWord = w
+            i &+= 1
+        }
+        return words <= negationWindowWords
+    }
+}
+
+extension Lexicon {
+    /// Classifies a UTF-8 text (spec section 2). Never allocates for texts
+    /// with fewer than 64 cue hits.
+    public func classify(_ text: UnsafeBufferPointer<UInt8>) -> Classification {
+        scan(text) { _, _ in }
+    }
+
+    /// Every give/take cue that fired, in text order.
+    public func explain(_ text: UnsafeBufferPointer<UInt8>) -> [Cue] {
+        var cues: [Cue] = []
+        _ = scan(text) { hit, entry in
+            cues.append(Cue(start: hit.start, end: hit.end, entry: Int(hit.pattern),
+                            category: entry.category, weight: entry.weight))
+        }
+        return cues
+    }
+
+    /// Spec section 3 "appreciative".
+    public func isAppreciative(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        classify(text).appreciative
+    }
+
+    @inline(__always)
+    func scan(_ text: UnsafeBufferPointer<UInt8>, _ fired: (CueHit, LexiconEntry) -> Void) -> Classification {
+        let automaton = self.automaton
+        return withUnsafeTemporaryAllocation(of: CueHit.self, capacity: 64) { buffer in
+            var st = ScanState(hits: buffer.baseAddress!, capacity: buffer.count)
+            automaton.run(text, &st)
+            var result = Classification()
+            result.weWords = st.weWords
+            result.youWords = st.youWords
+            result.appreciative = st.appreciative
+            if st.hitCount > 0 {
+                if st.overflow.isEmpty {
+                    resolve(UnsafeMutableBufferPointer(start: st.hits, count: st.hitCount), &result, fired)
+                } else {
+                    st.overflow.withUnsafeMutableBufferPointer { resolve($0, &result, fired) }
+                }
+            }
+            if result.give - result.take >= 1 - decisionEpsilon {
+                result.label = .give
+            } else if result.take - result.give >= 1 - decisionEpsilon {
+                result.label = .take
+            }
+            return result
+        }
+    }
+
+    /// Leftmost-longest selection among cue hits, then scoring.
+    private func resolve(_ hits: UnsafeMutableBufferPointer<CueHit>, _ result: inout Classification,
+                         _ fired: (CueHit, LexiconEntry) -> Void) {
+        let before: (CueHit, CueHit) -> Bool = { a, b in
+            a.start < b.start || (a.start == b.start && a.end > b.end)
+        }
+        if hits.count <= 32 {
+            var i = 1
+            while i < hits.count {
+                let h = hits[i]
+                var j = i
+                while j > 0 && before(h, hits[j &- 1]) { hits[j] = hits[j &- 1]; j &-= 1 }
+                hits[j] = h
+                i &+= 1
+            }
+        } else {
+            var all = hits
+            all.sort(by: before)
+        }
+        let patterns = automaton.patterns
+        var lastEnd = -1
+        for h in hits where h.start >= lastEnd {
+            lastEnd = h.end
+            if h.negated { continue }
+            let entryIndex = Int(patterns[Int(h.pattern)].payload)
+            let entry = entries[entryIndex]
+            if entry.category.polarity > 0 { result.give += entry.weight } else { result.take += entry.weight }
+            result.cues &+= 1
+            var reported = h
+            reported.pattern = Int32(entryIndex)
+            fired(reported, entry)
+        }
+    }
+}

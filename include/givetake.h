@@ -1,0 +1,378 @@
+/*
+ * givetake.h -- the GiveTake C interface.
+ *
+ * GiveTake measures whether a business *gives* (teaches, helps, credits,
+ * converses) or *takes* (sells, talks about itself) on social media, and
+ * whether it acknowledges its customers: quickly, personally, every time.
+ * The exact meaning of every number is in docs/metrics.md.
+ *
+ * This header is the documentation of the C ABI. Conventions:
+ *
+ *   - Every object is an opaque handle: gt_lexicon, gt_scorer.
+ *     Functions are named gt_<object>_<verb>.
+ *   - Functions that can fail return an int status: GT_OK (0) or one of the
+ *     negative GT_E* codes below. Out-parameters come first.
+ *   - Functions on a handle keep a human-readable message for their last
+ *     failure on that handle: gt_lexicon_errmsg(), gt_scorer_errmsg().
+ *     Stateless functions report through their status code only
+ *     (gt_strerror() names it).
+ *   - gt_*_free(NULL) is harmless.
+ *   - Text is UTF-8 passed as (pointer, length); it need not be
+ *     NUL-terminated. A NULL pointer means SQL NULL where a field is
+ *     nullable; a NULL pointer with length 0 is an empty/absent text
+ *     elsewhere. Invalid UTF-8 is rejected with GT_EUTF8, never guessed at.
+ *   - Timestamps are int64 microseconds since 1970-01-01 00:00:00 UTC and
+ *     must lie in years 0001..9999 (GT_TIME_MIN..GT_TIME_MAX).
+ *   - A "null" floating-point result (a rate whose denominator is 0, ...)
+ *     is a quiet NaN: test it with isnan().
+ *   - Nothing aborts: every failure, including out-of-memory where it can be
+ *     detected, comes back as a status code.
+ *
+ * Threads: stateless functions (gt_classify, gt_explain, gt_first_name, ...)
+ * are safe to call from any number of threads at once. A gt_lexicon may be
+ * read by many threads at once (classify, explain, scorer creation) as long
+ * as no thread is modifying it (gt_lexicon_add/load). A gt_scorer is used by
+ * one thread at a time.
+ */
+#ifndef GIVETAKE_H
+#define GIVETAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Version --------------------------------------------------------- */
+
+#define GT_VERSION_MAJOR 0
+#define GT_VERSION_MINOR 1
+#define GT_VERSION_PATCH 0
+/* major * 1000000 + minor * 1000 + patch */
+#define GT_VERSION_NUMBER 1000
+#define GT_VERSION_STRING "0.1.0"
+
+/* The version of the library actually linked; compare with
+ * GT_VERSION_NUMBER to detect a header/library mismatch. */
+int gt_version_number(void);
+/* Static string, never freed. */
+const char *gt_version_string(void);
+
+/* ---- Status codes (stable; new codes may be added, never renumbered) -- */
+
+#define GT_OK 0
+#define GT_EINVAL (-1)  /* a NULL pointer or an argument out of its domain */
+#define GT_ENOMEM (-2)  /* an allocation failed or a size limit was hit    */
+#define GT_EPARSE (-3)  /* lexicon text could not be parsed                */
+#define GT_EUTF8 (-4)   /* a text is not valid UTF-8                       */
+#define GT_ERANGE (-5)  /* a value is out of range (timestamp, NaN, ...)   */
+#define GT_ESTATE (-6)  /* the call is not valid in the object's state     */
+
+/* Static string naming a status code ("GT_EUTF8: invalid UTF-8"). */
+const char *gt_strerror(int status);
+
+/* ---- Enumerations ----------------------------------------------------- */
+
+/* Channels. Any other value in a gt_interaction is an unknown channel:
+ * the row is counted as an anomaly and otherwise ignored. */
+#define GT_CHANNEL_ALL (-1) /* in results: all channels together */
+#define GT_CHANNEL_TWITTER 0
+#define GT_CHANNEL_FACEBOOK 1
+#define GT_CHANNEL_INSTAGRAM 2
+#define GT_CHANNEL_LINKEDIN 3
+#define GT_CHANNEL_OTHER 4
+#define GT_CHANNEL_COUNT 5
+
+/* Kinds. Any other value is an unknown kind (anomaly, row ignored). */
+#define GT_KIND_POST 0
+#define GT_KIND_SHARE 1
+#define GT_KIND_COMMENT 2
+#define GT_KIND_REPLY 3
+#define GT_KIND_MENTION 4
+#define GT_KIND_MESSAGE 5
+#define GT_KIND_LIKE 6
+#define GT_KIND_LEAD 7
+#define GT_KIND_PURCHASE 8
+#define GT_KIND_COUNT 9
+
+/* Parse a channel or kind name as spelled in the spec ("twitter",
+ * "message", ...), ASCII case-insensitively. Return the code, or -1 when
+ * the name is unknown (callers pass -1 on; the scorer counts it). */
+int gt_channel_parse(const char *name, size_t len);
+int gt_kind_parse(const char *name, size_t len);
+/* Static lower-case names; NULL for an unknown code. */
+const char *gt_channel_name(int channel);
+const char *gt_kind_name(int kind);
+
+/* Classification labels. */
+#define GT_LABEL_NEUTRAL 0
+#define GT_LABEL_GIVE 1
+#define GT_LABEL_TAKE 2
+
+/* Cue categories of the lexicon. Give categories add to the give score,
+ * take categories to the take score; a negation cue suppresses any cue
+ * that starts within the three words after it. */
+#define GT_CAT_TEACHING 0
+#define GT_CAT_HELPING 1
+#define GT_CAT_CREDITING 2
+#define GT_CAT_INVITING 3
+#define GT_CAT_RESPONSIBILITY 4
+#define GT_CAT_GIVE 5            /* generic give cue */
+#define GT_CAT_SELLING 6
+#define GT_CAT_SELF_PROMOTION 7
+#define GT_CAT_TAKE 8            /* generic take cue */
+#define GT_CAT_NEGATION 9
+#define GT_CAT_COUNT 10
+
+/* Static lower-case category name ("self_promotion"); NULL if unknown. */
+const char *gt_category_name(int category);
+/* Category code for a name, or -1. */
+int gt_category_parse(const char *name, size_t len);
+/* +1 for give categories, -1 for take categories, 0 for negation. */
+int gt_category_polarity(int category);
+
+/* ---- Lexicon ---------------------------------------------------------- */
+
+/* A compiled set of cues (phrases with a category and a weight), matched
+ * case-insensitively (ASCII) on whole words with a byte automaton.
+ *
+ * Two pseudo-phrases stand for patterns rather than text:
+ *   "<percent_off>"  a number followed by "% off" ("20% off", "15%off")
+ *   "<money>"        a currency amount ("$19.99", "€5", "£10", "¥300")
+ */
+typedef struct gt_lexicon gt_lexicon;
+
+#define GT_LEXICON_DEFAULT 0 /* start from the built-in English lexicon */
+#define GT_LEXICON_EMPTY 1   /* start with no cues (to replace it)      */
+
+/* Create a lexicon. *out receives a new handle owned by the caller (free it
+ * with gt_lexicon_free) or NULL on failure. */
+int gt_lexicon_new(gt_lexicon **out, int flags);
+
+/* Add or replace cues from text in the lexicon file format: one cue per
+ * line, "phrase<TAB>category<TAB>weight". Blank lines and lines that start
+ * with '#' and contain no TAB are comments. A phrase already present gets
+ * the new category and weight; weight 0 disables it. On failure nothing is
+ * changed and gt_lexicon_errmsg() names the line ("line 3: ...").
+ * Not thread-safe with concurrent readers of the same lexicon. */
+int gt_lexicon_load(gt_lexicon *lex, const char *text, size_t len);
+
+/* Add or replace one cue. category is a GT_CAT_* code; weight >= 0. */
+int gt_lexicon_add(gt_lexicon *lex, const char *phrase, size_t len,
+                   int category, double weight);
+
+/* Number of cues, and the i-th cue (0 <= i < count) in load order. The
+ * phrase pointer is owned by the lexicon and valid until it is modified or
+ * freed; it is not NUL-terminated. */
+size_t gt_lexicon_count(const gt_lexicon *lex);
+int gt_lexicon_entry(const char **phrase, size_t *phrase_len, int *category,
+                     double *weight, const gt_lexicon *lex, size_t index);
+
+/* Message for the last failure on this handle ("" if none). Owned by the
+ * lexicon; valid until the next call that modifies it, or free. */
+const char *gt_lexicon_errmsg(const gt_lexicon *lex);
+
+void gt_lexicon_free(gt_lexicon *lex);
+
+/* ---- Classification (stateless, thread-safe) -------------------------- */
+
+typedef struct gt_text {
+  const char *ptr; /* UTF-8; NULL = SQL NULL (treated as empty) */
+  size_t len;
+} gt_text;
+
+typedef struct gt_classification {
+  double give_score; /* sum of weights of give cues that fired */
+  double take_score; /* sum of weights of take cues that fired */
+  int64_t scalars;   /* length in Unicode scalars (for channel fit) */
+  int32_t label;     /* GT_LABEL_*: give if give - take >= 1, take if
+                        take - give >= 1, else neutral */
+  int32_t cues;      /* number of give/take cues that fired */
+  int32_t we_words;  /* we we're we've we'll our ours us (' or U+2019) */
+  int32_t you_words; /* you you're you've you'll your yours */
+  int32_t appreciative; /* 1 if gt_is_appreciative would say so */
+  int32_t reserved;
+} gt_classification;
+
+/* Classify one text. lex NULL means the built-in default lexicon. */
+int gt_classify(gt_classification *out, const gt_lexicon *lex,
+                const char *text, size_t len);
+
+/* Classify n texts in one call (the fast path across the C boundary).
+ * out[i] is filled for every i; a text that is not valid UTF-8 gets an
+ * all-zero result with label GT_LABEL_NEUTRAL, and the call then returns
+ * GT_EUTF8 after classifying the others, with *first_bad (if not NULL) set
+ * to the first such index. *first_bad is set to n when all are valid. */
+int gt_classify_batch(gt_classification *out, size_t *first_bad,
+                      const gt_lexicon *lex, const gt_text *texts, size_t n);
+
+typedef struct gt_cue {
+  size_t offset;    /* byte offset of the matched span in the text */
+  size_t length;    /* byte length of the span */
+  int32_t category; /* GT_CAT_* */
+  int32_t entry;    /* index of the lexicon entry (gt_lexicon_entry) */
+  double weight;
+} gt_cue;
+
+/* List every give/take cue that fired, in text order. Up to cap cues are
+ * written to cues (which may be NULL when cap is 0); *count receives the
+ * total number, which may exceed cap: call again with a larger buffer. */
+int gt_explain(gt_cue *cues, size_t cap, size_t *count, const gt_lexicon *lex,
+               const char *text, size_t len);
+
+/* ---- Acknowledgement helpers (stateless, thread-safe) ----------------- */
+
+/* The first name in a display name: the first run of letters (ASCII
+ * letters and any non-ASCII character) that is at least 2 characters
+ * long. On GT_OK, *offset/*length give its byte span in name; *length is 0
+ * when there is none. */
+int gt_first_name(size_t *offset, size_t *length, const char *name,
+                  size_t len);
+
+/* *out = 1 when reply contains the first name of author_name as a word
+ * (ASCII case-insensitive), else 0. */
+int gt_is_personal(int *out, const char *reply, size_t reply_len,
+                   const char *author_name, size_t author_len);
+
+/* *out = 1 when text has a word starting with "thank", "appreciat" or
+ * "grateful", the word "thx", or "good catch", "great question",
+ * "great point"; else 0. */
+int gt_is_appreciative(int *out, const char *text, size_t len);
+
+/* ---- Mergeable acknowledgement-time histogram ------------------------- */
+
+/* A fixed bucket layout for time-to-acknowledge values, so that partial
+ * aggregates (one per worker, shard or group) merge by adding counts.
+ * Values below 64 s get 1-second buckets; above, each power of two is
+ * split into 64 buckets (relative width < 1.6 %). A percentile read from
+ * it is within 1 s or 1 % of the exact percentile_disc. State is a plain
+ * array of GT_ACKHIST_BUCKETS int64 counts owned by the caller; a shorter
+ * array (trailing buckets all zero) may be passed as nbuckets. */
+#define GT_ACKHIST_BUCKETS 1792
+
+/* Bucket index for a time in seconds (negative values count as 0;
+ * values past the last bucket land in it). *out receives the index. */
+int gt_ackhist_bucket(int *out, double seconds);
+
+/* percentile_disc over the histogram: the representative value of the
+ * smallest bucket whose cumulative share is >= p (0 < p <= 1). *out is
+ * NaN when the histogram is empty. */
+int gt_ackhist_percentile(double *out, const int64_t *counts,
+                          size_t nbuckets, double p);
+
+/* ---- Scorer ------------------------------------------------------------ */
+
+/* Row flags. */
+#define GT_ROW_INBOUND 0x01     /* from the contact to the brand */
+#define GT_ROW_AUTOMATED 0x02   /* bot / auto-responder / away message */
+#define GT_ROW_HAS_MEDIA 0x04   /* carries an image or video */
+#define GT_ROW_HAS_CONTACT 0x08 /* contact_id is set (else NULL) */
+#define GT_ROW_HAS_PARENT 0x10  /* parent_id is set (else NULL) */
+
+#define GT_TIME_MIN (-62135596800000000LL) /* 0001-01-01T00:00:00Z */
+#define GT_TIME_MAX (253402300799999999LL) /* 9999-12-31T23:59:59.999999Z */
+
+/* One interaction (spec section 1). The texts are read during the
+ * gt_scorer_add call only; the scorer copies what it needs. */
+typedef struct gt_interaction {
+  int64_t id;
+  int64_t account_id;
+  int64_t contact_id;  /* read only with GT_ROW_HAS_CONTACT */
+  int64_t parent_id;   /* read only with GT_ROW_HAS_PARENT */
+  int64_t created_at;  /* microseconds since the Unix epoch, UTC */
+  double value;        /* money value of a purchase, else 0 */
+  gt_text author_name; /* ptr NULL = NULL */
+  gt_text body;        /* ptr NULL = NULL */
+  int32_t channel;     /* GT_CHANNEL_* (other values: unknown) */
+  int32_t kind;        /* GT_KIND_* (other values: unknown) */
+  uint32_t flags;      /* GT_ROW_* */
+  uint32_t reserved;   /* set to 0 */
+} gt_interaction;
+
+/* One result row per account (channel = GT_CHANNEL_ALL) and per account x
+ * channel. Doubles are NaN where the spec says null. */
+typedef struct gt_account_score {
+  int64_t account_id;
+  int32_t channel;
+  int32_t reserved;
+  int64_t needs_ack, pending, acknowledged;
+  double ack_rate, personal_rate, appreciative_rate, sla_rate;
+  double median_ack_s, p90_ack_s;
+  int64_t give_posts, take_posts, neutral_posts;
+  double give_ratio, me_index, reply_share, channel_fit;
+  int64_t contacts;
+  double mean_trust;
+  double conv_rate_ack, conv_rate_ignored, conversion_lift;
+  double value_per_ack_contact;
+  int64_t give_attributed_leads;
+  double health;
+  int64_t anomalies;
+} gt_account_score;
+
+/* One result row per account x contact. */
+typedef struct gt_contact_score {
+  int64_t account_id;
+  int64_t contact_id;
+  double balance;
+  int32_t trust_score; /* 0..100 */
+  int32_t reserved;
+  int64_t acknowledged;
+  int64_t unacknowledged;
+  int64_t last_interaction_at; /* microseconds since the Unix epoch */
+} gt_contact_score;
+
+typedef struct gt_scorer gt_scorer;
+
+/* Health components, for gt_scorer_set_health_weight. */
+#define GT_HEALTH_ACK_RATE 0
+#define GT_HEALTH_PERSONAL_RATE 1
+#define GT_HEALTH_SLA_RATE 2
+#define GT_HEALTH_GIVE_RATIO 3
+#define GT_HEALTH_ME_INDEX 4
+#define GT_HEALTH_COUNT 5
+
+#define GT_AS_OF_LATEST INT64_MIN /* as_of = latest created_at (default) */
+
+/* Create a scorer with the default configuration. lex NULL means the
+ * built-in lexicon; otherwise the scorer keeps its own reference, so the
+ * caller may free lex at once (but must not modify it while the scorer
+ * lives). *out is owned by the caller: gt_scorer_free. */
+int gt_scorer_new(gt_scorer **out, const gt_lexicon *lex);
+
+/* Configuration; valid before the first gt_scorer_add. */
+int gt_scorer_set_as_of(gt_scorer *s, int64_t as_of);      /* or GT_AS_OF_LATEST */
+int gt_scorer_set_sla(gt_scorer *s, int channel, double seconds); /* GT_CHANNEL_ALL sets all; > 0 */
+int gt_scorer_set_half_life(gt_scorer *s, double seconds); /* > 0, default 90 days */
+int gt_scorer_set_health_weight(gt_scorer *s, int component, double weight); /* >= 0 */
+int gt_scorer_set_give_target(gt_scorer *s, double target); /* 0 < t <= 1, default 0.8 */
+
+/* Add n rows, in any order and any number of calls. The batch is checked
+ * first: on failure no row of it is added and gt_scorer_errmsg() names the
+ * row (index in this batch, and its id) and the field. */
+int gt_scorer_add(gt_scorer *s, const gt_interaction *rows, size_t n);
+
+/* Compute the results over every row added so far. More rows may be added
+ * afterwards and gt_scorer_finish called again. */
+int gt_scorer_finish(gt_scorer *s);
+
+/* Results of the last gt_scorer_finish, ordered by account_id then
+ * channel (GT_CHANNEL_ALL first), and by account_id, contact_id. The
+ * arrays are owned by the scorer and valid until the next gt_scorer_add,
+ * gt_scorer_finish or gt_scorer_free. GT_ESTATE before any finish. */
+int gt_scorer_accounts(const gt_account_score **rows, size_t *count,
+                       const gt_scorer *s);
+int gt_scorer_contacts(const gt_contact_score **rows, size_t *count,
+                       const gt_scorer *s);
+/* The as_of the last finish used (microseconds), and the number of rows
+ * kept after dropping duplicates and unknown channel/kind rows. */
+int gt_scorer_as_of(int64_t *as_of, const gt_scorer *s);
+int gt_scorer_row_count(size_t *rows, const gt_scorer *s);
+
+const char *gt_scorer_errmsg(const gt_scorer *s);
+void gt_scorer_free(gt_scorer *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GIVETAKE_H */
