@@ -26,7 +26,7 @@ func foldByte(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
 func isScalarStart(_ b: UInt8) -> Bool { b & 0xC0 != 0x80 }
 
 /// Number of Unicode scalars in valid UTF-8.
-func scalarCount(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+public func scalarCount(_ text: UnsafeBufferPointer<UInt8>) -> Int {
     var n = 0
     for b in text where isScalarStart(b) { n &+= 1 }
     return n
@@ -35,7 +35,7 @@ func scalarCount(_ text: UnsafeBufferPointer<UInt8>) -> Int {
 /// Strict UTF-8 validation (RFC 3629: no overlongs, no surrogates, <= U+10FFFF).
 /// Returns the byte offset of the first invalid sequence, or nil when valid.
 /// ASCII runs are skipped eight bytes at a time.
-func firstInvalidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
+public func firstInvalidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
     guard let base = text.baseAddress else { return nil }
     let n = text.count
     var i = 0

@@ -1,0 +1,120 @@
+// gt_classify*, gt_explain and the acknowledgement helpers.
+import CGiveTake
+import GiveTakeCore
+
+@inline(__always)
+private func lower(_ c: Classification, _ scalars: Int, into out: UnsafeMutablePointer<gt_classification>) {
+    out.pointee = gt_classification(
+        give_score: c.give, take_score: c.take, scalars: Int64(scalars), label: Int32(c.label.rawValue),
+        cues: c.cues, we_words: c.weWords, you_words: c.youWords, appreciative: c.appreciative ? 1 : 0,
+        reserved: 0)
+}
+
+/// Validates and classifies one text; nil when it is not valid UTF-8.
+@inline(__always)
+private func classifyOne(_ lex: Lexicon, _ text: UnsafeBufferPointer<UInt8>,
+                         _ out: UnsafeMutablePointer<gt_classification>) -> Bool {
+    if firstInvalidUTF8(text) != nil {
+        lower(Classification(), 0, into: out)
+        return false
+    }
+    lower(lex.classify(text), scalarCount(text), into: out)
+    return true
+}
+
+@c @implementation public func gt_classify(_ out: UnsafeMutablePointer<gt_classification>?, _ lex: OpaquePointer?,
+                                          _ text: UnsafePointer<CChar>?, _ len: Int) -> Int32 {
+    guard let out, let b = bytes(text, len) else { return GT_EINVAL }
+    return classifyOne(lexicon(lex), b, out) ? GT_OK : GT_EUTF8
+}
+
+@c @implementation public func gt_classify_batch(_ out: UnsafeMutablePointer<gt_classification>?,
+                                                _ firstBad: UnsafeMutablePointer<Int>?, _ lex: OpaquePointer?,
+                                                _ texts: UnsafePointer<gt_text>?, _ n: Int) -> Int32 {
+    guard n >= 0 else { return GT_EINVAL }
+    firstBad?.pointee = n
+    if n == 0 { return GT_OK }
+    guard let out, let texts else { return GT_EINVAL }
+    let l = lexicon(lex)
+    var result = GT_OK
+    for i in 0..<n {
+        guard let b = bytes(texts[i].ptr, texts[i].len) else {
+            lower(Classification(), 0, into: out + i)
+            if result == GT_OK { result = GT_EINVAL; firstBad?.pointee = i }
+            continue
+        }
+        if !classifyOne(l, b, out + i) && result == GT_OK {
+            result = GT_EUTF8
+            firstBad?.pointee = i
+        }
+    }
+    return result
+}
+
+@c @implementation public func gt_explain(_ cues: UnsafeMutablePointer<gt_cue>?, _ cap: Int,
+                                         _ count: UnsafeMutablePointer<Int>?, _ lex: OpaquePointer?,
+                                         _ text: UnsafePointer<CChar>?, _ len: Int) -> Int32 {
+    guard let count, let b = bytes(text, len), cap >= 0, cap == 0 || cues != nil else { return GT_EINVAL }
+    count.pointee = 0
+    if firstInvalidUTF8(b) != nil { return GT_EUTF8 }
+    let found = lexicon(lex).explain(b)
+    if let cues {
+        for (i, c) in found.prefix(cap).enumerated() {
+            cues[i] = gt_cue(offset: c.start, length: c.end - c.start, category: Int32(c.category.rawValue),
+                             entry: Int32(c.entry), weight: c.weight)
+        }
+    }
+    count.pointee = found.count
+    return GT_OK
+}
+
+@c @implementation public func gt_first_name(_ offset: UnsafeMutablePointer<Int>?, _ length: UnsafeMutablePointer<Int>?,
+                                            _ name: UnsafePointer<CChar>?, _ len: Int) -> Int32 {
+    guard let offset, let length, let b = bytes(name, len) else { return GT_EINVAL }
+    offset.pointee = 0
+    length.pointee = 0
+    if firstInvalidUTF8(b) != nil { return GT_EUTF8 }
+    if let span = firstNameSpan(b) {
+        offset.pointee = span.lowerBound
+        length.pointee = span.count
+    }
+    return GT_OK
+}
+
+@c @implementation public func gt_is_personal(_ out: UnsafeMutablePointer<Int32>?, _ reply: UnsafePointer<CChar>?,
+                                             _ replyLen: Int, _ author: UnsafePointer<CChar>?, _ authorLen: Int) -> Int32 {
+    guard let out, let r = bytes(reply, replyLen), let a = bytes(author, authorLen) else { return GT_EINVAL }
+    out.pointee = 0
+    if firstInvalidUTF8(r) != nil || firstInvalidUTF8(a) != nil { return GT_EUTF8 }
+    out.pointee = isPersonal(reply: r, authorName: a) ? 1 : 0
+    return GT_OK
+}
+
+@c @implementation public func gt_is_appreciative(_ out: UnsafeMutablePointer<Int32>?, _ text: UnsafePointer<CChar>?,
+                                                 _ len: Int) -> Int32 {
+    guard let out, let b = bytes(text, len) else { return GT_EINVAL }
+    out.pointee = 0
+    if firstInvalidUTF8(b) != nil { return GT_EUTF8 }
+    out.pointee = Lexicon.builtin.isAppreciative(b) ? 1 : 0
+    return GT_OK
+}
+
+@c @implementation public func gt_ackhist_bucket(_ out: UnsafeMutablePointer<Int32>?, _ seconds: Double) -> Int32 {
+    guard let out else { return GT_EINVAL }
+    out.pointee = Int32(AckHistogram.bucket(seconds))
+    return seconds.isNaN ? GT_ERANGE : GT_OK
+}
+
+@c @implementation public func gt_ackhist_percentile(_ out: UnsafeMutablePointer<Double>?,
+                                                    _ counts: UnsafePointer<Int64>?, _ nbuckets: Int,
+                                                    _ p: Double) -> Int32 {
+    guard let out, nbuckets >= 0, nbuckets <= AckHistogram.bucketCount, nbuckets == 0 || counts != nil else {
+        return GT_EINVAL
+    }
+    out.pointee = .nan
+    guard p > 0, p <= 1 else { return GT_ERANGE }
+    for i in 0..<nbuckets where counts![i] < 0 { return GT_ERANGE }
+    let buffer = UnsafeBufferPointer(start: counts, count: nbuckets)
+    out.pointee = AckHistogram.percentile(buffer, p) ?? .nan
+    return GT_OK
+}

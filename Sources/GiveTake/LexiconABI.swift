@@ -1,0 +1,125 @@
+// gt_lexicon_*: thunks over GiveTakeCore.Lexicon.
+import CGiveTake
+import GiveTakeCore
+
+final class LexiconHandle {
+    let lexicon: Lexicon
+    var error = ErrorMessage()
+    /// Phrases copied into memory the handle owns, so gt_lexicon_entry can
+    /// hand out stable pointers. Rebuilt after every change.
+    private var arena = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private var offsets: [Int] = []
+
+    init(_ lexicon: Lexicon) {
+        self.lexicon = lexicon
+        refreshArena()
+    }
+
+    deinit { arena.deallocate() }
+
+    func refreshArena() {
+        arena.deallocate()
+        var total = 0
+        for e in lexicon.entries { total += e.phrase.count }
+        arena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(total, 1))
+        offsets = []
+        offsets.reserveCapacity(lexicon.entries.count + 1)
+        var k = 0
+        for e in lexicon.entries {
+            offsets.append(k)
+            for b in e.phrase { arena[k] = b; k += 1 }
+        }
+        offsets.append(k)
+    }
+
+    func phrase(_ i: Int) -> (UnsafePointer<UInt8>, Int) {
+        (UnsafePointer(arena.baseAddress! + offsets[i]), offsets[i + 1] - offsets[i])
+    }
+}
+
+@inline(__always)
+func lexicon(_ handle: OpaquePointer?) -> Lexicon {
+    guard let handle else { return Lexicon.builtin }
+    return object(handle, as: LexiconHandle.self).lexicon
+}
+
+@c @implementation public func gt_lexicon_new(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ flags: Int32) -> Int32 {
+    guard let out else { return GT_EINVAL }
+    out.pointee = nil
+    guard flags == GT_LEXICON_DEFAULT || flags == GT_LEXICON_EMPTY else { return GT_EINVAL }
+    out.pointee = retainedHandle(LexiconHandle(Lexicon(withDefaults: flags == GT_LEXICON_DEFAULT)))
+    return GT_OK
+}
+
+@c @implementation public func gt_lexicon_load(_ lex: OpaquePointer?, _ text: UnsafePointer<CChar>?, _ len: Int) -> Int32 {
+    guard let lex else { return GT_EINVAL }
+    let h = object(lex, as: LexiconHandle.self)
+    guard let b = bytes(text, len) else {
+        h.error.set("gt_lexicon_load: text is NULL with a non-zero length")
+        return GT_EINVAL
+    }
+    do {
+        try h.lexicon.load(b)
+    } catch {
+        h.error.set(error.message)
+        return status(error.code)
+    }
+    h.error.clear()
+    h.refreshArena()
+    return GT_OK
+}
+
+@c @implementation public func gt_lexicon_add(_ lex: OpaquePointer?, _ phrase: UnsafePointer<CChar>?, _ len: Int,
+                                              _ category: Int32, _ weight: Double) -> Int32 {
+    guard let lex else { return GT_EINVAL }
+    let h = object(lex, as: LexiconHandle.self)
+    guard let b = bytes(phrase, len) else {
+        h.error.set("gt_lexicon_add: phrase is NULL with a non-zero length")
+        return GT_EINVAL
+    }
+    guard category >= 0, category < 256, let c = Category(rawValue: UInt8(category)) else {
+        h.error.set("gt_lexicon_add: unknown category code " + String(category))
+        return GT_EINVAL
+    }
+    do {
+        try h.lexicon.add(phrase: b, category: c, weight: weight)
+    } catch {
+        h.error.set("gt_lexicon_add: " + error.message)
+        return status(error.code)
+    }
+    h.error.clear()
+    h.refreshArena()
+    return GT_OK
+}
+
+@c @implementation public func gt_lexicon_count(_ lex: OpaquePointer?) -> Int {
+    guard let lex else { return 0 }
+    return object(lex, as: LexiconHandle.self).lexicon.entries.count
+}
+
+@c @implementation public func gt_lexicon_entry(
+    _ phrase: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ phraseLen: UnsafeMutablePointer<Int>?,
+    _ category: UnsafeMutablePointer<Int32>?, _ weight: UnsafeMutablePointer<Double>?,
+    _ lex: OpaquePointer?, _ index: Int
+) -> Int32 {
+    guard let lex else { return GT_EINVAL }
+    let h = object(lex, as: LexiconHandle.self)
+    let entries = h.lexicon.entries
+    guard index >= 0, index < entries.count else { return GT_EINVAL }
+    let (p, n) = h.phrase(index)
+    phrase?.pointee = UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self)
+    phraseLen?.pointee = n
+    category?.pointee = Int32(entries[index].category.rawValue)
+    weight?.pointee = entries[index].weight
+    return GT_OK
+}
+
+@c @implementation public func gt_lexicon_errmsg(_ lex: OpaquePointer?) -> UnsafePointer<CChar>? {
+    guard let lex else { return cString("no lexicon (NULL handle)") }
+    return object(lex, as: LexiconHandle.self).error.pointer()
+}
+
+@c @implementation public func gt_lexicon_free(_ lex: OpaquePointer?) {
+    guard let lex else { return }
+    Unmanaged<LexiconHandle>.fromOpaque(UnsafeRawPointer(lex)).release()
+}

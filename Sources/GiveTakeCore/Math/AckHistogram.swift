@@ -1,0 +1,62 @@
+// A fixed-layout, mergeable histogram of time-to-acknowledge values, so
+// partial aggregates (parallel workers, shards, groups) combine by adding
+// counts. Values below 64 s get 1-second buckets; from 64 s on, each power
+// of two is split into 64 buckets by the top six mantissa bits, so a
+// bucket is < 1.6 % wide and its midpoint is within 0.8 % of any value in
+// it. No logarithm is needed: the bucket comes from the float's bits.
+
+public enum AckHistogram {
+    public static let bucketCount = 1792
+    static let linearBuckets = 64
+
+    /// Bucket of a time in seconds (negative and NaN count as 0; values past
+    /// the last bucket land in it).
+    public static func bucket(_ seconds: Double) -> Int {
+        if !(seconds > 0) { return 0 }
+        if seconds < Double(linearBuckets) { return Int(seconds) }
+        let bits = seconds.bitPattern
+        let exponent = Int((bits >> 52) & 0x7FF) - 1023  // >= 6 here
+        let mantissaTop = Int((bits >> 46) & 0x3F)
+        let b = linearBuckets + (exponent - 6) * 64 + mantissaTop
+        return b < bucketCount ? b : bucketCount - 1
+    }
+
+    /// The value a bucket stands for: the second itself below 64 s, else the
+    /// bucket's midpoint.
+    public static func representative(_ bucket: Int) -> Double {
+        if bucket < linearBuckets { return Double(bucket) }
+        let k = bucket - linearBuckets
+        let exponent = k / 64 + 6
+        let lower = Double(sign: .plus, exponent: exponent, significand: 1.0 + Double(k % 64) / 64.0)
+        let width = Double(sign: .plus, exponent: exponent, significand: 1.0) / 64.0
+        return lower + width / 2
+    }
+
+    /// percentile_disc: the representative of the smallest bucket whose
+    /// cumulative count reaches rank ceil(p * n). nil when empty.
+    public static func percentile(_ counts: UnsafeBufferPointer<Int64>, _ p: Double) -> Double? {
+        var total: Int64 = 0
+        for c in counts { total &+= c }
+        if total <= 0 { return nil }
+        let rank = percentileRank(count: Int(total), p: p)
+        var running: Int64 = 0
+        for (i, c) in counts.enumerated() {
+            running &+= c
+            if running >= Int64(rank) { return representative(i) }
+        }
+        return representative(counts.count - 1)
+    }
+}
+
+/// 1-based rank ceil(p * n) of percentile_disc, clamped to 1...n. p is
+/// snapped to millionths first so that 0.9 * 10 is exactly 9 (binary
+/// floating point would make it 9.000000000000002 and the rank 10).
+public func percentileRank(count n: Int, p: Double) -> Int {
+    if n <= 0 { return 0 }
+    let millionths = Int((p * 1_000_000).rounded())
+    let scaled = n * millionths  // rank = ceil(scaled / 1e6)
+    var rank = (scaled + 999_999) / 1_000_000
+    if rank < 1 { rank = 1 }
+    if rank > n { rank = n }
+    return rank
+}
