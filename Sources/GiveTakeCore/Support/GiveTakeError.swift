@@ -35,3 +35,8 @@ func decimal(_ value: Int) -> String {
 }
 
 func decimal(_ value: Int64) -> String { decimal(Int(value)) }
+
+/// A StaticString as a String (Embedded-safe).
+func string(_ s: StaticString) -> String {
+    String(decoding: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount), as: UTF8.self)
+}

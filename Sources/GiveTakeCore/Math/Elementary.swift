@@ -1,0 +1,39 @@
+// exp2 and tanh without libm (the core imports no platform module and
+// must build in Embedded mode). Accurate to a few ulps, which is far more
+// than trust_score (an integer) and balance need.
+
+/// 2^x.
+public func exp2(_ x: Double) -> Double {
+    if x.isNaN { return x }
+    if x >= 1024 { return .infinity }
+    if x < -1075 { return 0 }
+    let n = x.rounded()
+    let f = x - n  // |f| <= 0.5
+    // e^(f ln 2) by its Taylor series: |f ln 2| <= 0.347, 18 terms < 1 ulp.
+    let y = f * 0.693_147_180_559_945_309_417_232_121_458
+    var term = 1.0, sum = 1.0
+    var k = 1.0
+    while k <= 18 {
+        term *= y / k
+        sum += term
+        k += 1
+    }
+    return scaleByPowerOfTwo(sum, Int(n))
+}
+
+/// v * 2^e, also into the subnormal range.
+func scaleByPowerOfTwo(_ v: Double, _ e: Int) -> Double {
+    var v = v, e = e
+    while e > 1000 { v *= Double(sign: .plus, exponent: 1000, significand: 1); e -= 1000 }
+    while e < -1000 { v *= Double(sign: .plus, exponent: -1000, significand: 1); e += 1000 }
+    return v * Double(sign: .plus, exponent: e, significand: 1)
+}
+
+/// Hyperbolic tangent.
+public func tanh(_ x: Double) -> Double {
+    if x.isNaN { return x }
+    if x > 20 { return 1 }
+    if x < -20 { return -1 }
+    let e = exp2(2 * x * 1.442_695_040_888_963_407_359_924_681_001)  // e^(2x)
+    return (e - 1) / (e + 1)
+}

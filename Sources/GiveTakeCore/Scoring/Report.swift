@@ -1,0 +1,109 @@
+// Turns the counters of a ScoringRun into result rows: rates, exact
+// percentiles, trust scores and health (spec sections 3–7).
+
+/// round(50 + 50 tanh(balance / 4)), halves away from zero.
+public func trustScore(balance: Double) -> Int32 {
+    Int32((50 + 50 * tanh(balance / 4)).rounded())
+}
+
+@inline(__always)
+func ratio(_ a: Int64, _ b: Int64) -> Double? { b == 0 ? nil : Double(a) / Double(b) }
+
+/// health = 100 * sum(w * c) / sum(w) over the non-null components.
+public func healthScore(ackRate: Double?, personalRate: Double?, slaRate: Double?, giveRatio: Double?,
+                        meIndex: Double?, weights: [Double], giveTarget: Double) -> Double? {
+    let components: [Double?] = [
+        ackRate, personalRate, slaRate,
+        giveRatio.map { min(1, $0 / giveTarget) },
+        meIndex.map { 1 - $0 },
+    ]
+    var sum = 0.0, weight = 0.0
+    for (i, c) in components.enumerated() {
+        guard let c, i < weights.count else { continue }
+        sum += weights[i] * c
+        weight += weights[i]
+    }
+    return weight > 0 ? 100 * sum / weight : nil
+}
+
+extension ScoringRun {
+    mutating func report(_ rows: [StoredRow]) -> ScoringResult {
+        // Trust per contact, folded into mean_trust per group.
+        var contactRows: [ContactScore] = []
+        contactRows.reserveCapacity(contacts.count)
+        for c in contacts {
+            let balance = Double(c.balance) / fixedOne
+            let score = trustScore(balance: balance)
+            if c.hasEvent {
+                groups[group(c.account, 0)].trustSum &+= Int64(score)
+                groups[group(c.account, 0)].trusted &+= 1
+            }
+            for ch in 0..<Channel.allCases.count where c.eventChannels & (1 << UInt8(ch)) != 0 {
+                let s = trustScore(balance: Double(channelValue(c.channelBalance, ch)) / fixedOne)
+                groups[group(c.account, 1 &+ ch)].trustSum &+= Int64(s)
+                groups[group(c.account, 1 &+ ch)].trusted &+= 1
+            }
+            contactRows.append(ContactScore(
+                accountID: scorer.accountIDs[Int(c.account)], contactID: c.contactID, balance: balance,
+                trustScore: score, acknowledged: c.acknowledged, unacknowledged: c.unacknowledged,
+                lastInteractionAt: c.last))
+        }
+        contactRows.sort { ($0.accountID, $0.contactID) < ($1.accountID, $1.contactID) }
+
+        // Exact percentile_disc of time_to_ack per group.
+        var median = [Double?](repeating: nil, count: groups.count)
+        var p90 = [Double?](repeating: nil, count: groups.count)
+        times.sort { ($0.group, $0.micros) < ($1.group, $1.micros) }
+        var start = 0
+        while start < times.count {
+            var end = start
+            while end < times.count && times[end].group == times[start].group { end &+= 1 }
+            let n = end &- start
+            let g = Int(times[start].group)
+            median[g] = Double(times[start &+ percentileRank(count: n, p: 0.5) &- 1].micros) / 1e6
+            p90[g] = Double(times[start &+ percentileRank(count: n, p: 0.9) &- 1].micros) / 1e6
+            start = end
+        }
+
+        var accounts: [AccountScore] = []
+        let order = (0..<scorer.accountIDs.count).sorted { scorer.accountIDs[$0] < scorer.accountIDs[$1] }
+        for a in order {
+            for slot in 0..<groupSlots {
+                let g = a &* groupSlots &+ slot
+                let c = groups[g]
+                if slot > 0 && c.rows == 0 && c.anomalies == 0 { continue }
+                var s = AccountScore(accountID: scorer.accountIDs[a],
+                                     channel: slot == 0 ? nil : Channel(rawValue: UInt8(slot &- 1)))
+                s.needsAck = c.needsAck
+                s.pending = c.pending
+                s.acknowledged = c.acknowledged
+                s.ackRate = ratio(c.acknowledged, c.needsAck)
+                s.personalRate = ratio(c.personal, c.acknowledged)
+                s.appreciativeRate = ratio(c.appreciative, c.acknowledged)
+                s.slaRate = ratio(c.withinSLA, c.needsAck)
+                s.medianAckSeconds = median[g]
+                s.p90AckSeconds = p90[g]
+                s.givePosts = c.givePosts
+                s.takePosts = c.takePosts
+                s.neutralPosts = c.neutralPosts
+                s.giveRatio = ratio(c.givePosts, c.givePosts &+ c.takePosts)
+                s.meIndex = ratio(c.weWords, c.weWords &+ c.youWords)
+                s.replyShare = ratio(c.replies, c.conversational)
+                s.channelFit = ratio(c.fittingPosts, c.posts)
+                s.contacts = c.contacts
+                s.meanTrust = ratio(c.trustSum, c.trusted)
+                s.convRateAck = ratio(c.treatedWellConverted, c.treatedWell)
+                s.convRateIgnored = ratio(c.ignoredConverted, c.ignored)
+                if let ack = s.convRateAck, let ign = s.convRateIgnored, ign > 0 { s.conversionLift = ack / ign }
+                s.valuePerAckContact = c.treatedWell == 0 ? nil : c.treatedWellValue / Double(c.treatedWell)
+                s.giveAttributedLeads = c.attributedLeads
+                s.health = healthScore(ackRate: s.ackRate, personalRate: s.personalRate, slaRate: s.slaRate,
+                                       giveRatio: s.giveRatio, meIndex: s.meIndex,
+                                       weights: config.healthWeights, giveTarget: config.giveTarget)
+                s.anomalies = c.anomalies
+                accounts.append(s)
+            }
+        }
+        return ScoringResult(accounts: accounts, contacts: contactRows, asOf: asOf, rowCount: rows.count)
+    }
+}

@@ -1,0 +1,229 @@
+// The scorer: rows come in batches in any order; `finish` computes every
+// metric of spec sections 3–7. At ingest each row is reduced to a fixed
+// record (text features computed once, in one automaton pass); only first
+// names and the bodies of possible acknowledgements are copied, because
+// "personal" pairs a reply's body with another row's author name.
+
+struct RowFlags {
+    static let inbound: UInt16 = 1
+    static let automated: UInt16 = 2
+    static let hasMedia: UInt16 = 4
+    static let hasContact: UInt16 = 8
+    static let hasParent: UInt16 = 16
+    static let appreciative: UInt16 = 32
+    static let fitsTwitter: UInt16 = 64
+    static let labelShift: UInt16 = 8  // two bits: Label.rawValue
+    static let inputMask: UInt16 = 31
+}
+
+struct StoredRow {
+    var id: Int64
+    var parent: Int64
+    var created: Int64
+    var contact: Int64
+    var value: Double
+    /// Duplicate-id order: first 8 body bytes (big-endian), length, hash.
+    var bodyPrefix: UInt64
+    var bodyHash: UInt64
+    var bodyLength: UInt32
+    var weWords: UInt32
+    var youWords: UInt32
+    var account: Int32
+    /// Inbound needs-ack row: interned first name (-1 none). Outbound
+    /// possible acknowledgement: reference of its stored body (-1 none).
+    var aux: Int32
+    var flags: UInt16
+    var channel: UInt8
+    var kind: UInt8
+
+    @inline(__always) func has(_ f: UInt16) -> Bool { flags & f != 0 }
+    @inline(__always) var inbound: Bool { flags & RowFlags.inbound != 0 }
+    @inline(__always) var automated: Bool { flags & RowFlags.automated != 0 }
+    @inline(__always) var label: Label { Label(rawValue: UInt8((flags >> RowFlags.labelShift) & 3)) ?? .neutral }
+    @inline(__always) var kindValue: Kind { Kind(rawValue: kind) ?? .like }
+    /// Inbound, not automated, and of a kind that deserves an answer.
+    @inline(__always) var needsAck: Bool { inbound && !automated && kindValue.deservesAnswer }
+}
+
+/// Slots per account in group arrays: 0 = all channels, 1 + channel.
+let groupSlots = 1 + Channel.allCases.count
+
+public final class Scorer {
+    public let lexicon: Lexicon
+    public private(set) var config: ScoringConfig
+    var rows: [StoredRow] = []
+    var idTable = KeyTable(capacity: 1024)
+    var accountTable = KeyTable()
+    var accountIDs: [Int64] = []
+    var names = Interner()
+    var bodies = ByteArena()
+    /// Anomalies found at ingest (duplicates, unknown channel/kind), per group.
+    var ingestAnomalies: [Int64] = []
+
+    public init(lexicon: Lexicon = .builtin, config: ScoringConfig = ScoringConfig()) {
+        self.lexicon = lexicon
+        self.config = config
+    }
+
+    /// Replaces the configuration; only before the first row is added.
+    public func configure(_ newConfig: ScoringConfig) throws(GiveTakeError) {
+        if !rows.isEmpty || !accountIDs.isEmpty {
+            throw GiveTakeError(.badState, "configuration must be set before the first row is added")
+        }
+        if let problem = newConfig.validate() { throw GiveTakeError(.outOfRange, problem) }
+        config = newConfig
+    }
+
+    /// Adds `count` rows, `row(i)` giving the i-th. All or nothing: the batch
+    /// is checked first and a bad row throws an error naming it.
+    public func add(count: Int, row: (Int) -> Interaction) throws(GiveTakeError) {
+        if count < 0 { throw GiveTakeError(.invalidArgument, "negative row count") }
+        for i in 0..<count {
+            if let problem = Scorer.check(row(i)) {
+                let r = row(i)
+                throw GiveTakeError(problem.code, "row " + decimal(i) + " (id " + decimal(r.id) + "): " + problem.message)
+            }
+        }
+        rows.reserveCapacity(rows.count &+ count)
+        for i in 0..<count { ingest(row(i)) }
+    }
+
+    public func add(_ batch: UnsafeBufferPointer<Interaction>) throws(GiveTakeError) {
+        try add(count: batch.count) { batch[$0] }
+    }
+
+    static func check(_ r: Interaction) -> GiveTakeError? {
+        if r.createdAt < timeMin || r.createdAt > timeMax {
+            return GiveTakeError(.outOfRange, "created_at is outside years 0001..9999")
+        }
+        if !r.value.isFinite { return GiveTakeError(.outOfRange, "value is not a finite number") }
+        if let b = r.body {
+            if b.count > Int(Int32.max) { return GiveTakeError(.outOfMemory, "body is longer than 2 GiB") }
+            if let bad = firstInvalidUTF8(b) {
+                return GiveTakeError(.invalidUTF8, "body is not valid UTF-8 (byte " + decimal(bad) + ")")
+            }
+        }
+        if let a = r.authorName {
+            if a.count > Int(Int32.max) { return GiveTakeError(.outOfMemory, "author_name is longer than 2 GiB") }
+            if let bad = firstInvalidUTF8(a) {
+                return GiveTakeError(.invalidUTF8, "author_name is not valid UTF-8 (byte " + decimal(bad) + ")")
+            }
+        }
+        return nil
+    }
+
+    func accountIndex(_ id: Int64) -> Int32 {
+        let next = Int32(accountIDs.count)
+        if let existing = accountTable.findOrInsert(id, value: next) { return existing }
+        accountIDs.append(id)
+        ingestAnomalies.append(contentsOf: repeatElement(0, count: groupSlots))
+        return next
+    }
+
+    private func ingest(_ r: Interaction) {
+        let account = accountIndex(r.accountID)
+        let channel = r.channel >= 0 && r.channel < Int32(Channel.allCases.count) ? Channel(rawValue: UInt8(r.channel)) : nil
+        let kind = r.kind >= 0 && r.kind < Int32(Kind.allCases.count) ? Kind(rawValue: UInt8(r.kind)) : nil
+        guard let channel, let kind else {
+            countAnomaly(account, channel.map { Int($0.rawValue) })
+            return
+        }
+        let body = r.body ?? UnsafeBufferPointer(start: nil, count: 0)
+        var flags: UInt16 = 0
+        if r.inbound { flags |= RowFlags.inbound }
+        if r.automated { flags |= RowFlags.automated }
+        if r.hasMedia { flags |= RowFlags.hasMedia }
+        if r.contactID != nil { flags |= RowFlags.hasContact }
+        if r.parentID != nil { flags |= RowFlags.hasParent }
+
+        var we: UInt32 = 0, you: UInt32 = 0
+        if !r.inbound && r.body != nil {
+            let c = lexicon.classify(body)
+            flags |= UInt16(c.label.rawValue) << RowFlags.labelShift
+            if c.appreciative { flags |= RowFlags.appreciative }
+            we = UInt32(c.weWords)
+            you = UInt32(c.youWords)
+        }
+        if kind == .post && channel == .twitter && scalarCount(body) <= 280 { flags |= RowFlags.fitsTwitter }
+
+        var aux: Int32 = -1
+        if r.inbound && !r.automated && kind.deservesAnswer {
+            if let author = r.authorName, let span = firstNameSpan(author) {
+                aux = names.intern(UnsafeBufferPointer(rebasing: author[span]))
+            }
+        } else if !r.inbound && !r.automated && (r.parentID != nil || kind == .message) && r.body != nil {
+            aux = bodies.append(body)
+        }
+
+        let row = StoredRow(
+            id: r.id, parent: r.parentID ?? 0, created: r.createdAt, contact: r.contactID ?? 0, value: r.value,
+            bodyPrefix: prefixKey(body), bodyHash: byteHash(body), bodyLength: UInt32(body.count),
+            weWords: we, youWords: you, account: account, aux: aux, flags: flags,
+            channel: channel.rawValue, kind: kind.rawValue)
+
+        if let existing = idTable.findOrInsert(r.id, value: Int32(rows.count)) {
+            let old = rows[Int(existing)]
+            if keptBefore(row, old) {
+                countAnomaly(old.account, Int(old.channel))
+                rows[Int(existing)] = row
+            } else {
+                countAnomaly(account, Int(channel.rawValue))
+            }
+        } else {
+            rows.append(row)
+        }
+    }
+
+    private func countAnomaly(_ account: Int32, _ channel: Int?) {
+        let base = Int(account) &* groupSlots
+        ingestAnomalies[base] &+= 1
+        if let channel { ingestAnomalies[base &+ 1 &+ channel] &+= 1 }
+    }
+
+    /// Which of two rows sharing an id is kept: the smallest (created_at,
+    /// account_id, body bytes), then every other field, so that the choice
+    /// never depends on arrival order.
+    private func keptBefore(_ a: StoredRow, _ b: StoredRow) -> Bool {
+        if a.created != b.created { return a.created < b.created }
+        let aa = accountIDs[Int(a.account)], ba = accountIDs[Int(b.account)]
+        if aa != ba { return aa < ba }
+        if a.bodyPrefix != b.bodyPrefix { return a.bodyPrefix < b.bodyPrefix }
+        if a.bodyLength != b.bodyLength { return a.bodyLength < b.bodyLength }
+        if a.bodyHash != b.bodyHash { return a.bodyHash < b.bodyHash }
+        if a.kind != b.kind { return a.kind < b.kind }
+        if a.channel != b.channel { return a.channel < b.channel }
+        let af = a.flags & RowFlags.inputMask, bf = b.flags & RowFlags.inputMask
+        if af != bf { return af < bf }
+        if a.contact != b.contact { return a.contact < b.contact }
+        if a.parent != b.parent { return a.parent < b.parent }
+        if a.value != b.value { return a.value < b.value }
+        return nameKey(a).lexicographicallyPrecedes(nameKey(b))
+    }
+
+    /// Orders rows by their interned first name (none first); names are
+    /// compared by their stored bytes.
+    private func nameKey(_ r: StoredRow) -> [UInt8] {
+        guard r.needsAck, r.aux >= 0 else { return [] }
+        return names.arena.withEntry(r.aux) { Array($0) }
+    }
+
+    /// Computes the results over all rows added so far.
+    public func finish() throws(GiveTakeError) -> ScoringResult {
+        if let problem = config.validate() { throw GiveTakeError(.outOfRange, problem) }
+        var run = ScoringRun(scorer: self)
+        return run.compute()
+    }
+}
+
+/// The first 8 bytes, big-endian and zero-padded, so integer order is
+/// byte order.
+@inline(__always)
+func prefixKey(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var k: UInt64 = 0
+    var i = 0
+    while i < 8 {
+        k = (k << 8) | (i < b.count ? UInt64(b[i]) : 0)
+        i &+= 1
+    }
+    return k
+}

@@ -1,0 +1,446 @@
+// One `finish`: resolves parents, finds first acknowledgements, and
+// accumulates every metric per group (account x all channels, account x
+// channel) and per (account, contact). All sums are integers or fixed
+// point, so results never depend on row order.
+
+/// Per-group counters (see groupSlots for the group layout).
+struct GroupCounters {
+    var rows: Int64 = 0
+    var needsAck: Int64 = 0, pending: Int64 = 0, acknowledged: Int64 = 0
+    var personal: Int64 = 0, appreciative: Int64 = 0, withinSLA: Int64 = 0
+    var givePosts: Int64 = 0, takePosts: Int64 = 0, neutralPosts: Int64 = 0
+    var weWords: Int64 = 0, youWords: Int64 = 0
+    var replies: Int64 = 0, conversational: Int64 = 0
+    var posts: Int64 = 0, fittingPosts: Int64 = 0
+    var contacts: Int64 = 0, trustSum: Int64 = 0, trusted: Int64 = 0
+    var treatedWell: Int64 = 0, treatedWellConverted: Int64 = 0
+    var ignored: Int64 = 0, ignoredConverted: Int64 = 0
+    var treatedWellValue: Double = 0
+    var attributedLeads: Int64 = 0
+    var anomalies: Int64 = 0
+}
+
+/// Per (account, contact) state. Channel-indexed arrays use Channel.rawValue.
+struct ContactState {
+    var account: Int32
+    var contactID: Int64
+    var last: Int64 = .min
+    var channels: UInt8 = 0          // channels it has rows on
+    var eventChannels: UInt8 = 0     // channels with trust events
+    var hasEvent = false
+    var balance: Int64 = 0           // fixed point, see fixedOne
+    var channelBalance: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
+    var acknowledged: Int64 = 0, unacknowledged: Int64 = 0
+    var ackedChannels: UInt8 = 0, unackedChannels: UInt8 = 0
+    var firstNeedsAck: Int64 = .max
+    var channelFirstNeedsAck: (Int64, Int64, Int64, Int64, Int64) = (.max, .max, .max, .max, .max)
+    var lastConversion: Int64 = .min
+
+    init(account: Int32, contactID: Int64) {
+        self.account = account
+        self.contactID = contactID
+    }
+}
+
+/// Trust balances are summed in fixed point (2^-32) so that the sum is
+/// exact and independent of row order.
+let fixedOne = 4_294_967_296.0
+let fixedLimit = 2_305_843_009_213_693_952.0  // 2^61: saturate beyond
+
+@inline(__always)
+func fixed(_ x: Double) -> Int64 {
+    let v = (x * fixedOne).rounded()
+    if v >= fixedLimit { return Int64(fixedLimit) }
+    if v <= -fixedLimit { return -Int64(fixedLimit) }
+    return Int64(v)
+}
+
+@inline(__always)
+func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
+    let (s, o) = a.addingReportingOverflow(b)
+    return o ? (b > 0 ? .max : .min) : s
+}
+
+@inline(__always)
+func withChannel<T>(_ t: inout (T, T, T, T, T), _ c: Int, _ body: (inout T) -> Void) {
+    switch c {
+    case 0: body(&t.0)
+    case 1: body(&t.1)
+    case 2: body(&t.2)
+    case 3: body(&t.3)
+    default: body(&t.4)
+    }
+}
+
+@inline(__always)
+func channelValue<T>(_ t: (T, T, T, T, T), _ c: Int) -> T {
+    switch c {
+    case 0: return t.0
+    case 1: return t.1
+    case 2: return t.2
+    case 3: return t.3
+    default: return t.4
+    }
+}
+
+struct TimeToAck {
+    var group: Int32
+    var micros: Int64
+}
+
+struct ScoringRun {
+    let scorer: Scorer
+    let config: ScoringConfig
+    var groups: [GroupCounters]
+    var contacts: [ContactState] = []
+    var contactTable = KeyTable(capacity: 1024)
+    /// Contact slot per row (-1 = no contact).
+    var contactOf: [Int32]
+    var parentOf: [Int32]
+    var firstAck: [Int32]
+    var times: [TimeToAck] = []
+    var asOf: Int64 = 0
+    var slaMicros: [Int64] = []
+
+    init(scorer: Scorer) {
+        self.scorer = scorer
+        self.config = scorer.config
+        let n = scorer.rows.count
+        groups = [GroupCounters](repeating: GroupCounters(), count: scorer.accountIDs.count &* groupSlots)
+        contactOf = [Int32](repeating: -1, count: n)
+        parentOf = [Int32](repeating: -1, count: n)
+        firstAck = [Int32](repeating: -1, count: n)
+    }
+
+    @inline(__always) func group(_ account: Int32, _ slot: Int) -> Int { Int(account) &* groupSlots &+ slot }
+
+    /// Applies `body` to the all-channels group and the channel group.
+    @inline(__always)
+    mutating func both(_ account: Int32, _ channel: UInt8, _ body: (inout GroupCounters) -> Void) {
+        body(&groups[group(account, 0)])
+        body(&groups[group(account, 1 &+ Int(channel))])
+    }
+
+    mutating func compute() -> ScoringResult {
+        let rows = scorer.rows
+        asOf = config.asOf ?? rows.reduce(Int64.min) { max($0, $1.created) }
+        if rows.isEmpty && config.asOf == nil { asOf = 0 }
+        slaMicros = config.slaSeconds.map { Int64(($0 * 1e6).rounded()) }
+        for (i, a) in scorer.ingestAnomalies.enumerated() { groups[i].anomalies = a }
+
+        resolveParentsAndContacts(rows)
+        findDirectAcknowledgements(rows)
+        findMessageThreadAcknowledgements(rows)
+        scoreNeedsAck(rows)
+        scoreOutbound(rows)
+        scoreConversions(rows)
+        scoreAttributedLeads(rows)
+        return report(rows)
+    }
+
+    // MARK: Parents and contacts
+
+    private mutating func resolveParentsAndContacts(_ rows: [StoredRow]) {
+        for i in 0..<rows.count {
+            let r = rows[i]
+            both(r.account, r.channel) { $0.rows &+= 1 }
+            if r.has(RowFlags.hasParent) {
+                if r.parent == r.id {
+                    both(r.account, r.channel) { $0.anomalies &+= 1 }
+                } else if let p = scorer.idTable.find(r.parent) {
+                    parentOf[i] = p
+                } else {
+                    both(r.account, r.channel) { $0.anomalies &+= 1 }
+                }
+            }
+            if r.has(RowFlags.hasContact) {
+                let next = Int32(contacts.count)
+                let slot = contactTable.findOrInsert(Int64(r.account), r.contact, value: next) ?? next
+                if slot == next {
+                    contacts.append(ContactState(account: r.account, contactID: r.contact))
+                    groups[group(r.account, 0)].contacts &+= 1
+                }
+                contactOf[i] = slot
+                let bit: UInt8 = 1 << r.channel
+                if contacts[Int(slot)].channels & bit == 0 {
+                    contacts[Int(slot)].channels |= bit
+                    groups[group(r.account, 1 &+ Int(r.channel))].contacts &+= 1
+                }
+                if r.created > contacts[Int(slot)].last { contacts[Int(slot)].last = r.created }
+            }
+        }
+    }
+
+    // MARK: Acknowledgements
+
+    /// (created_at, id) order of candidate acknowledgements.
+    @inline(__always)
+    private func earlier(_ a: StoredRow, _ b: StoredRow) -> Bool {
+        a.created < b.created || (a.created == b.created && a.id < b.id)
+    }
+
+    @inline(__always)
+    private mutating func offer(_ rows: [StoredRow], ack o: Int, to i: Int) {
+        let current = firstAck[i]
+        if current < 0 || earlier(rows[o], rows[Int(current)]) { firstAck[i] = Int32(o) }
+    }
+
+    private mutating func findDirectAcknowledgements(_ rows: [StoredRow]) {
+        for o in 0..<rows.count {
+            let r = rows[o]
+            let p = Int(parentOf[o])
+            if p < 0 || r.inbound || r.automated { continue }
+            let parent = rows[p]
+            if parent.needsAck && parent.account == r.account { offer(rows, ack: o, to: p) }
+        }
+    }
+
+    /// Direct-message threads: the first outbound message without a parent,
+    /// same account, contact and channel, at or after the inbound message.
+    private mutating func findMessageThreadAcknowledgements(_ rows: [StoredRow]) {
+        struct Entry {
+            var account: Int32, channel: UInt8, outbound: UInt8
+            var contact: Int64, created: Int64, id: Int64, row: Int32
+        }
+        var entries: [Entry] = []
+        for i in 0..<rows.count {
+            let r = rows[i]
+            guard r.kind == Kind.message.rawValue, r.has(RowFlags.hasContact) else { continue }
+            if r.needsAck || (!r.inbound && !r.automated && parentOf[i] < 0) {
+                entries.append(Entry(account: r.account, channel: r.channel, outbound: r.inbound ? 0 : 1,
+                                     contact: r.contact, created: r.created, id: r.id, row: Int32(i)))
+            }
+        }
+        if entries.isEmpty { return }
+        // Within a thread: by time, inbound before outbound at the same
+        // instant (an answer in the same microsecond counts), then id.
+        entries.sort { a, b in
+            if a.account != b.account { return a.account < b.account }
+            if a.contact != b.contact { return a.contact < b.contact }
+            if a.channel != b.channel { return a.channel < b.channel }
+            if a.created != b.created { return a.created < b.created }
+            if a.outbound != b.outbound { return a.outbound < b.outbound }
+            return a.id < b.id
+        }
+        var best: Int32 = -1
+        var k = entries.count &- 1
+        while k >= 0 {
+            let e = entries[k]
+            if k == entries.count &- 1 || !sameThread(e, entries[k &+ 1]) { best = -1 }
+            if e.outbound == 1 {
+                best = e.row
+            } else if best >= 0 {
+                offer(rows, ack: Int(best), to: Int(e.row))
+            }
+            k &-= 1
+        }
+        func sameThread(_ a: Entry, _ b: Entry) -> Bool {
+            a.account == b.account && a.contact == b.contact && a.channel == b.channel
+        }
+    }
+
+    @inline(__always)
+    private func decay(_ t: Int64) -> Double {
+        let ageSeconds = Double(asOf &- t) / 1e6
+        return exp2(-ageSeconds / config.halfLifeSeconds)
+    }
+
+    private mutating func addTrust(_ slot: Int32, _ channel: UInt8, _ amount: Double) {
+        let f = fixed(amount)
+        let c = Int(channel)
+        contacts[Int(slot)].balance = saturatingAdd(contacts[Int(slot)].balance, f)
+        withChannel(&contacts[Int(slot)].channelBalance, c) { $0 = saturatingAdd($0, f) }
+        contacts[Int(slot)].hasEvent = true
+        contacts[Int(slot)].eventChannels |= 1 << channel
+    }
+
+    private mutating func scoreNeedsAck(_ rows: [StoredRow]) {
+        for i in 0..<rows.count {
+            let r = rows[i]
+            guard r.needsAck else { continue }
+            let slot = contactOf[i]
+            let c = Int(r.channel)
+            let ack = Int(firstAck[i])
+            if ack < 0 {
+                if asOf &- r.created < slaMicros[c] {
+                    both(r.account, r.channel) { $0.pending &+= 1 }
+                    continue
+                }
+                both(r.account, r.channel) { $0.needsAck &+= 1 }
+                if slot >= 0 {
+                    addTrust(slot, r.channel, -decay(r.created))
+                    contacts[Int(slot)].unacknowledged &+= 1
+                    contacts[Int(slot)].unackedChannels |= 1 << r.channel
+                    noteFirstNeedsAck(slot, r)
+                }
+                continue
+            }
+            let o = rows[ack]
+            var micros = o.created &- r.created
+            if micros < 0 {
+                micros = 0
+                both(r.account, r.channel) { $0.anomalies &+= 1 }
+            }
+            var personal = false
+            if r.aux >= 0 && o.aux >= 0 {
+                personal = scorer.bodies.withEntry(o.aux) { body in
+                    scorer.names.arena.withEntry(r.aux) { name in containsWord(body, name) }
+                }
+            }
+            let appreciative = o.has(RowFlags.appreciative)
+            let within = micros <= slaMicros[c]
+            both(r.account, r.channel) {
+                $0.needsAck &+= 1
+                $0.acknowledged &+= 1
+                if personal { $0.personal &+= 1 }
+                if appreciative { $0.appreciative &+= 1 }
+                if within { $0.withinSLA &+= 1 }
+            }
+            times.append(TimeToAck(group: Int32(group(r.account, 0)), micros: micros))
+            times.append(TimeToAck(group: Int32(group(r.account, 1 &+ c)), micros: micros))
+            if slot >= 0 {
+                addTrust(slot, r.channel, (1 + (personal ? 0.5 : 0) + (within ? 0.5 : 0)) * decay(r.created))
+                contacts[Int(slot)].acknowledged &+= 1
+                contacts[Int(slot)].ackedChannels |= 1 << r.channel
+                noteFirstNeedsAck(slot, r)
+            }
+        }
+    }
+
+    private mutating func noteFirstNeedsAck(_ slot: Int32, _ r: StoredRow) {
+        let s = Int(slot)
+        if r.created < contacts[s].firstNeedsAck { contacts[s].firstNeedsAck = r.created }
+        withChannel(&contacts[s].channelFirstNeedsAck, Int(r.channel)) { if r.created < $0 { $0 = r.created } }
+    }
+
+    // MARK: Content
+
+    private mutating func scoreOutbound(_ rows: [StoredRow]) {
+        for i in 0..<rows.count {
+            let r = rows[i]
+            if r.inbound || r.automated { continue }
+            let kind = r.kindValue
+            let label = r.label
+            let fits: Bool
+            switch Channel(rawValue: r.channel) {
+            case .instagram?: fits = r.has(RowFlags.hasMedia)
+            case .twitter?: fits = r.has(RowFlags.fitsTwitter)
+            default: fits = true
+            }
+            both(r.account, r.channel) {
+                $0.weWords &+= Int64(r.weWords)
+                $0.youWords &+= Int64(r.youWords)
+                switch kind {
+                case .post, .share:
+                    switch label {
+                    case .give: $0.givePosts &+= 1
+                    case .take: $0.takePosts &+= 1
+                    case .neutral: $0.neutralPosts &+= 1
+                    }
+                    $0.conversational &+= 1
+                    if kind == .post {
+                        $0.posts &+= 1
+                        if fits { $0.fittingPosts &+= 1 }
+                    }
+                case .reply, .comment, .message:
+                    $0.replies &+= 1
+                    $0.conversational &+= 1
+                case .mention:
+                    $0.conversational &+= 1
+                default:
+                    break
+                }
+            }
+            let slot = contactOf[i]
+            if slot >= 0 && label != .neutral {
+                addTrust(slot, r.channel, (label == .give ? 0.5 : -0.5) * decay(r.created))
+            }
+        }
+    }
+
+    // MARK: Return on giving
+
+    private mutating func scoreConversions(_ rows: [StoredRow]) {
+        // Purchase values are summed in id order, so the floating-point sum
+        // does not depend on row order.
+        var purchases: [(id: Int64, slot: Int32, value: Double)] = []
+        for i in 0..<rows.count {
+            let r = rows[i]
+            let slot = contactOf[i]
+            guard slot >= 0, r.kind == Kind.lead.rawValue || r.kind == Kind.purchase.rawValue else { continue }
+            if r.created > contacts[Int(slot)].lastConversion { contacts[Int(slot)].lastConversion = r.created }
+            if r.kind == Kind.purchase.rawValue { purchases.append((r.id, slot, r.value)) }
+        }
+        var valueOf = [Double](repeating: 0, count: contacts.count)
+        purchases.sort { $0.id < $1.id }
+        for p in purchases { valueOf[Int(p.slot)] += p.value }
+
+        for s in 0..<contacts.count {
+            let c = contacts[s]
+            // All channels.
+            classify(c.acknowledged > 0, c.unacknowledged > 0, c.firstNeedsAck, c.lastConversion, valueOf[s],
+                     group(c.account, 0))
+            // Per channel: status from that channel's needs-ack rows.
+            for ch in 0..<Channel.allCases.count {
+                let bit: UInt8 = 1 << UInt8(ch)
+                classify(c.ackedChannels & bit != 0, c.unackedChannels & bit != 0,
+                         channelValue(c.channelFirstNeedsAck, ch), c.lastConversion, valueOf[s],
+                         group(c.account, 1 &+ ch))
+            }
+        }
+    }
+
+    private mutating func classify(_ acked: Bool, _ unacked: Bool, _ first: Int64, _ lastConversion: Int64,
+                                   _ value: Double, _ g: Int) {
+        let converted = lastConversion > first
+        if acked && !unacked {
+            groups[g].treatedWell &+= 1
+            if converted { groups[g].treatedWellConverted &+= 1 }
+            groups[g].treatedWellValue += value
+        } else if unacked && !acked {
+            groups[g].ignored &+= 1
+            if converted { groups[g].ignoredConverted &+= 1 }
+        }
+    }
+
+    /// Leads by a contact who, in the 30 days before, answered a give post
+    /// of the lead's account.
+    private mutating func scoreAttributedLeads(_ rows: [StoredRow]) {
+        struct Engagement { var account: Int32; var contact: Int64; var created: Int64 }
+        var engagements: [Engagement] = []
+        for i in 0..<rows.count {
+            let r = rows[i]
+            let p = Int(parentOf[i])
+            guard r.inbound, p >= 0, r.has(RowFlags.hasContact) else { continue }
+            let post = rows[p]
+            if post.kind == Kind.post.rawValue && !post.inbound && post.label == .give {
+                engagements.append(Engagement(account: post.account, contact: r.contact, created: r.created))
+            }
+        }
+        if engagements.isEmpty { return }
+        engagements.sort { a, b in
+            if a.account != b.account { return a.account < b.account }
+            if a.contact != b.contact { return a.contact < b.contact }
+            return a.created < b.created
+        }
+        let window = Int64((config.attributionWindowSeconds * 1e6).rounded())
+        for r in rows where r.kind == Kind.lead.rawValue && r.has(RowFlags.hasContact) {
+            let from = r.created &- window
+            // First engagement >= (account, contact, from).
+            var lo = 0, hi = engagements.count
+            while lo < hi {
+                let mid = (lo &+ hi) / 2
+                let e = engagements[mid]
+                let less = e.account != r.account ? e.account < r.account
+                    : e.contact != r.contact ? e.contact < r.contact : e.created < from
+                if less { lo = mid &+ 1 } else { hi = mid }
+            }
+            if lo < engagements.count {
+                let e = engagements[lo]
+                if e.account == r.account && e.contact == r.contact && e.created <= r.created {
+                    both(r.account, r.channel) { $0.attributedLeads &+= 1 }
+                }
+            }
+        }
+    }
+}
