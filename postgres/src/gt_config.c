@@ -6,6 +6,7 @@
 #include "gt_pg.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 
 #include "utils/guc.h"

@@ -55,4 +55,32 @@ gt_lexicon **gt_lexicon_guard(MemoryContext cxt);
 #define GT_TEXT_PTR(t) VARDATA_ANY(t)
 #define GT_TEXT_LEN(t) VARSIZE_ANY_EXHDR(t)
 
+
+
+#include "mb/pg_wchar.h"
+
+/*
+ * (ptr, len) of a text datum as UTF-8: as is in a UTF-8 (or SQL_ASCII)
+ * database, else converted (the ABI rejects anything but UTF-8).
+ */
+static inline const char *
+gt_text_utf8(text *t, size_t *len)
+{
+	const char *p = VARDATA_ANY(t);
+	int			n = VARSIZE_ANY_EXHDR(t);
+	int			enc = GetDatabaseEncoding();
+
+	if (enc != PG_UTF8 && enc != PG_SQL_ASCII)
+	{
+		char	   *u = pg_server_to_any(p, n, PG_UTF8);
+
+		if (u != p)
+		{
+			*len = strlen(u);
+			return u;
+		}
+	}
+	*len = (size_t) n;
+	return p;
+}
 #endif

@@ -1,0 +1,265 @@
+-- GiveTake 0.1.0. Every number is computed by libgivetake; see
+-- docs/metrics.md for their meaning and docs/postgres.md for this API.
+\echo Use "CREATE EXTENSION givetake" to load this file. \quit
+
+-- ---- Configuration data ---------------------------------------------------
+
+-- User cues. givetake.lexicon_mode decides how they combine with the
+-- built-in lexicon: extend (default), replace or builtin (table ignored).
+CREATE TABLE givetake.lexicon (
+    phrase   text PRIMARY KEY CHECK (phrase <> ''),
+    category text NOT NULL CHECK (category IN ('teaching', 'helping', 'crediting',
+        'inviting', 'responsibility', 'give', 'selling', 'self_promotion', 'take', 'negation')),
+    weight   float8 NOT NULL CHECK (weight >= 0 AND weight < 'infinity')
+);
+COMMENT ON TABLE givetake.lexicon IS
+    'User lexicon: phrase, category, weight (0 disables a built-in cue); combined per givetake.lexicon_mode';
+SELECT pg_catalog.pg_extension_config_dump('givetake.lexicon', '');
+
+-- One row; bumped by every change of givetake.lexicon so that backends
+-- know when to recompile their cached lexicon (transactional, unlike a
+-- sequence, so a rolled-back change cannot leave a stale cache behind).
+CREATE TABLE givetake.lexicon_state (
+    version bigint NOT NULL
+);
+INSERT INTO givetake.lexicon_state VALUES (0);
+COMMENT ON TABLE givetake.lexicon_state IS 'Change counter of givetake.lexicon (internal)';
+REVOKE ALL ON givetake.lexicon_state FROM PUBLIC;
+GRANT SELECT ON givetake.lexicon, givetake.lexicon_state TO PUBLIC;
+
+CREATE FUNCTION givetake._lexicon_bump() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog
+AS $$
+BEGIN
+    UPDATE givetake.lexicon_state SET version = version + 1;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION givetake._lexicon_bump() IS 'Trigger: invalidates cached lexicons (internal)';
+REVOKE ALL ON FUNCTION givetake._lexicon_bump() FROM PUBLIC;
+
+CREATE TRIGGER lexicon_changed
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON givetake.lexicon
+    FOR EACH STATEMENT EXECUTE FUNCTION givetake._lexicon_bump();
+
+-- ---- Per-text functions ----------------------------------------------------
+
+CREATE FUNCTION givetake.version() RETURNS text
+    AS 'MODULE_PATHNAME', 'gt_pg_version' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION givetake.version() IS 'Version of the linked libgivetake';
+
+-- These read givetake.lexicon (unless lexicon_mode = builtin): STABLE.
+CREATE FUNCTION givetake.classify(text) RETURNS text
+    AS 'MODULE_PATHNAME', 'gt_pg_classify' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION givetake.classify(text) IS
+    'give, take or neutral: give if give_score - take_score >= 1, take if take_score - give_score >= 1';
+
+CREATE FUNCTION givetake.give_score(text) RETURNS float8
+    AS 'MODULE_PATHNAME', 'gt_pg_give_score' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION givetake.give_score(text) IS 'Sum of the weights of the give cues that fire in the text';
+
+CREATE FUNCTION givetake.take_score(text) RETURNS float8
+    AS 'MODULE_PATHNAME', 'gt_pg_take_score' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION givetake.take_score(text) IS 'Sum of the weights of the take cues that fire in the text';
+
+CREATE FUNCTION givetake.explain(body text,
+        OUT cue text, OUT category text, OUT weight float8, OUT "offset" int, OUT length int)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'gt_pg_explain' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 4;
+COMMENT ON FUNCTION givetake.explain(text) IS
+    'Every give/take cue that fired: matched text, category, weight, byte offset and byte length';
+
+CREATE FUNCTION givetake.first_name(author_name text) RETURNS text
+    AS 'MODULE_PATHNAME', 'gt_pg_first_name' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION givetake.first_name(text) IS
+    'First run of at least 2 letters in a display name, or NULL';
+
+CREATE FUNCTION givetake.is_personal(reply text, author_name text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'gt_pg_is_personal' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION givetake.is_personal(text, text) IS
+    'True when the reply contains the author''s first name as a word; false when either is NULL';
+
+CREATE FUNCTION givetake.is_appreciative(text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'gt_pg_is_appreciative' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION givetake.is_appreciative(text) IS
+    'True for thank*/appreciat*/grateful*/thx/good catch/great question/great point; false for NULL';
+
+CREATE FUNCTION givetake.parse_lexicon(content text,
+        OUT phrase text, OUT category text, OUT weight float8)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'gt_pg_parse_lexicon' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION givetake.parse_lexicon(text) IS
+    'Cues of a lexicon file (phrase<TAB>category<TAB>weight lines), e.g. to INSERT INTO givetake.lexicon';
+
+CREATE FUNCTION givetake.active_lexicon(OUT phrase text, OUT category text, OUT weight float8)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'gt_pg_active_lexicon' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION givetake.active_lexicon() IS
+    'Every cue in force under givetake.lexicon_mode, in load order';
+
+-- ---- Aggregates ------------------------------------------------------------
+
+CREATE FUNCTION givetake._text_accum(internal, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'gt_pg_text_accum' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION givetake._text_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'gt_pg_text_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION givetake._text_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'gt_pg_text_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION givetake._text_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'gt_pg_text_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION givetake._give_ratio_final(internal) RETURNS float8
+    AS 'MODULE_PATHNAME', 'gt_pg_give_ratio_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION givetake._me_index_final(internal) RETURNS float8
+    AS 'MODULE_PATHNAME', 'gt_pg_me_index_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION givetake._text_accum(internal, text) IS 'give_ratio/me_index transition (internal)';
+COMMENT ON FUNCTION givetake._text_combine(internal, internal) IS 'give_ratio/me_index combine (internal)';
+COMMENT ON FUNCTION givetake._text_serialize(internal) IS 'give_ratio/me_index serialize (internal)';
+COMMENT ON FUNCTION givetake._text_deserialize(bytea, internal) IS 'give_ratio/me_index deserialize (internal)';
+COMMENT ON FUNCTION givetake._give_ratio_final(internal) IS 'give_ratio final (internal)';
+COMMENT ON FUNCTION givetake._me_index_final(internal) IS 'me_index final (internal)';
+
+-- Both share one transition state: a query using both classifies once.
+CREATE AGGREGATE givetake.give_ratio(text) (
+    SFUNC = givetake._text_accum, STYPE = internal, SSPACE = 40,
+    FINALFUNC = givetake._give_ratio_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = givetake._text_combine,
+    SERIALFUNC = givetake._text_serialize, DESERIALFUNC = givetake._text_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE givetake.give_ratio(text) IS
+    'give / (give + take) over the classified texts; NULL when none is give or take';
+
+CREATE AGGREGATE givetake.me_index(text) (
+    SFUNC = givetake._text_accum, STYPE = internal, SSPACE = 40,
+    FINALFUNC = givetake._me_index_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = givetake._text_combine,
+    SERIALFUNC = givetake._text_serialize, DESERIALFUNC = givetake._text_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE givetake.me_index(text) IS
+    'we-words / (we-words + you-words) over the texts; NULL when there are none';
+
+CREATE TYPE givetake.ack_summary AS (n bigint, median_s float8, p90_s float8);
+COMMENT ON TYPE givetake.ack_summary IS 'Result of ack_time_stats: count, median and p90 in seconds';
+
+CREATE FUNCTION givetake._ack_accum(internal, float8) RETURNS internal
+    AS 'MODULE_PATHNAME', 'gt_pg_ack_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION givetake._ack_accum(internal, interval) RETURNS internal
+    AS 'MODULE_PATHNAME', 'gt_pg_ack_accum_interval' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION givetake._ack_accum_p(internal, float8, float8) RETURNS internal
+    AS 'MODULE_PATHNAME', 'gt_pg_ack_accum_p' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION givetake._ack_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'gt_pg_ack_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION givetake._ack_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'gt_pg_ack_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION givetake._ack_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'gt_pg_ack_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION givetake._ack_stats_final(internal) RETURNS givetake.ack_summary
+    AS 'MODULE_PATHNAME', 'gt_pg_ack_stats_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION givetake._ack_percentile_final(internal) RETURNS float8
+    AS 'MODULE_PATHNAME', 'gt_pg_ack_percentile_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION givetake._ack_accum(internal, float8) IS 'ack time transition (internal)';
+COMMENT ON FUNCTION givetake._ack_accum(internal, interval) IS 'ack time transition (internal)';
+COMMENT ON FUNCTION givetake._ack_accum_p(internal, float8, float8) IS 'ack time transition (internal)';
+COMMENT ON FUNCTION givetake._ack_combine(internal, internal) IS 'ack histogram merge (internal)';
+COMMENT ON FUNCTION givetake._ack_serialize(internal) IS 'ack histogram serialize (internal)';
+COMMENT ON FUNCTION givetake._ack_deserialize(bytea, internal) IS 'ack histogram deserialize (internal)';
+COMMENT ON FUNCTION givetake._ack_stats_final(internal) IS 'ack_time_stats final (internal)';
+COMMENT ON FUNCTION givetake._ack_percentile_final(internal) IS 'ack_time_percentile final (internal)';
+
+CREATE AGGREGATE givetake.ack_time_stats(seconds float8) (
+    SFUNC = givetake._ack_accum, STYPE = internal,
+    FINALFUNC = givetake._ack_stats_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = givetake._ack_combine,
+    SERIALFUNC = givetake._ack_serialize, DESERIALFUNC = givetake._ack_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE givetake.ack_time_stats(float8) IS
+    '(n, median_s, p90_s) of times to acknowledge in seconds, from a mergeable histogram (within 1 s or 1 %)';
+
+CREATE AGGREGATE givetake.ack_time_stats(time_to_ack interval) (
+    SFUNC = givetake._ack_accum, STYPE = internal,
+    FINALFUNC = givetake._ack_stats_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = givetake._ack_combine,
+    SERIALFUNC = givetake._ack_serialize, DESERIALFUNC = givetake._ack_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE givetake.ack_time_stats(interval) IS
+    '(n, median_s, p90_s) of times to acknowledge, from a mergeable histogram (within 1 s or 1 %)';
+
+CREATE AGGREGATE givetake.ack_time_percentile(seconds float8, p float8) (
+    SFUNC = givetake._ack_accum_p, STYPE = internal,
+    FINALFUNC = givetake._ack_percentile_final, FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = givetake._ack_combine,
+    SERIALFUNC = givetake._ack_serialize, DESERIALFUNC = givetake._ack_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE givetake.ack_time_percentile(float8, float8) IS
+    'percentile_disc(p) of times to acknowledge in seconds, from a mergeable histogram (within 1 s or 1 %)';
+
+-- ---- Bulk scoring ----------------------------------------------------------
+
+CREATE FUNCTION givetake.score_accounts(source regclass, as_of timestamptz DEFAULT NULL)
+    RETURNS TABLE (account_id bigint, channel text, needs_ack bigint, pending bigint,
+        acknowledged bigint, ack_rate float8, personal_rate float8, appreciative_rate float8,
+        sla_rate float8, median_ack_s float8, p90_ack_s float8, give_posts bigint,
+        take_posts bigint, neutral_posts bigint, give_ratio float8, me_index float8,
+        reply_share float8, channel_fit float8, contacts bigint, mean_trust float8,
+        conv_rate_ack float8, conv_rate_ignored float8, conversion_lift float8,
+        value_per_ack_contact float8, give_attributed_leads bigint, health float8,
+        anomalies bigint)
+    AS 'MODULE_PATHNAME', 'gt_pg_score_accounts'
+    LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1000;
+COMMENT ON FUNCTION givetake.score_accounts(regclass, timestamptz) IS
+    'Spec section 7 rows per account (channel NULL = all channels) and per account x channel, in one pass over source';
+
+CREATE FUNCTION givetake.score_contacts(source regclass, as_of timestamptz DEFAULT NULL)
+    RETURNS TABLE (account_id bigint, contact_id bigint, balance float8, trust_score int,
+        acknowledged bigint, unacknowledged bigint, last_interaction_at timestamptz)
+    AS 'MODULE_PATHNAME', 'gt_pg_score_contacts'
+    LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10000;
+COMMENT ON FUNCTION givetake.score_contacts(regclass, timestamptz) IS
+    'Trust ledger rows per account x contact, in one pass over source';
+
+-- Writes <target_schema>.account_scores and .contact_scores (created when
+-- missing; default schema: the source's). Both are replaced in one
+-- statement, so they share a snapshot and an ERROR or cancel leaves the
+-- previous scores untouched; readers keep seeing them until commit.
+CREATE FUNCTION givetake.refresh_scores(source regclass, as_of timestamptz DEFAULT NULL,
+        target_schema name DEFAULT NULL, OUT accounts bigint, OUT contacts bigint)
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    schema name := coalesce(target_schema,
+        (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.oid = source));
+BEGIN
+    EXECUTE format($f$CREATE TABLE IF NOT EXISTS %I.account_scores (
+        account_id bigint NOT NULL, channel text, needs_ack bigint, pending bigint,
+        acknowledged bigint, ack_rate float8, personal_rate float8, appreciative_rate float8,
+        sla_rate float8, median_ack_s float8, p90_ack_s float8, give_posts bigint,
+        take_posts bigint, neutral_posts bigint, give_ratio float8, me_index float8,
+        reply_share float8, channel_fit float8, contacts bigint, mean_trust float8,
+        conv_rate_ack float8, conv_rate_ignored float8, conversion_lift float8,
+        value_per_ack_contact float8, give_attributed_leads bigint, health float8,
+        anomalies bigint)$f$, schema);
+    EXECUTE format($f$CREATE TABLE IF NOT EXISTS %I.contact_scores (
+        account_id bigint NOT NULL, contact_id bigint NOT NULL, balance float8,
+        trust_score int, acknowledged bigint, unacknowledged bigint,
+        last_interaction_at timestamptz)$f$, schema);
+    -- Self-conflicting but reader-compatible: concurrent refreshes queue up.
+    EXECUTE format('LOCK TABLE %1$I.account_scores, %1$I.contact_scores IN SHARE ROW EXCLUSIVE MODE',
+                   schema);
+    EXECUTE format($f$WITH
+        del_a AS (DELETE FROM %1$I.account_scores),
+        del_c AS (DELETE FROM %1$I.contact_scores),
+        ins_a AS (INSERT INTO %1$I.account_scores
+                  SELECT * FROM givetake.score_accounts($1, $2) RETURNING 1),
+        ins_c AS (INSERT INTO %1$I.contact_scores
+                  SELECT * FROM givetake.score_contacts($1, $2) RETURNING 1)
+        SELECT (SELECT count(*) FROM ins_a), (SELECT count(*) FROM ins_c)$f$, schema)
+        USING source, as_of INTO accounts, contacts;
+END
+$$;
+COMMENT ON FUNCTION givetake.refresh_scores(regclass, timestamptz, name) IS
+    'Atomically replaces account_scores and contact_scores (in target_schema, default: the source''s schema)';

@@ -1,0 +1,408 @@
+/*
+ * gt_score.c -- score_accounts / score_contacts: read any table or view with
+ * the spec's column names through an SPI cursor, feed gt_scorer_add in
+ * batches, return the spec section 7 rows. One pass, inside the backend.
+ */
+#include "gt_pg.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+#define GT_BATCH_ROWS 4096
+
+typedef enum ColKind
+{
+	COL_INT8, COL_TEXT, COL_BOOL, COL_TIME, COL_VALUE
+} ColKind;
+
+typedef enum ColIndex
+{
+	C_ID, C_ACCOUNT, C_CONTACT, C_PARENT, C_CHANNEL, C_KIND, C_INBOUND,
+	C_AUTOMATED, C_MEDIA, C_CREATED, C_AUTHOR, C_BODY, C_VALUE, C_COUNT
+} ColIndex;
+
+static const struct
+{
+	const char *name;
+	ColKind		kind;
+}			columns[C_COUNT] = {
+	{"id", COL_INT8}, {"account_id", COL_INT8}, {"contact_id", COL_INT8},
+	{"parent_id", COL_INT8}, {"channel", COL_TEXT}, {"kind", COL_TEXT},
+	{"inbound", COL_BOOL}, {"automated", COL_BOOL}, {"has_media", COL_BOOL},
+	{"created_at", COL_TIME}, {"author_name", COL_TEXT}, {"body", COL_TEXT},
+	{"value", COL_VALUE}
+};
+
+static const char *
+expected_type(ColKind k)
+{
+	switch (k)
+	{
+		case COL_INT8:
+			return "bigint";
+		case COL_TEXT:
+			return "text";
+		case COL_BOOL:
+			return "boolean";
+		case COL_TIME:
+			return "timestamp with time zone";
+		default:
+			return "double precision or numeric";
+	}
+}
+
+/* Types accepted per kind (domains are resolved to their base type). */
+static bool
+type_ok(ColKind k, Oid t)
+{
+	switch (k)
+	{
+		case COL_INT8:
+			return t == INT8OID || t == INT4OID || t == INT2OID;
+		case COL_TEXT:
+			return t == TEXTOID || t == VARCHAROID || t == BPCHAROID ||
+				t == NAMEOID || type_is_enum(t);
+		case COL_BOOL:
+			return t == BOOLOID;
+		case COL_TIME:
+			/* timestamp without time zone is taken as UTC (same micros) */
+			return t == TIMESTAMPTZOID || t == TIMESTAMPOID;
+		default:
+			return t == FLOAT8OID || t == FLOAT4OID || t == NUMERICOID ||
+				t == INT8OID || t == INT4OID || t == INT2OID;
+	}
+}
+
+/*
+ * Check every spec column of `relid` and build the cursor query. The
+ * relation name is quoted by quote_qualified_identifier; column names are
+ * the spec's constants.
+ */
+static char *
+source_query(Oid relid)
+{
+	Relation	rel = relation_open(relid, AccessShareLock);
+	char	   *relname = RelationGetRelationName(rel);
+	StringInfoData q;
+	int			i;
+
+	switch (rel->rd_rel->relkind)
+	{
+		case RELKIND_RELATION:
+		case RELKIND_VIEW:
+		case RELKIND_MATVIEW:
+		case RELKIND_FOREIGN_TABLE:
+		case RELKIND_PARTITIONED_TABLE:
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("\"%s\" is not a table, view or foreign table", relname)));
+	}
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT ");
+	for (i = 0; i < C_COUNT; i++)
+	{
+		const char *name = columns[i].name;
+		AttrNumber	att = get_attnum(relid, name);
+		Oid			typ;
+
+		if (att == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of relation \"%s\" does not exist", name, relname),
+					 errhint("givetake expects a column \"%s\" of type %s; map your table through a view.",
+							 name, expected_type(columns[i].kind))));
+		typ = getBaseType(get_atttype(relid, att));
+		if (!type_ok(columns[i].kind, typ))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" of relation \"%s\" has type %s, expected %s",
+							name, relname, format_type_be(typ), expected_type(columns[i].kind))));
+		if (i > 0)
+			appendStringInfoString(&q, ", ");
+		switch (columns[i].kind)
+		{
+			case COL_INT8:
+				appendStringInfo(&q, "%s::pg_catalog.int8", quote_identifier(name));
+				break;
+			case COL_TEXT:
+				appendStringInfo(&q, "%s::pg_catalog.text", quote_identifier(name));
+				break;
+			case COL_VALUE:
+				appendStringInfo(&q, "%s::pg_catalog.float8", quote_identifier(name));
+				break;
+			default:
+				appendStringInfoString(&q, quote_identifier(name));
+		}
+	}
+	appendStringInfo(&q, " FROM %s",
+					 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+												relname));
+	relation_close(rel, NoLock);
+	return q.data;
+}
+
+static int64
+to_unix_micros(TimestampTz t, const char *what)
+{
+	if (TIMESTAMP_NOT_FINITE(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("givetake: %s must be a finite timestamp", what)));
+	return (int64) t + GT_PG_EPOCH_SHIFT;
+}
+
+static gt_text
+text_field(Datum d, bool isnull)
+{
+	gt_text		t = {NULL, 0};
+
+	if (!isnull)
+		t.ptr = gt_text_utf8(DatumGetTextPP(d), &t.len);
+	return t;
+}
+
+static void
+require(bool isnull, int col, uint64 rowno)
+{
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("givetake: column \"%s\" is NULL in source row %llu",
+						columns[col].name, (unsigned long long) rowno),
+				 errhint("id, account_id and created_at must not be NULL.")));
+}
+
+/* One source tuple -> gt_interaction; text pointers live in the batch context. */
+static void
+convert_row(gt_interaction *r, HeapTuple tup, TupleDesc desc, uint64 rowno)
+{
+	Datum		v[C_COUNT];
+	bool		n[C_COUNT];
+	gt_text		t;
+
+	heap_deform_tuple(tup, desc, v, n);
+	memset(r, 0, sizeof(*r));
+	require(n[C_ID], C_ID, rowno);
+	require(n[C_ACCOUNT], C_ACCOUNT, rowno);
+	require(n[C_CREATED], C_CREATED, rowno);
+	r->id = DatumGetInt64(v[C_ID]);
+	r->account_id = DatumGetInt64(v[C_ACCOUNT]);
+	if (!n[C_CONTACT])
+	{
+		r->contact_id = DatumGetInt64(v[C_CONTACT]);
+		r->flags |= GT_ROW_HAS_CONTACT;
+	}
+	if (!n[C_PARENT])
+	{
+		r->parent_id = DatumGetInt64(v[C_PARENT]);
+		r->flags |= GT_ROW_HAS_PARENT;
+	}
+	/* NULL or unknown channel/kind -> -1: the engine counts an anomaly */
+	t = text_field(v[C_CHANNEL], n[C_CHANNEL]);
+	r->channel = t.ptr ? gt_channel_parse(t.ptr, t.len) : -1;
+	t = text_field(v[C_KIND], n[C_KIND]);
+	r->kind = t.ptr ? gt_kind_parse(t.ptr, t.len) : -1;
+	if (!n[C_INBOUND] && DatumGetBool(v[C_INBOUND]))
+		r->flags |= GT_ROW_INBOUND;
+	if (!n[C_AUTOMATED] && DatumGetBool(v[C_AUTOMATED]))
+		r->flags |= GT_ROW_AUTOMATED;
+	if (!n[C_MEDIA] && DatumGetBool(v[C_MEDIA]))
+		r->flags |= GT_ROW_HAS_MEDIA;
+	r->created_at = to_unix_micros(DatumGetTimestampTz(v[C_CREATED]), "created_at");
+	r->author_name = text_field(v[C_AUTHOR], n[C_AUTHOR]);
+	r->body = text_field(v[C_BODY], n[C_BODY]);
+	r->value = n[C_VALUE] ? 0.0 : DatumGetFloat8(v[C_VALUE]);
+}
+
+static void
+configure(gt_scorer *s, FunctionCallInfo fcinfo)
+{
+	int			i;
+
+	if (!PG_ARGISNULL(1))
+		gt_check_scorer(gt_scorer_set_as_of(s, to_unix_micros(PG_GETARG_TIMESTAMPTZ(1), "as_of")),
+						s, "as_of");
+	for (i = 0; i < GT_CHANNEL_COUNT; i++)
+		gt_check_scorer(gt_scorer_set_sla(s, i, (double) gt_sla_seconds[i]), s, "givetake.sla_*");
+	gt_check_scorer(gt_scorer_set_half_life(s, (double) gt_half_life_seconds), s, "givetake.half_life");
+	for (i = 0; i < GT_HEALTH_COUNT; i++)
+		gt_check_scorer(gt_scorer_set_health_weight(s, i, gt_health_weights[i]), s,
+						"givetake.health_weights");
+	gt_check_scorer(gt_scorer_set_give_target(s, gt_give_target), s, "givetake.give_target");
+}
+
+/*
+ * Score the relation in argument 0 (as_of in argument 1). The scorer lives
+ * in a slot of `cxt`, so ERROR or cancel frees it with the context.
+ */
+static gt_scorer *
+score_source(FunctionCallInfo fcinfo, MemoryContext cxt)
+{
+	char	   *query = source_query(PG_GETARG_OID(0));
+	gt_scorer **slot = gt_scorer_guard(cxt);
+	gt_interaction *rows = MemoryContextAlloc(cxt, GT_BATCH_ROWS * sizeof(gt_interaction));
+	MemoryContext batch = AllocSetContextCreate(cxt, "givetake batch", ALLOCSET_DEFAULT_SIZES);
+	SPIPlanPtr	plan;
+	Portal		portal;
+	uint64		seen = 0;
+
+	gt_check(gt_scorer_new(slot, gt_pg_lexicon(NULL)), "creating a scorer");
+	configure(*slot, fcinfo);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "givetake: SPI_connect failed");
+	plan = SPI_prepare(query, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "givetake: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	for (;;)
+	{
+		uint64		i,
+					n;
+		MemoryContext old;
+
+		CHECK_FOR_INTERRUPTS();
+		SPI_cursor_fetch(portal, true, GT_BATCH_ROWS);
+		n = SPI_processed;
+		if (n == 0)
+			break;
+		old = MemoryContextSwitchTo(batch);
+		for (i = 0; i < n; i++)
+			convert_row(&rows[i], SPI_tuptable->vals[i], SPI_tuptable->tupdesc, seen + i + 1);
+		MemoryContextSwitchTo(old);
+		gt_check_scorer(gt_scorer_add(*slot, rows, n), *slot, "gt_scorer_add");
+		seen += n;
+		SPI_freetuptable(SPI_tuptable);
+		MemoryContextReset(batch);
+	}
+	SPI_cursor_close(portal);
+	SPI_finish();
+
+	CHECK_FOR_INTERRUPTS();
+	gt_check_scorer(gt_scorer_finish(*slot), *slot, "gt_scorer_finish");
+	return *slot;
+}
+
+static inline void
+put_f8(Datum *v, bool *n, int i, double x)
+{
+	n[i] = isnan(x);
+	v[i] = Float8GetDatum(n[i] ? 0.0 : x);
+}
+
+PG_FUNCTION_INFO_V1(gt_pg_score_accounts);
+Datum
+gt_pg_score_accounts(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext cxt;
+	gt_scorer  *s;
+	const gt_account_score *a;
+	size_t		count,
+				i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	InitMaterializedSRF(fcinfo, 0);
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_accounts",
+								ALLOCSET_DEFAULT_SIZES);
+	s = score_source(fcinfo, cxt);
+	gt_check_scorer(gt_scorer_accounts(&a, &count, s), s, "gt_scorer_accounts");
+	for (i = 0; i < count; i++)
+	{
+		const gt_account_score *r = &a[i];
+		Datum		v[27];
+		bool		n[27];
+		const char *ch = r->channel == GT_CHANNEL_ALL ? NULL : gt_channel_name(r->channel);
+
+		memset(n, 0, sizeof(n));
+		v[0] = Int64GetDatum(r->account_id);
+		n[1] = ch == NULL;
+		v[1] = ch ? CStringGetTextDatum(ch) : (Datum) 0;
+		v[2] = Int64GetDatum(r->needs_ack);
+		v[3] = Int64GetDatum(r->pending);
+		v[4] = Int64GetDatum(r->acknowledged);
+		put_f8(v, n, 5, r->ack_rate);
+		put_f8(v, n, 6, r->personal_rate);
+		put_f8(v, n, 7, r->appreciative_rate);
+		put_f8(v, n, 8, r->sla_rate);
+		put_f8(v, n, 9, r->median_ack_s);
+		put_f8(v, n, 10, r->p90_ack_s);
+		v[11] = Int64GetDatum(r->give_posts);
+		v[12] = Int64GetDatum(r->take_posts);
+		v[13] = Int64GetDatum(r->neutral_posts);
+		put_f8(v, n, 14, r->give_ratio);
+		put_f8(v, n, 15, r->me_index);
+		put_f8(v, n, 16, r->reply_share);
+		put_f8(v, n, 17, r->channel_fit);
+		v[18] = Int64GetDatum(r->contacts);
+		put_f8(v, n, 19, r->mean_trust);
+		put_f8(v, n, 20, r->conv_rate_ack);
+		put_f8(v, n, 21, r->conv_rate_ignored);
+		put_f8(v, n, 22, r->conversion_lift);
+		put_f8(v, n, 23, r->value_per_ack_contact);
+		v[24] = Int64GetDatum(r->give_attributed_leads);
+		put_f8(v, n, 25, r->health);
+		v[26] = Int64GetDatum(r->anomalies);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	MemoryContextDelete(cxt);	/* frees the scorer */
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(gt_pg_score_contacts);
+Datum
+gt_pg_score_contacts(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext cxt;
+	gt_scorer  *s;
+	const gt_contact_score *c;
+	size_t		count,
+				i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	InitMaterializedSRF(fcinfo, 0);
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_contacts",
+								ALLOCSET_DEFAULT_SIZES);
+	s = score_source(fcinfo, cxt);
+	gt_check_scorer(gt_scorer_contacts(&c, &count, s), s, "gt_scorer_contacts");
+	for (i = 0; i < count; i++)
+	{
+		const gt_contact_score *r = &c[i];
+		Datum		v[7];
+		bool		n[7];
+
+		memset(n, 0, sizeof(n));
+		v[0] = Int64GetDatum(r->account_id);
+		v[1] = Int64GetDatum(r->contact_id);
+		put_f8(v, n, 2, r->balance);
+		v[3] = Int32GetDatum(r->trust_score);
+		v[4] = Int64GetDatum(r->acknowledged);
+		v[5] = Int64GetDatum(r->unacknowledged);
+		v[6] = TimestampTzGetDatum((TimestampTz) (r->last_interaction_at - GT_PG_EPOCH_SHIFT));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	MemoryContextDelete(cxt);
+	return (Datum) 0;
+}
