@@ -1,0 +1,205 @@
+import Testing
+@testable import GiveTakeCore
+
+@Suite struct ClassifierTests {
+    @Test func teachingAndHelpingTextIsGive() {
+        let c = classify("Here's how to reset your router: a quick guide")
+        #expect(c.label == .give)
+        #expect(c.give == 2.0)  // "here's how" + "guide"; "how to" overlaps "here's how"
+        #expect(c.take == 0)
+    }
+
+    @Test func sellingTextIsTake() {
+        let c = classify("Shop now! 20% off everything, only $19.99")
+        #expect(c.label == .take)
+        #expect(c.take == 4.0)  // shop now 1.5 + 20% off 1.5 + $19.99 1.0
+        let cues = explain("Shop now! 20% off everything, only $19.99")
+        #expect(cues.map { $0.0 } == ["Shop now", "20% off", "$19.99"])
+        #expect(cues.map { $0.1 } == [.selling, .selling, .selling])
+    }
+
+    @Test func decisionNeedsAMarginOfOne() {
+        // give 1 (tips) vs take 1 (sale): neutral.
+        #expect(classify("Tips for the sale").label == .neutral)
+        // give 1.5 (happy to help) vs take 1 (price): 0.5 margin, neutral.
+        #expect(classify("Happy to help with the price").label == .neutral)
+        #expect(classify("Nothing to see here").label == .neutral)
+    }
+
+    @Test func wordsNeedBoundaries() {
+        #expect(classify("shopping spree").take == 0)         // "shop" inside "shopping"
+        #expect(classify("Shop!").take == 1)
+        #expect(classify("SALE").take == 1)                    // ASCII case-insensitive
+        #expect(classify("#sale today").take == 1)             // hashtag
+        #expect(classify("#salesforce").take == 0)
+        #expect(classify("resale").take == 0)
+        #expect(classify("saleé").take == 0)                  // non-ASCII is a word character
+        #expect(classify("é sale é").take == 1)
+    }
+
+    @Test func percentAndMoneyPatterns() {
+        #expect(explain("Get 15%off today").map { $0.0 } == ["15%off"])
+        #expect(explain("up to 12.5% off").map { $0.0 } == ["12.5% off"])
+        #expect(explain("just €5 or £10.50 or ¥300").map { $0.0 } == ["€5", "£10.50", "¥300"])
+        #expect(explain("costs $1,299.").map { $0.0 } == ["$1,299"])
+        #expect(classify("a $ sign alone").take == 0)
+    }
+
+    @Test func negationWindowSuppressesCues() {
+        #expect(classify("No purchase necessary").take == 0)
+        #expect(classify("Not a great deal").take == 0)          // two words between
+        #expect(classify("Not a very great deal").take == 1)     // three words: outside the window
+        #expect(classify("Purchase, no questions").take == 1)    // negation after the cue
+        #expect(explain("No purchase necessary").isEmpty)
+    }
+
+    @Test func leftmostLongestCountsOverlapsOnce() {
+        let cues = explain("free shipping on our new range")
+        #expect(cues.map { $0.0 } == ["free shipping", "our new"])
+        #expect(classify("Buy now").take == 1.5)  // "buy now", not also "buy"
+    }
+
+    @Test func apostrophesBothWays() {
+        #expect(classify("Don't miss it").take == 1)
+        #expect(classify("Don’t miss it").take == 1)
+        #expect(classify("Here’s how").give == 1)
+    }
+
+    @Test func meIndexCountsContractionsOnce() {
+        let c = classify("We're sure we’re right; our team and us. You're great, your call, yours.")
+        #expect(c.weWords == 4)   // We're, we’re, our, us
+        #expect(c.youWords == 3)  // You're, your, yours
+        #expect(classify("Ours vs yours: you, US").weWords == 2)
+        #expect(classify("wee youth usual").weWords == 0)
+        #expect(classify("wee youth usual").youWords == 0)
+    }
+
+    @Test func appreciationWords() {
+        for t in ["Thanks!", "thank you", "We appreciate it", "So grateful", "thx", "Good catch", "great question", "Great point."] {
+            #expect(classify(t).appreciative, "\(t)")
+        }
+        for t in ["Thx2", "nothanks", "great questions", "ungrateful"] {
+            #expect(!classify(t).appreciative, "\(t)")
+        }
+    }
+
+    @Test func multiByteTextIsNeverSplit() {
+        // U+00E9 is C3 A9; a cue must not match across or inside it.
+        #expect(classify("tipsé").give == 0)
+        #expect(classify("😀tips😀").give == 0)      // emoji are word characters (spec)
+        #expect(classify("😀, tips, 😀").give == 1)
+    }
+
+    @Test func emptyAndHugeTexts() {
+        #expect(classify("").label == .neutral)
+        let big = String(repeating: "Shop now and learn how to fix it. ", count: 300_000)  // ~10 MB
+        let c = classify(big)
+        #expect(c.take == 1.5 * 300_000)
+        #expect(c.give == 3.0 * 300_000)
+        #expect(c.cues == 4 * 300_000)
+    }
+}
+
+@Suite struct LexiconTests {
+    @Test func userLexiconExtendsAndOverrides() throws {
+        let lex = Lexicon(withDefaults: true)
+        let text = bytesOf("# my cues\nmega bundle\tselling\t2\nsale\tselling\t0\n\n")
+        try text.withUnsafeBufferPointer { try lex.load($0) }
+        #expect(classify("mega bundle", lex).take == 2)
+        #expect(classify("big sale", lex).take == 0)  // weight 0 disables
+        #expect(classify("tips", lex).give == 1)      // defaults kept
+    }
+
+    @Test func emptyLexiconReplaces() throws {
+        let lex = Lexicon(withDefaults: false)
+        try bytesOf("widget\tgive\t1.25\r\n").withUnsafeBufferPointer { try lex.load($0) }
+        #expect(lex.entries.count == 1)
+        #expect(classify("Widget!", lex).give == 1.25)
+        #expect(classify("sale", lex).take == 0)
+        #expect(classify("we you", lex).weWords == 1)  // pronouns are not lexicon data
+    }
+
+    @Test func badLinesNameTheirLineAndChangeNothing() {
+        let lex = Lexicon(withDefaults: false)
+        let cases: [(String, String)] = [
+            ("ok\tgive\t1\nbad line\n", "lexicon line 2: expected 3 TAB-separated fields"),
+            ("a\tgive\t1\nb\tgivee\t1\n", "lexicon line 2: unknown category 'givee'"),
+            ("a\tgive\tone\n", "lexicon line 1: weight 'one' is not a decimal number"),
+            ("a\tgive\t-1\n", "lexicon line 1: weight must be"),
+            ("\tgive\t1\n", "lexicon line 1: empty phrase"),
+            ("<bogus>\tgive\t1\n", "lexicon line 1: unknown pattern"),
+        ]
+        for (text, expected) in cases {
+            do {
+                try bytesOf(text).withUnsafeBufferPointer { buf throws(GiveTakeError) in try lex.load(buf) }
+                Issue.record("accepted: \(text)")
+            } catch {
+                #expect(error.message.hasPrefix(expected), "\(error.message)")
+            }
+        }
+        #expect(lex.entries.isEmpty)
+    }
+
+    @Test func invalidUTF8IsRejected() {
+        let lex = Lexicon(withDefaults: false)
+        do {
+            let bad: [UInt8] = [0x61, 0xFF, 0x09]
+            try bad.withUnsafeBufferPointer { buf throws(GiveTakeError) in try lex.load(buf) }
+            Issue.record("accepted invalid UTF-8")
+        } catch {
+            #expect(error.code == .invalidUTF8)
+        }
+    }
+
+    @Test func builtinHasEveryCategory() {
+        let cats = Set(Lexicon.builtin.entries.map { $0.category })
+        for c in Category.allCases where c != .give && c != .take { #expect(cats.contains(c), "\(c)") }
+    }
+}
+
+@Suite struct TextTests {
+    @Test func utf8Validation() {
+        #expect(firstInvalidUTF8(UnsafeBufferPointer(start: nil, count: 0)) == nil)
+        let cases: [([UInt8], Int?)] = [
+            (Array("plain ascii text longer than 8".utf8), nil),
+            (Array("Zoë 😀 ’".utf8), nil),
+            ([0x41, 0xC0, 0x80], 1),          // overlong
+            ([0xED, 0xA0, 0x80], 0),          // surrogate
+            ([0xF4, 0x90, 0x80, 0x80], 0),    // > U+10FFFF
+            ([0x41, 0x42, 0xE2, 0x80], 2),    // truncated
+            ([0x80], 0),                      // lone continuation
+        ]
+        for (b, expected) in cases {
+            #expect(b.withUnsafeBufferPointer { firstInvalidUTF8($0) } == expected, "\(b)")
+        }
+    }
+
+    @Test func firstNames() {
+        func first(_ s: String) -> String? {
+            let b = bytesOf(s)
+            return b.withUnsafeBufferPointer { buf in firstNameSpan(buf).map { String(decoding: b[$0], as: UTF8.self) } }
+        }
+        #expect(first("Anna Smith") == "Anna")
+        #expect(first("@josé_99") == "josé")
+        #expect(first("Zoë") == "Zoë")
+        #expect(first("J. Smith") == "Smith")   // a 1-letter run is not a name
+        #expect(first("J") == nil)
+        #expect(first("É") == nil)              // one character, two bytes
+        #expect(first("42 99") == nil)
+        #expect(first("") == nil)
+    }
+
+    @Test func personalMatchesWholeWordsOnly() {
+        func personal(_ reply: String, _ author: String) -> Bool {
+            let r = bytesOf(reply), a = bytesOf(author)
+            return r.withUnsafeBufferPointer { rb in a.withUnsafeBufferPointer { isPersonal(reply: rb, authorName: $0) } }
+        }
+        #expect(personal("Hi ANN, sorry!", "Ann Lee"))
+        #expect(!personal("Our annual report", "Ann Lee"))
+        #expect(personal("Hola José!", "José M."))
+        #expect(!personal("Hola JOSÉ!", "José M."))   // only ASCII folds
+        #expect(personal("Danke, Zoë.", "zoë"))
+        #expect(!personal("Hi Ann2", "Ann"))           // digits are word characters
+        #expect(!personal("Hi J", "J"))
+    }
+}

@@ -1,0 +1,83 @@
+// Test rows written as Swift values, scored through the real engine.
+@testable import GiveTakeCore
+
+/// A row with String texts; converted to borrowed UTF-8 for the scorer.
+struct Row {
+    var id: Int64
+    var account: Int64 = 1
+    var contact: Int64? = nil
+    var parent: Int64? = nil
+    var channel: Int32 = Int32(Channel.twitter.rawValue)
+    var kind: Kind = .post
+    var rawKind: Int32? = nil
+    var inbound = false
+    var automated = false
+    var media = false
+    /// Seconds since the epoch (fractions allowed).
+    var at: Double = 0
+    var author: String? = nil
+    var body: String? = nil
+    var value: Double = 0
+}
+
+let hour = 3600.0
+let day = 86400.0
+
+/// Scores rows (in the given order, in batches of `batch`) and returns the result.
+func score(_ rows: [Row], config: ScoringConfig = ScoringConfig(), lexicon: Lexicon = .builtin,
+           batch: Int = 3) throws -> ScoringResult {
+    let scorer = Scorer(lexicon: lexicon)
+    try scorer.configure(config)
+    // All texts in one buffer, so every row borrows from the same storage.
+    var storage: [UInt8] = []
+    var spans: [(author: Range<Int>?, body: Range<Int>?)] = []
+    for r in rows {
+        let a = r.author.map { s -> Range<Int> in let lo = storage.count; storage += Array(s.utf8); return lo..<storage.count }
+        let b = r.body.map { s -> Range<Int> in let lo = storage.count; storage += Array(s.utf8); return lo..<storage.count }
+        spans.append((a, b))
+    }
+    storage.append(0)
+    try storage.withUnsafeBufferPointer { all in
+        func slice(_ r: Range<Int>?) -> UnsafeBufferPointer<UInt8>? {
+            r.map { UnsafeBufferPointer(rebasing: all[$0]) }
+        }
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + batch)
+            try scorer.add(count: end - start) { k in
+                let r = rows[start + k]
+                return Interaction(
+                    id: r.id, accountID: r.account, contactID: r.contact, parentID: r.parent, channel: r.channel,
+                    kind: r.rawKind ?? Int32(r.kind.rawValue), inbound: r.inbound, automated: r.automated,
+                    hasMedia: r.media, createdAt: Int64((r.at * 1e6).rounded()), authorName: slice(spans[start + k].author),
+                    body: slice(spans[start + k].body), value: r.value)
+            }
+            start = end
+        }
+    }
+    return try scorer.finish()
+}
+
+extension ScoringResult {
+    func account(_ id: Int64, _ channel: Channel? = nil) -> AccountScore? {
+        accounts.first { $0.accountID == id && $0.channel == channel }
+    }
+    func contact(_ account: Int64, _ contact: Int64) -> ContactScore? {
+        contacts.first { $0.accountID == account && $0.contactID == contact }
+    }
+}
+
+/// Classifies a Swift string with a lexicon.
+func classify(_ text: String, _ lexicon: Lexicon = .builtin) -> Classification {
+    let bytes = Array(text.utf8)
+    return bytes.withUnsafeBufferPointer { lexicon.classify($0) }
+}
+
+func explain(_ text: String, _ lexicon: Lexicon = .builtin) -> [(String, Category, Double)] {
+    let bytes = Array(text.utf8)
+    return bytes.withUnsafeBufferPointer { buf in
+        lexicon.explain(buf).map { (String(decoding: bytes[$0.start..<$0.end], as: UTF8.self), $0.category, $0.weight) }
+    }
+}
+
+func bytesOf(_ s: String) -> [UInt8] { Array(s.utf8) }
