@@ -26,3 +26,29 @@ let package = Package(
         .testTarget(name: "GiveTakeABITests", dependencies: ["GiveTake", "CGiveTake"]),
     ]
 )
+
+// Storage adapters, the givetake CLI and the SQLite loadable extension
+// (issue 4). Appended so the lead's lists above stay untouched.
+package.dependencies += [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+]
+package.products += [
+    // The binary is named givetake-cli because the product name "givetake"
+    // is taken by the C library above; `make cli` installs it as givetake.
+    .executable(name: "givetake-cli", targets: ["givetake"]),
+    // libgivetake_sqlite.so: `.load libgivetake_sqlite` in the sqlite3 shell.
+    .library(name: "givetake_sqlite", type: .dynamic, targets: ["GiveTakeSQLite"]),
+]
+package.targets += [
+    .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+    .target(name: "GiveTakeStorage", dependencies: ["GiveTakeCore", "CSQLite3", "CLibPQ"]),
+    .executableTarget(
+        name: "givetake",
+        dependencies: ["GiveTakeStorage", "GiveTakeCore",
+                       .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+    // C glue only: converts SQLite values and calls include/givetake.h.
+    .target(name: "GiveTakeSQLite", dependencies: ["GiveTake", "CGiveTake"]),
+    .testTarget(name: "GiveTakeStorageTests", dependencies: ["GiveTakeStorage", "GiveTakeCore"]),
+]

@@ -1,0 +1,1 @@
+int givetake_sqlite_placeholder(void) { return 0; }

@@ -1,0 +1,88 @@
+// Decodes PostgreSQL binary COPY rows of the canonical SELECT (every
+// column cast to int8/text/bool/timestamptz/float8) into an
+// InteractionBatch. Each CopyData message holds one row (the first also
+// carries the 19-byte file header); fields are length-prefixed, so texts
+// are copied straight from libpq's buffer into the batch arena.
+import GiveTakeCore
+
+struct PostgresCopyReader {
+    let table: String
+    private var sawHeader = false
+
+    init(table: String) { self.table = table }
+
+    /// Decodes one message; returns false on the end-of-data trailer.
+    @inline(__always)
+    mutating func read(_ msg: UnsafeRawBufferPointer, into batch: InteractionBatch) throws -> Bool {
+        var p = 0
+        let n = msg.count
+        if !sawHeader {
+            // "PGCOPY\n\377\r\n\0", int32 flags, int32 extension length, extension.
+            guard n >= 19, msg[0] == 0x50, msg[5] == 0x59 else { throw truncated() }
+            let ext = Int(be32(msg, 15))
+            p = 19 + ext
+            sawHeader = true
+            if p == n { return true }
+        }
+        guard p + 2 <= n else { throw truncated() }
+        let fields = Int16(bitPattern: UInt16(bigEndian: msg.loadUnaligned(fromByteOffset: p, as: UInt16.self)))
+        p += 2
+        if fields == -1 { return false }
+        guard fields == 13 else { throw StorageError("table '\(table)': COPY returned \(fields) columns, expected 13") }
+
+        // Field spans (offset, length; length -1 = NULL).
+        var off = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var len = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        try withUnsafeMutableBytes(of: &off) { offs in
+            try withUnsafeMutableBytes(of: &len) { lens in
+                let o = offs.bindMemory(to: Int.self), l = lens.bindMemory(to: Int.self)
+                for f in 0..<13 {
+                    guard p + 4 <= n else { throw truncated() }
+                    let fl = Int(Int32(bitPattern: be32(msg, p)))
+                    p += 4
+                    o[f] = p
+                    l[f] = fl
+                    if fl > 0 {
+                        guard p + fl <= n else { throw truncated() }
+                        p += fl
+                    }
+                }
+            }
+        }
+        @inline(__always) func int8(_ o: Int, _ l: Int) -> Int64? {
+            l == 8 ? Int64(bitPattern: UInt64(bigEndian: msg.loadUnaligned(fromByteOffset: o, as: UInt64.self))) : nil
+        }
+        @inline(__always) func text(_ o: Int, _ l: Int) -> UnsafeBufferPointer<UInt8>? {
+            l < 0 ? nil : UnsafeBufferPointer(start: msg.baseAddress!.advanced(by: o).assumingMemoryBound(to: UInt8.self),
+                                              count: l)
+        }
+        @inline(__always) func bool(_ o: Int, _ l: Int) -> Bool { l == 1 && msg[o] != 0 }
+
+        guard let id = int8(off.0, len.0) else { throw StorageError("table '\(table)': a row has id NULL") }
+        guard let account = int8(off.1, len.1) else { throw StorageError("table '\(table)', row id \(id): account_id is NULL") }
+        guard let pgTime = int8(off.9, len.9) else { throw StorageError("table '\(table)', row id \(id): created_at is NULL") }
+        // timestamptz: microseconds since 2000-01-01; ±infinity are int64 extremes.
+        guard pgTime != Int64.max, pgTime != Int64.min else {
+            throw StorageError("table '\(table)', row id \(id): created_at is infinity")
+        }
+        let value = len.12 == 8
+            ? Double(bitPattern: UInt64(bigEndian: msg.loadUnaligned(fromByteOffset: off.12, as: UInt64.self))) : 0
+        let row = Interaction(
+            id: id, accountID: account, contactID: int8(off.2, len.2), parentID: int8(off.3, len.3),
+            channel: text(off.4, len.4).flatMap { Channel.parse($0) }.map { Int32($0.rawValue) } ?? -1,
+            kind: text(off.5, len.5).flatMap { Kind.parse($0) }.map { Int32($0.rawValue) } ?? -1,
+            inbound: bool(off.6, len.6), automated: bool(off.7, len.7), hasMedia: bool(off.8, len.8),
+            createdAt: pgTime &+ Timestamp.postgresEpochOffset, value: value)
+        batch.append(row, author: text(off.10, len.10), body: text(off.11, len.11))
+        return true
+    }
+
+    @inline(__always)
+    private func be32(_ m: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {
+        UInt32(bigEndian: m.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+    }
+
+    private func truncated() -> StorageError {
+        StorageError("table '\(table)': truncated or malformed binary COPY data")
+    }
+}

@@ -1,0 +1,327 @@
+// PostgreSQL adapter over libpq: reads with one binary COPY ... TO STDOUT
+// (streamed row by row into fixed-size batches, never the whole table in
+// memory) and writes scores with COPY into temp tables, then replaces the
+// rows of the scored accounts in the same transaction.
+import CLibPQ
+import GiveTakeCore
+
+public final class PostgresStore: InteractionStore {
+    let pg: PostgresConnection
+
+    public init(conninfo: String) throws {
+        pg = try PostgresConnection(conninfo: conninfo)
+    }
+
+    // MARK: Reading
+
+    public func checkTable(_ table: String) throws {
+        let res = try pg.exec("""
+            SELECT a.attname FROM pg_attribute a
+            WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+            """, [try pg.quote(table)])
+        let reg = try pg.exec("SELECT to_regclass($1) IS NOT NULL", [try pg.quote(table)])
+        if reg.string(0, 0) != "t" {
+            throw StorageError("no table '\(table)' in \(pg.display) (expected a table with columns: "
+                               + Schema.expectedColumnsText + ")")
+        }
+        var present = Set<String>()
+        for i in 0..<res.rows { if let s = res.string(i, 0) { present.insert(s) } }
+        let missing = Schema.interactionColumns.filter { !present.contains($0) }
+        if !missing.isEmpty {
+            throw StorageError("table '\(table)' in \(pg.display) has no column "
+                               + missing.map { "'\($0)'" }.joined(separator: ", ")
+                               + " (expected columns: " + Schema.expectedColumnsText + ")")
+        }
+    }
+
+    static let castSelect = """
+        id::int8, account_id::int8, contact_id::int8, parent_id::int8, channel::text, kind::text, \
+        inbound::bool, automated::bool, has_media::bool, created_at::timestamptz, author_name::text, \
+        body::text, value::float8
+        """
+
+    @discardableResult
+    public func scan(_ request: ScanRequest, batchSize: Int,
+                     _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws -> Int {
+        var query = "SELECT \(Self.castSelect) FROM \(try pg.quote(request.table))"
+        if let accounts = request.accounts {
+            try fillAccountFilter(accounts)
+            query += " WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)"
+        }
+        try pg.exec("COPY (\(query)) TO STDOUT (FORMAT binary)")
+        let batch = InteractionBatch(capacity: batchSize)
+        var reader = PostgresCopyReader(table: request.table)
+        var total = 0
+        var failure: Error?
+        while true {
+            var buf: UnsafeMutablePointer<CChar>?
+            let n = PQgetCopyData(pg.conn, &buf, 0)
+            if n == -1 { break }
+            if n == -2 {
+                try pg.finishCopy()
+                throw StorageError("PostgreSQL: " + pg.errorMessage)
+            }
+            defer { PQfreemem(buf) }
+            // After a decoding error keep draining so the connection stays usable.
+            if failure != nil { continue }
+            do {
+                _ = try reader.read(UnsafeRawBufferPointer(start: buf, count: Int(n)), into: batch)
+                if batch.isFull {
+                    try batch.withRows(body)
+                    total &+= batch.count
+                    batch.removeAll()
+                }
+            } catch {
+                failure = error
+            }
+        }
+        try pg.finishCopy()
+        if let failure { throw failure }
+        if !batch.isEmpty {
+            try batch.withRows(body)
+            total &+= batch.count
+        }
+        return total
+    }
+
+    private func fillAccountFilter(_ accounts: [Int64]) throws {
+        try pg.exec("CREATE TEMP TABLE IF NOT EXISTS gt_scan_accounts (account_id int8 PRIMARY KEY)")
+        try pg.exec("TRUNCATE pg_temp.gt_scan_accounts")
+        try pg.exec("INSERT INTO pg_temp.gt_scan_accounts SELECT DISTINCT unnest($1::int8[])",
+                    ["{" + accounts.map(String.init).joined(separator: ",") + "}"])
+    }
+
+    public func estimatedRowCount(_ table: String) -> Int? {
+        guard let q = try? pg.quote(table),
+              let res = try? pg.exec("SELECT reltuples::int8 FROM pg_class WHERE oid = to_regclass($1)", [q]),
+              res.rows == 1, let n = res.int64(0, 0), n >= 0 else { return nil }
+        return Int(n)
+    }
+
+    // MARK: Writing scores
+
+    public func writeScores(_ result: ScoringResult, prefix: String, replacing: [Int64]?, state: ScoreState) throws {
+        let accounts = try pg.quote(prefix + "account_scores")
+        let contacts = try pg.quote(prefix + "contact_scores")
+        let stateTable = try pg.quote(prefix + "score_state")
+        try inTransaction {
+            try pg.exec(Self.createTable(accounts, Schema.accountColumns))
+            try pg.exec(Self.createTable(contacts, Schema.contactColumns))
+            try pg.exec("CREATE TABLE IF NOT EXISTS \(stateTable) (table_name text, max_id int8, "
+                        + "rows_up_to_max_id int8, as_of int8, config_key text)")
+            try pg.exec("CREATE TEMP TABLE gt_new_accounts (LIKE \(accounts)) ON COMMIT DROP")
+            try pg.exec("CREATE TEMP TABLE gt_new_contacts (LIKE \(contacts)) ON COMMIT DROP")
+            try copyIn("pg_temp.gt_new_accounts", result.accounts) { $0.values }
+            try copyIn("pg_temp.gt_new_contacts", result.contacts) { $0.values }
+            if let replacing {
+                try fillAccountFilter(replacing)
+                let filter = " WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)"
+                try pg.exec("DELETE FROM \(accounts)" + filter)
+                try pg.exec("DELETE FROM \(contacts)" + filter)
+            } else {
+                try pg.exec("DELETE FROM \(accounts)")
+                try pg.exec("DELETE FROM \(contacts)")
+            }
+            try pg.exec("INSERT INTO \(accounts) SELECT * FROM pg_temp.gt_new_accounts")
+            try pg.exec("INSERT INTO \(contacts) SELECT * FROM pg_temp.gt_new_contacts")
+            try pg.exec("DELETE FROM \(stateTable)")
+            try pg.exec("INSERT INTO \(stateTable) VALUES ($1, $2, $3, $4, $5)",
+                        [state.table, state.maxID.map(String.init), String(state.rowsUpToMaxID),
+                         String(state.asOf), state.configKey])
+        }
+    }
+
+    static func createTable(_ name: String, _ columns: [(String, Schema.ColumnType)]) -> String {
+        "CREATE TABLE IF NOT EXISTS \(name) ("
+            + columns.map { "\($0.0) \(Schema.postgresType($0.1))" }.joined(separator: ", ") + ")"
+    }
+
+    /// COPY FROM STDIN in text format, sent in chunks of about 1 MB.
+    private func copyIn<T>(_ table: String, _ rows: [T], _ values: (T) -> [ScoreValue]) throws {
+        try pg.exec("COPY \(table) FROM STDIN")
+        var buf: [UInt8] = []
+        buf.reserveCapacity(1 << 20)
+        func flush() throws {
+            let rc = buf.withUnsafeBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { PQputCopyData(pg.conn, $0.baseAddress, Int32($0.count)) }
+            }
+            if rc != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
+            buf.removeAll(keepingCapacity: true)
+        }
+        for row in rows {
+            for (i, v) in values(row).enumerated() {
+                if i > 0 { buf.append(0x09) }
+                switch v {
+                case .int(let x): buf.append(contentsOf: String(x).utf8)
+                case .real(let x): buf.append(contentsOf: x.description.utf8)
+                case .text(let s): buf.append(contentsOf: copyEscaped(s))
+                case .time(let t): buf.append(contentsOf: (Timestamp.format(t) + "+00").utf8)
+                case .null: buf.append(contentsOf: "\\N".utf8)
+                }
+            }
+            buf.append(0x0A)
+            if buf.count > (1 << 20) { try flush() }
+        }
+        if !buf.isEmpty { try flush() }
+        if PQputCopyEnd(pg.conn, nil) != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
+        try pg.finishCopy()
+    }
+
+    public func inTransaction(_ body: () throws -> Void) throws {
+        try pg.exec("BEGIN")
+        do {
+            try body()
+            try pg.exec("COMMIT")
+        } catch {
+            _ = try? pg.exec("ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: Loading interactions
+
+    public func createInteractionsTable(_ table: String, replace: Bool) throws {
+        let q = try pg.quote(table)
+        if replace { try pg.exec("DROP TABLE IF EXISTS \(q)") }
+        try pg.exec("CREATE TABLE IF NOT EXISTS \(q) ("
+                    + Schema.interactionDDL.map { "\($0.0) \($0.2)" }.joined(separator: ", ") + ")")
+    }
+
+    public func insert(_ table: String, _ rows: UnsafeBufferPointer<Interaction>) throws {
+        let q = try pg.quote(table)
+        try pg.exec("COPY \(q) (" + Schema.interactionColumns.joined(separator: ", ") + ") FROM STDIN")
+        var buf: [UInt8] = []
+        buf.reserveCapacity(1 << 20)
+        func flush() throws {
+            let rc = buf.withUnsafeBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { PQputCopyData(pg.conn, $0.baseAddress, Int32($0.count)) }
+            }
+            if rc != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
+            buf.removeAll(keepingCapacity: true)
+        }
+        func int(_ v: Int64?) { if let v { appendDecimal(&buf, v) } else { buf.append(contentsOf: [0x5C, 0x4E]) } }
+        func text(_ t: UnsafeBufferPointer<UInt8>?) {
+            guard let t else { buf.append(contentsOf: [0x5C, 0x4E]); return }
+            for b in t {
+                switch b {
+                case 0x5C: buf.append(0x5C); buf.append(0x5C)
+                case 0x09: buf.append(0x5C); buf.append(0x74)
+                case 0x0A: buf.append(0x5C); buf.append(0x6E)
+                case 0x0D: buf.append(0x5C); buf.append(0x72)
+                default: buf.append(b)
+                }
+            }
+        }
+        for r in rows {
+            int(r.id); buf.append(0x09)
+            int(r.accountID); buf.append(0x09)
+            int(r.contactID); buf.append(0x09)
+            int(r.parentID); buf.append(0x09)
+            withName(channelText(r.channel)) { text($0) }; buf.append(0x09)
+            withName(kindText(r.kind)) { text($0) }; buf.append(0x09)
+            buf.append(r.inbound ? 0x74 : 0x66); buf.append(0x09)
+            buf.append(r.automated ? 0x74 : 0x66); buf.append(0x09)
+            buf.append(r.hasMedia ? 0x74 : 0x66); buf.append(0x09)
+            buf.append(contentsOf: (Timestamp.format(r.createdAt) + "+00").utf8); buf.append(0x09)
+            text(r.authorName); buf.append(0x09)
+            text(r.body); buf.append(0x09)
+            buf.append(contentsOf: r.value.description.utf8)
+            buf.append(0x0A)
+            if buf.count > (1 << 20) { try flush() }
+        }
+        if !buf.isEmpty { try flush() }
+        if PQputCopyEnd(pg.conn, nil) != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
+        try pg.finishCopy()
+    }
+
+    // MARK: Incremental support
+
+    public func readState(prefix: String) throws -> ScoreState? {
+        let q = try pg.quote(prefix + "score_state")
+        let reg = try pg.exec("SELECT to_regclass($1) IS NOT NULL", [q])
+        guard reg.string(0, 0) == "t" else { return nil }
+        let res = try pg.exec("SELECT table_name, max_id, rows_up_to_max_id, as_of, config_key FROM \(q)")
+        guard res.rows > 0 else { return nil }
+        return ScoreState(table: res.string(0, 0) ?? "", maxID: res.int64(0, 1), rowsUpToMaxID: res.int64(0, 2) ?? 0,
+                          asOf: res.int64(0, 3) ?? 0, configKey: res.string(0, 4) ?? "")
+    }
+
+    public func incrementalDelta(_ table: String, since state: ScoreState) throws -> IncrementalDelta {
+        let q = try pg.quote(table)
+        let hwm = String(state.maxID ?? Int64.min)
+        let counts = try pg.exec("""
+            SELECT count(*) FILTER (WHERE id <= $1::int8), count(*) FILTER (WHERE id > $1::int8),
+                   max(id) FILTER (WHERE id > $1::int8),
+                   (extract(epoch FROM max(created_at::timestamptz) FILTER (WHERE id > $1::int8)) * 1000000)::int8
+            FROM \(q)
+            """, [hwm])
+        var delta = IncrementalDelta(rowsUpToMaxID: counts.int64(0, 0) ?? 0, newRows: counts.int64(0, 1) ?? 0,
+                                     newMaxID: counts.int64(0, 2), newMaxCreatedAt: counts.int64(0, 3),
+                                     affectedAccounts: [])
+        var affected = Set<Int64>()
+        let seed = try pg.exec("SELECT DISTINCT account_id FROM \(q) WHERE id > $1::int8 OR parent_id > $1::int8", [hwm])
+        for i in 0..<seed.rows { if let a = seed.int64(i, 0) { affected.insert(a) } }
+        // Close the set under parent and same-id references (see ScoreState).
+        while true {
+            try fillAccountFilter(Array(affected))
+            let more = try pg.exec("""
+                SELECT DISTINCT o.account_id FROM \(q) c JOIN \(q) o ON o.id = c.parent_id OR o.id = c.id
+                WHERE c.account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)
+                  AND o.account_id NOT IN (SELECT account_id FROM pg_temp.gt_scan_accounts)
+                """)
+            var grew = false
+            for i in 0..<more.rows { if let a = more.int64(i, 0), affected.insert(a).inserted { grew = true } }
+            if !grew { break }
+        }
+        delta.affectedAccounts = affected.sorted()
+        return delta
+    }
+
+    public func readAccountScores(prefix: String) throws -> [AccountScore] {
+        let res = try pg.exec("SELECT " + Schema.accountColumns.map(\.0).joined(separator: ", ")
+                              + " FROM " + (try pg.quote(prefix + "account_scores"))
+                              + " ORDER BY account_id, channel IS NOT NULL, channel")
+        var out: [AccountScore] = []
+        for i in 0..<res.rows {
+            var values: [ScoreValue] = []
+            for (k, c) in Schema.accountColumns.enumerated() {
+                if res.isNull(i, k) { values.append(.null); continue }
+                switch c.1 {
+                case .int: values.append(.int(res.int64(i, k) ?? 0))
+                case .real: values.append(.real(res.double(i, k) ?? 0))
+                case .text, .time: values.append(.text(res.string(i, k) ?? ""))
+                }
+            }
+            out.append(AccountScore(values: values))
+        }
+        return out
+    }
+}
+
+func copyEscaped(_ s: String) -> [UInt8] {
+    var out: [UInt8] = []
+    for b in s.utf8 {
+        switch b {
+        case 0x5C: out += [0x5C, 0x5C]
+        case 0x09: out += [0x5C, 0x74]
+        case 0x0A: out += [0x5C, 0x6E]
+        case 0x0D: out += [0x5C, 0x72]
+        default: out.append(b)
+        }
+    }
+    return out
+}
+
+func appendDecimal(_ buf: inout [UInt8], _ v: Int64) {
+    if v == 0 { buf.append(0x30); return }
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var n = 0
+    var m = v.magnitude
+    withUnsafeMutableBytes(of: &digits) { d in
+        while m > 0 { d[n] = UInt8(m % 10) + 0x30; m /= 10; n += 1 }
+        if v < 0 { buf.append(0x2D) }
+        while n > 0 { n -= 1; buf.append(d[n]) }
+    }
+}

@@ -1,0 +1,278 @@
+// SQLite adapter: one prepared SELECT streams the table (a read snapshot,
+// so writers in WAL mode keep going), and one IMMEDIATE transaction
+// replaces the score tables, so an interrupted run leaves the previous
+// scores intact.
+import CSQLite3
+import GiveTakeCore
+
+public final class SQLiteStore: InteractionStore {
+    let conn: SQLiteConnection
+
+    public init(path: String, create: Bool = false) throws {
+        conn = try SQLiteConnection(path: path, create: create)
+    }
+
+    // MARK: Reading
+
+    public func checkTable(_ table: String) throws {
+        let parts = identifierParts(table)
+        let pragma = parts.count == 2
+            ? "PRAGMA \(SQLiteConnection.quote(parts[0])).table_info(\(SQLiteConnection.quote(parts[1])))"
+            : "PRAGMA table_info(\(SQLiteConnection.quote(table)))"
+        let stmt = try conn.prepare(pragma)
+        var present = Set<String>()
+        while try stmt.step() { if let name = stmt.string(1) { present.insert(name.lowercased()) } }
+        if present.isEmpty {
+            throw StorageError("no table '\(table)' in \(conn.path) (expected a table with columns: "
+                               + Schema.expectedColumnsText + ")")
+        }
+        let missing = Schema.interactionColumns.filter { !present.contains($0) }
+        if !missing.isEmpty {
+            throw StorageError("table '\(table)' in \(conn.path) has no column "
+                               + missing.map { "'\($0)'" }.joined(separator: ", ")
+                               + " (expected columns: " + Schema.expectedColumnsText + ")")
+        }
+    }
+
+    @discardableResult
+    public func scan(_ request: ScanRequest, batchSize: Int,
+                     _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws -> Int {
+        let table = SQLiteConnection.quote(request.table)
+        var sql = "SELECT " + Schema.interactionColumns.joined(separator: ", ") + " FROM " + table
+        if let accounts = request.accounts {
+            try fillAccountFilter(accounts)
+            sql += " WHERE account_id IN (SELECT account_id FROM temp.gt_scan_accounts)"
+        }
+        let stmt = try conn.prepare(sql)
+        let batch = InteractionBatch(capacity: batchSize)
+        let reader = SQLiteRowReader(stmt: stmt, table: request.table)
+        var total = 0
+        while try stmt.step() {
+            try reader.read(into: batch)
+            if batch.isFull {
+                try batch.withRows(body)
+                total &+= batch.count
+                batch.removeAll()
+            }
+        }
+        if !batch.isEmpty {
+            try batch.withRows(body)
+            total &+= batch.count
+        }
+        return total
+    }
+
+    private func fillAccountFilter(_ accounts: [Int64]) throws {
+        try conn.exec("CREATE TEMP TABLE IF NOT EXISTS gt_scan_accounts(account_id INTEGER PRIMARY KEY); "
+                      + "DELETE FROM temp.gt_scan_accounts")
+        let ins = try conn.prepare("INSERT OR IGNORE INTO temp.gt_scan_accounts VALUES (?)")
+        for a in accounts {
+            ins.bind(1, a)
+            _ = try ins.step()
+            ins.reset()
+        }
+    }
+
+    public func estimatedRowCount(_ table: String) -> Int? {
+        guard let stmt = try? conn.prepare("SELECT max(rowid) FROM " + SQLiteConnection.quote(table)),
+              (try? stmt.step()) == true else { return nil }
+        return stmt.type(0) == SQLITE_NULL ? 0 : Int(stmt.int64(0))
+    }
+
+    // MARK: Writing scores
+
+    public func writeScores(_ result: ScoringResult, prefix: String, replacing: [Int64]?, state: ScoreState) throws {
+        let accountsTable = SQLiteConnection.quote(prefix + "account_scores")
+        let contactsTable = SQLiteConnection.quote(prefix + "contact_scores")
+        let stateTable = SQLiteConnection.quote(prefix + "score_state")
+        try inTransaction {
+            try conn.exec(Self.createTable(accountsTable, Schema.accountColumns))
+            try conn.exec(Self.createTable(contactsTable, Schema.contactColumns))
+            try conn.exec("CREATE TABLE IF NOT EXISTS \(stateTable) (table_name TEXT, max_id INTEGER, "
+                          + "rows_up_to_max_id INTEGER, as_of INTEGER, config_key TEXT)")
+            if let replacing {
+                try fillAccountFilter(replacing)
+                let filter = " WHERE account_id IN (SELECT account_id FROM temp.gt_scan_accounts)"
+                try conn.exec("DELETE FROM \(accountsTable)" + filter + "; DELETE FROM \(contactsTable)" + filter)
+            } else {
+                try conn.exec("DELETE FROM \(accountsTable); DELETE FROM \(contactsTable)")
+            }
+            try insertScores(accountsTable, Schema.accountColumns.count, result.accounts) { $0.values }
+            try insertScores(contactsTable, Schema.contactColumns.count, result.contacts) { $0.values }
+            try conn.exec("DELETE FROM \(stateTable)")
+            let st = try conn.prepare("INSERT INTO \(stateTable) VALUES (?, ?, ?, ?, ?)")
+            st.bind(1, state.table)
+            st.bind(2, state.maxID)
+            st.bind(3, state.rowsUpToMaxID)
+            st.bind(4, state.asOf)
+            st.bind(5, state.configKey)
+            _ = try st.step()
+        }
+    }
+
+    static func createTable(_ name: String, _ columns: [(String, Schema.ColumnType)]) -> String {
+        "CREATE TABLE IF NOT EXISTS \(name) ("
+            + columns.map { "\($0.0) \(Schema.sqliteType($0.1))" }.joined(separator: ", ") + ")"
+    }
+
+    private func insertScores<T>(_ table: String, _ width: Int, _ rows: [T], _ values: (T) -> [ScoreValue]) throws {
+        let stmt = try conn.prepare("INSERT INTO \(table) VALUES ("
+                                    + Array(repeating: "?", count: width).joined(separator: ", ") + ")")
+        for row in rows {
+            for (i, v) in values(row).enumerated() {
+                let k = Int32(i + 1)
+                switch v {
+                case .int(let x): stmt.bind(k, x)
+                case .real(let x): stmt.bind(k, x)
+                case .text(let s): stmt.bind(k, s)
+                case .time(let t): stmt.bind(k, Timestamp.format(t))
+                case .null: stmt.bindNull(k)
+                }
+            }
+            _ = try stmt.step()
+            stmt.reset()
+        }
+    }
+
+    public func inTransaction(_ body: () throws -> Void) throws {
+        try conn.exec("BEGIN IMMEDIATE")
+        do {
+            try body()
+            try conn.exec("COMMIT")
+        } catch {
+            try? conn.exec("ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: Loading interactions (demo, import-twcs)
+
+    public func createInteractionsTable(_ table: String, replace: Bool) throws {
+        let q = SQLiteConnection.quote(table)
+        // WAL: readers (dashboards, the sqlite3 shell) keep reading while we write.
+        try conn.exec("PRAGMA journal_mode=WAL")
+        if replace { try conn.exec("DROP TABLE IF EXISTS \(q)") }
+        try conn.exec("CREATE TABLE IF NOT EXISTS \(q) ("
+                      + Schema.interactionDDL.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")")
+    }
+
+    private var insertStatement: (String, SQLiteStatement)?
+
+    public func insert(_ table: String, _ rows: UnsafeBufferPointer<Interaction>) throws {
+        let stmt: SQLiteStatement
+        if let (t, s) = insertStatement, t == table {
+            stmt = s
+        } else {
+            stmt = try conn.prepare("INSERT INTO \(SQLiteConnection.quote(table)) ("
+                                    + Schema.interactionColumns.joined(separator: ", ")
+                                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            insertStatement = (table, stmt)
+        }
+        for r in rows {
+            stmt.bind(1, r.id)
+            stmt.bind(2, r.accountID)
+            stmt.bind(3, r.contactID)
+            stmt.bind(4, r.parentID)
+            try withName(channelText(r.channel)) { stmt.bindStatic(5, $0) }
+            try withName(kindText(r.kind)) { stmt.bindStatic(6, $0) }
+            stmt.bind(7, Int64(r.inbound ? 1 : 0))
+            stmt.bind(8, Int64(r.automated ? 1 : 0))
+            stmt.bind(9, Int64(r.hasMedia ? 1 : 0))
+            stmt.bind(10, Timestamp.format(r.createdAt))
+            stmt.bindStatic(11, r.authorName)
+            stmt.bindStatic(12, r.body)
+            stmt.bind(13, r.value)
+            _ = try stmt.step()
+            stmt.reset()
+        }
+    }
+
+    // MARK: Incremental support
+
+    public func readState(prefix: String) throws -> ScoreState? {
+        let stateTable = prefix + "score_state"
+        let exists = try conn.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+        exists.bind(1, stateTable)
+        guard try exists.step() else { return nil }
+        let stmt = try conn.prepare("SELECT table_name, max_id, rows_up_to_max_id, as_of, config_key FROM "
+                                    + SQLiteConnection.quote(stateTable))
+        guard try stmt.step() else { return nil }
+        return ScoreState(table: stmt.string(0) ?? "", maxID: stmt.type(1) == SQLITE_NULL ? nil : stmt.int64(1),
+                          rowsUpToMaxID: stmt.int64(2), asOf: stmt.int64(3), configKey: stmt.string(4) ?? "")
+    }
+
+    public func incrementalDelta(_ table: String, since state: ScoreState) throws -> IncrementalDelta {
+        let q = SQLiteConnection.quote(table)
+        let hwm = state.maxID ?? Int64.min
+        let counts = try conn.prepare("SELECT count(*) FILTER (WHERE id <= ?1), count(*) FILTER (WHERE id > ?1), "
+                                      + "max(id) FILTER (WHERE id > ?1) FROM \(q)")
+        counts.bind(1, hwm)
+        _ = try counts.step()
+        var delta = IncrementalDelta(rowsUpToMaxID: counts.int64(0), newRows: counts.int64(1),
+                                     newMaxID: counts.type(2) == SQLITE_NULL ? nil : counts.int64(2),
+                                     newMaxCreatedAt: nil, affectedAccounts: [])
+        // Latest created_at among the new rows, parsed like the scan does.
+        let times = try conn.prepare("SELECT id, created_at FROM \(q) WHERE id > ?")
+        times.bind(1, hwm)
+        while try times.step() {
+            let t = try SQLiteRowReader.timestamp(times, 1, table: table, id: times.int64(0))
+            if delta.newMaxCreatedAt == nil || t > delta.newMaxCreatedAt! { delta.newMaxCreatedAt = t }
+        }
+        var affected = Set<Int64>()
+        let seed = try conn.prepare("SELECT DISTINCT account_id FROM \(q) WHERE id > ?1 OR parent_id > ?1")
+        seed.bind(1, hwm)
+        while try seed.step() { affected.insert(seed.int64(0)) }
+        // Close the set: rows of affected accounts may refer (by parent_id
+        // or a shared id) to rows of other accounts, which must be scored
+        // together so orphans and duplicates resolve as in a full run.
+        let closure = try conn.prepare("""
+            SELECT DISTINCT o.account_id FROM \(q) c JOIN \(q) o ON o.id = c.parent_id OR o.id = c.id
+            WHERE c.account_id IN (SELECT account_id FROM temp.gt_scan_accounts)
+              AND o.account_id NOT IN (SELECT account_id FROM temp.gt_scan_accounts)
+            """)
+        while true {
+            try fillAccountFilter(Array(affected))
+            var grew = false
+            while try closure.step() { if affected.insert(closure.int64(0)).inserted { grew = true } }
+            closure.reset()
+            if !grew { break }
+        }
+        delta.affectedAccounts = affected.sorted()
+        return delta
+    }
+
+    public func readAccountScores(prefix: String) throws -> [AccountScore] {
+        let stmt = try conn.prepare("SELECT " + Schema.accountColumns.map(\.0).joined(separator: ", ")
+                                    + " FROM " + SQLiteConnection.quote(prefix + "account_scores")
+                                    + " ORDER BY account_id, channel IS NOT NULL, channel")
+        var out: [AccountScore] = []
+        while try stmt.step() {
+            var values: [ScoreValue] = []
+            for (i, c) in Schema.accountColumns.enumerated() {
+                let k = Int32(i)
+                if stmt.type(k) == SQLITE_NULL { values.append(.null); continue }
+                switch c.1 {
+                case .int: values.append(.int(stmt.int64(k)))
+                case .real: values.append(.real(stmt.double(k)))
+                case .text, .time: values.append(.text(stmt.string(k) ?? ""))
+                }
+            }
+            out.append(AccountScore(values: values))
+        }
+        return out
+    }
+}
+
+/// Channel and kind names for writing; unknown codes are written as "?".
+func channelText(_ code: Int32) -> StaticString {
+    code >= 0 && code < Int32(Channel.allCases.count) ? Channel(rawValue: UInt8(code))!.name : "?"
+}
+
+func kindText(_ code: Int32) -> StaticString {
+    code >= 0 && code < Int32(Kind.allCases.count) ? Kind(rawValue: UInt8(code))!.name : "?"
+}
+
+@inline(__always)
+func withName<R>(_ s: StaticString, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    try body(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+}

@@ -1,0 +1,77 @@
+// The adapter contract: a source streams interaction rows in batches, a
+// sink replaces the score tables. SQLiteStore and PostgresStore implement
+// both; the CLI and the tests only talk to these protocols.
+import GiveTakeCore
+
+/// Which rows to read.
+public struct ScanRequest: Sendable {
+    /// The interactions table, optionally schema-qualified ("crm.interactions").
+    public var table: String
+    /// Only rows of these accounts (nil = every row).
+    public var accounts: [Int64]?
+
+    public init(table: String, accounts: [Int64]? = nil) {
+        self.table = table
+        self.accounts = accounts
+    }
+}
+
+public protocol InteractionSource: AnyObject {
+    /// Checks that the table exists and has every canonical column; the
+    /// error names what is missing and lists the expected columns.
+    func checkTable(_ table: String) throws
+    /// Streams the rows in batches of up to `batchSize`. The buffer and
+    /// its texts are valid only during the call. Returns the row count.
+    @discardableResult
+    func scan(_ request: ScanRequest, batchSize: Int,
+              _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws -> Int
+}
+
+public protocol ScoreSink: AnyObject {
+    /// Writes `<prefix>account_scores` and `<prefix>contact_scores` in one
+    /// transaction. `replacing` nil replaces every row; otherwise only the
+    /// rows of those accounts. `state` is recorded for --incremental.
+    func writeScores(_ result: ScoringResult, prefix: String, replacing: [Int64]?, state: ScoreState) throws
+}
+
+/// Operations the CLI needs beyond reading and writing scores.
+public protocol InteractionStore: InteractionSource, ScoreSink {
+    /// Creates the canonical interactions table (dropping an existing one
+    /// when `replace`).
+    func createInteractionsTable(_ table: String, replace: Bool) throws
+    /// Appends rows in one transaction.
+    func insert(_ table: String, _ rows: UnsafeBufferPointer<Interaction>) throws
+    /// Runs `body` inside one write transaction (bulk loads).
+    func inTransaction(_ body: () throws -> Void) throws
+    /// Number of rows, or an estimate when counting would be slow; nil if unknown.
+    func estimatedRowCount(_ table: String) -> Int?
+    /// The state of the previous scoring run, if any.
+    func readState(prefix: String) throws -> ScoreState?
+    /// Accounts touched by rows with id > hwm, closed under parent and
+    /// same-id references (see Incremental.swift), and the count check.
+    func incrementalDelta(_ table: String, since state: ScoreState) throws -> IncrementalDelta
+    /// Reads back the stored account rows (for printing after --incremental).
+    func readAccountScores(prefix: String) throws -> [AccountScore]
+}
+
+/// An error with a message for the user; exit status 1.
+public struct StorageError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Opens a SQLite path or a postgres:// / postgresql:// URL (or a libpq
+/// "key=value" connection string when it contains '=').
+public func openStore(_ location: String, create: Bool = false) throws -> InteractionStore {
+    if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+        return try PostgresStore(conninfo: location)
+    }
+    if location.contains("=") && location.contains(" ") || location.hasPrefix("dbname=") || location.hasPrefix("host=") {
+        return try PostgresStore(conninfo: location)
+    }
+    if location.contains("://") {
+        throw StorageError("'\(location)' is neither a SQLite file path nor a postgres:// URL")
+    }
+    return try SQLiteStore(path: location, create: create)
+}
