@@ -1,21 +1,103 @@
-# GiveTake build, test and install. `make test` is what CI runs.
+# GiveTake: build, test, install. `make test` is what CI runs (.ci/run);
+# `make demo` is the first thing a newcomer runs.
 PREFIX ?= /usr/local
 SWIFT ?= swift
 DIST := $(CURDIR)/dist
+VERSION := 0.1.0
+SWIFT_STATIC := $(shell dirname $$(dirname $$(which swift)))/lib/swift_static/linux
 # A separate scratch path: -static-stdlib changes every object file.
 LIBFLAGS := -c release -Xswiftc -static-stdlib --scratch-path .build-lib
 
-.PHONY: all lib test clean install
+.PHONY: all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
+        demo cli install uninstall bench bench-scale clean
 
 all: lib
 
-# dist/lib/libgivetake.so (self-contained: no libswift* at run time),
-# dist/lib/libgivetake.a, dist/include/givetake.h, dist/lib/pkgconfig/givetake.pc
+# ---- Libraries ---------------------------------------------------------
+# dist/lib/libgivetake.so: self-contained (Swift runtime linked in, only
+# gt_* exported). dist/lib/libgivetake.a: one archive with the engine, the
+# Swift runtime and its metadata registration object (swiftrt.o), so
+# `cc prog.c -lgivetake $(pkg-config --static --libs givetake)` just works.
 lib:
-	$(SWIFT) build $(LIBFLAGS) --product givetake
-	mkdir -p $(DIST)/lib $(DIST)/include
+	$(SWIFT) build $(LIBFLAGS) --product givetake -Xlinker --version-script=$(CURDIR)/include/givetake.map
+	$(SWIFT) build $(LIBFLAGS) --product givetake-static
+	rm -rf $(DIST) && mkdir -p $(DIST)/lib/pkgconfig $(DIST)/include $(DIST)/tmp
 	cp .build-lib/release/libgivetake.so $(DIST)/lib/libgivetake.so
+	ld -r -o $(DIST)/tmp/givetake.o --whole-archive .build-lib/release/libgivetake-static.a \
+	   --no-whole-archive $(SWIFT_STATIC)/x86_64/swiftrt.o
+	printf 'create $(DIST)/lib/libgivetake.a\naddmod $(DIST)/tmp/givetake.o\naddlib $(SWIFT_STATIC)/libswiftCore.a\nsave\nend\n' | ar -M
+	rm -rf $(DIST)/tmp
 	cp include/givetake.h $(DIST)/include/givetake.h
+	sed -e 's|@PREFIX@|$(DIST)|' -e 's|@VERSION@|$(VERSION)|' include/givetake.pc.in > $(DIST)/lib/pkgconfig/givetake.pc
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(DIST)/lib/libgivetake.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(DIST)/lib/libgivetake.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/givetake.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' include/givetake.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/givetake.pc
+	-[ -z "$(DESTDIR)" ] && ldconfig
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/libgivetake.so $(DESTDIR)$(PREFIX)/lib/libgivetake.a \
+	      $(DESTDIR)$(PREFIX)/include/givetake.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/givetake.pc
+
+# ---- System packages (CI machines start bare) ---------------------------
+APT_PACKAGES := pkg-config libsqlite3-dev libpq-dev sqlite3 postgresql-15 postgresql-server-dev-15 postgresql-contrib-15
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# ---- Tests ----------------------------------------------------------------
+test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli
+	@echo "make test: all suites passed"
+
+test-swift:
+	$(SWIFT) test
+
+# The engine must also build in Embedded Swift mode (no runtime, no
+# existentials, no reflection): compile it that way.
+test-embedded:
+	swiftc -enable-experimental-feature Embedded -wmo -parse-as-library -module-name GiveTakeCore \
+	  -c $$(find Sources/GiveTakeCore -name '*.swift' | sort) -o /tmp/givetake-embedded-$$$$.o && \
+	  rm -f /tmp/givetake-embedded-*.o && echo "embedded build: ok"
+
+# A C program against the header, linked dynamically and statically.
+test-c: lib
+	cc -std=c11 -Wall -Wextra -Werror -I include Tests/c/abi_test.c -L $(DIST)/lib -lgivetake \
+	   -Wl,-rpath,$(DIST)/lib -o $(DIST)/abi_test_shared
+	cc -std=c11 -Wall -Wextra -Werror -I include Tests/c/abi_test.c $(DIST)/lib/libgivetake.a \
+	   $$(PKG_CONFIG_PATH=$(DIST)/lib/pkgconfig pkg-config --static --libs-only-l --libs-only-other givetake | sed 's/-lgivetake//') \
+	   -o $(DIST)/abi_test_static
+	@if ldd $(DIST)/lib/libgivetake.so | grep -q libswift; then echo "libgivetake.so needs a Swift runtime"; exit 1; fi
+	$(DIST)/abi_test_shared
+	$(DIST)/abi_test_static
+
+test-python: lib
+	GIVETAKE_LIB=$(DIST)/lib/libgivetake.so python3 -m unittest discover -s Tests/python -v
+
+test-postgres: lib
+	bash postgres/test/run.sh
+
+test-cli:
+	bash Tests/cli/run.sh
+
+# ---- The CLI and the demo ------------------------------------------------
+cli:
+	$(SWIFT) build -c release --product givetake-cli --scratch-path .build-cli
+
+demo: deps cli
+	.build-cli/release/givetake-cli demo --db demo.sqlite
+
+# ---- Benchmarks (never part of the tests) ---------------------------------
+bench: lib
+	$(MAKE) -C bench bench ROWS=$(or $(ROWS),1000000)
+
+bench-scale: lib
+	$(MAKE) -C bench bench-scale
 
 clean:
-	rm -rf .build .build-lib dist
+	rm -rf .build .build-lib .build-cli dist demo.sqlite

@@ -225,7 +225,7 @@ int gt_explain(gt_cue *cues, size_t cap, size_t *count, const gt_lexicon *lex,
 
 /* The first name in a display name: the first run of letters (ASCII
  * letters and any non-ASCII character) that is at least 2 characters
- * long. On GT_OK, *offset/*length give its byte span in name; *length is 0
+ * long. On GT_OK, *offset and *length give its byte span in name; *length is 0
  * when there is none. */
 int gt_first_name(size_t *offset, size_t *length, const char *name,
                   size_t len);

@@ -1,0 +1,137 @@
+"""libgivetake from Python through ctypes (standard library only).
+
+Mirrors the structs of include/givetake.h; run by `make test-python`
+with GIVETAKE_LIB pointing at libgivetake.so.
+"""
+import ctypes as C
+import math
+import os
+import unittest
+
+LIB = C.CDLL(os.environ.get("GIVETAKE_LIB", "libgivetake.so"))
+
+
+class Text(C.Structure):
+    _fields_ = [("ptr", C.c_char_p), ("len", C.c_size_t)]
+
+
+class Classification(C.Structure):
+    _fields_ = [("give_score", C.c_double), ("take_score", C.c_double), ("scalars", C.c_int64),
+                ("label", C.c_int32), ("cues", C.c_int32), ("we_words", C.c_int32),
+                ("you_words", C.c_int32), ("appreciative", C.c_int32), ("reserved", C.c_int32)]
+
+
+class Interaction(C.Structure):
+    _fields_ = [("id", C.c_int64), ("account_id", C.c_int64), ("contact_id", C.c_int64),
+                ("parent_id", C.c_int64), ("created_at", C.c_int64), ("value", C.c_double),
+                ("author_name", Text), ("body", Text), ("channel", C.c_int32), ("kind", C.c_int32),
+                ("flags", C.c_uint32), ("reserved", C.c_uint32)]
+
+
+D, I = C.c_double, C.c_int64
+ACCOUNT_FIELDS = [("account_id", I), ("channel", C.c_int32), ("reserved", C.c_int32),
+                  ("needs_ack", I), ("pending", I), ("acknowledged", I),
+                  ("ack_rate", D), ("personal_rate", D), ("appreciative_rate", D), ("sla_rate", D),
+                  ("median_ack_s", D), ("p90_ack_s", D),
+                  ("give_posts", I), ("take_posts", I), ("neutral_posts", I),
+                  ("give_ratio", D), ("me_index", D), ("reply_share", D), ("channel_fit", D),
+                  ("contacts", I), ("mean_trust", D), ("conv_rate_ack", D), ("conv_rate_ignored", D),
+                  ("conversion_lift", D), ("value_per_ack_contact", D), ("give_attributed_leads", I),
+                  ("health", D), ("anomalies", I)]
+
+
+class AccountScore(C.Structure):
+    _fields_ = ACCOUNT_FIELDS
+
+
+LIB.gt_classify.argtypes = [C.POINTER(Classification), C.c_void_p, C.c_char_p, C.c_size_t]
+LIB.gt_classify_batch.argtypes = [C.POINTER(Classification), C.POINTER(C.c_size_t), C.c_void_p,
+                                  C.POINTER(Text), C.c_size_t]
+LIB.gt_scorer_new.argtypes = [C.POINTER(C.c_void_p), C.c_void_p]
+LIB.gt_scorer_set_as_of.argtypes = [C.c_void_p, C.c_int64]
+LIB.gt_scorer_add.argtypes = [C.c_void_p, C.POINTER(Interaction), C.c_size_t]
+LIB.gt_scorer_finish.argtypes = [C.c_void_p]
+LIB.gt_scorer_accounts.argtypes = [C.POINTER(C.POINTER(AccountScore)), C.POINTER(C.c_size_t), C.c_void_p]
+LIB.gt_scorer_errmsg.argtypes = [C.c_void_p]
+LIB.gt_scorer_errmsg.restype = C.c_char_p
+LIB.gt_scorer_free.argtypes = [C.c_void_p]
+LIB.gt_version_string.restype = C.c_char_p
+
+GIVE, TAKE, NEUTRAL = 1, 2, 0
+INBOUND, HAS_CONTACT, HAS_PARENT = 0x01, 0x08, 0x10
+MENTION, REPLY, POST = 4, 3, 0
+
+
+def text(s):
+    b = None if s is None else s.encode()
+    return Text(b, 0 if b is None else len(b))
+
+
+class ClassifyTest(unittest.TestCase):
+    def test_one(self):
+        c = Classification()
+        body = "Tips: how to recycle your phone".encode()
+        self.assertEqual(LIB.gt_classify(C.byref(c), None, body, len(body)), 0)
+        self.assertEqual((c.label, c.give_score, c.you_words), (GIVE, 3.0, 1))
+
+    def test_batch_marks_invalid_utf8(self):
+        items = [text("Shop now, 20% off"), Text(b"\xff\xfe", 2), text("Thanks, great question")]
+        arr = (Text * 3)(*items)
+        out = (Classification * 3)()
+        bad = C.c_size_t(99)
+        rc = LIB.gt_classify_batch(out, C.byref(bad), None, arr, 3)
+        self.assertEqual(rc, -4)  # GT_EUTF8
+        self.assertEqual(bad.value, 1)
+        self.assertEqual(out[0].label, TAKE)
+        self.assertEqual(out[2].appreciative, 1)
+
+    def test_version(self):
+        self.assertEqual(LIB.gt_version_number(), 1000)
+        self.assertEqual(LIB.gt_version_string(), b"0.1.0")
+
+
+class ScoreTest(unittest.TestCase):
+    def test_small_batch(self):
+        keep = []  # keep the bytes alive while the scorer reads them
+
+        def row(i, kind, inbound, secs, body=None, author=None, contact=None, parent=None):
+            r = Interaction()
+            r.id, r.account_id, r.kind, r.channel = i, 42, kind, 0
+            r.created_at = int(secs * 1_000_000)
+            r.flags = INBOUND if inbound else 0
+            if contact is not None:
+                r.contact_id, r.flags = contact, r.flags | HAS_CONTACT
+            if parent is not None:
+                r.parent_id, r.flags = parent, r.flags | HAS_PARENT
+            r.body, r.author_name = text(body), text(author)
+            keep.append((r.body, r.author_name))
+            return r
+
+        rows = (Interaction * 4)(
+            row(1, MENTION, True, 0, "@brand it broke", "Lee Park", contact=5),
+            row(2, REPLY, False, 1800, "Sorry Lee, here's how to fix it", parent=1),
+            row(3, MENTION, True, 100, "hello?", contact=6),
+            row(4, POST, False, 50, "Our new phone: buy now"),
+        )
+        s = C.c_void_p()
+        self.assertEqual(LIB.gt_scorer_new(C.byref(s), None), 0)
+        try:
+            self.assertEqual(LIB.gt_scorer_set_as_of(s, 86400 * 1_000_000), 0)
+            self.assertEqual(LIB.gt_scorer_add(s, rows, 4), 0, LIB.gt_scorer_errmsg(s))
+            self.assertEqual(LIB.gt_scorer_finish(s), 0)
+            out, n = C.POINTER(AccountScore)(), C.c_size_t()
+            self.assertEqual(LIB.gt_scorer_accounts(C.byref(out), C.byref(n), s), 0)
+            self.assertEqual(n.value, 2)
+            a = out[0]
+            self.assertEqual((a.account_id, a.channel, a.needs_ack, a.acknowledged), (42, -1, 2, 1))
+            self.assertEqual((a.personal_rate, a.median_ack_s, a.take_posts), (1.0, 1800.0, 1))
+            self.assertEqual(a.give_ratio, 0.0)
+            self.assertEqual((a.conv_rate_ack, a.conv_rate_ignored), (0.0, 0.0))
+            self.assertTrue(math.isnan(a.conversion_lift))  # 0 / 0
+            self.assertEqual(a.sla_rate, 0.5)  # 30 min within twitter's 1 h; the other unanswered
+        finally:
+            LIB.gt_scorer_free(s)
+
+
+if __name__ == "__main__":
+    unittest.main()
