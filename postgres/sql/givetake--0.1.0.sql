@@ -234,19 +234,26 @@ DECLARE
         (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.oid = source));
 BEGIN
-    EXECUTE format($f$CREATE TABLE IF NOT EXISTS %I.account_scores (
-        account_id bigint NOT NULL, channel text, needs_ack bigint, pending bigint,
-        acknowledged bigint, ack_rate float8, personal_rate float8, appreciative_rate float8,
-        sla_rate float8, median_ack_s float8, p90_ack_s float8, give_posts bigint,
-        take_posts bigint, neutral_posts bigint, give_ratio float8, me_index float8,
-        reply_share float8, channel_fit float8, contacts bigint, mean_trust float8,
-        conv_rate_ack float8, conv_rate_ignored float8, conversion_lift float8,
-        value_per_ack_contact float8, give_attributed_leads bigint, health float8,
-        anomalies bigint)$f$, schema);
-    EXECUTE format($f$CREATE TABLE IF NOT EXISTS %I.contact_scores (
-        account_id bigint NOT NULL, contact_id bigint NOT NULL, balance float8,
-        trust_score int, acknowledged bigint, unacknowledged bigint,
-        last_interaction_at timestamptz)$f$, schema);
+    IF source IS NULL THEN
+        RAISE EXCEPTION 'givetake.refresh_scores: source must not be NULL';
+    END IF;
+    IF to_regclass(format('%I.account_scores', schema)) IS NULL THEN
+        EXECUTE format($f$CREATE TABLE %I.account_scores (
+            account_id bigint NOT NULL, channel text, needs_ack bigint, pending bigint,
+            acknowledged bigint, ack_rate float8, personal_rate float8, appreciative_rate float8,
+            sla_rate float8, median_ack_s float8, p90_ack_s float8, give_posts bigint,
+            take_posts bigint, neutral_posts bigint, give_ratio float8, me_index float8,
+            reply_share float8, channel_fit float8, contacts bigint, mean_trust float8,
+            conv_rate_ack float8, conv_rate_ignored float8, conversion_lift float8,
+            value_per_ack_contact float8, give_attributed_leads bigint, health float8,
+            anomalies bigint)$f$, schema);
+    END IF;
+    IF to_regclass(format('%I.contact_scores', schema)) IS NULL THEN
+        EXECUTE format($f$CREATE TABLE %I.contact_scores (
+            account_id bigint NOT NULL, contact_id bigint NOT NULL, balance float8,
+            trust_score int, acknowledged bigint, unacknowledged bigint,
+            last_interaction_at timestamptz)$f$, schema);
+    END IF;
     -- Self-conflicting but reader-compatible: concurrent refreshes queue up.
     EXECUTE format('LOCK TABLE %1$I.account_scores, %1$I.contact_scores IN SHARE ROW EXCLUSIVE MODE',
                    schema);

@@ -223,6 +223,11 @@ convert_row(gt_interaction *r, HeapTuple tup, TupleDesc desc, uint64 rowno)
 		r->flags |= GT_ROW_AUTOMATED;
 	if (!n[C_MEDIA] && DatumGetBool(v[C_MEDIA]))
 		r->flags |= GT_ROW_HAS_MEDIA;
+	if (TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(v[C_CREATED])))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("givetake: created_at must be a finite timestamp (source row %llu, id " INT64_FORMAT ")",
+						(unsigned long long) rowno, r->id)));
 	r->created_at = to_unix_micros(DatumGetTimestampTz(v[C_CREATED]), "created_at");
 	r->author_name = text_field(v[C_AUTHOR], n[C_AUTHOR]);
 	r->body = text_field(v[C_BODY], n[C_BODY]);
@@ -316,9 +321,9 @@ gt_pg_score_accounts(PG_FUNCTION_ARGS)
 	size_t		count,
 				i;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
 	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;		/* no source, no rows */
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_accounts",
 								ALLOCSET_DEFAULT_SIZES);
 	s = score_source(fcinfo, cxt);
@@ -378,9 +383,9 @@ gt_pg_score_contacts(PG_FUNCTION_ARGS)
 	size_t		count,
 				i;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
 	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;		/* no source, no rows */
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_contacts",
 								ALLOCSET_DEFAULT_SIZES);
 	s = score_source(fcinfo, cxt);

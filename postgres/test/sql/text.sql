@@ -1,0 +1,59 @@
+-- Per-text functions on hand-made texts (expected values from
+-- docs/metrics.md section 2 and the built-in lexicon).
+SET givetake.lexicon_mode = 'builtin';
+
+-- give: "here's how" + "fix" are helping cues; nothing takes
+SELECT givetake.classify('Here''s how to fix it'),
+       givetake.give_score('Here''s how to fix it') > 0 AS gives,
+       givetake.take_score('Here''s how to fix it') AS take;
+
+-- take: sale 1 + 20% off 1.5 + order now 1.5 + $19.99 1 = 5 (all selling)
+SELECT givetake.classify('Huge SALE! 20% off everything, order now $19.99'),
+       givetake.give_score('Huge SALE! 20% off everything, order now $19.99') AS give,
+       givetake.take_score('Huge SALE! 20% off everything, order now $19.99') AS take;
+
+-- neutral: no cue at all
+SELECT givetake.classify('just a normal day at the office'),
+       givetake.give_score('just a normal day at the office'),
+       givetake.take_score('just a normal day at the office');
+
+-- hashtags match (#sale is the cue sale); matching is ASCII case-insensitive
+SELECT givetake.take_score('#sale') = givetake.take_score('SALE') AS hashtag_is_word;
+
+-- negation window: "no purchase necessary" does not take
+SELECT givetake.take_score('no purchase necessary') AS negated;
+
+-- explain lists matched spans with byte offsets (the é is 2 bytes)
+SELECT * FROM givetake.explain('café sale: order now');
+SELECT count(*) FROM givetake.explain('nothing here');
+
+-- NULL in, NULL out for the text functions
+SELECT givetake.classify(NULL) IS NULL AS c, givetake.give_score(NULL) IS NULL AS g,
+       givetake.take_score(NULL) IS NULL AS t, givetake.first_name(NULL) IS NULL AS f;
+SELECT count(*) FROM givetake.explain(NULL);
+
+-- first names: first run of >= 2 letters; non-ASCII letters count
+SELECT givetake.first_name('Anna Lee'), givetake.first_name('J. Smith'),
+       givetake.first_name('José María'), givetake.first_name('@1 x'), givetake.first_name('');
+
+-- personal: first name as a whole word, ASCII case-insensitive only
+SELECT givetake.is_personal('Thanks anna!', 'Anna Lee') AS word,
+       givetake.is_personal('Thanks Annabel', 'Anna Lee') AS prefix,
+       givetake.is_personal('gracias josé', 'José') AS nonascii_same,
+       givetake.is_personal('gracias JOSÉ', 'José') AS nonascii_upper,
+       givetake.is_personal('hi there', 'J.') AS no_name,
+       givetake.is_personal(NULL, 'Anna') AS null_reply,
+       givetake.is_personal('hi Anna', NULL) AS null_author;
+
+-- appreciative: thank*/appreciat*/grateful*, thx, three phrases
+SELECT givetake.is_appreciative('Thank you!') AS thank,
+       givetake.is_appreciative('we appreciate it') AS appreciate,
+       givetake.is_appreciative('thx') AS thx,
+       givetake.is_appreciative('good catch') AS good_catch,
+       givetake.is_appreciative('great questions') AS plural_phrase,
+       givetake.is_appreciative('unthankful') AS inner_word,
+       givetake.is_appreciative(NULL) AS null_text;
+
+-- invalid UTF-8 cannot reach the functions in a UTF-8 database; the
+-- library version is reported
+SELECT givetake.version() ~ '^\d+\.\d+\.\d+$' AS version_ok;
