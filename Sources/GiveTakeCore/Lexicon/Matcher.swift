@@ -161,7 +161,7 @@ extension Automaton {
 
 extension Lexicon {
     /// Classifies a UTF-8 text (spec section 2). Never allocates for texts
-    /// with fewer than 64 cue hits.
+    /// with fewer than 40 cue hits.
     public func classify(_ text: UnsafeBufferPointer<UInt8>) -> Classification {
         scan(text) { _, _ in }
     }
@@ -184,7 +184,8 @@ extension Lexicon {
     @inline(__always)
     func scan(_ text: UnsafeBufferPointer<UInt8>, _ fired: (CueHit, LexiconEntry) -> Void) -> Classification {
         let automaton = self.automaton
-        return withUnsafeTemporaryAllocation(of: CueHit.self, capacity: 64) { buffer in
+        // 40 hits stay under the stdlib's 1 KiB stack-allocation limit.
+        return withUnsafeTemporaryAllocation(of: CueHit.self, capacity: 40) { buffer in
             var st = ScanState(hits: buffer.baseAddress!, capacity: buffer.count)
             automaton.run(text, &st)
             var result = Classification()

@@ -84,7 +84,6 @@ public final class Scorer {
                 throw GiveTakeError(problem.code, "row " + decimal(i) + " (id " + decimal(r.id) + "): " + problem.message)
             }
         }
-        rows.reserveCapacity(rows.count &+ count)
         for i in 0..<count { ingest(row(i)) }
     }
 
