@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Text-by-text agreement of the plain-SQL classification (bench/sql/*/
+00_lexicon.sql + 10_classify.sql) with GiveTake's C ABI (gt_classify_batch).
+
+Corpora: the 16,000 real inbound tweets of shared/data/twcs_spotify_requests.csv,
+the outbound bodies of a synthetic data set, and generated edge cases
+(boundaries, negation windows, numbers, apostrophes, non-ASCII).
+
+Compared per text: give score, take score, label, we-words, you-words and
+appreciative. Exit 1 on any disagreement that is not listed in KNOWN
+(none today), printing the texts.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import engines as E  # noqa: E402
+import gtlib  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+TWCS = os.path.join(os.path.dirname(ROOT), "shared", "data", "twcs_spotify_requests.csv")
+
+
+def twcs_texts(path=TWCS) -> list[str]:
+    if not os.path.exists(path):
+        alt = os.path.join(ROOT, "..", "..", "shared", "data", "twcs_spotify_requests.csv")
+        path = alt if os.path.exists(alt) else path
+    with open(path, newline="", encoding="utf-8") as f:
+        return [r["text"] for r in csv.DictReader(f) if r.get("text")]
+
+
+def synthetic_texts(rows=20000) -> list[str]:
+    import gen_data
+    out = gen_data.Gen(rows, 7).run()
+    return sorted({r[11] for r in out if r[11] is not None})
+
+
+PIECES = ["no", "not", "never", "without", "none", "nothing", "sale", "Sale", "SALE", "buy", "buy now", "shop",
+          "shop now", "how to", "how  to", "here's how", "here’s how", "don't miss", "don’t miss", "#1", "#sale",
+          "% off", "20% off", "12.5%off", "1,000.50% off", "$19.99", "$5.", "$5.5a", "€5", "x€5", "£10", "¥300",
+          "a.5% off", "v1.2% off", ".5% off", "free shipping", "shipping", "our new", "we", "we're", "we’re",
+          "we’d", "you", "your", "yours", "ours", "us", "US", "thanks", "thx", "good catch", "great point",
+          "appreciate", "grateful", "Kudos", "via @", "h/t", "step-by-step", "shout-out", "ſale", "salé", "é",
+          "🙂", "deal", "deals", "a", "great", "the", "price", "prices", "pricing", "1", "2.0", "...", ",", ".",
+          "-", "'", "’", "@brand", "https://t.co/x", "sale2", "2sale", "tip", "tips", "faq", "FAQ", "learn",
+          "purchase", "no purchase necessary", "#1bestselling", "not a great deal"]
+SEPS = [" ", " ", " ", "", ", ", ". ", "!", "\n", "  ", "-", "/", "#", "'", "’", "é", "🙂", "$", "%", "."]
+
+
+def fuzz_texts(n=20000, seed=3) -> list[str]:
+    r = random.Random(seed)
+    out = []
+    for _ in range(n):
+        k = r.randrange(1, 10)
+        out.append("".join(r.choice(PIECES) + r.choice(SEPS) for _ in range(k)).strip())
+    return out
+
+
+def reference(gt, texts):
+    res = gt.classify_batch([t.encode() for t in texts])
+    return [(c.give_score, c.take_score, ("neutral", "give", "take")[c.label], c.we_words, c.you_words,
+             bool(c.appreciative)) for c in res]
+
+
+def run_engine(engine: str, texts: list[str], pg=None):
+    rows = list(enumerate(texts))
+    setup = "".join(E.read_sql(p) + "\n" for p in E.sql_files(engine))
+    select = "SELECT id, give_score, take_score, label, we_words, you_words, appreciative FROM gt_class ORDER BY id;"
+    if engine == "sqlite":
+        con = E.sqlite_connect(":memory:")
+        con.execute("CREATE TEMP TABLE gt_texts (id INTEGER PRIMARY KEY, body TEXT)")
+        con.executemany("INSERT INTO gt_texts VALUES (?, ?)", rows)
+        _, out = E.sqlite_run(con, setup + select)
+    elif engine == "duckdb":
+        con = E.duckdb_connect()
+        con.execute("CREATE TEMP TABLE gt_texts (id BIGINT, body VARCHAR)")
+        con.executemany("INSERT INTO gt_texts VALUES (?, ?)", rows)
+        _, out = E.duckdb_run(con, setup + select)
+    else:
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            for i, t in rows:
+                w.writerow([i, t])
+            path = f.name
+        os.chmod(path, 0o644)
+        load = ("DROP TABLE IF EXISTS gt_texts; CREATE TEMP TABLE gt_texts (id bigint PRIMARY KEY, body text);\n"
+                f"\\copy gt_texts FROM '{path}' WITH (FORMAT csv)\n")
+        _, out = pg.run(load + setup + select)
+        os.unlink(path)
+        out = [(int(a), float(b), float(c), d, int(e), int(f_), g == "t") for a, b, c, d, e, f_, g in out]
+    return [(float(g), float(t), lab, int(we), int(you), bool(ap)) for _, g, t, lab, we, you, ap in out]
+
+
+def compare(name, texts, ref, got, show=8) -> int:
+    bad = [i for i in range(len(texts)) if ref[i] != got[i]]
+    print(f"  {name}: {len(texts) - len(bad)}/{len(texts)} texts agree")
+    for i in bad[:show]:
+        print(f"    text {i}: {texts[i]!r}\n      givetake {ref[i]}\n      sql      {got[i]}")
+    return len(bad)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--engines", default="postgres,sqlite,duckdb")
+    ap.add_argument("--quick", action="store_true", help="2,000 texts per corpus")
+    a = ap.parse_args(argv)
+    gt, why = gtlib.load()
+    if gt is None:
+        print(f"check_classify: GiveTake library not available yet: {why}")
+        return 2
+    corpora = {"twcs_spotify": twcs_texts(), "synthetic": synthetic_texts(), "edge_cases": fuzz_texts()}
+    if a.quick:
+        corpora = {k: v[:2000] for k, v in corpora.items()}
+    engines = [e for e in a.engines.split(",") if e]
+    pg = E.Postgres().start() if "postgres" in engines else None
+    failures = 0
+    try:
+        for cname, texts in corpora.items():
+            print(f"{cname}: {len(texts)} texts")
+            ref = reference(gt, texts)
+            for eng in engines:
+                failures += compare(eng, texts, ref, run_engine(eng, texts, pg))
+    finally:
+        if pg:
+            pg.stop()
+    if failures:
+        print(f"FAIL: {failures} disagreements between the plain SQL and GiveTake")
+        return 1
+    print("OK: the plain SQL classifies every text exactly as GiveTake")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

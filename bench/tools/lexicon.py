@@ -1,0 +1,275 @@
+"""The built-in lexicon, read from the Swift source, and the regular
+expressions that reproduce GiveTake's matching rules (docs/metrics.md §1-2)
+in the three SQL dialects the benchmark compares.
+
+Nothing here is hand-maintained: every regex is generated from the lexicon
+text in Sources/GiveTakeCore/Lexicon/DefaultLexicon.swift, so the plain SQL
+stays in sync with the engine (gen_lexicon_sql.py writes the SQL files;
+`--check` fails when they are stale).
+
+Two dialects:
+
+* "lookaround" (PostgreSQL ARE, Python `regex`): one alternation of cues
+  with word-boundary lookarounds. PostgreSQL picks the leftmost-longest
+  match; for leftmost-first engines the alternatives are ordered longest
+  first, which gives the same answer. The negation window is a
+  variable-length lookbehind, reported as a flag group: group 1 is '' for
+  a negated cue and NULL otherwise; group 2 is the cue text.
+
+* "re2" (DuckDB): RE2 has no lookaround. The text is first rewritten:
+  every non-word character is doubled (so a boundary test may consume one
+  copy and leave the other for the next match), and valid <percent_off> /
+  <money> spans get a marker character in front (so the maximal-number
+  rules are checked by a separate regexp_replace). A tokenizing regex then
+  walks the text word by word: group 1 is the gap before a token, group 2
+  the token (a cue, a negation word, or '' at the end). The SQL counts the
+  words between a negation token and a cue to apply the negation window.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+SWIFT_LEXICON = os.path.join(ROOT, "Sources", "GiveTakeCore", "Lexicon", "DefaultLexicon.swift")
+
+GIVE = ("teaching", "helping", "crediting", "inviting", "responsibility", "give")
+TAKE = ("selling", "self_promotion", "take")
+CATEGORIES = GIVE + TAKE + ("negation",)
+
+PCT_MARK = "\x01"    # in front of a valid <percent_off> span (re2 dialect)
+MONEY_MARK = "\x02"  # in front of a valid <money> span (re2 dialect)
+CURRENCIES = ("$", "€", "£", "¥")
+
+WE_WORDS = ("we", "we're", "we've", "we'll", "our", "ours", "us")
+YOU_WORDS = ("you", "you're", "you've", "you'll", "your", "yours")
+
+
+def is_word_char(ch: str) -> bool:
+    """docs/metrics.md §1: ASCII letters, ASCII digits, any non-ASCII."""
+    return ord(ch) >= 0x80 or ch.isascii() and ch.isalnum()
+
+
+def read_swift_lexicon(path: str = SWIFT_LEXICON) -> str:
+    """The lexicon file text inside `let defaultLexiconText = \"\"\" ... \"\"\"`."""
+    src = open(path, encoding="utf-8").read()
+    m = re.search(r'defaultLexiconText: StaticString = """\n(.*?)\n"""', src, re.S)
+    if not m:
+        raise SystemExit(f"cannot find defaultLexiconText in {path}")
+    return m.group(1).replace("\\t", "\t")
+
+
+def parse_lexicon(text: str) -> list[tuple[str, str, float]]:
+    """(phrase, category, weight), later lines replacing earlier ones."""
+    entries: dict[str, tuple[str, str, float]] = {}
+    for n, line in enumerate(text.split("\n"), 1):
+        line = line.rstrip("\r")
+        if not line.strip(" \t"):
+            continue
+        if "\t" not in line and line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3:
+            raise ValueError(f"lexicon line {n}: expected 3 fields")
+        phrase = " ".join(parts[0].split())
+        phrase = "".join(c.lower() if c.isascii() else c for c in phrase)
+        cat = parts[1].strip().lower()
+        if cat not in CATEGORIES:
+            raise ValueError(f"lexicon line {n}: unknown category {cat}")
+        entries[phrase] = (phrase, cat, float(parts[2].strip()))
+    return list(entries.values())
+
+
+def default_lexicon() -> list[tuple[str, str, float]]:
+    return parse_lexicon(read_swift_lexicon())
+
+
+def polarity(cat: str) -> int:
+    return 1 if cat in GIVE else -1 if cat in TAKE else 0
+
+
+def norm_phrase(p: str) -> str:
+    """Key used to join a matched text back to its entry."""
+    return p.replace("\u2019", "'")
+
+
+def cues_and_negations(entries):
+    cues = [(p, c, w) for p, c, w in entries if c != "negation" and w > 0]
+    negs = [p for p, c, w in entries if c == "negation"]
+    return cues, negs
+
+
+def apostrophe_variants(phrase: str) -> list[str]:
+    if "'" not in phrase and "\u2019" not in phrase:
+        return [phrase]
+    a = phrase.replace("\u2019", "'")
+    return [a, a.replace("'", "\u2019")]
+
+
+def check_supported(entries) -> None:
+    """The SQL formulations rely on properties the default lexicon has."""
+    cues, negs = cues_and_negations(entries)
+    for p, _, _ in cues:
+        if p.startswith("<"):
+            continue
+        words = re.findall(r"[0-9a-z\u0080-\U0010ffff]+", p)
+        for n in negs:
+            if n in words:
+                raise SystemExit(f"cue {p!r} contains the negation word {n!r}: not supported by bench SQL")
+        if p[0] in ".,0123456789":
+            raise SystemExit(f"cue {p!r} starts with a digit, '.' or ',': not supported by bench SQL")
+        if any(ch in p for ch in CURRENCIES):
+            raise SystemExit(f"cue {p!r} contains a currency sign: not supported by bench SQL")
+    for n in negs:
+        if not all(is_word_char(c) for c in n):
+            raise SystemExit(f"negation {n!r} is not a single word: not supported by bench SQL")
+
+
+# ---------------------------------------------------------------- classes
+
+W_PG = r"[0-9A-Za-z\u0080-\U0010FFFF]"
+NW_PG = r"[^0-9A-Za-z\u0080-\U0010FFFF]"
+W_RE2 = r"[0-9A-Za-z\x{80}-\x{10FFFF}]"
+NW_RE2 = r"[^0-9A-Za-z\x{80}-\x{10FFFF}]"
+
+
+def lit(ch: str) -> str:
+    """One literal character, ASCII letters as a two-case class."""
+    if ch.isascii() and ch.isalpha():
+        return f"[{ch.lower()}{ch.upper()}]"
+    if ch.isascii() and not ch.isalnum() and ch != " ":
+        return "\\" + ch
+    return ch
+
+
+# ---------------------------------------------------------- lookaround
+
+def _la_cue(phrase: str, W: str) -> list[str]:
+    if phrase == "<percent_off>":
+        return [rf"(?<![0-9A-Za-z\u0080-\U0010FFFF.,])[0-9.,]*[0-9]% ?[oO][fF][fF](?!{W})"]
+    if phrase == "<money>":
+        out = []
+        for sym in CURRENCIES:
+            left = f"(?<!{W})" if is_word_char(sym) else ""
+            out.append(f"{left}{lit(sym)}[0-9](?:[0-9.,]*[0-9])?(?![.,]*[0-9])(?!{W})")
+        return out
+    out = []
+    for v in apostrophe_variants(phrase):
+        left = f"(?<!{W})" if is_word_char(v[0]) else ""
+        right = f"(?!{W})" if is_word_char(v[-1]) else ""
+        out.append(left + "".join(lit(c) for c in v) + right)
+    return out
+
+
+def lookaround_regex(entries) -> str:
+    """PostgreSQL / Python-regex pattern: group 1 = negation flag, 2 = cue."""
+    check_supported(entries)
+    cues, negs = cues_and_negations(entries)
+    alts = []
+    for p, _, _ in cues:
+        for a in _la_cue(p, W_PG):
+            # sort key: longest literal first (leftmost-first engines)
+            length = 1000 if p.startswith("<") else len(p.encode())
+            alts.append((length, a))
+    alts.sort(key=lambda t: -t[0])
+    cue_alt = "|".join(a for _, a in alts)
+    neg = "|".join("".join(lit(c) for c in n) for n in sorted(negs, key=len, reverse=True))
+    win = f"(?:^|{NW_PG})(?:{neg})(?:{NW_PG}+{W_PG}+){{0,2}}{NW_PG}*"
+    return f"(?:((?<={win}))|(?<!{win}))({cue_alt})"
+
+
+# ----------------------------------------------------------------- re2
+
+def double_nonword_regex() -> tuple[str, str]:
+    """regexp_replace(body, pattern, replacement, 'g') doubling non-word chars."""
+    return NW_RE2, r"\0\0"
+
+
+def percent_mark_regex() -> str:
+    """On doubled text: group 1 = left context, group 2 = valid percent span."""
+    num = r"(?:[0-9]|\.\.|,,)*[0-9]"
+    return rf"(^|[^0-9A-Za-z\x{{80}}-\x{{10FFFF}}.,])({num}%%(?:  )?[oO][fF][fF](?:$|{NW_RE2}))"
+
+
+def money_mark_regexes() -> list[tuple[str, bool]]:
+    """On doubled text: (pattern, has_left_group). A valid money span: the
+    maximal number run after the sign, trimmed of trailing '.'/',', then a
+    non-word character or the end."""
+    run = r"\x01?[0-9](?:(?:\.\.|,,)*[0-9])*"  # a percent mark may sit after the sign
+    end = rf"(?:(?:\.\.|,,)+(?:$|[^0-9])|$|[^0-9A-Za-z\x{{80}}-\x{{10FFFF}}.,])"
+    out = []
+    ascii_syms = "".join("\\" + s for s in CURRENCIES if not is_word_char(s))
+    out.append((rf"([{ascii_syms}]{run}{end})", False))
+    wide = "|".join(s for s in CURRENCIES if is_word_char(s))
+    # The end test may consume the sign of a following amount ("€5.€5"):
+    # gt_prep applies this one twice; the left context excludes a mark so a
+    # marked sign is not marked again.
+    out.append((rf"(^|[^0-9A-Za-z\x{{80}}-\x{{10FFFF}}\x02])((?:{wide}){run}{end})", True))
+    return out
+
+
+def _re2_literal(v: str) -> str:
+    """A phrase on doubled text: non-word chars doubled except a leading one
+    (which matches the second copy); an optional percent mark before a digit
+    that follows a non-word char."""
+    out = []
+    for i, ch in enumerate(v):
+        if ch.isdigit() and (i == 0 or not is_word_char(v[i - 1])):
+            out.append(r"\x01?")
+        if is_word_char(ch):
+            out.append(lit(ch))
+        elif i == 0:
+            out.append(lit(ch))
+        else:
+            out.append(lit(ch) * 2)
+    return "".join(out)
+
+
+def re2_token_regex(entries) -> str:
+    check_supported(entries)
+    cues, negs = cues_and_negations(entries)
+    E = f"(?:{NW_RE2}|$)"
+    alts = []
+    for p, _, _ in cues:
+        if p == "<percent_off>":
+            alts.append((1000, r"\x01(?:[0-9]|\.\.|,,)*[0-9]%%(?:  )?[oO][fF][fF]" + E))
+            continue
+        if p == "<money>":
+            alts.append((1000, r"\x02(?:[$€£¥])\x01?[0-9](?:[0-9]|\.\.|,,)*"))
+            continue
+        for v in apostrophe_variants(p):
+            body = _re2_literal(v)
+            if is_word_char(v[-1]):
+                body += E
+            alts.append((len(v.encode()) * 2, body))
+    alts.sort(key=lambda t: -t[0])
+    neg = "|".join("".join(lit(c) for c in n) for n in sorted(negs, key=len, reverse=True))
+    token = "|".join(a for _, a in alts) + f"|(?:{neg}){E}|$"
+    step = f"{W_RE2}+(?:{NW_RE2}|$)|{NW_RE2}"
+    return f"((?:{step})*?)({token})"
+
+
+def re2_negation_words(entries) -> list[str]:
+    return [n for p in [entries] for n in cues_and_negations(p)[1]]
+
+
+# --------------------------------------------------- shared small patterns
+
+def appreciative_regex(dialect: str) -> str:
+    """Boolean test (docs §3 'Appreciative')."""
+    W, NW = (W_RE2, NW_RE2) if dialect == "re2" else (W_PG, NW_PG)
+    stems = "|".join("".join(lit(c) for c in s) for s in ("thank", "appreciat", "grateful"))
+    words = "|".join("".join(lit(c) for c in s) for s in ("thx", "good catch", "great question", "great point"))
+    if dialect == "re2":
+        return f"(?:^|{NW})(?:{stems}|(?:{words})(?:{NW}|$))"
+    return f"(?<!{W})(?:{stems}|(?:{words})(?!{W}))"
+
+
+def pronoun_words() -> tuple[list[str], list[str]]:
+    """W-runs counted by me_index (ASCII-lower-cased): ASCII apostrophes
+    split a word ("we're" is the run "we"), U+2019 does not (it is a word
+    character), so the typographic contractions are runs of their own."""
+    we = sorted({w.split("'")[0] for w in WE_WORDS} | {w.replace("'", "\u2019") for w in WE_WORDS if "'" in w})
+    you = sorted({w.split("'")[0] for w in YOU_WORDS} | {w.replace("'", "\u2019") for w in YOU_WORDS if "'" in w})
+    return we, you
