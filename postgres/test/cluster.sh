@@ -3,7 +3,7 @@
 # 127.0.0.1 and a unix socket in that dir on a free port, trusts local
 # connections, and is stopped by gt_stop_all (call it from a trap).
 
-PG_BINDIR="${PG_BINDIR:-$(pg_config --bindir)}"
+PG_BINDIR="${PG_BINDIR:-$("${PG_CONFIG:-pg_config}" --bindir)}"
 GT_CLUSTERS=()
 GT_TMP="${GT_TMP:-}"
 
@@ -16,8 +16,17 @@ gt_as_pg() {
     fi
 }
 
+# A port nobody listens on, below Linux's ephemeral range (32768+), so an
+# outgoing connection cannot hold it; gt_start retries if it is taken anyway.
 gt_free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    local p
+    while :; do
+        p=$(( 20000 + RANDOM % 12000 ))
+        if ! (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return
+        fi
+    done
 }
 
 gt_tmpdir() {
@@ -48,8 +57,16 @@ max_worker_processes = 8
 max_parallel_workers_per_gather = 2
 fsync = off
 CONF
-    gt_as_pg "$PG_BINDIR/pg_ctl" -D "$dir/$name" -l "$dir/$name.log" -w -t 60 start >/dev/null \
-        || { cat "$dir/$name.log" >&2; return 1; }
+    local try=1
+    until gt_as_pg "$PG_BINDIR/pg_ctl" -D "$dir/$name" -l "$dir/$name.log" -w -t 60 start >/dev/null; do
+        if [ $try -ge 5 ] || ! grep -q "could not bind\|could not create any" "$dir/$name.log"; then
+            cat "$dir/$name.log" >&2
+            return 1
+        fi
+        try=$((try + 1))
+        port="$(gt_free_port)"
+        sed -i "s/^port = .*/port = $port/" "$dir/$name/postgresql.conf"
+    done
     GT_CLUSTERS+=("$dir/$name")
     GT_PORT="$port"
 }
