@@ -14,11 +14,12 @@ private func lower(_ c: Classification, _ scalars: Int, into out: UnsafeMutableP
 @inline(__always)
 private func classifyOne(_ lex: Lexicon, _ text: UnsafeBufferPointer<UInt8>,
                          _ out: UnsafeMutablePointer<gt_classification>) -> Bool {
-    if firstInvalidUTF8(text) != nil {
+    let check = validateUTF8(text)
+    if check.invalidAt != nil {
         lower(Classification(), 0, into: out)
         return false
     }
-    lower(lex.classify(text), scalarCount(text), into: out)
+    lower(lex.classify(text), check.scalars, into: out)
     return true
 }
 

@@ -175,7 +175,7 @@ private func lift(_ r: gt_interaction) -> Interaction {
     }
     h.dropResults()
     do {
-        try h.scorer!.add(count: n) { lift(rows[$0]) }
+        try h.scorer!.add(count: n) { lift(rows[$0]) }  // converted once into one buffer
     } catch {
         return h.fail(error)
     }

@@ -4,9 +4,10 @@
 // Layout: bytes map to equivalence classes (upper-case ASCII letters share
 // the class of their lower-case letter; bytes used by no pattern share
 // class 0). The transition table has a power-of-two stride per state and
-// stores the *offset* of the next state's row (state << shift), with the
-// top bit set when that state ends at least one pattern. The scan loop is
-// therefore `t = table[offset + class[byte]]`, nothing else.
+// stores the *offset* of the next state's row (state << shift). States that
+// end a pattern are numbered after all others, so "a pattern ends here" is
+// one comparison with `firstOutputOffset`. The scan loop is therefore
+// `s = table[s + class[byte]]; if s >= firstOutputOffset { ... }`.
 
 /// What a pattern is for. Layers are resolved independently, so a
 /// pronoun inside a cue ("our" in "our new") still counts.
@@ -24,6 +25,17 @@ struct PatternFlags: OptionSet {
     static let extendRightNumber = PatternFlags(rawValue: 4)
 }
 
+/// What the scan needs to know about a pattern, without its bytes, so a
+/// hit costs no reference counting.
+struct PatternInfo {
+    var length: Int32
+    var payload: Int32
+    var layer: Layer
+    var flags: PatternFlags
+    var needsLeftBoundary: Bool
+    var needsRightBoundary: Bool
+}
+
 struct Pattern {
     var bytes: [UInt8]  // folded
     var layer: Layer
@@ -37,21 +49,19 @@ struct Pattern {
 }
 
 final class Automaton {
-    let patterns: UnsafeMutableBufferPointer<Pattern>
-    let patternLength: UnsafeMutablePointer<Int32>
+    let patterns: UnsafeMutableBufferPointer<PatternInfo>
     /// byte -> class (already shifted into the row: 0..<stride)
     let classOf: UnsafeMutablePointer<UInt32>
     /// Dense transitions; see the file comment for the encoding.
     let table: UnsafeMutablePointer<UInt32>
     let shift: UInt32
+    let firstOutputOffset: UInt32
     /// For each state: first index into `outputs` and count. Outputs list the
     /// patterns that end in that state, longest first.
     let outStart: UnsafeMutablePointer<Int32>
     let outCount: UnsafeMutablePointer<Int32>
     let outputs: UnsafeMutableBufferPointer<Int32>
     let stateCount: Int
-
-    static let outputBit: UInt32 = 0x8000_0000
 
     init(_ list: [Pattern]) {
         // Byte classes.
@@ -127,36 +137,39 @@ final class Automaton {
         let outputs = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(total, 1))
         let outStart = UnsafeMutablePointer<Int32>.allocate(capacity: states)
         let outCount = UnsafeMutablePointer<Int32>.allocate(capacity: states)
-        var k = 0
-        for s in 0..<states {
-            outStart[s] = Int32(k)
-            outCount[s] = Int32(outLists[s].count)
-            for p in outLists[s] { outputs[k] = p; k &+= 1 }
-        }
-
+        // Renumber: states without outputs first (the root stays 0).
+        var newNumber = [Int](repeating: 0, count: states)
+        var next = 0
+        for s in 0..<states where outLists[s].isEmpty { newNumber[s] = next; next &+= 1 }
+        let firstOutput = next
+        for s in 0..<states where !outLists[s].isEmpty { newNumber[s] = next; next &+= 1 }
         let table = UnsafeMutablePointer<UInt32>.allocate(capacity: states &* stride)
         for s in 0..<states {
+            let row = newNumber[s] &* stride
             for c in 0..<stride {
-                let t = Int(goto[s &* stride &+ c])
-                var v = UInt32(t << Int(shift))
-                if !outLists[t].isEmpty { v |= Automaton.outputBit }
-                table[s &* stride &+ c] = v
+                table[row &+ c] = UInt32(newNumber[Int(goto[s &* stride &+ c])] << Int(shift))
             }
+        }
+        var k = 0
+        for s in 0..<states {
+            let n = newNumber[s]
+            outStart[n] = Int32(k)
+            outCount[n] = Int32(outLists[s].count)
+            for p in outLists[s] { outputs[k] = p; k &+= 1 }
         }
         let classOf = UnsafeMutablePointer<UInt32>.allocate(capacity: 256)
         for b in 0..<256 { classOf[b] = classes[b] }
 
-        let pats = UnsafeMutableBufferPointer<Pattern>.allocate(capacity: max(list.count, 1))
-        let lengths = UnsafeMutablePointer<Int32>.allocate(capacity: max(list.count, 1))
+        let pats = UnsafeMutableBufferPointer<PatternInfo>.allocate(capacity: max(list.count, 1))
         for (i, p) in list.enumerated() {
-            (pats.baseAddress! + i).initialize(to: p)
-            lengths[i] = Int32(p.bytes.count)
+            pats[i] = PatternInfo(length: Int32(p.bytes.count), payload: p.payload, layer: p.layer, flags: p.flags,
+                                  needsLeftBoundary: p.needsLeftBoundary, needsRightBoundary: p.needsRightBoundary)
         }
         self.patterns = UnsafeMutableBufferPointer(rebasing: pats[0..<list.count])
-        self.patternLength = lengths
         self.classOf = classOf
         self.table = table
         self.shift = shift
+        self.firstOutputOffset = UInt32(firstOutput << Int(shift))
         self.outStart = outStart
         self.outCount = outCount
         self.outputs = outputs
@@ -164,9 +177,7 @@ final class Automaton {
     }
 
     deinit {
-        _ = patterns.deinitialize()
         patterns.deallocate()
-        patternLength.deallocate()
         classOf.deallocate()
         table.deallocate()
         outStart.deallocate()

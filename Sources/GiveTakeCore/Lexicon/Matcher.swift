@@ -94,14 +94,13 @@ extension Automaton {
     func run(_ text: UnsafeBufferPointer<UInt8>, _ st: inout ScanState) {
         guard let base = text.baseAddress else { return }
         let n = text.count
-        let table = self.table, classOf = self.classOf
+        let table = self.table, classOf = self.classOf, firstOutput = self.firstOutputOffset
         var s: UInt32 = 0
         var i = 0
         while i < n {
-            let t = table[Int(s &+ classOf[Int(base[i])])]
-            s = t & 0x7FFF_FFFF
-            if t >= Automaton.outputBit { report(text, i &+ 1, Int(s >> shift), &st) }
+            s = table[Int(s &+ classOf[Int(base[i])])]
             i &+= 1
+            if s >= firstOutput { report(text, i, Int(s >> shift), &st) }
         }
     }
 
@@ -114,7 +113,7 @@ extension Automaton {
             let p = Int(outputs[k])
             k &+= 1
             let pat = patterns[p]
-            var ms = end &- Int(patternLength[p])
+            var ms = end &- Int(pat.length)
             var me = end
             if pat.flags.contains(.extendLeftNumber) {
                 while ms > 0 && isNumberByte(text[ms &- 1]) { ms &-= 1 }

@@ -50,19 +50,28 @@ extension ScoringRun {
         }
         contactRows.sort { ($0.accountID, $0.contactID) < ($1.accountID, $1.contactID) }
 
-        // Exact percentile_disc of time_to_ack per group.
+        // Exact percentile_disc of time_to_ack per group: bucket the times by
+        // group (counting sort), then sort each group's plain Int64 slice.
         var median = [Double?](repeating: nil, count: groups.count)
         var p90 = [Double?](repeating: nil, count: groups.count)
-        times.sort { ($0.group, $0.micros) < ($1.group, $1.micros) }
-        var start = 0
-        while start < times.count {
-            var end = start
-            while end < times.count && times[end].group == times[start].group { end &+= 1 }
-            let n = end &- start
-            let g = Int(times[start].group)
-            median[g] = Double(times[start &+ percentileRank(count: n, p: 0.5) &- 1].micros) / 1e6
-            p90[g] = Double(times[start &+ percentileRank(count: n, p: 0.9) &- 1].micros) / 1e6
-            start = end
+        var groupStart = [Int](repeating: 0, count: groups.count &+ 1)
+        for t in times { groupStart[Int(t.group) &+ 1] &+= 1 }
+        for g in 0..<groups.count { groupStart[g &+ 1] &+= groupStart[g] }
+        var fill = groupStart
+        var micros = [Int64](repeating: 0, count: times.count)
+        for t in times {
+            micros[fill[Int(t.group)]] = t.micros
+            fill[Int(t.group)] &+= 1
+        }
+        times = []
+        micros.withUnsafeMutableBufferPointer { all in
+            for g in 0..<groups.count where groupStart[g &+ 1] > groupStart[g] {
+                var slice = UnsafeMutableBufferPointer(rebasing: all[groupStart[g]..<groupStart[g &+ 1]])
+                slice.sort()
+                let n = slice.count
+                median[g] = Double(slice[percentileRank(count: n, p: 0.5) &- 1]) / 1e6
+                p90[g] = Double(slice[percentileRank(count: n, p: 0.9) &- 1]) / 1e6
+            }
         }
 
         var accounts: [AccountScore] = []

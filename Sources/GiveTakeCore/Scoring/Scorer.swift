@@ -74,21 +74,27 @@ public final class Scorer {
         config = newConfig
     }
 
-    /// Adds `count` rows, `row(i)` giving the i-th. All or nothing: the batch
-    /// is checked first and a bad row throws an error naming it.
-    public func add(count: Int, row: (Int) -> Interaction) throws(GiveTakeError) {
-        if count < 0 { throw GiveTakeError(.invalidArgument, "negative row count") }
-        for i in 0..<count {
-            if let problem = Scorer.check(row(i)) {
-                let r = row(i)
-                throw GiveTakeError(problem.code, "row " + decimal(i) + " (id " + decimal(r.id) + "): " + problem.message)
+    /// Adds a batch of rows. All or nothing: the batch is checked first and a
+    /// bad row throws an error naming it (its index in the batch and id).
+    public func add(_ batch: UnsafeBufferPointer<Interaction>) throws(GiveTakeError) {
+        for i in 0..<batch.count {
+            if let problem = Scorer.check(batch[i]) {
+                throw GiveTakeError(problem.code, "row " + decimal(i) + " (id " + decimal(batch[i].id) + "): "
+                                    + problem.message)
             }
         }
-        for i in 0..<count { ingest(row(i)) }
+        for i in 0..<batch.count { ingest(batch[i]) }
     }
 
-    public func add(_ batch: UnsafeBufferPointer<Interaction>) throws(GiveTakeError) {
-        try add(count: batch.count) { batch[$0] }
+    /// Adds `count` rows, `row(i)` giving the i-th (gathered into one
+    /// buffer first, so each row is converted once).
+    public func add(count: Int, row: (Int) -> Interaction) throws(GiveTakeError) {
+        if count < 0 { throw GiveTakeError(.invalidArgument, "negative row count") }
+        if count == 0 { return }
+        let buffer = UnsafeMutableBufferPointer<Interaction>.allocate(capacity: count)
+        defer { buffer.deallocate() }
+        for i in 0..<count { (buffer.baseAddress! + i).initialize(to: row(i)) }
+        try add(UnsafeBufferPointer(buffer))
     }
 
     static func check(_ r: Interaction) -> GiveTakeError? {
@@ -143,7 +149,9 @@ public final class Scorer {
             we = UInt32(c.weWords)
             you = UInt32(c.youWords)
         }
-        if kind == .post && channel == .twitter && scalarCount(body) <= 280 { flags |= RowFlags.fitsTwitter }
+        if kind == .post && channel == .twitter && (body.count <= 280 || scalarCount(body) <= 280) {
+            flags |= RowFlags.fitsTwitter
+        }
 
         var aux: Int32 = -1
         if r.inbound && !r.automated && kind.deservesAnswer {

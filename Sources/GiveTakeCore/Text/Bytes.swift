@@ -34,17 +34,24 @@ public func scalarCount(_ text: UnsafeBufferPointer<UInt8>) -> Int {
 
 /// Strict UTF-8 validation (RFC 3629: no overlongs, no surrogates, <= U+10FFFF).
 /// Returns the byte offset of the first invalid sequence, or nil when valid.
-/// ASCII runs are skipped eight bytes at a time.
 public func firstInvalidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
-    guard let base = text.baseAddress else { return nil }
+    validateUTF8(text).invalidAt
+}
+
+/// Validates UTF-8 and counts its Unicode scalars in the same pass; ASCII
+/// runs are checked eight bytes at a time.
+public func validateUTF8(_ text: UnsafeBufferPointer<UInt8>) -> (scalars: Int, invalidAt: Int?) {
+    guard let base = text.baseAddress else { return (0, nil) }
     let n = text.count
     var i = 0
+    var scalars = 0
     while i < n {
         if i &+ 8 <= n {
             let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            if word & 0x8080_8080_8080_8080 == 0 { i &+= 8; continue }
+            if word & 0x8080_8080_8080_8080 == 0 { i &+= 8; scalars &+= 8; continue }
         }
         let b0 = base[i]
+        scalars &+= 1
         if b0 < 0x80 { i &+= 1; continue }
         let need: Int
         var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
@@ -56,20 +63,20 @@ public func firstInvalidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
         case 0xF0: need = 3; lo = 0x90
         case 0xF1...0xF3: need = 3
         case 0xF4: need = 3; hi = 0x8F
-        default: return i
+        default: return (scalars, i)
         }
-        if i &+ need >= n { return i }  // truncated sequence
+        if i &+ need >= n { return (scalars, i) }  // truncated sequence
         let b1 = base[i &+ 1]
-        if b1 < lo || b1 > hi { return i }
+        if b1 < lo || b1 > hi { return (scalars, i) }
         var k = 2
         while k <= need {
             let bk = base[i &+ k]
-            if bk < 0x80 || bk > 0xBF { return i }
+            if bk < 0x80 || bk > 0xBF { return (scalars, i) }
             k &+= 1
         }
         i &+= need &+ 1
     }
-    return nil
+    return (scalars, nil)
 }
 
 /// Case-insensitive (ASCII) byte equality of two spans.

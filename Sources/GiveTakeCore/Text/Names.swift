@@ -24,13 +24,20 @@ public func firstNameSpan(_ name: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
 /// occurrence is exactly a maximal run of word characters in the text.
 public func containsWord(_ text: UnsafeBufferPointer<UInt8>, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
     let n = text.count, w = word.count
-    if w == 0 { return false }
+    if w == 0 || w > n { return false }
+    // Look for the first byte (either ASCII case), then check the rest and
+    // the boundaries: cheaper than tokenising the whole text.
+    let first = foldByte(word[0])
     var i = 0
-    while i < n {
-        if !isWordByte(text[i]) { i &+= 1; continue }
-        let start = i
-        while i < n && isWordByte(text[i]) { i &+= 1 }
-        if i &- start == w && equalFolded(text, start, word, 0, w) { return true }
+    let last = n &- w
+    while i <= last {
+        if foldByte(text[i]) == first
+            && (i == 0 || !isWordByte(text[i &- 1]))
+            && (i &+ w == n || !isWordByte(text[i &+ w]))
+            && equalFolded(text, i, word, 0, w) {
+            return true
+        }
+        i &+= 1
     }
     return false
 }
