@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SQL_DIR = os.path.join(HERE, "..", "sql")
 
 
-def sql_files(engine: str, names=("00_lexicon.sql", "10_classify.sql")) -> list[str]:
+def sql_files(engine: str, names=("00_lexicon.sql", "20_classify.sql")) -> list[str]:
     return [os.path.join(SQL_DIR, engine, n) for n in names]
 
 

@@ -32,6 +32,7 @@ CHANNELS = ("twitter", "facebook", "instagram", "linkedin", "other")
 CHANNEL_W = (40, 25, 20, 10, 5)
 EPOCH_US = int(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp()) * 1_000_000
 SPAN_US = 180 * 86400 * 1_000_000
+END_US = EPOCH_US + SPAN_US + 40 * 86400 * 1_000_000  # as_of: a last post is written then
 SLA_S = {"twitter": 3600, "facebook": 4 * 3600, "instagram": 4 * 3600, "linkedin": 86400, "other": 86400}
 
 FIRST = ["Maria", "José", "Anna", "J. Smith", "Chen", "Oliver", "Zoë", "Ahmed", "Priya", "Lucas", "Emma",
@@ -156,6 +157,8 @@ class Gen:
                 if kind in ("comment", "reply") and posts and r.random() < 0.7:
                     p = r.choice(posts)
                     parent, ch = p[0], p[1]
+                if r.random() < 0.01:  # arrives just before as_of: pending unless answered
+                    t = END_US - r.randrange(6 * 3600) * 1_000_000
                 iid = self.nid()
                 self.emit(iid, acc, cid, parent, ch, kind, True, r.random() < 0.02, False, t, name,
                           self.fill(r.choice(INBOUND)) if r.random() < 0.97 else None)
@@ -230,11 +233,14 @@ class Gen:
         per_account = 2000
         naccounts = max(1, (self.target + per_account - 1) // per_account)
         for a in range(naccounts):
-            left = self.target - len(self.out)
+            left = self.target - 1 - len(self.out)
             if left <= 0:
                 break
             self.account(1000 + a, min(per_account, left))
-        return self.out[: self.target]
+        out = self.out[: self.target - 1]
+        out.append([self.nid(), 1000, None, None, "twitter", "post", False, False, False, END_US, None,
+                    "That's all for this season. Thanks to everyone who joined us!", 0.0])
+        return out
 
 
 def write_csv(rows, f) -> None:
