@@ -10,6 +10,9 @@ public final class SQLiteStore: InteractionStore {
 
     public init(path: String, create: Bool = false) throws {
         conn = try SQLiteConnection(path: path, create: create)
+        // Databases we create use WAL: readers (dashboards, the sqlite3
+        // shell) keep reading while we write. Must run outside a transaction.
+        if create { try conn.exec("PRAGMA journal_mode=WAL") }
     }
 
     // MARK: Reading
@@ -149,8 +152,6 @@ public final class SQLiteStore: InteractionStore {
 
     public func createInteractionsTable(_ table: String, replace: Bool) throws {
         let q = SQLiteConnection.quote(table)
-        // WAL: readers (dashboards, the sqlite3 shell) keep reading while we write.
-        try conn.exec("PRAGMA journal_mode=WAL")
         if replace { try conn.exec("DROP TABLE IF EXISTS \(q)") }
         try conn.exec("CREATE TABLE IF NOT EXISTS \(q) ("
                       + Schema.interactionDDL.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")")

@@ -1,1 +1,81 @@
-@main struct Main { static func main() {} }
+// givetake: score CRM interaction tables from the command line.
+// Exit status: 0 ok, 1 error (bad data, database, file), 2 usage.
+import ArgumentParser
+import GiveTakeCore
+import GiveTakeStorage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Root: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "givetake",
+        abstract: "Does your brand give more than it takes, and does it answer its customers?",
+        discussion: """
+            Scores social-media interactions per CRM account: give/take balance of the \
+            content, acknowledgement (rate, speed, personal touch), trust per contact and \
+            return on giving. Metrics are defined in docs/metrics.md.
+
+            Start with `givetake demo`, which builds a synthetic CRM database and scores it.
+            Exit status: 0 success, 1 error, 2 usage error.
+            """,
+        version: "givetake " + String(cString: gtVersionString),
+        subcommands: [Score.self, Classify.self, Explain.self, Demo.self, ImportTwcs.self, LexiconCommand.self]
+    )
+}
+
+let gtVersionString = "0.1.0"
+
+@main
+enum Entry {
+    static func main() {
+        var command: ParsableCommand
+        do {
+            command = try Root.parseAsRoot(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            // --help and --version exit 0 here; every parse or validation error is a usage error.
+            if Root.exitCode(for: error) == .success { Root.exit(withError: error) }
+            printError(Root.fullMessage(for: error))
+            exit(2)
+        }
+        do {
+            try command.run()
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch let e as ValidationError {
+            printError("givetake: \(e.message)")
+            exit(2)
+        } catch {
+            printError("givetake: error: \(describe(error))")
+            exit(1)
+        }
+        exit(0)
+    }
+}
+
+func describe(_ error: Error) -> String {
+    if let e = error as? StorageError { return e.message }
+    if let e = error as? GiveTakeError { return e.message }
+    if let e = error as? CLIError { return e.message }
+    return String(describing: error)
+}
+
+struct CLIError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+func printError(_ s: String) {
+    writeStderr(s.hasSuffix("\n") ? s : s + "\n")
+}
+
+/// Unbuffered, so it interleaves correctly with the progress bar.
+func writeStderr(_ s: String) {
+    var bytes = Array(s.utf8)
+    var off = 0
+    while off < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + off, $0.count - off) }
+        if n <= 0 { return }
+        off += n
+    }
+}

@@ -1,1 +1,0 @@
-int givetake_sqlite_placeholder(void) { return 0; }

@@ -1,0 +1,279 @@
+/* SQL functions over the GiveTake C ABI (include/givetake.h). This file
+ * only converts SQLite values and calls gt_*; every rule lives in the
+ * engine. Scalar functions return NULL for a NULL argument; aggregates
+ * skip NULLs and return NULL when nothing was counted, as SQL's do. */
+#include <math.h>
+#include <string.h>
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT1
+
+#include "givetake.h"
+#include "givetake_sqlite.h"
+
+#ifndef SQLITE_INNOCUOUS
+#define SQLITE_INNOCUOUS 0 /* SQLite < 3.31 */
+#endif
+#define GT_FLAGS (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
+
+/* An argument's UTF-8 bytes; NULL when the value is SQL NULL. */
+static const char *text_arg(sqlite3_value *v, size_t *len) {
+  if (sqlite3_value_type(v) == SQLITE_NULL) return NULL;
+  const char *p = (const char *)sqlite3_value_text(v);
+  *len = (size_t)sqlite3_value_bytes(v);
+  return p ? p : "";
+}
+
+static void fail(sqlite3_context *ctx, const char *fn, int status) {
+  char *msg = sqlite3_mprintf("%s: %s", fn, gt_strerror(status));
+  sqlite3_result_error(ctx, msg, -1);
+  sqlite3_free(msg);
+}
+
+/* Classifies argument 0; returns 0 for NULL (result already set), 1 ok. */
+static int classify_arg(sqlite3_context *ctx, sqlite3_value **argv, const char *fn,
+                        gt_classification *out) {
+  size_t len = 0;
+  const char *text = text_arg(argv[0], &len);
+  if (!text) {
+    sqlite3_result_null(ctx);
+    return 0;
+  }
+  int rc = gt_classify(out, NULL, text, len);
+  if (rc != GT_OK) {
+    fail(ctx, fn, rc);
+    return 0;
+  }
+  return 1;
+}
+
+/* givetake_classify(text) -> 'give' | 'take' | 'neutral' */
+static void fn_classify(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  gt_classification c;
+  if (!classify_arg(ctx, argv, "givetake_classify", &c)) return;
+  static const char *labels[] = {"neutral", "give", "take"};
+  sqlite3_result_text(ctx, labels[c.label], -1, SQLITE_STATIC);
+}
+
+static void fn_give_score(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  gt_classification c;
+  if (classify_arg(ctx, argv, "givetake_give_score", &c)) sqlite3_result_double(ctx, c.give_score);
+}
+
+static void fn_take_score(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  gt_classification c;
+  if (classify_arg(ctx, argv, "givetake_take_score", &c)) sqlite3_result_double(ctx, c.take_score);
+}
+
+/* givetake_is_personal(reply, author_name) -> 0 | 1 */
+static void fn_is_personal(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  size_t rlen = 0, alen = 0;
+  const char *reply = text_arg(argv[0], &rlen), *author = text_arg(argv[1], &alen);
+  if (!reply || !author) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  int out = 0, rc = gt_is_personal(&out, reply, rlen, author, alen);
+  if (rc != GT_OK) fail(ctx, "givetake_is_personal", rc);
+  else sqlite3_result_int(ctx, out);
+}
+
+/* givetake_is_appreciative(text) -> 0 | 1 */
+static void fn_is_appreciative(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  size_t len = 0;
+  const char *text = text_arg(argv[0], &len);
+  if (!text) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  int out = 0, rc = gt_is_appreciative(&out, text, len);
+  if (rc != GT_OK) fail(ctx, "givetake_is_appreciative", rc);
+  else sqlite3_result_int(ctx, out);
+}
+
+/* givetake_first_name(author_name) -> text or NULL */
+static void fn_first_name(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  size_t len = 0, off = 0, n = 0;
+  const char *name = text_arg(argv[0], &len);
+  if (!name) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  int rc = gt_first_name(&off, &n, name, len);
+  if (rc != GT_OK) fail(ctx, "givetake_first_name", rc);
+  else if (n == 0) sqlite3_result_null(ctx);
+  else sqlite3_result_text(ctx, name + off, (int)n, SQLITE_TRANSIENT);
+}
+
+/* ---- Aggregates ------------------------------------------------------- */
+
+/* givetake_give_ratio(body): give / (give + take) over classified texts. */
+typedef struct {
+  int64_t give, take;
+} ratio_state;
+
+static void give_ratio_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  size_t len = 0;
+  const char *text = text_arg(argv[0], &len);
+  if (!text) return;
+  ratio_state *s = sqlite3_aggregate_context(ctx, sizeof *s);
+  if (!s) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  gt_classification c;
+  int rc = gt_classify(&c, NULL, text, len);
+  if (rc != GT_OK) {
+    fail(ctx, "givetake_give_ratio", rc);
+    return;
+  }
+  if (c.label == GT_LABEL_GIVE) s->give++;
+  else if (c.label == GT_LABEL_TAKE) s->take++;
+}
+
+static void give_ratio_final(sqlite3_context *ctx) {
+  ratio_state *s = sqlite3_aggregate_context(ctx, 0);
+  if (!s || s->give + s->take == 0) sqlite3_result_null(ctx);
+  else sqlite3_result_double(ctx, (double)s->give / (double)(s->give + s->take));
+}
+
+/* givetake_me_index(body): we-words / (we-words + you-words). */
+static void me_index_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  size_t len = 0;
+  const char *text = text_arg(argv[0], &len);
+  if (!text) return;
+  ratio_state *s = sqlite3_aggregate_context(ctx, sizeof *s);
+  if (!s) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  gt_classification c;
+  int rc = gt_classify(&c, NULL, text, len);
+  if (rc != GT_OK) {
+    fail(ctx, "givetake_me_index", rc);
+    return;
+  }
+  s->give += c.we_words;
+  s->take += c.you_words;
+}
+
+static void me_index_final(sqlite3_context *ctx) {
+  ratio_state *s = sqlite3_aggregate_context(ctx, 0);
+  if (!s || s->give + s->take == 0) sqlite3_result_null(ctx);
+  else sqlite3_result_double(ctx, (double)s->give / (double)(s->give + s->take));
+}
+
+/* Acknowledgement-time percentiles over the mergeable histogram:
+ * givetake_ack_percentile(seconds, p), givetake_ack_median(seconds),
+ * givetake_ack_p90(seconds). */
+typedef struct {
+  double p; /* 0 until the first row sets it */
+  int64_t n;
+  int64_t counts[GT_ACKHIST_BUCKETS];
+} hist_state;
+
+static void ack_step(sqlite3_context *ctx, sqlite3_value *seconds, double p, const char *fn) {
+  if (sqlite3_value_type(seconds) == SQLITE_NULL) return;
+  hist_state *s = sqlite3_aggregate_context(ctx, sizeof *s);
+  if (!s) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  if (!(p > 0 && p <= 1)) {
+    char *msg = sqlite3_mprintf("%s: p must be in (0, 1]", fn);
+    sqlite3_result_error(ctx, msg, -1);
+    sqlite3_free(msg);
+    return;
+  }
+  s->p = p;
+  int bucket = 0, rc = gt_ackhist_bucket(&bucket, sqlite3_value_double(seconds));
+  if (rc != GT_OK) {
+    fail(ctx, fn, rc);
+    return;
+  }
+  s->counts[bucket]++;
+  s->n++;
+}
+
+static void ack_percentile_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  ack_step(ctx, argv[0], sqlite3_value_double(argv[1]), "givetake_ack_percentile");
+}
+static void ack_median_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  ack_step(ctx, argv[0], 0.5, "givetake_ack_median");
+}
+static void ack_p90_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  ack_step(ctx, argv[0], 0.9, "givetake_ack_p90");
+}
+
+static void ack_final(sqlite3_context *ctx) {
+  hist_state *s = sqlite3_aggregate_context(ctx, 0);
+  double out = NAN;
+  if (!s || s->n == 0 || gt_ackhist_percentile(&out, s->counts, GT_ACKHIST_BUCKETS, s->p) != GT_OK ||
+      isnan(out)) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  sqlite3_result_double(ctx, out);
+}
+
+/* ---- Registration ----------------------------------------------------- */
+
+typedef struct {
+  const char *name;
+  int args;
+  void (*fn)(sqlite3_context *, int, sqlite3_value **);
+  void (*step)(sqlite3_context *, int, sqlite3_value **);
+  void (*final)(sqlite3_context *);
+} function_def;
+
+static const function_def functions[] = {
+    {"givetake_classify", 1, fn_classify, NULL, NULL},
+    {"givetake_give_score", 1, fn_give_score, NULL, NULL},
+    {"givetake_take_score", 1, fn_take_score, NULL, NULL},
+    {"givetake_is_personal", 2, fn_is_personal, NULL, NULL},
+    {"givetake_is_appreciative", 1, fn_is_appreciative, NULL, NULL},
+    {"givetake_first_name", 1, fn_first_name, NULL, NULL},
+    {"givetake_give_ratio", 1, NULL, give_ratio_step, give_ratio_final},
+    {"givetake_me_index", 1, NULL, me_index_step, me_index_final},
+    {"givetake_ack_percentile", 2, NULL, ack_percentile_step, ack_final},
+    {"givetake_ack_median", 1, NULL, ack_median_step, ack_final},
+    {"givetake_ack_p90", 1, NULL, ack_p90_step, ack_final},
+};
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int sqlite3_givetake_init(sqlite3 *db, char **err, const sqlite3_api_routines *api) {
+  SQLITE_EXTENSION_INIT2(api);
+  if (gt_version_number() / 1000 != GT_VERSION_NUMBER / 1000) {
+    if (err) *err = sqlite3_mprintf("givetake: library version %s does not match header %s",
+                                    gt_version_string(), GT_VERSION_STRING);
+    return SQLITE_ERROR;
+  }
+  for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+    const function_def *f = &functions[i];
+    int rc = sqlite3_create_function_v2(db, f->name, f->args, GT_FLAGS, NULL, f->fn, f->step, f->final, NULL);
+    if (rc != SQLITE_OK) {
+      if (err) *err = sqlite3_mprintf("givetake: cannot register %s: %s", f->name, sqlite3_errmsg(db));
+      return rc;
+    }
+  }
+  return SQLITE_OK;
+}
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int sqlite3_givetakesqlite_init(sqlite3 *db, char **err, const sqlite3_api_routines *api) {
+  return sqlite3_givetake_init(db, err, api);
+}

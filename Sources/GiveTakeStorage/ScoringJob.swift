@@ -1,0 +1,138 @@
+// One scoring run over a store: stream the table into a Scorer, write the
+// score tables in one transaction. With `incremental`, only the accounts
+// that new rows can affect are read and rewritten (see ScoreState), and
+// the result equals a full rescore.
+import GiveTakeCore
+
+public struct ScoringJob {
+    public var table = "interactions"
+    public var prefix = ""
+    public var lexicon: Lexicon = .builtin
+    public var config = ScoringConfig()
+    /// Everything besides the rows that the scores depend on; a change
+    /// forces a full rescore under --incremental.
+    public var configKey = ""
+    public var incremental = false
+    public var batchSize = 8192
+    /// Called after each batch with the rows read so far.
+    public var progress: ((Int) -> Void)?
+
+    public init() {}
+
+    public struct Outcome {
+        public var accounts: [AccountScore]
+        /// Contacts of the rescored accounts (empty when nothing was rescored).
+        public var contacts: [ContactScore]
+        public var asOf: Int64
+        /// Accounts rescored (nil = all).
+        public var rescored: [Int64]?
+        public var rowsRead: Int
+        /// Why an incremental run fell back to a full one (nil if it did not).
+        public var fullReason: String?
+    }
+
+    public func run(_ store: InteractionStore) throws -> Outcome {
+        try store.checkTable(table)
+        if incremental {
+            switch try plan(store) {
+            case .upToDate(let state):
+                // Nothing new: report the stored scores.
+                let stored = try store.readAccountScores(prefix: prefix)
+                return Outcome(accounts: stored, contacts: [], asOf: state.asOf, rescored: [], rowsRead: 0,
+                               fullReason: nil)
+            case .partial(let accounts, let asOf, let state):
+                var cfg = config
+                cfg.asOf = asOf
+                let (result, stats) = try score(store, ScanRequest(table: table, accounts: accounts), cfg)
+                try store.writeScores(result, prefix: prefix, replacing: accounts, state: state)
+                return Outcome(accounts: result.accounts, contacts: result.contacts, asOf: result.asOf,
+                               rescored: accounts, rowsRead: Int(stats.rows), fullReason: nil)
+            case .full(let reason):
+                var outcome = try full(store)
+                outcome.fullReason = reason
+                return outcome
+            }
+        }
+        return try full(store)
+    }
+
+    private func full(_ store: InteractionStore) throws -> Outcome {
+        let (result, stats) = try score(store, ScanRequest(table: table), config)
+        let state = ScoreState(table: table, maxID: stats.maxID, rowsUpToMaxID: stats.rows, asOf: result.asOf,
+                               configKey: configKey)
+        let t = monotonicSeconds()
+        try store.writeScores(result, prefix: prefix, replacing: nil, state: state)
+        if traceEnabled { trace("write \(result.accounts.count) accounts, \(result.contacts.count) contacts: \(monotonicSeconds() - t) s") }
+        return Outcome(accounts: result.accounts, contacts: result.contacts, asOf: result.asOf, rescored: nil,
+                       rowsRead: Int(stats.rows), fullReason: nil)
+    }
+
+    private func score(_ store: InteractionStore, _ request: ScanRequest,
+                       _ cfg: ScoringConfig) throws -> (ScoringResult, ScanStats) {
+        let scorer = Scorer(lexicon: lexicon, config: ScoringConfig())
+        try scorer.configure(cfg)
+        var stats = ScanStats()
+        var addTime = 0.0
+        let start = monotonicSeconds()
+        try pipelinedScan(store, request, batchSize: batchSize) { rows in
+            stats.note(rows)
+            let t = monotonicSeconds()
+            try scorer.add(rows)
+            addTime += monotonicSeconds() - t
+            progress?(Int(stats.rows))
+        }
+        let t = monotonicSeconds()
+        let result = try scorer.finish()
+        if traceEnabled {
+            trace("read \(stats.rows) rows: scan+add \(monotonicSeconds() - start - (monotonicSeconds() - t)) s "
+                  + "(add \(addTime) s), finish \(monotonicSeconds() - t) s")
+        }
+        return (result, stats)
+    }
+
+    enum Plan {
+        case full(String)
+        case partial([Int64], Int64, ScoreState)
+        case upToDate(ScoreState)
+    }
+
+    private func plan(_ store: InteractionStore) throws -> Plan {
+        guard let state = try store.readState(prefix: prefix) else { return .full("no previous scores") }
+        if state.table != table { return .full("the previous scores are of table '\(state.table)'") }
+        if state.configKey != configKey { return .full("the options or lexicon changed") }
+        let delta = try store.incrementalDelta(table, since: state)
+        if delta.rowsUpToMaxID != state.rowsUpToMaxID {
+            return .full("rows at or below the previous largest id were added or deleted")
+        }
+        if delta.newRows == 0 { return .upToDate(state) }
+        // An explicit --as-of pins the scoring time; otherwise it is the
+        // latest created_at, and newer rows move it for every account.
+        var asOf = state.asOf
+        if let pinned = config.asOf {
+            asOf = pinned
+        } else if let newest = delta.newMaxCreatedAt, newest > state.asOf {
+            return .full("new rows are later than the previous as_of, which moves every account's scores")
+        }
+        let next = ScoreState(table: table, maxID: delta.newMaxID ?? state.maxID,
+                              rowsUpToMaxID: state.rowsUpToMaxID + delta.newRows, asOf: asOf, configKey: configKey)
+        return .partial(delta.affectedAccounts, asOf, next)
+    }
+}
+
+/// GIVETAKE_TRACE=1 prints phase timings on stderr (for benchmarking).
+let traceEnabled = getenv("GIVETAKE_TRACE") != nil
+
+func trace(_ s: String) {
+    let line = Array(("givetake trace: " + s + "\n").utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,123 @@
+// givetake demo / import-twcs: put interactions into a database.
+import ArgumentParser
+import GiveTakeCore
+import GiveTakeStorage
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate a synthetic CRM data set into a database and score it.",
+        discussion: """
+            Writes --rows interactions (several brands, every channel, DM threads, replies \
+            with and without the customer's name, give and take posts, leads and purchases, \
+            a few anomalies) to the table 'interactions' of --db, replacing it, then scores \
+            it like `givetake score`. The same --rows and --seed always give the same data.
+            """)
+
+    @Option(help: "Number of interactions to generate.")
+    var rows = 5000
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 42
+
+    @Option(help: ArgumentHelp("SQLite file (created) or postgres:// URL.", valueName: "db"))
+    var db = "givetake-demo.db"
+
+    @Option(help: "Output format: table, json or csv.")
+    var format: OutputFormat = .table
+
+    @Flag(help: "Only generate the data; do not score it.")
+    var noScore = false
+
+    @Flag(name: .customLong("in-memory"), help: "Score the generated rows in memory, without a database.")
+    var inMemory = false
+
+    @Flag(name: .shortAndLong, help: "No progress bar or summary on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if rows < 1 { throw ValidationError("--rows must be at least 1") }
+    }
+
+    func run() throws {
+        let data = SyntheticData(rows: rows, seed: seed)
+        if inMemory { return try scoreInMemory(data) }
+        let store = try openStore(db, create: true)
+        let table = "interactions"
+        let progress = Progress(label: "generating", total: rows, enabled: !quiet)
+        let clock = Stopwatch()
+        var written = 0
+        try store.inTransaction {
+            try store.createInteractionsTable(table, replace: true)
+            try data.generate { batch in
+                try store.insert(table, batch)
+                written += batch.count
+                progress.update(written)
+            }
+        }
+        progress.finish()
+        if !quiet {
+            printError("wrote \(grouped(written)) interactions for \(data.accountCount) brands to \(db) "
+                       + "in \(fixed(clock.seconds, 2)) s")
+        }
+        if noScore { return }
+        var score = try Score.parse([db, "--format", format.rawValue] + (quiet ? ["--quiet"] : []))
+        try score.run()
+    }
+}
+
+extension Demo {
+    /// The in-process API on the same rows: what the database runs must match.
+    func scoreInMemory(_ data: SyntheticData) throws {
+        let clock = Stopwatch()
+        let scorer = Scorer()
+        var addTime = 0.0
+        try data.generate { batch in
+            let t = Stopwatch()
+            try scorer.add(batch)
+            addTime += t.seconds
+        }
+        let t = Stopwatch()
+        let result = try scorer.finish()
+        print(render(result.accounts, format: format, asOf: result.asOf), terminator: "")
+        if !quiet {
+            printError("scored \(grouped(rows)) generated rows in memory in \(fixed(clock.seconds, 2)) s "
+                       + "(Scorer.add \(fixed(addTime, 2)) s, finish \(fixed(t.seconds, 2)) s)")
+        }
+    }
+}
+
+struct ImportTwcs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-twcs",
+        abstract: "Load a Customer Support on Twitter CSV into the interactions table.",
+        discussion: """
+            Maps rows as docs/metrics.md section 8 says: brand -> account (a stable id from \
+            its name), customer -> contact, in_response_to_tweet_id -> parent, channel \
+            twitter, kind reply (with a parent) or mention. Tweets that address no brand \
+            are skipped and counted.
+            """)
+
+    @Argument(help: ArgumentHelp("The twcs CSV file.", valueName: "file"))
+    var file: String
+
+    @Option(help: ArgumentHelp("SQLite file (created) or postgres:// URL.", valueName: "db"))
+    var db: String
+
+    @Option(help: "Interactions table to create or fill.")
+    var table = "interactions"
+
+    @Flag(help: "Append to the table instead of replacing it.")
+    var append = false
+
+    func run() throws {
+        let csv = try readFile(file)
+        let store = try openStore(db, create: true)
+        var summary = TwcsImport.Summary()
+        try store.inTransaction {
+            try store.createInteractionsTable(table, replace: !append)
+            summary = try TwcsImport.convert(csv: csv, source: file) { try store.insert(table, $0) }
+        }
+        printError("imported \(grouped(summary.rows)) tweets for \(summary.brands) brands into '\(table)' of \(db)"
+                   + (summary.skipped > 0 ? "; skipped \(summary.skipped) that address no brand" : ""))
+    }
+}

@@ -1,0 +1,143 @@
+// Options shared by the scoring commands, and their parsing into a
+// ScoringConfig and a lexicon.
+import ArgumentParser
+import GiveTakeCore
+import GiveTakeStorage
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+struct ScoringOptions: ParsableArguments {
+    @Option(help: "Interactions table (optionally schema.table).")
+    var table = "interactions"
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(
+        "Scoring time: 'YYYY-MM-DD[ HH:MM:SS]' UTC or Unix seconds (default: the latest created_at).",
+        valueName: "time"))
+    var asOf: String?
+
+    @Option(name: .customLong("out-prefix"), help: ArgumentHelp(
+        "Prefix of the output tables <p>account_scores and <p>contact_scores.", valueName: "p"))
+    var outPrefix = ""
+
+    @Option(help: "Output format: table, json or csv.")
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Lexicon file (phrase<TAB>category<TAB>weight lines) extending the built-in one.",
+                               valueName: "file"))
+    var lexicon: String?
+
+    @Flag(name: .customLong("no-default-lexicon"), help: "Start from an empty lexicon instead of the built-in one.")
+    var noDefaultLexicon = false
+
+    @Option(help: ArgumentHelp("SLA targets, e.g. twitter=1h,facebook=4h,all=2h (units s, m, h, d).",
+                               valueName: "list"))
+    var sla: String?
+
+    @Option(name: .customLong("half-life"), help: ArgumentHelp("Trust half-life, e.g. 90d.", valueName: "duration"))
+    var halfLife: String?
+
+    @Option(name: .customLong("give-target"), help: "Target give ratio: 0.8 (80/20), 0.833 (4-1-1), 0.667 (thirds).")
+    var giveTarget: Double?
+
+    func validate() throws {
+        if let asOf, parseTime(asOf) == nil {
+            throw ValidationError("--as-of '\(asOf)' is not a time (use 'YYYY-MM-DD HH:MM:SS' UTC or Unix seconds)")
+        }
+        if let sla { _ = try parseSLA(sla, into: ScoringConfig()) }
+        if let halfLife, parseDuration(halfLife) == nil {
+            throw ValidationError("--half-life '\(halfLife)' is not a duration (e.g. 90d, 36h)")
+        }
+        if let g = giveTarget, !(g > 0 && g <= 1) { throw ValidationError("--give-target must be in (0, 1]") }
+    }
+
+    func config() throws -> ScoringConfig {
+        var c = ScoringConfig()
+        if let asOf { c.asOf = parseTime(asOf) }
+        if let sla { c = try parseSLA(sla, into: c) }
+        if let halfLife, let s = parseDuration(halfLife) { c.halfLifeSeconds = s }
+        if let giveTarget { c.giveTarget = giveTarget }
+        return c
+    }
+
+    /// Builds the lexicon; returns it and the raw file bytes (for the config key).
+    func loadLexicon() throws -> (Lexicon, [UInt8]) {
+        try makeLexicon(path: lexicon, defaults: !noDefaultLexicon)
+    }
+
+    /// Everything the scores depend on besides the rows.
+    func configKey(_ config: ScoringConfig, _ lexiconBytes: [UInt8]) -> String {
+        var key = "v1 table=\(table) defaults=\(!noDefaultLexicon) lexicon=\(TwcsImport.brandID(lexiconBytes))"
+        key += " as_of=\(config.asOf.map(String.init) ?? "latest") sla=\(config.slaSeconds)"
+        key += " half_life=\(config.halfLifeSeconds) target=\(config.giveTarget)"
+        return key
+    }
+}
+
+func makeLexicon(path: String?, defaults: Bool) throws -> (Lexicon, [UInt8]) {
+    guard let path else { return (defaults ? .builtin : Lexicon(withDefaults: false), []) }
+    let bytes = try readFile(path)
+    let lex = Lexicon(withDefaults: defaults)
+    do {
+        try bytes.withUnsafeBufferPointer { (b) throws(GiveTakeError) in try lex.load(b) }
+    } catch {
+        throw CLIError("\(path): \(error.message)")
+    }
+    return (lex, bytes)
+}
+
+func parseTime(_ s: String) -> Int64? {
+    Array(s.utf8).withUnsafeBufferPointer { Timestamp.parse($0) }
+}
+
+/// "90", "90s", "15m", "4h", "2d", "1.5h" -> seconds.
+func parseDuration(_ s: String) -> Double? {
+    guard let last = s.last else { return nil }
+    let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+    let (number, unit) = units[last].map { (String(s.dropLast()), $0) } ?? (s, 1)
+    guard let v = Double(number), v > 0, v.isFinite else { return nil }
+    return v * unit
+}
+
+func parseSLA(_ list: String, into config: ScoringConfig) throws -> ScoringConfig {
+    var c = config
+    for item in list.split(separator: ",") {
+        let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+        guard kv.count == 2, let seconds = parseDuration(kv[1]) else {
+            throw ValidationError("--sla: '\(item)' is not channel=duration (e.g. twitter=1h)")
+        }
+        let name = kv[0].lowercased()
+        if name == "all" {
+            for i in c.slaSeconds.indices { c.slaSeconds[i] = seconds }
+        } else if let ch = Channel.allCases.first(where: { channelName($0) == name }) {
+            c.slaSeconds[Int(ch.rawValue)] = seconds
+        } else {
+            throw ValidationError("--sla: unknown channel '\(kv[0])' (expected twitter, facebook, instagram, "
+                                  + "linkedin, other or all)")
+        }
+    }
+    return c
+}
+
+func readFile(_ path: String) throws -> [UInt8] {
+    guard let f = fopen(path, "rb") else {
+        throw CLIError("cannot read '\(path)': \(String(cString: strerror(errno)))")
+    }
+    defer { fclose(f) }
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+        if n > 0 { out.append(contentsOf: chunk[0..<n]) }
+        if n < chunk.count {
+            if ferror(f) != 0 { throw CLIError("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+            break
+        }
+    }
+    return out
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,69 @@
+// givetake score <db>: read the interactions table, score it, write the
+// score tables and print the account table.
+import ArgumentParser
+import GiveTakeCore
+import GiveTakeStorage
+
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a CRM interactions table and write account_scores / contact_scores.",
+        discussion: """
+            <db> is a SQLite file or a PostgreSQL URL (postgres://user@host:5432/db; PG* \
+            environment variables apply as in psql). The table needs the columns: \
+            \(Schema.expectedColumnsText). The score tables are replaced in one transaction, \
+            so an interrupted run leaves the previous scores intact.
+
+            --incremental rescores only the accounts that rows added since the last run \
+            (ids above its largest id) can change; the result equals a full rescore. \
+            Unless --as-of is given, new rows later than the previous as_of move every \
+            account's scores, and a full rescore is done.
+            """)
+
+    @Argument(help: ArgumentHelp("SQLite file path or postgres:// URL.", valueName: "db"))
+    var db: String
+
+    @OptionGroup var options: ScoringOptions
+
+    @Flag(help: "Rescore only the accounts affected by rows added since the last run.")
+    var incremental = false
+
+    @Flag(name: .shortAndLong, help: "No progress bar or summary on stderr.")
+    var quiet = false
+
+    func run() throws {
+        let store = try openStore(db)
+        let (lexicon, lexBytes) = try options.loadLexicon()
+        var job = ScoringJob()
+        job.table = options.table
+        job.prefix = options.outPrefix
+        job.lexicon = lexicon
+        job.config = try options.config()
+        job.configKey = options.configKey(job.config, lexBytes)
+        job.incremental = incremental
+        let progress = Progress(label: "scoring \(options.table)", total: store.estimatedRowCount(options.table),
+                                enabled: !quiet)
+        job.progress = { progress.update($0) }
+        let clock = Stopwatch()
+        let outcome = try job.run(store)
+        progress.finish()
+        let seconds = clock.seconds
+        var accounts = outcome.accounts
+        if incremental && outcome.rescored != nil {
+            accounts = try store.readAccountScores(prefix: options.outPrefix)
+        }
+        print(render(accounts, format: options.format, asOf: outcome.asOf), terminator: "")
+        if !quiet {
+            var note = "scored \(grouped(outcome.rowsRead)) rows of '\(options.table)' in \(fixed(seconds, 2)) s"
+            if seconds > 0 && outcome.rowsRead > 0 { note += " (\(rate(Double(outcome.rowsRead) / seconds)))" }
+            note += "; as_of \(Timestamp.format(outcome.asOf)) UTC"
+            if let rescored = outcome.rescored {
+                note += rescored.isEmpty ? "; no new rows, scores are up to date"
+                    : "; rescored \(rescored.count) affected account(s)"
+            } else if let why = outcome.fullReason, incremental {
+                note += "; full rescore: \(why)"
+            }
+            note += "; wrote \(options.outPrefix)account_scores and \(options.outPrefix)contact_scores"
+            printError(note)
+        }
+    }
+}
