@@ -17,6 +17,7 @@ import glob
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -60,9 +61,15 @@ def sqlite_connect(path: str):
     cache: dict[str, object] = {}
 
     def comp(p):
+        """Python's re; module regex only for what re cannot compile (the
+        variable-length lookbehind of the negation window)."""
         r = cache.get(p)
         if r is None:
-            r = cache[p] = regex.compile(p)
+            try:
+                r = re.compile(p)
+            except re.error:
+                r = regex.compile(p)
+            cache[p] = r
         return r
 
     def f_regexp(p, s):
@@ -79,12 +86,19 @@ def sqlite_connect(path: str):
     def f_replace(s, p, r):
         return None if s is None else comp(p).sub(r, s)
 
+    def f_substr(s, p):
+        if s is None:
+            return None
+        m = comp(p).search(s)
+        return m.group(0) if m else None
+
     con = sqlite3.connect(path)
     det = {"deterministic": True}
     con.create_function("regexp", 2, f_regexp, **det)
     con.create_function("regexp_matches", 2, f_matches, **det)
     con.create_function("regexp_count", 2, f_count, **det)
     con.create_function("regexp_replace", 3, f_replace, **det)
+    con.create_function("regexp_substr", 2, f_substr, **det)
     return con
 
 

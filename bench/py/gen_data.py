@@ -157,11 +157,14 @@ class Gen:
                 if kind in ("comment", "reply") and posts and r.random() < 0.7:
                     p = r.choice(posts)
                     parent, ch = p[0], p[1]
-                if r.random() < 0.01:  # arrives just before as_of: pending unless answered
-                    t = END_US - r.randrange(6 * 3600) * 1_000_000
+                late = r.random() < 0.01  # arrives just before as_of, never answered: pending or not
+                if late:
+                    t = END_US - r.randrange(1, 36 * 3600) * 1_000_000
                 iid = self.nid()
                 self.emit(iid, acc, cid, parent, ch, kind, True, r.random() < 0.02, False, t, name,
                           self.fill(r.choice(INBOUND)) if r.random() < 0.97 else None)
+                if late:
+                    continue
                 if r.random() < 0.15:  # auto-reply: acknowledges nothing
                     self.emit(self.nid(), acc, cid, iid, ch, "reply", False, True, False, t + 5_000_000, None,
                               r.choice(AUTO))

@@ -37,61 +37,93 @@ def lex_rows(entries) -> str:
     return ",\n".join(rows)
 
 
-def pronoun_regex(words, W) -> str:
-    alt = "|".join("".join(L.lit(ch) for ch in w) for w in sorted(words, key=len, reverse=True))
+def pronoun_regex(words, W, fold=False) -> str:
+    alt = "|".join("".join(L._esc(ch, fold) for ch in w) for w in sorted(words, key=len, reverse=True))
     return f"(?<!{W})(?:{alt})(?!{W})"
 
 
-def postgres(entries) -> str:
-    we, you = L.pronoun_words()
-    cue = L.lookaround_regex(entries)
-    return HEADER + f"""-- PostgreSQL: the lexicon as a table and the matching rules as SQL
--- functions built on regexp_matches (leftmost-longest, lookarounds).
+PG_TEMPLATE = r"""-- PostgreSQL: the lexicon as a table and the matching rules as SQL
+-- functions built on regexp_matches (leftmost-longest, lookarounds). Flag
+-- 'i' under COLLATE "C" folds ASCII letters only, as GiveTake does. The
+-- negation-window lookbehind is costly, so texts without a negation word
+-- use the plain cue regex.
 DROP TABLE IF EXISTS gt_lex CASCADE;
 CREATE TABLE gt_lex (phrase text PRIMARY KEY, category text NOT NULL,
                      polarity int NOT NULL, weight float8 NOT NULL);
 INSERT INTO gt_lex VALUES
-{lex_rows(entries)};
+@ROWS@;
 ANALYZE gt_lex;
 
+-- The gt_lex key of a matched cue.
+CREATE OR REPLACE FUNCTION gt_cue_key(m text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+  SELECT CASE WHEN left(m, 1) IN ('$', '€', '£', '¥') THEN '<money>'
+              WHEN left(m, 1) IN ('0','1','2','3','4','5','6','7','8','9','.',',') THEN '<percent_off>'
+              ELSE replace(lower(m COLLATE "C"), '’', '''') END
+$f$;
+
 -- Every cue that fires or is negated, in text order: negated = inside a
--- negation window; phrase = the gt_lex key ('<money>', '<percent_off>').
+-- negation window; phrase = the gt_lex key.
 CREATE OR REPLACE FUNCTION gt_cue_hits(body text)
 RETURNS TABLE (negated boolean, phrase text)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
-  SELECT m[1] IS NOT NULL,
-         CASE WHEN left(m[2], 1) IN ('$', '€', '£', '¥') THEN '<money>'
-              WHEN left(m[2], 1) IN ('0','1','2','3','4','5','6','7','8','9','.',',') THEN '<percent_off>'
-              ELSE replace(lower(m[2]), '’', '''') END
-  FROM regexp_matches(body, {dollar(cue)}, 'g') AS m
+  SELECT m[1] IS NOT NULL, gt_cue_key(m[2])
+  FROM regexp_matches(body COLLATE "C", @FULL@, 'gi') AS m
+  WHERE body COLLATE "C" ~* @NEG@
+  UNION ALL
+  SELECT false, gt_cue_key(m[1])
+  FROM regexp_matches(body COLLATE "C", @CUE@, 'gi') AS m
+  WHERE NOT (body COLLATE "C" ~* @NEG@)
 $f$;
 
 CREATE OR REPLACE FUNCTION gt_we_words(body text) RETURNS int
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
-  SELECT regexp_count(coalesce(body, ''), {dollar(pronoun_regex(we, L.W_PG))})
+  SELECT regexp_count(coalesce(body, '') COLLATE "C", @WE@, 1, 'i')
 $f$;
 
 CREATE OR REPLACE FUNCTION gt_you_words(body text) RETURNS int
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
-  SELECT regexp_count(coalesce(body, ''), {dollar(pronoun_regex(you, L.W_PG))})
+  SELECT regexp_count(coalesce(body, '') COLLATE "C", @YOU@, 1, 'i')
 $f$;
 
 CREATE OR REPLACE FUNCTION gt_appreciative(body text) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
-  SELECT coalesce(body ~ {dollar(L.appreciative_regex("pg"))}, false)
+  SELECT coalesce(body COLLATE "C" ~* @APPRECIATIVE@, false)
 $f$;
 """
 
 
+def postgres(entries) -> str:
+    we, you = L.pronoun_words()
+    subst = {
+        "@ROWS@": lex_rows(entries),
+        "@FULL@": dollar(L.lookaround_regex(entries, True)),
+        "@CUE@": dollar(L.lookaround_cue_regex(entries, True)),
+        "@NEG@": dollar(L.negation_test(entries, True)),
+        "@WE@": dollar(pronoun_regex(we, L.W_PG, True)),
+        "@YOU@": dollar(pronoun_regex(you, L.W_PG, True)),
+        "@APPRECIATIVE@": dollar(L.appreciative_regex("pg", True)),
+    }
+    text = PG_TEMPLATE
+    for k, v in subst.items():
+        text = text.replace(k, v)
+    return HEADER + text
+
+
 def sqlite(entries) -> str:
     we, you = L.pronoun_words()
-    pats = [("cue", L.lookaround_regex(entries)), ("we", pronoun_regex(we, L.W_PG)),
+    pats = [("cue_negation", L.lookaround_regex(entries)),
+            ("cue", "((?!))?" + L.lookaround_cue_regex(entries)),
+            ("negation", L.negation_test(entries, False)),
+            ("we", pronoun_regex(we, L.W_PG)),
             ("you", pronoun_regex(you, L.W_PG)), ("appreciative", L.appreciative_regex("pg")),
             ("nonword", L.NW_PG)]
     rows = ",\n".join(f"  ({q(n)}, {q(p)})" for n, p in pats)
     return HEADER + f"""-- SQLite has no regular expressions: the harness registers regexp(),
--- regexp_matches() and regexp_count() from Python (module `regex`, which
--- has PostgreSQL's variable-length lookbehind). The patterns live in a table.
+-- regexp_matches(), regexp_count(), regexp_replace() and regexp_substr()
+-- from Python (module re; module regex for cue_negation, whose
+-- variable-length lookbehind re cannot compile). The patterns live in a
+-- table. cue_negation is only needed for texts with a negation word.
 DROP TABLE IF EXISTS gt_lex;
 CREATE TABLE gt_lex (phrase text PRIMARY KEY, category text NOT NULL,
                      polarity int NOT NULL, weight real NOT NULL);

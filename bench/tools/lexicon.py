@@ -145,38 +145,80 @@ def lit(ch: str) -> str:
 
 # ---------------------------------------------------------- lookaround
 
-def _la_cue(phrase: str, W: str) -> list[str]:
-    if phrase == "<percent_off>":
-        return [rf"(?<![0-9A-Za-z\u0080-\U0010FFFF.,])[0-9.,]*[0-9]% ?[oO][fF][fF](?!{W})"]
-    if phrase == "<money>":
-        out = []
-        for sym in CURRENCIES:
-            left = f"(?<!{W})" if is_word_char(sym) else ""
-            out.append(f"{left}{lit(sym)}[0-9](?:[0-9.,]*[0-9])?(?![.,]*[0-9])(?!{W})")
-        return out
-    out = []
-    for v in apostrophe_variants(phrase):
-        left = f"(?<!{W})" if is_word_char(v[0]) else ""
-        right = f"(?!{W})" if is_word_char(v[-1]) else ""
-        out.append(left + "".join(lit(c) for c in v) + right)
-    return out
+def _esc(ch: str, fold: bool) -> str:
+    """A literal character: with fold (PostgreSQL flag 'i' under COLLATE "C",
+    which folds ASCII only) letters stay as they are; without, an ASCII
+    letter becomes a two-case class."""
+    if fold and ch.isascii() and ch.isalpha():
+        return ch
+    return lit(ch)
 
 
-def lookaround_regex(entries) -> str:
-    """PostgreSQL / Python-regex pattern: group 1 = negation flag, 2 = cue."""
-    check_supported(entries)
-    cues, negs = cues_and_negations(entries)
-    alts = []
+def _la_cues(entries, fold: bool) -> str:
+    """The cue alternation with word-boundary lookarounds. Phrases that need
+    a boundary on both sides share one pair of lookarounds (PostgreSQL's
+    engine is much faster that way); longest first for leftmost-first
+    engines."""
+    W = W_PG
+    cues, _ = cues_and_negations(entries)
+    both, other = [], []
     for p, _, _ in cues:
-        for a in _la_cue(p, W_PG):
-            # sort key: longest literal first (leftmost-first engines)
-            length = 1000 if p.startswith("<") else len(p.encode())
-            alts.append((length, a))
+        if p == "<percent_off>":
+            other.append((1000, rf"(?<![0-9A-Za-z\u0080-\U0010FFFF.,])[0-9.,]*[0-9]% ?{_esc('o', fold)}"
+                                rf"{_esc('f', fold)}{_esc('f', fold)}(?!{W})"))
+            continue
+        if p == "<money>":
+            for sym in CURRENCIES:
+                left = f"(?<!{W})" if is_word_char(sym) else ""
+                other.append((1000, f"{left}{lit(sym)}[0-9](?:[0-9.,]*[0-9])?(?![.,]*[0-9])(?!{W})"))
+            continue
+        for v in apostrophe_variants(p):
+            body = "".join(_esc(c, fold) for c in v)
+            if is_word_char(v[0]) and is_word_char(v[-1]):
+                both.append((len(v), body))
+            else:
+                left = f"(?<!{W})" if is_word_char(v[0]) else ""
+                right = f"(?!{W})" if is_word_char(v[-1]) else ""
+                other.append((len(v), left + body + right))
+    both.sort(key=lambda t: -t[0])
+    alts = [(max(n for n, _ in both), f"(?<!{W})(?:{'|'.join(b for _, b in both)})(?!{W})")] if both else []
+    alts += other
     alts.sort(key=lambda t: -t[0])
-    cue_alt = "|".join(a for _, a in alts)
-    neg = "|".join("".join(lit(c) for c in n) for n in sorted(negs, key=len, reverse=True))
-    win = f"(?:^|{NW_PG})(?:{neg})(?:{NW_PG}+{W_PG}+){{0,2}}{NW_PG}*"
-    return f"(?:((?<={win}))|(?<!{win}))({cue_alt})"
+    # A phrase of `other` starting like one in `both` would need a finer
+    # order for leftmost-first engines; the default lexicon has none.
+    firsts = {v[0] for p, _, _ in cues if not p.startswith("<") for v in apostrophe_variants(p)
+              if is_word_char(v[0]) and is_word_char(v[-1])}
+    for p, _, _ in cues:
+        for v in ([] if p.startswith("<") else apostrophe_variants(p)):
+            if not (is_word_char(v[0]) and is_word_char(v[-1])) and v[0] in firsts:
+                raise SystemExit(f"cue {v!r} needs a finer alternation order: not supported by bench SQL")
+    return "|".join(a for _, a in alts)
+
+
+def negation_window(entries, fold: bool) -> str:
+    _, negs = cues_and_negations(entries)
+    neg = "|".join("".join(_esc(c, fold) for c in n) for n in sorted(negs, key=len, reverse=True))
+    return f"(?:^|{NW_PG})(?:{neg})(?:{NW_PG}+{W_PG}+){{0,2}}{NW_PG}*"
+
+
+def negation_test(entries, fold: bool) -> str:
+    """Does the text contain a negation word at all?"""
+    _, negs = cues_and_negations(entries)
+    neg = "|".join("".join(_esc(c, fold) for c in n) for n in sorted(negs, key=len, reverse=True))
+    return f"(?<!{W_PG})(?:{neg})(?!{W_PG})"
+
+
+def lookaround_regex(entries, fold: bool = False) -> str:
+    """Group 1 = negation flag ('' when negated, NULL otherwise), group 2 = cue."""
+    check_supported(entries)
+    win = negation_window(entries, fold)
+    return f"(?:((?<={win}))|(?<!{win}))({_la_cues(entries, fold)})"
+
+
+def lookaround_cue_regex(entries, fold: bool = False) -> str:
+    """Group 1 = cue; for texts without a negation word."""
+    check_supported(entries)
+    return f"({_la_cues(entries, fold)})"
 
 
 # ----------------------------------------------------------------- re2
@@ -256,11 +298,11 @@ def re2_negation_words(entries) -> list[str]:
 
 # --------------------------------------------------- shared small patterns
 
-def appreciative_regex(dialect: str) -> str:
+def appreciative_regex(dialect: str, fold: bool = False) -> str:
     """Boolean test (docs §3 'Appreciative')."""
     W, NW = (W_RE2, NW_RE2) if dialect == "re2" else (W_PG, NW_PG)
-    stems = "|".join("".join(lit(c) for c in s) for s in ("thank", "appreciat", "grateful"))
-    words = "|".join("".join(lit(c) for c in s) for s in ("thx", "good catch", "great question", "great point"))
+    stems = "|".join("".join(_esc(c, fold) for c in s) for s in ("thank", "appreciat", "grateful"))
+    words = "|".join("".join(_esc(c, fold) for c in s) for s in ("thx", "good catch", "great question", "great point"))
     if dialect == "re2":
         return f"(?:^|{NW})(?:{stems}|(?:{words})(?:{NW}|$))"
     return f"(?<!{W})(?:{stems}|(?:{words})(?!{W}))"

@@ -8,7 +8,10 @@ WITH hits AS (
          json_extract(j.value, '$[0]') IS NOT NULL AS negated,
          json_extract(j.value, '$[1]') AS m
   FROM gt_texts t,
-       json_each(regexp_matches(t.body, (SELECT pattern FROM gt_regex WHERE name = 'cue'))) j
+       json_each(regexp_matches(t.body, CASE
+         WHEN t.body REGEXP (SELECT pattern FROM gt_regex WHERE name = 'negation')
+         THEN (SELECT pattern FROM gt_regex WHERE name = 'cue_negation')
+         ELSE (SELECT pattern FROM gt_regex WHERE name = 'cue') END)) j
 ), scored AS (
   SELECT h.id,
          sum(CASE WHEN l.polarity > 0 AND NOT h.negated THEN l.weight ELSE 0 END) AS give_score,
