@@ -8,7 +8,7 @@ SWIFT_STATIC := $(shell dirname $$(dirname $$(which swift)))/lib/swift_static/li
 # A separate scratch path: -static-stdlib changes every object file.
 LIBFLAGS := -c release -Xswiftc -static-stdlib --scratch-path .build-lib
 
-.PHONY: all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
+.PHONY: fuzz all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
         demo cli install uninstall bench bench-scale clean
 
 all: lib
@@ -101,3 +101,11 @@ bench-scale: lib
 
 clean:
 	rm -rf .build .build-lib .build-cli dist demo.sqlite
+
+# ---- Fuzzing (not part of `make test`): FUZZ_RUNS inputs, no time limit.
+FUZZ_RUNS ?= 200000
+fuzz:
+	mkdir -p $(DIST)/fuzz-corpus
+	swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name GiveTakeFuzz \
+	  $$(find Sources/GiveTakeCore -name '*.swift' | sort) Tests/fuzz/FuzzEngine.swift -o $(DIST)/fuzz-engine
+	$(DIST)/fuzz-engine -runs=$(FUZZ_RUNS) -max_len=4096 $(DIST)/fuzz-corpus
