@@ -90,3 +90,28 @@ def load_postgres(pg, csv_path: str) -> None:
     pg.run(f"SET TIME ZONE 'UTC';\nDROP TABLE IF EXISTS interactions;\n{PG_DDL};\n"
            f"\\copy interactions FROM '{csv_path}' WITH (FORMAT csv, HEADER true)\n"
            "ANALYZE interactions;\n", csv_out=False)
+
+
+def export_sqlite_csv(db_path: str, csv_path: str) -> int:
+    """The SQLite `interactions` table (as `givetake demo` writes it) to the
+    canonical CSV read by the other loaders. Returns the row count."""
+    con = sqlite3.connect(db_path)
+    n = 0
+    with open(csv_path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(COLUMNS)
+        cur = con.execute("SELECT " + ", ".join(COLUMNS) + " FROM interactions ORDER BY rowid")
+        while True:
+            chunk = cur.fetchmany(50_000)
+            if not chunk:
+                break
+            for r in chunk:
+                rec = ["" if v is None else v for v in r]
+                for i in (6, 7, 8):
+                    rec[i] = "t" if r[i] else "f"
+                if rec[11] == "" and r[11] == "":
+                    raise ValueError(f"row {r[0]}: empty body (not representable in the CSV)")
+                w.writerow(rec)
+                n += 1
+    con.close()
+    return n

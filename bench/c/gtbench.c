@@ -1,0 +1,273 @@
+/*
+ * gtbench: GiveTake in-process through the C ABI, for bench/run.py.
+ *
+ *   gtbench score    DB [--no-text] [--out FILE]   rows/s of gt_scorer_add + gt_scorer_finish
+ *   gtbench classify DB [--max N]                  MB/s and texts/s of gt_classify_batch
+ *   gtbench calls                                  ns per C call (gt_version_number, gt_classify)
+ *
+ * DB is the SQLite file written by `givetake demo` (table interactions).
+ * Rows are read into memory first (not timed). Peak RSS: the kernel's
+ * high-water mark is reset (/proc/self/clear_refs) after loading, so
+ * "scorer_peak_kb - loaded_kb" is what scoring added. Output: one JSON
+ * object on stdout; --out writes the account rows as CSV for the
+ * agreement check.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "givetake.h"
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double cpu_now(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static long status_kb(const char *key) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  long v = -1;
+  size_t n = strlen(key);
+  if (!f) return -1;
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, key, n) == 0) { v = strtol(line + n + 1, NULL, 10); break; }
+  fclose(f);
+  return v;
+}
+
+static void reset_peak(void) {
+  FILE *f = fopen("/proc/self/clear_refs", "w");
+  if (f) { fputs("5", f); fclose(f); }
+}
+
+static void die(const char *what, const char *msg) {
+  fprintf(stderr, "gtbench: %s: %s\n", what, msg);
+  exit(1);
+}
+
+static char *dup_text(const unsigned char *s, int n) {
+  char *p = malloc((size_t)n + 1);
+  if (!p) die("malloc", "out of memory");
+  memcpy(p, s, (size_t)n);
+  p[n] = 0;
+  return p;
+}
+
+/* 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC -> microseconds since the epoch. */
+static int64_t parse_time(const char *s) {
+  int y, mo, d, h, mi, se;
+  if (sscanf(s, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &se) != 6) die("created_at", s);
+  struct tm tm = {0};
+  tm.tm_year = y - 1900; tm.tm_mon = mo - 1; tm.tm_mday = d;
+  tm.tm_hour = h; tm.tm_min = mi; tm.tm_sec = se;
+  int64_t us = (int64_t)timegm(&tm) * 1000000;
+  const char *dot = strchr(s, '.');
+  if (dot) {
+    int64_t frac = 0;
+    int k = 0;
+    for (const char *p = dot + 1; *p >= '0' && *p <= '9' && k < 6; p++, k++) frac = frac * 10 + (*p - '0');
+    for (; k < 6; k++) frac *= 10;
+    us += frac;
+  }
+  return us;
+}
+
+static gt_interaction *load(const char *db, size_t *count, int with_text) {
+  sqlite3 *con;
+  sqlite3_stmt *st;
+  if (sqlite3_open_v2(db, &con, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) die(db, sqlite3_errmsg(con));
+  const char *sql = "SELECT id, account_id, contact_id, parent_id, channel, kind, inbound, automated, "
+                    "has_media, created_at, author_name, body, value FROM interactions";
+  if (sqlite3_prepare_v2(con, sql, -1, &st, NULL) != SQLITE_OK) die("prepare", sqlite3_errmsg(con));
+  size_t cap = 1 << 16, n = 0;
+  gt_interaction *rows = malloc(cap * sizeof *rows);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (n == cap) {
+      cap *= 2;
+      rows = realloc(rows, cap * sizeof *rows);
+      if (!rows) die("realloc", "out of memory");
+    }
+    gt_interaction *r = &rows[n++];
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    r->account_id = sqlite3_column_int64(st, 1);
+    if (sqlite3_column_type(st, 2) != SQLITE_NULL) { r->contact_id = sqlite3_column_int64(st, 2); r->flags |= GT_ROW_HAS_CONTACT; }
+    if (sqlite3_column_type(st, 3) != SQLITE_NULL) { r->parent_id = sqlite3_column_int64(st, 3); r->flags |= GT_ROW_HAS_PARENT; }
+    r->channel = gt_channel_parse((const char *)sqlite3_column_text(st, 4), (size_t)sqlite3_column_bytes(st, 4));
+    r->kind = gt_kind_parse((const char *)sqlite3_column_text(st, 5), (size_t)sqlite3_column_bytes(st, 5));
+    if (sqlite3_column_int(st, 6)) r->flags |= GT_ROW_INBOUND;
+    if (sqlite3_column_int(st, 7)) r->flags |= GT_ROW_AUTOMATED;
+    if (sqlite3_column_int(st, 8)) r->flags |= GT_ROW_HAS_MEDIA;
+    r->created_at = parse_time((const char *)sqlite3_column_text(st, 9));
+    if (with_text) {
+      if (sqlite3_column_type(st, 10) != SQLITE_NULL) {
+        int len = sqlite3_column_bytes(st, 10);
+        r->author_name.ptr = dup_text(sqlite3_column_text(st, 10), len);
+        r->author_name.len = (size_t)len;
+      }
+      if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
+        int len = sqlite3_column_bytes(st, 11);
+        r->body.ptr = dup_text(sqlite3_column_text(st, 11), len);
+        r->body.len = (size_t)len;
+      }
+    }
+    r->value = sqlite3_column_double(st, 12);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(con);
+  *count = n;
+  return rows;
+}
+
+static void put_double(FILE *f, double v) {
+  if (isnan(v)) fputs("", f); else fprintf(f, "%.17g", v);
+}
+
+static void write_accounts(const char *path, const gt_account_score *a, size_t n) {
+  FILE *f = fopen(path, "w");
+  if (!f) die(path, "cannot write");
+  fputs("account_id,channel,needs_ack,pending,acknowledged,ack_rate,personal_rate,appreciative_rate,sla_rate,"
+        "median_ack_s,p90_ack_s,give_posts,take_posts,neutral_posts,give_ratio,me_index,reply_share,channel_fit,"
+        "contacts,mean_trust,conv_rate_ack,conv_rate_ignored,conversion_lift,value_per_ack_contact,"
+        "give_attributed_leads,health,anomalies\n", f);
+  for (size_t i = 0; i < n; i++) {
+    const gt_account_score *s = &a[i];
+    const char *ch = s->channel == GT_CHANNEL_ALL ? "" : gt_channel_name(s->channel);
+    fprintf(f, "%lld,%s,%lld,%lld,%lld,", (long long)s->account_id, ch, (long long)s->needs_ack,
+            (long long)s->pending, (long long)s->acknowledged);
+    double d1[] = {s->ack_rate, s->personal_rate, s->appreciative_rate, s->sla_rate, s->median_ack_s, s->p90_ack_s};
+    for (int k = 0; k < 6; k++) { put_double(f, d1[k]); fputc(',', f); }
+    fprintf(f, "%lld,%lld,%lld,", (long long)s->give_posts, (long long)s->take_posts, (long long)s->neutral_posts);
+    double d2[] = {s->give_ratio, s->me_index, s->reply_share, s->channel_fit};
+    for (int k = 0; k < 4; k++) { put_double(f, d2[k]); fputc(',', f); }
+    fprintf(f, "%lld,", (long long)s->contacts);
+    double d3[] = {s->mean_trust, s->conv_rate_ack, s->conv_rate_ignored, s->conversion_lift, s->value_per_ack_contact};
+    for (int k = 0; k < 5; k++) { put_double(f, d3[k]); fputc(',', f); }
+    fprintf(f, "%lld,", (long long)s->give_attributed_leads);
+    put_double(f, s->health);
+    fprintf(f, ",%lld\n", (long long)s->anomalies);
+  }
+  fclose(f);
+}
+
+static int cmd_score(int argc, char **argv) {
+  const char *db = argv[0], *out = NULL;
+  int with_text = 1;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--no-text")) with_text = 0;
+    else if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
+  }
+  double t0 = now();
+  size_t n;
+  gt_interaction *rows = load(db, &n, with_text);
+  double t_load = now() - t0;
+  long loaded_kb = status_kb("VmRSS:");
+  reset_peak();
+  gt_scorer *s;
+  double c1 = cpu_now();
+  double t1 = now();
+  int rc = gt_scorer_new(&s, NULL);
+  if (rc != GT_OK) die("gt_scorer_new", gt_strerror(rc));
+  const size_t batch = 65536;
+  for (size_t i = 0; i < n; i += batch) {
+    rc = gt_scorer_add(s, rows + i, n - i < batch ? n - i : batch);
+    if (rc != GT_OK) die("gt_scorer_add", gt_scorer_errmsg(s));
+  }
+  double t_add = now() - t1;
+  rc = gt_scorer_finish(s);
+  if (rc != GT_OK) die("gt_scorer_finish", gt_scorer_errmsg(s));
+  double t_score = now() - t1;
+  double cpu_score = cpu_now() - c1;
+  long peak_kb = status_kb("VmHWM:");
+  const gt_account_score *acc;
+  size_t na;
+  gt_scorer_accounts(&acc, &na, s);
+  if (out) write_accounts(out, acc, na);
+  printf("{\"rows\": %zu, \"with_text\": %s, \"load_s\": %.6f, \"add_s\": %.6f, \"score_s\": %.6f, "
+         "\"cpu_s\": %.6f, \"rows_per_s\": %.1f, \"loaded_kb\": %ld, \"peak_kb\": %ld, \"accounts\": %zu, "
+         "\"version\": \"%s\"}\n",
+         n, with_text ? "true" : "false", t_load, t_add, t_score, cpu_score, n / t_score, loaded_kb, peak_kb, na,
+         gt_version_string());
+  gt_scorer_free(s);
+  return 0;
+}
+
+static int cmd_classify(int argc, char **argv) {
+  const char *db = argv[0];
+  size_t max = (size_t)-1;
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "--max") && i + 1 < argc) max = strtoull(argv[++i], NULL, 10);
+  size_t n;
+  gt_interaction *rows = load(db, &n, 1);
+  gt_text *texts = malloc(n * sizeof *texts);
+  size_t m = 0, bytes = 0;
+  for (size_t i = 0; i < n && m < max; i++)
+    if (rows[i].body.ptr) { texts[m++] = rows[i].body; bytes += rows[i].body.len; }
+  gt_classification *out = malloc(m * sizeof *out);
+  size_t bad;
+  double best = 1e30;
+  for (int rep = 0; rep < 5; rep++) {
+    double t0 = now();
+    int rc = gt_classify_batch(out, &bad, NULL, texts, m);
+    double t = now() - t0;
+    if (rc != GT_OK) die("gt_classify_batch", gt_strerror(rc));
+    if (t < best) best = t;
+  }
+  size_t give = 0, take = 0;
+  for (size_t i = 0; i < m; i++) { give += out[i].label == GT_LABEL_GIVE; take += out[i].label == GT_LABEL_TAKE; }
+  printf("{\"texts\": %zu, \"bytes\": %zu, \"best_s\": %.6f, \"mb_per_s\": %.2f, \"texts_per_s\": %.1f, "
+         "\"give\": %zu, \"take\": %zu, \"peak_kb\": %ld}\n",
+         m, bytes, best, bytes / best / 1e6, m / best, give, take, status_kb("VmHWM:"));
+  return 0;
+}
+
+static int cmd_calls(void) {
+  const long n = 20000000;
+  volatile int sink = 0;
+  double t0 = now();
+  for (long i = 0; i < n; i++) sink += gt_version_number();
+  double t_version = now() - t0;
+  gt_classification c;
+  const char *hi = "hi";
+  t0 = now();
+  for (long i = 0; i < n / 4; i++) { gt_classify(&c, NULL, hi, 2); sink += c.label; }
+  double t_classify = now() - t0;
+  const char *post = "How to fix it: 5 tips, no purchase necessary. Buy now, 20% off!";
+  t0 = now();
+  for (long i = 0; i < n / 20; i++) { gt_classify(&c, NULL, post, strlen(post)); sink += c.label; }
+  double t_post = now() - t0;
+  const int lex_reps = 200;
+  t0 = now();
+  for (int i = 0; i < lex_reps; i++) {
+    gt_lexicon *lex;
+    if (gt_lexicon_new(&lex, GT_LEXICON_DEFAULT) != GT_OK) die("gt_lexicon_new", "failed");
+    gt_lexicon_free(lex);
+  }
+  double t_lex = now() - t0;
+  printf("{\"version_ns\": %.2f, \"classify_2b_ns\": %.2f, \"classify_post_ns\": %.2f, \"post_bytes\": %zu, "
+         "\"lexicon_build_us\": %.1f}\n",
+         t_version / n * 1e9, t_classify / (n / 4) * 1e9, t_post / (n / 20) * 1e9, strlen(post),
+         t_lex / lex_reps * 1e6);
+  return sink == 42;
+}
+
+int main(int argc, char **argv) {
+  if (argc >= 3 && !strcmp(argv[1], "score")) return cmd_score(argc - 2, argv + 2);
+  if (argc >= 3 && !strcmp(argv[1], "classify")) return cmd_classify(argc - 2, argv + 2);
+  if (argc >= 2 && !strcmp(argv[1], "calls")) return cmd_calls();
+  fprintf(stderr, "usage: gtbench score DB [--no-text] [--out FILE] | classify DB [--max N] | calls\n");
+  return 2;
+}
