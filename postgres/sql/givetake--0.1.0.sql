@@ -54,6 +54,12 @@ CREATE FUNCTION givetake.classify(text) RETURNS text
 COMMENT ON FUNCTION givetake.classify(text) IS
     'give, take or neutral: give if give_score - take_score >= 1, take if take_score - give_score >= 1';
 
+-- The built-in lexicon only, whatever the table and lexicon_mode say.
+CREATE FUNCTION givetake.classify_builtin(text) RETURNS text
+    AS 'MODULE_PATHNAME', 'gt_pg_classify_builtin' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION givetake.classify_builtin(text) IS
+    'classify with the built-in lexicon only; IMMUTABLE, so usable in indexes and shipped by postgres_fdw';
+
 CREATE FUNCTION givetake.give_score(text) RETURNS float8
     AS 'MODULE_PATHNAME', 'gt_pg_give_score' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION givetake.give_score(text) IS 'Sum of the weights of the give cues that fire in the text';

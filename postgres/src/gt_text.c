@@ -9,13 +9,33 @@
 #include "utils/memutils.h"
 
 static void
-classify_arg(gt_classification *c, FunctionCallInfo fcinfo)
+classify_with(gt_classification *c, FunctionCallInfo fcinfo, const gt_lexicon *lex)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 	size_t		len;
 	const char *p = gt_text_utf8(t, &len);
 
-	gt_check(gt_classify(c, gt_pg_lexicon(fcinfo->flinfo), p, len), "classify");
+	gt_check(gt_classify(c, lex, p, len), "classify");
+}
+
+static void
+classify_arg(gt_classification *c, FunctionCallInfo fcinfo)
+{
+	classify_with(c, fcinfo, gt_pg_lexicon(fcinfo->flinfo));
+}
+
+static Datum
+label_datum(const gt_classification *c)
+{
+	switch (c->label)
+	{
+		case GT_LABEL_GIVE:
+			PG_RETURN_TEXT_P(cstring_to_text_with_len("give", 4));
+		case GT_LABEL_TAKE:
+			PG_RETURN_TEXT_P(cstring_to_text_with_len("take", 4));
+		default:
+			PG_RETURN_TEXT_P(cstring_to_text_with_len("neutral", 7));
+	}
 }
 
 PG_FUNCTION_INFO_V1(gt_pg_classify);
@@ -25,15 +45,18 @@ gt_pg_classify(PG_FUNCTION_ARGS)
 	gt_classification c;
 
 	classify_arg(&c, fcinfo);
-	switch (c.label)
-	{
-		case GT_LABEL_GIVE:
-			PG_RETURN_TEXT_P(cstring_to_text_with_len("give", 4));
-		case GT_LABEL_TAKE:
-			PG_RETURN_TEXT_P(cstring_to_text_with_len("take", 4));
-		default:
-			PG_RETURN_TEXT_P(cstring_to_text_with_len("neutral", 7));
-	}
+	return label_datum(&c);
+}
+
+/* The built-in lexicon only: IMMUTABLE (index expressions, fdw shipping). */
+PG_FUNCTION_INFO_V1(gt_pg_classify_builtin);
+Datum
+gt_pg_classify_builtin(PG_FUNCTION_ARGS)
+{
+	gt_classification c;
+
+	classify_with(&c, fcinfo, NULL);
+	return label_datum(&c);
 }
 
 PG_FUNCTION_INFO_V1(gt_pg_give_score);

@@ -56,6 +56,7 @@ shared_buffers = 128MB
 max_worker_processes = 8
 max_parallel_workers_per_gather = 2
 fsync = off
+${GT_EXTRA_CONF:-}
 CONF
     local try=1
     until gt_as_pg "$PG_BINDIR/pg_ctl" -D "$dir/$name" -l "$dir/$name.log" -w -t 60 start >/dev/null; do

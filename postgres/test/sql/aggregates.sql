@@ -43,3 +43,6 @@ FROM h JOIN e USING (grp) ORDER BY grp;
 -- the percentile must be constant and valid
 SELECT givetake.ack_time_percentile(s, s / 10.0) FROM generate_series(1, 10) s;
 SELECT givetake.ack_time_percentile(s, 1.5) FROM generate_series(1, 10) s;
+-- NaN is not a time; infinity lands in the last bucket
+SELECT givetake.ack_time_stats('NaN'::float8);
+SELECT (givetake.ack_time_stats('infinity'::float8)).n;

@@ -7,6 +7,8 @@ INSERT INTO givetake.lexicon VALUES ('onboarding call', 'helping', 2), ('sale', 
 SELECT givetake.classify('book an onboarding call'), givetake.give_score('book an onboarding call'),
        givetake.take_score('big sale');
 SELECT * FROM givetake.explain('an onboarding call, big sale');
+-- classify_builtin ignores the table (IMMUTABLE)
+SELECT givetake.classify_builtin('book an onboarding call'), givetake.classify_builtin('big sale');
 
 SET givetake.lexicon_mode = 'replace';
 -- replace: only the two table rows are cues
