@@ -171,6 +171,7 @@ public final class PostgresStore: InteractionStore {
         try pg.exec("BEGIN")
         do {
             try body()
+            crashPointBeforeCommit()
             try pg.exec("COMMIT")
         } catch {
             _ = try? pg.exec("ROLLBACK")
@@ -259,15 +260,16 @@ public final class PostgresStore: InteractionStore {
                                      newMaxID: counts.int64(0, 2), newMaxCreatedAt: counts.int64(0, 3),
                                      affectedAccounts: [])
         var affected = Set<Int64>()
-        let seed = try pg.exec("SELECT DISTINCT account_id FROM \(q) WHERE id > $1::int8 OR parent_id > $1::int8", [hwm])
+        let seed = try pg.exec("SELECT DISTINCT account_id FROM \(q) WHERE id > $1::int8 OR parent_id IN (SELECT id FROM \(q) WHERE id > $1::int8)", [hwm])
         for i in 0..<seed.rows { if let a = seed.int64(i, 0) { affected.insert(a) } }
         // Close the set under parent and same-id references (see ScoreState).
         while true {
             try fillAccountFilter(Array(affected))
             let more = try pg.exec("""
-                SELECT DISTINCT o.account_id FROM \(q) c JOIN \(q) o ON o.id = c.parent_id OR o.id = c.id
-                WHERE c.account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)
-                  AND o.account_id NOT IN (SELECT account_id FROM pg_temp.gt_scan_accounts)
+                SELECT DISTINCT account_id FROM \(q)
+                WHERE account_id NOT IN (SELECT account_id FROM pg_temp.gt_scan_accounts)
+                  AND (id IN (SELECT parent_id FROM \(q) WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts))
+                       OR id IN (SELECT id FROM \(q) WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)))
                 """)
             var grew = false
             for i in 0..<more.rows { if let a = more.int64(i, 0), affected.insert(a).inserted { grew = true } }

@@ -141,6 +141,7 @@ public final class SQLiteStore: InteractionStore {
         try conn.exec("BEGIN IMMEDIATE")
         do {
             try body()
+            crashPointBeforeCommit()
             try conn.exec("COMMIT")
         } catch {
             try? conn.exec("ROLLBACK")
@@ -220,16 +221,20 @@ public final class SQLiteStore: InteractionStore {
             if delta.newMaxCreatedAt == nil || t > delta.newMaxCreatedAt! { delta.newMaxCreatedAt = t }
         }
         var affected = Set<Int64>()
-        let seed = try conn.prepare("SELECT DISTINCT account_id FROM \(q) WHERE id > ?1 OR parent_id > ?1")
+        let seed = try conn.prepare("SELECT DISTINCT account_id FROM \(q) WHERE id > ?1 OR parent_id IN (SELECT id FROM \(q) WHERE id > ?1)")
         seed.bind(1, hwm)
         while try seed.step() { affected.insert(seed.int64(0)) }
         // Close the set: rows of affected accounts may refer (by parent_id
         // or a shared id) to rows of other accounts, which must be scored
         // together so orphans and duplicates resolve as in a full run.
+        try fillAccountFilter(Array(affected))  // creates the temp table the query names
+        // IN (subquery) rather than a join on "a OR b": SQLite builds one
+        // ephemeral index per subquery instead of a nested loop.
         let closure = try conn.prepare("""
-            SELECT DISTINCT o.account_id FROM \(q) c JOIN \(q) o ON o.id = c.parent_id OR o.id = c.id
-            WHERE c.account_id IN (SELECT account_id FROM temp.gt_scan_accounts)
-              AND o.account_id NOT IN (SELECT account_id FROM temp.gt_scan_accounts)
+            SELECT DISTINCT account_id FROM \(q)
+            WHERE account_id NOT IN (SELECT account_id FROM temp.gt_scan_accounts)
+              AND (id IN (SELECT parent_id FROM \(q) WHERE account_id IN (SELECT account_id FROM temp.gt_scan_accounts))
+                   OR id IN (SELECT id FROM \(q) WHERE account_id IN (SELECT account_id FROM temp.gt_scan_accounts)))
             """)
         while true {
             try fillAccountFilter(Array(affected))

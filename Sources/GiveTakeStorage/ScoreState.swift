@@ -34,7 +34,7 @@ public struct IncrementalDelta: Sendable {
     /// Latest created_at among the new rows (nil: none).
     public var newMaxCreatedAt: Int64?
     /// Accounts whose scores can change: those of new rows and of rows
-    /// whose parent_id is above the previous maxID, closed under "has a
+    /// whose parent is a new row, closed under "has a
     /// row whose parent, or another row with the same id, is in another
     /// account" so each rescored account sees every row it refers to.
     public var affectedAccounts: [Int64]
@@ -54,3 +54,14 @@ public struct ScanStats: Sendable {
 }
 
 import GiveTakeCore
+
+/// GIVETAKE_TEST_KILL_BEFORE_COMMIT=1 makes the process kill itself with
+/// SIGKILL inside the write transaction, just before COMMIT: the tests use
+/// it to check that an interrupted run leaves the previous scores intact.
+func crashPointBeforeCommit() {
+    if getenv("GIVETAKE_TEST_KILL_BEFORE_COMMIT") != nil { kill(getpid(), SIGKILL) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

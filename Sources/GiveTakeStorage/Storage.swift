@@ -47,7 +47,7 @@ public protocol InteractionStore: InteractionSource, ScoreSink {
     func estimatedRowCount(_ table: String) -> Int?
     /// The state of the previous scoring run, if any.
     func readState(prefix: String) throws -> ScoreState?
-    /// Accounts touched by rows with id > hwm, closed under parent and
+    /// Accounts touched by rows with id > hwm (and rows whose parent is one), closed under parent and
     /// same-id references (see Incremental.swift), and the count check.
     func incrementalDelta(_ table: String, since state: ScoreState) throws -> IncrementalDelta
     /// Reads back the stored account rows (for printing after --incremental).

@@ -213,8 +213,9 @@ struct Generator {
         compose(Texts.inbound, nil)
         let contact = pickContact(a)
         contactName(contact)
-        if r < 0.86 && nextID > 2 {
-            let dup = 1 + Int64(rng.below(Int(nextID - 1)))
+        if r < 0.86 && brands[a].lastPost != 0 {
+            // A duplicate id, as a double import makes it: same account.
+            let dup = brands[a].lastPost
             emitRow(batch, id: dup, a, contact: contact, parent: nil, Int32(Channel.twitter.rawValue),
                     Int32(Kind.comment.rawValue), inbound: true, automated: false, media: false, at: now,
                     author: name, value: 0, noBody: false)

@@ -60,7 +60,7 @@ struct Demo: ParsableCommand {
                        + "in \(fixed(clock.seconds, 2)) s")
         }
         if noScore { return }
-        var score = try Score.parse([db, "--format", format.rawValue] + (quiet ? ["--quiet"] : []))
+        let score = try Score.parse([db, "--format", format.rawValue] + (quiet ? ["--quiet"] : []))
         try score.run()
     }
 }

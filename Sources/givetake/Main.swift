@@ -19,7 +19,7 @@ struct Root: ParsableCommand {
             Start with `givetake demo`, which builds a synthetic CRM database and scores it.
             Exit status: 0 success, 1 error, 2 usage error.
             """,
-        version: "givetake " + String(cString: gtVersionString),
+        version: "givetake " + gtVersionString,
         subcommands: [Score.self, Classify.self, Explain.self, Demo.self, ImportTwcs.self, LexiconCommand.self]
     )
 }
@@ -40,24 +40,29 @@ enum Entry {
         }
         do {
             try command.run()
-        } catch let code as ExitCode {
-            exit(code.rawValue)
-        } catch let e as ValidationError {
-            printError("givetake: \(e.message)")
-            exit(2)
+        } catch let e as StorageError {
+            fail(e.message)
+        } catch let e as GiveTakeError {
+            fail(e.message)
+        } catch let e as CLIError {
+            fail(e.message)
         } catch {
-            printError("givetake: error: \(describe(error))")
-            exit(1)
+            // ArgumentParser's own: help (0), validation (usage, 2), ExitCode.
+            let code = Root.exitCode(for: error)
+            if code == .validationFailure {
+                printError(Root.fullMessage(for: error))
+                exit(2)
+            }
+            if code == .success || error is ExitCode { Root.exit(withError: error) }
+            fail(String(describing: error))
         }
         exit(0)
     }
 }
 
-func describe(_ error: Error) -> String {
-    if let e = error as? StorageError { return e.message }
-    if let e = error as? GiveTakeError { return e.message }
-    if let e = error as? CLIError { return e.message }
-    return String(describing: error)
+func fail(_ message: String) -> Never {
+    printError("givetake: error: " + message)
+    exit(1)
 }
 
 struct CLIError: Error {

@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# End-to-end tests of the givetake CLI and the SQLite extension, run as a
+# user would run them: exit codes, output formats, error messages, the
+# sqlite3 shell's .load, and the same rows scored identically in memory,
+# in SQLite and in a throwaway PostgreSQL cluster (started and stopped here).
+#   bash Tests/cli/run.sh            (GIVETAKE_SKIP_PG=1 skips PostgreSQL)
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SCRATCH=${GIVETAKE_CLI_SCRATCH:-$ROOT/.build-cli}
+. "$ROOT/Tests/cli/pg.sh"
+
+# ---- Tools ---------------------------------------------------------------
+need=()
+command -v sqlite3 >/dev/null || need+=(sqlite3)
+pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev)
+pkg-config --exists libpq 2>/dev/null || need+=(libpq-dev)
+[ -n "${GIVETAKE_SKIP_PG:-}" ] || pg_bindir >/dev/null 2>&1 || need+=(postgresql-15)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]}"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}") >/dev/null \
+    || { echo "cannot install ${need[*]}" >&2; exit 1; }
+fi
+
+# -static-stdlib: the CLI and the extension need no Swift runtime.
+echo "building givetake-cli and libgivetake_sqlite ($SCRATCH)"
+for product in givetake-cli givetake_sqlite; do
+  swift build -c release -Xswiftc -static-stdlib --scratch-path "$SCRATCH" --product "$product" >"$SCRATCH.log" 2>&1 \
+    || { tail -40 "$SCRATCH.log"; echo "build of $product failed" >&2; exit 1; }
+done
+EXT=$SCRATCH/release/libgivetake_sqlite
+T=$(mktemp -d /tmp/givetake-cli-test.XXXXXX)
+cleanup() { pg_stop; rm -rf "$T"; }
+trap cleanup EXIT
+mkdir -p "$T/bin"
+ln -s "$SCRATCH/release/givetake-cli" "$T/bin/givetake"
+export PATH="$T/bin:$PATH"
+cd "$T"
+
+# ---- Assertions ----------------------------------------------------------
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -20 | sed 's/^/     /'; }
+
+# expect NAME STATUS PATTERN -- command...: exit status and a grep -E pattern
+# over stdout+stderr ("" = no pattern).
+expect() {
+  local name=$1 status=$2 pattern=$3; shift 4
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [ "$rc" != "$status" ]; then bad "$name (exit $rc, expected $status)" "$out"; return; fi
+  if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" <<<"$out"; then bad "$name (no /$pattern/)" "$out"; return; fi
+  ok "$name"
+}
+same() {  # same NAME FILE1 FILE2
+  if cmp -s "$2" "$3"; then ok "$1"; else bad "$1" "$(diff "$2" "$3" | head -10)"; fi
+}
+equals() {  # equals NAME ACTUAL EXPECTED
+  if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got:      $2"$'\n'"expected: $3"; fi
+}
+
+# ---- Help and usage (exit 0 / 2) -----------------------------------------
+expect "help lists the commands" 0 "score.*classify|demo" -- givetake --help
+expect "score --help shows the options" 0 "--incremental" -- givetake score --help
+expect "no subcommand prints help" 0 "USAGE" -- givetake
+expect "missing <db> is a usage error" 2 "Missing expected argument" -- givetake score
+expect "unknown format is a usage error" 2 "format" -- givetake score x.db --format xml
+expect "bad --sla is a usage error" 2 "unknown channel 'myspace'" -- givetake score x.db --sla myspace=1h
+expect "bad --as-of is a usage error" 2 "as-of" -- givetake score x.db --as-of yesterday
+expect "unknown subcommand is a usage error" 2 "" -- givetake frobnicate
+
+# ---- Demo, formats, in-process = SQLite ----------------------------------
+expect "demo builds and scores a database" 0 "^account +needs_ack" -- givetake demo --db demo.db --rows 6000 -q
+equals "demo table has one row per brand" "$(givetake score demo.db -q | tail -n +3 | wc -l)" "4"
+equals "account_scores written" "$(sqlite3 demo.db 'select count(*) from account_scores where channel is null')" "4"
+equals "contact_scores written" "$(sqlite3 demo.db 'select count(*) > 100 from contact_scores')" "1"
+givetake score demo.db --format csv -q >sqlite.csv
+givetake demo --in-memory --rows 6000 --format csv -q >memory.csv
+same "SQLite and in-process API give identical rows" sqlite.csv memory.csv
+equals "csv has the 27 spec columns" "$(head -1 sqlite.csv | tr ',' '\n' | wc -l)" "27"
+equals "csv has every account x channel row" "$(($(wc -l <sqlite.csv) - 1))" "$(sqlite3 demo.db 'select count(*) from account_scores')"
+givetake score demo.db --format json -q >out.json
+expect "json parses and has every row" 0 "^rows=$(($(wc -l <sqlite.csv) - 1))$" -- \
+  python3 -c 'import json,sys; d=json.load(open("out.json")); print("rows=%d" % len(d["accounts"]))'
+givetake score demo.db --format csv -q >again.csv
+same "a rerun gives identical output" sqlite.csv again.csv
+expect "progress and summary stay off a non-terminal stdout" 0 "^account" -- givetake score demo.db
+expect "summary on stderr names the rows" 0 "scored 6,000 rows" -- givetake score demo.db
+
+# ---- classify / explain / lexicon ----------------------------------------
+expect "classify a give text" 0 "^give	" -- givetake classify "How to fix your router: a quick guide"
+expect "classify a take text" 0 "^take	" -- givetake classify "Big sale, 20% off, shop now"
+equals "classify - reads lines" "$(printf 'tips and a tutorial\nbuy now\n' | givetake classify - | cut -f1 | tr '\n' ' ')" "give take "
+expect "explain lists cues with weights" 0 "selling.*1" -- givetake explain "Flash sale: buy now"
+expect "explain shows the negation effect" 0 "no cue fired|neutral" -- givetake explain "no purchase necessary"
+printf 'unicorn\tteaching\t2\n' >good.lex
+expect "a lexicon file extends the built-in one" 0 "^give	2	0" -- givetake classify --lexicon good.lex "unicorn"
+printf 'unicorn\tteaching\t2\nbroken line\n' >bad.lex
+expect "a bad lexicon line is reported with its number" 1 "bad.lex: lexicon line 2" -- givetake score demo.db --lexicon bad.lex
+expect "lexicon prints the built-in lexicon" 0 "how to	teaching" -- givetake lexicon
+
+# ---- Errors (exit 1) -------------------------------------------------------
+expect "missing database file" 1 "cannot open SQLite database 'nope.db'" -- givetake score nope.db
+expect "unknown table names the table and the expected columns" 1 \
+  "no table 'crm'.*expected a table with columns: id, account_id" -- givetake score demo.db --table crm
+sqlite3 demo.db "create table partial as select id, account_id, channel from interactions limit 5"
+expect "missing columns are named" 1 "table 'partial' .*has no column 'contact_id', 'parent_id'" -- \
+  givetake score demo.db --table partial
+expect "an unsupported URL is rejected" 1 "neither a SQLite file path nor a postgres:// URL" -- \
+  givetake score mysql://localhost/crm
+expect "a refused PostgreSQL connection is reported" 1 "cannot connect to PostgreSQL.*(refused|No such file)" -- \
+  givetake score "postgresql://nobody@127.0.0.1:1/none"
+expect "a password is not echoed" 1 "nobody:\*\*\*@" -- givetake score "postgresql://nobody:s3cret@127.0.0.1:1/none"
+sqlite3 demo.db "create table badtime as select * from interactions limit 3; update badtime set created_at = 'soon' where rowid = 2"
+expect "a bad created_at names the row" 1 "table 'badtime', row id [0-9]+: created_at 'soon' is not a timestamp" -- \
+  givetake score demo.db --table badtime
+sqlite3 demo.db 'create table "odd""name" as select * from interactions limit 50'
+expect "identifiers are quoted" 0 "^account" -- givetake score demo.db --table 'odd"name' --out-prefix 'x"y_' -q
+equals "quoted output tables written" "$(sqlite3 demo.db 'select count(*) > 0 from "x""y_account_scores"')" "1"
+
+# ---- Interrupted runs leave the previous scores intact ---------------------
+sqlite3 demo.db "select * from account_scores order by account_id, channel" >before.txt
+sqlite3 demo.db "update interactions set body = 'BUY NOW, big sale, 50% off' where kind = 'post'"
+(GIVETAKE_TEST_KILL_BEFORE_COMMIT=1 givetake score demo.db -q >/dev/null 2>&1) 2>/dev/null
+equals "kill -9 inside the write transaction exits by SIGKILL" "$?" "137"
+sqlite3 demo.db "select * from account_scores order by account_id, channel" >after.txt
+same "previous scores intact after kill -9" before.txt after.txt
+givetake score demo.db --format csv -q >rerun1.csv
+givetake score demo.db --format csv -q >rerun2.csv
+same "the rerun after an interruption is deterministic" rerun1.csv rerun2.csv
+if cmp -s before.txt "$(sqlite3 demo.db 'select 1' >/dev/null; echo rerun1.csv)"; then bad "scores changed after rerun"; else ok "the rerun replaced the scores"; fi
+
+# ---- --incremental = full rescore ------------------------------------------
+givetake demo --db inc.db --rows 20000 --seed 7 --no-score -q
+AS_OF="2026-04-05 00:00:00"
+givetake score inc.db --as-of "$AS_OF" -q >/dev/null
+sqlite3 inc.db "insert into interactions select id + 100000000, account_id, contact_id,
+  case when parent_id is null then null else parent_id + 100000000 end, channel, kind, inbound, automated, has_media,
+  created_at, author_name, body, value from interactions where account_id = 1002 and id % 7 = 0"
+expect "incremental rescores only the affected accounts" 0 "rescored 1 affected account" -- \
+  givetake score inc.db --as-of "$AS_OF" --incremental
+givetake score inc.db --as-of "$AS_OF" --out-prefix full_ -q >/dev/null
+dump() { sqlite3 inc.db "select * from ${1}account_scores order by account_id, channel; select * from ${1}contact_scores order by account_id, contact_id"; }
+dump "" >inc.txt; dump full_ >full.txt
+same "incremental result equals a full rescore" inc.txt full.txt
+expect "incremental with nothing new is a no-op" 0 "no new rows" -- givetake score inc.db --as-of "$AS_OF" --incremental
+givetake score inc.db -q >/dev/null
+sqlite3 inc.db "insert into interactions (id, account_id, contact_id, channel, kind, inbound, created_at, body)
+  values (900000001, 1003, 55, 'twitter', 'mention', 1, '2026-06-01 10:00:00', 'hello?')"
+expect "rows later than as_of force a full rescore" 0 "full rescore: new rows are later" -- \
+  givetake score inc.db --incremental
+
+# ---- import-twcs -------------------------------------------------------------
+TWCS=$ROOT/../shared/data/twcs_sample.csv
+[ -f "$TWCS" ] || TWCS=/work/shared/data/twcs_sample.csv
+if [ -f "$TWCS" ]; then
+  expect "import-twcs loads the sample" 0 "imported [0-9]+ tweets for [0-9]+ brands" -- givetake import-twcs "$TWCS" --db twcs.db
+  records=$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1]))))' "$TWCS")
+  skipped=$(givetake import-twcs "$TWCS" --db twcs.db 2>&1 | sed -n 's/.*skipped \([0-9]*\).*/\1/p')
+  equals "every sample tweet is a row or counted as skipped" \
+    "$(( $(sqlite3 twcs.db 'select count(*) from interactions') + ${skipped:-0} ))" "$records"
+  equals "brand accounts are the FNV-1a ids of their names" \
+    "$(sqlite3 twcs.db "select count(distinct account_id) from interactions where author_name = 'AppleSupport'")" "1"
+  expect "the imported table scores" 0 "^account" -- givetake score twcs.db -q
+else
+  bad "twcs sample not found ($TWCS)"
+fi
+expect "import of a missing file fails" 1 "cannot read 'none.csv'" -- givetake import-twcs none.csv --db x.db
+
+# ---- SQLite loadable extension -----------------------------------------------
+if ldd "$EXT.so" | grep -q libswift; then bad "extension needs the Swift runtime" "$(ldd "$EXT.so")"; else ok "extension needs no Swift runtime"; fi
+q() { sqlite3 -batch "$@" 2>&1; }
+equals "extension scalars" "$(q :memory: ".load $EXT" "select givetake_classify('Tips: how to fix it'),
+  givetake_classify('Sale! 20% off'), givetake_classify('hello'), givetake_give_score('how to'),
+  givetake_take_score('buy now'), givetake_is_personal('Thanks Maria!', 'Maria Smith'),
+  givetake_is_personal('Thanks!', 'Maria Smith'), givetake_is_appreciative('thx a lot'),
+  givetake_is_appreciative('ok'), givetake_classify(NULL) is null")" "give|take|neutral|1.0|1.5|1|0|1|0|1"
+equals "entry point sqlite3_givetake_init by name" "$(q :memory: ".load $EXT sqlite3_givetake_init" "select givetake_classify('tutorial')")" "give"
+# The rows the engine keeps: known channel, and of duplicate ids the earliest.
+KEPT="channel in ('twitter','facebook','instagram','linkedin','other')
+  and not exists (select 1 from interactions d where d.id = i.id and d.created_at < i.created_at)"
+equals "give ratio aggregate matches account_scores" \
+  "$(q demo.db ".load $EXT" "select group_concat(ok) from (select a.account_id, printf('%.12f', r) = printf('%.12f', a.give_ratio) ok
+     from (select account_id, givetake_give_ratio(body) r from interactions i
+           where inbound = 0 and automated = 0 and kind in ('post','share') and $KEPT group by account_id) x
+     join account_scores a on a.account_id = x.account_id and a.channel is null)")" "1,1,1,1"
+equals "me-index aggregate matches account_scores" \
+  "$(q demo.db ".load $EXT" "select group_concat(ok) from (select printf('%.12f', r) = printf('%.12f', a.me_index) ok
+     from (select account_id, givetake_me_index(body) r from interactions i
+           where inbound = 0 and automated = 0 and $KEPT group by account_id) x
+     join account_scores a on a.account_id = x.account_id and a.channel is null)")" "1,1,1,1"
+equals "ack percentiles (histogram, exact below 64 s)" \
+  "$(q :memory: ".load $EXT" "select givetake_ack_median(x), givetake_ack_p90(x), givetake_ack_percentile(x, 0.25)
+     from (select 10 x union all select 20 union all select 30 union all select 40 union all select null)")" "20.0|40.0|10.0"
+equals "percentile of nothing is NULL" "$(q :memory: ".load $EXT" "select givetake_ack_median(null) is null")" "1"
+equals "deterministic: usable in an index expression" \
+  "$(q demo.db ".load $EXT" "create index ix_label on interactions(givetake_classify(body)); select count(*) > 0 from interactions where givetake_classify(body) = 'give'")" "1"
+equals "innocuous: usable from a view with trusted_schema off" \
+  "$(q demo.db ".load $EXT" "create view v_labels as select givetake_classify(body) l from interactions" "pragma trusted_schema = off" "select count(*) > 0 from v_labels where l = 'take'")" "1"
+expect "invalid UTF-8 is an SQL error" 1 "GT_EUTF8" -- sqlite3 :memory: ".load $EXT" "select givetake_classify(cast(x'ff' as text))"
+
+# ---- PostgreSQL: the same rows, the same scores ------------------------------
+if [ -n "${GIVETAKE_SKIP_PG:-}" ]; then
+  echo "skip PostgreSQL tests (GIVETAKE_SKIP_PG set)"
+elif PG_NO_TRAP=1 pg_start; then
+  PGURL=$GIVETAKE_TEST_PGURL
+  expect "demo into PostgreSQL (COPY)" 0 "^account" -- givetake demo --db "$PGURL" --rows 6000 -q
+  givetake score "$PGURL" --format csv -q >pg.csv
+  same "PostgreSQL, SQLite and in-process give identical account rows" pg.csv memory.csv
+  pgc=$(psql -tAc "select count(*), sum(trust_score), sum(acknowledged), sum(unacknowledged), round(sum(balance)::numeric, 6) from contact_scores")
+  sqc=$(sqlite3 demo.db "select count(*), sum(trust_score), sum(acknowledged), sum(unacknowledged), printf('%.6f', sum(balance)) from contact_scores" | tr -d '\n')
+  givetake demo --db same.db --rows 6000 -q >/dev/null
+  sqc=$(sqlite3 -separator '|' same.db "select count(*), sum(trust_score), sum(acknowledged), sum(unacknowledged), printf('%.6f', sum(balance)) from contact_scores")
+  equals "contact_scores agree between PostgreSQL and SQLite" "$pgc" "$sqc"
+  equals "last_interaction_at agree" "$(psql -tAc "select max(last_interaction_at) at time zone 'UTC' from contact_scores" | cut -c1-19)" \
+    "$(sqlite3 same.db 'select substr(max(last_interaction_at), 1, 19) from contact_scores')"
+  expect "PostgreSQL: unknown table is named" 1 "no table 'nope'.*expected a table with columns" -- givetake score "$PGURL" --table nope
+  psql -qc "create table partial as select id, account_id from interactions limit 3"
+  expect "PostgreSQL: missing columns are named" 1 "has no column 'contact_id'" -- givetake score "$PGURL" --table partial
+  psql -qc "create table badval (like interactions); insert into badval select * from interactions limit 10; alter table badval alter column value type text; update badval set value = 'lots'"
+  expect "PostgreSQL: server errors carry the server's message" 1 "PostgreSQL: ERROR: +invalid input syntax for type double precision" -- \
+    givetake score "$PGURL" --table badval
+  expect "PG* environment variables work (no URL parts)" 0 "^account" -- givetake score "postgresql://" -q
+  psql -qc 'create schema crm; create table crm."Interactions" as select * from interactions'
+  expect "PostgreSQL: schema-qualified, quoted names" 0 "^account" -- givetake score "$PGURL" --table 'crm.Interactions' --out-prefix 'crm.out_' -q
+  equals "PostgreSQL: output in the schema" "$(psql -tAc 'select count(*) > 0 from crm.out_account_scores')" "t"
+  psql -qc "select * from account_scores order by account_id, channel" >pg_before.txt
+  (GIVETAKE_TEST_KILL_BEFORE_COMMIT=1 givetake score "$PGURL" --as-of "2026-02-01" -q >/dev/null 2>&1) 2>/dev/null
+  psql -qc "select * from account_scores order by account_id, channel" >pg_after.txt
+  same "PostgreSQL: previous scores intact after kill -9" pg_before.txt pg_after.txt
+  # incremental on PostgreSQL
+  givetake score "$PGURL" --as-of "$AS_OF" -q >/dev/null
+  psql -qc "insert into interactions select id + 100000000, account_id, contact_id, parent_id + 100000000, channel, kind,
+    inbound, automated, has_media, created_at, author_name, body, value from interactions where account_id = 1003 and id % 5 = 0"
+  expect "PostgreSQL: incremental rescores the affected accounts" 0 "rescored 1 affected account" -- \
+    givetake score "$PGURL" --as-of "$AS_OF" --incremental
+  givetake score "$PGURL" --as-of "$AS_OF" --out-prefix full_ -q >/dev/null
+  pgdump() { psql -tAc "select * from ${1}account_scores order by account_id, channel" -c "select * from ${1}contact_scores order by account_id, contact_id"; }
+  pgdump "" >pginc.txt; pgdump full_ >pgfull.txt
+  same "PostgreSQL: incremental equals a full rescore" pginc.txt pgfull.txt
+  pg_stop
+else
+  bad "could not start a throwaway PostgreSQL cluster"
+fi
+
+echo
+echo "cli: $passed passed, $failed failed"
+[ "$failed" = 0 ]
