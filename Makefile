@@ -36,7 +36,7 @@ install: lib
 	install -m 644 $(DIST)/lib/libgivetake.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/givetake.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' include/givetake.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/givetake.pc
-	-[ -z "$(DESTDIR)" ] && ldconfig
+	if [ -z "$(DESTDIR)" ]; then ldconfig; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/libgivetake.so $(DESTDIR)$(PREFIX)/lib/libgivetake.a \

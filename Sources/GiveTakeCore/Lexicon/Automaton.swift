@@ -30,9 +30,10 @@ struct PatternFlags: OptionSet {
 struct PatternInfo {
     var length: Int32
     var payload: Int32
+    /// For cues: the entry's weight signed by polarity (+ give, - take).
+    var signedWeight: Double
     var layer: Layer
     var flags: PatternFlags
-    var needsLeftBoundary: Bool
     var needsRightBoundary: Bool
 }
 
@@ -42,9 +43,10 @@ struct Pattern {
     var flags: PatternFlags
     /// cue/negation: lexicon entry index; pronoun: 0 = we, 1 = you.
     var payload: Int32
-    /// Whether the first / last byte is a word character, which decides
-    /// whether a word boundary is required on that side.
-    var needsLeftBoundary: Bool
+    var signedWeight: Double
+    /// Whether the last byte is a word character (and the pattern is not a
+    /// prefix), which requires a word boundary after it. The left boundary
+    /// is built into the automaton.
     var needsRightBoundary: Bool
 }
 
@@ -63,12 +65,21 @@ final class Automaton {
     let outputs: UnsafeMutableBufferPointer<Int32>
     let stateCount: Int
 
+    /// State numbers during construction (ROOT stays 0 after renumbering).
+    static let root = 0, dead = 1
+
     init(_ list: [Pattern]) {
-        // Byte classes.
+        // Byte classes: class 0 = non-word bytes no pattern uses, class 1 =
+        // word bytes no pattern uses; every pattern byte gets its own class
+        // (shared by the two ASCII cases), so each class is all-word or
+        // all-non-word.
         var classes = [UInt32](repeating: 0, count: 256)
-        var nextClass: UInt32 = 1
+        for b in 0..<256 where isWordByte(UInt8(b)) { classes[b] = 1 }
+        var assigned = [Bool](repeating: false, count: 256)
+        var nextClass: UInt32 = 2
         for p in list {
-            for b in p.bytes where classes[Int(b)] == 0 {
+            for b in p.bytes where !assigned[Int(b)] {
+                assigned[Int(b)] = true
                 classes[Int(b)] = nextClass
                 nextClass &+= 1
             }
@@ -77,15 +88,19 @@ final class Automaton {
         var shift: UInt32 = 0
         while (1 << shift) < nextClass { shift &+= 1 }
         let stride = 1 << Int(shift)
+        var wordClass = [Bool](repeating: false, count: stride)
+        for b in 0..<256 { wordClass[Int(classes[b])] = isWordByte(UInt8(b)) }
 
-        // Trie (goto function), -1 = missing.
-        var maxStates = 1
+        // Trie (goto function), -1 = missing. State 0 is ROOT (a match may
+        // start at the next byte), state 1 is DEAD (inside a word: only a
+        // pattern that begins with a non-word byte may start next).
+        var maxStates = 2
         for p in list { maxStates &+= p.bytes.count }
         var goto = [Int32](repeating: -1, count: maxStates &* stride)
         var terminal = [[Int32]](repeating: [], count: maxStates)
-        var states = 1
+        var states = 2
         for (index, p) in list.enumerated() {
-            var s = 0
+            var s = Automaton.root
             for b in p.bytes {
                 let c = Int(classes[Int(b)])
                 let next = goto[s &* stride &+ c]
@@ -100,13 +115,23 @@ final class Automaton {
             terminal[s].append(Int32(index))
         }
 
-        // Breadth-first failure links, turning goto into a full DFA.
+        // Breadth-first failure links over *allowed* suffixes only: a suffix
+        // may start a match when it follows a non-word byte or begins with
+        // one, which is the spec's left word boundary. So "our" is never
+        // even reported inside "your".
         var fail = [Int32](repeating: 0, count: states)
         var order: [Int32] = []
         order.reserveCapacity(states)
+        let deadRow = Automaton.dead &* stride
         for c in 0..<stride {
             let t = goto[c]
-            if t < 0 { goto[c] = 0 } else { fail[Int(t)] = 0; order.append(t) }
+            if t < 0 {
+                goto[c] = Int32(wordClass[c] ? Automaton.dead : Automaton.root)
+            } else {
+                fail[Int(t)] = Int32(wordClass[c] ? Automaton.dead : Automaton.root)
+                order.append(t)
+            }
+            goto[deadRow &+ c] = wordClass[c] ? Int32(Automaton.dead) : goto[c]
         }
         var head = 0
         while head < order.count {
@@ -162,8 +187,9 @@ final class Automaton {
 
         let pats = UnsafeMutableBufferPointer<PatternInfo>.allocate(capacity: max(list.count, 1))
         for (i, p) in list.enumerated() {
-            pats[i] = PatternInfo(length: Int32(p.bytes.count), payload: p.payload, layer: p.layer, flags: p.flags,
-                                  needsLeftBoundary: p.needsLeftBoundary, needsRightBoundary: p.needsRightBoundary)
+            pats[i] = PatternInfo(length: Int32(p.bytes.count), payload: p.payload, signedWeight: p.signedWeight,
+                                  layer: p.layer, flags: p.flags,
+                                  needsRightBoundary: p.needsRightBoundary)
         }
         self.patterns = UnsafeMutableBufferPointer(rebasing: pats[0..<list.count])
         self.classOf = classOf

@@ -152,21 +152,22 @@ public final class Lexicon: @unchecked Sendable {
         var list: [Pattern] = []
         for (index, e) in entries.enumerated() where e.weight > 0 || e.category == .negation {
             let layer: Layer = e.category == .negation ? .negation : .cue
+            let w = e.category.polarity < 0 ? -e.weight : e.weight
             switch Lexicon.patternKind(e.phrase) {
             case .percentOff?:
-                for d in UInt8(0x30)...UInt8(0x39) {
-                    list.append(makePattern([d] + Array("% off".utf8), layer, [.extendLeftNumber], Int32(index)))
-                    list.append(makePattern([d] + Array("%off".utf8), layer, [.extendLeftNumber], Int32(index)))
-                }
+                // Starts at '%' (a non-word byte, so it may follow digits);
+                // the report extends it left over the number.
+                list.append(makePattern(Array("% off".utf8), layer, [.extendLeftNumber], Int32(index), w))
+                list.append(makePattern(Array("%off".utf8), layer, [.extendLeftNumber], Int32(index), w))
             case .money?:
                 for symbol in ["$", "€", "£", "¥"] {
                     for d in UInt8(0x30)...UInt8(0x39) {
-                        list.append(makePattern(Array(symbol.utf8) + [d], layer, [.extendRightNumber], Int32(index)))
+                        list.append(makePattern(Array(symbol.utf8) + [d], layer, [.extendRightNumber], Int32(index), w))
                     }
                 }
             case nil:
                 for variant in apostropheVariants(e.phrase) {
-                    list.append(makePattern(variant, layer, [], Int32(index)))
+                    list.append(makePattern(variant, layer, [], Int32(index), w))
                 }
             }
         }
@@ -190,11 +191,11 @@ public final class Lexicon: @unchecked Sendable {
     ]
 }
 
-private func makePattern(_ bytes: [UInt8], _ layer: Layer, _ flags: PatternFlags, _ payload: Int32) -> Pattern {
+private func makePattern(_ bytes: [UInt8], _ layer: Layer, _ flags: PatternFlags, _ payload: Int32,
+                         _ signedWeight: Double = 0) -> Pattern {
     let folded = bytes.map(foldByte)
-    let first = folded.first ?? 0x20, last = folded.last ?? 0x20
-    return Pattern(bytes: folded, layer: layer, flags: flags, payload: payload,
-                   needsLeftBoundary: isWordByte(first),
+    let last = folded.last ?? 0x20
+    return Pattern(bytes: folded, layer: layer, flags: flags, payload: payload, signedWeight: signedWeight,
                    needsRightBoundary: isWordByte(last) && !flags.contains(.prefix))
 }
 

@@ -96,11 +96,12 @@ extension Automaton {
         let n = text.count
         let table = self.table, classOf = self.classOf, firstOutput = self.firstOutputOffset
         var s: UInt32 = 0
-        var i = 0
-        while i < n {
-            s = table[Int(s &+ classOf[Int(base[i])])]
-            i &+= 1
-            if s >= firstOutput { report(text, i, Int(s >> shift), &st) }
+        var p = base
+        let end = base + n
+        while p != end {
+            s = table[Int(s &+ classOf[Int(p.pointee)])]
+            p += 1
+            if s >= firstOutput { report(text, p - base, Int(s >> shift), &st) }
         }
     }
 
@@ -116,9 +117,14 @@ extension Automaton {
             var ms = end &- Int(pat.length)
             var me = end
             if pat.flags.contains(.extendLeftNumber) {
+                let percent = ms
                 while ms > 0 && isNumberByte(text[ms &- 1]) { ms &-= 1 }
+                while ms < percent && !isDigitByte(text[ms]) { ms &+= 1 }  // start on a digit
+                if ms == percent { continue }  // no number before the '%'
+                if ms > 0 && isWordByte(text[ms &- 1]) { continue }
             }
-            if pat.needsLeftBoundary && ms > 0 && isWordByte(text[ms &- 1]) { continue }
+            // (The automaton only reaches patterns that start on a word
+            // boundary, so the left side needs no check here.)
             if pat.flags.contains(.extendRightNumber) {
                 while me < n && isNumberByte(text[me]) { me &+= 1 }
                 while !isDigitByte(text[me &- 1]) { me &-= 1 }
@@ -162,13 +168,15 @@ extension Lexicon {
     /// Classifies a UTF-8 text (spec section 2). Never allocates for texts
     /// with fewer than 40 cue hits.
     public func classify(_ text: UnsafeBufferPointer<UInt8>) -> Classification {
-        scan(text) { _, _ in }
+        scan(text) { _ in }
     }
 
     /// Every give/take cue that fired, in text order.
     public func explain(_ text: UnsafeBufferPointer<UInt8>) -> [Cue] {
         var cues: [Cue] = []
-        _ = scan(text) { hit, entry in
+        let entries = self.entries
+        _ = scan(text) { hit in
+            let entry = entries[Int(hit.pattern)]
             cues.append(Cue(start: hit.start, end: hit.end, entry: Int(hit.pattern),
                             category: entry.category, weight: entry.weight))
         }
@@ -181,7 +189,7 @@ extension Lexicon {
     }
 
     @inline(__always)
-    func scan(_ text: UnsafeBufferPointer<UInt8>, _ fired: (CueHit, LexiconEntry) -> Void) -> Classification {
+    func scan(_ text: UnsafeBufferPointer<UInt8>, _ fired: (CueHit) -> Void) -> Classification {
         let automaton = self.automaton
         // 40 hits stay under the stdlib's 1 KiB stack-allocation limit.
         return withUnsafeTemporaryAllocation(of: CueHit.self, capacity: 40) { buffer in
@@ -209,7 +217,7 @@ extension Lexicon {
 
     /// Leftmost-longest selection among cue hits, then scoring.
     private func resolve(_ hits: UnsafeMutableBufferPointer<CueHit>, _ result: inout Classification,
-                         _ fired: (CueHit, LexiconEntry) -> Void) {
+                         _ fired: (CueHit) -> Void) {
         let before: (CueHit, CueHit) -> Bool = { a, b in
             a.start < b.start || (a.start == b.start && a.end > b.end)
         }
@@ -231,13 +239,12 @@ extension Lexicon {
         for h in hits where h.start >= lastEnd {
             lastEnd = h.end
             if h.negated { continue }
-            let entryIndex = Int(patterns[Int(h.pattern)].payload)
-            let entry = entries[entryIndex]
-            if entry.category.polarity > 0 { result.give += entry.weight } else { result.take += entry.weight }
+            let pat = patterns[Int(h.pattern)]
+            if pat.signedWeight > 0 { result.give += pat.signedWeight } else { result.take -= pat.signedWeight }
             result.cues &+= 1
             var reported = h
-            reported.pattern = Int32(entryIndex)
-            fired(reported, entry)
+            reported.pattern = pat.payload  // the lexicon entry
+            fired(reported)
         }
     }
 }
