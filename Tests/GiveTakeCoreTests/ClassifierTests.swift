@@ -43,6 +43,9 @@ import Testing
         #expect(explain("just €5 or £10.50 or ¥300").map { $0.0 } == ["€5", "£10.50", "¥300"])
         #expect(explain("costs $1,299.").map { $0.0 } == ["$1,299"])
         #expect(classify("a $ sign alone").take == 0)
+        #expect(explain("save 1,% off").map { $0.0 } == ["% off"])   // the plain phrase, no number
+        #expect(explain("x20% off").map { $0.0 } == ["% off"])       // the number must start a word
+        #expect(explain("(,5% off)").map { $0.0 } == ["5% off"])
     }
 
     @Test func negationWindowSuppressesCues() {

@@ -118,6 +118,7 @@ extension Automaton {
             var me = end
             if pat.flags.contains(.extendLeftNumber) {
                 let percent = ms
+                if ms == 0 || !isDigitByte(text[ms &- 1]) { continue }  // "20%", not "a%"
                 while ms > 0 && isNumberByte(text[ms &- 1]) { ms &-= 1 }
                 while ms < percent && !isDigitByte(text[ms]) { ms &+= 1 }  // start on a digit
                 if ms == percent { continue }  // no number before the '%'
