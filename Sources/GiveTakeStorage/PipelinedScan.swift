@@ -17,7 +17,10 @@ private final class Handoff: @unchecked Sendable {
 
     init(batchSize: Int, depth: Int) {
         slots = (0..<depth).map { _ in InteractionBatch(capacity: batchSize) }
-        free = DispatchSemaphore(value: depth)
+        // Start at 0 and signal up: libdispatch traps when a semaphore is
+        // freed with a value below its initial one.
+        free = DispatchSemaphore(value: 0)
+        for _ in 0..<depth { free.signal() }
     }
 }
 

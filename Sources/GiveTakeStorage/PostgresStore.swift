@@ -282,7 +282,7 @@ public final class PostgresStore: InteractionStore {
     public func readAccountScores(prefix: String) throws -> [AccountScore] {
         let res = try pg.exec("SELECT " + Schema.accountColumns.map(\.0).joined(separator: ", ")
                               + " FROM " + (try pg.quote(prefix + "account_scores"))
-                              + " ORDER BY account_id, channel IS NOT NULL, channel")
+                              + " ORDER BY account_id, " + Schema.channelOrder)
         var out: [AccountScore] = []
         for i in 0..<res.rows {
             var values: [ScoreValue] = []

@@ -250,7 +250,7 @@ public final class SQLiteStore: InteractionStore {
     public func readAccountScores(prefix: String) throws -> [AccountScore] {
         let stmt = try conn.prepare("SELECT " + Schema.accountColumns.map(\.0).joined(separator: ", ")
                                     + " FROM " + SQLiteConnection.quote(prefix + "account_scores")
-                                    + " ORDER BY account_id, channel IS NOT NULL, channel")
+                                    + " ORDER BY account_id, " + Schema.channelOrder)
         var out: [AccountScore] = []
         while try stmt.step() {
             var values: [ScoreValue] = []

@@ -10,6 +10,11 @@ public enum Schema {
         "has_media", "created_at", "author_name", "body", "value",
     ]
 
+    /// ORDER BY expression putting all-channel rows first, then channels
+    /// in code order, as the engine reports them.
+    static let channelOrder = "CASE channel WHEN 'twitter' THEN 0 WHEN 'facebook' THEN 1 WHEN 'instagram' THEN 2 "
+        + "WHEN 'linkedin' THEN 3 WHEN 'other' THEN 4 ELSE -1 END"
+
     public static var expectedColumnsText: String { interactionColumns.joined(separator: ", ") }
 
     /// (name, SQLite type, PostgreSQL type).

@@ -68,7 +68,7 @@ public struct TwcsImport {
             let inbound = r[col[2]].first.map { $0 | 0x20 == UInt8(ascii: "t") } ?? false
             let responses = r[col[5]].split(separator: UInt8(ascii: ",")).compactMap { parseID(Array($0)) }
             index[id] = tweets.count
-            tweets.append(Tweet(id: id, author: r[col[1]], inbound: inbound, createdAt: t, text: unescapeEntities(r[col[4]]),
+            tweets.append(Tweet(id: id, author: r[col[1]], inbound: inbound, createdAt: t, text: r[col[4]],
                                 responses: responses, parent: parseID(r[col[6]])))
         }
 
@@ -160,24 +160,6 @@ public struct TwcsImport {
         let offset = (z[0] == 0x2D ? -1 : 1) * (oh * 3600 + om * 60)
         let secs = Timestamp.days(y, Int64(m + 1), d) * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2] - offset
         return secs * 1_000_000
-    }
-
-    /// The data set keeps HTML entities (&amp; &lt; &gt;) from the Twitter API.
-    static func unescapeEntities(_ t: [UInt8]) -> [UInt8] {
-        guard t.contains(0x26) else { return t }
-        let table: [([UInt8], UInt8)] = [(Array("&amp;".utf8), 0x26), (Array("&lt;".utf8), 0x3C),
-                                          (Array("&gt;".utf8), 0x3E)]
-        var out: [UInt8] = []
-        var i = 0
-        outer: while i < t.count {
-            if t[i] == 0x26 {
-                for (e, c) in table where i + e.count <= t.count && t[i..<(i + e.count)].elementsEqual(e) {
-                    out.append(c); i += e.count; continue outer
-                }
-            }
-            out.append(t[i]); i += 1
-        }
-        return out
     }
 }
 

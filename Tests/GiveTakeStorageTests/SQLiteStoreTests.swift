@@ -1,0 +1,136 @@
+import Testing
+import GiveTakeCore
+@testable import GiveTakeStorage
+
+@Suite struct SQLiteStoreTests {
+    @Test func rowsRoundTripExactly() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("rt.db"), create: true)
+        try load(store, rows: 3000)
+        let back = try readAll(store, ScanRequest(table: "interactions"))
+        let sent = syntheticRows(3000)
+        #expect(back.count == sent.count)
+        #expect(back == sent)  // ids, NULLs, empty texts, UTF-8 names, microseconds, values
+    }
+
+    @Test func scoresEqualTheInProcessEngine() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("s.db"), create: true)
+        try load(store, rows: 8000, seed: 3)
+        let outcome = try ScoringJob().run(store)
+        let expected = try inProcess(8000, seed: 3)
+        #expect(outcome.accounts == expected.accounts)
+        #expect(outcome.contacts == expected.contacts)
+        #expect(outcome.asOf == expected.asOf)
+        // And what was written reads back the same.
+        #expect(try store.readAccountScores(prefix: "") == expected.accounts)
+    }
+
+    @Test func accountFilterReadsOnlyThoseAccounts() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("f.db"), create: true)
+        try load(store, rows: 4000)
+        let some = try readAll(store, ScanRequest(table: "interactions", accounts: [1002, 1004]))
+        #expect(some == syntheticRows(4000).filter { $0.account == 1002 || $0.account == 1004 })
+    }
+
+    @Test func missingTableAndColumnsAreNamed() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("e.db"), create: true)
+        #expect {
+            try store.checkTable("interactions")
+        } throws: { e in
+            "\(e)".contains("no table 'interactions'") && "\(e)".contains(Schema.expectedColumnsText)
+        }
+        try store.conn.exec("CREATE TABLE t (id INTEGER, account_id INTEGER, body TEXT)")
+        #expect {
+            try store.checkTable("t")
+        } throws: { e in
+            "\(e)".contains("has no column 'contact_id', 'parent_id', 'channel'")
+        }
+    }
+
+    @Test func badValuesNameTheRowAndColumn() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("v.db"), create: true)
+        try load(store, rows: 50)
+        try store.conn.exec("UPDATE interactions SET created_at = 'tomorrow' WHERE id = 7")
+        #expect {
+            try readAll(store, ScanRequest(table: "interactions"))
+        } throws: { e in
+            "\(e)".contains("row id 7: created_at 'tomorrow' is not a timestamp")
+        }
+    }
+
+    @Test func unixSecondsAndTextBooleansAreAccepted() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("u.db"), create: true)
+        try store.createInteractionsTable("interactions", replace: true)
+        try store.conn.exec("""
+            INSERT INTO interactions VALUES
+              (1, 10, 5, NULL, 'Twitter', 'MENTION', 'true', 0, 0, 1509487847, 'Ana Li', 'help?', 0),
+              (2, 10, 5, 1, 'twitter', 'reply', 0, 'false', 0, 1509487907.5, NULL, 'Thanks Ana!', 0),
+              (3, 10, NULL, NULL, 'tiktok', 'post', 0, 0, 0, '2017-10-31 22:10:47', NULL, '', 0)
+            """)
+        let rows = try readAll(store, ScanRequest(table: "interactions"))
+        #expect(rows.map(\.createdAt) == [1_509_487_847_000_000, 1_509_487_907_500_000, 1_509_487_847_000_000])
+        #expect(rows[0].inbound && !rows[1].inbound)
+        #expect(rows[0].channel == 0 && rows[0].kind == Int32(Kind.mention.rawValue))
+        #expect(rows[2].channel == -1)  // unknown: the engine counts it as an anomaly
+        #expect(rows[2].body == [])  // empty, not NULL
+        #expect(rows[1].author == nil)
+        let out = try ScoringJob().run(store)
+        let all = try #require(out.accounts.first { $0.channel == nil })
+        #expect(all.acknowledged == 1 && all.personalRate == 1 && all.anomalies == 1)
+    }
+
+    @Test func incrementalEqualsAFullRescore() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("i.db"), create: true)
+        try load(store, rows: 12000, seed: 9)
+        var job = ScoringJob()
+        job.config.asOf = time("2026-04-05 00:00:00")
+        job.incremental = true
+        #expect(try job.run(store).rescored == nil)  // first run: full
+        // New rows for one account, some answering old rows of it.
+        try store.conn.exec("""
+            INSERT INTO interactions SELECT id + 50000000, account_id, contact_id, id, channel, 'reply', 0, 0, 0,
+              created_at, NULL, 'Thanks ' || coalesce(author_name, ''), 0
+            FROM interactions WHERE account_id = 1003 AND inbound = 1 AND id % 3 = 0
+            """)
+        let inc = try job.run(store)
+        #expect(inc.rescored == [1003])
+        var full = job
+        full.incremental = false
+        full.prefix = "full_"
+        let reference = try full.run(store)
+        #expect(try store.readAccountScores(prefix: "") == reference.accounts)
+        #expect(inc.contacts == reference.contacts.filter { $0.accountID == 1003 })
+        #expect(try job.run(store).rescored == [])  // nothing new
+    }
+
+    @Test func optionsChangeForcesAFullRescore() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("o.db"), create: true)
+        try load(store, rows: 2000)
+        var job = ScoringJob()
+        job.incremental = true
+        job.configKey = "a"
+        _ = try job.run(store)
+        job.configKey = "b"
+        let out = try job.run(store)
+        #expect(out.rescored == nil && out.fullReason == "the options or lexicon changed")
+    }
+
+    @Test func quotingSurvivesHostileNames() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("q.db"), create: true)
+        let name = "we\"ird; DROP TABLE x; --"
+        try load(store, rows: 300, table: name)
+        var job = ScoringJob()
+        job.table = name
+        job.prefix = "p\"q_"
+        let out = try job.run(store)
+        #expect(try store.readAccountScores(prefix: "p\"q_") == out.accounts)
+    }
+}
