@@ -238,6 +238,16 @@ elif PG_NO_TRAP=1 pg_start; then
   pgdump() { psql -tAc "select * from ${1}account_scores order by account_id, channel" -c "select * from ${1}contact_scores order by account_id, contact_id"; }
   pgdump "" >pginc.txt; pgdump full_ >pgfull.txt
   same "PostgreSQL: incremental equals a full rescore" pginc.txt pgfull.txt
+  # The Swift adapter tests' PostgreSQL suite, against this cluster (the
+  # default .build, already built by `swift test`, so this only links).
+  if [ -z "${GIVETAKE_CLI_NO_SWIFT_PG:-}" ]; then
+    (cd "$ROOT" && swift test --filter PostgresStoreTests >"$T/swift-pg.log" 2>&1)
+    if [ $? = 0 ] && grep -q "passed" "$T/swift-pg.log" && ! grep -q "skipped" "$T/swift-pg.log"; then
+      ok "swift PostgresStoreTests against the cluster"
+    else
+      bad "swift PostgresStoreTests against the cluster" "$(grep -E '✘|error' "$T/swift-pg.log" | head -20)"
+    fi
+  fi
   pg_stop
 else
   bad "could not start a throwaway PostgreSQL cluster"
