@@ -36,7 +36,7 @@ public enum AckHistogram {
     /// cumulative count reaches rank ceil(p * n). nil when empty.
     public static func percentile(_ counts: UnsafeBufferPointer<Int64>, _ p: Double) -> Double? {
         var total: Int64 = 0
-        for c in counts { total &+= c }
+        for c in counts where c > 0 { total = total > Int64.max - c ? Int64.max : total + c }
         if total <= 0 { return nil }
         let rank = percentileRank(count: Int(total), p: p)
         var running: Int64 = 0
@@ -53,9 +53,10 @@ public enum AckHistogram {
 /// floating point would make it 9.000000000000002 and the rank 10).
 public func percentileRank(count n: Int, p: Double) -> Int {
     if n <= 0 { return 0 }
-    let millionths = Int((p * 1_000_000).rounded())
-    let scaled = n * millionths  // rank = ceil(scaled / 1e6)
-    var rank = (scaled + 999_999) / 1_000_000
+    guard p.isFinite else { return n }
+    let millionths = Int((min(max(p, 0), 1) * 1_000_000).rounded())
+    let (scaled, overflow) = n.multipliedReportingOverflow(by: millionths)  // rank = ceil(scaled / 1e6)
+    var rank = overflow ? Int((Double(n) * p).rounded(.up)) : scaled / 1_000_000 + (scaled % 1_000_000 == 0 ? 0 : 1)
     if rank < 1 { rank = 1 }
     if rank > n { rank = n }
     return rank

@@ -83,6 +83,9 @@ public final class Scorer {
                                     + problem.message)
             }
         }
+        if rows.count > Int(Int32.max) - batch.count {
+            throw GiveTakeError(.outOfMemory, "more than 2147483647 rows in one scorer")
+        }
         for i in 0..<batch.count { ingest(batch[i]) }
     }
 
