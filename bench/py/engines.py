@@ -158,11 +158,14 @@ class Postgres:
         "maintenance_work_mem": "256MB", "max_wal_size": "4GB", "jit": "off",
     }
 
-    def __init__(self, bindir: str | None = None):
+    def __init__(self, bindir: str | None = None, base: str | None = None):
         self.bindir = bindir or find_pg_bin()
         if not self.bindir:
             raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) not found")
-        self.dir = tempfile.mkdtemp(prefix="gt-bench-pg-")
+        # under bench/results/work by default: shared /tmp gets swept by others
+        base = base or os.path.join(HERE, "..", "results", "work")
+        os.makedirs(base, exist_ok=True)
+        self.dir = tempfile.mkdtemp(prefix="pg-", dir=os.path.abspath(base))
         self.data = os.path.join(self.dir, "data")
         self.port = free_port()
         self.as_postgres = os.geteuid() == 0
