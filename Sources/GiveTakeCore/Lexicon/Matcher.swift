@@ -105,6 +105,8 @@ extension Automaton {
         }
     }
 
+    // Kept out of line: inlined, it makes the scan loop spill registers.
+    @inline(never)
     private func report(_ text: UnsafeBufferPointer<UInt8>, _ end: Int, _ state: Int, _ st: inout ScanState) {
         let n = text.count
         let first = Int(outStart[state])

@@ -43,6 +43,18 @@ public func firstInvalidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
 public func validateUTF8(_ text: UnsafeBufferPointer<UInt8>) -> (scalars: Int, invalidAt: Int?) {
     guard let base = text.baseAddress else { return (0, nil) }
     let n = text.count
+    // Fast path for all-ASCII text of 8+ bytes: whole words, then one
+    // overlapping word for the tail, instead of a byte loop.
+    if n >= 8 {
+        var j = 0
+        var high: UInt64 = 0
+        while j &+ 8 <= n {
+            high |= UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+            j &+= 8
+        }
+        high |= UnsafeRawPointer(base + (n &- 8)).loadUnaligned(as: UInt64.self)
+        if high & 0x8080_8080_8080_8080 == 0 { return (n, nil) }
+    }
     var i = 0
     var scalars = 0
     while i < n {
