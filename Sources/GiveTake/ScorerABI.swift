@@ -25,15 +25,6 @@ final class ScorerHandle {
         finished = false
     }
 
-    /// Fails with a message when rows were already added.
-    func configurable(_ what: String) -> Int32 {
-        if scorer != nil {
-            error.set(what + ": configuration must be set before the first gt_scorer_add")
-            return GT_ESTATE
-        }
-        return GT_OK
-    }
-
     func fail(_ e: GiveTakeError) -> Int32 {
         error.set(e.message)
         return status(e.code)
@@ -52,82 +43,63 @@ private func nan(_ v: Double?) -> Double { v ?? .nan }
     return GT_OK
 }
 
-@c @implementation public func gt_scorer_set_as_of(_ s: OpaquePointer?, _ asOf: Int64) -> Int32 {
+/// Applies a configuration change: only before the first row, and only when
+/// the result passes ScoringConfig.validate (which names the bad value).
+/// `change` returns a message for an argument outside its domain.
+private func configure(_ s: OpaquePointer?, _ function: String,
+                       _ change: (inout ScoringConfig) -> String?) -> Int32 {
     guard let s else { return GT_EINVAL }
     let h = handle(s)
-    let rc = h.configurable("gt_scorer_set_as_of")
-    if rc != GT_OK { return rc }
-    if asOf == Int64.min { h.config.asOf = nil; return GT_OK }
-    guard asOf >= GT_TIME_MIN, asOf <= GT_TIME_MAX else {
-        h.error.set("gt_scorer_set_as_of: as_of is outside years 0001..9999")
+    if h.scorer != nil {
+        h.error.set(function + ": configuration must be set before the first gt_scorer_add")
+        return GT_ESTATE
+    }
+    var config = h.config
+    if let bad = change(&config) {
+        h.error.set(function + ": " + bad)
+        return GT_EINVAL
+    }
+    if let problem = config.validate() {
+        h.error.set(function + ": " + problem)
         return GT_ERANGE
     }
-    h.config.asOf = asOf
+    h.config = config
+    h.error.clear()
     return GT_OK
+}
+
+@c @implementation public func gt_scorer_set_as_of(_ s: OpaquePointer?, _ asOf: Int64) -> Int32 {
+    configure(s, "gt_scorer_set_as_of") { $0.asOf = asOf == Int64.min ? nil : asOf; return nil }
 }
 
 @c @implementation public func gt_scorer_set_sla(_ s: OpaquePointer?, _ channel: Int32, _ seconds: Double) -> Int32 {
-    guard let s else { return GT_EINVAL }
-    let h = handle(s)
-    let rc = h.configurable("gt_scorer_set_sla")
-    if rc != GT_OK { return rc }
-    guard seconds > 0, seconds < 1e12 else {
-        h.error.set("gt_scorer_set_sla: the target must be a positive number of seconds")
-        return GT_ERANGE
+    configure(s, "gt_scorer_set_sla") { config in
+        if channel == GT_CHANNEL_ALL {
+            for i in 0..<config.slaSeconds.count { config.slaSeconds[i] = seconds }
+        } else if channel >= 0 && channel < GT_CHANNEL_COUNT {
+            config.slaSeconds[Int(channel)] = seconds
+        } else {
+            return "unknown channel code " + String(channel)
+        }
+        return nil
     }
-    if channel == GT_CHANNEL_ALL {
-        for i in 0..<h.config.slaSeconds.count { h.config.slaSeconds[i] = seconds }
-    } else if channel >= 0 && channel < GT_CHANNEL_COUNT {
-        h.config.slaSeconds[Int(channel)] = seconds
-    } else {
-        h.error.set("gt_scorer_set_sla: unknown channel code " + String(channel))
-        return GT_EINVAL
-    }
-    return GT_OK
 }
 
 @c @implementation public func gt_scorer_set_half_life(_ s: OpaquePointer?, _ seconds: Double) -> Int32 {
-    guard let s else { return GT_EINVAL }
-    let h = handle(s)
-    let rc = h.configurable("gt_scorer_set_half_life")
-    if rc != GT_OK { return rc }
-    guard seconds > 0, seconds < 1e12 else {
-        h.error.set("gt_scorer_set_half_life: the half-life must be a positive number of seconds")
-        return GT_ERANGE
-    }
-    h.config.halfLifeSeconds = seconds
-    return GT_OK
+    configure(s, "gt_scorer_set_half_life") { $0.halfLifeSeconds = seconds; return nil }
 }
 
 @c @implementation public func gt_scorer_set_health_weight(_ s: OpaquePointer?, _ component: Int32,
                                                           _ weight: Double) -> Int32 {
-    guard let s else { return GT_EINVAL }
-    let h = handle(s)
-    let rc = h.configurable("gt_scorer_set_health_weight")
-    if rc != GT_OK { return rc }
-    guard component >= 0, component < GT_HEALTH_COUNT else {
-        h.error.set("gt_scorer_set_health_weight: unknown component " + String(component))
-        return GT_EINVAL
+    configure(s, "gt_scorer_set_health_weight") { config in
+        guard component >= 0, component < GT_HEALTH_COUNT else { return "unknown component " + String(component) }
+        config.healthWeights[Int(component)] = weight
+        return nil
     }
-    guard weight >= 0, weight < 1e9 else {
-        h.error.set("gt_scorer_set_health_weight: the weight must be a non-negative number")
-        return GT_ERANGE
-    }
-    h.config.healthWeights[Int(component)] = weight
-    return GT_OK
 }
 
 @c @implementation public func gt_scorer_set_give_target(_ s: OpaquePointer?, _ target: Double) -> Int32 {
-    guard let s else { return GT_EINVAL }
-    let h = handle(s)
-    let rc = h.configurable("gt_scorer_set_give_target")
-    if rc != GT_OK { return rc }
-    guard target > 0, target <= 1 else {
-        h.error.set("gt_scorer_set_give_target: the target must be in (0, 1]")
-        return GT_ERANGE
-    }
-    h.config.giveTarget = target
-    return GT_OK
+    configure(s, "gt_scorer_set_give_target") { $0.giveTarget = target; return nil }
 }
 
 /// A gt_text as an optional buffer (NULL pointer = SQL NULL).
