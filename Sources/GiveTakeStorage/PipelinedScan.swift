@@ -26,6 +26,15 @@ private final class Handoff: @unchecked Sendable {
 
 private struct Cancelled: Error {}
 
+/// Sources that can decode straight into batches they are handed, which
+/// saves pipelinedScan a copy of every row.
+protocol BatchSource {
+    /// `next` hands out an empty batch to fill; `emit` gives it back full
+    /// (or, at the end, partly filled). Returns the row count.
+    func scanBatches(_ request: ScanRequest, next: () throws -> InteractionBatch,
+                     emit: (InteractionBatch) throws -> Void) throws -> Int
+}
+
 /// Like `source.scan`, with reading on a background thread. `body` runs on
 /// the calling thread, in order. Returns the row count.
 @discardableResult
@@ -36,14 +45,27 @@ public func pipelinedScan(_ source: InteractionSource, _ request: ScanRequest, b
     nonisolated(unsafe) let src = source
     DispatchQueue.global().async {
         do {
-            try src.scan(request, batchSize: batchSize) { rows in
-                h.free.wait()
-                if h.cancelled { throw Cancelled() }
-                let slot = h.slots[h.produced % depth]
-                slot.removeAll()
-                for r in rows { slot.append(r, author: r.authorName, body: r.body) }
-                h.produced += 1
-                h.ready.signal()
+            if let direct = src as? BatchSource {
+                _ = try direct.scanBatches(request, next: {
+                    h.free.wait()
+                    if h.cancelled { throw Cancelled() }
+                    let slot = h.slots[h.produced % depth]
+                    slot.removeAll()
+                    return slot
+                }, emit: { _ in
+                    h.produced += 1
+                    h.ready.signal()
+                })
+            } else {
+                try src.scan(request, batchSize: batchSize) { rows in
+                    h.free.wait()
+                    if h.cancelled { throw Cancelled() }
+                    let slot = h.slots[h.produced % depth]
+                    slot.removeAll()
+                    for r in rows { slot.append(r, author: r.authorName, body: r.body) }
+                    h.produced += 1
+                    h.ready.signal()
+                }
             }
         } catch is Cancelled {
         } catch {

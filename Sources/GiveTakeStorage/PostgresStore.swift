@@ -5,7 +5,7 @@
 import CLibPQ
 import GiveTakeCore
 
-public final class PostgresStore: InteractionStore {
+public final class PostgresStore: InteractionStore, BatchSource {
     let pg: PostgresConnection
 
     public init(conninfo: String) throws {
@@ -15,24 +15,38 @@ public final class PostgresStore: InteractionStore {
     // MARK: Reading
 
     public func checkTable(_ table: String) throws {
-        let res = try pg.exec("""
-            SELECT a.attname FROM pg_attribute a
-            WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
-            """, [try pg.quote(table)])
-        let reg = try pg.exec("SELECT to_regclass($1) IS NOT NULL", [try pg.quote(table)])
+        _ = try columnTypes(table)
+    }
+
+    /// Column name -> type of the canonical columns; throws naming what is missing.
+    private func columnTypes(_ table: String) throws -> [String: String] {
+        let q = try pg.quote(table)
+        let reg = try pg.exec("SELECT to_regclass($1) IS NOT NULL", [q])
         if reg.string(0, 0) != "t" {
             throw StorageError("no table '\(table)' in \(pg.display) (expected a table with columns: "
                                + Schema.expectedColumnsText + ")")
         }
-        var present = Set<String>()
-        for i in 0..<res.rows { if let s = res.string(i, 0) { present.insert(s) } }
-        let missing = Schema.interactionColumns.filter { !present.contains($0) }
+        let res = try pg.exec("""
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+            WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+            """, [q])
+        var types: [String: String] = [:]
+        for i in 0..<res.rows { if let n = res.string(i, 0) { types[n] = res.string(i, 1) ?? "" } }
+        let missing = Schema.interactionColumns.filter { types[$0] == nil }
         if !missing.isEmpty {
             throw StorageError("table '\(table)' in \(pg.display) has no column "
                                + missing.map { "'\($0)'" }.joined(separator: ", ")
                                + " (expected columns: " + Schema.expectedColumnsText + ")")
         }
+        return types
     }
+
+    /// The types binary COPY must deliver; a table that has exactly these
+    /// is copied as is (faster than COPY of a casting query).
+    static let canonicalTypes = [
+        "bigint", "bigint", "bigint", "bigint", "text", "text", "boolean", "boolean", "boolean",
+        "timestamp with time zone", "text", "text", "double precision",
+    ]
 
     static let castSelect = """
         id::int8, account_id::int8, contact_id::int8, parent_id::int8, channel::text, kind::text, \
@@ -43,16 +57,29 @@ public final class PostgresStore: InteractionStore {
     @discardableResult
     public func scan(_ request: ScanRequest, batchSize: Int,
                      _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws -> Int {
-        var query = "SELECT \(Self.castSelect) FROM \(try pg.quote(request.table))"
-        if let accounts = request.accounts {
-            try fillAccountFilter(accounts)
-            query += " WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)"
-        }
-        try pg.exec("COPY (\(query)) TO STDOUT (FORMAT binary)")
         let batch = InteractionBatch(capacity: batchSize)
+        return try scanBatches(request, next: { batch.removeAll(); return batch },
+                               emit: { try $0.withRows(body) })
+    }
+
+    func scanBatches(_ request: ScanRequest, next: () throws -> InteractionBatch,
+                     emit: (InteractionBatch) throws -> Void) throws -> Int {
+        let q = try pg.quote(request.table)
+        let types = try columnTypes(request.table)
+        if request.accounts == nil && Schema.interactionColumns.map({ types[$0] ?? "" }) == Self.canonicalTypes {
+            try pg.exec("COPY \(q) (" + Schema.interactionColumns.joined(separator: ", ") + ") TO STDOUT (FORMAT binary)")
+        } else {
+            var query = "SELECT \(Self.castSelect) FROM \(q)"
+            if let accounts = request.accounts {
+                try fillAccountFilter(accounts)
+                query += " WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)"
+            }
+            try pg.exec("COPY (\(query)) TO STDOUT (FORMAT binary)")
+        }
         var reader = PostgresCopyReader(table: request.table)
         var total = 0
         var failure: Error?
+        var batch: InteractionBatch?
         while true {
             var buf: UnsafeMutablePointer<CChar>?
             let n = PQgetCopyData(pg.conn, &buf, 0)
@@ -62,14 +89,15 @@ public final class PostgresStore: InteractionStore {
                 throw StorageError("PostgreSQL: " + pg.errorMessage)
             }
             defer { PQfreemem(buf) }
-            // After a decoding error keep draining so the connection stays usable.
+            // After an error keep draining, so the connection stays usable.
             if failure != nil { continue }
             do {
-                _ = try reader.read(UnsafeRawBufferPointer(start: buf, count: Int(n)), into: batch)
-                if batch.isFull {
-                    try batch.withRows(body)
-                    total &+= batch.count
-                    batch.removeAll()
+                if batch == nil { batch = try next() }
+                _ = try reader.read(UnsafeRawBufferPointer(start: buf, count: Int(n)), into: batch!)
+                if batch!.isFull {
+                    total &+= batch!.count
+                    try emit(batch!)
+                    batch = nil
                 }
             } catch {
                 failure = error
@@ -77,9 +105,9 @@ public final class PostgresStore: InteractionStore {
         }
         try pg.finishCopy()
         if let failure { throw failure }
-        if !batch.isEmpty {
-            try batch.withRows(body)
+        if let batch, !batch.isEmpty {
             total &+= batch.count
+            try emit(batch)
         }
         return total
     }
@@ -112,7 +140,7 @@ public final class PostgresStore: InteractionStore {
             try pg.exec("CREATE TEMP TABLE gt_new_accounts (LIKE \(accounts)) ON COMMIT DROP")
             try pg.exec("CREATE TEMP TABLE gt_new_contacts (LIKE \(contacts)) ON COMMIT DROP")
             try copyIn("pg_temp.gt_new_accounts", result.accounts) { $0.values }
-            try copyIn("pg_temp.gt_new_contacts", result.contacts) { $0.values }
+            try copyInContacts("pg_temp.gt_new_contacts", result.contacts)
             if let replacing {
                 try fillAccountFilter(replacing)
                 let filter = " WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)"
@@ -163,6 +191,39 @@ public final class PostgresStore: InteractionStore {
             if buf.count > (1 << 20) { try flush() }
         }
         if !buf.isEmpty { try flush() }
+        if PQputCopyEnd(pg.conn, nil) != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
+        try pg.finishCopy()
+    }
+
+    /// Contacts are the bulk of the output: binary COPY, every field 8 bytes.
+    private func copyInContacts(_ table: String, _ rows: [ContactScore]) throws {
+        try pg.exec("COPY \(table) FROM STDIN (FORMAT binary)")
+        var buf: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + [UInt8](repeating: 0, count: 8)
+        buf.reserveCapacity(1 << 20)
+        func flush() throws {
+            let rc = buf.withUnsafeBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { PQputCopyData(pg.conn, $0.baseAddress, Int32($0.count)) }
+            }
+            if rc != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
+            buf.removeAll(keepingCapacity: true)
+        }
+        func field(_ v: UInt64) {
+            buf.append(contentsOf: [0, 0, 0, 8])
+            withUnsafeBytes(of: v.bigEndian) { buf.append(contentsOf: $0) }
+        }
+        for c in rows {
+            buf.append(contentsOf: [0, 7])
+            field(UInt64(bitPattern: c.accountID))
+            field(UInt64(bitPattern: c.contactID))
+            field(c.balance.bitPattern)
+            field(UInt64(bitPattern: Int64(c.trustScore)))
+            field(UInt64(bitPattern: c.acknowledged))
+            field(UInt64(bitPattern: c.unacknowledged))
+            field(UInt64(bitPattern: c.lastInteractionAt &- Timestamp.postgresEpochOffset))
+            if buf.count > (1 << 20) { try flush() }
+        }
+        buf.append(contentsOf: [0xFF, 0xFF])
+        try flush()
         if PQputCopyEnd(pg.conn, nil) != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
         try pg.finishCopy()
     }

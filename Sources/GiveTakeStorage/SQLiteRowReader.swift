@@ -11,25 +11,40 @@ struct SQLiteRowReader {
     @inline(__always)
     func read(into batch: InteractionBatch) throws {
         let s = stmt
-        guard s.type(0) != SQLITE_NULL else { throw StorageError("table '\(table)': a row has id NULL") }
+        // Every sqlite3_column_* call costs; ask for the type only when the
+        // value alone is ambiguous (0 may be NULL, a text column NULL).
         let id = s.int64(0)
-        guard s.type(1) != SQLITE_NULL else { throw fieldError(id, "account_id is NULL") }
+        if id == 0 && s.type(0) == SQLITE_NULL { throw StorageError("table '\(table)': a row has id NULL") }
+        let account = s.int64(1)
+        if account == 0 && s.type(1) == SQLITE_NULL { throw fieldError(id, "account_id is NULL") }
         let row = Interaction(
-            id: id, accountID: s.int64(1),
-            contactID: s.type(2) == SQLITE_NULL ? nil : s.int64(2),
-            parentID: s.type(3) == SQLITE_NULL ? nil : s.int64(3),
-            channel: s.bytes(4).flatMap { Channel.parse($0) }.map { Int32($0.rawValue) } ?? -1,
-            kind: s.bytes(5).flatMap { Kind.parse($0) }.map { Int32($0.rawValue) } ?? -1,
+            id: id, accountID: account, contactID: optionalInt(2), parentID: optionalInt(3),
+            channel: text(4).flatMap { Channel.parse($0) }.map { Int32($0.rawValue) } ?? -1,
+            kind: text(5).flatMap { Kind.parse($0) }.map { Int32($0.rawValue) } ?? -1,
             inbound: try flag(6, id, "inbound"), automated: try flag(7, id, "automated"),
             hasMedia: try flag(8, id, "has_media"),
             createdAt: try Self.timestamp(s, 9, table: table, id: id),
-            value: s.type(12) == SQLITE_NULL ? 0 : s.double(12))
-        batch.append(row, author: s.bytes(10), body: s.bytes(11))
+            value: s.double(12))  // NULL reads as 0
+        batch.append(row, author: text(10), body: text(11))
+    }
+
+    @inline(__always)
+    private func optionalInt(_ col: Int32) -> Int64? {
+        let v = stmt.int64(col)
+        return v == 0 && stmt.type(col) == SQLITE_NULL ? nil : v
+    }
+
+    /// Text bytes; sqlite3_column_text returns NULL exactly for SQL NULL.
+    @inline(__always)
+    private func text(_ col: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard let p = sqlite3_column_text(stmt.stmt, col) else { return nil }
+        return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt.stmt, col)))
     }
 
     /// Booleans: 0/1 (SQLite's own), or text true/false/t/f/yes/no.
     @inline(__always)
     private func flag(_ col: Int32, _ id: Int64, _ name: String) throws -> Bool {
+        if stmt.int64(col) != 0 { return true }
         switch stmt.type(col) {
         case SQLITE_INTEGER: return stmt.int64(col) != 0
         case SQLITE_NULL: return false

@@ -5,7 +5,7 @@
 import CSQLite3
 import GiveTakeCore
 
-public final class SQLiteStore: InteractionStore {
+public final class SQLiteStore: InteractionStore, BatchSource {
     let conn: SQLiteConnection
 
     public init(path: String, create: Bool = false) throws {
@@ -40,6 +40,13 @@ public final class SQLiteStore: InteractionStore {
     @discardableResult
     public func scan(_ request: ScanRequest, batchSize: Int,
                      _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws -> Int {
+        let batch = InteractionBatch(capacity: batchSize)
+        return try scanBatches(request, next: { batch.removeAll(); return batch },
+                               emit: { try $0.withRows(body) })
+    }
+
+    func scanBatches(_ request: ScanRequest, next: () throws -> InteractionBatch,
+                     emit: (InteractionBatch) throws -> Void) throws -> Int {
         let table = SQLiteConnection.quote(request.table)
         var sql = "SELECT " + Schema.interactionColumns.joined(separator: ", ") + " FROM " + table
         if let accounts = request.accounts {
@@ -47,20 +54,20 @@ public final class SQLiteStore: InteractionStore {
             sql += " WHERE account_id IN (SELECT account_id FROM temp.gt_scan_accounts)"
         }
         let stmt = try conn.prepare(sql)
-        let batch = InteractionBatch(capacity: batchSize)
         let reader = SQLiteRowReader(stmt: stmt, table: request.table)
+        var batch = try next()
         var total = 0
         while try stmt.step() {
             try reader.read(into: batch)
             if batch.isFull {
-                try batch.withRows(body)
                 total &+= batch.count
-                batch.removeAll()
+                try emit(batch)
+                batch = try next()
             }
         }
         if !batch.isEmpty {
-            try batch.withRows(body)
             total &+= batch.count
+            try emit(batch)
         }
         return total
     }
@@ -101,7 +108,7 @@ public final class SQLiteStore: InteractionStore {
                 try conn.exec("DELETE FROM \(accountsTable); DELETE FROM \(contactsTable)")
             }
             try insertScores(accountsTable, Schema.accountColumns.count, result.accounts) { $0.values }
-            try insertScores(contactsTable, Schema.contactColumns.count, result.contacts) { $0.values }
+            try insertContacts(contactsTable, result.contacts)
             try conn.exec("DELETE FROM \(stateTable)")
             let st = try conn.prepare("INSERT INTO \(stateTable) VALUES (?, ?, ?, ?, ?)")
             st.bind(1, state.table)
@@ -132,6 +139,23 @@ public final class SQLiteStore: InteractionStore {
                 case .null: stmt.bindNull(k)
                 }
             }
+            _ = try stmt.step()
+            stmt.reset()
+        }
+    }
+
+    /// Contacts are the bulk of the output: bound directly, no per-row arrays.
+    private func insertContacts(_ table: String, _ rows: [ContactScore]) throws {
+        let stmt = try conn.prepare("INSERT INTO \(table) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        var time = TimestampText()
+        for c in rows {
+            stmt.bind(1, c.accountID)
+            stmt.bind(2, c.contactID)
+            stmt.bind(3, c.balance)
+            stmt.bind(4, Int64(c.trustScore))
+            stmt.bind(5, c.acknowledged)
+            stmt.bind(6, c.unacknowledged)
+            time.format(c.lastInteractionAt) { stmt.bindStatic(7, $0) }
             _ = try stmt.step()
             stmt.reset()
         }

@@ -149,3 +149,32 @@ public enum Timestamp {
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 }
+
+/// Formats timestamps like Timestamp.format into a reused buffer.
+struct TimestampText {
+    private var buf = [UInt8](repeating: 0, count: 32)
+
+    mutating func format<R>(_ micros: Int64, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        var secs = micros / 1_000_000
+        var frac = micros % 1_000_000
+        if frac < 0 { frac += 1_000_000; secs -= 1 }
+        var day = secs / 86400
+        var rem = secs % 86400
+        if rem < 0 { rem += 86400; day -= 1 }
+        let (y, m, d) = Timestamp.civil(day)
+        return try buf.withUnsafeMutableBufferPointer { b in
+            var n = 0
+            func put(_ v: Int64, _ width: Int) {
+                var v = v, i = width
+                while i > 0 { i -= 1; b[n + i] = UInt8(truncatingIfNeeded: v % 10) + 0x30; v /= 10 }
+                n += width
+            }
+            func sep(_ c: UInt8) { b[n] = c; n += 1 }
+            guard y >= 0 && y <= 9999 else { return try body(UnsafeBufferPointer(rebasing: b[0..<0])) }
+            put(y, 4); sep(0x2D); put(m, 2); sep(0x2D); put(d, 2); sep(0x20)
+            put(rem / 3600, 2); sep(0x3A); put(rem / 60 % 60, 2); sep(0x3A); put(rem % 60, 2)
+            if frac != 0 { sep(0x2E); put(frac, 6) }
+            return try body(UnsafeBufferPointer(rebasing: b[0..<n]))
+        }
+    }
+}
