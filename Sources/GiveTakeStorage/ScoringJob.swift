@@ -16,6 +16,8 @@ public struct ScoringJob {
     public var batchSize = 8192
     /// Called after each batch with the rows read so far.
     public var progress: ((Int) -> Void)?
+    /// Called when a phase starts: "computing scores", "writing scores".
+    public var phase: ((String) -> Void)?
 
     public init() {}
 
@@ -44,6 +46,7 @@ public struct ScoringJob {
                 var cfg = config
                 cfg.asOf = asOf
                 let (result, stats) = try score(store, ScanRequest(table: table, accounts: accounts), cfg)
+                phase?("writing scores")
                 try store.writeScores(result, prefix: prefix, replacing: accounts, state: state)
                 return Outcome(accounts: result.accounts, contacts: result.contacts, asOf: result.asOf,
                                rescored: accounts, rowsRead: Int(stats.rows), fullReason: nil)
@@ -60,6 +63,7 @@ public struct ScoringJob {
         let (result, stats) = try score(store, ScanRequest(table: table), config)
         let state = ScoreState(table: table, maxID: stats.maxID, rowsUpToMaxID: stats.rows, asOf: result.asOf,
                                configKey: configKey)
+        phase?("writing scores")
         let t = monotonicSeconds()
         try store.writeScores(result, prefix: prefix, replacing: nil, state: state)
         if traceEnabled { trace("write \(result.accounts.count) accounts, \(result.contacts.count) contacts: \(monotonicSeconds() - t) s") }
@@ -81,6 +85,7 @@ public struct ScoringJob {
             addTime += monotonicSeconds() - t
             progress?(Int(stats.rows))
         }
+        phase?("computing scores")
         let t = monotonicSeconds()
         let result = try scorer.finish()
         if traceEnabled {

@@ -38,6 +38,13 @@ final class Progress {
         drawn = true
     }
 
+    /// A phase without a count ("computing scores").
+    func show(_ text: String) {
+        guard enabled else { return }
+        writeStderr("\r" + text + "...\u{1B}[K")
+        drawn = true
+    }
+
     func finish() {
         if drawn { writeStderr("\r\u{1B}[K") }
         drawn = false

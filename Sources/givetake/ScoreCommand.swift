@@ -43,6 +43,7 @@ struct Score: ParsableCommand {
         let progress = Progress(label: "scoring \(options.table)", total: store.estimatedRowCount(options.table),
                                 enabled: !quiet)
         job.progress = { progress.update($0) }
+        job.phase = { progress.show($0) }
         let clock = Stopwatch()
         let outcome = try job.run(store)
         progress.finish()
