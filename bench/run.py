@@ -494,9 +494,11 @@ def finish(args, data, res, agreement, ctx) -> int:
     if os.path.exists(sp):
         scale = json.load(open(sp))
     tg = targets(res, ctx, scale)
+    regressions = regression_check(res, ctx)
     void = [r["tool"] for r in res if r.get("agree") is False]
     doc = {"machine": m, "data": {k: v for k, v in data.items() if k in ("rows", "text_bytes", "source", "seed")},
-           "results": res, "agreement": agreement, "targets": tg, "calls": ctx.get("calls"), "void": void}
+           "results": res, "agreement": agreement, "targets": tg, "calls": ctx.get("calls"), "void": void,
+           "regressions": regressions}
     os.makedirs(RESULTS, exist_ok=True)
     json.dump(doc, open(os.path.join(RESULTS, "latest.json"), "w"), indent=1, default=str)
     write_md(doc)
@@ -506,6 +508,23 @@ def finish(args, data, res, agreement, ctx) -> int:
         log("FAIL: answers differ from GiveTake's, these comparisons are VOID: " + ", ".join(void))
         return 1
     return 0
+
+
+def regression_check(res, ctx) -> list[str]:
+    """Figures under the floors of bench/Thresholds/harness.json."""
+    path = os.path.join(BENCH, "Thresholds", "harness.json")
+    if not os.path.exists(path):
+        return []
+    floors = json.load(open(path))
+    out = []
+    for r in res:
+        f = floors.get(r["tool"])
+        if f and r.get("rate") is not None and r["rate"] < f["min_rate"]:
+            out.append(f"{r['tool']}: {fmt_rate(r)} < floor {f['min_rate']:,} {r['unit']}")
+    c = ctx.get("calls")
+    if c and "c_call_ns" in floors and c["version_ns"] > floors["c_call_ns"]["max"]:
+        out.append(f"C call: {c['version_ns']:.1f} ns > {floors['c_call_ns']['max']} ns")
+    return out
 
 
 def write_md(doc) -> None:
@@ -544,6 +563,9 @@ def write_md(doc) -> None:
         for t in doc["targets"]:
             L.append(f"| {t['target']} | {t['value']} | {'yes' if t['met'] else '**no**'} | {t['detail']} |")
         L.append("")
+    L += ["## Regression check (bench/Thresholds/harness.json)", ""]
+    L += [f"- possible regression: {x}" for x in doc["regressions"]] or ["- every figure is at or above its floor"]
+    L.append("")
     if doc["void"]:
         L += ["## VOID", "", "These tools gave different answers, so their timings compare nothing:", ""]
         for name in doc["void"]:
@@ -713,7 +735,28 @@ def main(argv=None) -> int:
     s.add_argument("--skip-10m", action="store_true")
     s.add_argument("--no-postgres", action="store_true")
     a = ap.parse_args(argv)
+    os.makedirs(WORK, exist_ok=True)
+    logfile = open(os.path.join(WORK, f"run-{a.cmd}.log"), "w")
+    sys.stdout = Tee(sys.stdout, logfile)
+    sys.stderr = Tee(sys.stderr, logfile)
     return bench(a) if a.cmd == "bench" else scale(a)
+
+
+class Tee:
+    """Everything printed also goes to bench/results/work/run-*.log."""
+
+    def __init__(self, *streams):
+        self.streams = streams
+
+    def write(self, s):
+        for st in self.streams:
+            st.write(s)
+            st.flush()
+        return len(s)
+
+    def flush(self):
+        for st in self.streams:
+            st.flush()
 
 
 if __name__ == "__main__":
