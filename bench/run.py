@@ -470,10 +470,13 @@ def targets(res, ctx, scale=None):
             t(f"adapter ≥ 1 M rows/s ({a.split(', ')[1]})", f"{r['rate'] / 1e6:.2f} M", r["rate"] >= 1e6,
               "end to end: read, score, write")
     if scale:
-        big = [p for p in scale.get("points", []) if p["rows"] >= 10_000_000 and p.get("inproc_rss_mb")]
+        big = [p for p in scale.get("points", []) if p["rows"] >= 10_000_000 and p.get("inproc_scorer_mb")]
         if big:
-            x = big[-1]["inproc_rss_mb"]
-            t("10 M rows ≤ 512 MB", f"{x:.0f} MB", x <= 512, "in-process peak RSS incl. loaded rows (scale run)")
+            p = big[-1]
+            x = p["inproc_scorer_mb"]
+            t("10 M rows ≤ 512 MB", f"{x:,.0f} MB", x <= 512,
+              f"memory the scorer added in-process (scale run, {scale['machine']['date']}); "
+              f"givetake score SQLite peak {p.get('sqlite_rss_mb', 0):,.0f} MB")
     c = ctx.get("calls")
     if c:
         t("C call ≤ 20 ns", f"{c['version_ns']:.1f} ns", c["version_ns"] <= 20,
@@ -735,6 +738,9 @@ def main(argv=None) -> int:
     s.add_argument("--skip-10m", action="store_true")
     s.add_argument("--no-postgres", action="store_true")
     a = ap.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the throwaway PostgreSQL is stopped
+    import signal
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.makedirs(WORK, exist_ok=True)
     logfile = open(os.path.join(WORK, f"run-{a.cmd}.log"), "w")
     sys.stdout = Tee(sys.stdout, logfile)
