@@ -52,8 +52,8 @@ public final class Scorer {
     public let lexicon: Lexicon
     public private(set) var config: ScoringConfig
     var rows: [StoredRow] = []
-    var idTable = KeyTable(capacity: 1024)
-    var accountTable = KeyTable()
+    var idTable = KeyTable<Int64>(capacity: 1024)
+    var accountTable = KeyTable<Int64>()
     var accountIDs: [Int64] = []
     var names = Interner()
     var bodies = ByteArena()

@@ -93,7 +93,7 @@ struct ScoringRun {
     let config: ScoringConfig
     var groups: [GroupCounters]
     var contacts: [ContactState] = []
-    var contactTable = KeyTable(capacity: 1024)
+    var contactTable = KeyTable<PairKey>(capacity: 1024)
     /// Contact slot per row (-1 = no contact).
     var contactOf: [Int32]
     var parentOf: [Int32]
@@ -155,7 +155,7 @@ struct ScoringRun {
             }
             if r.has(RowFlags.hasContact) {
                 let next = Int32(contacts.count)
-                let slot = contactTable.findOrInsert(Int64(r.account), r.contact, value: next) ?? next
+                let slot = contactTable.findOrInsert(PairKey(a: Int64(r.account), b: r.contact), value: next) ?? next
                 if slot == next {
                     contacts.append(ContactState(account: r.account, contactID: r.contact))
                     groups[group(r.account, 0)].contacts &+= 1

@@ -36,7 +36,7 @@ struct ByteArena {
 /// Interns ASCII-lower-cased byte strings (first names) to dense ids.
 struct Interner {
     private(set) var arena = ByteArena()
-    private var table = KeyTable()
+    private var table = KeyTable<Int64>()
     private var chains: [Int32] = []  // next id with the same hash, -1 = end
 
     mutating func intern(_ b: UnsafeBufferPointer<UInt8>) -> Int32 {
