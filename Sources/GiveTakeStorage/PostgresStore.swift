@@ -128,7 +128,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
 
     // MARK: Writing scores
 
-    public func writeScores(_ result: ScoringResult, prefix: String, replacing: [Int64]?, state: ScoreState) throws {
+    public func writeScores(_ result: Scores, prefix: String, replacing: [Int64]?, state: ScoreState) throws {
         let accounts = try pg.quote(prefix + "account_scores")
         let contacts = try pg.quote(prefix + "contact_scores")
         let stateTable = try pg.quote(prefix + "score_state")
@@ -358,6 +358,36 @@ public final class PostgresStore: InteractionStore, BatchSource {
             out.append(AccountScore(values: values))
         }
         return out
+    }
+
+    // MARK: Partition planning
+
+    public func inReadSnapshot(_ body: () throws -> Void) throws {
+        try pg.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            try body()
+            try pg.exec("COMMIT")
+        } catch {
+            _ = try? pg.exec("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func accountRowCounts(_ table: String) throws -> [(account: Int64, rows: Int)] {
+        let res = try pg.exec("SELECT account_id::int8, count(*) FROM \(try pg.quote(table)) GROUP BY 1")
+        return (0..<res.rows).map { (res.int64($0, 0) ?? 0, Int(res.int64($0, 1) ?? 0)) }
+    }
+
+    public func crossAccountLinks(_ table: String) throws -> [(Int64, Int64)] {
+        let q = try pg.quote(table)
+        let res = try pg.exec("""
+            SELECT DISTINCT c.account_id::int8, o.account_id::int8 FROM \(q) c JOIN \(q) o ON o.id = c.parent_id
+            WHERE o.account_id <> c.account_id
+            UNION
+            SELECT DISTINCT c.account_id::int8, o.account_id::int8 FROM \(q) c JOIN \(q) o ON o.id = c.id
+            WHERE o.account_id <> c.account_id
+            """)
+        return (0..<res.rows).map { (res.int64($0, 0) ?? 0, res.int64($0, 1) ?? 0) }
     }
 }
 

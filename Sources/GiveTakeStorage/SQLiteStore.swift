@@ -91,7 +91,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
 
     // MARK: Writing scores
 
-    public func writeScores(_ result: ScoringResult, prefix: String, replacing: [Int64]?, state: ScoreState) throws {
+    public func writeScores(_ result: Scores, prefix: String, replacing: [Int64]?, state: ScoreState) throws {
         let accountsTable = SQLiteConnection.quote(prefix + "account_scores")
         let contactsTable = SQLiteConnection.quote(prefix + "contact_scores")
         let stateTable = SQLiteConnection.quote(prefix + "score_state")
@@ -289,6 +289,40 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             }
             out.append(AccountScore(values: values))
         }
+        return out
+    }
+
+    // MARK: Partition planning
+
+    public func inReadSnapshot(_ body: () throws -> Void) throws {
+        try conn.exec("BEGIN")  // deferred: a read snapshot from the first read on
+        do {
+            try body()
+            try conn.exec("COMMIT")
+        } catch {
+            try? conn.exec("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func accountRowCounts(_ table: String) throws -> [(account: Int64, rows: Int)] {
+        let stmt = try conn.prepare("SELECT account_id, count(*) FROM \(SQLiteConnection.quote(table)) GROUP BY account_id")
+        var out: [(account: Int64, rows: Int)] = []
+        while try stmt.step() { out.append((stmt.int64(0), Int(stmt.int64(1)))) }
+        return out
+    }
+
+    public func crossAccountLinks(_ table: String) throws -> [(Int64, Int64)] {
+        let q = SQLiteConnection.quote(table)
+        let stmt = try conn.prepare("""
+            SELECT DISTINCT c.account_id, o.account_id FROM \(q) c JOIN \(q) o ON o.id = c.parent_id
+            WHERE o.account_id <> c.account_id
+            UNION
+            SELECT DISTINCT c.account_id, o.account_id FROM \(q) c JOIN \(q) o ON o.id = c.id
+            WHERE o.account_id <> c.account_id
+            """)
+        var out: [(Int64, Int64)] = []
+        while try stmt.step() { out.append((stmt.int64(0), stmt.int64(1))) }
         return out
     }
 }

@@ -18,6 +18,9 @@ public struct ScoringJob {
     public var progress: ((Int) -> Void)?
     /// Called when a phase starts: "computing scores", "writing scores".
     public var phase: ((String) -> Void)?
+    /// Memory bound: above this many rows, accounts are scored in groups
+    /// (PartitionedScoring.swift). nil = one group, however large.
+    public var maxRowsInMemory: Int?
 
     public init() {}
 
@@ -60,7 +63,22 @@ public struct ScoringJob {
     }
 
     private func full(_ store: InteractionStore) throws -> Outcome {
-        let (result, stats) = try score(store, ScanRequest(table: table), config)
+        var result: Scores
+        var stats: ScanStats
+        var groups = 1
+        if let cap = maxRowsInMemory, (store.estimatedRowCount(table) ?? Int.max) > cap {
+            // Plan and scan in one read snapshot, so the plan covers every row read.
+            var planned: (Scores?, ScanStats, Int) = (nil, ScanStats(), 1)
+            try store.inReadSnapshot { planned = try partitioned(store, rowsPerGroup: cap) }
+            if let merged = planned.0 {
+                (result, stats, groups) = (merged, planned.1, planned.2)
+            } else {
+                (result, stats) = try score(store, ScanRequest(table: table), config)
+            }
+        } else {
+            (result, stats) = try score(store, ScanRequest(table: table), config)
+        }
+        if traceEnabled && groups > 1 { trace("scored in \(groups) groups of accounts") }
         let state = ScoreState(table: table, maxID: stats.maxID, rowsUpToMaxID: stats.rows, asOf: result.asOf,
                                configKey: configKey)
         phase?("writing scores")
@@ -72,7 +90,7 @@ public struct ScoringJob {
     }
 
     private func score(_ store: InteractionStore, _ request: ScanRequest,
-                       _ cfg: ScoringConfig) throws -> (ScoringResult, ScanStats) {
+                       _ cfg: ScoringConfig) throws -> (Scores, ScanStats) {
         let scorer = Scorer(lexicon: lexicon, config: ScoringConfig())
         try scorer.configure(cfg)
         var stats = ScanStats()
@@ -92,7 +110,7 @@ public struct ScoringJob {
             trace("read \(stats.rows) rows: scan+add \(monotonicSeconds() - start - (monotonicSeconds() - t)) s "
                   + "(add \(addTime) s), finish \(monotonicSeconds() - t) s")
         }
-        return (result, stats)
+        return (Scores(result), stats)
     }
 
     enum Plan {

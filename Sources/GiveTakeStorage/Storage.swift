@@ -31,7 +31,26 @@ public protocol ScoreSink: AnyObject {
     /// Writes `<prefix>account_scores` and `<prefix>contact_scores` in one
     /// transaction. `replacing` nil replaces every row; otherwise only the
     /// rows of those accounts. `state` is recorded for --incremental.
-    func writeScores(_ result: ScoringResult, prefix: String, replacing: [Int64]?, state: ScoreState) throws
+    func writeScores(_ result: Scores, prefix: String, replacing: [Int64]?, state: ScoreState) throws
+}
+
+/// The rows a scoring run produced (ScoringResult, or several merged).
+public struct Scores: Sendable {
+    public var accounts: [AccountScore]
+    public var contacts: [ContactScore]
+    public var asOf: Int64
+    public var rowCount: Int
+
+    public init(accounts: [AccountScore], contacts: [ContactScore], asOf: Int64, rowCount: Int) {
+        self.accounts = accounts
+        self.contacts = contacts
+        self.asOf = asOf
+        self.rowCount = rowCount
+    }
+
+    public init(_ r: ScoringResult) {
+        self.init(accounts: r.accounts, contacts: r.contacts, asOf: r.asOf, rowCount: r.rowCount)
+    }
 }
 
 /// Operations the CLI needs beyond reading and writing scores.
@@ -52,6 +71,12 @@ public protocol InteractionStore: InteractionSource, ScoreSink {
     func incrementalDelta(_ table: String, since state: ScoreState) throws -> IncrementalDelta
     /// Reads back the stored account rows (for printing after --incremental).
     func readAccountScores(prefix: String) throws -> [AccountScore]
+    /// Runs `body` in one read transaction (a consistent snapshot).
+    func inReadSnapshot(_ body: () throws -> Void) throws
+    /// Rows per account (for memory-bounded scoring).
+    func accountRowCounts(_ table: String) throws -> [(account: Int64, rows: Int)]
+    /// Pairs of different accounts linked by a parent_id or a shared id.
+    func crossAccountLinks(_ table: String) throws -> [(Int64, Int64)]
 }
 
 /// An error with a message for the user; exit status 1.

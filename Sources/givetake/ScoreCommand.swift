@@ -27,8 +27,23 @@ struct Score: ParsableCommand {
     @Flag(help: "Rescore only the accounts affected by rows added since the last run.")
     var incremental = false
 
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "Memory budget, e.g. 512M or 2G: larger tables are scored in groups of accounts (same results).",
+        valueName: "size"))
+    var maxMemory: String?
+
+    @Option(name: .customLong("group-rows"), help: .hidden)
+    var groupRows: Int?
+
     @Flag(name: .shortAndLong, help: "No progress bar or summary on stderr.")
     var quiet = false
+
+    func validate() throws {
+        if let maxMemory, parseSize(maxMemory) == nil {
+            throw ValidationError("--max-memory '\(maxMemory)' is not a size (e.g. 512M, 2G)")
+        }
+        if let g = groupRows, g < 1 { throw ValidationError("--group-rows must be at least 1") }
+    }
 
     func run() throws {
         let store = try openStore(db)
@@ -40,6 +55,7 @@ struct Score: ParsableCommand {
         job.config = try options.config()
         job.configKey = options.configKey(job.config, lexBytes)
         job.incremental = incremental
+        job.maxRowsInMemory = groupRows ?? maxMemory.flatMap(parseSize).map(rowsFitting)
         let progress = Progress(label: "scoring \(options.table)", total: store.estimatedRowCount(options.table),
                                 enabled: !quiet)
         job.progress = { progress.update($0) }
@@ -68,3 +84,16 @@ struct Score: ParsableCommand {
         }
     }
 }
+
+/// "512M", "2G", "300000K", "1000000" (bytes).
+func parseSize(_ s: String) -> Int? {
+    guard let last = s.last else { return nil }
+    let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
+    let (number, unit) = units[last].map { (String(s.dropLast()), $0) } ?? (s, 1)
+    guard let v = Int(number), v > 0 else { return nil }
+    return v * unit
+}
+
+/// Rows the engine can hold in `bytes`: measured peak is about 240 bytes
+/// per row (1 M and 10 M rows, synthetic data), plus ~48 MB fixed.
+func rowsFitting(_ bytes: Int) -> Int { max(50_000, (bytes - 48 << 20) / 256) }

@@ -26,6 +26,35 @@ import GiveTakeCore
         #expect(try store.readAccountScores(prefix: "") == expected.accounts)
     }
 
+    @Test func groupsOfAccountsGiveTheSameScores() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("g.db"), create: true)
+        try load(store, rows: 9000, seed: 5)
+        // Links across accounts: a duplicate id and a reply whose parent is in another account.
+        try store.conn.exec("""
+            INSERT INTO interactions SELECT id, 1004, contact_id, parent_id, channel, kind, inbound, automated,
+              has_media, created_at, author_name, 'dup ' || coalesce(body, ''), value FROM interactions WHERE id = 10;
+            INSERT INTO interactions SELECT 90000001, 1001, contact_id, (SELECT min(id) FROM interactions WHERE account_id = 1003),
+              channel, 'reply', 0, 0, 0, created_at, NULL, 'see above', 0 FROM interactions WHERE id = 20
+            """)
+        var job = ScoringJob()
+        let whole = try job.run(store)
+        job.maxRowsInMemory = 1200
+        job.prefix = "g_"
+        let grouped = try job.run(store)
+        #expect(grouped.accounts == whole.accounts)
+        #expect(grouped.contacts == whole.contacts)
+        #expect(grouped.asOf == whole.asOf)
+    }
+
+    @Test func planGroupsKeepsLinkedAccountsTogether() {
+        let counts: [(account: Int64, rows: Int)] = [(1, 50), (2, 50), (3, 50), (4, 50), (5, 10)]
+        let g = planGroups(counts, [(1, 3), (3, 5)], cap: 100)
+        #expect(g[1] == g[3] && g[3] == g[5])
+        #expect(g[2] != g[1] && g[4] != g[1])
+        #expect(Set(g.values).count == 2)  // {1,3,5}=110 over the cap, alone; {2,4}=100
+    }
+
     @Test func accountFilterReadsOnlyThoseAccounts() throws {
         let dir = TempDir()
         let store = try SQLiteStore(path: dir.file("f.db"), create: true)

@@ -1,0 +1,154 @@
+// Memory-bounded scoring: the engine keeps every row of what it scores, so
+// a table larger than the budget is scored one group of accounts at a time.
+// Groups are closed under cross-account references (a parent_id or a
+// duplicate id in another account) so that orphans and duplicates resolve
+// as in one run, and every group uses the global as_of: the results are
+// identical to a single run. The table is scanned once; rows are spilled
+// to temporary files per group and read back.
+import GiveTakeCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ScoringJob {
+    /// nil when one group suffices (the caller then scores in one pass).
+    func partitioned(_ store: InteractionStore, rowsPerGroup cap: Int) throws -> (Scores?, ScanStats, Int) {
+        phase?("planning")
+        let tc = monotonicSeconds()
+        let counts = try store.accountRowCounts(table)
+        if traceEnabled { trace("row counts per account: \(monotonicSeconds() - tc) s") }
+        let total = counts.reduce(0) { $0 + $1.rows }
+        if total <= cap { return (nil, ScanStats(), 1) }
+        let t0 = monotonicSeconds()
+        let links = try store.crossAccountLinks(table)
+        let groupOf = planGroups(counts, links, cap: cap)
+        if traceEnabled { trace("plan: \(counts.count) accounts, \(links.count) cross-account links, \(monotonicSeconds() - t0) s") }
+        let groups = Int(groupOf.values.max() ?? 0) + 1
+        if groups == 1 { return (nil, ScanStats(), 1) }
+
+        let dir = try makeTempDir()
+        defer { _ = dir.withCString { removeTree($0) } }
+        let writers = try (0..<groups).map { try SpillWriter(path: dir + "/group-\($0)") }
+        var stats = ScanStats()
+        var latest: Int64?  // latest created_at of a row the engine can keep
+        var latestGroup = 0
+        try pipelinedScan(store, ScanRequest(table: table), batchSize: batchSize) { rows in
+            stats.note(rows)
+            for r in rows {
+                // Planning and scan share one read snapshot: every account is planned.
+                let g = Int(groupOf[r.accountID] ?? 0)
+                try writers[g].append(r)
+                if r.channel >= 0 && r.channel < Int32(Channel.allCases.count) && r.kind >= 0
+                    && r.kind < Int32(Kind.allCases.count) && (latest == nil || r.createdAt > latest!) {
+                    latest = r.createdAt
+                    latestGroup = g
+                }
+            }
+            progress?(Int(stats.rows))
+        }
+        for w in writers { try w.finish() }
+        if traceEnabled { trace("spilled \(stats.rows) rows: \(monotonicSeconds() - t0) s since planning started") }
+
+        // The global default as_of is the latest created_at of a kept row.
+        // The group holding the latest row is scored first; if that row was
+        // kept, its as_of is the global one and pins the others. (If it was
+        // a dropped duplicate, every group is scored, then rescored at the
+        // largest as_of found.)
+        var pinned = config.asOf
+        var results = [ScoringResult?](repeating: nil, count: groups)
+        let order = [latestGroup] + (0..<groups).filter { $0 != latestGroup }
+        for (k, g) in order.enumerated() {
+            phase?("computing scores, group \(k + 1) of \(groups)")
+            var cfg = config
+            cfg.asOf = pinned
+            let r = try scoreSpill(writers[g].path, cfg)
+            if pinned == nil && k == 0 && r.asOf == latest { pinned = r.asOf }
+            results[g] = r
+        }
+        var asOf = pinned ?? 0
+        if pinned == nil {
+            asOf = results.map { $0!.asOf }.max()!
+            for g in 0..<groups where results[g]!.asOf != asOf {
+                var cfg = config
+                cfg.asOf = asOf
+                results[g] = try scoreSpill(writers[g].path, cfg)
+            }
+        }
+        var accounts: [AccountScore] = []
+        var contacts: [ContactScore] = []
+        for r in results { accounts += r!.accounts; contacts += r!.contacts }
+        // The order of one run: account, then all channels first, then channel code.
+        func key(_ a: AccountScore) -> (Int64, Int) { (a.accountID, a.channel.map { Int($0.rawValue) } ?? -1) }
+        accounts.sort { key($0) < key($1) }
+        contacts.sort { ($0.accountID, $0.contactID) < ($1.accountID, $1.contactID) }
+        let scores = Scores(accounts: accounts, contacts: contacts, asOf: asOf,
+                            rowCount: results.reduce(0) { $0 + $1!.rowCount })
+        return (scores, stats, groups)
+    }
+
+    private func scoreSpill(_ path: String, _ cfg: ScoringConfig) throws -> ScoringResult {
+        let scorer = Scorer(lexicon: lexicon, config: ScoringConfig())
+        try scorer.configure(cfg)
+        try readSpill(path, batchSize: batchSize) { try scorer.add($0) }
+        return try scorer.finish()
+    }
+}
+
+/// Union-find over accounts linked by references, then first-fit
+/// decreasing packing of the linked sets into groups of at most `cap` rows
+/// (a set larger than `cap` gets a group of its own).
+func planGroups(_ counts: [(account: Int64, rows: Int)], _ links: [(Int64, Int64)], cap: Int) -> [Int64: Int32] {
+    var index: [Int64: Int] = [:]
+    for (i, c) in counts.enumerated() { index[c.account] = i }
+    var parent = Array(0..<counts.count)
+    func find(_ x: Int) -> Int {
+        var x = x
+        while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+        return x
+    }
+    for (a, b) in links {
+        guard let i = index[a], let j = index[b] else { continue }
+        let ri = find(i), rj = find(j)
+        if ri != rj { parent[max(ri, rj)] = min(ri, rj) }
+    }
+    var members: [Int: [Int]] = [:]
+    var size: [Int: Int] = [:]
+    for i in 0..<counts.count {
+        let r = find(i)
+        members[r, default: []].append(i)
+        size[r, default: 0] += counts[i].rows
+    }
+    // Largest first, ties by root index, so the plan is deterministic.
+    let sets = size.keys.sorted { (size[$0]!, -$0) > (size[$1]!, -$1) }
+    var load: [Int] = []
+    var groupOf: [Int64: Int32] = [:]
+    for r in sets {
+        let n = size[r]!
+        let g = load.firstIndex { $0 + n <= cap } ?? load.count
+        if g == load.count { load.append(0) }
+        load[g] += n
+        for i in members[r]! { groupOf[counts[i].account] = Int32(g) }
+    }
+    return groupOf
+}
+
+private func makeTempDir() throws -> String {
+    let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+    var template = Array((base + "/givetake-spill.XXXXXX").utf8CString)
+    guard let p = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        throw StorageError("cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
+    }
+    return String(cString: p)
+}
+
+/// rm -r of the spill directory (flat: files only).
+private func removeTree(_ path: UnsafePointer<CChar>) {
+    if let d = opendir(path) {
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+            if name != "." && name != ".." { unlink(String(cString: path) + "/" + name) }
+        }
+        closedir(d)
+    }
+    rmdir(path)
+}
