@@ -50,7 +50,9 @@ struct Pattern {
     var needsRightBoundary: Bool
 }
 
-final class Automaton {
+/// The compiled tables. A plain struct of pointers, so scanning copies no
+/// references and does no reference counting; `AutomatonOwner` frees them.
+struct Automaton {
     let patterns: UnsafeMutableBufferPointer<PatternInfo>
     /// byte -> class (already shifted into the row: 0..<stride)
     let classOf: UnsafeMutablePointer<UInt32>
@@ -202,7 +204,7 @@ final class Automaton {
         self.stateCount = states
     }
 
-    deinit {
+    func deallocate() {
         patterns.deallocate()
         classOf.deallocate()
         table.deallocate()
@@ -210,4 +212,11 @@ final class Automaton {
         outCount.deallocate()
         outputs.deallocate()
     }
+}
+
+/// Owns an automaton's memory for a Lexicon.
+final class AutomatonOwner {
+    let automaton: Automaton
+    init(_ automaton: Automaton) { self.automaton = automaton }
+    deinit { automaton.deallocate() }
 }

@@ -12,6 +12,8 @@ public struct LexiconEntry: Sendable {
 public final class Lexicon: @unchecked Sendable {
     public private(set) var entries: [LexiconEntry] = []
     private var indexByPhrase: [[UInt8]: Int] = [:]
+    /// Keeps the tables alive; `automaton` is a reference-free copy of them.
+    private var owner: AutomatonOwner
     private(set) var automaton: Automaton
 
     static let maxPhraseBytes = 256
@@ -22,7 +24,8 @@ public final class Lexicon: @unchecked Sendable {
 
     /// A lexicon starting from the built-in one (`withDefaults`) or empty.
     public init(withDefaults: Bool) {
-        automaton = Automaton([])
+        owner = AutomatonOwner(Automaton([]))
+        automaton = owner.automaton
         if withDefaults {
             let text = defaultLexiconText
             let parsed = try? Lexicon.parse(
@@ -182,7 +185,8 @@ public final class Lexicon: @unchecked Sendable {
         for phrase in ["thx", "good catch", "great question", "great point"] {
             list.append(makePattern(Array(phrase.utf8), .appreciation, [], 0))
         }
-        automaton = Automaton(list)
+        owner = AutomatonOwner(Automaton(list))
+        automaton = owner.automaton
     }
 
     static let pronouns: [(String, Int32)] = [

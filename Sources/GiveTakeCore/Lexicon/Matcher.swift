@@ -43,7 +43,9 @@ struct ScanState {
     var hits: UnsafeMutablePointer<CueHit>
     var hitCapacity: Int
     var hitCount = 0
-    var overflow: [CueHit] = []
+    /// Hits beyond `hitCapacity` (long texts only). Optional, so a short text
+    /// never touches an array, not even to release the empty one.
+    var overflow: [CueHit]? = nil
     // The last few negation cues, newest last (start, end).
     var negStart: (Int, Int, Int, Int) = (0, 0, 0, 0)
     var negEnd: (Int, Int, Int, Int) = (-1, -1, -1, -1)
@@ -58,14 +60,16 @@ struct ScanState {
     }
 
     mutating func append(_ h: CueHit) {
-        if overflow.isEmpty && hitCount < hitCapacity {
+        if overflow == nil && hitCount < hitCapacity {
             hits[hitCount] = h
         } else {
-            if overflow.isEmpty {
-                overflow.reserveCapacity(hitCount &* 2)
-                for k in 0..<hitCount { overflow.append(hits[k]) }
+            if overflow == nil {
+                var all: [CueHit] = []
+                all.reserveCapacity(hitCount &* 2)
+                for k in 0..<hitCount { all.append(hits[k]) }
+                overflow = all
             }
-            overflow.append(h)
+            overflow!.append(h)
         }
         hitCount &+= 1
     }
@@ -203,10 +207,10 @@ extension Lexicon {
             result.youWords = st.youWords
             result.appreciative = st.appreciative
             if st.hitCount > 0 {
-                if st.overflow.isEmpty {
+                if st.overflow == nil {
                     resolve(UnsafeMutableBufferPointer(start: st.hits, count: st.hitCount), &result, fired)
                 } else {
-                    st.overflow.withUnsafeMutableBufferPointer { resolve($0, &result, fired) }
+                    st.overflow!.withUnsafeMutableBufferPointer { resolve($0, &result, fired) }
                 }
             }
             if result.give - result.take >= 1 - decisionEpsilon {
