@@ -25,8 +25,11 @@
  *     must lie in years 0001..9999 (GT_TIME_MIN..GT_TIME_MAX).
  *   - A "null" floating-point result (a rate whose denominator is 0, ...)
  *     is a quiet NaN: test it with isnan().
- *   - Nothing aborts: every failure, including out-of-memory where it can be
- *     detected, comes back as a status code.
+ *   - No input aborts the process: bad arguments, invalid UTF-8, absurd
+ *     timestamps, NaN values and oversized texts come back as status codes.
+ *     The one failure that cannot be reported is the system running out of
+ *     memory (the Swift runtime then terminates the process), so bound your
+ *     batch sizes (the scorer keeps roughly 200 bytes per row).
  *
  * Threads: stateless functions (gt_classify, gt_explain, gt_first_name, ...)
  * are safe to call from any number of threads at once. A gt_lexicon may be
