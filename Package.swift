@@ -39,7 +39,7 @@ package.dependencies += [
 ]
 package.products += [
     // The binary is named givetake-cli because the product name "givetake"
-    // is taken by the C library above; `make cli` installs it as givetake.
+    // is taken by the C library above; install it as `givetake`.
     .executable(name: "givetake-cli", targets: ["givetake"]),
     // libgivetake_sqlite.so: `.load libgivetake_sqlite` in the sqlite3 shell.
     .library(name: "givetake_sqlite", type: .dynamic, targets: ["GiveTakeSQLite"]),

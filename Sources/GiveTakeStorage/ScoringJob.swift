@@ -107,8 +107,8 @@ public struct ScoringJob {
         let t = monotonicSeconds()
         let result = try scorer.finish()
         if traceEnabled {
-            trace("read \(stats.rows) rows: scan+add \(monotonicSeconds() - start - (monotonicSeconds() - t)) s "
-                  + "(add \(addTime) s), finish \(monotonicSeconds() - t) s")
+            trace("read \(stats.rows) rows: scan+add \(t - start) s (add \(addTime) s), "
+                  + "finish \(monotonicSeconds() - t) s")
         }
         return (Scores(result), stats)
     }

@@ -87,12 +87,14 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Opens a SQLite path or a postgres:// / postgresql:// URL (or a libpq
-/// "key=value" connection string when it contains '=').
+/// "key=value" connection string).
 public func openStore(_ location: String, create: Bool = false) throws -> InteractionStore {
     if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
         return try PostgresStore(conninfo: location)
     }
-    if location.contains("=") && location.contains(" ") || location.hasPrefix("dbname=") || location.hasPrefix("host=") {
+    // A libpq "key=value ..." string starts with one of its keywords.
+    let keys = ["host=", "hostaddr=", "dbname=", "user=", "port=", "service=", "password="]
+    if keys.contains(where: { location.hasPrefix($0) }) {
         return try PostgresStore(conninfo: location)
     }
     if location.contains("://") {
