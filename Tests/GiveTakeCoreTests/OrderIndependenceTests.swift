@@ -108,3 +108,27 @@ func messyRows(count: Int, seed: UInt64) -> [Row] {
         #expect(again.contacts == whole.contacts)
     }
 }
+
+@Suite struct CapacityTests {
+    @Test func reservingCapacityChangesNothing() throws {
+        let rows = messyRows(count: 400, seed: 3)
+        let plain = try score(rows)
+        let scorer = Scorer()
+        scorer.reserveCapacity(rows: 5000)
+        let texts = rows.map { (Array(($0.author ?? "").utf8), Array(($0.body ?? "").utf8)) }
+        for (i, r) in rows.enumerated() {
+            try texts[i].0.withUnsafeBufferPointer { a throws(GiveTakeError) in
+                try texts[i].1.withUnsafeBufferPointer { b throws(GiveTakeError) in
+                    try scorer.add(count: 1) { _ in
+                        Interaction(id: r.id, accountID: r.account, contactID: r.contact, parentID: r.parent,
+                                    channel: r.channel, kind: r.rawKind ?? Int32(r.kind.rawValue), inbound: r.inbound,
+                                    automated: r.automated, hasMedia: r.media, createdAt: Int64((r.at * 1e6).rounded()),
+                                    authorName: r.author == nil ? nil : a, body: r.body == nil ? nil : b, value: r.value)
+                    }
+                }
+            }
+        }
+        let reserved = try scorer.finish()
+        #expect(reserved.accounts == plain.accounts && reserved.contacts == plain.contacts)
+    }
+}

@@ -65,20 +65,28 @@ func brandID(_ name: String) -> Int64 {
         #expect(records.count == 93)  // 100 lines; some cells span lines
         let author = Dictionary(records.map { ($0[0], $0[1]) }, uniquingKeysWith: { a, _ in a })
         func isBrand(_ a: String) -> Bool { Int64(a) == nil }
+        func mentions(_ text: String) -> [String] {
+            text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "@") })
+                .filter { $0.hasPrefix("@") }.map { String($0.dropFirst()) }
+        }
         var rows: [Row] = []
         for r in records {
             let inbound = r[2] == "True"
-            var brand: String? = inbound ? nil : r[1]
+            let parentAuthor = r[6].isEmpty ? nil : author[r[6]]
+            let brand: String?
+            let contact: Int64?
             if inbound {
-                let replied = r[6].isEmpty ? nil : author[r[6]]
                 let answers = r[5].split(separator: ",").compactMap { author[String($0)] }
-                let mention = r[4].split(separator: " ").first { $0.hasPrefix("@") }.map { String($0.dropFirst()) }
-                brand = [replied].compactMap { $0 }.first(where: isBrand) ?? answers.first(where: isBrand)
-                    ?? mention.flatMap { isBrand($0) ? $0 : nil }
+                brand = [parentAuthor].compactMap { $0 }.first(where: isBrand) ?? answers.first(where: isBrand)
+                    ?? mentions(r[4]).first(where: isBrand)
+                contact = Int64(r[1])
+            } else {
+                brand = r[1]
+                contact = parentAuthor.flatMap { Int64($0) } ?? mentions(r[4]).lazy.compactMap { Int64($0) }.first
             }
             guard let brand else { continue }
             rows.append(Row(
-                id: Int64(r[0])!, account: brandID(brand), contact: inbound ? Int64(r[1]) : nil,
+                id: Int64(r[0])!, account: brandID(brand), contact: contact,
                 parent: r[6].isEmpty ? nil : Int64(r[6]), channel: 0, kind: r[6].isEmpty ? .mention : .reply,
                 inbound: inbound, at: Double(try #require(twitterTime(r[3]))) / 1e6,
                 author: inbound ? r[1] : brand, body: r[4]))

@@ -115,4 +115,11 @@ public struct ScoringResult: Sendable {
     public var asOf: Int64
     /// Rows kept after duplicates and unknown channel/kind rows were dropped.
     public var rowCount: Int
+
+    public init(accounts: [AccountScore], contacts: [ContactScore], asOf: Int64, rowCount: Int) {
+        self.accounts = accounts
+        self.contacts = contacts
+        self.asOf = asOf
+        self.rowCount = rowCount
+    }
 }

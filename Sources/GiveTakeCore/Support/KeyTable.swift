@@ -77,6 +77,11 @@ struct KeyTable<Key: TableKey> {
         return found
     }
 
+    /// Makes room for `capacity` keys without growing.
+    mutating func reserveCapacity(_ capacity: Int) {
+        while slots.count &* 3 < capacity &* 4 { grow() }
+    }
+
     /// Replaces the value of an existing key.
     mutating func update(_ key: Key, value: Int32) {
         let start = home(key), mask = self.mask
