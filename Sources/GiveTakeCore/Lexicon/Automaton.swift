@@ -2,8 +2,10 @@
 // DFA so that the scan does one table load per input byte.
 //
 // Layout: bytes map to equivalence classes (upper-case ASCII letters share
-// the class of their lower-case letter; bytes used by no pattern share
-// class 0). The transition table has a power-of-two stride per state and
+// the class of their lower-case letter; bytes used by no pattern share one
+// class per word-ness). Failure links only lead to suffixes that start on a
+// word boundary, so patterns are matched as whole words on the left by
+// construction. The transition table has a power-of-two stride per state and
 // stores the *offset* of the next state's row (state << shift). States that
 // end a pattern are numbered after all others, so "a pattern ends here" is
 // one comparison with `firstOutputOffset`. The scan loop is therefore
@@ -65,7 +67,6 @@ struct Automaton {
     let outStart: UnsafeMutablePointer<Int32>
     let outCount: UnsafeMutablePointer<Int32>
     let outputs: UnsafeMutableBufferPointer<Int32>
-    let stateCount: Int
 
     /// State numbers during construction (ROOT stays 0 after renumbering).
     static let root = 0, dead = 1
@@ -201,7 +202,6 @@ struct Automaton {
         self.outStart = outStart
         self.outCount = outCount
         self.outputs = outputs
-        self.stateCount = states
     }
 
     func deallocate() {

@@ -102,9 +102,3 @@ func equalFolded(_ a: UnsafeBufferPointer<UInt8>, _ aStart: Int, _ b: UnsafeBuff
     }
     return true
 }
-
-/// Runs `body` with a buffer view of a byte array without copying.
-@inline(__always)
-func withBytes<R>(_ bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-    bytes.withUnsafeBufferPointer { body($0) }
-}
