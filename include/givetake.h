@@ -71,6 +71,7 @@ const char *gt_version_string(void);
 #define GT_EUTF8 (-4)   /* a text is not valid UTF-8                       */
 #define GT_ERANGE (-5)  /* a value is out of range (timestamp, NaN, ...)   */
 #define GT_ESTATE (-6)  /* the call is not valid in the object's state     */
+#define GT_ECANCELED (-7) /* stopped by the interrupt callback             */
 
 /* Static string naming a status code ("GT_EUTF8: invalid UTF-8"). */
 const char *gt_strerror(int status);
@@ -358,6 +359,15 @@ int gt_scorer_add(gt_scorer *s, const gt_interaction *rows, size_t n);
 /* Compute the results over every row added so far. More rows may be added
  * afterwards and gt_scorer_finish called again. */
 int gt_scorer_finish(gt_scorer *s);
+
+/* Cancellation of a long gt_scorer_finish: fn(context) is called every
+ * 65,536 rows of each of its passes; a nonzero return stops it with
+ * GT_ECANCELED (no results; the rows stay, so finish may run again). The
+ * callback must return promptly and must not call into this scorer; it
+ * only reports a flag (a PostgreSQL backend returns InterruptPending and
+ * raises the cancel afterwards, outside the library). fn NULL removes it. */
+typedef int (*gt_interrupt_fn)(void *context);
+int gt_scorer_set_interrupt(gt_scorer *s, gt_interrupt_fn fn, void *context);
 
 /* Results of the last gt_scorer_finish, ordered by account_id then
  * channel (GT_CHANNEL_ALL first), and by account_id, contact_id. The

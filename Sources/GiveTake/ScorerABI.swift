@@ -10,6 +10,8 @@ final class ScorerHandle {
     var accounts = UnsafeMutableBufferPointer<gt_account_score>(start: nil, count: 0)
     var contacts = UnsafeMutableBufferPointer<gt_contact_score>(start: nil, count: 0)
     var finished = false
+    var interrupt: gt_interrupt_fn? = nil
+    var interruptContext: UnsafeMutableRawPointer? = nil
     var asOf: Int64 = 0
     var rowCount = 0
 
@@ -164,7 +166,17 @@ private func lift(_ r: gt_interaction) -> Interaction {
         h.scorer = scorer
     }
     let result: ScoringResult
-    do { result = try h.scorer!.finish() } catch { return h.fail(error) }
+    do {
+        if let fn = h.interrupt {
+            let context = h.interruptContext
+            result = try h.scorer!.finish(shouldStop: { fn(context) != 0 })
+        } else {
+            result = try h.scorer!.finish()
+        }
+    } catch {
+        h.dropResults()
+        return h.fail(error)
+    }
     h.dropResults()
     h.accounts = .allocate(capacity: result.accounts.count)
     for (i, a) in result.accounts.enumerated() {
@@ -192,6 +204,15 @@ private func lift(_ r: gt_interaction) -> Interaction {
     h.rowCount = result.rowCount
     h.finished = true
     h.error.clear()
+    return GT_OK
+}
+
+@c @implementation public func gt_scorer_set_interrupt(_ s: OpaquePointer?, _ fn: gt_interrupt_fn?,
+                                                      _ context: UnsafeMutableRawPointer?) -> Int32 {
+    guard let s else { return GT_EINVAL }
+    let h = handle(s)
+    h.interrupt = fn
+    h.interruptContext = context
     return GT_OK
 }
 

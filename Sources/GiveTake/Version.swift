@@ -15,6 +15,7 @@ import GiveTakeCore
     case -4: return cString("GT_EUTF8: invalid UTF-8")
     case -5: return cString("GT_ERANGE: value out of range")
     case -6: return cString("GT_ESTATE: call not valid in this state")
+    case -7: return cString("GT_ECANCELED: cancelled by the interrupt callback")
     default: return cString("unknown status")
     }
 }

@@ -181,4 +181,34 @@ private func message(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cStr
         #expect(gt_scorer_as_of(&asOf, s) == GT_OK && asOf == 86_400_000_000)
         #expect(gt_scorer_row_count(&kept, s) == GT_OK && kept == 2)
     }
+
+    @Test func interruptCallbackCancelsFinish() {
+        var s: OpaquePointer? = nil
+        #expect(gt_scorer_new(&s, nil) == GT_OK)
+        defer { gt_scorer_free(s) }
+        var rows = (0..<70_000).map { i in
+            gt_interaction(id: Int64(i), account_id: 1, contact_id: Int64(i % 50), parent_id: 0,
+                           created_at: Int64(i) * 1_000_000, value: 0, author_name: gt_text(ptr: nil, len: 0),
+                           body: gt_text(ptr: nil, len: 0), channel: GT_CHANNEL_TWITTER, kind: GT_KIND_MENTION,
+                           flags: UInt32(GT_ROW_INBOUND | GT_ROW_HAS_CONTACT), reserved: 0)
+        }
+        #expect(gt_scorer_add(s, &rows, rows.count) == GT_OK)
+        var calls: Int32 = 0
+        let stop: gt_interrupt_fn = { context in
+            let counter = context!.assumingMemoryBound(to: Int32.self)
+            counter.pointee += 1
+            return 1
+        }
+        #expect(gt_scorer_set_interrupt(s, stop, &calls) == GT_OK)
+        #expect(gt_scorer_finish(s) == GT_ECANCELED)
+        #expect(calls == 1)
+        #expect(message(gt_scorer_errmsg(s)) == "scoring was cancelled")
+        var out: UnsafePointer<gt_account_score>? = nil
+        var n = 0
+        #expect(gt_scorer_accounts(&out, &n, s) == GT_ESTATE)
+        // The rows stay: without the callback the same scorer finishes.
+        #expect(gt_scorer_set_interrupt(s, nil, nil) == GT_OK)
+        #expect(gt_scorer_finish(s) == GT_OK)
+        #expect(gt_scorer_accounts(&out, &n, s) == GT_OK && out![0].needs_ack + out![0].pending == 70_000)
+    }
 }

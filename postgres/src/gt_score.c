@@ -20,6 +20,14 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
+/* gt_interrupt_fn for gt_scorer_finish: report a pending cancel. */
+static int
+interrupt_pending(void *context)
+{
+	(void) context;
+	return InterruptPending ? 1 : 0;
+}
+
 #define GT_BATCH_ROWS 4096
 
 typedef enum ColKind
@@ -299,7 +307,16 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt)
 	SPI_finish();
 
 	CHECK_FOR_INTERRUPTS();
-	gt_check_scorer(gt_scorer_finish(*slot), *slot, "gt_scorer_finish");
+	/* Cancel and statement_timeout during the (single) finish call: the
+	 * library polls the flag and stops; the ERROR is raised here, outside it. */
+	gt_scorer_set_interrupt(*slot, interrupt_pending, NULL);
+	{
+		int			rc = gt_scorer_finish(*slot);
+
+		if (rc == GT_ECANCELED)
+			CHECK_FOR_INTERRUPTS();
+		gt_check_scorer(rc, *slot, "gt_scorer_finish");
+	}
 	return *slot;
 }
 

@@ -225,11 +225,14 @@ public final class Scorer {
         return names.arena.withEntry(r.aux) { Array($0) }
     }
 
-    /// Computes the results over all rows added so far.
-    public func finish() throws(GiveTakeError) -> ScoringResult {
+    /// Computes the results over all rows added so far. `shouldStop` is asked
+    /// every 65,536 rows of each pass; when it says yes, finish throws
+    /// `.cancelled` and the scorer keeps its rows (finish may run again).
+    public func finish(shouldStop: @escaping () -> Bool = { false }) throws(GiveTakeError) -> ScoringResult {
         if let problem = config.validate() { throw GiveTakeError(.outOfRange, problem) }
-        var run = ScoringRun(scorer: self)
-        return run.compute()
+        var run = ScoringRun(scorer: self, shouldStop: shouldStop)
+        guard let result = run.compute() else { throw GiveTakeError(.cancelled, "scoring was cancelled") }
+        return result
     }
 }
 

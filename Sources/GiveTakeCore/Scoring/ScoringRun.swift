@@ -101,9 +101,12 @@ struct ScoringRun {
     var times: [TimeToAck] = []
     var asOf: Int64 = 0
     var slaMicros: [Int64] = []
+    let shouldStop: () -> Bool
+    var stopped = false
 
-    init(scorer: Scorer) {
+    init(scorer: Scorer, shouldStop: @escaping () -> Bool) {
         self.scorer = scorer
+        self.shouldStop = shouldStop
         self.config = scorer.config
         let n = scorer.rows.count
         groups = [GroupCounters](repeating: GroupCounters(), count: scorer.accountIDs.count &* groupSlots)
@@ -121,7 +124,16 @@ struct ScoringRun {
         body(&groups[group(account, 1 &+ Int(channel))])
     }
 
-    mutating func compute() -> ScoringResult {
+    /// Asks `shouldStop` every 65,536 iterations of a pass; true once it has
+    /// said yes, and the pass then returns early.
+    @inline(__always)
+    mutating func interrupted(_ i: Int) -> Bool {
+        if i & 0xFFFF == 0 && !stopped && shouldStop() { stopped = true }
+        return stopped
+    }
+
+    /// The results, or nil when `shouldStop` stopped the run.
+    mutating func compute() -> ScoringResult? {
         let rows = scorer.rows
         asOf = config.asOf ?? rows.reduce(Int64.min) { max($0, $1.created) }
         if rows.isEmpty && config.asOf == nil { asOf = 0 }
@@ -129,19 +141,20 @@ struct ScoringRun {
         for (i, a) in scorer.ingestAnomalies.enumerated() { groups[i].anomalies = a }
 
         resolveParentsAndContacts(rows)
-        findDirectAcknowledgements(rows)
-        findMessageThreadAcknowledgements(rows)
-        scoreNeedsAck(rows)
-        scoreOutbound(rows)
-        scoreConversions(rows)
-        scoreAttributedLeads(rows)
-        return report(rows)
+        if !stopped { findDirectAcknowledgements(rows) }
+        if !stopped { findMessageThreadAcknowledgements(rows) }
+        if !stopped { scoreNeedsAck(rows) }
+        if !stopped { scoreOutbound(rows) }
+        if !stopped { scoreConversions(rows) }
+        if !stopped { scoreAttributedLeads(rows) }
+        return stopped ? nil : report(rows)
     }
 
     // MARK: Parents and contacts
 
     private mutating func resolveParentsAndContacts(_ rows: [StoredRow]) {
         for i in 0..<rows.count {
+            if interrupted(i) { return }
             let r = rows[i]
             both(r.account, r.channel) { $0.rows &+= 1 }
             if r.has(RowFlags.hasParent) {
@@ -187,6 +200,7 @@ struct ScoringRun {
 
     private mutating func findDirectAcknowledgements(_ rows: [StoredRow]) {
         for o in 0..<rows.count {
+            if interrupted(o) { return }
             let r = rows[o]
             let p = Int(parentOf[o])
             if p < 0 || r.inbound || r.automated { continue }
@@ -204,6 +218,7 @@ struct ScoringRun {
         }
         var entries: [Entry] = []
         for i in 0..<rows.count {
+            if interrupted(i) { return }
             let r = rows[i]
             guard r.kind == Kind.message.rawValue, r.has(RowFlags.hasContact) else { continue }
             if r.needsAck || (!r.inbound && !r.automated && parentOf[i] < 0) {
@@ -256,6 +271,7 @@ struct ScoringRun {
 
     private mutating func scoreNeedsAck(_ rows: [StoredRow]) {
         for i in 0..<rows.count {
+            if interrupted(i) { return }
             let r = rows[i]
             guard r.needsAck else { continue }
             let slot = contactOf[i]
@@ -317,6 +333,7 @@ struct ScoringRun {
 
     private mutating func scoreOutbound(_ rows: [StoredRow]) {
         for i in 0..<rows.count {
+            if interrupted(i) { return }
             let r = rows[i]
             if r.inbound || r.automated { continue }
             let kind = r.kindValue

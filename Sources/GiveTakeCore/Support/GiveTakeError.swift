@@ -9,6 +9,7 @@ public struct GiveTakeError: Error, Sendable {
         case invalidUTF8 = -4
         case outOfRange = -5
         case badState = -6
+        case cancelled = -7
     }
 
     public let code: Code
