@@ -122,6 +122,9 @@ private let instagram = Int32(Channel.instagram.rawValue)
             #expect(abs(t - g) <= 1e-15, "tanh(\(x / 7))")
         }
         #expect(GiveTakeCore.exp2(-1100) == 0)
+        for x in [0.0, 0.5, -0.5, 1.5, -1.5, 2.4999999999999996, 1e15 + 0.5, -7.5, 4503599627370497.0, 0.49999999999999994] {
+            #expect(roundHalfAway(x) == x.rounded(), "round(\(x))")
+        }
         #expect(GiveTakeCore.exp2(2000) == .infinity)
     }
 }

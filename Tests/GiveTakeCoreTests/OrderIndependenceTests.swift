@@ -132,3 +132,25 @@ func messyRows(count: Int, seed: UInt64) -> [Row] {
         #expect(reserved.accounts == plain.accounts && reserved.contacts == plain.contacts)
     }
 }
+
+@Suite struct RadixSortTests {
+    @Test func sortsLikeTheStandardLibrary() {
+        var g = SplitMix(state: 11)
+        for n in [0, 1, 127, 128, 1000, 70_000] {
+            var values = (0..<n).map { i -> Int64 in
+                switch i % 4 {
+                case 0: return Int64(g.below(1_000_000))                     // small times
+                case 1: return Int64(bitPattern: g.next())                  // any 64 bits
+                case 2: return -Int64(g.below(1 << 40))                     // negatives
+                default: return Int64(g.below(3))                           // many ties
+                }
+            }
+            let expected = values.sorted()
+            var scratch = [Int64](repeating: 0, count: n)
+            values.withUnsafeMutableBufferPointer { v in
+                scratch.withUnsafeMutableBufferPointer { sortInt64(v, scratch: $0) }
+            }
+            #expect(values == expected, "n = \(n)")
+        }
+    }
+}

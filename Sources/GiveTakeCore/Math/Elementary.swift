@@ -2,12 +2,25 @@
 // must build in Embedded mode). Accurate to a few ulps, which is far more
 // than trust_score (an integer) and balance need.
 
+/// Round half away from zero (like `rounded()`) without a libm call: the
+/// baseline x86-64 target has no rounding instruction, and `rounded()`
+/// becomes a call to `round` on every trust event.
+@inline(__always)
+func roundHalfAway(_ x: Double) -> Double {
+    if !(x.magnitude < 4_503_599_627_370_496) { return x }  // 2^52: already integral (or NaN)
+    let t = Double(Int64(x))  // truncates toward zero
+    let d = x - t  // exact
+    if d >= 0.5 { return t + 1 }
+    if d <= -0.5 { return t - 1 }
+    return t
+}
+
 /// 2^x.
 public func exp2(_ x: Double) -> Double {
     if x.isNaN { return x }
     if x >= 1024 { return .infinity }
     if x < -1075 { return 0 }
-    let n = x.rounded()
+    let n = roundHalfAway(x)
     let f = x - n  // |f| <= 0.5
     // e^(f ln 2) by its Taylor series in Horner form: |f ln 2| <= 0.347,
     // so the first omitted term (y^14 / 14!) is below 1e-17.

@@ -3,7 +3,7 @@
 
 /// round(50 + 50 tanh(balance / 4)), halves away from zero.
 public func trustScore(balance: Double) -> Int32 {
-    Int32((50 + 50 * tanh(balance / 4)).rounded())
+    Int32(roundHalfAway(50 + 50 * tanh(balance / 4)))
 }
 
 @inline(__always)
@@ -64,15 +64,17 @@ extension ScoringRun {
             fill[Int(t.group)] &+= 1
         }
         times = []
-        micros.withUnsafeMutableBufferPointer { all in
+        var scratch = [Int64](repeating: 0, count: micros.count)
+        micros.withUnsafeMutableBufferPointer { all in scratch.withUnsafeMutableBufferPointer { spare in
             for g in 0..<groups.count where groupStart[g &+ 1] > groupStart[g] {
-                var slice = UnsafeMutableBufferPointer(rebasing: all[groupStart[g]..<groupStart[g &+ 1]])
-                slice.sort()
+                let range = groupStart[g]..<groupStart[g &+ 1]
+                let slice = UnsafeMutableBufferPointer(rebasing: all[range])
+                sortInt64(slice, scratch: UnsafeMutableBufferPointer(rebasing: spare[range]))
                 let n = slice.count
                 median[g] = Double(slice[percentileRank(count: n, p: 0.5) &- 1]) / 1e6
                 p90[g] = Double(slice[percentileRank(count: n, p: 0.9) &- 1]) / 1e6
             }
-        }
+        } }
 
         var accounts: [AccountScore] = []
         let order = (0..<scorer.accountIDs.count).sorted { scorer.accountIDs[$0] < scorer.accountIDs[$1] }

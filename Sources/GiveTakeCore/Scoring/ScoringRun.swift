@@ -49,7 +49,7 @@ let fixedLimit = 2_305_843_009_213_693_952.0  // 2^61: saturate beyond
 
 @inline(__always)
 func fixed(_ x: Double) -> Int64 {
-    let v = (x * fixedOne).rounded()
+    let v = roundHalfAway(x * fixedOne)
     if v >= fixedLimit { return Int64(fixedLimit) }
     if v <= -fixedLimit { return -Int64(fixedLimit) }
     return Int64(v)
