@@ -112,62 +112,57 @@ static void fn_first_name(sqlite3_context *ctx, int argc, sqlite3_value **argv) 
 
 /* ---- Aggregates ------------------------------------------------------- */
 
-/* givetake_give_ratio(body): give / (give + take) over classified texts. */
+/* State of the two ratio aggregates: num / (num + den). */
 typedef struct {
-  int64_t give, take;
+  int64_t num, den;
 } ratio_state;
 
-static void give_ratio_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  (void)argc;
+/* Shared step of the ratio aggregates: classify the text argument into *c
+ * and return the group's state, or NULL (NULL text, or an error already
+ * reported on ctx). */
+static ratio_state *classified_step(sqlite3_context *ctx, sqlite3_value **argv, const char *fn,
+                                    gt_classification *c) {
   size_t len = 0;
   const char *text = text_arg(argv[0], &len);
-  if (!text) return;
+  if (!text) return NULL;
   ratio_state *s = sqlite3_aggregate_context(ctx, sizeof *s);
   if (!s) {
     sqlite3_result_error_nomem(ctx);
-    return;
+    return NULL;
   }
-  gt_classification c;
-  int rc = gt_classify(&c, NULL, text, len);
+  int rc = gt_classify(c, NULL, text, len);
   if (rc != GT_OK) {
-    fail(ctx, "givetake_give_ratio", rc);
-    return;
+    fail(ctx, fn, rc);
+    return NULL;
   }
-  if (c.label == GT_LABEL_GIVE) s->give++;
-  else if (c.label == GT_LABEL_TAKE) s->take++;
+  return s;
 }
 
-static void give_ratio_final(sqlite3_context *ctx) {
+/* givetake_give_ratio(body): give / (give + take) over classified texts. */
+static void give_ratio_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  gt_classification c;
+  ratio_state *s = classified_step(ctx, argv, "givetake_give_ratio", &c);
+  if (!s) return;
+  if (c.label == GT_LABEL_GIVE) s->num++;
+  else if (c.label == GT_LABEL_TAKE) s->den++;
+}
+
+/* num / (num + den), NULL when both are 0 (both ratio aggregates). */
+static void ratio_final(sqlite3_context *ctx) {
   ratio_state *s = sqlite3_aggregate_context(ctx, 0);
-  if (!s || s->give + s->take == 0) sqlite3_result_null(ctx);
-  else sqlite3_result_double(ctx, (double)s->give / (double)(s->give + s->take));
+  if (!s || s->num + s->den == 0) sqlite3_result_null(ctx);
+  else sqlite3_result_double(ctx, (double)s->num / (double)(s->num + s->den));
 }
 
 /* givetake_me_index(body): we-words / (we-words + you-words). */
 static void me_index_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
-  size_t len = 0;
-  const char *text = text_arg(argv[0], &len);
-  if (!text) return;
-  ratio_state *s = sqlite3_aggregate_context(ctx, sizeof *s);
-  if (!s) {
-    sqlite3_result_error_nomem(ctx);
-    return;
-  }
   gt_classification c;
-  int rc = gt_classify(&c, NULL, text, len);
-  if (rc != GT_OK) {
-    fail(ctx, "givetake_me_index", rc);
-    return;
-  }
-  s->give += c.we_words;
-  s->take += c.you_words;
-}
-
-static void me_index_final(sqlite3_context *ctx) {
-  ratio_state *s = sqlite3_aggregate_context(ctx, 0);
-  if (!s || s->give + s->take == 0) sqlite3_result_null(ctx);
-  else sqlite3_result_double(ctx, (double)s->give / (double)(s->give + s->take));
+  ratio_state *s = classified_step(ctx, argv, "givetake_me_index", &c);
+  if (!s) return;
+  s->num += c.we_words;
+  s->den += c.you_words;
 }
 
 /* Acknowledgement-time percentiles over the mergeable histogram:
@@ -243,8 +238,8 @@ static const function_def functions[] = {
     {"givetake_is_personal", 2, fn_is_personal, NULL, NULL},
     {"givetake_is_appreciative", 1, fn_is_appreciative, NULL, NULL},
     {"givetake_first_name", 1, fn_first_name, NULL, NULL},
-    {"givetake_give_ratio", 1, NULL, give_ratio_step, give_ratio_final},
-    {"givetake_me_index", 1, NULL, me_index_step, me_index_final},
+    {"givetake_give_ratio", 1, NULL, give_ratio_step, ratio_final},
+    {"givetake_me_index", 1, NULL, me_index_step, ratio_final},
     {"givetake_ack_percentile", 2, NULL, ack_percentile_step, ack_final},
     {"givetake_ack_median", 1, NULL, ack_median_step, ack_final},
     {"givetake_ack_p90", 1, NULL, ack_p90_step, ack_final},

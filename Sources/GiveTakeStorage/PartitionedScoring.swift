@@ -27,7 +27,7 @@ extension ScoringJob {
         if groups == 1 { return (nil, ScanStats(), 1) }
 
         let dir = try makeTempDir()
-        defer { _ = dir.withCString { removeTree($0) } }
+        defer { dir.withCString { removeTree($0) } }
         let writers = try (0..<groups).map { try SpillWriter(path: dir + "/group-\($0)") }
         var stats = ScanStats()
         var latest: Int64?  // latest created_at of a row the engine can keep

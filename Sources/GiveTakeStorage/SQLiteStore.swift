@@ -199,8 +199,8 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             stmt.bind(2, r.accountID)
             stmt.bind(3, r.contactID)
             stmt.bind(4, r.parentID)
-            try withName(channelText(r.channel)) { stmt.bindStatic(5, $0) }
-            try withName(kindText(r.kind)) { stmt.bindStatic(6, $0) }
+            withName(channelText(r.channel)) { stmt.bindStatic(5, $0) }
+            withName(kindText(r.kind)) { stmt.bindStatic(6, $0) }
             stmt.bind(7, Int64(r.inbound ? 1 : 0))
             stmt.bind(8, Int64(r.automated ? 1 : 0))
             stmt.bind(9, Int64(r.hasMedia ? 1 : 0))

@@ -110,7 +110,7 @@ public struct ScoringJob {
             trace("read \(stats.rows) rows: scan+add \(t - start) s (add \(addTime) s), "
                   + "finish \(monotonicSeconds() - t) s")
         }
-        return (Scores(result), stats)
+        return (result, stats)
     }
 
     enum Plan {

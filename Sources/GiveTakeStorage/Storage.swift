@@ -34,24 +34,8 @@ public protocol ScoreSink: AnyObject {
     func writeScores(_ result: Scores, prefix: String, replacing: [Int64]?, state: ScoreState) throws
 }
 
-/// The rows a scoring run produced (ScoringResult, or several merged).
-public struct Scores: Sendable {
-    public var accounts: [AccountScore]
-    public var contacts: [ContactScore]
-    public var asOf: Int64
-    public var rowCount: Int
-
-    public init(accounts: [AccountScore], contacts: [ContactScore], asOf: Int64, rowCount: Int) {
-        self.accounts = accounts
-        self.contacts = contacts
-        self.asOf = asOf
-        self.rowCount = rowCount
-    }
-
-    public init(_ r: ScoringResult) {
-        self.init(accounts: r.accounts, contacts: r.contacts, asOf: r.asOf, rowCount: r.rowCount)
-    }
-}
+/// The rows a scoring run produced (one ScoringResult, or several merged).
+public typealias Scores = ScoringResult
 
 /// Operations the CLI needs beyond reading and writing scores.
 public protocol InteractionStore: InteractionSource, ScoreSink {
