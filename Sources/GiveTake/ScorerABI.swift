@@ -135,10 +135,10 @@ private func lift(_ r: gt_interaction) -> Interaction {
     guard let rows else { return GT_OK }
     for i in 0..<n {
         let r = rows[i]
-        let badText = (r.body.ptr == nil && r.body.len != 0) ? "body"
-            : (r.author_name.ptr == nil && r.author_name.len != 0) ? "author_name" : nil
-        if let badText {
-            h.error.set("row " + String(i) + " (id " + String(r.id) + "): " + badText + " is NULL with a non-zero length")
+        let bad = !isReadable(r.body) ? textProblem(r.body.ptr, r.body.len, "body")
+            : !isReadable(r.author_name) ? textProblem(r.author_name.ptr, r.author_name.len, "author_name") : nil
+        if let bad {
+            h.error.set("row " + String((h.scorer?.rowsAdded ?? 0) &+ i) + " (id " + String(r.id) + "): " + bad)
             return GT_EINVAL
         }
     }
