@@ -197,6 +197,24 @@ equals "ack percentiles (histogram, exact below 64 s)" \
   "$(q :memory: ".load $EXT" "select givetake_ack_median(x), givetake_ack_p90(x), givetake_ack_percentile(x, 0.25)
      from (select 10 x union all select 20 union all select 30 union all select 40 union all select null)")" "20.0|40.0|10.0"
 equals "percentile of nothing is NULL" "$(q :memory: ".load $EXT" "select givetake_ack_median(null) is null")" "1"
+equals "ack aggregates skip rows with a NULL argument (seconds or p)" \
+  "$(q :memory: ".load $EXT" "select givetake_ack_percentile(x, p) from (select 10 x, 0.5 p union all select 20, null
+     union all select null, 0.5 union all select 30, 0.5)")" "10.0"
+expect "a p that varies within a group is an error" 1 "p must be the same in every row of a group \(0.5, then 0.9\)" -- \
+  sqlite3 :memory: ".load $EXT" "select givetake_ack_percentile(x, p) from (select 10 x, 0.5 p union all select 20, 0.9)"
+expect "non-numeric seconds are an error, not 0" 1 "givetake_ack_median: seconds 'abc' is not a number" -- \
+  sqlite3 :memory: ".load $EXT" "select givetake_ack_median(x) from (select 10 x union all select 'abc')"
+expect "a non-numeric p is an error" 1 "p 'half' is not a number" -- sqlite3 :memory: ".load $EXT" "select givetake_ack_percentile(10, 'half')"
+expect "p outside (0, 1] is an error" 1 "p 2 is not in \(0, 1\]" -- sqlite3 :memory: ".load $EXT" "select givetake_ack_percentile(10, 2)"
+equals "numeric text counts as its number" "$(q :memory: ".load $EXT" "select givetake_ack_median(x) from (select '12' x union all select 14 union all select 13.0)")" "13.0"
+# Groups of 1..40 values 0..g-1 (exact below 64 s): small groups keep a
+# sparse histogram, larger ones a dense one; both give percentile_disc.
+equals "sparse and dense group histograms give exact percentile_disc" \
+  "$(q :memory: ".load $EXT" "with recursive c(i) as (select 0 union all select i+1 from c where i < 39),
+     t as (select a.i + 1 g, b.i x from c a join c b on b.i <= a.i order by random())
+     select count(*), sum(ok) from (select g, givetake_ack_percentile(x, 0.37) = (37 * g + 99) / 100 - 1
+       and givetake_ack_median(x) = (50 * g + 99) / 100 - 1 and givetake_ack_p90(x) = (90 * g + 99) / 100 - 1 ok
+       from t group by g)")" "40|40"
 equals "deterministic: usable in an index expression" \
   "$(q demo.db ".load $EXT" "create index ix_label on interactions(givetake_classify(body)); select count(*) > 0 from interactions where givetake_classify(body) = 'give'")" "1"
 equals "innocuous: usable from a view with trusted_schema off" \
