@@ -93,7 +93,8 @@ public final class PostgresStore: InteractionStore, BatchSource {
             if failure != nil { continue }
             do {
                 if batch == nil { batch = try next() }
-                _ = try reader.read(UnsafeRawBufferPointer(start: buf, count: Int(n)), into: batch!)
+                _ = try reader.read(UnsafeRawBufferPointer(start: buf, count: Int(n)), into: batch!,
+                                    row: total &+ batch!.count)
                 if batch!.isFull {
                     total &+= batch!.count
                     try emit(batch!)

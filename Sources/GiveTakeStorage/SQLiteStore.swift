@@ -58,7 +58,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         var batch = try next()
         var total = 0
         while try stmt.step() {
-            try reader.read(into: batch)
+            try reader.read(into: batch, row: total &+ batch.count)
             if batch.isFull {
                 total &+= batch.count
                 try emit(batch)

@@ -115,8 +115,20 @@ expect "a refused PostgreSQL connection is reported" 1 "cannot connect to Postgr
   givetake score "postgresql://nobody@127.0.0.1:1/none"
 expect "a password is not echoed" 1 "nobody:\*\*\*@" -- givetake score "postgresql://nobody:s3cret@127.0.0.1:1/none"
 sqlite3 demo.db "create table badtime as select * from interactions limit 3; update badtime set created_at = 'soon' where rowid = 2"
-expect "a bad created_at names the row" 1 "table 'badtime', row id [0-9]+: created_at 'soon' is not a timestamp" -- \
+expect "a bad created_at names the row" 1 "table 'badtime', row 1 \(id [0-9]+\): created_at 'soon' is not a timestamp" -- \
   givetake score demo.db --table badtime
+# Values that do not fit their column: an error naming row, column and
+# value (never a silent 0), and the previous scores stay.
+sqlite3 demo.db "select * from account_scores order by account_id, channel" >before-bad.txt
+sqlite3 demo.db "create table badint as select * from interactions limit 5;
+  insert into badint (id, account_id, channel, kind, inbound, created_at, body) values (77, 'abc', 'twitter', 'post', 0, '2026-01-01', 'x')"
+expect "text in an integer column is an error" 1 "table 'badint', row 5 \(id 77\): account_id 'abc' is not an integer" -- \
+  givetake score demo.db --table badint --out-prefix ''
+same "a failed run leaves the previous scores intact" before-bad.txt <(sqlite3 demo.db "select * from account_scores order by account_id, channel")
+sqlite3 demo.db "update badint set account_id = 1001, inbound = 'maybe' where id = 77"
+expect "a non-boolean inbound is an error" 1 "row 5 \(id 77\): inbound 'maybe' is not a boolean" -- givetake score demo.db --table badint
+sqlite3 demo.db "update badint set inbound = 0, body = cast(x'41ff' as text) where id = 77"
+expect "invalid UTF-8 in a body names the source row" 1 "row 5 \(id 77\): body is not valid UTF-8" -- givetake score demo.db --table badint
 sqlite3 demo.db 'create table "odd""name" as select * from interactions limit 50'
 expect "identifiers are quoted" 0 "^account" -- givetake score demo.db --table 'odd"name' --out-prefix 'x"y_' -q
 equals "quoted output tables written" "$(sqlite3 demo.db 'select count(*) > 0 from "x""y_account_scores"')" "1"
