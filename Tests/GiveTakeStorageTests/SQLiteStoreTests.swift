@@ -91,6 +91,29 @@ import GiveTakeCore
         }
     }
 
+    /// A full disk (here: SQLite's max_page_count, which fails the same way
+    /// with SQLITE_FULL) is named as such, and the previous scores stay.
+    @Test func aFullDiskSaysSoAndKeepsThePreviousScores() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("full.db"), create: true)
+        try load(store, rows: 3000, seed: 4)
+        _ = try ScoringJob().run(store)
+        let before = try store.readAccountScores(prefix: "")
+        let pages = try store.conn.prepare("PRAGMA page_count")
+        _ = try pages.step()
+        try store.conn.exec("PRAGMA max_page_count = \(pages.int64(0) + 2)")
+        var job = ScoringJob()
+        job.prefix = "more_"  // new tables: they need new pages
+        #expect {
+            _ = try job.run(store)
+        } throws: { e in
+            "\(e)".hasPrefix("disk full writing SQLite database '\(dir.file("full.db"))'")
+                && "\(e)".contains("rolled back")
+        }
+        #expect(try store.readAccountScores(prefix: "") == before)
+        #expect(throws: StorageError.self) { try store.readAccountScores(prefix: "more_") }  // not created
+    }
+
     /// Every value that does not fit its column fails the scan with the
     /// row's position, its id, the column and the value: never a silent 0.
     @Test func valuesThatDoNotFitTheirColumnAreErrors() throws {
