@@ -36,6 +36,7 @@ struct Demo: ParsableCommand {
 
     func validate() throws {
         if rows < 1 { throw ValidationError("--rows must be at least 1") }
+        if !inMemory { try requireLocation(db, "--db") }
     }
 
     func run() throws {
@@ -109,6 +110,15 @@ struct ImportTwcs: ParsableCommand {
     @Flag(help: "Append to the table instead of replacing it.")
     var append = false
 
+    @Flag(name: .shortAndLong, help: "No summary on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if file.isEmpty { throw ValidationError("<file> is empty: give the twcs CSV file") }
+        try requireLocation(db, "--db")
+        if table.isEmpty { throw ValidationError("--table is empty") }
+    }
+
     func run() throws {
         let csv = try readFile(file)
         let store = try openStore(db, create: true)
@@ -117,6 +127,7 @@ struct ImportTwcs: ParsableCommand {
             try store.createInteractionsTable(table, replace: !append)
             summary = try TwcsImport.convert(csv: csv, source: file) { try store.insert(table, $0) }
         }
+        if quiet { return }
         printError("imported \(grouped(summary.rows)) tweets for \(summary.brands) brands into '\(table)' of \(db)"
                    + (summary.skipped > 0 ? "; skipped \(summary.skipped) that address no brand" : ""))
     }

@@ -42,6 +42,7 @@ struct ScoringOptions: ParsableArguments {
     var giveTarget: Double?
 
     func validate() throws {
+        if table.isEmpty { throw ValidationError("--table is empty") }
         if let asOf, parseTime(asOf) == nil {
             throw ValidationError("--as-of '\(asOf)' is not a time (use 'YYYY-MM-DD HH:MM:SS' UTC or Unix seconds)")
         }
@@ -72,6 +73,14 @@ struct ScoringOptions: ParsableArguments {
         key += " as_of=\(config.asOf.map(String.init) ?? "latest") sla=\(config.slaSeconds)"
         key += " half_life=\(config.halfLifeSeconds) target=\(config.giveTarget)"
         return key
+    }
+}
+
+/// An empty database argument is a usage error (exit 2), not a file
+/// named "" that SQLite would open as a temporary database.
+func requireLocation(_ value: String, _ name: String) throws {
+    if value.allSatisfy({ $0 == " " }) {
+        throw ValidationError("\(name) is empty: give a SQLite file path or a postgres:// URL")
     }
 }
 

@@ -39,6 +39,7 @@ struct Score: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        try requireLocation(db, "<db>")
         if let maxMemory, parseSize(maxMemory) == nil {
             throw ValidationError("--max-memory '\(maxMemory)' is not a size (e.g. 512M, 2G)")
         }

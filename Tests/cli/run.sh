@@ -68,6 +68,9 @@ expect "unknown format is a usage error" 2 "format" -- givetake score x.db --for
 expect "bad --sla is a usage error" 2 "unknown channel 'myspace'" -- givetake score x.db --sla myspace=1h
 expect "bad --as-of is a usage error" 2 "as-of" -- givetake score x.db --as-of yesterday
 expect "unknown subcommand is a usage error" 2 "" -- givetake frobnicate
+expect "an empty <db> is a usage error" 2 "<db> is empty" -- givetake score ""
+expect "an empty --db is a usage error (demo)" 2 "--db is empty" -- givetake demo --db " "
+expect "an empty --db is a usage error (import-twcs)" 2 "--db is empty" -- givetake import-twcs x.csv --db ""
 
 # ---- Demo, formats, in-process = SQLite ----------------------------------
 expect "demo builds and scores a database" 0 "^account +needs_ack" -- givetake demo --db demo.db --rows 6000 -q
@@ -182,6 +185,34 @@ else
   bad "twcs sample not found ($TWCS)"
 fi
 expect "import of a missing file fails" 1 "cannot read 'none.csv'" -- givetake import-twcs none.csv --db x.db
+HDR="tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"
+TW="True,Tue Oct 31 22:10:47 +0000 2017"
+printf '%s\n1,ana,%s,@Brand hi,,\n2,ana,%s,"@Brand it\nbroke,,\n3,ana,%s,x,,\n' "$HDR" "$TW" "$TW" "$TW" >openquote.csv
+expect "an unterminated quote names its line" 1 "openquote.csv: line 3: unterminated quote" -- givetake import-twcs openquote.csv --db q.db
+printf '\xef\xbb\xbf%s\n1,ana,%s,@Brand hi,,\n' "$HDR" "$TW" >bom.csv
+expect "a UTF-8 byte order mark is accepted" 0 "imported 1 tweets" -- givetake import-twcs bom.csv --db bom.db
+printf '%s\n1,ana,%s,caf\xe9 @Brand,,\n' "$HDR" "$TW" >latin1.csv
+expect "invalid UTF-8 is rejected at import, naming the line" 1 "latin1.csv: line 2 \(tweet 1\): text is not valid UTF-8" -- \
+  givetake import-twcs latin1.csv --db l1.db
+equals "a rejected import writes nothing" "$(sqlite3 l1.db "select count(*) from sqlite_schema where name = 'interactions'")" "0"
+
+# ---- -q on every subcommand: nothing on stderr -----------------------------
+for cmd in "score demo.db" "demo --db q2.db --rows 500" "demo --in-memory --rows 500" "import-twcs bom.csv --db q3.db" \
+           "classify tips" "explain tips" "lexicon"; do
+  # shellcheck disable=SC2086
+  err=$(givetake $cmd -q 2>&1 >/dev/null); rc=$?
+  if [ "$rc" = 0 ] && [ -z "$err" ]; then ok "-q: givetake $cmd"; else bad "-q: givetake $cmd (exit $rc)" "$err"; fi
+done
+
+# ---- A full disk says so ---------------------------------------------------
+mkdir -p fulldisk
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256k tmpfs fulldisk 2>/dev/null; then
+  expect "a full disk says 'disk full'" 1 "disk full writing SQLite database 'fulldisk/d.db'.*rolled back" -- \
+    givetake demo --db fulldisk/d.db --rows 20000 --no-score -q
+  umount fulldisk
+else
+  echo "skip disk-full test on a tmpfs (needs root); SQLiteStoreTests covers it with max_page_count"
+fi
 
 # ---- SQLite loadable extension -----------------------------------------------
 if ldd "$EXT.so" | grep -q libswift; then bad "extension needs the Swift runtime" "$(ldd "$EXT.so")"; else ok "extension needs no Swift runtime"; fi
