@@ -7,9 +7,12 @@ import GiveTakeCore
 
 public final class PostgresStore: InteractionStore, BatchSource {
     let pg: PostgresConnection
+    /// For a second connection (PostgresValueCheck.swift).
+    let conninfo: String
 
     public init(conninfo: String) throws {
         pg = try PostgresConnection(conninfo: conninfo)
+        self.conninfo = conninfo
     }
 
     // MARK: Reading
@@ -76,6 +79,18 @@ public final class PostgresStore: InteractionStore, BatchSource {
             }
             try pg.exec("COPY (\(query)) TO STDOUT (FORMAT binary)")
         }
+        do {
+            return try readCopy(request, next: next, emit: emit)
+        } catch let e as StorageError where pg.copySQLState?.hasPrefix("22") == true {
+            // A data exception (class 22): a value the casts cannot convert.
+            // Name its row and column.
+            throw locateBadValue(request.table, types, filtered: request.accounts != nil,
+                                 serverError: e.message) ?? e
+        }
+    }
+
+    private func readCopy(_ request: ScanRequest, next: () throws -> InteractionBatch,
+                          emit: (InteractionBatch) throws -> Void) throws -> Int {
         var reader = PostgresCopyReader(table: request.table)
         var total = 0
         var failure: Error?

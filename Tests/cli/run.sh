@@ -287,6 +287,12 @@ elif PG_NO_TRAP=1 pg_start; then
   psql -qc "create table badval (like interactions); insert into badval select * from interactions limit 10; alter table badval alter column value type text; update badval set value = 'lots'"
   expect "PostgreSQL: server errors carry the server's message" 1 "PostgreSQL: ERROR: +invalid input syntax for type double precision" -- \
     givetake score "$PGURL" --table badval
+  expect "PostgreSQL: a value that does not cast names row and column" 1 \
+    "table 'badval', row 0 \(id [0-9]+\): value 'lots' is not a double precision" -- givetake score "$PGURL" --table badval
+  psql -qc "create table badint (like interactions); insert into badint select * from interactions limit 10;
+    alter table badint alter column account_id type text; update badint set account_id = 'abc' where id = (select max(id) from badint)"
+  expect "PostgreSQL: text in an integer column names row and column" 1 \
+    "table 'badint', row [0-9]+ \(id [0-9]+\): account_id 'abc' is not a bigint" -- givetake score "$PGURL" --table badint
   expect "PG* environment variables work (no URL parts)" 0 "^account" -- givetake score "postgresql://" -q
   psql -qc 'create schema crm; create table crm."Interactions" as select * from interactions'
   expect "PostgreSQL: schema-qualified, quoted names" 0 "^account" -- givetake score "$PGURL" --table 'crm.Interactions' --out-prefix 'crm.out_' -q
