@@ -131,7 +131,9 @@ same "a failed run leaves the previous scores intact" before-bad.txt <(sqlite3 d
 sqlite3 demo.db "update badint set account_id = 1001, inbound = 'maybe' where id = 77"
 expect "a non-boolean inbound is an error" 1 "row 5 \(id 77\): inbound 'maybe' is not a boolean" -- givetake score demo.db --table badint
 sqlite3 demo.db "update badint set inbound = 0, body = cast(x'41ff' as text) where id = 77"
-expect "invalid UTF-8 in a body names the source row" 1 "row 5 \(id 77\): body is not valid UTF-8" -- givetake score demo.db --table badint
+expect "invalid UTF-8 in a body names the source row" 1 "table 'badint', row 5 \(id 77\): body is not valid UTF-8" -- givetake score demo.db --table badint
+expect "... also when scoring in groups of accounts" 1 "table 'badint', row 5 \(id 77\): body is not valid UTF-8" -- \
+  givetake score demo.db --table badint --group-rows 2
 sqlite3 demo.db 'create table "odd""name" as select * from interactions limit 50'
 expect "identifiers are quoted" 0 "^account" -- givetake score demo.db --table 'odd"name' --out-prefix 'x"y_' -q
 equals "quoted output tables written" "$(sqlite3 demo.db 'select count(*) > 0 from "x""y_account_scores"')" "1"

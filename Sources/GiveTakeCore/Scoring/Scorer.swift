@@ -114,7 +114,9 @@ public final class Scorer {
         try add(UnsafeBufferPointer(buffer))
     }
 
-    static func check(_ r: Interaction) -> GiveTakeError? {
+    /// Why `add` would refuse a row (nil when it would not); callers that
+    /// route rows elsewhere first use it to name the row as their source does.
+    public static func check(_ r: Interaction) -> GiveTakeError? {
         if r.createdAt < timeMin || r.createdAt > timeMax {
             return GiveTakeError(.outOfRange, "created_at is outside years 0001..9999")
         }
