@@ -36,7 +36,7 @@ struct SQLiteRowReader {
     /// An integer column: INTEGER, a REAL with an integral value, or text
     /// spelling an integer; nil for NULL.
     @inline(__always)
-    private func integer(_ col: Int32, _ row: Int, _ id: Int64?, _ name: String) throws -> Int64? {
+    private func integer(_ col: Int32, _ row: Int, _ id: Int64?, _ name: StaticString) throws -> Int64? {
         switch stmt.type(col) {
         case SQLITE_INTEGER: return stmt.int64(col)
         case SQLITE_NULL: return nil
@@ -51,7 +51,7 @@ struct SQLiteRowReader {
 
     /// The value column: a number, or text spelling one; NULL reads as 0.
     @inline(__always)
-    private func real(_ col: Int32, _ row: Int, _ id: Int64, _ name: String) throws -> Double {
+    private func real(_ col: Int32, _ row: Int, _ id: Int64, _ name: StaticString) throws -> Double {
         switch stmt.type(col) {
         case SQLITE_FLOAT, SQLITE_INTEGER: return stmt.double(col)
         case SQLITE_NULL: return 0
@@ -72,7 +72,7 @@ struct SQLiteRowReader {
     /// Booleans: 0/1 (SQLite's own), or text true/false, t/f, yes/no, y/n,
     /// on/off, 1/0 (PostgreSQL's spellings, any case). NULL is false.
     @inline(__always)
-    private func flag(_ col: Int32, _ row: Int, _ id: Int64, _ name: String) throws -> Bool {
+    private func flag(_ col: Int32, _ row: Int, _ id: Int64, _ name: StaticString) throws -> Bool {
         switch stmt.type(col) {
         case SQLITE_INTEGER:
             let v = stmt.int64(col)
@@ -105,7 +105,8 @@ struct SQLiteRowReader {
     /// (the scan position) is named when known.
     @inline(__always)
     static func timestamp(_ s: SQLiteStatement, _ col: Int32, table: String, id: Int64, row: Int? = nil) throws -> Int64 {
-        let at = "table '\(table)', " + (row.map { "row \($0) (id \(id))" } ?? "row id \(id)")
+        // Built only on failure: this runs for every row.
+        func at() -> String { "table '\(table)', " + (row.map { "row \($0) (id \(id))" } ?? "row id \(id)") }
         switch s.type(col) {
         case SQLITE_INTEGER:
             let v = s.int64(col)
@@ -113,12 +114,12 @@ struct SQLiteRowReader {
         case SQLITE_FLOAT:
             if let t = Timestamp.fromUnixSeconds(s.double(col)) { return t }
         case SQLITE_NULL:
-            throw StorageError("\(at): created_at is NULL")
+            throw StorageError("\(at()): created_at is NULL")
         case SQLITE_TEXT:
             if let t = Timestamp.parse(s.bytes(col)!) { return t }
         default: break
         }
-        throw StorageError("\(at): created_at '\(s.string(col) ?? "")' is not a timestamp "
+        throw StorageError("\(at()): created_at '\(s.string(col) ?? "")' is not a timestamp "
                            + "(expected 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC or Unix seconds)")
     }
 }
