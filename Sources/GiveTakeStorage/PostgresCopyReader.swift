@@ -72,12 +72,12 @@ struct PostgresCopyReader {
         }
 
         guard let id = try int8(off.0, len.0, 0) else { throw StorageError("table '\(table)', row \(row): id is NULL") }
-        let at = "table '\(table)', row \(row) (id \(id))"
-        guard let account = try int8(off.1, len.1, 1) else { throw StorageError("\(at): account_id is NULL") }
-        guard let pgTime = try int8(off.9, len.9, 9) else { throw StorageError("\(at): created_at is NULL") }
+        func at() -> String { "table '\(table)', row \(row) (id \(id))" }  // only on failure: runs per row
+        guard let account = try int8(off.1, len.1, 1) else { throw StorageError("\(at()): account_id is NULL") }
+        guard let pgTime = try int8(off.9, len.9, 9) else { throw StorageError("\(at()): created_at is NULL") }
         // timestamptz: microseconds since 2000-01-01; ±infinity are int64 extremes.
         guard pgTime != Int64.max, pgTime != Int64.min else {
-            throw StorageError("\(at): created_at is infinity")
+            throw StorageError("\(at()): created_at is infinity")
         }
         let value = try sized(len.12, 8, 12)
             ? Double(bitPattern: UInt64(bigEndian: msg.loadUnaligned(fromByteOffset: off.12, as: UInt64.self))) : 0
