@@ -75,11 +75,24 @@ public struct TwcsImport {
                                        + "(byte \(bad) of the field); convert the file to UTF-8 first")
                 }
             }
-            let inbound = r[col[2]].first.map { $0 | 0x20 == UInt8(ascii: "t") } ?? false
-            let responses = r[col[5]].split(separator: UInt8(ascii: ",")).compactMap { parseID(Array($0)) }
+            func bad(_ name: String, _ value: [UInt8], _ expected: String) -> StorageError {
+                StorageError("\(source): line \(line) (tweet \(id)): \(name) '\(String(decoding: value, as: UTF8.self))' "
+                             + "is not \(expected)")
+            }
+            guard let inbound = r[col[2]].withUnsafeBufferPointer({ parseBoolean($0) }) else {
+                throw bad("inbound", r[col[2]], "True or False")
+            }
+            var responses: [Int64] = []
+            for part in r[col[5]].split(separator: UInt8(ascii: ",")) {
+                guard let rid = parseID(Array(part)) else { throw bad("response_tweet_id", r[col[5]], "a list of tweet ids") }
+                responses.append(rid)
+            }
+            let parentField = r[col[6]]
+            let parent = parseID(parentField)
+            if parent == nil && !parentField.isEmpty { throw bad("in_response_to_tweet_id", parentField, "a tweet id") }
             index[id] = tweets.count
             tweets.append(Tweet(id: id, author: r[col[1]], inbound: inbound, createdAt: t, text: r[col[4]],
-                                responses: responses, parent: parseID(r[col[6]])))
+                                responses: responses, parent: parent))
         }
 
         var summary = Summary()
@@ -167,6 +180,10 @@ public struct TwcsImport {
         let z = parts[4]
         guard let oh = Int64(String(decoding: z[1..<3], as: UTF8.self)),
               let om = Int64(String(decoding: z[3..<5], as: UTF8.self)) else { return nil }
+        // Bounded before any arithmetic: absurd fields must not overflow.
+        guard (1...9999).contains(y), (1...31).contains(d), (0...23).contains(hms[0]), (0...59).contains(hms[1]),
+              (0...60).contains(hms[2]), (0...23).contains(oh), (0...59).contains(om),
+              z[0] == 0x2B || z[0] == 0x2D else { return nil }
         let offset = (z[0] == 0x2D ? -1 : 1) * (oh * 3600 + om * 60)
         let secs = Timestamp.days(y, Int64(m + 1), d) * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2] - offset
         return secs * 1_000_000

@@ -94,6 +94,25 @@ import GiveTakeCore
         }
     }
 
+    @Test func fieldsThatDoNotFitAreErrorsNotGuesses() {
+        let t = "Tue Oct 31 22:10:47 +0000 2017"
+        let cases: [(String, String)] = [
+            ("1,ana,maybe,\(t),hi,,", "l.csv: line 2 (tweet 1): inbound 'maybe' is not True or False"),
+            ("1,ana,True,\(t),hi,,abc", "l.csv: line 2 (tweet 1): in_response_to_tweet_id 'abc' is not a tweet id"),
+            ("1,ana,True,\(t),hi,\"2,x\",", "l.csv: line 2 (tweet 1): response_tweet_id '2,x' is not a list of tweet ids"),
+            ("1,ana,True,Tue Oct 31 22:10:47 +0000 99999999999999,hi,,",
+             "l.csv: line 2 (tweet 1): created_at 'Tue Oct 31 22:10:47 +0000 99999999999999' is not like"),
+            ("1,ana,True,Tue Oct 99 22:10:47 +0000 2017,hi,,", "l.csv: line 2 (tweet 1): created_at 'Tue Oct 99"),
+        ]
+        for (record, message) in cases {
+            #expect {
+                _ = try TwcsImport.convert(csv: Array((Self.header + record + "\n").utf8), source: "l.csv") { _ in }
+            } throws: { e in
+                "\(e)".hasPrefix(message)
+            }
+        }
+    }
+
     @Test func aShortRecordNamesItsLineAndFieldCount() {
         let csv = Array((Self.header + "\n1,ana,True\n").utf8)
         #expect {
