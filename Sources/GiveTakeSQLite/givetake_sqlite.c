@@ -1,7 +1,8 @@
 /* SQL functions over the GiveTake C ABI (include/givetake.h). This file
  * only converts SQLite values and calls gt_*; every rule lives in the
  * engine. Scalar functions return NULL for a NULL argument; aggregates
- * skip NULLs and return NULL when nothing was counted, as SQL's do. */
+ * skip rows with a NULL argument and return NULL when nothing was counted,
+ * as SQL's do. */
 #include <math.h>
 #include <string.h>
 #include <sqlite3ext.h>

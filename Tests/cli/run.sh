@@ -69,6 +69,7 @@ expect "bad --sla is a usage error" 2 "unknown channel 'myspace'" -- givetake sc
 expect "bad --as-of is a usage error" 2 "as-of" -- givetake score x.db --as-of yesterday
 expect "unknown subcommand is a usage error" 2 "" -- givetake frobnicate
 expect "an empty <db> is a usage error" 2 "<db> is empty" -- givetake score ""
+expect "an empty --table is a usage error" 2 "--table is empty" -- givetake score x.db --table ""
 expect "an empty --db is a usage error (demo)" 2 "--db is empty" -- givetake demo --db " "
 expect "an empty --db is a usage error (import-twcs)" 2 "--db is empty" -- givetake import-twcs x.csv --db ""
 
