@@ -166,8 +166,11 @@ public final class PostgresStore: InteractionStore, BatchSource {
             try pg.exec("SELECT pg_advisory_xact_lock(\(Self.scoreTablesLock))")
             for (name, table) in zip(tables, Schema.scoreTables) {
                 try pg.exec(Self.createTable(name, table.1))
-                for c in table.1 {
-                    try pg.exec("ALTER TABLE \(name) ADD COLUMN IF NOT EXISTS \(c.0) \(Schema.postgresType(c.1))")
+                let have = try pg.exec("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) "
+                                       + "AND attnum > 0 AND NOT attisdropped", [name])
+                let present = Set((0..<have.rows).compactMap { have.string($0, 0) })
+                for c in table.1 where !present.contains(c.0) {
+                    try pg.exec("ALTER TABLE \(name) ADD COLUMN \(c.0) \(Schema.postgresType(c.1))")
                 }
             }
             try pg.exec("CREATE TABLE IF NOT EXISTS \(stateTable) (table_name text, max_id int8, "
@@ -297,6 +300,16 @@ public final class PostgresStore: InteractionStore, BatchSource {
         if replace { try pg.exec("DROP TABLE IF EXISTS \(q)") }
         try pg.exec("CREATE TABLE IF NOT EXISTS \(q) ("
                     + Schema.interactionDDL.map { "\($0.0) \($0.2)" }.joined(separator: ", ") + ")")
+    }
+
+    public func writeAccountNames(_ names: AccountNames, besides table: String) throws {
+        let parts = identifierParts(table)
+        let accounts = try pg.quote(parts.count == 2 ? parts[0] + ".accounts" : "accounts")
+        try pg.exec("CREATE TABLE IF NOT EXISTS \(accounts) (account_id bigint PRIMARY KEY, name text)")
+        for (id, name) in names.sorted(by: { $0.key < $1.key }) {
+            try pg.exec("INSERT INTO \(accounts) (account_id, name) VALUES ($1, $2) "
+                        + "ON CONFLICT (account_id) DO UPDATE SET name = excluded.name", [String(id), name])
+        }
     }
 
     public func insert(_ table: String, _ rows: UnsafeBufferPointer<Interaction>) throws {

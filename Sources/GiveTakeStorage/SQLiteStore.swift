@@ -227,6 +227,19 @@ public final class SQLiteStore: InteractionStore, BatchSource {
                       + Schema.interactionDDL.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")")
     }
 
+    public func writeAccountNames(_ names: AccountNames, besides table: String) throws {
+        let parts = identifierParts(table)
+        let accounts = SQLiteConnection.quote(parts.count == 2 ? parts[0] + ".accounts" : "accounts")
+        try conn.exec("CREATE TABLE IF NOT EXISTS \(accounts) (account_id INTEGER PRIMARY KEY, name TEXT)")
+        let stmt = try conn.prepare("INSERT OR REPLACE INTO \(accounts) (account_id, name) VALUES (?, ?)")
+        for (id, name) in names.sorted(by: { $0.key < $1.key }) {
+            stmt.bind(1, id)
+            stmt.bind(2, name)
+            _ = try stmt.step()
+            stmt.reset()
+        }
+    }
+
     private var insertStatement: (String, SQLiteStatement)?
 
     public func insert(_ table: String, _ rows: UnsafeBufferPointer<Interaction>) throws {

@@ -50,6 +50,9 @@ public protocol InteractionStore: InteractionSource, ScoreSink {
     func createInteractionsTable(_ table: String, replace: Bool) throws
     /// Appends rows in one transaction.
     func insert(_ table: String, _ rows: UnsafeBufferPointer<Interaction>) throws
+    /// Creates (if missing) the `accounts(account_id, name)` table beside
+    /// `table` and sets these names (replacing earlier ones of the ids).
+    func writeAccountNames(_ names: AccountNames, besides table: String) throws
     /// Runs `body` inside one write transaction (bulk loads).
     func inTransaction(_ body: () throws -> Void) throws
     /// Number of rows, or an estimate when counting would be slow; nil if unknown.
