@@ -53,6 +53,7 @@ struct Demo: ParsableCommand {
                 written += batch.count
                 progress.update(written)
             }
+            try store.writeAccountNames(data.accountNames, besides: table)
         }
         progress.finish()
         if !quiet {

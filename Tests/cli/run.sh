@@ -70,7 +70,7 @@ expect "bad --as-of is a usage error" 2 "as-of" -- givetake score x.db --as-of y
 expect "unknown subcommand is a usage error" 2 "" -- givetake frobnicate
 
 # ---- Demo, formats, in-process = SQLite ----------------------------------
-expect "demo builds and scores a database" 0 "^account +needs_ack" -- givetake demo --db demo.db --rows 6000 -q
+expect "demo builds and scores a database" 0 "^account +name +needs_ack" -- givetake demo --db demo.db --rows 6000 -q
 equals "demo table has one row per brand" "$(givetake score demo.db -q | tail -n +3 | wc -l)" "4"
 equals "account_scores written" "$(sqlite3 demo.db 'select count(*) from account_scores where channel is null')" "4"
 equals "contact_scores written" "$(sqlite3 demo.db 'select count(*) > 100 from contact_scores')" "1"
@@ -141,10 +141,10 @@ row_median=$(givetake score demo.db --ack-unit row --format csv -q | awk -F, 'NR
 turn_median=$(givetake score demo.db --format csv -q | awk -F, 'NR == 2 { print $4, $10 }')
 if [ "${row_median%% *}" -gt "${turn_median%% *}" ]; then ok "--ack-unit row counts every message (more needs_ack than turns)"
 else bad "--ack-unit row" "row: $row_median turn: $turn_median"; fi
-sqlite3 demo.db "create table accounts (account_id integer, name text); insert into accounts values (1001, 'Acme Outdoor'), (1002, 'Brightside Bank')"
-expect "account names from an accounts table are shown" 0 "1001 +Acme Outdoor" -- givetake score demo.db -q
+expect "account names from the accounts table are shown" 0 "1001 +Acme Outdoor" -- givetake score demo.db -q
 equals "account_name written" "$(sqlite3 demo.db "select account_name from agent_scores where account_id = 1002 limit 1")" "Brightside Bank"
-sqlite3 demo.db "drop table accounts"
+sqlite3 demo.db "create view named as select *, 'Brand ' || account_id as account_name from interactions"
+expect "an account_name column wins over the accounts table" 0 "1001 +Brand 1001" -- givetake score demo.db --table named --out-prefix named_ -q
 
 # ---- Interrupted runs leave the previous scores intact ---------------------
 sqlite3 demo.db "select * from account_scores order by account_id, channel" >before.txt
