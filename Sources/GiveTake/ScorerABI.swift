@@ -353,7 +353,8 @@ private func accountRows(_ rows: UnsafeMutablePointer<UnsafePointer<gt_account_s
     let h = handle(s)
     guard h.finished else { rows.pointee = nil; count.pointee = 0; return GT_ESTATE }
     if h.turns == nil {
-        let all = h.turnTable.rows()
+        // Materialised one at a time straight into the C array.
+        let all = h.turnTable.ordered()
         let out = UnsafeMutableBufferPointer<gt_turn_score>.allocate(capacity: all.count)
         for (i, t) in all.enumerated() {
             var flags: UInt32 = 0
