@@ -29,15 +29,15 @@ struct PostgresCopyReader {
         let fields = Int16(bitPattern: UInt16(bigEndian: msg.loadUnaligned(fromByteOffset: p, as: UInt16.self)))
         p += 2
         if fields == -1 { return false }
-        guard fields == 13 else { throw StorageError("table '\(table)': COPY returned \(fields) columns, expected 13") }
+        guard fields == 15 else { throw StorageError("table '\(table)': COPY returned \(fields) columns, expected 15") }
 
         // Field spans (offset, length; length -1 = NULL).
-        var off = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var len = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var off = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var len = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         try withUnsafeMutableBytes(of: &off) { offs in
             try withUnsafeMutableBytes(of: &len) { lens in
                 let o = offs.bindMemory(to: Int.self), l = lens.bindMemory(to: Int.self)
-                for f in 0..<13 {
+                for f in 0..<15 {
                     guard p + 4 <= n else { throw truncated() }
                     let fl = Int(Int32(bitPattern: be32(msg, p)))
                     p += 4
@@ -87,7 +87,8 @@ struct PostgresCopyReader {
             kind: text(off.5, len.5).flatMap { Kind.parse($0) }.map { Int32($0.rawValue) } ?? -1,
             inbound: try bool(off.6, len.6, 6), automated: try bool(off.7, len.7, 7),
             hasMedia: try bool(off.8, len.8, 8),
-            createdAt: pgTime &+ Timestamp.postgresEpochOffset, value: value)
+            createdAt: pgTime &+ Timestamp.postgresEpochOffset, value: value,
+            threadID: try int8(off.13, len.13, 13), agentID: try int8(off.14, len.14, 14))
         batch.append(interaction, author: text(off.10, len.10), body: text(off.11, len.11))
         return true
     }

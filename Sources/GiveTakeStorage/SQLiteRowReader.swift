@@ -29,7 +29,8 @@ struct SQLiteRowReader {
             inbound: try flag(6, row, id, "inbound"), automated: try flag(7, row, id, "automated"),
             hasMedia: try flag(8, row, id, "has_media"),
             createdAt: try Self.timestamp(s, 9, table: table, id: id, row: row),
-            value: try real(12, row, id, "value"))
+            value: try real(12, row, id, "value"),
+            threadID: try integer(13, row, id, "thread_id"), agentID: try integer(14, row, id, "agent_id"))
         batch.append(interaction, author: text(10), body: text(11))
     }
 

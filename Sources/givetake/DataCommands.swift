@@ -54,6 +54,7 @@ struct Demo: ParsableCommand {
                 written += batch.count
                 progress.update(written)
             }
+            try store.writeAccountNames(data.accountNames, besides: table)
         }
         progress.finish()
         if !quiet {
@@ -79,7 +80,7 @@ extension Demo {
         }
         let t = Stopwatch()
         let result = try scorer.finish()
-        print(render(result.accounts, format: format, asOf: result.asOf), terminator: "")
+        print(render(result.accounts, names: data.accountNames, format: format, asOf: result.asOf), terminator: "")
         if !quiet {
             printError("scored \(grouped(rows)) generated rows in memory in \(fixed(clock.seconds, 2)) s "
                        + "(Scorer.add \(fixed(addTime, 2)) s, finish \(fixed(t.seconds, 2)) s)")
@@ -95,7 +96,8 @@ struct ImportTwcs: ParsableCommand {
             Maps rows as docs/metrics.md section 8 says: brand -> account (a stable id from \
             its name), customer -> contact, in_response_to_tweet_id -> parent, channel \
             twitter, kind reply (with a parent) or mention. Tweets that address no brand \
-            are skipped and counted.
+            are skipped and counted. The brand handles go to an accounts(account_id, name) \
+            table beside the interactions table, so the scores show names.
             """)
 
     @Argument(help: ArgumentHelp("The twcs CSV file.", valueName: "file"))
@@ -126,6 +128,7 @@ struct ImportTwcs: ParsableCommand {
         try store.inTransaction {
             try store.createInteractionsTable(table, replace: !append)
             summary = try TwcsImport.convert(csv: csv, source: file) { try store.insert(table, $0) }
+            try store.writeAccountNames(summary.brandNames, besides: table)
         }
         if quiet { return }
         printError("imported \(grouped(summary.rows)) tweets for \(summary.brands) brands into '\(table)' of \(db)"

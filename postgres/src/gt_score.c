@@ -1,7 +1,14 @@
 /*
- * gt_score.c -- score_accounts / score_contacts: read any table or view with
- * the spec's column names through an SPI cursor, feed gt_scorer_add in
- * batches, return the spec section 7 rows. One pass, inside the backend.
+ * gt_score.c -- score_accounts / score_contacts / score_turns /
+ * score_agents: read any table or view with the spec's column names
+ * through an SPI cursor, feed gt_scorer_add in batches, return the spec
+ * section 7 rows. One pass, inside the backend (plus one small query for
+ * account names where the source has them).
+ *
+ * refresh_scores calls the four through internal variants that take a
+ * third argument, a token it draws once per refresh: calls with the same
+ * token (one statement, one snapshot) share one scored source, so the
+ * four outputs cost one pass.
  */
 #include "gt_pg.h"
 
@@ -38,8 +45,12 @@ typedef enum ColKind
 typedef enum ColIndex
 {
 	C_ID, C_ACCOUNT, C_CONTACT, C_PARENT, C_CHANNEL, C_KIND, C_INBOUND,
-	C_AUTOMATED, C_MEDIA, C_CREATED, C_AUTHOR, C_BODY, C_VALUE, C_COUNT
+	C_AUTOMATED, C_MEDIA, C_CREATED, C_AUTHOR, C_BODY, C_VALUE,
+	C_THREAD, C_AGENT, C_COUNT
 } ColIndex;
+
+/* Columns from C_FIRST_OPTIONAL on may be missing: they read as NULL. */
+#define C_FIRST_OPTIONAL C_THREAD
 
 static const struct
 {
@@ -50,7 +61,7 @@ static const struct
 	{"parent_id", COL_INT8}, {"channel", COL_TEXT}, {"kind", COL_TEXT},
 	{"inbound", COL_BOOL}, {"automated", COL_BOOL}, {"has_media", COL_BOOL},
 	{"created_at", COL_TIME}, {"author_name", COL_TEXT}, {"body", COL_TEXT},
-	{"value", COL_VALUE}
+	{"value", COL_VALUE}, {"thread_id", COL_INT8}, {"agent_id", COL_INT8}
 };
 
 static const char *
@@ -128,6 +139,11 @@ source_query(Oid relid)
 		AttrNumber	att = get_attnum(relid, name);
 		Oid			typ;
 
+		if (att == InvalidAttrNumber && i >= C_FIRST_OPTIONAL)
+		{
+			appendStringInfoString(&q, ", NULL::pg_catalog.int8");
+			continue;
+		}
 		if (att == InvalidAttrNumber)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -240,6 +256,16 @@ convert_row(gt_interaction *r, HeapTuple tup, TupleDesc desc, uint64 rowno)
 	r->author_name = text_field(v[C_AUTHOR], n[C_AUTHOR]);
 	r->body = text_field(v[C_BODY], n[C_BODY]);
 	r->value = n[C_VALUE] ? 0.0 : DatumGetFloat8(v[C_VALUE]);
+	if (!n[C_THREAD])
+	{
+		r->thread_id = DatumGetInt64(v[C_THREAD]);
+		r->flags |= GT_ROW_HAS_THREAD;
+	}
+	if (!n[C_AGENT])
+	{
+		r->agent_id = DatumGetInt64(v[C_AGENT]);
+		r->flags |= GT_ROW_HAS_AGENT;
+	}
 }
 
 static void
@@ -257,6 +283,7 @@ configure(gt_scorer *s, FunctionCallInfo fcinfo)
 		gt_check_scorer(gt_scorer_set_health_weight(s, i, gt_health_weights[i]), s,
 						"givetake.health_weights");
 	gt_check_scorer(gt_scorer_set_give_target(s, gt_give_target), s, "givetake.give_target");
+	gt_check_scorer(gt_scorer_set_ack_unit(s, gt_ack_unit), s, "givetake.ack_unit");
 }
 
 /*
@@ -320,11 +347,170 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt)
 	return *slot;
 }
 
+/* The scorer of the last refresh token, in a child of TopTransactionContext. */
+static struct
+{
+	int64		token;
+	Oid			relid;
+	bool		has_as_of;
+	TimestampTz as_of;
+	MemoryContext cxt;
+	gt_scorer  *scorer;
+}			shared_scorer;
+
+static int64 token_counter;
+
+/* The context holding the shared scorer is going away (transaction end). */
+static void
+forget_shared_scorer(void *arg)
+{
+	(void) arg;
+	memset(&shared_scorer, 0, sizeof(shared_scorer));
+}
+
+/*
+ * The scored source for this call, and the context to free after emitting
+ * its rows (NULL: the scorer is shared and stays for the other calls of
+ * the same refresh token).
+ */
+static gt_scorer *
+scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_free)
+{
+	MemoryContext cxt;
+	MemoryContextCallback *cb;
+	gt_scorer  *s;
+	Oid			relid = PG_GETARG_OID(0);
+	bool		has_as_of = !PG_ARGISNULL(1);
+	TimestampTz as_of = has_as_of ? PG_GETARG_TIMESTAMPTZ(1) : 0;
+	int64		token;
+
+	if (PG_NARGS() < 3 || PG_ARGISNULL(2))
+	{
+		*to_free = AllocSetContextCreate(CurrentMemoryContext, "givetake scorer", ALLOCSET_DEFAULT_SIZES);
+		MemoryContextSetIdentifier(*to_free, name);
+		return score_source(fcinfo, *to_free);
+	}
+	*to_free = NULL;
+	token = PG_GETARG_INT64(2);
+	if (shared_scorer.scorer != NULL && shared_scorer.token == token && shared_scorer.relid == relid &&
+		shared_scorer.has_as_of == has_as_of && shared_scorer.as_of == as_of)
+		return shared_scorer.scorer;
+	if (shared_scorer.cxt != NULL)
+		MemoryContextDelete(shared_scorer.cxt);	/* its callback clears the cache */
+	cxt = AllocSetContextCreate(TopTransactionContext, "givetake shared scorer", ALLOCSET_DEFAULT_SIZES);
+	cb = MemoryContextAlloc(cxt, sizeof(*cb));
+	cb->func = forget_shared_scorer;
+	cb->arg = NULL;
+	MemoryContextRegisterResetCallback(cxt, cb);
+	s = score_source(fcinfo, cxt);
+	shared_scorer.token = token;
+	shared_scorer.relid = relid;
+	shared_scorer.has_as_of = has_as_of;
+	shared_scorer.as_of = as_of;
+	shared_scorer.cxt = cxt;
+	shared_scorer.scorer = s;
+	return s;
+}
+
+/* A new refresh token: unique within this backend. */
+PG_FUNCTION_INFO_V1(gt_pg_refresh_token);
+Datum
+gt_pg_refresh_token(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(++token_counter);
+}
+
 static inline void
 put_f8(Datum *v, bool *n, int i, double x)
 {
 	n[i] = isnan(x);
 	v[i] = Float8GetDatum(n[i] ? 0.0 : x);
+}
+
+static inline void
+put_time(Datum *v, int i, int64 micros)
+{
+	v[i] = TimestampTzGetDatum((TimestampTz) (micros - GT_PG_EPOCH_SHIFT));
+}
+
+/* Account names, sorted by account_id, for a binary search per row. */
+typedef struct AccountNames
+{
+	int			count;
+	int64	   *ids;
+	text	  **names;
+} AccountNames;
+
+/*
+ * Names where the source knows them: its account_name column (the
+ * smallest non-null name per account), else an accounts(account_id, name)
+ * table in the source's schema. Allocated in `cxt`.
+ */
+static AccountNames
+account_names(Oid relid, MemoryContext cxt)
+{
+	AccountNames out = {0, NULL, NULL};
+	char	   *nsp = get_namespace_name(get_rel_namespace(relid));
+	char	   *rel = get_rel_name(relid);
+	char	   *query = NULL;
+	uint64		i;
+
+	if (get_attnum(relid, "account_name") != InvalidAttrNumber)
+		query = psprintf("SELECT account_id::pg_catalog.int8, pg_catalog.min(account_name::pg_catalog.text) "
+						 "FROM %s WHERE account_name IS NOT NULL GROUP BY 1 ORDER BY 1",
+						 quote_qualified_identifier(nsp, rel));
+	else
+	{
+		Oid			accounts = get_relname_relid("accounts", get_rel_namespace(relid));
+
+		if (OidIsValid(accounts) && get_attnum(accounts, "account_id") != InvalidAttrNumber &&
+			get_attnum(accounts, "name") != InvalidAttrNumber)
+			query = psprintf("SELECT account_id::pg_catalog.int8, pg_catalog.min(name::pg_catalog.text) "
+							 "FROM %s WHERE name IS NOT NULL AND account_id IS NOT NULL GROUP BY 1 ORDER BY 1",
+							 quote_qualified_identifier(nsp, "accounts"));
+	}
+	if (query == NULL)
+		return out;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "givetake: SPI_connect failed");
+	if (SPI_execute(query, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "givetake: reading account names failed");
+	out.count = (int) SPI_processed;
+	out.ids = MemoryContextAlloc(cxt, sizeof(int64) * Max(out.count, 1));
+	out.names = MemoryContextAlloc(cxt, sizeof(text *) * Max(out.count, 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		id = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+		Datum		name = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		out.ids[i] = DatumGetInt64(id);
+		out.names[i] = DatumGetTextPCopy(name);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return out;
+}
+
+/* The name of an account into v[i] / n[i] (NULL when unknown). */
+static void
+put_name(Datum *v, bool *n, int i, const AccountNames *names, int64 account)
+{
+	int			lo = 0,
+				hi = names->count;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (names->ids[mid] < account)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	n[i] = !(lo < names->count && names->ids[lo] == account);
+	v[i] = n[i] ? (Datum) 0 : PointerGetDatum(names->names[lo]);
 }
 
 PG_FUNCTION_INFO_V1(gt_pg_score_accounts);
@@ -337,19 +523,19 @@ gt_pg_score_accounts(PG_FUNCTION_ARGS)
 	const gt_account_score *a;
 	size_t		count,
 				i;
+	AccountNames names;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;		/* no source, no rows */
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_accounts",
-								ALLOCSET_DEFAULT_SIZES);
-	s = score_source(fcinfo, cxt);
+	s = scorer_for_call(fcinfo, "givetake score_accounts", &cxt);
+	names = account_names(PG_GETARG_OID(0), CurrentMemoryContext);
 	gt_check_scorer(gt_scorer_accounts(&a, &count, s), s, "gt_scorer_accounts");
 	for (i = 0; i < count; i++)
 	{
 		const gt_account_score *r = &a[i];
-		Datum		v[27];
-		bool		n[27];
+		Datum		v[30];
+		bool		n[30];
 		const char *ch = r->channel == GT_CHANNEL_ALL ? NULL : gt_channel_name(r->channel);
 
 		memset(n, 0, sizeof(n));
@@ -365,27 +551,31 @@ gt_pg_score_accounts(PG_FUNCTION_ARGS)
 		put_f8(v, n, 8, r->sla_rate);
 		put_f8(v, n, 9, r->median_ack_s);
 		put_f8(v, n, 10, r->p90_ack_s);
-		v[11] = Int64GetDatum(r->give_posts);
-		v[12] = Int64GetDatum(r->take_posts);
-		v[13] = Int64GetDatum(r->neutral_posts);
-		put_f8(v, n, 14, r->give_ratio);
-		put_f8(v, n, 15, r->me_index);
-		put_f8(v, n, 16, r->reply_share);
-		put_f8(v, n, 17, r->channel_fit);
-		v[18] = Int64GetDatum(r->contacts);
-		put_f8(v, n, 19, r->mean_trust);
-		put_f8(v, n, 20, r->conv_rate_ack);
-		put_f8(v, n, 21, r->conv_rate_ignored);
-		put_f8(v, n, 22, r->conversion_lift);
-		put_f8(v, n, 23, r->value_per_ack_contact);
-		v[24] = Int64GetDatum(r->give_attributed_leads);
-		put_f8(v, n, 25, r->health);
-		v[26] = Int64GetDatum(r->anomalies);
+		put_f8(v, n, 11, r->median_ack_business_s);
+		put_f8(v, n, 12, r->p90_ack_business_s);
+		v[13] = Int64GetDatum(r->give_posts);
+		v[14] = Int64GetDatum(r->take_posts);
+		v[15] = Int64GetDatum(r->neutral_posts);
+		put_f8(v, n, 16, r->give_ratio);
+		put_f8(v, n, 17, r->me_index);
+		put_f8(v, n, 18, r->reply_share);
+		put_f8(v, n, 19, r->channel_fit);
+		v[20] = Int64GetDatum(r->contacts);
+		put_f8(v, n, 21, r->mean_trust);
+		put_f8(v, n, 22, r->conv_rate_ack);
+		put_f8(v, n, 23, r->conv_rate_ignored);
+		put_f8(v, n, 24, r->conversion_lift);
+		put_f8(v, n, 25, r->value_per_ack_contact);
+		v[26] = Int64GetDatum(r->give_attributed_leads);
+		put_f8(v, n, 27, r->health);
+		v[28] = Int64GetDatum(r->anomalies);
+		put_name(v, n, 29, &names, r->account_id);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	MemoryContextDelete(cxt);	/* frees the scorer */
+	if (cxt)
+		MemoryContextDelete(cxt);	/* frees the scorer */
 	return (Datum) 0;
 }
 
@@ -403,9 +593,7 @@ gt_pg_score_contacts(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;		/* no source, no rows */
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_contacts",
-								ALLOCSET_DEFAULT_SIZES);
-	s = score_source(fcinfo, cxt);
+	s = scorer_for_call(fcinfo, "givetake score_contacts", &cxt);
 	gt_check_scorer(gt_scorer_contacts(&c, &count, s), s, "gt_scorer_contacts");
 	for (i = 0; i < count; i++)
 	{
@@ -425,6 +613,116 @@ gt_pg_score_contacts(PG_FUNCTION_ARGS)
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	MemoryContextDelete(cxt);
+	if (cxt)
+		MemoryContextDelete(cxt);
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(gt_pg_score_turns);
+Datum
+gt_pg_score_turns(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext cxt;
+	gt_scorer  *s;
+	const gt_turn_score *t;
+	size_t		count,
+				i;
+	AccountNames names;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	s = scorer_for_call(fcinfo, "givetake score_turns", &cxt);
+	names = account_names(PG_GETARG_OID(0), CurrentMemoryContext);
+	gt_check_scorer(gt_scorer_turns(&t, &count, s), s, "gt_scorer_turns");
+	for (i = 0; i < count; i++)
+	{
+		const gt_turn_score *r = &t[i];
+		bool		acked = r->status == GT_TURN_ACKNOWLEDGED;
+		Datum		v[17];
+		bool		n[17];
+
+		memset(n, 0, sizeof(n));
+		v[0] = Int64GetDatum(r->account_id);
+		v[1] = Int64GetDatum(r->turn_id);
+		n[2] = !(r->flags & GT_TURN_HAS_THREAD);
+		v[2] = Int64GetDatum(r->thread_id);
+		n[3] = !(r->flags & GT_TURN_HAS_CONTACT);
+		v[3] = Int64GetDatum(r->contact_id);
+		v[4] = CStringGetTextDatum(gt_channel_name(r->channel));
+		put_time(v, 5, r->started_at);
+		v[6] = Int64GetDatum(r->inbound_rows);
+		v[7] = CStringGetTextDatum(gt_turn_status_name(r->status));
+		n[8] = !acked;
+		v[8] = Int64GetDatum(r->first_ack_id);
+		n[9] = !(r->flags & GT_TURN_HAS_AGENT);
+		v[9] = Int64GetDatum(r->agent_id);
+		put_f8(v, n, 10, r->time_to_ack_s);
+		put_f8(v, n, 11, r->business_time_to_ack_s);
+		n[12] = r->personal < 0;
+		v[12] = BoolGetDatum(r->personal > 0);
+		n[13] = r->appreciative < 0;
+		v[13] = BoolGetDatum(r->appreciative > 0);
+		n[14] = r->within_sla < 0;
+		v[14] = BoolGetDatum(r->within_sla > 0);
+		put_time(v, 15, r->due_at);
+		put_name(v, n, 16, &names, r->account_id);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (cxt)
+		MemoryContextDelete(cxt);
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(gt_pg_score_agents);
+Datum
+gt_pg_score_agents(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext cxt;
+	gt_scorer  *s;
+	const gt_agent_score *a;
+	size_t		count,
+				i;
+	AccountNames names;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	s = scorer_for_call(fcinfo, "givetake score_agents", &cxt);
+	names = account_names(PG_GETARG_OID(0), CurrentMemoryContext);
+	gt_check_scorer(gt_scorer_agents(&a, &count, s), s, "gt_scorer_agents");
+	for (i = 0; i < count; i++)
+	{
+		const gt_agent_score *r = &a[i];
+		Datum		v[15];
+		bool		n[15];
+
+		memset(n, 0, sizeof(n));
+		v[0] = Int64GetDatum(r->account_id);
+		n[1] = !r->has_agent;
+		v[1] = Int64GetDatum(r->agent_id);
+		v[2] = Int64GetDatum(r->acknowledged);
+		put_f8(v, n, 3, r->median_ack_s);
+		put_f8(v, n, 4, r->p90_ack_s);
+		put_f8(v, n, 5, r->median_ack_business_s);
+		put_f8(v, n, 6, r->p90_ack_business_s);
+		put_f8(v, n, 7, r->personal_rate);
+		put_f8(v, n, 8, r->appreciative_rate);
+		put_f8(v, n, 9, r->sla_rate);
+		v[10] = Int64GetDatum(r->give_posts);
+		v[11] = Int64GetDatum(r->take_posts);
+		put_f8(v, n, 12, r->give_ratio);
+		put_f8(v, n, 13, r->me_index);
+		put_name(v, n, 14, &names, r->account_id);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (cxt)
+		MemoryContextDelete(cxt);
 	return (Datum) 0;
 }

@@ -1,0 +1,194 @@
+// Threads and turns (spec section 3). The needs-ack rows of one thread,
+// in (created_at, id) order, form turns: a turn takes in needs-ack rows
+// until an outbound non-automated row of the same thread ends it. The
+// first acknowledgement of a turn is the earliest of that ending row and
+// the direct replies to any of its rows.
+
+/// One turn, found by `formTurns`. Row references are indices into the
+/// scorer's rows.
+struct TurnRecord {
+    /// Its first row.
+    var start: Int32
+    /// Its first acknowledgement (-1 none).
+    var firstAck: Int32 = -1
+    /// Needs-ack rows in it.
+    var rows: Int32 = 1
+    /// First name of its first row with an author_name: an interned name,
+    /// -2 when that author_name has no first name, -1 while none is named.
+    var name: Int32
+    var status: TurnStatus = .unacknowledged
+    /// TurnRecord.personal | .appreciative | .withinSLA.
+    var marks: UInt8 = 0
+
+    static let personal: UInt8 = 1
+    static let appreciative: UInt8 = 2
+    static let withinSLA: UInt8 = 4
+
+    init(start: Int32, name: Int32) {
+        self.start = start
+        self.name = name
+    }
+}
+
+extension ScoringRun {
+    /// (created_at, id) order of candidate acknowledgements.
+    @inline(__always)
+    func earlier(_ a: StoredRow, _ b: StoredRow) -> Bool {
+        a.created < b.created || (a.created == b.created && a.id < b.id)
+    }
+
+    /// Direct replies: `directAck[i]` = the earliest non-automated outbound
+    /// row of the same account whose parent is needs-ack row i.
+    mutating func findDirectAcknowledgements(_ rows: [StoredRow]) {
+        for o in 0..<rows.count {
+            if interrupted(o) { return }
+            let r = rows[o]
+            let p = Int(parentOf[o])
+            if p < 0 || r.inbound || r.automated { continue }
+            let parent = rows[p]
+            if parent.needsAck && parent.account == r.account {
+                let current = directAck[p]
+                if current < 0 || earlier(r, rows[Int(current)]) { directAck[p] = Int32(o) }
+            }
+        }
+    }
+
+    /// The thread key of a row for turn forming, or -1: explicit threads
+    /// are their slot; a derived DM thread (account, contact, channel) is
+    /// `threadCount + contactSlot * channels + channel`. Needs-ack rows
+    /// without a key are threads of their own; outbound rows without one
+    /// end no turn.
+    @inline(__always)
+    func threadKey(_ r: StoredRow, _ i: Int) -> Int64 {
+        if r.thread >= 0 { return Int64(r.thread) }
+        if r.kind == Kind.message.rawValue && parentOf[i] < 0 && contactOf[i] >= 0 {
+            return Int64(scorer.threadIDs.count) &+ Int64(contactOf[i]) &* Int64(Channel.allCases.count)
+                &+ Int64(r.channel)
+        }
+        return -1
+    }
+
+    /// Forms every turn, with its first acknowledgement. Rows with a thread
+    /// key are grouped by it (a hash table and per-group lists, no global
+    /// sort); each thread is then ordered on its own, usually a handful of
+    /// rows.
+    mutating func formTurns(_ rows: [StoredRow]) {
+        var entries: [Int32] = []
+        var keys: [Int64] = []
+        for i in 0..<rows.count {
+            if interrupted(i) { return }
+            let r = rows[i]
+            guard r.needsAck || (!r.inbound && !r.automated) else { continue }
+            let key = threadKey(r, i)
+            if key >= 0 {
+                entries.append(Int32(i))
+                keys.append(key)
+            } else if r.needsAck {
+                var t = TurnRecord(start: Int32(i), name: r.aux)
+                t.firstAck = directAck[i]
+                turns.append(t)
+            }
+        }
+        if entries.isEmpty || stopped { return }
+        // Thread lists: head[g] is the last entry of thread g, next[k] the
+        // entry before k in the same thread.
+        var threadOf = KeyTable<Int64>(capacity: entries.count / 2 &+ 16)
+        var head: [Int32] = []
+        var next = [Int32](repeating: -1, count: entries.count)
+        for k in 0..<entries.count {
+            // Thread keys are dense runs of small integers: mix them (a
+            // bijection) so that linear probing does not cluster.
+            var g = Int(threadOf.findOrInsert(mix(keys[k]), value: Int32(head.count)) ?? -1)
+            if g < 0 {
+                g = head.count
+                head.append(-1)
+            }
+            next[k] = head[g]
+            head[g] = Int32(k)
+        }
+        keys = []
+        threadOf = KeyTable<Int64>()
+        var thread: [Int32] = []  // row indices of one thread
+        for g in 0..<head.count {
+            if interrupted(g) { return }
+            thread.removeAll(keepingCapacity: true)
+            var k = head[g]
+            while k >= 0 {
+                thread.append(entries[Int(k)])
+                k = next[Int(k)]
+            }
+            orderThread(&thread, rows)
+            formTurns(inThread: thread, rows)
+        }
+    }
+
+    /// Orders one thread's rows by time, inbound before outbound at the
+    /// same instant (an answer in the same microsecond counts), then id.
+    private func orderThread(_ thread: inout [Int32], _ rows: [StoredRow]) {
+        @inline(__always) func before(_ a: Int32, _ b: Int32) -> Bool {
+            let x = rows[Int(a)], y = rows[Int(b)]
+            if x.created != y.created { return x.created < y.created }
+            if x.inbound != y.inbound { return x.inbound }
+            return x.id < y.id
+        }
+        if thread.count > 24 {
+            thread.sort(by: before)
+            return
+        }
+        var i = 1
+        while i < thread.count {
+            let v = thread[i]
+            var j = i
+            while j > 0 && before(v, thread[j &- 1]) {
+                thread[j] = thread[j &- 1]
+                j &-= 1
+            }
+            thread[j] = v
+            i &+= 1
+        }
+    }
+
+    /// The turns of one ordered thread: each outbound row answers the turns
+    /// still open (one, or with ack_unit = row every row since the last
+    /// answer).
+    private mutating func formTurns(inThread thread: [Int32], _ rows: [StoredRow]) {
+        let perRow = config.ackUnit == .row
+        var open = turns.count
+        for row in thread {
+            let i = Int(row)
+            let r = rows[i]
+            if !r.needsAck {
+                // The thread's answer acknowledges every open turn, and is
+                // the earliest acknowledgement in the thread after them.
+                for t in open..<turns.count { offer(rows, ack: row, to: t) }
+                open = turns.count
+                continue
+            }
+            if perRow || open == turns.count {
+                var t = TurnRecord(start: row, name: r.aux)
+                t.firstAck = directAck[i]
+                turns.append(t)
+            } else {
+                let t = turns.count &- 1
+                turns[t].rows &+= 1
+                if turns[t].name == -1 { turns[t].name = r.aux }
+                if directAck[i] >= 0 { offer(rows, ack: directAck[i], to: t) }
+            }
+        }
+    }
+
+    @inline(__always)
+    private mutating func offer(_ rows: [StoredRow], ack o: Int32, to t: Int) {
+        let current = turns[t].firstAck
+        if current < 0 || earlier(rows[Int(o)], rows[Int(current)]) { turns[t].firstAck = o }
+    }
+}
+
+/// The SplitMix64 finalizer: a bijection on 64 bits that spreads dense keys.
+@inline(__always)
+func mix(_ key: Int64) -> Int64 {
+    var z = UInt64(bitPattern: key)
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return Int64(bitPattern: z ^ (z >> 31))
+}
