@@ -350,7 +350,7 @@ BEGIN
                 RAISE EXCEPTION 'givetake.chatwoot_view: column "%" of table "%.%" does not exist',
                         w[2], chatwoot_schema, w[1]
                     USING ERRCODE = 'undefined_column',
-                          HINT = 'The mapping needs a Chatwoot schema of version 3 or later.';
+                          HINT = 'The mapping reads Chatwoot''s current schema (db/schema.rb); is this a Chatwoot database?';
             END IF;
             CONTINUE;
         END IF;

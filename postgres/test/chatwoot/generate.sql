@@ -7,7 +7,8 @@
 -- private notes, activity messages, greeting and CSAT templates, automation
 -- and campaign messages, messages echoed from the native app, attachments,
 -- tweet replies (in_reply_to), resolutions and reopenings, and unanswered
--- or still fresh turns.
+-- or still fresh turns: the database is a snapshot four weeks after the
+-- first conversation.
 CREATE FUNCTION chatwoot._msg(conv chatwoot.conversations, mtype int, at timestamp,
         stype text, sid bigint, body text, is_private boolean DEFAULT false,
         cattrs json DEFAULT '{}', aattrs jsonb DEFAULT '{}', ctype int DEFAULT 0,
@@ -224,6 +225,11 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
+    -- the database as of four weeks after t0: later messages never happened,
+    -- so the last day holds conversations in flight
+    DELETE FROM chatwoot.attachments a USING chatwoot.messages m
+    WHERE a.message_id = m.id AND m.created_at > t0 + interval '28 days';
+    DELETE FROM chatwoot.messages WHERE created_at > t0 + interval '28 days';
     PERFORM setval(pg_get_serial_sequence('chatwoot.accounts', 'id'), 2);
     PERFORM setval(pg_get_serial_sequence('chatwoot.users', 'id'), 7);
     PERFORM setval(pg_get_serial_sequence('chatwoot.agent_bots', 'id'), 2);
