@@ -381,7 +381,12 @@ BEGIN
 SELECT m.id::bigint AS id,
        m.account_id::bigint AS account_id,
        c.contact_id::bigint AS contact_id,
-       p.id::bigint AS parent_id,
+       -- looked up only for the few messages that reply to another one
+       CASE WHEN (m.content_attributes ->> 'in_reply_to') ~ '^[0-9]{1,18}$' THEN
+           (SELECT p.id::bigint FROM %1$I.messages p
+            WHERE p.id = (m.content_attributes ->> 'in_reply_to')::bigint
+              AND p.account_id = m.account_id AND p.message_type IN (0, 1)
+              AND p.private IS NOT TRUE) END AS parent_id,
        CASE i.channel_type
            WHEN 'Channel::TwitterProfile' THEN 'twitter'
            WHEN 'Channel::FacebookPage' THEN
@@ -421,10 +426,6 @@ LEFT JOIN %1$I.agent_bots b ON m.sender_type = 'AgentBot' AND b.id = m.sender_id
 -- images and videos (also Instagram stories, reels and posts)
 LEFT JOIN (SELECT DISTINCT a.message_id FROM %1$I.attachments a
            WHERE a.file_type IN (0, 2, 7, 9, 10, 11)) media ON media.message_id = m.id
-LEFT JOIN %1$I.messages p
-     ON p.id = CASE WHEN (m.content_attributes ->> 'in_reply_to') ~ '^[0-9]{1,18}$'
-                    THEN (m.content_attributes ->> 'in_reply_to')::bigint END
-    AND p.account_id = m.account_id AND p.message_type IN (0, 1) AND p.private IS NOT TRUE
 WHERE m.message_type IN (0, 1) AND m.private IS NOT TRUE$v$,
         chatwoot_schema, target_schema, campaign_expr, created_at_expr, agent_name_expr);
     view_oid := format('%I.chatwoot_interactions', target_schema)::regclass;
