@@ -21,6 +21,18 @@ q -c "SET client_min_messages = warning" -c "CREATE EXTENSION givetake" \
   -c "SELECT chatwoot.generate($CONVERSATIONS)" \
   -c "SELECT givetake.chatwoot_view('chatwoot'), givetake.chatwoot_view('cw_hand', 'cw_hand')" >/dev/null
 
+# the documented three commands: extension, view, refresh_scores
+n=$(q -At -c "SELECT accounts FROM givetake.refresh_scores(givetake.chatwoot_view('chatwoot'))")
+m=$(q -At -c "SELECT count(*) FROM givetake.account_scores a
+              JOIN givetake.score_accounts('givetake.chatwoot_interactions') s
+                ON s.account_id = a.account_id AND s.channel IS NOT DISTINCT FROM a.channel
+               AND s.needs_ack = a.needs_ack AND s.acknowledged = a.acknowledged")
+if [ "$n" -lt 3 ] || [ "$n" != "$m" ]; then
+    echo "chatwoot check: refresh_scores wrote $n account rows, $m of them equal to score_accounts" >&2
+    exit 1
+fi
+echo "== refresh_scores(givetake.chatwoot_view('chatwoot')): $n account rows"
+
 if [ "$(q -At -c "SELECT to_regproc('givetake.score_turns') IS NOT NULL AND to_regproc('givetake.score_agents') IS NOT NULL")" != t ]; then
     echo "chatwoot check: SKIPPED: the installed givetake has no score_turns/score_agents (spec v2 turns)"
     exit 0

@@ -3,6 +3,7 @@
 -- (reference.sql); prints the figures and fails (ERROR) on any difference.
 -- Times: exact for turns; medians and p90 within 1 s or 1 % (the engine
 -- may use a histogram, spec section 3).
+SET client_min_messages = warning;
 DROP TABLE IF EXISTS ref_t, eng_t, ref_a, eng_a, ref_g, eng_g;
 CREATE TEMP TABLE ref_t AS SELECT * FROM cw_ref_turns(:'src');
 CREATE TEMP TABLE eng_t AS SELECT * FROM givetake.score_turns(:'src');
@@ -73,6 +74,9 @@ FROM eng_g ORDER BY 1, 2 NULLS LAST;
 SELECT * FROM turn_diffs ORDER BY account_id, turn_id LIMIT 10;
 SELECT * FROM account_diffs ORDER BY 1, 2 NULLS FIRST LIMIT 10;
 SELECT * FROM agent_diffs ORDER BY 1, 2 NULLS LAST LIMIT 10;
+SELECT max(abs(e.median_ack_s - r.median_ack_s)) AS max_median_diff_s,
+       max(abs(e.p90_ack_s - r.p90_ack_s)) AS max_p90_diff_s
+FROM eng_a e JOIN ref_a r ON r.account_id = e.account_id AND r.channel IS NOT DISTINCT FROM e.channel;
 SELECT (SELECT count(*) FROM ref_t) AS turns, (SELECT count(*) FROM turn_diffs) AS turn_diffs,
        (SELECT count(*) FROM eng_a) AS account_rows, (SELECT count(*) FROM account_diffs) AS account_diffs,
        (SELECT count(*) FROM eng_g) AS agent_rows, (SELECT count(*) FROM agent_diffs) AS agent_diffs;
