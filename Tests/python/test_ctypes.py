@@ -21,11 +21,19 @@ class Classification(C.Structure):
                 ("you_words", C.c_int32), ("appreciative", C.c_int32), ("reserved", C.c_int32)]
 
 
+V1_FIELDS = [("id", C.c_int64), ("account_id", C.c_int64), ("contact_id", C.c_int64),
+             ("parent_id", C.c_int64), ("created_at", C.c_int64), ("value", C.c_double),
+             ("author_name", Text), ("body", Text), ("channel", C.c_int32), ("kind", C.c_int32),
+             ("flags", C.c_uint32), ("reserved", C.c_uint32)]
+
+
 class Interaction(C.Structure):
-    _fields_ = [("id", C.c_int64), ("account_id", C.c_int64), ("contact_id", C.c_int64),
-                ("parent_id", C.c_int64), ("created_at", C.c_int64), ("value", C.c_double),
-                ("author_name", Text), ("body", Text), ("channel", C.c_int32), ("kind", C.c_int32),
-                ("flags", C.c_uint32), ("reserved", C.c_uint32)]
+    _fields_ = V1_FIELDS + [("thread_id", C.c_int64), ("agent_id", C.c_int64)]
+
+
+class InteractionV1(C.Structure):
+    """The first layout, as a program written against the first header has it."""
+    _fields_ = V1_FIELDS
 
 
 D, I = C.c_double, C.c_int64
@@ -37,11 +45,19 @@ ACCOUNT_FIELDS = [("account_id", I), ("channel", C.c_int32), ("reserved", C.c_in
                   ("give_ratio", D), ("me_index", D), ("reply_share", D), ("channel_fit", D),
                   ("contacts", I), ("mean_trust", D), ("conv_rate_ack", D), ("conv_rate_ignored", D),
                   ("conversion_lift", D), ("value_per_ack_contact", D), ("give_attributed_leads", I),
-                  ("health", D), ("anomalies", I)]
+                  ("health", D), ("anomalies", I), ("median_ack_business_s", D), ("p90_ack_business_s", D)]
 
 
 class AccountScore(C.Structure):
     _fields_ = ACCOUNT_FIELDS
+
+
+class TurnScore(C.Structure):
+    _fields_ = [("account_id", I), ("turn_id", I), ("thread_id", I), ("contact_id", I),
+                ("started_at", I), ("due_at", I), ("inbound_rows", I), ("first_ack_id", I),
+                ("agent_id", I), ("time_to_ack_s", D), ("business_time_to_ack_s", D),
+                ("channel", C.c_int32), ("status", C.c_int32), ("personal", C.c_int32),
+                ("appreciative", C.c_int32), ("within_sla", C.c_int32), ("flags", C.c_uint32)]
 
 
 LIB.gt_classify.argtypes = [C.POINTER(Classification), C.c_void_p, C.c_char_p, C.c_size_t]
@@ -49,16 +65,20 @@ LIB.gt_classify_batch.argtypes = [C.POINTER(Classification), C.POINTER(C.c_size_
                                   C.POINTER(Text), C.c_size_t]
 LIB.gt_scorer_new.argtypes = [C.POINTER(C.c_void_p), C.c_void_p]
 LIB.gt_scorer_set_as_of.argtypes = [C.c_void_p, C.c_int64]
-LIB.gt_scorer_add.argtypes = [C.c_void_p, C.POINTER(Interaction), C.c_size_t]
+# gt_scorer_add reads the first (96-byte) layout; new code passes its row size.
+LIB.gt_scorer_add.argtypes = [C.c_void_p, C.POINTER(InteractionV1), C.c_size_t]
+LIB.gt_scorer_add_rows.argtypes = [C.c_void_p, C.POINTER(Interaction), C.c_size_t, C.c_size_t]
 LIB.gt_scorer_finish.argtypes = [C.c_void_p]
-LIB.gt_scorer_accounts.argtypes = [C.POINTER(C.POINTER(AccountScore)), C.POINTER(C.c_size_t), C.c_void_p]
+LIB.gt_scorer_account_rows.argtypes = [C.POINTER(C.POINTER(AccountScore)), C.POINTER(C.c_size_t), C.c_size_t,
+                                       C.c_void_p]
+LIB.gt_scorer_turns.argtypes = [C.POINTER(C.POINTER(TurnScore)), C.POINTER(C.c_size_t), C.c_void_p]
 LIB.gt_scorer_errmsg.argtypes = [C.c_void_p]
 LIB.gt_scorer_errmsg.restype = C.c_char_p
 LIB.gt_scorer_free.argtypes = [C.c_void_p]
 LIB.gt_version_string.restype = C.c_char_p
 
 GIVE, TAKE, NEUTRAL = 1, 2, 0
-INBOUND, HAS_CONTACT, HAS_PARENT = 0x01, 0x08, 0x10
+INBOUND, HAS_CONTACT, HAS_PARENT, HAS_THREAD, HAS_AGENT = 0x01, 0x08, 0x10, 0x20, 0x40
 MENTION, REPLY, POST = 4, 3, 0
 
 
@@ -117,10 +137,10 @@ class ScoreTest(unittest.TestCase):
         self.assertEqual(LIB.gt_scorer_new(C.byref(s), None), 0)
         try:
             self.assertEqual(LIB.gt_scorer_set_as_of(s, 86400 * 1_000_000), 0)
-            self.assertEqual(LIB.gt_scorer_add(s, rows, 4), 0, LIB.gt_scorer_errmsg(s))
+            self.assertEqual(LIB.gt_scorer_add_rows(s, rows, 4, C.sizeof(Interaction)), 0, LIB.gt_scorer_errmsg(s))
             self.assertEqual(LIB.gt_scorer_finish(s), 0)
             out, n = C.POINTER(AccountScore)(), C.c_size_t()
-            self.assertEqual(LIB.gt_scorer_accounts(C.byref(out), C.byref(n), s), 0)
+            self.assertEqual(LIB.gt_scorer_account_rows(C.byref(out), C.byref(n), C.sizeof(AccountScore), s), 0)
             self.assertEqual(n.value, 2)
             a = out[0]
             self.assertEqual((a.account_id, a.channel, a.needs_ack, a.acknowledged), (42, -1, 2, 1))
@@ -129,6 +149,50 @@ class ScoreTest(unittest.TestCase):
             self.assertEqual((a.conv_rate_ack, a.conv_rate_ignored), (0.0, 0.0))
             self.assertTrue(math.isnan(a.conversion_lift))  # 0 / 0
             self.assertEqual(a.sla_rate, 0.5)  # 30 min within twitter's 1 h; the other unanswered
+            self.assertEqual(a.median_ack_business_s, 1800.0)  # no schedule: always open
+        finally:
+            LIB.gt_scorer_free(s)
+
+    def test_turns_and_the_first_layout(self):
+        # Thread 8: two customer comments at 0 and 60 s, agent 3 answers at 300 s.
+        def row(i, inbound, secs, agent=None):
+            r = Interaction()
+            r.id, r.account_id, r.kind, r.channel = i, 42, 2, 1  # comment, facebook
+            r.created_at = int(secs * 1_000_000)
+            r.thread_id, r.contact_id = 8, 5
+            r.flags = HAS_THREAD | HAS_CONTACT | (INBOUND if inbound else 0)
+            if agent is not None:
+                r.agent_id, r.flags = agent, r.flags | HAS_AGENT
+            return r
+
+        rows = (Interaction * 3)(row(1, True, 0), row(2, True, 60), row(3, False, 300, agent=3))
+        s = C.c_void_p()
+        self.assertEqual(LIB.gt_scorer_new(C.byref(s), None), 0)
+        try:
+            self.assertEqual(LIB.gt_scorer_add_rows(s, rows, 3, C.sizeof(Interaction)), 0)
+            self.assertEqual(LIB.gt_scorer_finish(s), 0)
+            t, n = C.POINTER(TurnScore)(), C.c_size_t()
+            self.assertEqual(LIB.gt_scorer_turns(C.byref(t), C.byref(n), s), 0)
+            self.assertEqual(n.value, 1)
+            self.assertEqual((t[0].turn_id, t[0].inbound_rows, t[0].first_ack_id, t[0].agent_id), (1, 2, 3, 3))
+            self.assertEqual((t[0].time_to_ack_s, t[0].status, t[0].thread_id), (300.0, 0, 8))
+        finally:
+            LIB.gt_scorer_free(s)
+        # The same rows in the first layout through gt_scorer_add: no thread,
+        # so the comments are two single-row turns that nothing answers.
+        old = (InteractionV1 * 3)()
+        for i in range(3):
+            C.memmove(C.byref(old[i]), C.byref(rows[i]), C.sizeof(InteractionV1))
+        self.assertEqual(C.sizeof(InteractionV1), 96)
+        s = C.c_void_p()
+        self.assertEqual(LIB.gt_scorer_new(C.byref(s), None), 0)
+        try:
+            self.assertEqual(LIB.gt_scorer_add(s, old, 3), 0)
+            self.assertEqual(LIB.gt_scorer_finish(s), 0)
+            t, n = C.POINTER(TurnScore)(), C.c_size_t()
+            self.assertEqual(LIB.gt_scorer_turns(C.byref(t), C.byref(n), s), 0)
+            self.assertEqual([t[i].inbound_rows for i in range(n.value)], [1, 1])
+            self.assertTrue(all(t[i].status != 0 for i in range(n.value)))
         finally:
             LIB.gt_scorer_free(s)
 
