@@ -1,7 +1,7 @@
 -- givetake.chatwoot_view over tables with Chatwoot's names and types
 -- (test/chatwoot/schema.sql) filled by a deterministic generator
--- (test/chatwoot/generate.sql). The engine's turns are compared with the
--- plain-SQL reference (test/chatwoot/reference.sql) by test/chatwoot_check.sh.
+-- (test/chatwoot/generate.sql); the engine's turns against the plain-SQL
+-- reference (test/chatwoot/reference.sql) and a hand-checked history.
 SET client_min_messages = warning;
 SET timezone = 'UTC';
 \set ECHO none
@@ -89,6 +89,24 @@ SELECT account_id, channel, needs_ack, pending, acknowledged, round(ack_rate::nu
        round(sla_rate::numeric, 4) AS sla_rate, median_ack_s, p90_ack_s
 FROM cw_ref_accounts('givetake.chatwoot_interactions') ORDER BY 1, 2 NULLS FIRST;
 
+-- The engine on the same view: every turn as in the reference, and the
+-- same account figures (test/chatwoot_check.sh prints any difference).
+SELECT count(*) AS turns,
+       count(*) FILTER (WHERE (r.thread_id, r.contact_id, r.channel, r.started_at, r.inbound_rows,
+                               r.status, r.first_ack_id, r.agent_id, round(r.time_to_ack_s::numeric, 3),
+                               r.personal, r.appreciative, r.within_sla)
+                              IS NOT DISTINCT FROM
+                              (e.thread_id, e.contact_id, e.channel, e.started_at, e.inbound_rows,
+                               e.status, e.first_ack_id, e.agent_id, round(e.time_to_ack_s::numeric, 3),
+                               e.personal, e.appreciative, e.within_sla)) AS equal
+FROM cw_ref_turns('givetake.chatwoot_interactions') r
+FULL JOIN givetake.score_turns('givetake.chatwoot_interactions') e USING (account_id, turn_id);
+SELECT account_id, account_name, channel, needs_ack, pending, acknowledged,
+       round(ack_rate::numeric, 4) AS ack_rate, round(personal_rate::numeric, 4) AS personal_rate,
+       round(appreciative_rate::numeric, 4) AS appreciative_rate,
+       round(sla_rate::numeric, 4) AS sla_rate, median_ack_s, p90_ack_s
+FROM givetake.score_accounts('givetake.chatwoot_interactions') ORDER BY 1, 3 NULLS FIRST;
+
 -- A hand-checked history: the view's rows, then its turns.
 \i test/chatwoot/hand.sql
 SELECT givetake.chatwoot_view('cw_hand', 'cw_hand');
@@ -121,6 +139,18 @@ SELECT account_id, channel, needs_ack, pending, acknowledged, round(ack_rate::nu
        round(appreciative_rate::numeric, 4) AS appreciative_rate,
        round(sla_rate::numeric, 4) AS sla_rate, median_ack_s, p90_ack_s
 FROM cw_ref_accounts('cw_hand.chatwoot_interactions') ORDER BY 1, 2 NULLS FIRST;
+-- The engine gives the same turns and figures; per agent: users 1, 2 and 3
+-- one first acknowledgement each (600, 3600 and 0 s), no agent one (1200 s).
+SELECT turn_id, status, first_ack_id, agent_id, time_to_ack_s, personal, appreciative,
+       within_sla, due_at
+FROM givetake.score_turns('cw_hand.chatwoot_interactions') ORDER BY turn_id;
+SELECT account_id, account_name, channel, needs_ack, pending, acknowledged,
+       round(ack_rate::numeric, 4) AS ack_rate, round(personal_rate::numeric, 4) AS personal_rate,
+       round(appreciative_rate::numeric, 4) AS appreciative_rate,
+       round(sla_rate::numeric, 4) AS sla_rate, median_ack_s, p90_ack_s
+FROM givetake.score_accounts('cw_hand.chatwoot_interactions') ORDER BY 1, 3 NULLS FIRST;
+SELECT account_id, agent_id, acknowledged, median_ack_s, personal_rate, appreciative_rate, sla_rate
+FROM givetake.score_agents('cw_hand.chatwoot_interactions') ORDER BY 1, 2 NULLS LAST;
 
 -- Optional columns: without messages.additional_attributes (no campaign
 -- marker) and users.display_name the view still builds.
