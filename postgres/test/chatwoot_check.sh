@@ -47,6 +47,13 @@ q -At -c "SELECT format('== generated: %s accounts, %s inboxes, %s conversations
     FROM chatwoot.messages"
 echo "== hand-checked history (cw_hand)"
 q -v src=cw_hand.chatwoot_interactions -f "$HERE/chatwoot/compare.sql"
-echo "== generated history (chatwoot)"
+echo "== generated history (chatwoot, seed 0.42)"
+q -v src=givetake.chatwoot_interactions -f "$HERE/chatwoot/compare.sql"
+# another history from another seed
+q -c "SET client_min_messages = warning" \
+  -c "TRUNCATE chatwoot.accounts, chatwoot.users, chatwoot.agent_bots, chatwoot.inboxes,
+      chatwoot.contacts, chatwoot.conversations, chatwoot.messages, chatwoot.attachments RESTART IDENTITY" \
+  -c "SELECT chatwoot.generate($CONVERSATIONS, 0.77)" >/dev/null
+echo "== generated history (chatwoot, seed 0.77)"
 q -v src=givetake.chatwoot_interactions -f "$HERE/chatwoot/compare.sql"
 echo "chatwoot check: engine equals the reference"
