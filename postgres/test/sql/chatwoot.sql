@@ -158,6 +158,15 @@ ALTER TABLE cw_hand.messages DROP COLUMN additional_attributes CASCADE;
 ALTER TABLE cw_hand.users DROP COLUMN display_name;
 SELECT givetake.chatwoot_view('cw_hand', 'cw_hand');
 SELECT id, automated, author_name FROM cw_hand.chatwoot_interactions WHERE id IN (6, 16) ORDER BY id;
+-- jsonb attributes and timestamptz times are read the same way (the view
+-- must be dropped first: PostgreSQL does not retype a column a view uses).
+DROP VIEW cw_hand.chatwoot_interactions;
+ALTER TABLE cw_hand.messages ALTER content_attributes TYPE jsonb USING content_attributes::jsonb,
+    ALTER created_at TYPE timestamptz USING created_at AT TIME ZONE 'UTC';
+SELECT givetake.chatwoot_view('cw_hand', 'cw_hand');
+SELECT count(*) AS n, min(created_at) AS first, max(created_at) AS last, count(parent_id) AS parents,
+       count(*) FILTER (WHERE automated) AS automated, count(*) FILTER (WHERE kind = 'mention') AS mentions
+FROM cw_hand.chatwoot_interactions;
 
 -- Not a Chatwoot schema: an ERROR naming what is missing.
 \set SHOW_CONTEXT never
