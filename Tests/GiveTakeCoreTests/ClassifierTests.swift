@@ -108,9 +108,12 @@ import Testing
         let lex = Lexicon(withDefaults: true)
         let text = bytesOf("# my cues\nmega bundle\tselling\t2\nsale\tselling\t0\n\n")
         try text.withUnsafeBufferPointer { try lex.load($0) }
-        #expect(classify("mega bundle", lex).take == 2)
-        #expect(classify("big sale", lex).take == 0)  // weight 0 disables
-        #expect(classify("tips", lex).give == 1)      // defaults kept
+        #expect(classify("mega bundle", lex).take == 2)  // one phrase, longest match
+        #expect(classify("sale", .builtin).take > 0)
+        #expect(classify("sale", lex).take == 0)        // weight 0 disables
+        #expect(lex.entries.count == Lexicon.builtin.entries.count + 1)
+        #expect(classify("tips", lex).give == classify("tips", .builtin).give)  // defaults kept
+        #expect(classify("tips", lex).give > 0)
     }
 
     @Test func emptyLexiconReplaces() throws {
