@@ -110,15 +110,27 @@ def ngrams(text: str, nmax=3):
     return out
 
 
+STRONG = set()
+
+
+def prior_of(phrase, curated, hp):
+    if phrase not in curated:
+        return 0.0
+    size = hp["strong_prior"] if phrase in STRONG else hp["prior"]
+    return size if curated[phrase] in GIVE_CATS else -size
+
+
 def load_curated():
     cur = {}
     with open(os.path.join(HERE, "curated.tsv"), encoding="utf-8") as f:
         for line in f:
             if not line.strip() or line.startswith("#"):
                 continue
-            phrase, cat = line.rstrip("\n").split("\t")
-            if phrase not in NEGATIONS:
-                cur[phrase] = cat
+            fields = line.rstrip("\n").split("\t")
+            if fields[0] not in NEGATIONS:
+                cur[fields[0]] = fields[1]
+                if len(fields) > 2 and fields[2] == "strong":
+                    STRONG.add(fields[0])
     return cur
 
 
@@ -212,6 +224,9 @@ def assign_categories(phrases, w, X, posts, curated):
         if cur and (cur in GIVE_CATS) == (sign > 0):
             cats.append(cur)
             continue
+        if p in ("<money>", "<percent_off>") and sign < 0:
+            cats.append("selling")
+            continue
         votes = Counter()
         for i in Xc[:, j].indices:
             lab = posts[i]["label"]
@@ -221,8 +236,6 @@ def assign_categories(phrases, w, X, posts, curated):
                     votes[c] += 1
         if votes:
             cats.append(votes.most_common(1)[0][0])
-        elif p in ("<money>", "<percent_off>") and sign < 0:
-            cats.append("selling")
         elif p in ("<question_to_you>", "<question>"):
             cats.append("inviting" if sign > 0 else "take")
         else:
@@ -255,8 +268,7 @@ def train(engine, posts, curated, hp, log=print):
     w = None
     for rnd in range(hp["rounds"]):
         X = features(engine, phrases, texts)
-        mu = np.array([0.0 if p not in curated else hp["prior"] * (1 if curated[p] in GIVE_CATS else -1)
-                       for p in phrases])
+        mu = np.array([prior_of(p, curated, hp) for p in phrases])
         lam = np.array([hp["lam_curated"] if p in curated else
                         hp["lam_pattern"] if p in PATTERNS else hp["lam"] for p in phrases])
         w = fit(X, y, mu, lam, bounds_for(phrases), hp["k"], hp["class_w"])
@@ -298,8 +310,7 @@ def train(engine, posts, curated, hp, log=print):
     # Final fit on the pruned set, with the language-neutral cap applied and
     # the word cues refitted around the capped pattern weights.
     X = features(engine, phrases, texts)
-    mu = np.array([0.0 if p not in curated else hp["prior"] * (1 if curated[p] in GIVE_CATS else -1)
-                   for p in phrases])
+    mu = np.array([prior_of(p, curated, hp) for p in phrases])
     lam = np.array([hp["lam_curated"] if p in curated else
                     hp["lam_pattern"] if p in PATTERNS else hp["lam"] for p in phrases])
     w = fit(X, y, mu, lam, bounds_for(phrases), hp["k"], hp["class_w"])
@@ -307,7 +318,11 @@ def train(engine, posts, curated, hp, log=print):
     fixed = [(v, v) if p in STRUCTURAL else b for p, v, b in zip(phrases, w, bounds_for(phrases))]
     w = fit(X, y, mu, lam, fixed, hp["k"], hp["class_w"])
     w = np.round(w, 2)
-    keep = [j for j in range(len(phrases)) if abs(w[j]) >= hp["final_min_weight"]]
+    # A cue that fires in a fraction f of posts costs the scan a hit that
+    # often: it must carry at least hit_cost * f of weight to stay.
+    freq = np.asarray((X > 0).sum(axis=0)).ravel() / max(len(texts), 1)
+    keep = [j for j in range(len(phrases))
+            if abs(w[j]) >= max(hp["final_min_weight"], hp["hit_cost"] * freq[j])]
     phrases = [phrases[j] for j in keep]
     w = w[keep]
     cats = assign_categories(phrases, w, X[:, keep], posts, curated)
@@ -382,7 +397,7 @@ def to_swift(tsv, n_posts):
 # table and so the cache misses of the scan; final_min_weight drops the
 # faint cues whose hits cost more time than they carry weight.
 HYPER = {"min_df": (4, 4, 6), "rounds": 1, "k": 1.0, "lam": 1.5, "lam_curated": 1.5, "lam_pattern": 1.5,
-         "prior": 0.6, "min_weight": 0.08, "final_min_weight": 0.15, "max_cues": 5000, "max_states": 6000,
+         "prior": 0.6, "strong_prior": 1.2, "min_weight": 0.08, "final_min_weight": 0.15, "hit_cost": 0.0, "max_cues": 5000, "max_states": 6000,
          "class_w": {1: 1.0, -1: 1.0, 0: 1.0}}
 
 
