@@ -97,8 +97,10 @@ def ngrams(text: str, nmax=3):
             if n > 1 and t[toks[j - 1][1]:toks[j][0]] != " ":
                 break
             phrase = t[toks[i][0]:toks[j][1]]
-            if not phrase.isascii() or phrase in NEGATIONS:
+            if not phrase.isascii() or phrase in NEGATIONS or phrase[0] in ".,0123456789":
                 continue
+            if any(w in NEGATIONS for w in phrase.split(" ")):
+                continue  # the negation window handles these words
             words = phrase.split(" ")
             if n == 1 and (phrase in STOP or phrase.isdigit() or len(phrase) < 2):
                 continue
@@ -127,7 +129,7 @@ def load_curated():
             if not line.strip() or line.startswith("#"):
                 continue
             fields = line.rstrip("\n").split("\t")
-            if fields[0] not in NEGATIONS:
+            if not any(w in NEGATIONS for w in fields[0].split(" ")):
                 cur[fields[0]] = fields[1]
                 if len(fields) > 2 and fields[2] == "strong":
                     STRONG.add(fields[0])

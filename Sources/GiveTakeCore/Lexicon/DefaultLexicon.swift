@@ -13,9 +13,10 @@
 
 let defaultLexiconText: StaticString = """
 # teaching
+checklist\tteaching\t1.43
 myth:\tteaching\t1.41
-checklist\tteaching\t1.40
-free guide\tteaching\t1.22
+free guide\tteaching\t1.23
+how to\tteaching\t1.21
 tutorial\tteaching\t1.21
 did you know\tteaching\t1.20
 here's why\tteaching\t1.20
@@ -23,67 +24,66 @@ quick tip\tteaching\t1.20
 step by step\tteaching\t1.20
 step-by-step\tteaching\t1.20
 top tip\tteaching\t1.20
-how to\tteaching\t1.19
-tip\tteaching\t1.14
+tip\tteaching\t1.15
 pro tip\tteaching\t1.03
-always\tteaching\t1.01
-before you\tteaching\t0.94
-instead of\tteaching\t0.94
-put\tteaching\t0.93
-water\tteaching\t0.91
-no sign-up\tteaching\t0.87
+always\tteaching\t0.99
+put\tteaching\t0.98
+before you\tteaching\t0.97
+instead of\tteaching\t0.95
+water\tteaching\t0.93
+most\tteaching\t0.88
 check\tteaching\t0.86
-ones\tteaching\t0.86
-most\tteaching\t0.85
+ones\tteaching\t0.84
+ask for\tteaching\t0.83
+dry\tteaching\t0.83
 means\tteaching\t0.81
-no email needed\tteaching\t0.81
-no strings\tteaching\t0.80
-dry\tteaching\t0.79
 manual\tteaching\t0.79
-template\tteaching\t0.78
-which\tteaching\t0.77
-ask for\tteaching\t0.76
-standard\tteaching\t0.76
-why does\tteaching\t0.76
+which\tteaching\t0.79
+standard\tteaching\t0.78
+why does\tteaching\t0.78
+template\tteaching\t0.76
 lessons\tteaching\t0.75
-thread\tteaching\t0.74
-because\tteaching\t0.72
-cost\tteaching\t0.72
-rule of thumb\tteaching\t0.72
+rule of thumb\tteaching\t0.73
+thread\tteaching\t0.72
+you've\tteaching\t0.72
 explained\tteaching\t0.71
-tip:\tteaching\t0.71
+free session\tteaching\t0.71
+try this\tteaching\t0.71
 cut\tteaching\t0.70
-free session\tteaching\t0.70
-try this\tteaching\t0.70
-you've\tteaching\t0.70
+studies\tteaching\t0.70
 first,\tteaching\t0.69
-learn\tteaching\t0.69
-studies\tteaching\t0.69
-well\tteaching\t0.68
-basics\tteaching\t0.67
+tip:\tteaching\t0.69
+basics\tteaching\t0.68
+learn\tteaching\t0.68
+the trick\tteaching\t0.68
 ever wondered\tteaching\t0.67
-myth\tteaching\t0.67
 the secret is\tteaching\t0.67
-the trick\tteaching\t0.67
-fact:\tteaching\t0.66
+well\tteaching\t0.67
+myth\tteaching\t0.66
+templates\tteaching\t0.66
 what's the difference\tteaching\t0.66
-in short\tteaching\t0.65
+because\tteaching\t0.65
+fact:\tteaching\t0.65
 then\tteaching\t0.65
-templates\tteaching\t0.63
+cost\tteaching\t0.64
+in short\tteaching\t0.64
+e.g.\tteaching\t0.63
+if your\tteaching\t0.63
 works best\tteaching\t0.63
 worth knowing\tteaching\t0.63
 in the fridge\tteaching\t0.62
+of all\tteaching\t0.62
 the best way to\tteaching\t0.62
 things we learned\tteaching\t0.62
-e.g.\tteaching\t0.61
 free resource\tteaching\t0.61
+hidden\tteaching\t0.61
 higher\tteaching\t0.61
-if your\tteaching\t0.61
-of all\tteaching\t0.61
 reality:\tteaching\t0.61
+starting\tteaching\t0.61
 a good way to\tteaching\t0.60
 a simple way\tteaching\t0.60
 a thread\tteaching\t0.60
+and it's\tteaching\t0.60
 data shows\tteaching\t0.60
 don't forget to\tteaching\t0.60
 explainer\tteaching\t0.60
@@ -96,337 +96,337 @@ free download\tteaching\t0.60
 free resources\tteaching\t0.60
 free workshop\tteaching\t0.60
 here is why\tteaching\t0.60
-hidden\tteaching\t0.60
 how-to\tteaching\t0.60
 infographic\tteaching\t0.60
 it's because\tteaching\t0.60
 lasts longer\tteaching\t0.60
 learn how\tteaching\t0.60
-no signup\tteaching\t0.60
 read more about\tteaching\t0.60
 remember to\tteaching\t0.60
 research shows\tteaching\t0.60
 so that\tteaching\t0.60
-starting\tteaching\t0.60
 the difference between\tteaching\t0.60
 things to know\tteaching\t0.60
 tutorials\tteaching\t0.60
 we learned\tteaching\t0.60
 what we learned\tteaching\t0.60
 whitepaper\tteaching\t0.60
-and it's\tteaching\t0.59
 beginner's\tteaching\t0.59
-paid\tteaching\t0.59
 that's why\tteaching\t0.59
 which means\tteaching\t0.58
-10 years\tteaching\t0.57
-list\tteaching\t0.57
-away\tteaching\t0.56
+more than\tteaching\t0.57
+paid\tteaching\t0.57
+them\tteaching\t0.57
+avoid\tteaching\t0.56
 webinar\tteaching\t0.56
+for an\tteaching\t0.55
+list\tteaching\t0.55
 probably\tteaching\t0.55
 ask\tteaching\t0.54
-avoid\tteaching\t0.54
-for an\tteaching\t0.54
-in england\tteaching\t0.54
-more than\tteaching\t0.54
-to sell\tteaching\t0.54
-train\tteaching\t0.54
+keeps\tteaching\t0.54
+at least\tteaching\t0.53
+bottle\tteaching\t0.53
 explainer on\tteaching\t0.53
-per\tteaching\t0.53
-them\tteaching\t0.53
+freeze\tteaching\t0.53
+in england\tteaching\t0.53
+matters\tteaching\t0.53
+small\tteaching\t0.53
+tax\tteaching\t0.53
 too\tteaching\t0.53
-buyers\tteaching\t0.52
-freeze\tteaching\t0.52
+train\tteaching\t0.53
 hmrc\tteaching\t0.52
-turn\tteaching\t0.52
-at least\tteaching\t0.51
-if\tteaching\t0.51
-keeps\tteaching\t0.51
-make sure\tteaching\t0.51
-matters\tteaching\t0.51
-rates\tteaching\t0.51
-roll\tteaching\t0.51
-tax\tteaching\t0.51
-after a\tteaching\t0.50
-bill\tteaching\t0.50
-small\tteaching\t0.50
-bottle\tteaching\t0.49
+make sure\tteaching\t0.52
+stop\tteaching\t0.52
+up with\tteaching\t0.52
+buyers\tteaching\t0.51
+income\tteaching\t0.51
+per\tteaching\t0.51
+if\tteaching\t0.50
+to sell\tteaching\t0.50
+away\tteaching\t0.49
 clear\tteaching\t0.49
-light\tteaching\t0.49
-stop\tteaching\t0.49
-hot\tteaching\t0.48
-income\tteaching\t0.48
-bring your\tteaching\t0.47
-costs\tteaching\t0.47
+rates\tteaching\t0.49
+after a\tteaching\t0.48
+bill\tteaching\t0.48
+light\tteaching\t0.48
+relief\tteaching\t0.48
+roll\tteaching\t0.48
+turn\tteaching\t0.48
+use\tteaching\t0.48
 damp\tteaching\t0.47
+hot\tteaching\t0.47
 is fine\tteaching\t0.47
-page\tteaching\t0.47
-property\tteaching\t0.47
-relief\tteaching\t0.47
-tips\tteaching\t0.47
-down\tteaching\t0.46
-most of\tteaching\t0.46
-not a\tteaching\t0.46
-not just\tteaching\t0.46
+bands\tteaching\t0.46
+heat\tteaching\t0.46
 photo\tteaching\t0.46
+tips\tteaching\t0.46
 why is\tteaching\t0.46
-bands\tteaching\t0.45
-use\tteaching\t0.45
-why do\tteaching\t0.45
-works\tteaching\t0.45
+bring your\tteaching\t0.45
+costs\tteaching\t0.45
+down\tteaching\t0.45
+fridge\tteaching\t0.45
+gets\tteaching\t0.45
+most of\tteaching\t0.45
+page\tteaching\t0.45
+research\tteaching\t0.45
 fit\tteaching\t0.44
-sending\tteaching\t0.44
-standing\tteaching\t0.44
+property\tteaching\t0.44
+soft\tteaching\t0.44
 which is\tteaching\t0.44
-window\tteaching\t0.44
-buying\tteaching\t0.43
-heat\tteaching\t0.43
-if it\tteaching\t0.43
-investment\tteaching\t0.43
-isn't\tteaching\t0.43
-not the\tteaching\t0.43
-photos\tteaching\t0.43
-a quick\tteaching\t0.42
-fridge\tteaching\t0.42
-making\tteaching\t0.42
-shake\tteaching\t0.42
-soft\tteaching\t0.42
+you're\tteaching\t0.44
+password\tteaching\t0.43
+standing\tteaching\t0.43
+works\tteaching\t0.43
+buying\tteaching\t0.42
+hour\tteaching\t0.42
+investment\tteaching\t0.42
+meals\tteaching\t0.42
+run\tteaching\t0.42
+tell\tteaching\t0.42
 they're\tteaching\t0.42
+bread\tteaching\t0.41
+clean\tteaching\t0.41
+different\tteaching\t0.41
+guide\tteaching\t0.41
 guides\tteaching\t0.41
-hour\tteaching\t0.41
-research\tteaching\t0.41
-tell\tteaching\t0.41
-vs\tteaching\t0.41
-30 seconds\tteaching\t0.40
-changed\tteaching\t0.40
-charging\tteaching\t0.40
+if it\tteaching\t0.41
+isn't\tteaching\t0.41
+questions\tteaching\t0.41
+shake\tteaching\t0.41
+what\tteaching\t0.41
+why do\tteaching\t0.41
+charge\tteaching\t0.40
+check the\tteaching\t0.40
 loose\tteaching\t0.40
-run\tteaching\t0.40
+release\tteaching\t0.40
 stays\tteaching\t0.40
-what\tteaching\t0.40
+window\tteaching\t0.40
+a quick\tteaching\t0.39
 according to\tteaching\t0.39
-car\tteaching\t0.39
-charge\tteaching\t0.39
-hang\tteaching\t0.39
-red\tteaching\t0.39
+changed\tteaching\t0.39
+making\tteaching\t0.39
 site\tteaching\t0.39
-slow\tteaching\t0.39
 text\tteaching\t0.39
+vs\tteaching\t0.39
+we see\tteaching\t0.39
+white paper\tteaching\t0.39
 with a\tteaching\t0.39
-clean\tteaching\t0.38
-gets\tteaching\t0.38
-the full\tteaching\t0.38
-we see\tteaching\t0.38
-air\tteaching\t0.37
-bread\tteaching\t0.37
-different\tteaching\t0.37
-face\tteaching\t0.37
-guide\tteaching\t0.37
-meals\tteaching\t0.37
-password\tteaching\t0.37
-release\tteaching\t0.37
-what does\tteaching\t0.37
-white paper\tteaching\t0.37
-clothes\tteaching\t0.36
+air\tteaching\t0.38
+charging\tteaching\t0.38
+clothes\tteaching\t0.38
+hang\tteaching\t0.38
+photograph\tteaching\t0.38
+the first\tteaching\t0.38
+car\tteaching\t0.37
+in one\tteaching\t0.37
+red\tteaching\t0.37
+sending\tteaching\t0.37
+spot\tteaching\t0.37
+doesn't\tteaching\t0.36
+for uk\tteaching\t0.36
 lift\tteaching\t0.36
-photograph\tteaching\t0.36
-check the\tteaching\t0.35
-doesn't\tteaching\t0.35
+once\tteaching\t0.36
+our research\tteaching\t0.36
+photos\tteaching\t0.36
+wedding\tteaching\t0.36
+where\tteaching\t0.36
+baby\tteaching\t0.35
+completely\tteaching\t0.35
+contract\tteaching\t0.35
+face\tteaching\t0.35
 mean\tteaching\t0.35
-once\tteaching\t0.35
-spot\tteaching\t0.35
-start with\tteaching\t0.35
-the first\tteaching\t0.35
-up\tteaching\t0.35
-wedding\tteaching\t0.35
-a lot of\tteaching\t0.34
-contract\tteaching\t0.34
-ice\tteaching\t0.34
+pharmacist\tteaching\t0.35
+rule\tteaching\t0.35
+slow\tteaching\t0.35
+a great\tteaching\t0.34
 if you\tteaching\t0.34
-in one\tteaching\t0.34
+interest\tteaching\t0.34
 off\tteaching\t0.34
-old\tteaching\t0.34
-rule\tteaching\t0.34
-baby\tteaching\t0.33
-before\tteaching\t0.33
-legal\tteaching\t0.33
-our research\tteaching\t0.33
-pharmacist\tteaching\t0.33
-questions\tteaching\t0.33
-walk\tteaching\t0.33
-fewer\tteaching\t0.32
-interest\tteaching\t0.32
-keep\tteaching\t0.32
-min\tteaching\t0.32
-nothing\tteaching\t0.32
-pour\tteaching\t0.32
-using\tteaching\t0.32
-weeks\tteaching\t0.32
-you\tteaching\t0.32
-good\tteaching\t0.31
-head\tteaching\t0.31
-short\tteaching\t0.31
+start with\tteaching\t0.34
+the full\tteaching\t0.34
+walk\tteaching\t0.34
+weeks\tteaching\t0.34
+what you\tteaching\t0.34
+fewer\tteaching\t0.33
+nothing\tteaching\t0.33
+pour\tteaching\t0.33
+up\tteaching\t0.33
+using\tteaching\t0.33
+good\tteaching\t0.32
+ice\tteaching\t0.32
+legal\tteaching\t0.32
+lights\tteaching\t0.32
+look at\tteaching\t0.32
+short\tteaching\t0.32
+the school\tteaching\t0.32
+with an\tteaching\t0.32
+a lot of\tteaching\t0.31
+else\tteaching\t0.31
+glass\tteaching\t0.31
+keep\tteaching\t0.31
+min\tteaching\t0.31
+old\tteaching\t0.31
 under the\tteaching\t0.31
-where\tteaching\t0.31
-after the\tteaching\t0.30
+what does\tteaching\t0.31
+you need\tteaching\t0.31
+base\tteaching\t0.30
 basic\tteaching\t0.30
+dark\tteaching\t0.30
 drop\tteaching\t0.30
-you need\tteaching\t0.30
-at home\tteaching\t0.29
+apply\tteaching\t0.29
 job\tteaching\t0.29
-look at\tteaching\t0.29
 rate\tteaching\t0.29
-so you\tteaching\t0.29
-what you\tteaching\t0.29
-with an\tteaching\t0.29
-almost\tteaching\t0.28
-base\tteaching\t0.28
-change\tteaching\t0.28
-cotton\tteaching\t0.28
+these\tteaching\t0.29
+after the\tteaching\t0.28
+at home\tteaching\t0.28
+big\tteaching\t0.28
+both\tteaching\t0.28
 item\tteaching\t0.28
-lights\tteaching\t0.28
-needs\tteaching\t0.28
-the last\tteaching\t0.28
-these\tteaching\t0.28
-actually\tteaching\t0.27
-apply\tteaching\t0.27
-board\tteaching\t0.27
-cold\tteaching\t0.27
-else\tteaching\t0.27
-saved\tteaching\t0.27
+money\tteaching\t0.28
+other\tteaching\t0.28
+you\tteaching\t0.28
+add\tteaching\t0.27
+change\tteaching\t0.27
+cotton\tteaching\t0.27
+every time\tteaching\t0.27
+needs\tteaching\t0.27
+office\tteaching\t0.27
 size\tteaching\t0.27
+so you\tteaching\t0.27
+straight away\tteaching\t0.27
 thin\tteaching\t0.27
-writing\tteaching\t0.27
-add\tteaching\t0.26
-big\tteaching\t0.26
-glass\tteaching\t0.26
+actually\tteaching\t0.26
+almost\tteaching\t0.26
+bar\tteaching\t0.26
+capital\tteaching\t0.26
 hospital\tteaching\t0.26
-money\tteaching\t0.26
-much\tteaching\t0.26
-office\tteaching\t0.26
-other\tteaching\t0.26
-some\tteaching\t0.26
+really\tteaching\t0.26
+study\tteaching\t0.26
+terms\tteaching\t0.26
+working\tteaching\t0.26
+writing\tteaching\t0.26
 you a\tteaching\t0.26
-bar\tteaching\t0.25
-both\tteaching\t0.25
-dark\tteaching\t0.25
-every time\tteaching\t0.25
-meal\tteaching\t0.25
-study\tteaching\t0.25
-terms\tteaching\t0.25
-asked\tteaching\t0.24
-box\tteaching\t0.24
-into\tteaching\t0.24
-registration\tteaching\t0.24
+before\tteaching\t0.25
+board\tteaching\t0.25
+into\tteaching\t0.25
+much\tteaching\t0.25
+some\tteaching\t0.25
+stops\tteaching\t0.25
+cold\tteaching\t0.24
+get a\tteaching\t0.24
+meal\tteaching\t0.24
+the last\tteaching\t0.24
 you don't\tteaching\t0.24
-budget\tteaching\t0.23
-claims\tteaching\t0.23
+asked\tteaching\t0.23
+box\tteaching\t0.23
 finally\tteaching\t0.23
-really\tteaching\t0.23
-stops\tteaching\t0.23
-a year\tteaching\t0.22
+instead\tteaching\t0.23
 cause\tteaching\t0.22
-changes\tteaching\t0.22
-get a\tteaching\t0.22
-half\tteaching\t0.22
 minute\tteaching\t0.22
 more\tteaching\t0.22
-one\tteaching\t0.22
 publish\tteaching\t0.22
-service\tteaching\t0.22
+registration\tteaching\t0.22
+seconds\tteaching\t0.22
+a small\tteaching\t0.21
+claims\tteaching\t0.21
 feel\tteaching\t0.21
-instead\tteaching\t0.21
-should be\tteaching\t0.21
-something\tteaching\t0.21
+half\tteaching\t0.21
+one\tteaching\t0.21
+saved\tteaching\t0.21
+service\tteaching\t0.21
 than\tteaching\t0.21
-a small\tteaching\t0.20
 cloth\tteaching\t0.20
+found\tteaching\t0.20
 off the\tteaching\t0.20
-quick\tteaching\t0.20
-route\tteaching\t0.20
-can't\tteaching\t0.19
+send\tteaching\t0.20
+take\tteaching\t0.20
 full\tteaching\t0.19
+fully\tteaching\t0.19
 happy\tteaching\t0.19
 pick\tteaching\t0.19
-when\tteaching\t0.19
-found\tteaching\t0.18
-there\tteaching\t0.18
-up with\tteaching\t0.18
+should be\tteaching\t0.19
+something\tteaching\t0.19
+out\tteaching\t0.18
+quick\tteaching\t0.18
+route\tteaching\t0.18
 white\tteaching\t0.18
-but\tteaching\t0.17
-send\tteaching\t0.17
-take\tteaching\t0.17
-your\tteaching\t0.17
-fully\tteaching\t0.16
-going\tteaching\t0.16
-setting\tteaching\t0.16
-that\tteaching\t0.16
+a year\tteaching\t0.17
+changes\tteaching\t0.17
+morning\tteaching\t0.17
+when\tteaching\t0.17
+but\tteaching\t0.16
+can't\tteaching\t0.16
+ring\tteaching\t0.16
 while you\tteaching\t0.16
-give the\tteaching\t0.15
-have\tteaching\t0.15
-morning\tteaching\t0.15
+doors\tteaching\t0.15
+going\tteaching\t0.15
+note\tteaching\t0.15
+sell\tteaching\t0.15
+setting\tteaching\t0.15
 so\tteaching\t0.15
+that\tteaching\t0.15
 # helping
 usually means\thelping\t1.42
 workaround\thelping\t1.22
 clear your cache\thelping\t1.20
 glad to help\thelping\t1.20
 here is how\thelping\t1.20
-here's how\thelping\t1.20
 should fix\thelping\t1.20
 this means\thelping\t1.20
 to fix\thelping\t1.20
 try restarting\thelping\t1.20
+here's how\thelping\t1.19
 that means\thelping\t1.14
 you don't need\thelping\t1.10
-settings\thelping\t1.06
-happy to help\thelping\t1.05
+happy to help\thelping\t1.09
+settings\thelping\t1.04
 usually\thelping\t1.03
 often\thelping\t1.02
 error\thelping\t0.94
-you can\thelping\t0.88
-under\thelping\t0.86
-otherwise\thelping\t0.84
 is usually\thelping\t0.83
-restart\thelping\t0.82
-turn off\thelping\t0.82
-unplug\thelping\t0.82
+restart\thelping\t0.83
+under\thelping\t0.83
+you can\thelping\t0.82
+it means\thelping\t0.81
+otherwise\thelping\t0.81
+unplug\thelping\t0.81
 go to\thelping\t0.80
-it means\thelping\t0.80
-you can change\thelping\t0.78
+turn off\thelping\t0.80
 it's under\thelping\t0.76
-means the\thelping\t0.75
+you can change\thelping\t0.76
 check that\thelping\t0.74
-means your\thelping\t0.71
+means the\thelping\t0.74
+means your\thelping\t0.72
+to change\thelping\t0.72
 under settings\thelping\t0.71
-you'll need\thelping\t0.71
-to change\thelping\t0.70
 if you still\thelping\t0.69
-you need to\thelping\t0.69
-the card\thelping\t0.68
-automatically\thelping\t0.67
+you'll need\thelping\t0.69
+and it'll\thelping\t0.68
+hold\thelping\t0.68
+in settings\thelping\t0.68
+you need to\thelping\t0.68
+the card\thelping\t0.67
 answers\thelping\t0.66
-hold\thelping\t0.66
-in settings\thelping\t0.66
-press and hold\thelping\t0.65
-seat\thelping\t0.65
-and it'll\thelping\t0.64
+automatically\thelping\t0.66
+seat\thelping\t0.66
+swap\thelping\t0.66
 likely\thelping\t0.64
 make sure your\thelping\t0.64
-need\thelping\t0.63
-to cancel\thelping\t0.63
-click\thelping\t0.62
+press and hold\thelping\t0.64
+switch off\thelping\t0.63
 head to\thelping\t0.62
+need\thelping\t0.62
 sign out\thelping\t0.62
-switch off\thelping\t0.62
+that error\thelping\t0.62
+to cancel\thelping\t0.62
 turn it off\thelping\t0.62
 if it still\thelping\t0.61
-that error\thelping\t0.61
 the fix\thelping\t0.61
+check your\thelping\t0.60
 clear the cache\thelping\t0.60
+click\thelping\t0.60
 error code\thelping\t0.60
 if that doesn't work\thelping\t0.60
-if the\thelping\t0.60
 if you're still\thelping\t0.60
 is caused by\thelping\t0.60
 log out and back in\thelping\t0.60
@@ -434,10 +434,9 @@ most likely\thelping\t0.60
 plug it\thelping\t0.60
 reinstall\thelping\t0.60
 scroll\thelping\t0.60
+select\thelping\t0.60
 should work\thelping\t0.60
 solution\thelping\t0.60
-still not working\thelping\t0.60
-swap\thelping\t0.60
 that should\thelping\t0.60
 the error\thelping\t0.60
 the issue is\thelping\t0.60
@@ -451,120 +450,125 @@ troubleshooting\thelping\t0.60
 update the app\thelping\t0.60
 will fix\thelping\t0.60
 you can find\thelping\t0.60
-select\thelping\t0.59
-label\thelping\t0.58
-check your\thelping\t0.55
-allowance\thelping\t0.54
-it should\thelping\t0.54
-limit\thelping\t0.54
-player\thelping\t0.54
+label\thelping\t0.59
+if the\thelping\t0.57
+player\thelping\t0.56
+it should\thelping\t0.55
+allowance\thelping\t0.53
 drag\thelping\t0.52
-is down\thelping\t0.51
-after\thelping\t0.50
-can be\thelping\t0.49
-won't\thelping\t0.49
+answer\thelping\t0.51
+as long as\thelping\t0.49
+is down\thelping\t0.49
 you'll find\thelping\t0.49
-answer\thelping\t0.48
-as long as\thelping\t0.47
-try\thelping\t0.47
-no need to\thelping\t0.46
-in your\thelping\t0.45
+after\thelping\t0.48
+in your\thelping\t0.48
+limit\thelping\t0.48
+can be\thelping\t0.47
+check it\thelping\t0.46
+try\thelping\t0.46
+try again\thelping\t0.45
 you can still\thelping\t0.45
-check it\thelping\t0.44
 if it's\thelping\t0.44
-pay\thelping\t0.44
-an email\thelping\t0.43
+solutions\thelping\t0.44
+pay\thelping\t0.43
 so it\thelping\t0.43
-try again\thelping\t0.43
+lost\thelping\t0.42
 reset\thelping\t0.42
-solutions\thelping\t0.42
-line\thelping\t0.40
-lost\thelping\t0.40
-meter\thelping\t0.39
-normal\thelping\t0.39
-pop\thelping\t0.39
-you'll see\thelping\t0.39
-right\thelping\t0.38
-tap the\thelping\t0.38
-wifi\thelping\t0.38
-yes\thelping\t0.37
-game\thelping\t0.36
-existing\thelping\t0.35
-tom\thelping\t0.35
-my account\thelping\t0.34
-phone\thelping\t0.33
+won't\thelping\t0.42
+an email\thelping\t0.41
+you'll see\thelping\t0.40
+game\thelping\t0.39
+wifi\thelping\t0.39
+meter\thelping\t0.38
+normal\thelping\t0.38
+line\thelping\t0.37
+happened\thelping\t0.36
+tap the\thelping\t0.36
+my account\thelping\t0.35
+pop\thelping\t0.35
+yes\thelping\t0.35
+codes\thelping\t0.34
+existing\thelping\t0.34
+right\thelping\t0.34
+are free\thelping\t0.33
+charged\thelping\t0.33
+tom\thelping\t0.33
+and you're\thelping\t0.32
+missing\thelping\t0.32
+those\thelping\t0.31
 tick\thelping\t0.31
-missing\thelping\t0.30
-plug\thelping\t0.30
-and you\thelping\t0.29
+phone\thelping\t0.30
+plug\thelping\t0.29
+priority\thelping\t0.29
 sent\thelping\t0.29
-at your\thelping\t0.28
-from the\thelping\t0.28
-priority\thelping\t0.28
-<reply>\thelping\t0.27
-are free\thelping\t0.27
-give\thelping\t0.27
-rescue\thelping\t0.25
-match\thelping\t0.24
-goes\thelping\t0.23
-pin\thelping\t0.23
-those\thelping\t0.23
-via\thelping\t0.23
-it with\thelping\t0.21
-should\thelping\t0.21
-your card\thelping\t0.21
-back to\thelping\t0.20
-show\thelping\t0.20
-shows\thelping\t0.20
-sit\thelping\t0.20
-try a\thelping\t0.20
-it for\thelping\t0.18
+<reply>\thelping\t0.28
+give\thelping\t0.28
+from the\thelping\t0.27
+working days\thelping\t0.27
+at your\thelping\t0.26
+via\thelping\t0.26
+goes\thelping\t0.25
+pharmacy\thelping\t0.23
+rescue\thelping\t0.23
+your card\thelping\t0.23
+it with\thelping\t0.22
+load\thelping\t0.22
+match\thelping\t0.22
+should\thelping\t0.22
+sit\thelping\t0.22
+shows\thelping\t0.21
+try a\thelping\t0.21
+your\thelping\t0.21
+swipe\thelping\t0.20
+to you\thelping\t0.19
+because the\thelping\t0.18
 milk\thelping\t0.18
-swipe\thelping\t0.17
-auto\thelping\t0.16
-step\thelping\t0.16
-updates\thelping\t0.16
-account\thelping\t0.15
-battery\thelping\t0.15
-update\thelping\t0.15
+show\thelping\t0.18
+account\thelping\t0.17
+it for\thelping\t0.17
+payment\thelping\t0.17
+back\thelping\t0.16
+auto\thelping\t0.15
+step\thelping\t0.15
 # crediting
-hats off\tcrediting\t1.64
-congrats to\tcrediting\t1.56
-shoutout\tcrediting\t1.49
-congratulations to\tcrediting\t1.45
+hats off\tcrediting\t1.65
+congrats to\tcrediting\t1.53
+shoutout\tcrediting\t1.48
+congratulations to\tcrediting\t1.47
 kudos\tcrediting\t1.30
 shout out\tcrediting\t1.29
 go check out\tcrediting\t1.27
-shout-out\tcrediting\t1.27
-worth a follow\tcrediting\t1.22
+shout-out\tcrediting\t1.26
+worth a follow\tcrediting\t1.23
 huge thanks to\tcrediting\t1.21
 h/t\tcrediting\t1.20
 hat tip\tcrediting\t1.20
 props to\tcrediting\t1.20
 via @\tcrediting\t1.20
-thanks to\tcrediting\t1.14
-congrats\tcrediting\t1.04
-big thanks to\tcrediting\t1.02
-volunteer\tcrediting\t1.02
-volunteers\tcrediting\t0.92
-for anyone\tcrediting\t0.87
-foundation\tcrediting\t0.87
-respect to\tcrediting\t0.78
-our friends at\tcrediting\t0.75
-huge respect\tcrediting\t0.73
+thanks to\tcrediting\t1.12
+congrats\tcrediting\t1.08
+big thanks to\tcrediting\t1.04
+volunteer\tcrediting\t1.01
+for anyone\tcrediting\t0.93
+volunteers\tcrediting\t0.90
+foundation\tcrediting\t0.86
+respect to\tcrediting\t0.79
+our friends at\tcrediting\t0.77
 a huge thank you\tcrediting\t0.72
 worth sharing\tcrediting\t0.72
 their work\tcrediting\t0.71
-came\tcrediting\t0.69
-for sharing\tcrediting\t0.69
+huge respect\tcrediting\t0.70
+read\tcrediting\t0.69
 community group\tcrediting\t0.68
-read\tcrediting\t0.68
+came\tcrediting\t0.67
+for sharing\tcrediting\t0.67
+useful\tcrediting\t0.66
 worth a read\tcrediting\t0.66
+credit to\tcrediting\t0.65
 brilliant work\tcrediting\t0.64
+community\tcrediting\t0.64
+inspiring\tcrediting\t0.64
 who\tcrediting\t0.64
-credit to\tcrediting\t0.63
-inspiring\tcrediting\t0.63
-useful\tcrediting\t0.63
 so much love for\tcrediting\t0.62
 amazing work\tcrediting\t0.60
 captured by\tcrediting\t0.60
@@ -581,115 +585,119 @@ their team\tcrediting\t0.60
 what they do\tcrediting\t0.60
 worth a listen\tcrediting\t0.60
 worth reading\tcrediting\t0.60
-community\tcrediting\t0.59
-his\tcrediting\t0.58
-food\tcrediting\t0.56
-local\tcrediting\t0.56
-meet\tcrediting\t0.56
-school\tcrediting\t0.56
-turned\tcrediting\t0.56
+food\tcrediting\t0.58
+his\tcrediting\t0.57
+turned\tcrediting\t0.57
+thanks for sharing\tcrediting\t0.56
+waste\tcrediting\t0.56
 well done\tcrediting\t0.56
-did\tcrediting\t0.55
-her\tcrediting\t0.55
-thanks for sharing\tcrediting\t0.55
-their\tcrediting\t0.55
-waste\tcrediting\t0.55
+local\tcrediting\t0.55
+meet\tcrediting\t0.55
+their\tcrediting\t0.54
+did\tcrediting\t0.53
 first-time\tcrediting\t0.53
-the eu\tcrediting\t0.52
-a free\tcrediting\t0.51
-info\tcrediting\t0.50
+her\tcrediting\t0.53
+info\tcrediting\t0.51
+the eu\tcrediting\t0.50
+a free\tcrediting\t0.49
+hosting a\tcrediting\t0.49
 shout-out to\tcrediting\t0.49
-debt\tcrediting\t0.48
 legend\tcrediting\t0.48
 survey\tcrediting\t0.48
+debt\tcrediting\t0.47
 made by\tcrediting\t0.47
-work\tcrediting\t0.47
-practical\tcrediting\t0.44
-tonnes of\tcrediting\t0.44
-for small\tcrediting\t0.43
-hosting a\tcrediting\t0.43
-colleagues\tcrediting\t0.41
-charity\tcrediting\t0.40
-on their\tcrediting\t0.39
-session on\tcrediting\t0.39
-welcome\tcrediting\t0.39
-comes\tcrediting\t0.37
+school\tcrediting\t0.47
+pdf\tcrediting\t0.46
+work\tcrediting\t0.46
+open to\tcrediting\t0.45
+practical\tcrediting\t0.45
+charity\tcrediting\t0.44
+comes\tcrediting\t0.43
+for small\tcrediting\t0.42
+tonnes of\tcrediting\t0.42
+welcome\tcrediting\t0.41
+colleagues\tcrediting\t0.39
+session on\tcrediting\t0.38
+where it\tcrediting\t0.38
 ideas\tcrediting\t0.37
-on her\tcrediting\t0.37
-pdf\tcrediting\t0.37
-shot\tcrediting\t0.37
-where it\tcrediting\t0.37
-guide to\tcrediting\t0.35
+on their\tcrediting\t0.37
+guide to\tcrediting\t0.36
+shot\tcrediting\t0.36
+car park\tcrediting\t0.35
 congratulations\tcrediting\t0.34
+credit\tcrediting\t0.34
+every saturday\tcrediting\t0.34
+on her\tcrediting\t0.33
 all our\tcrediting\t0.32
-credit\tcrediting\t0.32
+homes\tcrediting\t0.32
 <mention>\tcrediting\t0.31
 seeing\tcrediting\t0.31
-because of\tcrediting\t0.30
-congratulations to the\tcrediting\t0.30
 she\tcrediting\t0.30
-car park\tcrediting\t0.29
+anyone\tcrediting\t0.29
+because of\tcrediting\t0.29
+crew\tcrediting\t0.29
 digital\tcrediting\t0.29
-st\tcrediting\t0.29
-runs\tcrediting\t0.27
+congratulations to the\tcrediting\t0.27
 since\tcrediting\t0.27
-homes\tcrediting\t0.26
+band\tcrediting\t0.26
 know\tcrediting\t0.26
-anyone\tcrediting\t0.25
-on sunday\tcrediting\t0.25
-this year\tcrediting\t0.25
-band\tcrediting\t0.24
-massive\tcrediting\t0.24
-a simple\tcrediting\t0.23
-thank\tcrediting\t0.22
-who's\tcrediting\t0.22
-proper\tcrediting\t0.20
-students\tcrediting\t0.20
-the work\tcrediting\t0.20
-we're so\tcrediting\t0.19
+passengers\tcrediting\t0.26
+st\tcrediting\t0.26
+massive\tcrediting\t0.25
+this year\tcrediting\t0.24
+on sunday\tcrediting\t0.23
+thank\tcrediting\t0.23
+a simple\tcrediting\t0.21
+students\tcrediting\t0.21
+who's\tcrediting\t0.21
+we're so\tcrediting\t0.20
+for this\tcrediting\t0.19
+proper\tcrediting\t0.19
+the work\tcrediting\t0.19
 free to\tcrediting\t0.18
 incredible\tcrediting\t0.18
+this winter\tcrediting\t0.18
+years\tcrediting\t0.17
 was\tcrediting\t0.16
-this winter\tcrediting\t0.15
+made\tcrediting\t0.15
+published\tcrediting\t0.15
 # inviting
-what's your\tinviting\t1.37
-drop your\tinviting\t1.35
-tell us\tinviting\t1.32
+drop your\tinviting\t1.34
+what's your\tinviting\t1.34
+tell us\tinviting\t1.30
 which do you\tinviting\t1.24
 comment below\tinviting\t1.23
 we'd love to hear\tinviting\t1.21
 what do you think\tinviting\t1.21
 let us know in the comments\tinviting\t1.20
-in the comments\tinviting\t1.12
+in the comments\tinviting\t1.11
 share your\tinviting\t1.11
 reply with\tinviting\t1.07
-what's the\tinviting\t0.96
-show us\tinviting\t0.90
-thing\tinviting\t0.85
-who else\tinviting\t0.78
-what's\tinviting\t0.77
-drop a\tinviting\t0.76
-poll\tinviting\t0.76
-your best\tinviting\t0.76
-what do you\tinviting\t0.71
+what's the\tinviting\t0.95
+show us\tinviting\t0.86
+thing\tinviting\t0.82
+what's\tinviting\t0.79
+who else\tinviting\t0.79
+your best\tinviting\t0.77
+drop a\tinviting\t0.75
+poll\tinviting\t0.75
 you told us\tinviting\t0.69
 how do you\tinviting\t0.68
+what do you\tinviting\t0.68
 because of you\tinviting\t0.65
+below\tinviting\t0.65
 memories\tinviting\t0.65
-your go-to\tinviting\t0.65
+ama\tinviting\t0.64
+your go-to\tinviting\t0.64
 your stories\tinviting\t0.64
-ama\tinviting\t0.63
-below\tinviting\t0.63
-thank you for telling us\tinviting\t0.63
+love to see\tinviting\t0.63
 which side\tinviting\t0.63
-love to see\tinviting\t0.62
-do you\tinviting\t0.61
+thank you for telling us\tinviting\t0.62
 your input\tinviting\t0.61
 anyone else\tinviting\t0.60
 ask us anything\tinviting\t0.60
 do you prefer\tinviting\t0.60
 favorite\tinviting\t0.60
-favourite\tinviting\t0.60
 have you ever\tinviting\t0.60
 join the conversation\tinviting\t0.60
 let us know\tinviting\t0.60
@@ -702,250 +710,252 @@ your favorite\tinviting\t0.60
 your ideas\tinviting\t0.60
 your thoughts\tinviting\t0.60
 your tips\tinviting\t0.60
+do you\tinviting\t0.59
+favourite\tinviting\t0.59
 your story\tinviting\t0.57
-ours\tinviting\t0.55
-you asked\tinviting\t0.54
-lesson\tinviting\t0.53
+you asked\tinviting\t0.56
 your favourite\tinviting\t0.53
-names\tinviting\t0.51
-way to\tinviting\t0.49
-which one\tinviting\t0.49
-your feedback\tinviting\t0.49
-be honest\tinviting\t0.48
-they've\tinviting\t0.45
-your questions\tinviting\t0.45
-beans\tinviting\t0.44
-question\tinviting\t0.44
-reading\tinviting\t0.44
-and why\tinviting\t0.43
-ever\tinviting\t0.43
-love to hear\tinviting\t0.43
-send us your\tinviting\t0.43
-what's the one\tinviting\t0.43
-you'd\tinviting\t0.41
-settle\tinviting\t0.40
-you've ever\tinviting\t0.40
-genuinely\tinviting\t0.39
+lesson\tinviting\t0.52
+names\tinviting\t0.52
+way to\tinviting\t0.52
+love to hear\tinviting\t0.51
+ours\tinviting\t0.51
+which one\tinviting\t0.50
+be honest\tinviting\t0.47
+beans\tinviting\t0.47
+your feedback\tinviting\t0.47
+your questions\tinviting\t0.47
+settle\tinviting\t0.45
+and why\tinviting\t0.44
+they've\tinviting\t0.44
+we want to hear\tinviting\t0.43
+send us your\tinviting\t0.42
+you've ever\tinviting\t0.42
+ever\tinviting\t0.41
+reading\tinviting\t0.41
+what's the one\tinviting\t0.41
+for you\tinviting\t0.40
+played\tinviting\t0.40
+question\tinviting\t0.40
+you'd\tinviting\t0.40
 go\tinviting\t0.39
-played\tinviting\t0.39
-we want to hear\tinviting\t0.38
-for you\tinviting\t0.37
+genuinely\tinviting\t0.38
+breakfast\tinviting\t0.35
 <question_to_you>\tinviting\t0.31
+parents\tinviting\t0.29
 vote\tinviting\t0.29
+wish\tinviting\t0.26
+and what\tinviting\t0.25
 small business\tinviting\t0.23
-machine\tinviting\t0.21
-parents\tinviting\t0.21
-bus\tinviting\t0.17
+machine\tinviting\t0.22
 # responsibility
-scam\tresponsibility\t1.33
-phishing\tresponsibility\t1.29
-if in doubt\tresponsibility\t1.25
+scam\tresponsibility\t1.38
+phishing\tresponsibility\t1.31
+if in doubt\tresponsibility\t1.29
 recycle\tresponsibility\t1.20
-stay safe\tresponsibility\t1.13
-never ask\tresponsibility\t1.04
-no purchase necessary\tresponsibility\t0.96
-for free\tresponsibility\t0.89
-report it\tresponsibility\t0.85
-first aid\tresponsibility\t0.79
-anything\tresponsibility\t0.78
-call 999\tresponsibility\t0.78
-we'll never\tresponsibility\t0.76
-stay warm\tresponsibility\t0.75
-fraud\tresponsibility\t0.74
-hang up\tresponsibility\t0.73
+stay safe\tresponsibility\t1.16
+for free\tresponsibility\t0.87
+report it\tresponsibility\t0.84
+anything\tresponsibility\t0.81
+first aid\tresponsibility\t0.81
+hang up\tresponsibility\t0.81
+call 999\tresponsibility\t0.79
 repair\tresponsibility\t0.73
-we will never\tresponsibility\t0.73
+stay warm\tresponsibility\t0.73
+recycling\tresponsibility\t0.72
 warning\tresponsibility\t0.72
-recycling\tresponsibility\t0.71
-responsibly\tresponsibility\t0.71
+fraud\tresponsibility\t0.71
+if you're\tresponsibility\t0.69
+responsibly\tresponsibility\t0.69
 check on\tresponsibility\t0.67
 elderly neighbours\tresponsibility\t0.67
-if you're\tresponsibility\t0.65
-free of charge\tresponsibility\t0.64
-free to all\tresponsibility\t0.63
+free of charge\tresponsibility\t0.63
 safety\tresponsibility\t0.63
+alarm\tresponsibility\t0.62
+free to all\tresponsibility\t0.62
 scams\tresponsibility\t0.62
 landfill\tresponsibility\t0.61
-accessibility\tresponsibility\t0.60
 be careful\tresponsibility\t0.60
 call 911\tresponsibility\t0.60
 keep cool\tresponsibility\t0.60
 protect yourself\tresponsibility\t0.60
 recyclable\tresponsibility\t0.60
-smoke alarm\tresponsibility\t0.60
 take care\tresponsibility\t0.60
 vulnerable\tresponsibility\t0.60
-alarm\tresponsibility\t0.58
-checks\tresponsibility\t0.58
+accessibility\tresponsibility\t0.59
+weather warning\tresponsibility\t0.58
+smoke alarm\tresponsibility\t0.57
 sustainability\tresponsibility\t0.57
-weather warning\tresponsibility\t0.57
-sustainable\tresponsibility\t0.55
+checks\tresponsibility\t0.56
+sustainable\tresponsibility\t0.56
 free for everyone\tresponsibility\t0.54
-no questions\tresponsibility\t0.53
+days before\tresponsibility\t0.53
+hydrated\tresponsibility\t0.52
 safely\tresponsibility\t0.52
-hydrated\tresponsibility\t0.51
 it's free\tresponsibility\t0.51
-phones\tresponsibility\t0.51
-fake\tresponsibility\t0.49
-accessible\tresponsibility\t0.45
-pressure\tresponsibility\t0.45
+accessible\tresponsibility\t0.48
+phones\tresponsibility\t0.48
+advice\tresponsibility\t0.45
 safe\tresponsibility\t0.45
-bin\tresponsibility\t0.44
-advice\tresponsibility\t0.42
-along\tresponsibility\t0.42
+along\tresponsibility\t0.43
+fake\tresponsibility\t0.43
+bin\tresponsibility\t0.42
+is free\tresponsibility\t0.42
 website\tresponsibility\t0.42
+donate\tresponsibility\t0.41
+near\tresponsibility\t0.41
 if a\tresponsibility\t0.40
+pressure\tresponsibility\t0.40
 questions about\tresponsibility\t0.40
-donate\tresponsibility\t0.39
-near\tresponsibility\t0.39
-no purchase\tresponsibility\t0.39
-is free\tresponsibility\t0.37
-signs\tresponsibility\t0.37
-a lot\tresponsibility\t0.36
-reuse\tresponsibility\t0.36
-rear\tresponsibility\t0.35
-at any\tresponsibility\t0.33
-alert\tresponsibility\t0.32
-emergency\tresponsibility\t0.32
-asking for\tresponsibility\t0.31
-hands\tresponsibility\t0.27
-someone\tresponsibility\t0.27
-hall\tresponsibility\t0.25
-moment\tresponsibility\t0.25
+rear\tresponsibility\t0.38
+emergency\tresponsibility\t0.36
+alert\tresponsibility\t0.35
+reuse\tresponsibility\t0.35
+signs\tresponsibility\t0.35
+a lot\tresponsibility\t0.34
+asking for\tresponsibility\t0.34
+hall\tresponsibility\t0.30
+if you have\tresponsibility\t0.29
+someone\tresponsibility\t0.29
+hands\tresponsibility\t0.28
+the city\tresponsibility\t0.28
+at any\tresponsibility\t0.27
+library\tresponsibility\t0.27
+allow\tresponsibility\t0.24
+moment\tresponsibility\t0.24
 pain\tresponsibility\t0.24
-the city\tresponsibility\t0.24
-allow\tresponsibility\t0.23
-library\tresponsibility\t0.23
-this saturday\tresponsibility\t0.23
-if you have\tresponsibility\t0.21
-play\tresponsibility\t0.19
-test\tresponsibility\t0.19
-if you've\tresponsibility\t0.17
-does\tresponsibility\t0.16
+this saturday\tresponsibility\t0.24
+does\tresponsibility\t0.21
+test\tresponsibility\t0.20
+play\tresponsibility\t0.18
 # give
-closing date\tgive\t0.46
-apply via\tgive\t0.27
-opening hours\tgive\t0.27
+closing date\tgive\t0.51
+apply via\tgive\t0.29
+opening hours\tgive\t0.26
+from 1 march\tgive\t0.23
+pleased to\tgive\t0.15
 # selling
 <percent_off>\tselling\t2.64
-<money>\tselling\t2.37
+<money>\tselling\t2.35
 link in bio\tselling\t2.20
 book now\tselling\t1.61
-use code\tselling\t1.50
-out now\tselling\t1.49
+out now\tselling\t1.51
 don't miss\tselling\t1.46
-shop the\tselling\t1.44
-buy now\tselling\t1.42
+use code\tselling\t1.46
+shop the\tselling\t1.43
+buy now\tselling\t1.39
 half price\tselling\t1.39
 sponsored\tselling\t1.36
-/mo\tselling\t1.32
-limited time\tselling\t1.32
+/mo\tselling\t1.31
 pre-order\tselling\t1.31
+limited time\tselling\t1.30
 last chance\tselling\t1.29
+shop now\tselling\t1.29
 giveaway\tselling\t1.28
-shop now\tselling\t1.28
-while stocks last\tselling\t1.27
-available now\tselling\t1.26
+sign up\tselling\t1.28
 flash sale\tselling\t1.26
+while stocks last\tselling\t1.26
+ends tonight\tselling\t1.25
+grab yours\tselling\t1.25
 order now\tselling\t1.25
-ends tonight\tselling\t1.24
-grab yours\tselling\t1.24
+available now\tselling\t1.24
+get yours\tselling\t1.22
 sign up now\tselling\t1.22
 free shipping\tselling\t1.21
-get yours\tselling\t1.21
 add to cart\tselling\t1.20
 grab\tselling\t1.20
 on sale now\tselling\t1.20
 preorder\tselling\t1.20
-sign up\tselling\t1.20
-to win\tselling\t1.10
-on sale\tselling\t1.07
-upgrade\tselling\t1.07
-upgrade to\tselling\t1.05
-with code\tselling\t1.03
-sale\tselling\t1.01
-this week only\tselling\t1.00
-ad\tselling\t0.98
-follow us\tselling\t0.97
+to win\tselling\t1.12
+upgrade\tselling\t1.09
+on sale\tselling\t1.08
+with code\tselling\t1.06
+sale\tselling\t1.05
+upgrade to\tselling\t1.02
+this week only\tselling\t0.99
+ad\tselling\t0.97
 back in stock\tselling\t0.96
-quote\tselling\t0.96
-tickets\tselling\t0.96
+demo\tselling\t0.96
+follow us\tselling\t0.96
+register now\tselling\t0.96
 download the app\tselling\t0.95
-register now\tselling\t0.95
-demo\tselling\t0.94
-like this post\tselling\t0.94
-premium\tselling\t0.93
+premium\tselling\t0.95
+quote\tselling\t0.95
+tickets\tselling\t0.95
+like this post\tselling\t0.93
+promo code\tselling\t0.93
 bundle\tselling\t0.92
 exclusive\tselling\t0.92
 ends sunday\tselling\t0.91
-promo code\tselling\t0.91
-apply now\tselling\t0.89
-free delivery\tselling\t0.89
-gifts\tselling\t0.87
+free delivery\tselling\t0.88
+apply now\tselling\t0.87
+free trial\tselling\t0.87
+get a quote\tselling\t0.87
 pre-orders\tselling\t0.87
-free trial\tselling\t0.86
-get a quote\tselling\t0.86
 get one free\tselling\t0.86
-code\tselling\t0.85
+gifts\tselling\t0.85
 refer a friend\tselling\t0.85
 offers\tselling\t0.84
-this weekend only\tselling\t0.84
 for just\tselling\t0.83
-save\tselling\t0.83
-a month\tselling\t0.81
-book your\tselling\t0.79
-sign up today\tselling\t0.78
-clearance\tselling\t0.77
+code\tselling\t0.82
+this weekend only\tselling\t0.82
+save\tselling\t0.79
+a month\tselling\t0.77
+sign up today\tselling\t0.77
 tickets on sale\tselling\t0.77
-members\tselling\t0.75
-pre-order now\tselling\t0.75
+book your\tselling\t0.76
+come and see\tselling\t0.75
 stock up\tselling\t0.75
-come and see\tselling\t0.74
-reserve yours\tselling\t0.73
+clearance\tselling\t0.74
+pre-order now\tselling\t0.74
+pricing\tselling\t0.74
+cashback\tselling\t0.72
 download our app\tselling\t0.72
+reserve yours\tselling\t0.72
 buy one\tselling\t0.71
-cashback\tselling\t0.71
-early-bird\tselling\t0.71
+gift\tselling\t0.71
 per month\tselling\t0.71
-sold out\tselling\t0.71
-enter\tselling\t0.70
-plans\tselling\t0.70
-pricing\tselling\t0.70
+book direct\tselling\t0.70
+early-bird\tselling\t0.70
 save up to\tselling\t0.70
+sold out\tselling\t0.70
 try it free\tselling\t0.70
-book direct\tselling\t0.69
-discounts\tselling\t0.69
-ends friday\tselling\t0.68
+ends\tselling\t0.69
+plans\tselling\t0.69
+discounts\tselling\t0.68
 enrol\tselling\t0.68
 new arrivals\tselling\t0.68
 voucher\tselling\t0.68
 book today\tselling\t0.67
-gift\tselling\t0.67
-ends\tselling\t0.66
-until midnight\tselling\t0.66
+ends friday\tselling\t0.67
+members\tselling\t0.67
+until midnight\tselling\t0.67
+early bird\tselling\t0.65
 visit us\tselling\t0.65
-consultation\tselling\t0.64
-early bird\tselling\t0.64
+coupon\tselling\t0.64
+ends monday\tselling\t0.64
+enter\tselling\t0.64
 in stock\tselling\t0.64
 interest-free\tselling\t0.64
 last day\tselling\t0.64
+purchase\tselling\t0.64
 request a quote\tselling\t0.64
 summer sale\tselling\t0.64
 book a demo\tselling\t0.63
-coupon\tselling\t0.63
-ends monday\tselling\t0.63
+consultation\tselling\t0.63
 perfect gift\tselling\t0.63
 special offer\tselling\t0.63
+starts at\tselling\t0.63
 tag a friend\tselling\t0.63
 cyber monday\tselling\t0.62
 financing\tselling\t0.62
 per night\tselling\t0.62
-purchase\tselling\t0.62
 today only\tselling\t0.62
 treat yourself\tselling\t0.62
-apr\tselling\t0.61
+bundles\tselling\t0.61
 deals\tselling\t0.61
 free audit\tselling\t0.61
+per person\tselling\t0.61
 selling fast\tselling\t0.61
 winter sale\tselling\t0.61
 % off\tselling\t0.60
@@ -955,7 +965,6 @@ affiliate\tselling\t0.60
 almost gone\tselling\t0.60
 black friday\tselling\t0.60
 bogo\tselling\t0.60
-bundles\tselling\t0.60
 cart\tselling\t0.60
 ends midnight\tselling\t0.60
 enroll\tselling\t0.60
@@ -968,7 +977,7 @@ join now\tselling\t0.60
 limited stock\tselling\t0.60
 new in\tselling\t0.60
 now only\tselling\t0.60
-per person\tselling\t0.60
+order today\tselling\t0.60
 pro plan\tselling\t0.60
 referral\tselling\t0.60
 request a demo\tselling\t0.60
@@ -979,41 +988,40 @@ storewide\tselling\t0.60
 subscribe now\tselling\t0.60
 tag 3 friends\tselling\t0.60
 visit our store\tselling\t0.60
-starts at\tselling\t0.59
-order today\tselling\t0.58
+apr\tselling\t0.58
 reserve\tselling\t0.57
-shop\tselling\t0.57
 win\tselling\t0.57
-discount\tselling\t0.55
-finance\tselling\t0.53
-price\tselling\t0.53
-buy\tselling\t0.52
-don't wait\tselling\t0.50
-partnered with\tselling\t0.50
-reg\tselling\t0.50
-just\tselling\t0.48
-only\tselling\t0.48
-in the app store\tselling\t0.47
-from just\tselling\t0.46
-plan\tselling\t0.45
-checkout\tselling\t0.44
-offer\tselling\t0.40
-collection\tselling\t0.36
+discount\tselling\t0.56
+don't wait\tselling\t0.51
+price\tselling\t0.51
+shop\tselling\t0.51
+just\tselling\t0.50
+only\tselling\t0.50
+reg\tselling\t0.49
+buy\tselling\t0.48
+checkout\tselling\t0.48
+finance\tselling\t0.48
+plan\tselling\t0.47
+partnered with\tselling\t0.46
+in the app store\tselling\t0.45
+from just\tselling\t0.44
+collection\tselling\t0.37
+offer\tselling\t0.35
 order\tselling\t0.28
-deal\tselling\t0.25
-member\tselling\t0.23
-ticket\tselling\t0.15
+deal\tselling\t0.26
+member\tselling\t0.26
 # self_promotion
 featured in\tself_promotion\t1.48
 awards\tself_promotion\t1.42
-our new\tself_promotion\t1.37
+million\tself_promotion\t1.38
 introducing\tself_promotion\t1.36
 best-selling\tself_promotion\t1.34
 proud to announce\tself_promotion\t1.34
-delighted to announce\tself_promotion\t1.33
 milestone\tself_promotion\t1.33
-bestselling\tself_promotion\t1.31
+delighted to announce\tself_promotion\t1.32
+our new\tself_promotion\t1.31
 rated #1\tself_promotion\t1.31
+bestselling\tself_promotion\t1.30
 award-winning\tself_promotion\t1.22
 award winning\tself_promotion\t1.20
 excited to announce\tself_promotion\t1.20
@@ -1021,52 +1029,50 @@ fastest-growing\tself_promotion\t1.20
 just launched\tself_promotion\t1.20
 pleased to announce\tself_promotion\t1.20
 thrilled to announce\tself_promotion\t1.20
-ranked\tself_promotion\t1.15
-we're proud\tself_promotion\t1.13
-million\tself_promotion\t1.07
-winner\tself_promotion\t1.00
+ranked\tself_promotion\t1.12
+we're proud\tself_promotion\t1.12
 award\tself_promotion\t0.99
-month\tself_promotion\t0.92
-voted\tself_promotion\t0.87
-launching\tself_promotion\t0.84
-rated\tself_promotion\t0.82
-trusted by\tself_promotion\t0.80
-business\tself_promotion\t0.78
-recognised\tself_promotion\t0.77
-reviews\tself_promotion\t0.77
-your first\tself_promotion\t0.77
-announce\tself_promotion\t0.76
+winner\tself_promotion\t0.99
+voted\tself_promotion\t0.85
+month\tself_promotion\t0.84
+launching\tself_promotion\t0.82
+consultants\tself_promotion\t0.80
+rated\tself_promotion\t0.79
+your first\tself_promotion\t0.79
+recognised\tself_promotion\t0.78
+trusted by\tself_promotion\t0.77
+business\tself_promotion\t0.76
+named\tself_promotion\t0.76
 shortlisted\tself_promotion\t0.76
-named\tself_promotion\t0.75
-largest\tself_promotion\t0.73
+announce\tself_promotion\t0.74
+reviews\tself_promotion\t0.74
+launched\tself_promotion\t0.73
 anniversary\tself_promotion\t0.72
-launched\tself_promotion\t0.72
 to every\tself_promotion\t0.72
-of the year\tself_promotion\t0.71
-world-class\tself_promotion\t0.71
+world-class\tself_promotion\t0.72
+your next\tself_promotion\t0.72
+largest\tself_promotion\t0.71
 best-rated\tself_promotion\t0.70
-record\tself_promotion\t0.70
+of the year\tself_promotion\t0.70
 thrilled to\tself_promotion\t0.70
+won\tself_promotion\t0.70
 5-star\tself_promotion\t0.69
+book a\tself_promotion\t0.69
 finalist\tself_promotion\t0.69
-thrilled\tself_promotion\t0.68
-book a\tself_promotion\t0.66
-launch\tself_promotion\t0.66
-billion\tself_promotion\t0.65
-your next\tself_promotion\t0.65
-2 million\tself_promotion\t0.64
-book\tself_promotion\t0.64
-started\tself_promotion\t0.64
-won\tself_promotion\t0.64
+thrilled\tself_promotion\t0.66
+record\tself_promotion\t0.65
+billion\tself_promotion\t0.64
+launch\tself_promotion\t0.64
 estate\tself_promotion\t0.63
 five-star\tself_promotion\t0.63
-growing\tself_promotion\t0.63
-our latest\tself_promotion\t0.63
+today we\tself_promotion\t0.63
 winners\tself_promotion\t0.63
+book\tself_promotion\t0.62
 headlines\tself_promotion\t0.62
-trade\tself_promotion\t0.62
-we're excited\tself_promotion\t0.62
+our latest\tself_promotion\t0.62
 all-new\tself_promotion\t0.61
+this week\tself_promotion\t0.61
+we're excited\tself_promotion\t0.61
 as seen in\tself_promotion\t0.60
 best in\tself_promotion\t0.60
 celebrate\tself_promotion\t0.60
@@ -1081,304 +1087,312 @@ premium quality\tself_promotion\t0.60
 recognized\tself_promotion\t0.60
 record-breaking\tself_promotion\t0.60
 revolutionary\tself_promotion\t0.60
-second to none\tself_promotion\t0.60
-this week\tself_promotion\t0.60
 top-rated\tself_promotion\t0.60
+trade\tself_promotion\t0.60
 unbeatable\tself_promotion\t0.60
 unmatched\tself_promotion\t0.60
 unveil\tself_promotion\t0.60
 unveiled\tself_promotion\t0.60
 we've launched\tself_promotion\t0.60
-sold\tself_promotion\t0.59
-today we\tself_promotion\t0.58
-with our\tself_promotion\t0.58
-launches\tself_promotion\t0.57
-000th\tself_promotion\t0.56
-growth\tself_promotion\t0.56
+with our\tself_promotion\t0.59
+growing\tself_promotion\t0.58
+growth\tself_promotion\t0.58
+launches\tself_promotion\t0.58
+sold\tself_promotion\t0.58
+started\tself_promotion\t0.58
+beer\tself_promotion\t0.57
 managed\tself_promotion\t0.56
-beer\tself_promotion\t0.54
-for customer\tself_promotion\t0.54
-there's\tself_promotion\t0.54
-biggest\tself_promotion\t0.53
-join\tself_promotion\t0.53
-our story\tself_promotion\t0.52
-proud\tself_promotion\t0.52
-prouder of\tself_promotion\t0.52
-we've been\tself_promotion\t0.52
-1 in\tself_promotion\t0.51
-left\tself_promotion\t0.51
+for customer\tself_promotion\t0.55
+join\tself_promotion\t0.55
+biggest\tself_promotion\t0.54
+proud\tself_promotion\t0.54
+selling\tself_promotion\t0.54
+on the app\tself_promotion\t0.53
+this weekend\tself_promotion\t0.53
+prouder of\tself_promotion\t0.51
+there's\tself_promotion\t0.51
 today\tself_promotion\t0.51
-on the app\tself_promotion\t0.50
-selling\tself_promotion\t0.50
-taproom\tself_promotion\t0.50
-in europe\tself_promotion\t0.49
-sold out in\tself_promotion\t0.49
+we've been\tself_promotion\t0.51
+engineer\tself_promotion\t0.50
+our story\tself_promotion\t0.50
+parcels\tself_promotion\t0.50
+announcing\tself_promotion\t0.49
+left\tself_promotion\t0.49
+review\tself_promotion\t0.49
 we're delighted\tself_promotion\t0.49
-announcing\tself_promotion\t0.48
-you know\tself_promotion\t0.48
-12 months\tself_promotion\t0.47
+we've just\tself_promotion\t0.49
+dm\tself_promotion\t0.48
+little\tself_promotion\t0.48
+sold out in\tself_promotion\t0.48
+this team\tself_promotion\t0.48
 bio\tself_promotion\t0.47
-dm\tself_promotion\t0.47
 for the third\tself_promotion\t0.47
-friday\tself_promotion\t0.47
-get\tself_promotion\t0.47
-trusted\tself_promotion\t0.47
-little\tself_promotion\t0.46
-magazine\tself_promotion\t0.46
-parcels\tself_promotion\t0.46
-review\tself_promotion\t0.46
-the best\tself_promotion\t0.46
-here\tself_promotion\t0.45
-we've just\tself_promotion\t0.45
-and see\tself_promotion\t0.44
-engineer\tself_promotion\t0.44
-proud to\tself_promotion\t0.44
-in our\tself_promotion\t0.43
-now\tself_promotion\t0.43
-our team\tself_promotion\t0.43
-the uk's\tself_promotion\t0.43
-this weekend\tself_promotion\t0.43
+in europe\tself_promotion\t0.47
+the best\tself_promotion\t0.47
+world\tself_promotion\t0.47
+you know\tself_promotion\t0.47
+here\tself_promotion\t0.46
+the uk's\tself_promotion\t0.46
+friday\tself_promotion\t0.45
+magazine\tself_promotion\t0.45
+our team\tself_promotion\t0.45
+taproom\tself_promotion\t0.45
+trusted\tself_promotion\t0.45
+bottles\tself_promotion\t0.44
+in our\tself_promotion\t0.44
+provider\tself_promotion\t0.44
+and see\tself_promotion\t0.43
+proud of\tself_promotion\t0.43
+proud to\tself_promotion\t0.43
 to celebrate\tself_promotion\t0.43
-bottles\tself_promotion\t0.42
 enquire\tself_promotion\t0.42
-me\tself_promotion\t0.42
 moment for\tself_promotion\t0.42
-slots\tself_promotion\t0.42
-tariff\tself_promotion\t0.42
+teams\tself_promotion\t0.42
+tier\tself_promotion\t0.42
 electricity\tself_promotion\t0.41
-provider\tself_promotion\t0.41
-world\tself_promotion\t0.41
+me\tself_promotion\t0.41
+now\tself_promotion\t0.41
+smart\tself_promotion\t0.41
+tariff\tself_promotion\t0.41
+across the\tself_promotion\t0.40
 and get a\tself_promotion\t0.40
 brands\tself_promotion\t0.40
+get\tself_promotion\t0.40
 the team\tself_promotion\t0.40
-tier\tself_promotion\t0.40
-another\tself_promotion\t0.39
 brand new\tself_promotion\t0.39
-proud of\tself_promotion\t0.39
+every single\tself_promotion\t0.39
+in the uk\tself_promotion\t0.39
+another\tself_promotion\t0.38
+courses\tself_promotion\t0.38
+find\tself_promotion\t0.38
 grown\tself_promotion\t0.38
-industry\tself_promotion\t0.38
-smart\tself_promotion\t0.38
+slots\tself_promotion\t0.38
+user\tself_promotion\t0.38
 via the link\tself_promotion\t0.38
-we'll\tself_promotion\t0.38
-across the\tself_promotion\t0.37
 be named\tself_promotion\t0.37
 british\tself_promotion\t0.37
-courses\tself_promotion\t0.37
+industry\tself_promotion\t0.37
 open day\tself_promotion\t0.37
-teams\tself_promotion\t0.37
-user\tself_promotion\t0.37
-2 for\tself_promotion\t0.36
+we'll\tself_promotion\t0.37
 customers\tself_promotion\t0.36
-every single\tself_promotion\t0.36
-oakline\tself_promotion\t0.36
-sunday\tself_promotion\t0.36
+years of\tself_promotion\t0.36
 <hashtag>\tself_promotion\t0.35
 <percent>\tself_promotion\t0.35
-expected\tself_promotion\t0.35
-our\tself_promotion\t0.35
-players\tself_promotion\t0.35
-this month\tself_promotion\t0.35
-come\tself_promotion\t0.34
-leading\tself_promotion\t0.34
-years of\tself_promotion\t0.34
-find\tself_promotion\t0.33
-single\tself_promotion\t0.33
-this morning\tself_promotion\t0.33
-what a\tself_promotion\t0.33
-year\tself_promotion\t0.33
-zero\tself_promotion\t0.33
-insurance\tself_promotion\t0.32
-read the\tself_promotion\t0.32
-winter\tself_promotion\t0.32
+capital at risk\tself_promotion\t0.35
+come\tself_promotion\t0.35
+oakline\tself_promotion\t0.35
+sunday\tself_promotion\t0.35
+what a\tself_promotion\t0.35
+insurance\tself_promotion\t0.34
+single\tself_promotion\t0.34
+leading\tself_promotion\t0.33
+our\tself_promotion\t0.33
+read the\tself_promotion\t0.33
+share that\tself_promotion\t0.33
+this month\tself_promotion\t0.33
+dublin\tself_promotion\t0.32
+expected\tself_promotion\t0.32
+players\tself_promotion\t0.32
 and our\tself_promotion\t0.31
-earbuds\tself_promotion\t0.31
-share that\tself_promotion\t0.31
+this morning\tself_promotion\t0.31
+zero\tself_promotion\t0.31
 broadband\tself_promotion\t0.30
-delivered\tself_promotion\t0.30
-dublin\tself_promotion\t0.30
-join the\tself_promotion\t0.30
-press\tself_promotion\t0.30
+delighted to\tself_promotion\t0.30
 rail\tself_promotion\t0.30
-tomorrow\tself_promotion\t0.30
-delighted to\tself_promotion\t0.29
-honoured to\tself_promotion\t0.29
-starts\tself_promotion\t0.29
-november\tself_promotion\t0.28
-in the uk\tself_promotion\t0.27
+starts\tself_promotion\t0.30
+year\tself_promotion\t0.30
+delivered\tself_promotion\t0.29
+earbuds\tself_promotion\t0.29
+join the\tself_promotion\t0.29
+press\tself_promotion\t0.29
+stay\tself_promotion\t0.29
+talk to\tself_promotion\t0.29
+honoured to\tself_promotion\t0.28
+part of\tself_promotion\t0.28
+to see\tself_promotion\t0.28
+we just\tself_promotion\t0.28
+kit\tself_promotion\t0.27
+march\tself_promotion\t0.27
 oh\tself_promotion\t0.27
-we just\tself_promotion\t0.27
-brand\tself_promotion\t0.26
-celebrating\tself_promotion\t0.26
+outdoor\tself_promotion\t0.27
+that our\tself_promotion\t0.27
+tomorrow\tself_promotion\t0.27
 client\tself_promotion\t0.26
 design\tself_promotion\t0.26
-get the\tself_promotion\t0.26
-kit\tself_promotion\t0.26
-that our\tself_promotion\t0.26
-booking\tself_promotion\t0.25
-new\tself_promotion\t0.25
-outdoor\tself_promotion\t0.25
-part of\tself_promotion\t0.25
-stay\tself_promotion\t0.25
-claim\tself_promotion\t0.24
-private\tself_promotion\t0.24
-season\tself_promotion\t0.24
+months\tself_promotion\t0.26
+new\tself_promotion\t0.26
+november\tself_promotion\t0.26
+signed\tself_promotion\t0.26
+winter\tself_promotion\t0.26
+news\tself_promotion\t0.25
+season\tself_promotion\t0.25
+we'll be\tself_promotion\t0.25
+booking\tself_promotion\t0.24
+brand\tself_promotion\t0.24
+celebrating\tself_promotion\t0.24
+get the\tself_promotion\t0.24
+october\tself_promotion\t0.24
+partners\tself_promotion\t0.24
 table\tself_promotion\t0.24
-has been\tself_promotion\t0.23
 running\tself_promotion\t0.23
-signed\tself_promotion\t0.23
-to see\tself_promotion\t0.23
-weather\tself_promotion\t0.23
-early\tself_promotion\t0.22
-october\tself_promotion\t0.22
-partners\tself_promotion\t0.22
-placed\tself_promotion\t0.22
+make\tself_promotion\t0.22
+private\tself_promotion\t0.22
+sofa\tself_promotion\t0.22
+watch\tself_promotion\t0.22
 <step>\tself_promotion\t0.21
-colleague\tself_promotion\t0.21
+best\tself_promotion\t0.21
+claim\tself_promotion\t0.21
+has been\tself_promotion\t0.21
+placed\tself_promotion\t0.21
 see\tself_promotion\t0.21
-6 months\tself_promotion\t0.20
-best\tself_promotion\t0.20
+early\tself_promotion\t0.20
 how\tself_promotion\t0.20
-make\tself_promotion\t0.20
-sofa\tself_promotion\t0.20
-why\tself_promotion\t0.20
-course\tself_promotion\t0.19
-my\tself_promotion\t0.19
-news\tself_promotion\t0.19
-the uk\tself_promotion\t0.19
-watch\tself_promotion\t0.19
+my\tself_promotion\t0.20
+one of\tself_promotion\t0.20
+weather\tself_promotion\t0.20
+and we'll\tself_promotion\t0.19
+colleague\tself_promotion\t0.19
+january\tself_promotion\t0.19
+course\tself_promotion\t0.18
 delighted\tself_promotion\t0.18
-january\tself_promotion\t0.18
-summer\tself_promotion\t0.18
-team\tself_promotion\t0.18
-access\tself_promotion\t0.17
-national\tself_promotion\t0.17
-one of\tself_promotion\t0.17
-we\tself_promotion\t0.17
-and we'll\tself_promotion\t0.16
-double\tself_promotion\t0.16
-here's\tself_promotion\t0.16
+here's\tself_promotion\t0.18
+national\tself_promotion\t0.18
+why\tself_promotion\t0.17
+access\tself_promotion\t0.16
+at our\tself_promotion\t0.16
+coffee\tself_promotion\t0.16
+crypto\tself_promotion\t0.16
 huge\tself_promotion\t0.16
-passed\tself_promotion\t0.16
-quarter\tself_promotion\t0.16
+team\tself_promotion\t0.16
 we've\tself_promotion\t0.16
-at our\tself_promotion\t0.15
-the voltra\tself_promotion\t0.15
+quarter\tself_promotion\t0.15
+we\tself_promotion\t0.15
 # take
 and get\ttake\t0.77
-limited\ttake\t0.77
-midnight\ttake\t0.75
-win a\ttake\t0.73
-left for\ttake\t0.72
-get a free\ttake\t0.66
-is here\ttake\t0.65
-with any\ttake\t0.65
-lock in\ttake\t0.60
+win a\ttake\t0.77
+limited\ttake\t0.72
+left for\ttake\t0.71
+midnight\ttake\t0.71
+with any\ttake\t0.64
+valuation\ttake\t0.62
+get a free\ttake\t0.61
+in store\ttake\t0.61
+is here\ttake\t0.60
 see you there\ttake\t0.60
-points on\ttake\t0.59
-usd\ttake\t0.59
-valuation\ttake\t0.59
-in store\ttake\t0.57
-join our\ttake\t0.57
-how our\ttake\t0.55
-limited-edition\ttake\t0.54
-is live\ttake\t0.52
-on all\ttake\t0.51
-from today\ttake\t0.50
-instant\ttake\t0.50
-share this\ttake\t0.50
+usd\ttake\t0.60
+lock in\ttake\t0.59
+join our\ttake\t0.58
+points on\ttake\t0.57
+how our\ttake\t0.54
+instant\ttake\t0.53
+on all\ttake\t0.52
+share this\ttake\t0.52
+from today\ttake\t0.51
+limited-edition\ttake\t0.51
 trial\ttake\t0.49
-pack\ttake\t0.48
-ways to\ttake\t0.48
-your team\ttake\t0.47
-annual\ttake\t0.46
-post\ttake\t0.46
-bun\ttake\t0.44
-includes\ttake\t0.42
-already\ttake\t0.41
-audit\ttake\t0.41
-designed\ttake\t0.41
+your team\ttake\t0.49
+it's gone\ttake\t0.48
+is live\ttake\t0.47
+ways to\ttake\t0.46
+will be in\ttake\t0.44
+already\ttake\t0.43
+bun\ttake\t0.43
+pack\ttake\t0.43
+annual\ttake\t0.42
+audit\ttake\t0.42
+tools\ttake\t0.42
 only 3\ttake\t0.41
+ring the\ttake\t0.41
 the way\ttake\t0.41
-tools\ttake\t0.41
-will be in\ttake\t0.41
-give you\ttake\t0.40
-order by\ttake\t0.40
-3 for\ttake\t0.39
-get your\ttake\t0.38
-is coming\ttake\t0.37
-opens\ttake\t0.37
-sorry to hear\ttake\t0.37
-weekend\ttake\t0.37
-3 months\ttake\t0.34
-at checkout\ttake\t0.34
-book online\ttake\t0.34
-glad\ttake\t0.34
-renewal\ttake\t0.34
-and get your\ttake\t0.33
-follow\ttake\t0.33
-until sunday\ttake\t0.33
-variable\ttake\t0.33
-for the next\ttake\t0.32
-friend\ttake\t0.32
+designed\ttake\t0.40
+get your\ttake\t0.39
+give you\ttake\t0.39
+includes\ttake\t0.39
+glad\ttake\t0.38
+teamed up\ttake\t0.38
+and get your\ttake\t0.37
+book online\ttake\t0.37
+doors open\ttake\t0.37
+order by\ttake\t0.37
+is coming\ttake\t0.36
+opens\ttake\t0.36
+at checkout\ttake\t0.35
+first month free\ttake\t0.35
+follow\ttake\t0.35
+pumpkin\ttake\t0.35
+weekend\ttake\t0.35
+and tag a\ttake\t0.34
+speak to\ttake\t0.34
+download our\ttake\t0.32
+fresh\ttake\t0.32
+guarantee\ttake\t0.32
+renewal\ttake\t0.32
 subscribe\ttake\t0.32
-and tag a\ttake\t0.31
-could you email\ttake\t0.31
-download our\ttake\t0.31
+thursday\ttake\t0.32
+tickets for\ttake\t0.32
+until sunday\ttake\t0.32
+final\ttake\t0.31
+months of\ttake\t0.31
 paint\ttake\t0.31
-parking\ttake\t0.31
-thursday\ttake\t0.31
-limited to\ttake\t0.30
-reserve your\ttake\t0.30
-rt\ttake\t0.30
+ready to\ttake\t0.31
+reserve your\ttake\t0.31
+rt\ttake\t0.31
+enough\ttake\t0.30
+for the next\ttake\t0.30
+friend\ttake\t0.30
+sorry to hear\ttake\t0.30
 sorted\ttake\t0.30
-collect\ttake\t0.29
-enough\ttake\t0.29
-hire\ttake\t0.29
+for 2\ttake\t0.29
 offer ends\ttake\t0.29
-ready to\ttake\t0.29
+variable\ttake\t0.29
+and save\ttake\t0.28
+could you email\ttake\t0.28
 in march\ttake\t0.28
-and save\ttake\t0.27
-delivery\ttake\t0.27
-do it\ttake\t0.27
-final\ttake\t0.27
-guarantee\ttake\t0.27
-starter\ttake\t0.27
-we're sorry\ttake\t0.27
-fresh\ttake\t0.26
-live\ttake\t0.26
-refer\ttake\t0.26
-sorry\ttake\t0.26
-christmas\ttake\t0.25
-till\ttake\t0.25
-from 8\ttake\t0.24
-miss\ttake\t0.24
-attendees\ttake\t0.23
-could you\ttake\t0.23
+limited to\ttake\t0.28
+complete\ttake\t0.27
+filling\ttake\t0.27
+hire\ttake\t0.27
+parking\ttake\t0.27
+attendees\ttake\t0.26
+christmas\ttake\t0.26
+collect\ttake\t0.26
+could you\ttake\t0.26
+members get\ttake\t0.26
+delivery\ttake\t0.25
+we're sorry\ttake\t0.25
+discuss\ttake\t0.24
+do it\ttake\t0.24
+flight\ttake\t0.23
+miss\ttake\t0.23
 seats\ttake\t0.23
-sorry to\ttake\t0.23
-try it\ttake\t0.23
-come and\ttake\t0.22
-jan\ttake\t0.21
-spring\ttake\t0.20
-flight\ttake\t0.19
+starter\ttake\t0.23
+till\ttake\t0.23
+workshop\ttake\t0.23
+sorry\ttake\t0.21
+sorry to\ttake\t0.21
+terrace\ttake\t0.21
+try it\ttake\t0.21
+friends\ttake\t0.20
+main\ttake\t0.20
+switch\ttake\t0.20
+bed\ttake\t0.19
+jan\ttake\t0.19
 let us\ttake\t0.19
-main\ttake\t0.19
-switch\ttake\t0.19
-workshop\ttake\t0.19
-to your\ttake\t0.18
-details\ttake\t0.17
+refer\ttake\t0.19
+manager\ttake\t0.18
+request\ttake\t0.18
+so we can\ttake\t0.18
+can you\ttake\t0.17
+come and\ttake\t0.17
 free on\ttake\t0.17
-so we can\ttake\t0.17
-bed\ttake\t0.16
-pub\ttake\t0.16
-request\ttake\t0.16
-tonight\ttake\t0.16
-can you\ttake\t0.15
-february\ttake\t0.15
-for christmas\ttake\t0.15
-lock\ttake\t0.15
-register\ttake\t0.15
-support\ttake\t0.15
+tonight\ttake\t0.17
+lock\ttake\t0.16
+please\ttake\t0.16
+register\ttake\t0.16
+see you\ttake\t0.16
+door\ttake\t0.15
+everything\ttake\t0.15
+to your\ttake\t0.15
 # negation
 no\tnegation\t0
 not\tnegation\t0
