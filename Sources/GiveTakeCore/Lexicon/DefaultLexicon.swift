@@ -14,9 +14,9 @@
 let defaultLexiconText: StaticString = """
 # teaching
 checklist\tteaching\t1.43
-myth:\tteaching\t1.41
+myth:\tteaching\t1.42
 free guide\tteaching\t1.23
-how to\tteaching\t1.21
+how to\tteaching\t1.22
 tutorial\tteaching\t1.21
 did you know\tteaching\t1.20
 here's why\tteaching\t1.20
@@ -27,63 +27,62 @@ top tip\tteaching\t1.20
 tip\tteaching\t1.15
 pro tip\tteaching\t1.03
 always\tteaching\t0.99
+before you\tteaching\t0.99
 put\tteaching\t0.98
-before you\tteaching\t0.97
-instead of\tteaching\t0.95
-water\tteaching\t0.93
+instead of\tteaching\t0.96
+water\tteaching\t0.92
 most\tteaching\t0.88
-check\tteaching\t0.86
-ones\tteaching\t0.84
+check\tteaching\t0.85
+ones\tteaching\t0.85
 ask for\tteaching\t0.83
-dry\tteaching\t0.83
+dry\tteaching\t0.82
 means\tteaching\t0.81
-manual\tteaching\t0.79
-which\tteaching\t0.79
-standard\tteaching\t0.78
-why does\tteaching\t0.78
-template\tteaching\t0.76
+which\tteaching\t0.80
+manual\tteaching\t0.78
+standard\tteaching\t0.77
+template\tteaching\t0.77
+why does\tteaching\t0.77
 lessons\tteaching\t0.75
 rule of thumb\tteaching\t0.73
-thread\tteaching\t0.72
-you've\tteaching\t0.72
+you've\tteaching\t0.73
 explained\tteaching\t0.71
 free session\tteaching\t0.71
+thread\tteaching\t0.71
 try this\tteaching\t0.71
 cut\tteaching\t0.70
 studies\tteaching\t0.70
+tip:\tteaching\t0.70
 first,\tteaching\t0.69
-tip:\tteaching\t0.69
 basics\tteaching\t0.68
-learn\tteaching\t0.68
 the trick\tteaching\t0.68
 ever wondered\tteaching\t0.67
+learn\tteaching\t0.67
 the secret is\tteaching\t0.67
 well\tteaching\t0.67
+because\tteaching\t0.66
 myth\tteaching\t0.66
 templates\tteaching\t0.66
 what's the difference\tteaching\t0.66
-because\tteaching\t0.65
+cost\tteaching\t0.65
 fact:\tteaching\t0.65
+in short\tteaching\t0.65
 then\tteaching\t0.65
-cost\tteaching\t0.64
-in short\tteaching\t0.64
 e.g.\tteaching\t0.63
 if your\tteaching\t0.63
+in the fridge\tteaching\t0.63
 works best\tteaching\t0.63
 worth knowing\tteaching\t0.63
-in the fridge\tteaching\t0.62
 of all\tteaching\t0.62
 the best way to\tteaching\t0.62
 things we learned\tteaching\t0.62
+and it's\tteaching\t0.61
 free resource\tteaching\t0.61
-hidden\tteaching\t0.61
 higher\tteaching\t0.61
 reality:\tteaching\t0.61
 starting\tteaching\t0.61
 a good way to\tteaching\t0.60
 a simple way\tteaching\t0.60
 a thread\tteaching\t0.60
-and it's\tteaching\t0.60
 data shows\tteaching\t0.60
 don't forget to\tteaching\t0.60
 explainer\tteaching\t0.60
@@ -96,6 +95,7 @@ free download\tteaching\t0.60
 free resources\tteaching\t0.60
 free workshop\tteaching\t0.60
 here is why\tteaching\t0.60
+hidden\tteaching\t0.60
 how-to\tteaching\t0.60
 infographic\tteaching\t0.60
 it's because\tteaching\t0.60
@@ -105,6 +105,7 @@ read more about\tteaching\t0.60
 remember to\tteaching\t0.60
 research shows\tteaching\t0.60
 so that\tteaching\t0.60
+that's why\tteaching\t0.60
 the difference between\tteaching\t0.60
 things to know\tteaching\t0.60
 tutorials\tteaching\t0.60
@@ -112,264 +113,261 @@ we learned\tteaching\t0.60
 what we learned\tteaching\t0.60
 whitepaper\tteaching\t0.60
 beginner's\tteaching\t0.59
-that's why\tteaching\t0.59
+paid\tteaching\t0.58
 which means\tteaching\t0.58
 more than\tteaching\t0.57
-paid\tteaching\t0.57
 them\tteaching\t0.57
-avoid\tteaching\t0.56
+ask\tteaching\t0.56
 webinar\tteaching\t0.56
+avoid\tteaching\t0.55
 for an\tteaching\t0.55
-list\tteaching\t0.55
 probably\tteaching\t0.55
-ask\tteaching\t0.54
+tax\tteaching\t0.55
 keeps\tteaching\t0.54
-at least\tteaching\t0.53
+list\tteaching\t0.54
 bottle\tteaching\t0.53
 explainer on\tteaching\t0.53
 freeze\tteaching\t0.53
 in england\tteaching\t0.53
 matters\tteaching\t0.53
 small\tteaching\t0.53
-tax\tteaching\t0.53
-too\tteaching\t0.53
+stop\tteaching\t0.53
 train\tteaching\t0.53
+at least\tteaching\t0.52
 hmrc\tteaching\t0.52
 make sure\tteaching\t0.52
-stop\tteaching\t0.52
+too\tteaching\t0.52
 up with\tteaching\t0.52
 buyers\tteaching\t0.51
 income\tteaching\t0.51
-per\tteaching\t0.51
-if\tteaching\t0.50
-to sell\tteaching\t0.50
+to sell\tteaching\t0.51
+per\tteaching\t0.50
 away\tteaching\t0.49
+bill\tteaching\t0.49
 clear\tteaching\t0.49
-rates\tteaching\t0.49
+if\tteaching\t0.49
 after a\tteaching\t0.48
-bill\tteaching\t0.48
+hot\tteaching\t0.48
+is fine\tteaching\t0.48
 light\tteaching\t0.48
+rates\tteaching\t0.48
 relief\tteaching\t0.48
 roll\tteaching\t0.48
 turn\tteaching\t0.48
-use\tteaching\t0.48
 damp\tteaching\t0.47
-hot\tteaching\t0.47
-is fine\tteaching\t0.47
 bands\tteaching\t0.46
 heat\tteaching\t0.46
+most of\tteaching\t0.46
 photo\tteaching\t0.46
-tips\tteaching\t0.46
+use\tteaching\t0.46
 why is\tteaching\t0.46
 bring your\tteaching\t0.45
 costs\tteaching\t0.45
 down\tteaching\t0.45
-fridge\tteaching\t0.45
 gets\tteaching\t0.45
-most of\tteaching\t0.45
 page\tteaching\t0.45
 research\tteaching\t0.45
+tips\tteaching\t0.45
+which is\tteaching\t0.45
 fit\tteaching\t0.44
-property\tteaching\t0.44
+fridge\tteaching\t0.44
+password\tteaching\t0.44
 soft\tteaching\t0.44
-which is\tteaching\t0.44
+works\tteaching\t0.44
 you're\tteaching\t0.44
-password\tteaching\t0.43
+hour\tteaching\t0.43
+investment\tteaching\t0.43
+property\tteaching\t0.43
 standing\tteaching\t0.43
-works\tteaching\t0.43
-buying\tteaching\t0.42
-hour\tteaching\t0.42
-investment\tteaching\t0.42
-meals\tteaching\t0.42
+isn't\tteaching\t0.42
 run\tteaching\t0.42
+shake\tteaching\t0.42
 tell\tteaching\t0.42
-they're\tteaching\t0.42
 bread\tteaching\t0.41
+buying\tteaching\t0.41
+charge\tteaching\t0.41
 clean\tteaching\t0.41
 different\tteaching\t0.41
 guide\tteaching\t0.41
 guides\tteaching\t0.41
-if it\tteaching\t0.41
-isn't\tteaching\t0.41
-questions\tteaching\t0.41
-shake\tteaching\t0.41
+meals\tteaching\t0.41
+they're\tteaching\t0.41
 what\tteaching\t0.41
 why do\tteaching\t0.41
-charge\tteaching\t0.40
-check the\tteaching\t0.40
+if it\tteaching\t0.40
 loose\tteaching\t0.40
-release\tteaching\t0.40
+making\tteaching\t0.40
 stays\tteaching\t0.40
+vs\tteaching\t0.40
 window\tteaching\t0.40
-a quick\tteaching\t0.39
 according to\tteaching\t0.39
-changed\tteaching\t0.39
-making\tteaching\t0.39
+charging\tteaching\t0.39
+check the\tteaching\t0.39
+clothes\tteaching\t0.39
+hang\tteaching\t0.39
+release\tteaching\t0.39
 site\tteaching\t0.39
-text\tteaching\t0.39
-vs\tteaching\t0.39
 we see\tteaching\t0.39
-white paper\tteaching\t0.39
-with a\tteaching\t0.39
-air\tteaching\t0.38
-charging\tteaching\t0.38
-clothes\tteaching\t0.38
-hang\tteaching\t0.38
+a quick\tteaching\t0.38
+changed\tteaching\t0.38
 photograph\tteaching\t0.38
-the first\tteaching\t0.38
+questions\tteaching\t0.38
+white paper\tteaching\t0.38
+with a\tteaching\t0.38
+air\tteaching\t0.37
 car\tteaching\t0.37
+doesn't\tteaching\t0.37
 in one\tteaching\t0.37
+once\tteaching\t0.37
+our research\tteaching\t0.37
 red\tteaching\t0.37
 sending\tteaching\t0.37
 spot\tteaching\t0.37
-doesn't\tteaching\t0.36
+text\tteaching\t0.37
+the first\tteaching\t0.37
+where\tteaching\t0.37
+contract\tteaching\t0.36
 for uk\tteaching\t0.36
 lift\tteaching\t0.36
-once\tteaching\t0.36
-our research\tteaching\t0.36
-photos\tteaching\t0.36
-wedding\tteaching\t0.36
-where\tteaching\t0.36
+mean\tteaching\t0.36
+slow\tteaching\t0.36
 baby\tteaching\t0.35
 completely\tteaching\t0.35
-contract\tteaching\t0.35
 face\tteaching\t0.35
-mean\tteaching\t0.35
-pharmacist\tteaching\t0.35
+interest\tteaching\t0.35
 rule\tteaching\t0.35
-slow\tteaching\t0.35
-a great\tteaching\t0.34
+walk\tteaching\t0.35
+wedding\tteaching\t0.35
+weeks\tteaching\t0.35
 if you\tteaching\t0.34
-interest\tteaching\t0.34
 off\tteaching\t0.34
+pharmacist\tteaching\t0.34
+photos\tteaching\t0.34
 start with\tteaching\t0.34
 the full\tteaching\t0.34
-walk\tteaching\t0.34
-weeks\tteaching\t0.34
-what you\tteaching\t0.34
 fewer\tteaching\t0.33
 nothing\tteaching\t0.33
 pour\tteaching\t0.33
-up\tteaching\t0.33
+short\tteaching\t0.33
 using\tteaching\t0.33
+with an\tteaching\t0.33
+a lot of\tteaching\t0.32
 good\tteaching\t0.32
 ice\tteaching\t0.32
 legal\tteaching\t0.32
 lights\tteaching\t0.32
-look at\tteaching\t0.32
-short\tteaching\t0.32
-the school\tteaching\t0.32
-with an\tteaching\t0.32
-a lot of\tteaching\t0.31
-else\tteaching\t0.31
+up\tteaching\t0.32
+what you\tteaching\t0.32
+you need\tteaching\t0.32
+a great\tteaching\t0.31
+drop\tteaching\t0.31
 glass\tteaching\t0.31
-keep\tteaching\t0.31
 min\tteaching\t0.31
 old\tteaching\t0.31
-under the\tteaching\t0.31
 what does\tteaching\t0.31
-you need\tteaching\t0.31
 base\tteaching\t0.30
 basic\tteaching\t0.30
 dark\tteaching\t0.30
-drop\tteaching\t0.30
-apply\tteaching\t0.29
-job\tteaching\t0.29
+job\tteaching\t0.30
+keep\tteaching\t0.30
+after the\tteaching\t0.29
+else\tteaching\t0.29
+other\tteaching\t0.29
 rate\tteaching\t0.29
+straight away\tteaching\t0.29
 these\tteaching\t0.29
-after the\tteaching\t0.28
+under the\tteaching\t0.29
+add\tteaching\t0.28
+apply\tteaching\t0.28
 at home\tteaching\t0.28
 big\tteaching\t0.28
 both\tteaching\t0.28
 item\tteaching\t0.28
-money\tteaching\t0.28
-other\tteaching\t0.28
-you\tteaching\t0.28
-add\tteaching\t0.27
+look at\tteaching\t0.28
+so you\tteaching\t0.28
+you a\tteaching\t0.28
 change\tteaching\t0.27
 cotton\tteaching\t0.27
 every time\tteaching\t0.27
-needs\tteaching\t0.27
+money\tteaching\t0.27
+much\tteaching\t0.27
 office\tteaching\t0.27
 size\tteaching\t0.27
-so you\tteaching\t0.27
-straight away\tteaching\t0.27
-thin\tteaching\t0.27
+you\tteaching\t0.27
 actually\tteaching\t0.26
 almost\tteaching\t0.26
 bar\tteaching\t0.26
+board\tteaching\t0.26
 capital\tteaching\t0.26
 hospital\tteaching\t0.26
-really\tteaching\t0.26
+needs\tteaching\t0.26
 study\tteaching\t0.26
 terms\tteaching\t0.26
+thin\tteaching\t0.26
 working\tteaching\t0.26
-writing\tteaching\t0.26
-you a\tteaching\t0.26
+asked\tteaching\t0.25
 before\tteaching\t0.25
-board\tteaching\t0.25
-into\tteaching\t0.25
-much\tteaching\t0.25
 some\tteaching\t0.25
 stops\tteaching\t0.25
+writing\tteaching\t0.25
 cold\tteaching\t0.24
 get a\tteaching\t0.24
 meal\tteaching\t0.24
 the last\tteaching\t0.24
 you don't\tteaching\t0.24
-asked\tteaching\t0.23
 box\tteaching\t0.23
 finally\tteaching\t0.23
-instead\tteaching\t0.23
+into\tteaching\t0.23
+minute\tteaching\t0.23
 cause\tteaching\t0.22
-minute\tteaching\t0.22
+half\tteaching\t0.22
+instead\tteaching\t0.22
 more\tteaching\t0.22
 publish\tteaching\t0.22
+really\tteaching\t0.22
 registration\tteaching\t0.22
-seconds\tteaching\t0.22
-a small\tteaching\t0.21
 claims\tteaching\t0.21
 feel\tteaching\t0.21
-half\tteaching\t0.21
 one\tteaching\t0.21
-saved\tteaching\t0.21
-service\tteaching\t0.21
-than\tteaching\t0.21
+a small\tteaching\t0.20
 cloth\tteaching\t0.20
 found\tteaching\t0.20
-off the\tteaching\t0.20
-send\tteaching\t0.20
+full\tteaching\t0.20
+saved\tteaching\t0.20
+service\tteaching\t0.20
+should be\tteaching\t0.20
 take\tteaching\t0.20
-full\tteaching\t0.19
+a year\tteaching\t0.19
 fully\tteaching\t0.19
-happy\tteaching\t0.19
-pick\tteaching\t0.19
-should be\tteaching\t0.19
+off the\tteaching\t0.19
+quick\tteaching\t0.19
+route\tteaching\t0.19
+seconds\tteaching\t0.19
 something\tteaching\t0.19
-out\tteaching\t0.18
-quick\tteaching\t0.18
-route\tteaching\t0.18
+than\tteaching\t0.19
+your\tteaching\t0.19
+pick\tteaching\t0.18
 white\tteaching\t0.18
-a year\tteaching\t0.17
+but\tteaching\t0.17
 changes\tteaching\t0.17
-morning\tteaching\t0.17
+happy\tteaching\t0.17
+out\tteaching\t0.17
 when\tteaching\t0.17
-but\tteaching\t0.16
 can't\tteaching\t0.16
-ring\tteaching\t0.16
+everyone\tteaching\t0.16
+going\tteaching\t0.16
+morning\tteaching\t0.16
+send\tteaching\t0.16
+setting\tteaching\t0.16
 while you\tteaching\t0.16
-doors\tteaching\t0.15
-going\tteaching\t0.15
-note\tteaching\t0.15
+asking\tteaching\t0.15
+front\tteaching\t0.15
+ring\tteaching\t0.15
 sell\tteaching\t0.15
-setting\tteaching\t0.15
-so\tteaching\t0.15
-that\tteaching\t0.15
 # helping
-usually means\thelping\t1.42
+usually means\thelping\t1.41
 workaround\thelping\t1.22
 clear your cache\thelping\t1.20
-glad to help\thelping\t1.20
 here is how\thelping\t1.20
 should fix\thelping\t1.20
 this means\thelping\t1.20
@@ -378,57 +376,58 @@ try restarting\thelping\t1.20
 here's how\thelping\t1.19
 that means\thelping\t1.14
 you don't need\thelping\t1.10
-happy to help\thelping\t1.09
 settings\thelping\t1.04
+often\thelping\t1.03
 usually\thelping\t1.03
-often\thelping\t1.02
-error\thelping\t0.94
+error\thelping\t0.93
 is usually\thelping\t0.83
 restart\thelping\t0.83
 under\thelping\t0.83
+otherwise\thelping\t0.82
 you can\thelping\t0.82
 it means\thelping\t0.81
-otherwise\thelping\t0.81
-unplug\thelping\t0.81
 go to\thelping\t0.80
 turn off\thelping\t0.80
+unplug\thelping\t0.78
 it's under\thelping\t0.76
 you can change\thelping\t0.76
 check that\thelping\t0.74
 means the\thelping\t0.74
+to change\thelping\t0.73
 means your\thelping\t0.72
-to change\thelping\t0.72
 under settings\thelping\t0.71
 if you still\thelping\t0.69
+you need to\thelping\t0.69
 you'll need\thelping\t0.69
-and it'll\thelping\t0.68
-hold\thelping\t0.68
 in settings\thelping\t0.68
-you need to\thelping\t0.68
+automatically\thelping\t0.67
 the card\thelping\t0.67
+and it'll\thelping\t0.66
 answers\thelping\t0.66
-automatically\thelping\t0.66
 seat\thelping\t0.66
 swap\thelping\t0.66
+hold\thelping\t0.65
 likely\thelping\t0.64
 make sure your\thelping\t0.64
-press and hold\thelping\t0.64
+press and hold\thelping\t0.63
 switch off\thelping\t0.63
-head to\thelping\t0.62
 need\thelping\t0.62
 sign out\thelping\t0.62
 that error\thelping\t0.62
+the fix\thelping\t0.62
 to cancel\thelping\t0.62
 turn it off\thelping\t0.62
+head to\thelping\t0.61
 if it still\thelping\t0.61
-the fix\thelping\t0.61
-check your\thelping\t0.60
+the error\thelping\t0.61
 clear the cache\thelping\t0.60
 click\thelping\t0.60
 error code\thelping\t0.60
+glad to help\thelping\t0.60
 if that doesn't work\thelping\t0.60
 if you're still\thelping\t0.60
 is caused by\thelping\t0.60
+label\thelping\t0.60
 log out and back in\thelping\t0.60
 most likely\thelping\t0.60
 plug it\thelping\t0.60
@@ -438,7 +437,6 @@ select\thelping\t0.60
 should work\thelping\t0.60
 solution\thelping\t0.60
 that should\thelping\t0.60
-the error\thelping\t0.60
 the issue is\thelping\t0.60
 the problem is\thelping\t0.60
 then select\thelping\t0.60
@@ -450,91 +448,89 @@ troubleshooting\thelping\t0.60
 update the app\thelping\t0.60
 will fix\thelping\t0.60
 you can find\thelping\t0.60
-label\thelping\t0.59
+check your\thelping\t0.57
 if the\thelping\t0.57
 player\thelping\t0.56
 it should\thelping\t0.55
+happy to help\thelping\t0.54
 allowance\thelping\t0.53
 drag\thelping\t0.52
 answer\thelping\t0.51
-as long as\thelping\t0.49
+as long as\thelping\t0.50
+button\thelping\t0.49
 is down\thelping\t0.49
+limit\thelping\t0.49
 you'll find\thelping\t0.49
 after\thelping\t0.48
 in your\thelping\t0.48
-limit\thelping\t0.48
-can be\thelping\t0.47
+can be\thelping\t0.46
 check it\thelping\t0.46
 try\thelping\t0.46
-try again\thelping\t0.45
 you can still\thelping\t0.45
 if it's\thelping\t0.44
+pay\thelping\t0.44
 solutions\thelping\t0.44
-pay\thelping\t0.43
 so it\thelping\t0.43
+try again\thelping\t0.43
 lost\thelping\t0.42
 reset\thelping\t0.42
 won't\thelping\t0.42
 an email\thelping\t0.41
 you'll see\thelping\t0.40
 game\thelping\t0.39
+meter\thelping\t0.39
 wifi\thelping\t0.39
-meter\thelping\t0.38
 normal\thelping\t0.38
-line\thelping\t0.37
 happened\thelping\t0.36
-tap the\thelping\t0.36
-my account\thelping\t0.35
+line\thelping\t0.36
 pop\thelping\t0.35
+tap the\thelping\t0.35
 yes\thelping\t0.35
 codes\thelping\t0.34
-existing\thelping\t0.34
+my account\thelping\t0.34
 right\thelping\t0.34
-are free\thelping\t0.33
 charged\thelping\t0.33
 tom\thelping\t0.33
-and you're\thelping\t0.32
+are free\thelping\t0.32
 missing\thelping\t0.32
-those\thelping\t0.31
-tick\thelping\t0.31
-phone\thelping\t0.30
+tick\thelping\t0.32
+existing\thelping\t0.31
+sent\thelping\t0.31
+those\thelping\t0.30
 plug\thelping\t0.29
-priority\thelping\t0.29
-sent\thelping\t0.29
 <reply>\thelping\t0.28
+and you\thelping\t0.28
 give\thelping\t0.28
+priority\thelping\t0.28
 from the\thelping\t0.27
-working days\thelping\t0.27
+phone\thelping\t0.27
 at your\thelping\t0.26
-via\thelping\t0.26
-goes\thelping\t0.25
-pharmacy\thelping\t0.23
+goes\thelping\t0.24
+via\thelping\t0.24
+working days\thelping\t0.24
+it with\thelping\t0.23
+match\thelping\t0.23
 rescue\thelping\t0.23
-your card\thelping\t0.23
-it with\thelping\t0.22
 load\thelping\t0.22
-match\thelping\t0.22
-should\thelping\t0.22
+pharmacy\thelping\t0.22
 sit\thelping\t0.22
+to you\thelping\t0.22
 shows\thelping\t0.21
-try a\thelping\t0.21
-your\thelping\t0.21
-swipe\thelping\t0.20
-to you\thelping\t0.19
+swipe\thelping\t0.21
+should\thelping\t0.20
+try a\thelping\t0.20
 because the\thelping\t0.18
 milk\thelping\t0.18
-show\thelping\t0.18
-account\thelping\t0.17
-it for\thelping\t0.17
-payment\thelping\t0.17
-back\thelping\t0.16
-auto\thelping\t0.15
-step\thelping\t0.15
+back\thelping\t0.17
+show\thelping\t0.17
+account\thelping\t0.16
+it for\thelping\t0.16
+payment\thelping\t0.16
 # crediting
 hats off\tcrediting\t1.65
 congrats to\tcrediting\t1.53
 shoutout\tcrediting\t1.48
-congratulations to\tcrediting\t1.47
+congratulations to\tcrediting\t1.46
 kudos\tcrediting\t1.30
 shout out\tcrediting\t1.29
 go check out\tcrediting\t1.27
@@ -545,13 +541,13 @@ h/t\tcrediting\t1.20
 hat tip\tcrediting\t1.20
 props to\tcrediting\t1.20
 via @\tcrediting\t1.20
-thanks to\tcrediting\t1.12
+thanks to\tcrediting\t1.11
 congrats\tcrediting\t1.08
 big thanks to\tcrediting\t1.04
-volunteer\tcrediting\t1.01
-for anyone\tcrediting\t0.93
+volunteer\tcrediting\t1.02
+for anyone\tcrediting\t0.92
 volunteers\tcrediting\t0.90
-foundation\tcrediting\t0.86
+foundation\tcrediting\t0.84
 respect to\tcrediting\t0.79
 our friends at\tcrediting\t0.77
 a huge thank you\tcrediting\t0.72
@@ -560,15 +556,15 @@ their work\tcrediting\t0.71
 huge respect\tcrediting\t0.70
 read\tcrediting\t0.69
 community group\tcrediting\t0.68
-came\tcrediting\t0.67
-for sharing\tcrediting\t0.67
+for sharing\tcrediting\t0.68
+came\tcrediting\t0.66
 useful\tcrediting\t0.66
 worth a read\tcrediting\t0.66
 credit to\tcrediting\t0.65
 brilliant work\tcrediting\t0.64
-community\tcrediting\t0.64
 inspiring\tcrediting\t0.64
-who\tcrediting\t0.64
+community\tcrediting\t0.63
+who\tcrediting\t0.63
 so much love for\tcrediting\t0.62
 amazing work\tcrediting\t0.60
 captured by\tcrediting\t0.60
@@ -585,37 +581,37 @@ their team\tcrediting\t0.60
 what they do\tcrediting\t0.60
 worth a listen\tcrediting\t0.60
 worth reading\tcrediting\t0.60
-food\tcrediting\t0.58
+food\tcrediting\t0.59
+school\tcrediting\t0.58
+turned\tcrediting\t0.58
 his\tcrediting\t0.57
-turned\tcrediting\t0.57
+waste\tcrediting\t0.57
 thanks for sharing\tcrediting\t0.56
-waste\tcrediting\t0.56
 well done\tcrediting\t0.56
 local\tcrediting\t0.55
 meet\tcrediting\t0.55
-their\tcrediting\t0.54
+their\tcrediting\t0.55
+her\tcrediting\t0.54
 did\tcrediting\t0.53
 first-time\tcrediting\t0.53
-her\tcrediting\t0.53
 info\tcrediting\t0.51
 the eu\tcrediting\t0.50
-a free\tcrediting\t0.49
 hosting a\tcrediting\t0.49
 shout-out to\tcrediting\t0.49
+a free\tcrediting\t0.48
 legend\tcrediting\t0.48
-survey\tcrediting\t0.48
 debt\tcrediting\t0.47
 made by\tcrediting\t0.47
-school\tcrediting\t0.47
-pdf\tcrediting\t0.46
-work\tcrediting\t0.46
-open to\tcrediting\t0.45
-practical\tcrediting\t0.45
+pdf\tcrediting\t0.47
+survey\tcrediting\t0.47
+practical\tcrediting\t0.46
 charity\tcrediting\t0.44
-comes\tcrediting\t0.43
-for small\tcrediting\t0.42
+open to\tcrediting\t0.44
+work\tcrediting\t0.44
+for small\tcrediting\t0.43
+comes\tcrediting\t0.42
 tonnes of\tcrediting\t0.42
-welcome\tcrediting\t0.41
+welcome\tcrediting\t0.40
 colleagues\tcrediting\t0.39
 session on\tcrediting\t0.38
 where it\tcrediting\t0.38
@@ -623,37 +619,37 @@ ideas\tcrediting\t0.37
 on their\tcrediting\t0.37
 guide to\tcrediting\t0.36
 shot\tcrediting\t0.36
-car park\tcrediting\t0.35
 congratulations\tcrediting\t0.34
 credit\tcrediting\t0.34
 every saturday\tcrediting\t0.34
-on her\tcrediting\t0.33
+on her\tcrediting\t0.34
+car park\tcrediting\t0.33
 all our\tcrediting\t0.32
 homes\tcrediting\t0.32
 <mention>\tcrediting\t0.31
 seeing\tcrediting\t0.31
+anyone\tcrediting\t0.30
 she\tcrediting\t0.30
-anyone\tcrediting\t0.29
-because of\tcrediting\t0.29
-crew\tcrediting\t0.29
-digital\tcrediting\t0.29
-congratulations to the\tcrediting\t0.27
-since\tcrediting\t0.27
+because of\tcrediting\t0.28
+crew\tcrediting\t0.28
+since\tcrediting\t0.28
+digital\tcrediting\t0.27
 band\tcrediting\t0.26
-know\tcrediting\t0.26
+congratulations to the\tcrediting\t0.26
 passengers\tcrediting\t0.26
 st\tcrediting\t0.26
+know\tcrediting\t0.25
 massive\tcrediting\t0.25
-this year\tcrediting\t0.24
-on sunday\tcrediting\t0.23
 thank\tcrediting\t0.23
+this year\tcrediting\t0.23
+on sunday\tcrediting\t0.22
 a simple\tcrediting\t0.21
 students\tcrediting\t0.21
 who's\tcrediting\t0.21
-we're so\tcrediting\t0.20
-for this\tcrediting\t0.19
-proper\tcrediting\t0.19
+for this\tcrediting\t0.20
+proper\tcrediting\t0.20
 the work\tcrediting\t0.19
+we're so\tcrediting\t0.19
 free to\tcrediting\t0.18
 incredible\tcrediting\t0.18
 this winter\tcrediting\t0.18
@@ -670,29 +666,30 @@ comment below\tinviting\t1.23
 we'd love to hear\tinviting\t1.21
 what do you think\tinviting\t1.21
 let us know in the comments\tinviting\t1.20
-in the comments\tinviting\t1.11
+in the comments\tinviting\t1.12
 share your\tinviting\t1.11
 reply with\tinviting\t1.07
 what's the\tinviting\t0.95
-show us\tinviting\t0.86
+show us\tinviting\t0.87
 thing\tinviting\t0.82
 what's\tinviting\t0.79
-who else\tinviting\t0.79
+who else\tinviting\t0.78
 your best\tinviting\t0.77
+poll\tinviting\t0.76
 drop a\tinviting\t0.75
-poll\tinviting\t0.75
+favourite\tinviting\t0.71
 you told us\tinviting\t0.69
 how do you\tinviting\t0.68
 what do you\tinviting\t0.68
-because of you\tinviting\t0.65
 below\tinviting\t0.65
 memories\tinviting\t0.65
 ama\tinviting\t0.64
+because of you\tinviting\t0.64
 your go-to\tinviting\t0.64
 your stories\tinviting\t0.64
-love to see\tinviting\t0.63
 which side\tinviting\t0.63
-thank you for telling us\tinviting\t0.62
+love to see\tinviting\t0.62
+thank you for telling us\tinviting\t0.61
 your input\tinviting\t0.61
 anyone else\tinviting\t0.60
 ask us anything\tinviting\t0.60
@@ -710,42 +707,41 @@ your favorite\tinviting\t0.60
 your ideas\tinviting\t0.60
 your thoughts\tinviting\t0.60
 your tips\tinviting\t0.60
-do you\tinviting\t0.59
-favourite\tinviting\t0.59
+do you\tinviting\t0.57
 your story\tinviting\t0.57
-you asked\tinviting\t0.56
-your favourite\tinviting\t0.53
-lesson\tinviting\t0.52
+you asked\tinviting\t0.55
+lesson\tinviting\t0.53
 names\tinviting\t0.52
+ours\tinviting\t0.52
 way to\tinviting\t0.52
-love to hear\tinviting\t0.51
-ours\tinviting\t0.51
-which one\tinviting\t0.50
+which one\tinviting\t0.51
+love to hear\tinviting\t0.50
 be honest\tinviting\t0.47
 beans\tinviting\t0.47
-your feedback\tinviting\t0.47
 your questions\tinviting\t0.47
 settle\tinviting\t0.45
 and why\tinviting\t0.44
-they've\tinviting\t0.44
+your feedback\tinviting\t0.44
+they've\tinviting\t0.43
 we want to hear\tinviting\t0.43
 send us your\tinviting\t0.42
 you've ever\tinviting\t0.42
 ever\tinviting\t0.41
-reading\tinviting\t0.41
-what's the one\tinviting\t0.41
+question\tinviting\t0.41
+you'd\tinviting\t0.41
+your favourite\tinviting\t0.41
 for you\tinviting\t0.40
 played\tinviting\t0.40
-question\tinviting\t0.40
-you'd\tinviting\t0.40
+reading\tinviting\t0.40
+what's the one\tinviting\t0.40
 go\tinviting\t0.39
 genuinely\tinviting\t0.38
-breakfast\tinviting\t0.35
+breakfast\tinviting\t0.37
 <question_to_you>\tinviting\t0.31
-parents\tinviting\t0.29
 vote\tinviting\t0.29
+and what\tinviting\t0.26
+parents\tinviting\t0.26
 wish\tinviting\t0.26
-and what\tinviting\t0.25
 small business\tinviting\t0.23
 machine\tinviting\t0.22
 # responsibility
@@ -753,27 +749,27 @@ scam\tresponsibility\t1.38
 phishing\tresponsibility\t1.31
 if in doubt\tresponsibility\t1.29
 recycle\tresponsibility\t1.20
-stay safe\tresponsibility\t1.16
-for free\tresponsibility\t0.87
-report it\tresponsibility\t0.84
+stay safe\tresponsibility\t1.15
+for free\tresponsibility\t0.88
+report it\tresponsibility\t0.83
+hang up\tresponsibility\t0.82
 anything\tresponsibility\t0.81
 first aid\tresponsibility\t0.81
-hang up\tresponsibility\t0.81
-call 999\tresponsibility\t0.79
+call 999\tresponsibility\t0.78
+warning\tresponsibility\t0.74
+fraud\tresponsibility\t0.73
 repair\tresponsibility\t0.73
 stay warm\tresponsibility\t0.73
 recycling\tresponsibility\t0.72
-warning\tresponsibility\t0.72
-fraud\tresponsibility\t0.71
 if you're\tresponsibility\t0.69
 responsibly\tresponsibility\t0.69
 check on\tresponsibility\t0.67
 elderly neighbours\tresponsibility\t0.67
 free of charge\tresponsibility\t0.63
-safety\tresponsibility\t0.63
+scams\tresponsibility\t0.63
 alarm\tresponsibility\t0.62
 free to all\tresponsibility\t0.62
-scams\tresponsibility\t0.62
+safety\tresponsibility\t0.62
 landfill\tresponsibility\t0.61
 be careful\tresponsibility\t0.60
 call 911\tresponsibility\t0.60
@@ -782,68 +778,68 @@ protect yourself\tresponsibility\t0.60
 recyclable\tresponsibility\t0.60
 take care\tresponsibility\t0.60
 vulnerable\tresponsibility\t0.60
-accessibility\tresponsibility\t0.59
+accessibility\tresponsibility\t0.58
 weather warning\tresponsibility\t0.58
-smoke alarm\tresponsibility\t0.57
+checks\tresponsibility\t0.57
 sustainability\tresponsibility\t0.57
-checks\tresponsibility\t0.56
 sustainable\tresponsibility\t0.56
 free for everyone\tresponsibility\t0.54
+smoke alarm\tresponsibility\t0.54
 days before\tresponsibility\t0.53
 hydrated\tresponsibility\t0.52
+it's free\tresponsibility\t0.52
 safely\tresponsibility\t0.52
-it's free\tresponsibility\t0.51
 accessible\tresponsibility\t0.48
-phones\tresponsibility\t0.48
+phones\tresponsibility\t0.47
+safe\tresponsibility\t0.46
 advice\tresponsibility\t0.45
-safe\tresponsibility\t0.45
+fake\tresponsibility\t0.44
 along\tresponsibility\t0.43
-fake\tresponsibility\t0.43
-bin\tresponsibility\t0.42
 is free\tresponsibility\t0.42
-website\tresponsibility\t0.42
+bin\tresponsibility\t0.41
 donate\tresponsibility\t0.41
-near\tresponsibility\t0.41
+pressure\tresponsibility\t0.41
+website\tresponsibility\t0.41
 if a\tresponsibility\t0.40
-pressure\tresponsibility\t0.40
+near\tresponsibility\t0.40
 questions about\tresponsibility\t0.40
-rear\tresponsibility\t0.38
-emergency\tresponsibility\t0.36
-alert\tresponsibility\t0.35
+rear\tresponsibility\t0.37
+alert\tresponsibility\t0.36
+a lot\tresponsibility\t0.35
+emergency\tresponsibility\t0.35
 reuse\tresponsibility\t0.35
 signs\tresponsibility\t0.35
-a lot\tresponsibility\t0.34
 asking for\tresponsibility\t0.34
 hall\tresponsibility\t0.30
-if you have\tresponsibility\t0.29
-someone\tresponsibility\t0.29
+someone\tresponsibility\t0.30
+at any\tresponsibility\t0.28
 hands\tresponsibility\t0.28
-the city\tresponsibility\t0.28
-at any\tresponsibility\t0.27
-library\tresponsibility\t0.27
-allow\tresponsibility\t0.24
+if you have\tresponsibility\t0.27
+the city\tresponsibility\t0.27
+library\tresponsibility\t0.25
 moment\tresponsibility\t0.24
 pain\tresponsibility\t0.24
-this saturday\tresponsibility\t0.24
+this saturday\tresponsibility\t0.23
+allow\tresponsibility\t0.22
 does\tresponsibility\t0.21
-test\tresponsibility\t0.20
-play\tresponsibility\t0.18
+play\tresponsibility\t0.20
+test\tresponsibility\t0.19
 # give
-closing date\tgive\t0.51
+closing date\tgive\t0.49
 apply via\tgive\t0.29
-opening hours\tgive\t0.26
+opening hours\tgive\t0.25
 from 1 march\tgive\t0.23
 pleased to\tgive\t0.15
 # selling
-<percent_off>\tselling\t2.64
-<money>\tselling\t2.35
-link in bio\tselling\t2.20
+<percent_off>\tselling\t2.63
+<money>\tselling\t2.36
+link in bio\tselling\t2.19
 book now\tselling\t1.61
 out now\tselling\t1.51
 don't miss\tselling\t1.46
 use code\tselling\t1.46
-shop the\tselling\t1.43
-buy now\tselling\t1.39
+shop the\tselling\t1.42
+buy now\tselling\t1.40
 half price\tselling\t1.39
 sponsored\tselling\t1.36
 /mo\tselling\t1.31
@@ -852,13 +848,13 @@ limited time\tselling\t1.30
 last chance\tselling\t1.29
 shop now\tselling\t1.29
 giveaway\tselling\t1.28
-sign up\tselling\t1.28
+sign up\tselling\t1.27
 flash sale\tselling\t1.26
 while stocks last\tselling\t1.26
 ends tonight\tselling\t1.25
-grab yours\tselling\t1.25
 order now\tselling\t1.25
 available now\tselling\t1.24
+grab yours\tselling\t1.24
 get yours\tselling\t1.22
 sign up now\tselling\t1.22
 free shipping\tselling\t1.21
@@ -866,22 +862,22 @@ add to cart\tselling\t1.20
 grab\tselling\t1.20
 on sale now\tselling\t1.20
 preorder\tselling\t1.20
-to win\tselling\t1.12
-upgrade\tselling\t1.09
+to win\tselling\t1.11
+upgrade\tselling\t1.10
 on sale\tselling\t1.08
 with code\tselling\t1.06
 sale\tselling\t1.05
 upgrade to\tselling\t1.02
 this week only\tselling\t0.99
-ad\tselling\t0.97
-back in stock\tselling\t0.96
+ad\tselling\t0.98
 demo\tselling\t0.96
-follow us\tselling\t0.96
-register now\tselling\t0.96
+back in stock\tselling\t0.95
 download the app\tselling\t0.95
-premium\tselling\t0.95
-quote\tselling\t0.95
-tickets\tselling\t0.95
+follow us\tselling\t0.95
+register now\tselling\t0.95
+premium\tselling\t0.94
+quote\tselling\t0.94
+tickets\tselling\t0.94
 like this post\tselling\t0.93
 promo code\tselling\t0.93
 bundle\tselling\t0.92
@@ -893,14 +889,14 @@ free trial\tselling\t0.87
 get a quote\tselling\t0.87
 pre-orders\tselling\t0.87
 get one free\tselling\t0.86
+refer a friend\tselling\t0.86
 gifts\tselling\t0.85
-refer a friend\tselling\t0.85
 offers\tselling\t0.84
 for just\tselling\t0.83
+this weekend only\tselling\t0.83
 code\tselling\t0.82
-this weekend only\tselling\t0.82
-save\tselling\t0.79
-a month\tselling\t0.77
+save\tselling\t0.81
+a month\tselling\t0.78
 sign up today\tselling\t0.77
 tickets on sale\tselling\t0.77
 book your\tselling\t0.76
@@ -913,22 +909,22 @@ cashback\tselling\t0.72
 download our app\tselling\t0.72
 reserve yours\tselling\t0.72
 buy one\tselling\t0.71
-gift\tselling\t0.71
 per month\tselling\t0.71
 book direct\tselling\t0.70
 early-bird\tselling\t0.70
+gift\tselling\t0.70
 save up to\tselling\t0.70
 sold out\tselling\t0.70
 try it free\tselling\t0.70
 ends\tselling\t0.69
-plans\tselling\t0.69
 discounts\tselling\t0.68
 enrol\tselling\t0.68
-new arrivals\tselling\t0.68
+members\tselling\t0.68
+plans\tselling\t0.68
 voucher\tselling\t0.68
 book today\tselling\t0.67
 ends friday\tselling\t0.67
-members\tselling\t0.67
+new arrivals\tselling\t0.67
 until midnight\tselling\t0.67
 early bird\tselling\t0.65
 visit us\tselling\t0.65
@@ -938,7 +934,6 @@ enter\tselling\t0.64
 in stock\tselling\t0.64
 interest-free\tselling\t0.64
 last day\tselling\t0.64
-purchase\tselling\t0.64
 request a quote\tselling\t0.64
 summer sale\tselling\t0.64
 book a demo\tselling\t0.63
@@ -950,6 +945,7 @@ tag a friend\tselling\t0.63
 cyber monday\tselling\t0.62
 financing\tselling\t0.62
 per night\tselling\t0.62
+purchase\tselling\t0.62
 today only\tselling\t0.62
 treat yourself\tselling\t0.62
 bundles\tselling\t0.61
@@ -992,34 +988,35 @@ apr\tselling\t0.58
 reserve\tselling\t0.57
 win\tselling\t0.57
 discount\tselling\t0.56
+shop\tselling\t0.52
 don't wait\tselling\t0.51
-price\tselling\t0.51
-shop\tselling\t0.51
 just\tselling\t0.50
 only\tselling\t0.50
+price\tselling\t0.50
 reg\tselling\t0.49
 buy\tselling\t0.48
 checkout\tselling\t0.48
-finance\tselling\t0.48
+finance\tselling\t0.47
 plan\tselling\t0.47
 partnered with\tselling\t0.46
 in the app store\tselling\t0.45
 from just\tselling\t0.44
 collection\tselling\t0.37
-offer\tselling\t0.35
-order\tselling\t0.28
-deal\tselling\t0.26
-member\tselling\t0.26
+offer\tselling\t0.34
+order\tselling\t0.30
+deal\tselling\t0.25
+member\tselling\t0.25
+ticket\tselling\t0.15
 # self_promotion
-featured in\tself_promotion\t1.48
+featured in\tself_promotion\t1.47
 awards\tself_promotion\t1.42
 million\tself_promotion\t1.38
-introducing\tself_promotion\t1.36
+introducing\tself_promotion\t1.35
 best-selling\tself_promotion\t1.34
 proud to announce\tself_promotion\t1.34
 milestone\tself_promotion\t1.33
-delighted to announce\tself_promotion\t1.32
-our new\tself_promotion\t1.31
+our new\tself_promotion\t1.32
+delighted to announce\tself_promotion\t1.31
 rated #1\tself_promotion\t1.31
 bestselling\tself_promotion\t1.30
 award-winning\tself_promotion\t1.22
@@ -1029,47 +1026,47 @@ fastest-growing\tself_promotion\t1.20
 just launched\tself_promotion\t1.20
 pleased to announce\tself_promotion\t1.20
 thrilled to announce\tself_promotion\t1.20
+we're proud\tself_promotion\t1.14
 ranked\tself_promotion\t1.12
-we're proud\tself_promotion\t1.12
 award\tself_promotion\t0.99
 winner\tself_promotion\t0.99
-voted\tself_promotion\t0.85
+voted\tself_promotion\t0.86
 month\tself_promotion\t0.84
 launching\tself_promotion\t0.82
-consultants\tself_promotion\t0.80
-rated\tself_promotion\t0.79
-your first\tself_promotion\t0.79
+consultants\tself_promotion\t0.81
+rated\tself_promotion\t0.80
 recognised\tself_promotion\t0.78
+your first\tself_promotion\t0.78
 trusted by\tself_promotion\t0.77
 business\tself_promotion\t0.76
 named\tself_promotion\t0.76
 shortlisted\tself_promotion\t0.76
+reviews\tself_promotion\t0.75
 announce\tself_promotion\t0.74
-reviews\tself_promotion\t0.74
 launched\tself_promotion\t0.73
-anniversary\tself_promotion\t0.72
-to every\tself_promotion\t0.72
 world-class\tself_promotion\t0.72
-your next\tself_promotion\t0.72
-largest\tself_promotion\t0.71
+anniversary\tself_promotion\t0.71
+to every\tself_promotion\t0.71
+your next\tself_promotion\t0.71
 best-rated\tself_promotion\t0.70
+largest\tself_promotion\t0.70
 of the year\tself_promotion\t0.70
 thrilled to\tself_promotion\t0.70
-won\tself_promotion\t0.70
 5-star\tself_promotion\t0.69
-book a\tself_promotion\t0.69
 finalist\tself_promotion\t0.69
+won\tself_promotion\t0.69
+book a\tself_promotion\t0.68
+billion\tself_promotion\t0.66
 thrilled\tself_promotion\t0.66
 record\tself_promotion\t0.65
-billion\tself_promotion\t0.64
 launch\tself_promotion\t0.64
-estate\tself_promotion\t0.63
 five-star\tself_promotion\t0.63
-today we\tself_promotion\t0.63
 winners\tself_promotion\t0.63
 book\tself_promotion\t0.62
+estate\tself_promotion\t0.62
 headlines\tself_promotion\t0.62
 our latest\tself_promotion\t0.62
+today we\tself_promotion\t0.62
 all-new\tself_promotion\t0.61
 this week\tself_promotion\t0.61
 we're excited\tself_promotion\t0.61
@@ -1094,305 +1091,303 @@ unmatched\tself_promotion\t0.60
 unveil\tself_promotion\t0.60
 unveiled\tself_promotion\t0.60
 we've launched\tself_promotion\t0.60
+started\tself_promotion\t0.59
 with our\tself_promotion\t0.59
 growing\tself_promotion\t0.58
 growth\tself_promotion\t0.58
 launches\tself_promotion\t0.58
 sold\tself_promotion\t0.58
-started\tself_promotion\t0.58
 beer\tself_promotion\t0.57
-managed\tself_promotion\t0.56
+managed\tself_promotion\t0.57
 for customer\tself_promotion\t0.55
 join\tself_promotion\t0.55
+proud\tself_promotion\t0.55
 biggest\tself_promotion\t0.54
-proud\tself_promotion\t0.54
 selling\tself_promotion\t0.54
 on the app\tself_promotion\t0.53
 this weekend\tself_promotion\t0.53
+today\tself_promotion\t0.52
+dm\tself_promotion\t0.51
+engineer\tself_promotion\t0.51
 prouder of\tself_promotion\t0.51
-there's\tself_promotion\t0.51
-today\tself_promotion\t0.51
 we've been\tself_promotion\t0.51
-engineer\tself_promotion\t0.50
+left\tself_promotion\t0.50
 our story\tself_promotion\t0.50
 parcels\tself_promotion\t0.50
-announcing\tself_promotion\t0.49
-left\tself_promotion\t0.49
+there's\tself_promotion\t0.50
 review\tself_promotion\t0.49
-we're delighted\tself_promotion\t0.49
 we've just\tself_promotion\t0.49
-dm\tself_promotion\t0.48
-little\tself_promotion\t0.48
+announcing\tself_promotion\t0.48
+for the third\tself_promotion\t0.48
 sold out in\tself_promotion\t0.48
 this team\tself_promotion\t0.48
-bio\tself_promotion\t0.47
-for the third\tself_promotion\t0.47
+we're delighted\tself_promotion\t0.48
 in europe\tself_promotion\t0.47
+little\tself_promotion\t0.47
 the best\tself_promotion\t0.47
-world\tself_promotion\t0.47
+the uk's\tself_promotion\t0.47
 you know\tself_promotion\t0.47
+bio\tself_promotion\t0.46
 here\tself_promotion\t0.46
-the uk's\tself_promotion\t0.46
+taproom\tself_promotion\t0.46
+world\tself_promotion\t0.46
+bottles\tself_promotion\t0.45
 friday\tself_promotion\t0.45
+in our\tself_promotion\t0.45
 magazine\tself_promotion\t0.45
 our team\tself_promotion\t0.45
-taproom\tself_promotion\t0.45
 trusted\tself_promotion\t0.45
-bottles\tself_promotion\t0.44
-in our\tself_promotion\t0.44
 provider\tself_promotion\t0.44
-and see\tself_promotion\t0.43
-proud of\tself_promotion\t0.43
+to celebrate\tself_promotion\t0.44
+get\tself_promotion\t0.43
 proud to\tself_promotion\t0.43
-to celebrate\tself_promotion\t0.43
-enquire\tself_promotion\t0.42
+tier\tself_promotion\t0.43
+and see\tself_promotion\t0.42
 moment for\tself_promotion\t0.42
-teams\tself_promotion\t0.42
-tier\tself_promotion\t0.42
+proud of\tself_promotion\t0.42
+tariff\tself_promotion\t0.42
 electricity\tself_promotion\t0.41
+enquire\tself_promotion\t0.41
 me\tself_promotion\t0.41
-now\tself_promotion\t0.41
 smart\tself_promotion\t0.41
-tariff\tself_promotion\t0.41
-across the\tself_promotion\t0.40
+teams\tself_promotion\t0.41
+the team\tself_promotion\t0.41
 and get a\tself_promotion\t0.40
 brands\tself_promotion\t0.40
-get\tself_promotion\t0.40
-the team\tself_promotion\t0.40
+now\tself_promotion\t0.40
 brand new\tself_promotion\t0.39
-every single\tself_promotion\t0.39
-in the uk\tself_promotion\t0.39
+british\tself_promotion\t0.39
+across the\tself_promotion\t0.38
 another\tself_promotion\t0.38
 courses\tself_promotion\t0.38
+every single\tself_promotion\t0.38
 find\tself_promotion\t0.38
 grown\tself_promotion\t0.38
+in the uk\tself_promotion\t0.38
 slots\tself_promotion\t0.38
-user\tself_promotion\t0.38
 via the link\tself_promotion\t0.38
 be named\tself_promotion\t0.37
-british\tself_promotion\t0.37
 industry\tself_promotion\t0.37
 open day\tself_promotion\t0.37
-we'll\tself_promotion\t0.37
-customers\tself_promotion\t0.36
-years of\tself_promotion\t0.36
+user\tself_promotion\t0.37
+years of\tself_promotion\t0.37
+come\tself_promotion\t0.36
+oakline\tself_promotion\t0.36
+we'll\tself_promotion\t0.36
 <hashtag>\tself_promotion\t0.35
 <percent>\tself_promotion\t0.35
 capital at risk\tself_promotion\t0.35
-come\tself_promotion\t0.35
-oakline\tself_promotion\t0.35
+customers\tself_promotion\t0.35
+insurance\tself_promotion\t0.35
 sunday\tself_promotion\t0.35
 what a\tself_promotion\t0.35
-insurance\tself_promotion\t0.34
+and our\tself_promotion\t0.34
+our\tself_promotion\t0.34
 single\tself_promotion\t0.34
 leading\tself_promotion\t0.33
-our\tself_promotion\t0.33
-read the\tself_promotion\t0.33
+players\tself_promotion\t0.33
 share that\tself_promotion\t0.33
-this month\tself_promotion\t0.33
-dublin\tself_promotion\t0.32
-expected\tself_promotion\t0.32
-players\tself_promotion\t0.32
-and our\tself_promotion\t0.31
-this morning\tself_promotion\t0.31
-zero\tself_promotion\t0.31
-broadband\tself_promotion\t0.30
-delighted to\tself_promotion\t0.30
+read the\tself_promotion\t0.32
+this month\tself_promotion\t0.32
+this morning\tself_promotion\t0.32
+zero\tself_promotion\t0.32
+broadband\tself_promotion\t0.31
+delivered\tself_promotion\t0.31
+dublin\tself_promotion\t0.31
+expected\tself_promotion\t0.31
+press\tself_promotion\t0.31
+part of\tself_promotion\t0.30
 rail\tself_promotion\t0.30
 starts\tself_promotion\t0.30
-year\tself_promotion\t0.30
-delivered\tself_promotion\t0.29
+delighted to\tself_promotion\t0.29
+design\tself_promotion\t0.29
 earbuds\tself_promotion\t0.29
 join the\tself_promotion\t0.29
-press\tself_promotion\t0.29
-stay\tself_promotion\t0.29
+oh\tself_promotion\t0.29
 talk to\tself_promotion\t0.29
+that our\tself_promotion\t0.29
+year\tself_promotion\t0.29
 honoured to\tself_promotion\t0.28
-part of\tself_promotion\t0.28
-to see\tself_promotion\t0.28
+march\tself_promotion\t0.28
+stay\tself_promotion\t0.28
 we just\tself_promotion\t0.28
 kit\tself_promotion\t0.27
-march\tself_promotion\t0.27
-oh\tself_promotion\t0.27
+new\tself_promotion\t0.27
 outdoor\tself_promotion\t0.27
-that our\tself_promotion\t0.27
 tomorrow\tself_promotion\t0.27
-client\tself_promotion\t0.26
-design\tself_promotion\t0.26
-months\tself_promotion\t0.26
-new\tself_promotion\t0.26
+winter\tself_promotion\t0.27
+news\tself_promotion\t0.26
 november\tself_promotion\t0.26
-signed\tself_promotion\t0.26
-winter\tself_promotion\t0.26
-news\tself_promotion\t0.25
-season\tself_promotion\t0.25
-we'll be\tself_promotion\t0.25
+season\tself_promotion\t0.26
+to see\tself_promotion\t0.26
+client\tself_promotion\t0.25
+months\tself_promotion\t0.25
+signed\tself_promotion\t0.25
+watch\tself_promotion\t0.25
 booking\tself_promotion\t0.24
 brand\tself_promotion\t0.24
 celebrating\tself_promotion\t0.24
 get the\tself_promotion\t0.24
-october\tself_promotion\t0.24
 partners\tself_promotion\t0.24
-table\tself_promotion\t0.24
+we'll be\tself_promotion\t0.24
 running\tself_promotion\t0.23
-make\tself_promotion\t0.22
-private\tself_promotion\t0.22
+table\tself_promotion\t0.23
+and we'll\tself_promotion\t0.22
+has been\tself_promotion\t0.22
 sofa\tself_promotion\t0.22
-watch\tself_promotion\t0.22
-<step>\tself_promotion\t0.21
-best\tself_promotion\t0.21
-claim\tself_promotion\t0.21
-has been\tself_promotion\t0.21
-placed\tself_promotion\t0.21
-see\tself_promotion\t0.21
-early\tself_promotion\t0.20
+make\tself_promotion\t0.21
+october\tself_promotion\t0.21
+private\tself_promotion\t0.21
+<step>\tself_promotion\t0.20
+best\tself_promotion\t0.20
+claim\tself_promotion\t0.20
+colleague\tself_promotion\t0.20
 how\tself_promotion\t0.20
 my\tself_promotion\t0.20
 one of\tself_promotion\t0.20
+placed\tself_promotion\t0.20
+see\tself_promotion\t0.20
 weather\tself_promotion\t0.20
-and we'll\tself_promotion\t0.19
-colleague\tself_promotion\t0.19
+early\tself_promotion\t0.19
 january\tself_promotion\t0.19
-course\tself_promotion\t0.18
-delighted\tself_promotion\t0.18
-here's\tself_promotion\t0.18
-national\tself_promotion\t0.18
-why\tself_promotion\t0.17
+we can\tself_promotion\t0.18
+why\tself_promotion\t0.18
+at our\tself_promotion\t0.17
+course\tself_promotion\t0.17
+delighted\tself_promotion\t0.17
+national\tself_promotion\t0.17
 access\tself_promotion\t0.16
-at our\tself_promotion\t0.16
 coffee\tself_promotion\t0.16
-crypto\tself_promotion\t0.16
+here's\tself_promotion\t0.16
 huge\tself_promotion\t0.16
 team\tself_promotion\t0.16
-we've\tself_promotion\t0.16
+the voltra\tself_promotion\t0.16
 quarter\tself_promotion\t0.15
-we\tself_promotion\t0.15
+we've\tself_promotion\t0.15
 # take
 and get\ttake\t0.77
-win a\ttake\t0.77
+win a\ttake\t0.76
 limited\ttake\t0.72
 left for\ttake\t0.71
-midnight\ttake\t0.71
+midnight\ttake\t0.70
 with any\ttake\t0.64
-valuation\ttake\t0.62
+in store\ttake\t0.62
 get a free\ttake\t0.61
-in store\ttake\t0.61
-is here\ttake\t0.60
+valuation\ttake\t0.61
 see you there\ttake\t0.60
-usd\ttake\t0.60
+is here\ttake\t0.59
 lock in\ttake\t0.59
+usd\ttake\t0.59
 join our\ttake\t0.58
 points on\ttake\t0.57
 how our\ttake\t0.54
 instant\ttake\t0.53
-on all\ttake\t0.52
-share this\ttake\t0.52
+on all\ttake\t0.53
 from today\ttake\t0.51
 limited-edition\ttake\t0.51
+share this\ttake\t0.50
 trial\ttake\t0.49
-your team\ttake\t0.49
 it's gone\ttake\t0.48
+your team\ttake\t0.48
 is live\ttake\t0.47
 ways to\ttake\t0.46
-will be in\ttake\t0.44
-already\ttake\t0.43
+will be in\ttake\t0.45
+ring the\ttake\t0.44
 bun\ttake\t0.43
 pack\ttake\t0.43
-annual\ttake\t0.42
+already\ttake\t0.42
 audit\ttake\t0.42
 tools\ttake\t0.42
+annual\ttake\t0.41
 only 3\ttake\t0.41
-ring the\ttake\t0.41
 the way\ttake\t0.41
 designed\ttake\t0.40
-get your\ttake\t0.39
+get your\ttake\t0.40
+glad\ttake\t0.40
 give you\ttake\t0.39
-includes\ttake\t0.39
-glad\ttake\t0.38
-teamed up\ttake\t0.38
-and get your\ttake\t0.37
-book online\ttake\t0.37
+teamed up\ttake\t0.39
+includes\ttake\t0.38
 doors open\ttake\t0.37
+is coming\ttake\t0.37
 order by\ttake\t0.37
-is coming\ttake\t0.36
+sorry to hear\ttake\t0.37
+speak to\ttake\t0.37
+and get your\ttake\t0.36
+book online\ttake\t0.36
 opens\ttake\t0.36
-at checkout\ttake\t0.35
-first month free\ttake\t0.35
+weekend\ttake\t0.36
 follow\ttake\t0.35
 pumpkin\ttake\t0.35
-weekend\ttake\t0.35
 and tag a\ttake\t0.34
-speak to\ttake\t0.34
-download our\ttake\t0.32
-fresh\ttake\t0.32
-guarantee\ttake\t0.32
-renewal\ttake\t0.32
+first month free\ttake\t0.34
+at checkout\ttake\t0.33
+thursday\ttake\t0.33
 subscribe\ttake\t0.32
-thursday\ttake\t0.32
 tickets for\ttake\t0.32
 until sunday\ttake\t0.32
+download our\ttake\t0.31
 final\ttake\t0.31
 months of\ttake\t0.31
 paint\ttake\t0.31
 ready to\ttake\t0.31
+renewal\ttake\t0.31
 reserve your\ttake\t0.31
 rt\ttake\t0.31
 enough\ttake\t0.30
-for the next\ttake\t0.30
+fresh\ttake\t0.30
 friend\ttake\t0.30
-sorry to hear\ttake\t0.30
+guarantee\ttake\t0.30
 sorted\ttake\t0.30
+variable\ttake\t0.30
 for 2\ttake\t0.29
+for the next\ttake\t0.29
 offer ends\ttake\t0.29
-variable\ttake\t0.29
 and save\ttake\t0.28
-could you email\ttake\t0.28
+collect\ttake\t0.28
 in march\ttake\t0.28
 limited to\ttake\t0.28
 complete\ttake\t0.27
+could you email\ttake\t0.27
 filling\ttake\t0.27
 hire\ttake\t0.27
 parking\ttake\t0.27
+we're sorry\ttake\t0.27
 attendees\ttake\t0.26
 christmas\ttake\t0.26
-collect\ttake\t0.26
-could you\ttake\t0.26
+delivery\ttake\t0.26
 members get\ttake\t0.26
-delivery\ttake\t0.25
-we're sorry\ttake\t0.25
-discuss\ttake\t0.24
+could you\ttake\t0.24
 do it\ttake\t0.24
+from 8\ttake\t0.24
+is now available\ttake\t0.24
 flight\ttake\t0.23
 miss\ttake\t0.23
 seats\ttake\t0.23
 starter\ttake\t0.23
 till\ttake\t0.23
-workshop\ttake\t0.23
-sorry\ttake\t0.21
-sorry to\ttake\t0.21
+sorry\ttake\t0.22
+workshop\ttake\t0.22
 terrace\ttake\t0.21
 try it\ttake\t0.21
-friends\ttake\t0.20
+jan\ttake\t0.20
 main\ttake\t0.20
+sorry to\ttake\t0.20
 switch\ttake\t0.20
 bed\ttake\t0.19
-jan\ttake\t0.19
-let us\ttake\t0.19
+friends\ttake\t0.19
 refer\ttake\t0.19
-manager\ttake\t0.18
-request\ttake\t0.18
-so we can\ttake\t0.18
-can you\ttake\t0.17
+tonight\ttake\t0.19
+let us\ttake\t0.18
 come and\ttake\t0.17
 free on\ttake\t0.17
-tonight\ttake\t0.17
+manager\ttake\t0.17
+request\ttake\t0.17
+door\ttake\t0.16
 lock\ttake\t0.16
-please\ttake\t0.16
-register\ttake\t0.16
 see you\ttake\t0.16
-door\ttake\t0.15
 everything\ttake\t0.15
-to your\ttake\t0.15
+register\ttake\t0.15
+spring\ttake\t0.15
 # negation
 no\tnegation\t0
 not\tnegation\t0
