@@ -10,23 +10,59 @@ private func lower(_ c: Classification, _ scalars: Int, into out: UnsafeMutableP
         reserved: 0)
 }
 
-/// Validates and classifies one text; nil when it is not valid UTF-8.
+/// Texts longer than this are validated and scanned in pieces of this size,
+/// asking the lexicon's interrupt callback in between.
+private let longText = 1 << 18
+
+/// validateUTF8 in pieces of `longText` bytes (split before a lead byte),
+/// asking `stop` between them; nil when it said yes.
+private func validate(_ text: UnsafeBufferPointer<UInt8>, _ stop: () -> Bool) -> (scalars: Int, invalidAt: Int?)? {
+    let n = text.count
+    if n <= longText { return validateUTF8(text) }
+    var scalars = 0, pos = 0
+    while pos < n {
+        var end = n &- pos > longText ? pos &+ longText : n
+        var back = 0
+        while end < n && back < 3 && text[end] & 0xC0 == 0x80 { end &-= 1; back &+= 1 }
+        let r = validateUTF8(UnsafeBufferPointer(rebasing: text[pos..<end]))
+        if let bad = r.invalidAt { return (scalars &+ r.scalars, pos &+ bad) }
+        scalars &+= r.scalars
+        pos = end
+        if pos < n && stop() { return nil }
+    }
+    return (scalars, nil)
+}
+
+/// Validates and classifies one text: GT_OK, GT_EUTF8 (all-zero result) or
+/// GT_ECANCELED (all-zero result; only long texts ask the callback).
 @inline(__always)
-private func classifyOne(_ lex: Lexicon, _ text: UnsafeBufferPointer<UInt8>,
-                         _ out: UnsafeMutablePointer<gt_classification>) -> Bool {
+private func classifyOne(_ lex: Lexicon, _ handle: LexiconHandle?, _ text: UnsafeBufferPointer<UInt8>,
+                         _ out: UnsafeMutablePointer<gt_classification>) -> Int32 {
+    if text.count > longText, let handle, handle.interrupt != nil {
+        guard let check = validate(text, handle.shouldStop) else {
+            lower(Classification(), 0, into: out)
+            return GT_ECANCELED
+        }
+        guard check.invalidAt == nil, let c = lex.classify(text, shouldStop: handle.shouldStop) else {
+            lower(Classification(), 0, into: out)
+            return check.invalidAt == nil ? GT_ECANCELED : GT_EUTF8
+        }
+        lower(c, check.scalars, into: out)
+        return GT_OK
+    }
     let check = validateUTF8(text)
     if check.invalidAt != nil {
         lower(Classification(), 0, into: out)
-        return false
+        return GT_EUTF8
     }
     lower(lex.classify(text), check.scalars, into: out)
-    return true
+    return GT_OK
 }
 
 @c @implementation public func gt_classify(_ out: UnsafeMutablePointer<gt_classification>?, _ lex: OpaquePointer?,
                                           _ text: UnsafePointer<CChar>?, _ len: Int) -> Int32 {
     guard let out, let b = bytes(text, len) else { return GT_EINVAL }
-    return classifyOne(lexicon(lex), b, out) ? GT_OK : GT_EUTF8
+    return classifyOne(lexicon(lex), lexiconHandle(lex), b, out)
 }
 
 @c @implementation public func gt_classify_batch(_ out: UnsafeMutablePointer<gt_classification>?,
@@ -37,6 +73,9 @@ private func classifyOne(_ lex: Lexicon, _ text: UnsafeBufferPointer<UInt8>,
     if n == 0 { return GT_OK }
     guard let out, let texts else { return GT_EINVAL }
     let l = lexicon(lex)
+    let h = lexiconHandle(lex)
+    let polls = h?.interrupt != nil
+    var sincePoll = 0
     var result = GT_OK
     for i in 0..<n {
         guard let b = bytes(texts[i].ptr, texts[i].len) else {
@@ -44,8 +83,22 @@ private func classifyOne(_ lex: Lexicon, _ text: UnsafeBufferPointer<UInt8>,
             if result == GT_OK { result = GT_EINVAL; firstBad?.pointee = i }
             continue
         }
-        if !classifyOne(l, b, out + i) && result == GT_OK {
-            result = GT_EUTF8
+        var st = classifyOne(l, h, b, out + i)
+        if polls {
+            // Many short texts add up: ask every 256 KiB of them too.
+            sincePoll &+= b.count
+            if sincePoll > longText {
+                sincePoll = 0
+                if h!.shouldStop() { st = GT_ECANCELED }
+            }
+        }
+        if st == GT_ECANCELED {
+            for k in i..<n { lower(Classification(), 0, into: out + k) }
+            firstBad?.pointee = i
+            return GT_ECANCELED
+        }
+        if st != GT_OK && result == GT_OK {
+            result = st
             firstBad?.pointee = i
         }
     }
@@ -57,15 +110,20 @@ private func classifyOne(_ lex: Lexicon, _ text: UnsafeBufferPointer<UInt8>,
                                          _ text: UnsafePointer<CChar>?, _ len: Int) -> Int32 {
     guard let count, let b = bytes(text, len), cap >= 0, cap == 0 || cues != nil else { return GT_EINVAL }
     count.pointee = 0
-    if firstInvalidUTF8(b) != nil { return GT_EUTF8 }
-    let found = lexicon(lex).explain(b)
-    if let cues {
-        for (i, c) in found.prefix(cap).enumerated() {
-            cues[i] = gt_cue(offset: c.start, length: c.end - c.start, category: Int32(c.category.rawValue),
-                             entry: Int32(c.entry), weight: c.weight)
+    let h = lexiconHandle(lex)
+    let stop: () -> Bool = { h?.shouldStop() ?? false }
+    guard let check = validate(b, stop) else { return GT_ECANCELED }
+    if check.invalidAt != nil { return GT_EUTF8 }
+    var found = 0
+    let finished = lexicon(lex).explain(b, shouldStop: stop) { c in
+        if found < cap {
+            cues![found] = gt_cue(offset: c.start, length: c.end - c.start, category: Int32(c.category.rawValue),
+                                  entry: Int32(c.entry), weight: c.weight)
         }
+        found &+= 1
     }
-    count.pointee = found.count
+    if !finished { return GT_ECANCELED }
+    count.pointee = found
     return GT_OK
 }
 
