@@ -33,23 +33,10 @@ private func validate(_ text: UnsafeBufferPointer<UInt8>, _ stop: () -> Bool) ->
     return (scalars, nil)
 }
 
-/// Validates and classifies one text: GT_OK, GT_EUTF8 (all-zero result) or
-/// GT_ECANCELED (all-zero result; only long texts ask the callback).
+/// Validates and classifies one text: GT_OK or GT_EUTF8 (all-zero result).
 @inline(__always)
-private func classifyOne(_ lex: Lexicon, _ handle: LexiconHandle?, _ text: UnsafeBufferPointer<UInt8>,
+private func classifyOne(_ lex: Lexicon, _ text: UnsafeBufferPointer<UInt8>,
                          _ out: UnsafeMutablePointer<gt_classification>) -> Int32 {
-    if text.count > longText, let handle, handle.interrupt != nil {
-        guard let check = validate(text, handle.shouldStop) else {
-            lower(Classification(), 0, into: out)
-            return GT_ECANCELED
-        }
-        guard check.invalidAt == nil, let c = lex.classify(text, shouldStop: handle.shouldStop) else {
-            lower(Classification(), 0, into: out)
-            return check.invalidAt == nil ? GT_ECANCELED : GT_EUTF8
-        }
-        lower(c, check.scalars, into: out)
-        return GT_OK
-    }
     let check = validateUTF8(text)
     if check.invalidAt != nil {
         lower(Classification(), 0, into: out)
@@ -59,10 +46,25 @@ private func classifyOne(_ lex: Lexicon, _ handle: LexiconHandle?, _ text: Unsaf
     return GT_OK
 }
 
+/// classifyOne for a long text with an interrupt callback: validated and
+/// scanned in pieces, asking the callback in between; GT_ECANCELED (all-zero
+/// result) when it said stop.
+@inline(never)
+private func classifyLong(_ lex: Lexicon, _ handle: LexiconHandle, _ text: UnsafeBufferPointer<UInt8>,
+                          _ out: UnsafeMutablePointer<gt_classification>) -> Int32 {
+    lower(Classification(), 0, into: out)
+    guard let check = validate(text, handle.shouldStop) else { return GT_ECANCELED }
+    if check.invalidAt != nil { return GT_EUTF8 }
+    guard let c = lex.classify(text, shouldStop: handle.shouldStop) else { return GT_ECANCELED }
+    lower(c, check.scalars, into: out)
+    return GT_OK
+}
+
 @c @implementation public func gt_classify(_ out: UnsafeMutablePointer<gt_classification>?, _ lex: OpaquePointer?,
                                           _ text: UnsafePointer<CChar>?, _ len: Int) -> Int32 {
     guard let out, let b = bytes(text, len) else { return GT_EINVAL }
-    return classifyOne(lexicon(lex), lexiconHandle(lex), b, out)
+    if b.count > longText, let h = lexiconHandle(lex), h.interrupt != nil { return classifyLong(h.lexicon, h, b, out) }
+    return classifyOne(lexicon(lex), b, out)
 }
 
 @c @implementation public func gt_classify_batch(_ out: UnsafeMutablePointer<gt_classification>?,
@@ -83,14 +85,17 @@ private func classifyOne(_ lex: Lexicon, _ handle: LexiconHandle?, _ text: Unsaf
             if result == GT_OK { result = GT_EINVAL; firstBad?.pointee = i }
             continue
         }
-        var st = classifyOne(l, h, b, out + i)
+        var st: Int32
         if polls {
+            st = b.count > longText ? classifyLong(l, h!, b, out + i) : classifyOne(l, b, out + i)
             // Many short texts add up: ask every 256 KiB of them too.
             sincePoll &+= b.count
-            if sincePoll > longText {
+            if sincePoll > longText && st != GT_ECANCELED {
                 sincePoll = 0
                 if h!.shouldStop() { st = GT_ECANCELED }
             }
+        } else {
+            st = classifyOne(l, b, out + i)
         }
         if st == GT_ECANCELED {
             for k in i..<n { lower(Classification(), 0, into: out + k) }

@@ -118,20 +118,24 @@ func lexicon(_ handle: OpaquePointer?) -> Lexicon {
     var entries: [LexiconEntry] = []
     entries.reserveCapacity(n)
     for i in 0..<n {
+        if i & 0xFFF == 0xFFF && h.shouldStop() {
+            h.error.set("gt_lexicon_add_many: cancelled")
+            return GT_ECANCELED
+        }
         let cue = cues![i]
-        let what = "gt_lexicon_add_many: cue " + String(i) + ": "
+        func what() -> String { "gt_lexicon_add_many: cue " + String(i) + ": " }
         guard let b = bytes(cue.phrase, cue.len) else {
-            h.error.set(what + "phrase is NULL with a non-zero length")
+            h.error.set(what() + "phrase is NULL with a non-zero length")
             return GT_EINVAL
         }
         guard cue.category >= 0, cue.category < 256, let c = Category(rawValue: UInt8(cue.category)) else {
-            h.error.set(what + "unknown category code " + String(cue.category))
+            h.error.set(what() + "unknown category code " + String(cue.category))
             return GT_EINVAL
         }
         do {
             entries.append(try Lexicon.entry(phrase: b, category: c, weight: cue.weight))
         } catch {
-            h.error.set(what + error.message)
+            h.error.set(what() + error.message)
             return status(error.code)
         }
     }

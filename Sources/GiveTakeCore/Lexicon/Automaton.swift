@@ -79,12 +79,13 @@ struct Automaton {
     /// The tables of a lexicon may not exceed this many bytes (about 4 bytes
     /// per state and byte class): 100,000 multi-word cues need ~100 MiB.
     static let maxTableBytes = 512 << 20
-    /// The construction asks `shouldStop` after this many units of work.
-    static let pollInterval = 1 << 20
+    /// The construction asks `shouldStop` after this many units of work
+    /// (a unit is a table entry or a trie step: well under a millisecond).
+    static let pollInterval = 1 << 18
 
     /// Compiles `list`. Throws `.outOfMemory` when the tables would exceed
     /// `maxTableBytes`, and `.cancelled` when `shouldStop` says so (it is
-    /// asked every million or so steps); nothing is leaked either way.
+    /// asked every 256 Ki steps); nothing is leaked either way.
     init(_ list: [Pattern], shouldStop: () -> Bool = { false }) throws(GiveTakeError) {
         var work = 0
         func poll(_ units: Int) throws(GiveTakeError) {
@@ -161,13 +162,21 @@ struct Automaton {
         let table = UnsafeMutablePointer<UInt32>.allocate(capacity: max(states &* stride, 1))
         var tableOwned = true
         defer { if tableOwned { table.deallocate() } }
-        table.initialize(repeating: none, count: states &* stride)
+        // In pieces: first touching a big table costs page faults too.
+        var filled = 0
+        while filled < states &* stride {
+            let piece = min(Automaton.pollInterval, states &* stride &- filled)
+            (table + filled).initialize(repeating: none, count: piece)
+            filled &+= piece
+            try poll(piece)
+        }
         for s in 0..<states {
             var child = firstChild[s]
             while child >= 0 {
                 table[s &* stride &+ Int(label[Int(child)])] = UInt32(child)
                 child = nextSibling[Int(child)]
             }
+            try poll(4)
         }
         firstChild = []; nextSibling = []; label = []
 
@@ -219,6 +228,7 @@ struct Automaton {
             var k = termHead[s]
             while k >= 0 { ownN[s] &+= 1; k = termNext[Int(k)] }
             outN[s] = ownN[s] &+ outN[Int(fail[s])]
+            try poll(1)
         }
         var total = 0
         for n in outN { total &+= Int(n) }
@@ -237,6 +247,9 @@ struct Automaton {
         let outputs = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(total, 1))
         let outStart = UnsafeMutablePointer<Int32>.allocate(capacity: states)
         let outCount = UnsafeMutablePointer<Int32>.allocate(capacity: states)
+        defer {
+            if tableOwned { outputs.deallocate(); outStart.deallocate(); outCount.deallocate() }
+        }
         var k = 0
         // BFS order again, so a failure state's list is written before it is copied.
         outStart[Int(newNumber[Automaton.root])] = 0; outCount[Int(newNumber[Automaton.root])] = 0
@@ -252,6 +265,7 @@ struct Automaton {
             let f = Int(newNumber[Int(fail[s])])
             let fs = Int(outStart[f])
             for j in 0..<Int(outCount[f]) { outputs[k] = outputs[fs &+ j]; k &+= 1 }
+            try poll(1 &+ Int(outCount[f]))
         }
         termHead = []; termNext = []; ownN = []; outN = []; order = []; fail = []
 
@@ -286,6 +300,7 @@ struct Automaton {
                 // before renumbering only if that state is unplaced.
                 s = target
                 if placed[s] { break }
+                try poll(stride)
             }
         }
 

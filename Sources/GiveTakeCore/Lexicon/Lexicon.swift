@@ -66,7 +66,12 @@ public final class Lexicon: @unchecked Sendable {
     public func add(contentsOf new: [LexiconEntry], shouldStop: () -> Bool = { false }) throws(GiveTakeError) {
         var entries = self.entries
         var index = indexByPhrase
-        for e in new { Lexicon.upsert(e, &entries, &index) }
+        for (i, e) in new.enumerated() {
+            if i & 0xFFF == 0xFFF && shouldStop() {
+                throw GiveTakeError(.cancelled, "lexicon compilation was cancelled")
+            }
+            Lexicon.upsert(e, &entries, &index)
+        }
         let compiled = try Lexicon.compile(entries, shouldStop: shouldStop)
         self.entries = entries
         indexByPhrase = index

@@ -250,7 +250,16 @@ extension Lexicon {
             result.weWords = st.weWords
             result.youWords = st.youWords
             result.appreciative = st.appreciative
-            settle(&st, before: Int.max, &lastEnd, &result, fired)
+            if st.hitCount > 0 {
+                if st.overflow == nil {
+                    _ = resolve(UnsafeMutableBufferPointer(start: st.hits, count: st.hitCount), before: Int.max,
+                                all: true, &lastEnd, &result, fired)
+                } else {
+                    _ = st.overflow!.withUnsafeMutableBufferPointer {
+                        resolve($0, before: Int.max, all: true, &lastEnd, &result, fired)
+                    }
+                }
+            }
             if result.give - result.take >= 1 - decisionEpsilon {
                 result.label = .give
             } else if result.take - result.give >= 1 - decisionEpsilon {
@@ -268,14 +277,14 @@ extension Lexicon {
         if st.hitCount == 0 { return }
         if st.overflow == nil {
             let hits = UnsafeMutableBufferPointer(start: st.hits, count: st.hitCount)
-            let done = resolve(hits, before: limit, &lastEnd, &result, fired)
+            let done = resolve(hits, before: limit, all: false, &lastEnd, &result, fired)
             if done < st.hitCount {
                 (st.hits).update(from: st.hits + done, count: st.hitCount &- done)
             }
             st.hitCount &-= done
         } else {
             let done = st.overflow!.withUnsafeMutableBufferPointer {
-                resolve($0, before: limit, &lastEnd, &result, fired)
+                resolve($0, before: limit, all: false, &lastEnd, &result, fired)
             }
             st.overflow!.removeFirst(done)
             st.hitCount &-= done
@@ -287,9 +296,11 @@ extension Lexicon {
     }
 
     /// Leftmost-longest selection among the hits that start before `limit`
-    /// (after sorting, a prefix), then scoring; returns how many it took.
-    private func resolve(_ hits: UnsafeMutableBufferPointer<CueHit>, before limit: Int, _ lastEnd: inout Int,
-                         _ result: inout Classification, _ fired: (CueHit) -> Void) -> Int {
+    /// (after sorting, a prefix), or among `all`, then scoring; returns how
+    /// many it took.
+    @inline(__always)
+    private func resolve(_ hits: UnsafeMutableBufferPointer<CueHit>, before limit: Int, all: Bool,
+                         _ lastEnd: inout Int, _ result: inout Classification, _ fired: (CueHit) -> Void) -> Int {
         let before: (CueHit, CueHit) -> Bool = { a, b in
             a.start < b.start || (a.start == b.start && a.end > b.end)
         }
@@ -309,8 +320,10 @@ extension Lexicon {
         let patterns = automaton.patterns
         var taken = 0
         for h in hits {
-            if h.start >= limit { break }
-            taken &+= 1
+            if !all {
+                if h.start >= limit { break }
+                taken &+= 1
+            }
             if h.start < lastEnd { continue }
             lastEnd = h.end
             if h.negated { continue }
