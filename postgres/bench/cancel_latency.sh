@@ -45,13 +45,15 @@ for t in 50 300 600 900 1200; do
     echo "-- T = ${t}ms: $(q -c "SET statement_timeout = '${t}ms'" -c '\timing on' -c "SELECT givetake.classify('x')" 2>&1 \
         | grep -E "Time|ERROR" | tr '\n' ' ')"
 done
+# The sender notes the (same host's) clock as the server sends the signal;
+# the end is when the victim's psql has exited.
 for how in cancel terminate; do
     echo "== the same, pg_${how}_backend 300 ms after the start"
     q -c "SET application_name = 'victim'" -c "SELECT givetake.classify('x')" >/dev/null 2>"$GT_TMP/victim.err" &
     victim=$!
     sleep 0.3
-    sent=$(ms)
-    q -At -c "SELECT pg_${how}_backend(pid) FROM pg_stat_activity WHERE application_name = 'victim'" >/dev/null
+    sent=$(q -At -c "SELECT round(extract(epoch FROM clock_timestamp()) * 1000), pg_${how}_backend(pid)
+                     FROM pg_stat_activity WHERE application_name = 'victim'" | cut -d'|' -f1)
     wait $victim || true
     echo "signal to end of statement: $(( $(ms) - sent )) ms ($(head -1 "$GT_TMP/victim.err"))"
 done
