@@ -166,6 +166,76 @@ gt_pg_explain(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/*
+ * first_name and is_personal on long texts: the library calls have no
+ * interrupt callback, so a long text goes to them in pieces of about 1 MB,
+ * each ending before a byte that cannot be part of a name (first_name) or
+ * a word (is_personal), with a cancel check between pieces. Short texts
+ * take one call, as before.
+ */
+#define GT_TEXT_PIECE (1 << 20)
+
+static bool
+is_name_byte(unsigned char b)
+{
+	return b >= 0x80 || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z');
+}
+
+static bool
+is_word_byte(unsigned char b)
+{
+	return is_name_byte(b) || (b >= '0' && b <= '9');
+}
+
+/* End of the piece that starts at pos; a run of in_run bytes longer than a
+ * piece stays whole (the rest of the text). */
+static size_t
+piece_end(const char *p, size_t len, size_t pos, bool (*in_run) (unsigned char))
+{
+	size_t		end,
+				limit;
+
+	if (len - pos <= GT_TEXT_PIECE)
+		return len;
+	end = pos + GT_TEXT_PIECE;
+	limit = Min(len, end + GT_TEXT_PIECE);
+	while (end < limit && in_run((unsigned char) p[end]))
+		end++;
+	return end < limit ? end : len;
+}
+
+/* The first name's span in a UTF-8 text; false when there is none. */
+static bool
+first_name_span(const char *p, size_t len, size_t *off, size_t *n, const char *what)
+{
+	size_t		pos = 0;
+
+	*off = 0;
+	*n = 0;
+	if (len <= GT_TEXT_PIECE)
+	{
+		gt_check(gt_first_name(off, n, p, len), what);
+		return *n > 0;
+	}
+	while (pos < len)
+	{
+		size_t		end = piece_end(p, len, pos, is_name_byte);
+		size_t		o = 0,
+					k = 0;
+
+		gt_check(gt_first_name(&o, &k, p + pos, end - pos), what);
+		if (k > 0)
+		{
+			*off = pos + o;
+			*n = k;
+			return true;
+		}
+		pos = end;
+		CHECK_FOR_INTERRUPTS();
+	}
+	return false;
+}
+
 PG_FUNCTION_INFO_V1(gt_pg_first_name);
 Datum
 gt_pg_first_name(PG_FUNCTION_ARGS)
@@ -179,8 +249,7 @@ gt_pg_first_name(PG_FUNCTION_ARGS)
 	int32		s_off,
 				s_len;
 
-	gt_check(gt_first_name(&off, &n, p, len), "first_name");
-	if (n == 0)
+	if (!first_name_span(p, len, &off, &n, "first_name"))
 		PG_RETURN_NULL();
 	gt_offset_map_init(&m, p, len, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	PG_RETURN_TEXT_P(server_slice(&m, off, n, &s_off, &s_len));
@@ -201,8 +270,32 @@ gt_pg_is_personal(PG_FUNCTION_ARGS)
 		PG_RETURN_BOOL(false);
 	r = gt_text_utf8(PG_GETARG_TEXT_PP(0), &rlen);
 	a = gt_text_utf8(PG_GETARG_TEXT_PP(1), &alen);
-	gt_check(gt_is_personal(&out, r, rlen, a, alen), "is_personal");
-	PG_RETURN_BOOL(out != 0);
+	if (rlen <= GT_TEXT_PIECE && alen <= GT_TEXT_PIECE)
+	{
+		gt_check(gt_is_personal(&out, r, rlen, a, alen), "is_personal");
+		PG_RETURN_BOOL(out != 0);
+	}
+	else
+	{
+		/* The author's first name is its own first name: pass it alone. */
+		size_t		off,
+					n,
+					pos = 0;
+
+		if (!first_name_span(a, alen, &off, &n, "is_personal"))
+			PG_RETURN_BOOL(false);
+		while (pos < rlen)
+		{
+			size_t		end = piece_end(r, rlen, pos, is_word_byte);
+
+			gt_check(gt_is_personal(&out, r + pos, end - pos, a + off, n), "is_personal");
+			if (out)
+				PG_RETURN_BOOL(true);
+			pos = end;
+			CHECK_FOR_INTERRUPTS();
+		}
+		PG_RETURN_BOOL(false);
+	}
 }
 
 /*

@@ -10,6 +10,7 @@ SELECT givetake.classify(t) FROM big;
 SELECT givetake.take_score(t) FROM big;
 SELECT count(*) FROM big, givetake.explain(big.t);
 SELECT givetake.is_appreciative(t) FROM big;
+SELECT givetake.is_personal(t, 'Zed Q') FROM big;
 SELECT givetake.classify_builtin(t) FROM big;
 SELECT givetake.give_ratio(t) FROM big;
 RESET statement_timeout;

@@ -21,6 +21,11 @@ SELECT givetake.give_score(repeat('how to ', 100000) || 'fix it');
 SELECT givetake.classify(repeat('x', 3000000)), givetake.first_name(repeat('1', 3000000) || ' Zed');
 SELECT givetake.is_appreciative(repeat(' ', 3000000) || 'thanks'),
        givetake.is_personal(repeat('a ', 1500000) || 'Zed', 'Zed Q');
+-- names across the 1 MB pieces long texts are cut into
+SELECT givetake.first_name(repeat(' ', 1048570) || 'Zedekiah Q'),
+       givetake.is_personal(repeat('x ', 524285) || 'ZEDEKIAH!', 'Zedekiah Q'),
+       givetake.is_personal(repeat('x ', 524285) || 'Zedekiahs', 'Zedekiah Q'),
+       givetake.is_personal('thanks Zed', repeat('1', 1048580) || ' Zed');
 -- a number pattern spanning a 2 MB run of digits is one cue
 SELECT count(*), max(length) FROM givetake.explain(repeat('9', 2000000) || '% off');
 SELECT count(*), max(length) FROM givetake.explain('$' || repeat('9', 2000000));
