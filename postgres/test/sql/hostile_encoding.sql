@@ -29,6 +29,15 @@ INSERT INTO givetake.lexicon VALUES (repeat('é', 128), 'teaching', 1);
 CREATE TABLE t AS SELECT givetake.first_name('Zoë Ünal') AS n;
 SELECT n, length(n), octet_length(n) FROM t;
 SELECT givetake.give_ratio(b) FROM (VALUES ('some naïve tips'), ('Un café crème')) v(b);
+-- scored tables are converted too: the reply names José, the post sells
+CREATE TABLE src (id bigint, account_id bigint, contact_id bigint, parent_id bigint, channel text, kind text,
+    inbound boolean, automated boolean, has_media boolean, created_at timestamptz, author_name text, body text,
+    value float8);
+INSERT INTO src VALUES
+    (1, 1, 2, NULL, 'twitter', 'mention', true, false, false, '2024-01-01 00:00+00', 'José María', 'hola', 0),
+    (2, 1, 2, 1, 'twitter', 'reply', false, false, false, '2024-01-01 00:05+00', NULL, 'Gracias José!', 0),
+    (3, 1, NULL, NULL, 'twitter', 'post', false, false, false, '2024-01-01 00:06+00', NULL, 'Un café crème!', 0);
+SELECT acknowledged, personal_rate, take_posts FROM givetake.score_accounts('src') WHERE channel IS NULL;
 
 \c gt_eucjp
 SET client_encoding = 'UTF8';
