@@ -52,6 +52,16 @@ private struct Rng {
         }
     }
 
+    @Test func stateNumbersComeBackWithoutDivision() {
+        for d in UInt32(1)...300 {
+            let (shift, inverse) = Automaton.exactDivision(by: d)
+            for k in [0, 1, 2, 3, 1000, 77_777, Int(UInt32.max / d)] {
+                let x = UInt32(k) &* d
+                #expect((x >> shift) &* inverse == UInt32(k))
+            }
+        }
+    }
+
     @Test func longTextStopsWhenAsked() {
         let text = String(repeating: "sale, order now! ", count: 40_000)  // 680 KB
         var asked = 0

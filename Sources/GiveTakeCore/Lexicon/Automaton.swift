@@ -63,6 +63,12 @@ struct Automaton {
     /// Entries per state: the number of byte classes (rows are not padded
     /// to a power of two, which would double the table in the worst case).
     let stride: UInt32
+    /// Row offset -> state number without a division (a hit is not rare in
+    /// short posts): offsets are exact multiples of `stride`, so
+    /// `(offset >> strideShift) &* strideInverse` is the quotient, with
+    /// `strideInverse` the inverse of the odd part of `stride` mod 2^32.
+    let strideShift: UInt32
+    let strideInverse: UInt32
     let firstOutputOffset: UInt32
     /// For each state: first index into `outputs` and count. Outputs list the
     /// patterns that end in that state, longest first.
@@ -317,11 +323,22 @@ struct Automaton {
         self.classOf = classOf
         self.table = table
         self.stride = UInt32(stride)
+        (self.strideShift, self.strideInverse) = Automaton.exactDivision(by: UInt32(stride))
         self.firstOutputOffset = UInt32(truncatingIfNeeded: firstOutput &* stride)
         self.outStart = outStart
         self.outCount = outCount
         self.outputs = outputs
         self.maxPatternLength = maxLength
+    }
+
+    /// (shift, inverse) such that `(x >> shift) &* inverse == x / d` for
+    /// every multiple x of d (d > 0) below 2^32.
+    static func exactDivision(by d: UInt32) -> (UInt32, UInt32) {
+        let shift = UInt32(d.trailingZeroBitCount)
+        let odd = d >> shift
+        var inverse = odd  // Newton's iteration doubles the correct low bits.
+        for _ in 0..<5 { inverse = inverse &* (2 &- odd &* inverse) }
+        return (shift, inverse)
     }
 
     func deallocate() {

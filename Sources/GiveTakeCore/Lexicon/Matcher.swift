@@ -100,14 +100,14 @@ extension Automaton {
              _ st: inout ScanState) -> UInt32 {
         guard let base = text.baseAddress else { return state }
         let table = self.table, classOf = self.classOf, firstOutput = self.firstOutputOffset
-        let stride = self.stride
+        let shift = self.strideShift, inverse = self.strideInverse
         var s = state
         var p = base + from
         let end = base + to
         while p != end {
             s = table[Int(s &+ classOf[Int(p.pointee)])]
             p += 1
-            if s >= firstOutput { report(text, p - base, Int(s / stride), &st) }
+            if s >= firstOutput { report(text, p - base, Int((s >> shift) &* inverse), &st) }
         }
         return s
     }
