@@ -75,27 +75,35 @@ private func classifyLong(_ lex: Lexicon, _ handle: LexiconHandle, _ text: Unsaf
     if n == 0 { return GT_OK }
     guard let out, let texts else { return GT_EINVAL }
     let l = lexicon(lex)
-    let h = lexiconHandle(lex)
-    let polls = h?.interrupt != nil
-    var sincePoll = 0
     var result = GT_OK
+    guard let h = lexiconHandle(lex), h.interrupt != nil else {
+        // No callback: the plain loop, nothing more per text.
+        for i in 0..<n {
+            guard let b = bytes(texts[i].ptr, texts[i].len) else {
+                lower(Classification(), 0, into: out + i)
+                if result == GT_OK { result = GT_EINVAL; firstBad?.pointee = i }
+                continue
+            }
+            if classifyOne(l, b, out + i) != GT_OK && result == GT_OK {
+                result = GT_EUTF8
+                firstBad?.pointee = i
+            }
+        }
+        return result
+    }
+    var sincePoll = 0
     for i in 0..<n {
         guard let b = bytes(texts[i].ptr, texts[i].len) else {
             lower(Classification(), 0, into: out + i)
             if result == GT_OK { result = GT_EINVAL; firstBad?.pointee = i }
             continue
         }
-        var st: Int32
-        if polls {
-            st = b.count > longText ? classifyLong(l, h!, b, out + i) : classifyOne(l, b, out + i)
-            // Many short texts add up: ask every 256 KiB of them too.
-            sincePoll &+= b.count
-            if sincePoll > longText && st != GT_ECANCELED {
-                sincePoll = 0
-                if h!.shouldStop() { st = GT_ECANCELED }
-            }
-        } else {
-            st = classifyOne(l, b, out + i)
+        var st = b.count > longText ? classifyLong(l, h, b, out + i) : classifyOne(l, b, out + i)
+        // Many short texts add up: ask every 256 KiB of them too.
+        sincePoll &+= b.count
+        if sincePoll > longText && st != GT_ECANCELED {
+            sincePoll = 0
+            if h.shouldStop() { st = GT_ECANCELED }
         }
         if st == GT_ECANCELED {
             for k in i..<n { lower(Classification(), 0, into: out + k) }
