@@ -169,14 +169,15 @@ int gt_lexicon_new(gt_lexicon **out, int flags);
  * go); a weight is a finite number from 0 to 1000. The compiled automaton
  * (about 4 bytes per trie state and byte class) may not exceed 512 MiB:
  * 100,000 cues of a few words take well under that; past it the call fails
- * with GT_ENOMEM and a message giving the sizes.
+ * with GT_ENOMEM and a message giving the sizes. A lexicon holds at most
+ * 1,000,000 cues (GT_ENOMEM beyond, checked before the compilation).
  *
  * Every call that changes a lexicon (load, add, add_many) compiles it once,
  * whatever the number of cues, so load many cues in one call. The
- * compilation asks the interrupt callback (gt_lexicon_set_interrupt) every
- * million or so steps. On any failure, GT_ECANCELED included, nothing is
- * changed. None of them is thread-safe with concurrent readers of the same
- * lexicon. */
+ * compilation (and gt_lexicon_load's parsing) asks the interrupt callback
+ * (gt_lexicon_set_interrupt) every few milliseconds. On any failure,
+ * GT_ECANCELED included, nothing is changed. None of them is thread-safe
+ * with concurrent readers of the same lexicon. */
 
 /* Add or replace cues from text in the lexicon file format: one cue per
  * line, "phrase<TAB>category<TAB>weight". Blank lines and lines that start

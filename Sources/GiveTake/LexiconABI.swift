@@ -115,6 +115,10 @@ func lexicon(_ handle: OpaquePointer?) -> Lexicon {
         h.error.set("gt_lexicon_add_many: cues is NULL with a non-zero count")
         return GT_EINVAL
     }
+    if n > Lexicon.maxCues {
+        h.error.set("gt_lexicon_add_many: lexicon too large: more than 1,000,000 cues")
+        return GT_ENOMEM
+    }
     var entries: [LexiconEntry] = []
     entries.reserveCapacity(n)
     for i in 0..<n {

@@ -48,6 +48,9 @@ private func withBytes<R>(_ s: String, _ body: (UnsafePointer<CChar>, Int) -> R)
         #expect(gt_lexicon_count(lex) == 2)
         #expect(withCues([("   ", GT_CAT_GIVE, 1)]) { gt_lexicon_add_many(lex, $0, $1) } == GT_EPARSE)
         #expect(withCues([("x", 99, 1)]) { gt_lexicon_add_many(lex, $0, $1) } == GT_EINVAL)
+        // Over the cue limit: refused before any cue is read.
+        #expect(withCues([("one", GT_CAT_GIVE, 1)]) { p, _ in gt_lexicon_add_many(lex, p, 1_000_001) } == GT_ENOMEM)
+        #expect(message(gt_lexicon_errmsg(lex)).hasSuffix("more than 1,000,000 cues"))
         #expect(gt_lexicon_add_many(lex, nil, 0) == GT_OK)
         #expect(gt_lexicon_add_many(lex, nil, 1) == GT_EINVAL)
     }

@@ -139,12 +139,17 @@ build_lexicon(int mode)
 	int			ret;
 	int			st;
 
+	/* One row past the library's limit is enough to refuse the table. */
 	ret = SPI_execute("SELECT phrase, category, weight FROM givetake.lexicon "
-					  "ORDER BY phrase COLLATE \"C\"", true, 0);
+					  "ORDER BY phrase COLLATE \"C\" LIMIT 1000001", true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "givetake: reading givetake.lexicon failed: %s", SPI_result_code_string(ret));
 
 	n = SPI_processed;
+	if (n > 1000000)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("givetake.lexicon: lexicon too large: more than 1,000,000 cues")));
 	if (mode == GT_LEXMODE_EXTEND && n == 0)
 	{
 		MemoryContextDelete(cxt);

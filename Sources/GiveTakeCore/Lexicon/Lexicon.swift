@@ -18,6 +18,13 @@ public final class Lexicon: @unchecked Sendable {
 
     static let maxPhraseBytes = 256
     static let maxWeight = 1000.0
+    /// More cues could not compile within `Automaton.maxTableBytes` anyway;
+    /// refusing them early bounds the memory spent on the way.
+    public static let maxCues = 1_000_000
+
+    static func tooManyCues() -> GiveTakeError {
+        GiveTakeError(.outOfMemory, "lexicon too large: more than 1,000,000 cues")
+    }
 
     /// The built-in English lexicon, compiled once and shared.
     public static let builtin: Lexicon = Lexicon(withDefaults: true)
@@ -51,7 +58,7 @@ public final class Lexicon: @unchecked Sendable {
     /// Adds or replaces cues from lexicon-file text. All or nothing: a bad
     /// line throws an error naming it and leaves the lexicon unchanged.
     public func load(_ text: UnsafeBufferPointer<UInt8>, shouldStop: () -> Bool = { false }) throws(GiveTakeError) {
-        try add(contentsOf: try Lexicon.parse(text), shouldStop: shouldStop)
+        try add(contentsOf: try Lexicon.parse(text, shouldStop: shouldStop), shouldStop: shouldStop)
     }
 
     /// A checked cue for `add(contentsOf:)` (phrase normalised as in `add`).
@@ -72,6 +79,7 @@ public final class Lexicon: @unchecked Sendable {
             }
             Lexicon.upsert(e, &entries, &index)
         }
+        if entries.count > Lexicon.maxCues { throw Lexicon.tooManyCues() }
         let compiled = try Lexicon.compile(entries, shouldStop: shouldStop)
         self.entries = entries
         indexByPhrase = index
@@ -90,7 +98,8 @@ public final class Lexicon: @unchecked Sendable {
 
     // MARK: Parsing
 
-    static func parse(_ text: UnsafeBufferPointer<UInt8>) throws(GiveTakeError) -> [LexiconEntry] {
+    static func parse(_ text: UnsafeBufferPointer<UInt8>,
+                      shouldStop: () -> Bool = { false }) throws(GiveTakeError) -> [LexiconEntry] {
         if let bad = firstInvalidUTF8(text) {
             throw GiveTakeError(.invalidUTF8, "lexicon: invalid UTF-8 at byte " + decimal(bad))
         }
@@ -105,6 +114,10 @@ public final class Lexicon: @unchecked Sendable {
             var stop = end
             if stop > start && text[stop &- 1] == 0x0D { stop &-= 1 }
             if let e = try parseLine(text, start, stop, line) { result.append(e) }
+            if line & 0xFFF == 0 {
+                if shouldStop() { throw GiveTakeError(.cancelled, "lexicon parsing was cancelled") }
+                if result.count > maxCues { throw tooManyCues() }
+            }
             start = end &+ 1
         }
         return result
