@@ -34,7 +34,8 @@
  * Threads: stateless functions (gt_classify, gt_explain, gt_first_name, ...)
  * are safe to call from any number of threads at once. A gt_lexicon may be
  * read by many threads at once (classify, explain, scorer creation) as long
- * as no thread is modifying it (gt_lexicon_add/load). A gt_scorer is used by
+ * as no thread is modifying it (gt_lexicon_add/add_many/load/set_interrupt).
+ * A gt_scorer is used by
  * one thread at a time.
  */
 #ifndef GIVETAKE_H
@@ -214,7 +215,8 @@ int gt_lexicon_check(gt_lexicon *lex, const gt_cue_def *cue);
  * every 256 KiB of gt_classify, gt_classify_batch and gt_explain using it
  * (gt_classify_batch also every 256 KiB of shorter texts). A nonzero answer
  * stops the call with GT_ECANCELED. Short texts never call it. fn NULL
- * removes it. The callback is shared by every thread reading the lexicon. */
+ * removes it. Set it before the lexicon is shared between threads; the
+ * callback is then called from every thread reading the lexicon. */
 int gt_lexicon_set_interrupt(gt_lexicon *lex, gt_interrupt_fn fn,
                              void *context);
 
