@@ -35,8 +35,7 @@
  * are safe to call from any number of threads at once. A gt_lexicon may be
  * read by many threads at once (classify, explain, scorer creation) as long
  * as no thread is modifying it (gt_lexicon_add/add_many/load/set_interrupt).
- * A gt_scorer is used by
- * one thread at a time.
+ * A gt_scorer is used by one thread at a time.
  */
 #ifndef GIVETAKE_H
 #define GIVETAKE_H
