@@ -100,22 +100,22 @@ extension Automaton {
              _ st: inout ScanState) -> UInt32 {
         guard let base = text.baseAddress else { return state }
         let table = self.table, classOf = self.classOf, firstOutput = self.firstOutputOffset
-        let shift = self.strideShift, inverse = self.strideInverse
         var s = state
         var p = base + from
         let end = base + to
         while p != end {
             s = table[Int(s &+ classOf[Int(p.pointee)])]
             p += 1
-            if s >= firstOutput { report(text, p - base, Int((s >> shift) &* inverse), &st) }
+            if s >= firstOutput { report(text, p - base, s, &st) }
         }
         return s
     }
 
     // Kept out of line: inlined, it makes the scan loop spill registers.
     @inline(never)
-    private func report(_ text: UnsafeBufferPointer<UInt8>, _ end: Int, _ state: Int, _ st: inout ScanState) {
+    private func report(_ text: UnsafeBufferPointer<UInt8>, _ end: Int, _ offset: UInt32, _ st: inout ScanState) {
         let n = text.count
+        let state = Int((offset >> strideShift) &* strideInverse)
         let first = Int(outStart[state])
         let last = first &+ Int(outCount[state])
         var k = first
@@ -229,23 +229,8 @@ extension Lexicon {
             let n = text.count
             if n <= segment {
                 _ = automaton.run(text, from: 0, to: n, state: 0, &st)
-            } else {
-                var pos = 0, state: UInt32 = 0, safe = 0
-                while pos < n {
-                    let stop = n &- pos > segment ? pos &+ segment : n
-                    state = automaton.run(text, from: pos, to: stop, state: state, &st)
-                    pos = stop
-                    if pos == n { break }
-                    if shouldStop() { return nil }
-                    // A later hit starts at most maxPatternLength bytes back,
-                    // or further back over a number it extends left across.
-                    var candidate = pos &- automaton.maxPatternLength
-                    if candidate > safe {
-                        while candidate > safe && isNumberByte(text[candidate &- 1]) { candidate &-= 1 }
-                        safe = candidate
-                    }
-                    settle(&st, before: safe, &lastEnd, &result, fired)
-                }
+            } else if !scanSegments(text, segment, &st, &lastEnd, &result, shouldStop, fired) {
+                return nil
             }
             result.weWords = st.weWords
             result.youWords = st.youWords
@@ -267,6 +252,33 @@ extension Lexicon {
             }
             return result
         }
+    }
+
+    /// The scan of a text longer than `segment`, out of line so that the
+    /// short-text path stays small; false when `shouldStop` said yes.
+    @inline(never)
+    private func scanSegments(_ text: UnsafeBufferPointer<UInt8>, _ segment: Int, _ st: inout ScanState,
+                              _ lastEnd: inout Int, _ result: inout Classification, _ shouldStop: () -> Bool,
+                              _ fired: (CueHit) -> Void) -> Bool {
+        let automaton = self.automaton
+        let n = text.count
+        var pos = 0, state: UInt32 = 0, safe = 0
+        while pos < n {
+            let stop = n &- pos > segment ? pos &+ segment : n
+            state = automaton.run(text, from: pos, to: stop, state: state, &st)
+            pos = stop
+            if pos == n { break }
+            if shouldStop() { return false }
+            // A later hit starts at most maxPatternLength bytes back, or
+            // further back over a number it extends left across.
+            var candidate = pos &- automaton.maxPatternLength
+            if candidate > safe {
+                while candidate > safe && isNumberByte(text[candidate &- 1]) { candidate &-= 1 }
+                safe = candidate
+            }
+            settle(&st, before: safe, &lastEnd, &result, fired)
+        }
+        return true
     }
 
     /// Resolves and scores the hits that start before `limit`, and keeps
