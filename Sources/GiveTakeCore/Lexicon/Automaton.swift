@@ -5,8 +5,8 @@
 // the class of their lower-case letter; bytes used by no pattern share one
 // class per word-ness). Failure links only lead to suffixes that start on a
 // word boundary, so patterns are matched as whole words on the left by
-// construction. The transition table has a power-of-two stride per state and
-// stores the *offset* of the next state's row (state << shift). States that
+// construction. The transition table has one entry per state and byte class
+// and stores the *offset* of the next state's row (state × stride). States that
 // end a pattern are numbered after all others, so "a pattern ends here" is
 // one comparison with `firstOutputOffset`. The scan loop is therefore
 // `s = table[s + class[byte]]; if s >= firstOutputOffset { ... }`.
@@ -37,6 +37,27 @@ struct PatternInfo {
     var layer: Layer
     var flags: PatternFlags
     var needsRightBoundary: Bool
+}
+
+/// A pattern ending in a state, with all the report needs before it
+/// chooses to record a hit: 8 bytes, so a state's outputs are one or two
+/// consecutive loads after its span (no pattern table load per output).
+struct OutputRecord {
+    var pattern: Int32
+    var length: UInt16
+    var flags: PatternFlags
+    /// Bits 0-1: layer; bit 2: needs a right boundary; bit 3: pronoun payload (you).
+    var bits: UInt8
+
+    var layer: Layer { Layer(rawValue: bits & 3) ?? .cue }
+    var needsRightBoundary: Bool { bits & 4 != 0 }
+    var isYou: Bool { bits & 8 != 0 }
+}
+
+/// Where a state's outputs lie in `Automaton.outputs`.
+struct OutputSpan {
+    var start: Int32
+    var count: Int32
 }
 
 struct Pattern {
@@ -70,11 +91,10 @@ struct Automaton {
     let strideShift: UInt32
     let strideInverse: UInt32
     let firstOutputOffset: UInt32
-    /// For each state: first index into `outputs` and count. Outputs list the
-    /// patterns that end in that state, longest first.
-    let outStart: UnsafeMutablePointer<Int32>
-    let outCount: UnsafeMutablePointer<Int32>
-    let outputs: UnsafeMutableBufferPointer<Int32>
+    /// For each state: first index into `outputs` and count, in one word.
+    /// Outputs list the patterns that end in that state, longest first.
+    let outSpan: UnsafeMutablePointer<OutputSpan>
+    let outputs: UnsafeMutableBufferPointer<OutputRecord>
     /// The longest pattern in bytes: no match starts more than this many
     /// bytes before the position where it is reported.
     let maxPatternLength: Int
@@ -113,6 +133,9 @@ struct Automaton {
         var maxLength = 0
         for p in list {
             maxLength = max(maxLength, p.bytes.count)
+            if p.bytes.count > Int(UInt16.max) {
+                throw GiveTakeError(.invalidArgument, "pattern longer than " + decimal(Int(UInt16.max)) + " bytes")
+            }
             for b in p.bytes where !assigned[Int(b)] {
                 assigned[Int(b)] = true
                 classes[Int(b)] = nextClass
@@ -251,11 +274,10 @@ struct Automaton {
         for s in 0..<states where outN[s] != 0 { newNumber[s] = next; next &+= 1 }
 
         let outputs = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(total, 1))
+        defer { outputs.deallocate() }
         let outStart = UnsafeMutablePointer<Int32>.allocate(capacity: states)
         let outCount = UnsafeMutablePointer<Int32>.allocate(capacity: states)
-        defer {
-            if tableOwned { outputs.deallocate(); outStart.deallocate(); outCount.deallocate() }
-        }
+        defer { outStart.deallocate(); outCount.deallocate() }
         var k = 0
         // BFS order again, so a failure state's list is written before it is copied.
         outStart[Int(newNumber[Automaton.root])] = 0; outCount[Int(newNumber[Automaton.root])] = 0
@@ -310,6 +332,18 @@ struct Automaton {
             }
         }
 
+        // The scan's form of the outputs: spans in one word, records in place of indices.
+        let records = UnsafeMutableBufferPointer<OutputRecord>.allocate(capacity: max(total, 1))
+        let spans = UnsafeMutablePointer<OutputSpan>.allocate(capacity: states)
+        for i in 0..<total {
+            let p = list[Int(outputs[i])]
+            let you: UInt8 = p.layer == .pronoun && p.payload != 0 ? 8 : 0
+            records[i] = OutputRecord(pattern: outputs[i], length: UInt16(truncatingIfNeeded: p.bytes.count),
+                                      flags: p.flags,
+                                      bits: p.layer.rawValue | (p.needsRightBoundary ? 4 : 0) | you)
+        }
+        for s in 0..<states { spans[s] = OutputSpan(start: outStart[s], count: outCount[s]) }
+
         let classOf = UnsafeMutablePointer<UInt32>.allocate(capacity: 256)
         for b in 0..<256 { classOf[b] = classes[b] }
         let pats = UnsafeMutableBufferPointer<PatternInfo>.allocate(capacity: max(list.count, 1))
@@ -325,9 +359,8 @@ struct Automaton {
         self.stride = UInt32(stride)
         (self.strideShift, self.strideInverse) = Automaton.exactDivision(by: UInt32(stride))
         self.firstOutputOffset = UInt32(truncatingIfNeeded: firstOutput &* stride)
-        self.outStart = outStart
-        self.outCount = outCount
-        self.outputs = outputs
+        self.outSpan = spans
+        self.outputs = records
         self.maxPatternLength = maxLength
     }
 
@@ -345,8 +378,7 @@ struct Automaton {
         patterns.deallocate()
         classOf.deallocate()
         table.deallocate()
-        outStart.deallocate()
-        outCount.deallocate()
+        outSpan.deallocate()
         outputs.deallocate()
     }
 }

@@ -93,16 +93,18 @@ struct ScanState {
 private func isNumberByte(_ b: UInt8) -> Bool { isDigitByte(b) || b == 0x2E || b == 0x2C }
 
 extension Automaton {
-    /// Runs the DFA over `text[from..<to]` starting in `state`, recording
+    /// Runs the DFA over `text[from..<to]` starting in `state` (0 at the
+    /// start of a text; otherwise what the previous call returned), recording
     /// hits in `st`; returns the state reached (to resume at `to`).
     @inline(__always)
     func run(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int, state: UInt32,
              _ st: inout ScanState) -> UInt32 {
         guard let base = text.baseAddress else { return state }
-        let table = self.table, classOf = self.classOf, firstOutput = self.firstOutputOffset
+        let classOf = self.classOf
         var s = state
         var p = base + from
         let end = base + to
+        let table = self.table, firstOutput = self.firstOutputOffset
         while p != end {
             s = table[Int(s &+ classOf[Int(p.pointee)])]
             p += 1
@@ -116,13 +118,13 @@ extension Automaton {
     private func report(_ text: UnsafeBufferPointer<UInt8>, _ end: Int, _ offset: UInt32, _ st: inout ScanState) {
         let n = text.count
         let state = Int((offset >> strideShift) &* strideInverse)
-        let first = Int(outStart[state])
-        let last = first &+ Int(outCount[state])
-        var k = first
+        let span = outSpan[state]
+        var k = Int(span.start)
+        let last = k &+ Int(span.count)
         while k < last {
-            let p = Int(outputs[k])
+            let pat = outputs[k]
             k &+= 1
-            let pat = patterns[p]
+            let p = Int(pat.pattern)
             var ms = end &- Int(pat.length)
             var me = end
             if pat.flags.contains(.extendLeftNumber) {
@@ -158,7 +160,7 @@ extension Automaton {
             case .pronoun:
                 if ms != st.lastPronounStart {
                     st.lastPronounStart = ms
-                    if pat.payload == 0 { st.weWords &+= 1 } else { st.youWords &+= 1 }
+                    if pat.isYou { st.youWords &+= 1 } else { st.weWords &+= 1 }
                 }
             case .appreciation:
                 st.appreciative = true
