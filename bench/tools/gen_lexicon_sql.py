@@ -46,7 +46,8 @@ PG_TEMPLATE = r"""-- PostgreSQL: the lexicon as a table and the matching rules a
 -- functions built on regexp_matches (leftmost-longest, lookarounds). Flag
 -- 'i' under COLLATE "C" folds ASCII letters only, as GiveTake does. The
 -- negation-window lookbehind is costly, so texts without a negation word
--- use the plain cue regex.
+-- use the plain cue regex. Structural cues (<reply>, <step>, ...) count once
+-- per text outside the overlap rule: one case-sensitive test each.
 DROP TABLE IF EXISTS gt_lex CASCADE;
 CREATE TABLE gt_lex (phrase text PRIMARY KEY, category text NOT NULL,
                      polarity int NOT NULL, weight float8 NOT NULL);
@@ -58,7 +59,8 @@ ANALYZE gt_lex;
 CREATE OR REPLACE FUNCTION gt_cue_key(m text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
   SELECT CASE WHEN left(m, 1) IN ('$', '€', '£', '¥') THEN '<money>'
-              WHEN left(m, 1) IN ('0','1','2','3','4','5','6','7','8','9','.',',') THEN '<percent_off>'
+              WHEN left(m, 1) IN ('0','1','2','3','4','5','6','7','8','9','.',',')
+                   AND strpos(m, '%') > 0 THEN '<percent_off>'
               ELSE replace(lower(m COLLATE "C"), '’', '''') END
 $f$;
 
@@ -73,7 +75,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
   UNION ALL
   SELECT false, gt_cue_key(m[1])
   FROM regexp_matches(body COLLATE "C", @CUE@, 'gi') AS m
-  WHERE NOT (body COLLATE "C" ~* @NEG@)
+  WHERE NOT (body COLLATE "C" ~* @NEG@)@STRUCTURAL@
 $f$;
 
 CREATE OR REPLACE FUNCTION gt_we_words(body text) RETURNS int
@@ -93,9 +95,16 @@ $f$;
 """
 
 
+def structural_cues(entries) -> list[str]:
+    return [p for p in L.STRUCTURAL if any(e[0] == p for e in L.cues_and_negations(entries)[0])]
+
+
 def postgres(entries) -> str:
     we, you = L.pronoun_words()
+    structural = "".join(f"\n  UNION ALL\n  SELECT false, {q(c)} WHERE body COLLATE \"C\" ~ "
+                         f"{dollar(L.structural_regex(c, 'pg'))}" for c in structural_cues(entries))
     subst = {
+        "@STRUCTURAL@": structural,
         "@ROWS@": lex_rows(entries),
         "@FULL@": dollar(L.lookaround_regex(entries, True)),
         "@CUE@": dollar(L.lookaround_cue_regex(entries, True)),
@@ -119,11 +128,17 @@ def sqlite(entries) -> str:
             ("you", pronoun_regex(you, L.W_PG)), ("appreciative", L.appreciative_regex("pg")),
             ("nonword", L.NW_PG)]
     rows = ",\n".join(f"  ({q(n)}, {q(p)})" for n, p in pats)
+    srows = ",\n".join(f"  ({q(c)}, {q(L.structural_regex(c, 'pg'))})" for c in structural_cues(entries))
+    structural = ("DROP TABLE IF EXISTS gt_structural;\n"
+                  "CREATE TABLE gt_structural (phrase text PRIMARY KEY, pattern text NOT NULL);\n"
+                  + (f"INSERT INTO gt_structural VALUES\n{srows};\n" if srows else ""))
     return HEADER + f"""-- SQLite has no regular expressions: the harness registers regexp(),
 -- regexp_matches(), regexp_count(), regexp_replace() and regexp_substr()
 -- from Python (module re; module regex for cue_negation, whose
 -- variable-length lookbehind re cannot compile). The patterns live in a
 -- table. cue_negation is only needed for texts with a negation word.
+-- gt_structural: one test per structural cue (once per text, outside the
+-- overlap rule).
 DROP TABLE IF EXISTS gt_lex;
 CREATE TABLE gt_lex (phrase text PRIMARY KEY, category text NOT NULL,
                      polarity int NOT NULL, weight real NOT NULL);
@@ -133,11 +148,13 @@ DROP TABLE IF EXISTS gt_regex;
 CREATE TABLE gt_regex (name text PRIMARY KEY, pattern text NOT NULL);
 INSERT INTO gt_regex VALUES
 {rows};
-"""
+{structural}"""
 
 
-def skeleton(token: str) -> str:
-    return re.sub(r"[^0-9a-z\u0080-\U0010ffff]", "", token.lower())
+def skeleton(phrase: str) -> str:
+    """The key gt_skel() computes from a token of the phrase: lower case,
+    typographic apostrophes as ASCII ones ("tip:" and "tip" stay apart)."""
+    return phrase.lower().replace("\u2019", "'")
 
 
 def duckdb(entries) -> str:
@@ -154,6 +171,10 @@ def duckdb(entries) -> str:
             raise SystemExit(f"negation {n!r} is also a cue skeleton")
     rows = [f"  ({q(k)}, {pol}, {w!r}, false)" for k, (pol, w, _) in sorted(skel.items())]
     rows += [f"  ({q(n)}, 0, 0.0, true)" for n in negs]
+    srows = [f"  ({q(c)}, {q(L.structural_regex(c, 're2'))})" for c in structural_cues(entries)]
+    structural = ("CREATE OR REPLACE TABLE gt_structural (phrase text PRIMARY KEY, pattern text NOT NULL);\n"
+                  + (f"INSERT INTO gt_structural VALUES\n{','.join(chr(10) + r for r in srows)[1:]};\n"
+                     if srows else ""))
     we, you = L.pronoun_words()
     nw = L.NW_RE2
     words = lambda ws: "|".join("".join(L.lit(ch) for ch in w) for w in sorted(ws, key=len, reverse=True))
@@ -162,15 +183,18 @@ def duckdb(entries) -> str:
     return HEADER + f"""-- DuckDB (RE2: no lookaround). gt_prep() doubles every non-word
 -- character and marks valid <percent_off> (chr(1)) and <money> (chr(2))
 -- spans; gt_tokens() walks the text: group 1 = gap, group 2 = token (a cue,
--- a negation word, or '' at the end). See bench/tools/lexicon.py.
+-- a negation word, or '' at the end). gt_skel() undoes the doubling (and
+-- drops the one boundary character a token ends with) to find the phrase.
+-- See bench/tools/lexicon.py.
 CREATE OR REPLACE TABLE gt_lex_skel (skel text PRIMARY KEY, polarity int NOT NULL,
                                      weight double NOT NULL, is_negation boolean NOT NULL);
 INSERT INTO gt_lex_skel VALUES
 {",".join(chr(10) + r for r in rows)[1:]};
 
 CREATE OR REPLACE MACRO gt_prep(b) AS
-  regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+  regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace(b, {q(nw)}, '\\0\\0', 'g'),
+    {q(L.percent_mark_regex())}, '\\1' || chr(1) || '\\2', 'g'),
     {q(L.percent_mark_regex())}, '\\1' || chr(1) || '\\2', 'g'),
     {q(money_ascii)}, chr(2) || '\\1', 'g'),
     {q(money_wide)}, '\\1' || chr(2) || '\\2', 'g'),
@@ -182,7 +206,8 @@ CREATE OR REPLACE MACRO gt_has_negation(d) AS regexp_matches(d, {q(f"(?:^|{nw})(
 
 CREATE OR REPLACE MACRO gt_skel(t) AS
   CASE WHEN t[1] = chr(1) THEN '<percent_off>' WHEN t[1] = chr(2) THEN '<money>'
-       ELSE regexp_replace(replace(lower(t), '’', ''), {q(nw)}, '', 'g') END;
+       ELSE replace(regexp_replace(regexp_replace(lower(t), {q(f"({L.W_RE2}){nw}$")}, '\\1'),
+                                   {q(f"({nw}){nw}")}, '\\1', 'g'), '’', {q("'")}) END;
 
 CREATE OR REPLACE MACRO gt_words(s) AS len(regexp_extract_all(s, {q(L.W_RE2 + "+")}));
 
@@ -194,7 +219,9 @@ CREATE OR REPLACE MACRO gt_you_words(d) AS
   len(regexp_extract_all(d, {q(f"(?:^|{nw})(?:{words(you)})(?:{nw}|$)")}));
 
 CREATE OR REPLACE MACRO gt_appreciative(b) AS coalesce(regexp_matches(b, {q(L.appreciative_regex("re2"))}), false);
-"""
+
+-- structural cues: one test per cue on the body (weights in gt_lex_skel)
+{structural}"""
 
 
 def main(argv=None) -> int:

@@ -112,20 +112,15 @@ def check_supported(entries) -> None:
     cues, negs = cues_and_negations(entries)
     for p, _, _ in cues:
         if p.startswith("<"):
-            if p not in ("<percent_off>", "<money>"):
-                # Structural cues (StructuralCues.swift) look at a post's shape:
-                # a reply's leading @handle, a '?' after a you-word, counted
-                # once per text and outside the overlap rule. The SQL here
-                # models word cues only.
-                raise SystemExit(f"structural cue {p!r} is not expressible in bench SQL yet "
-                                 "(docs/classifier.md)")
+            if p not in ("<percent_off>", "<money>") and p not in STRUCTURAL:
+                raise SystemExit(f"unknown pattern {p!r}: not supported by bench SQL")
             continue
         words = re.findall(r"[0-9a-z\u0080-\U0010ffff]+", p)
         for n in negs:
             if n in words:
                 raise SystemExit(f"cue {p!r} contains the negation word {n!r}: not supported by bench SQL")
-        if p[0] in ".,0123456789":
-            raise SystemExit(f"cue {p!r} starts with a digit, '.' or ',': not supported by bench SQL")
+        if p[0] in ".,":
+            raise SystemExit(f"cue {p!r} starts with '.' or ',': not supported by bench SQL")
         if any(ch in p for ch in CURRENCIES):
             raise SystemExit(f"cue {p!r} contains a currency sign: not supported by bench SQL")
     for n in negs:
@@ -171,7 +166,9 @@ def _la_cues(entries, fold: bool) -> str:
     both, other = [], []
     for p, _, _ in cues:
         if p == "<percent_off>":
-            other.append((1000, rf"(?<![0-9A-Za-z\u0080-\U0010FFFF.,])[0-9.,]*[0-9]% ?{_esc('o', fold)}"
+            # The number's first digit follows a non-word character (it may
+            # be the '.' or ',' a run starts with: "a.5% off" counts).
+            other.append((1000, rf"(?:(?<![0-9.,])[.,]+|(?<![0-9A-Za-z\u0080-\U0010FFFF.,]))[0-9][0-9.,]*% ?{_esc('o', fold)}"
                                 rf"{_esc('f', fold)}{_esc('f', fold)}(?!{W})"))
             continue
         if p == "<money>":
@@ -188,17 +185,20 @@ def _la_cues(entries, fold: bool) -> str:
                 right = f"(?!{W})" if is_word_char(v[-1]) else ""
                 other.append((len(v), left + body + right))
     both.sort(key=lambda t: -t[0])
-    alts = [(max(n for n, _ in both), f"(?<!{W})(?:{'|'.join(b for _, b in both)})(?!{W})")] if both else []
+    if fold:
+        # PostgreSQL's alternation takes the longest match at a position
+        # whatever the order: one pair of lookarounds for all.
+        alts = [(max(n for n, _ in both), f"(?<!{W})(?:{'|'.join(b for _, b in both)})(?!{W})")] if both else []
+    else:
+        # Python's takes the first that matches: one group per length, in
+        # the same longest-first order as the other phrases ("myth:" before
+        # "myth").
+        by_len: dict[int, list[str]] = {}
+        for n, b in both:
+            by_len.setdefault(n, []).append(b)
+        alts = [(n, f"(?<!{W})(?:{'|'.join(bs)})(?!{W})") for n, bs in by_len.items()]
     alts += other
     alts.sort(key=lambda t: -t[0])
-    # A phrase of `other` starting like one in `both` would need a finer
-    # order for leftmost-first engines; the default lexicon has none.
-    firsts = {v[0] for p, _, _ in cues if not p.startswith("<") for v in apostrophe_variants(p)
-              if is_word_char(v[0]) and is_word_char(v[-1])}
-    for p, _, _ in cues:
-        for v in ([] if p.startswith("<") else apostrophe_variants(p)):
-            if not (is_word_char(v[0]) and is_word_char(v[-1])) and v[0] in firsts:
-                raise SystemExit(f"cue {v!r} needs a finer alternation order: not supported by bench SQL")
     return "|".join(a for _, a in alts)
 
 
@@ -238,7 +238,13 @@ def double_nonword_regex() -> tuple[str, str]:
 def percent_mark_regex() -> str:
     """On doubled text: group 1 = left context, group 2 = valid percent span."""
     num = r"(?:[0-9]|\.\.|,,)*[0-9]"
-    return rf"(^|[^0-9A-Za-z\x{{80}}-\x{{10FFFF}}.,])({num}%%(?:  )?[oO][fF][fF](?:$|{NW_RE2}))"
+    # The span starts at the number's first digit, which follows a non-word
+    # character: the start, or one outside the run, or the run's '.'/','.
+    # Applied twice: a match ends by taking one copy of the character after
+    # it, which may be the '.' in front of the next amount ("off.5% off");
+    # a mark (\x01) never counts as context, so nothing is marked twice.
+    left = r"(^|[^0-9A-Za-z\x{80}-\x{10FFFF}.,\x01]|(?:^|[^0-9.,\x01])(?:\.\.|,,)+)"
+    return rf"{left}([0-9](?:{num})?%%(?:  )?[oO][fF][fF](?:$|{NW_RE2}))"
 
 
 def money_mark_regexes() -> list[tuple[str, bool]]:
@@ -322,3 +328,65 @@ def pronoun_words() -> tuple[list[str], list[str]]:
     we = sorted({w.split("'")[0] for w in WE_WORDS} | {w.replace("'", "\u2019") for w in WE_WORDS if "'" in w})
     you = sorted({w.split("'")[0] for w in YOU_WORDS} | {w.replace("'", "\u2019") for w in YOU_WORDS if "'" in w})
     return we, you
+
+
+# ---------------------------------------------------- structural cues
+
+# StructuralCues.swift: each fires at most once per text and stays outside
+# leftmost-longest selection and the negation window, so in SQL each is one
+# boolean test on the whole body, its weight added when it matches.
+STRUCTURAL = ("<reply>", "<mention>", "<question_to_you>", "<question>", "<step>", "<link>", "<percent>",
+              "<exclamation>", "<hashtag>")
+
+
+def structural_regex(cue: str, dialect: str) -> str:
+    """A search pattern that matches a text iff the structural cue fires in
+    it. dialect "pg": PostgreSQL ARE and Python re (lookarounds, \\A, \\Z);
+    "re2": DuckDB (no lookaround). Case-sensitive: ASCII letters are
+    two-case classes."""
+    re2 = dialect == "re2"
+    ch = r"0-9A-Za-z\x{80}-\x{10FFFF}" if re2 else r"0-9A-Za-z\u0080-\U0010FFFF"
+    W, NW, H = f"[{ch}]", f"[^{ch}]", f"[_{ch}]"
+    A, Z = ("^", "$") if re2 else (r"\A", r"\Z")
+    sp = r"[ \t\r\n]"
+    word = lambda w: "".join(lit(c) for c in w)
+    if cue == "<reply>":  # opens (after white space) with @handle
+        return rf"{A}{sp}*@{H}"
+    if cue == "<mention>":
+        # An @handle not preceded by a word character, after the run of
+        # leading handles a reply opens with (white space, commas, @handles)
+        # is broken: by a character outside that run, or a handle character
+        # that follows white space, a comma or the start.
+        if re2:
+            return (rf"(?s)(?:(?:[^ \t\r\n,@_{ch}]|(?:^|[ \t\r\n,])_)(?:.*{NW})?"
+                    rf"|(?:^|[ \t\r\n,]){W}.*{NW})@{H}")
+        return rf"(?s)(?:[^ \t\r\n,@_{ch}]|(?:\A|[ \t\r\n,]){H}).*?(?<!{W})@{H}"
+    if cue == "<question_to_you>":  # a '?' after the end of a you-word
+        you = "|".join(word(w) for w in sorted(pronoun_words()[1], key=len, reverse=True))
+        if re2:
+            return rf"(?s)(?:^|{NW})(?:{you})(?:{NW}.*)?\?"
+        return rf"(?s)(?<!{W})(?:{you})(?!{W}).*?\?"
+    if cue == "<question>":
+        return r"\?"
+    if cue == "<exclamation>":
+        return "!"
+    if cue == "<step>":  # "1. " or "2) " at the start or after white space, then a letter
+        return rf"(?:{A}|{sp})[1-9][.)][ \t][A-Za-z]"
+    if cue == "<link>":
+        starts = "|".join(word(w) for w in ("https://", "http://", "www."))
+        ends = "|".join(word(w) for w in ("co.uk", "com", "org", "net", "io", "ly"))
+        if re2:
+            return rf"(?:^|{NW})(?:{starts})|{W}\.(?:{ends})(?:{NW}|$)"
+        return rf"(?<!{W})(?:{starts})|(?<={W})\.(?:{ends})(?!{W})"
+    if cue == "<percent>":
+        # The run of digits, '.' and ',' before '%' holds a digit; it starts
+        # with '.' or ',' or after a non-word character; not "% off".
+        num = rf"(?:(?:{A}|[^0-9.,])[.,]+[0-9][0-9.,]*|(?:{A}|[^.,{ch}])[0-9][0-9.,]*)%"
+        o, f = lit("o"), lit("f")
+        if re2:
+            follow = rf"(?:$|[^ oO]| (?:$|[^oO])| ?{o}(?:$|[^fF])| ?{o}{f}(?:$|[^fF])| ?{o}{f}{f}{W})"
+            return num + follow
+        return num + rf"(?! ?{o}{f}{f}(?:{NW}|\Z))"
+    if cue == "<hashtag>":
+        return rf"(?:^|{NW})#[A-Za-z]" if re2 else rf"(?<!{W})#[A-Za-z]"
+    raise SystemExit(f"unknown structural cue {cue!r}")

@@ -27,7 +27,13 @@ WITH p AS (
   SELECT id,
          sum(CASE WHEN polarity > 0 AND NOT negated THEN weight ELSE 0 END) AS give_score,
          sum(CASE WHEN polarity < 0 AND NOT negated THEN weight ELSE 0 END) AS take_score
-  FROM (SELECT *, coalesce(cum - tw - neg_end <= 2, false) AS negated FROM c WHERE NOT is_negation)
+  FROM (SELECT id, polarity, weight, coalesce(cum - tw - neg_end <= 2, false) AS negated
+        FROM c WHERE NOT is_negation
+        UNION ALL
+        -- structural cues: once per text, outside the overlap rule
+        SELECT p.id, s.polarity, s.weight, false
+        FROM p JOIN gt_structural g ON regexp_matches(p.body, g.pattern)
+               JOIN gt_lex_skel s ON s.skel = g.phrase)
   GROUP BY id
 )
 SELECT p.id,

@@ -12,6 +12,9 @@ WITH hits AS (
          WHEN t.body REGEXP (SELECT pattern FROM gt_regex WHERE name = 'negation')
          THEN (SELECT pattern FROM gt_regex WHERE name = 'cue_negation')
          ELSE (SELECT pattern FROM gt_regex WHERE name = 'cue') END)) j
+  UNION ALL
+  -- structural cues: once per text, outside the overlap rule
+  SELECT t.id, 0, g.phrase FROM gt_texts t JOIN gt_structural g ON t.body REGEXP g.pattern
 ), scored AS (
   SELECT h.id,
          sum(CASE WHEN l.polarity > 0 AND NOT h.negated THEN l.weight ELSE 0 END) AS give_score,
@@ -19,7 +22,8 @@ WITH hits AS (
   FROM hits h
   JOIN gt_lex l ON l.phrase =
        CASE WHEN substr(h.m, 1, 1) IN ('$', '€', '£', '¥') THEN '<money>'
-            WHEN substr(h.m, 1, 1) IN ('0','1','2','3','4','5','6','7','8','9','.',',') THEN '<percent_off>'
+            WHEN substr(h.m, 1, 1) IN ('0','1','2','3','4','5','6','7','8','9','.',',')
+                 AND instr(h.m, '%') > 0 THEN '<percent_off>'
             ELSE replace(lower(h.m), '’', '''') END
   GROUP BY h.id
 )
