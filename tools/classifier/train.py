@@ -66,6 +66,17 @@ TYPE_CATEGORY = [
     (r"milestone|award|ranking|press|self-promo|brag|growth|launch-brag", "self_promotion"),
 ]
 STOP = set("a an the and or of to in on at by as is are was were be been it its".split())
+# Function words: frequent in every kind of post, so as single-word cues
+# they carry little weight while costing the scan a hit in most texts (the
+# pronoun counts already see "we" and "you"). Learned unigrams skip them;
+# phrases that contain them ("you can", "how to") and curated cues stay.
+FUNCTION = set("""i me my mine we us our ours you your yours he him his she her they them their theirs
+this that these those there here what which when where who whom whose why how
+do does did done doing have has had having will would can could should may might must shall am
+for with from up down out off about into onto over under since until after before than then
+too so very just also only even still yet again more most much many some any all each every
+if but because while though although up's it's that's there's here's what's let's
+one two get got go going make made""".split())
 
 HANDLES_LINKS = re.compile(r"@[\w.]+|https?://\S+|www\.\S+|\S+@\S+|[\w.-]+\.(?:com|org|net|io|co|uk|gov|nhs|ly|de|jp)\b\S*")
 TOKEN = re.compile(r"[a-z0-9\u0080-\U0010ffff]+(?:['\-/][a-z0-9\u0080-\U0010ffff]+)*")
@@ -102,7 +113,8 @@ def ngrams(text: str, nmax=3):
             if any(w in NEGATIONS for w in phrase.split(" ")):
                 continue  # the negation window handles these words
             words = phrase.split(" ")
-            if n == 1 and (phrase in STOP or phrase.isdigit() or len(phrase) < 2):
+            if n == 1 and (phrase in STOP or phrase.isdigit() or len(phrase) < 2
+                           or (FUNCTION_UNIGRAMS and phrase in FUNCTION)):
                 continue
             if n > 1 and all(w in STOP for w in words):
                 continue
@@ -113,6 +125,7 @@ def ngrams(text: str, nmax=3):
 
 
 STRONG = set()
+FUNCTION_UNIGRAMS = False  # set from the hyper-parameter "skip_function_words"
 
 
 def prior_of(phrase, curated, hp):
@@ -263,6 +276,8 @@ def cap_language_neutral(phrases, w):
 
 
 def train(engine, posts, curated, hp, log=print):
+    global FUNCTION_UNIGRAMS
+    FUNCTION_UNIGRAMS = bool(hp.get("skip_function_words"))
     y = np.array([{"give": 1, "take": -1, "neutral": 0}[p["label"]] for p in posts])
     texts = [p["text"] for p in posts]
     phrases = candidates(posts, curated, hp["min_df"])
@@ -398,7 +413,7 @@ def to_swift(tsv, n_posts):
 # the word cues (distinct phrase prefixes), which bounds the automaton's
 # table and so the cache misses of the scan; final_min_weight drops the
 # faint cues whose hits cost more time than they carry weight.
-HYPER = {"min_df": (4, 4, 6), "rounds": 1, "k": 1.0, "lam": 1.5, "lam_curated": 1.5, "lam_pattern": 1.5,
+HYPER = {"min_df": (4, 4, 6), "rounds": 1, "k": 1.0, "lam": 2.5, "lam_curated": 1.5, "lam_pattern": 1.5,
          "prior": 0.6, "strong_prior": 1.2, "min_weight": 0.08, "final_min_weight": 0.15, "hit_cost": 0.0, "max_cues": 5000, "max_states": 6000,
          "class_w": {1: 1.0, -1: 1.0, 0: 1.0}}
 
