@@ -159,7 +159,7 @@ INSERT INTO schedules VALUES (1, NULL, 'Europe/Berlin', 'Mon-Fri 09:00-17:00', N
 givetake score hours.db --as-of '2026-12-01 08:30:00' --sla-clock business -q >/dev/null
 equals "business time per turn from the schedules table (Berlin, override, no schedule)" \
   "$(sqlite3 hours.db "select group_concat(turn_id || ':' || coalesce(business_time_to_ack_s, '-') || ':' || coalesce(within_sla, '-') || ':' || status || ':' || due_at, ' ') from (select * from turn_scores order by turn_id)")" \
-  "1:7200.0:1:acknowledged:2026-11-30 11:00:00 3:36000.0:0:acknowledged:2026-11-28 11:00:00 5:237600.0:0:acknowledged:2026-11-27 19:00:00 7:-:pending:2026-12-01 11:00:00"
+  "1:7200.0:1:acknowledged:2026-11-30 11:00:00 3:36000.0:0:acknowledged:2026-11-28 11:00:00 5:237600.0:0:acknowledged:2026-11-27 19:00:00 7:-:-:pending:2026-12-01 11:00:00"
 givetake score hours.db --as-of '2026-12-01 08:30:00' -q >/dev/null
 equals "the calendar clock (default) keeps the business times" \
   "$(sqlite3 hours.db "select group_concat(status || ':' || due_at, ' ') from (select * from turn_scores where turn_id in (1, 7) order by turn_id)")" \
