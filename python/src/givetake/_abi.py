@@ -139,6 +139,9 @@ class AgentScore(C.Structure):
 assert C.sizeof(InteractionV1) == 96 and C.sizeof(AccountScoreV1) == 216
 assert C.sizeof(Classification) == 48 and C.sizeof(Cue) == 32 and C.sizeof(ContactScore) == 56
 
+# gt_interrupt_fn: int (*)(void *context); nonzero stops gt_scorer_finish.
+INTERRUPT_FN = C.CFUNCTYPE(C.c_int, C.c_void_p)
+
 # ---- prototypes --------------------------------------------------------------
 
 P = C.POINTER
@@ -179,6 +182,7 @@ _PROTOTYPES = {
     "gt_scorer_contacts": (C.c_int, [P(VP), P(SIZE), VP]),
     "gt_scorer_as_of": (C.c_int, [P(I64), VP]),
     "gt_scorer_row_count": (C.c_int, [P(SIZE), VP]),
+    "gt_scorer_set_interrupt": (C.c_int, [VP, VP, VP]),
     "gt_scorer_errmsg": (CP, [VP]),
     "gt_scorer_free": (None, [VP]),
 }
