@@ -261,6 +261,8 @@ class Converter:
         """Channel / kind names -> codes; unknown or missing -> -1."""
         values = self.t.column(name)
         arr, _ = _np_kind(values)
+        if arr is not None and len(arr) == 0:
+            return np.zeros(0, np.int32)
         if arr is not None and arr.dtype.kind in "iu":
             return np.where((arr >= 0) & (arr < count), arr, -1).astype(np.int32)
         if arr is not None:
