@@ -185,3 +185,23 @@ def test_classify_from_threads_at_once():
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_bulk_encoders_agree():
+    """The Arrow encoder (used for long lists when pyarrow is installed)
+    and the numpy one give every row the same bytes, NULL for missing."""
+    import ctypes as C
+    from givetake import _text
+    base = ["plain", "café 🙂", "", None, "tips", float("nan"), "ünïcödé " * 3]
+    items = [base[i % len(base)] for i in range(3000)]
+    nulls = np.array([x is None or isinstance(x, float) for x in items])
+    cleaned = ["" if m else x for x, m in zip(items, nulls)]
+    cols = [_text.from_strings(items, "t"), _text._from_strings_numpy(cleaned, "t", nulls),
+            _text._from_mixed(items, "t")]
+    for col in cols:
+        assert len(col) == len(items)
+        for i, x in enumerate(items):
+            if nulls[i]:
+                assert col.ptrs[i] == 0
+            else:
+                assert C.string_at(int(col.ptrs[i]), int(col.lens[i])) == x.encode()
