@@ -34,8 +34,15 @@ class TextColumn:
         return len(self.ptrs)
 
     def gt_texts(self) -> np.ndarray:
-        """A contiguous (n, 2) uint64 array laid out as gt_text[n]."""
-        return np.ascontiguousarray(np.stack([self.ptrs, self.lens], axis=1))
+        """A contiguous (n, 2) uint64 array laid out as gt_text[n]; it keeps
+        this column (and so the bytes it points into) alive."""
+        arr = np.ascontiguousarray(np.stack([self.ptrs, self.lens], axis=1)).view(_GtTexts)
+        arr.owner = self
+        return arr
+
+
+class _GtTexts(np.ndarray):
+    owner: Any = None
 
 
 def _address(buf: bytes) -> int:
