@@ -273,12 +273,22 @@ int gt_ackhist_percentile(double *out, const int64_t *counts,
 #define GT_ROW_HAS_MEDIA 0x04   /* carries an image or video */
 #define GT_ROW_HAS_CONTACT 0x08 /* contact_id is set (else NULL) */
 #define GT_ROW_HAS_PARENT 0x10  /* parent_id is set (else NULL) */
+#define GT_ROW_HAS_THREAD 0x20  /* thread_id is set (else NULL) */
+#define GT_ROW_HAS_AGENT 0x40   /* agent_id is set (else NULL) */
 
 #define GT_TIME_MIN (-62135596800000000LL) /* 0001-01-01T00:00:00Z */
 #define GT_TIME_MAX (253402300799999999LL) /* 9999-12-31T23:59:59.999999Z */
 
 /* One interaction (spec section 1). The texts are read during the
- * gt_scorer_add call only; the scorer copies what it needs. */
+ * gt_scorer_add call only; the scorer copies what it needs.
+ *
+ * Layout evolution: fields are only ever appended, and every appended
+ * field is read only when a flag bit says it is set, so zero-filled new
+ * fields mean "absent". The library learns the caller's layout from a row
+ * size (see gt_scorer_add_rows): fields that lie beyond the caller's
+ * sizeof(gt_interaction) are treated as NULL. GT_INTERACTION_V1_SIZE is
+ * the size of the first layout (everything up to and including
+ * `reserved`); thread_id and agent_id came after it. */
 typedef struct gt_interaction {
   int64_t id;
   int64_t account_id;
@@ -292,7 +302,14 @@ typedef struct gt_interaction {
   int32_t kind;        /* GT_KIND_* (other values: unknown) */
   uint32_t flags;      /* GT_ROW_* */
   uint32_t reserved;   /* set to 0 */
+  /* ---- appended after GT_INTERACTION_V1_SIZE ---- */
+  int64_t thread_id;   /* read only with GT_ROW_HAS_THREAD: the
+                          conversation (scoped to the account) */
+  int64_t agent_id;    /* read only with GT_ROW_HAS_AGENT: for an outbound
+                          row, the person or bot of the brand who sent it */
 } gt_interaction;
+
+#define GT_INTERACTION_V1_SIZE 96 /* offsetof(gt_interaction, thread_id) */
 
 /* One result row per account (channel = GT_CHANNEL_ALL) and per account x
  * channel. Doubles are NaN where the spec says null. */
@@ -312,7 +329,13 @@ typedef struct gt_account_score {
   int64_t give_attributed_leads;
   double health;
   int64_t anomalies;
+  /* ---- appended after GT_ACCOUNT_SCORE_V1_SIZE ---- */
+  double median_ack_business_s, p90_ack_business_s; /* business-time clock;
+                          equal to the calendar values while no business
+                          schedule is configured (always open) */
 } gt_account_score;
+
+#define GT_ACCOUNT_SCORE_V1_SIZE 216 /* offsetof(..., median_ack_business_s) */
 
 /* One result row per account x contact. */
 typedef struct gt_contact_score {
@@ -325,6 +348,65 @@ typedef struct gt_contact_score {
   int64_t unacknowledged;
   int64_t last_interaction_at; /* microseconds since the Unix epoch */
 } gt_contact_score;
+
+/* Turn status (spec section 3). */
+#define GT_TURN_ACKNOWLEDGED 0
+#define GT_TURN_UNACKNOWLEDGED 1
+#define GT_TURN_PENDING 2 /* not acknowledged, SLA clock still running */
+
+/* gt_turn_score.flags: which nullable ids are set. */
+#define GT_TURN_HAS_THREAD 0x01  /* thread_id (null for a derived DM
+                                    thread or a single-row thread) */
+#define GT_TURN_HAS_CONTACT 0x02 /* contact_id */
+#define GT_TURN_HAS_AGENT 0x04   /* agent_id of the first acknowledgement */
+
+/* One row per turn (spec sections 3 and 7): a customer's needs-ack rows
+ * in one thread up to the brand's next answer in that thread. The account
+ * rows are exactly the aggregation of these rows. Fields marked "ack
+ * only" are meaningful only when status is GT_TURN_ACKNOWLEDGED: the ids
+ * are then 0 and the doubles NaN, the int32 booleans -1 otherwise. */
+typedef struct gt_turn_score {
+  int64_t account_id;
+  int64_t turn_id;       /* id of its first row */
+  int64_t thread_id;     /* with GT_TURN_HAS_THREAD */
+  int64_t contact_id;    /* with GT_TURN_HAS_CONTACT (of the first row) */
+  int64_t started_at;    /* microseconds: created_at of its first row */
+  int64_t due_at;        /* microseconds: when its SLA clock reaches the
+                            channel's target (every status) */
+  int64_t inbound_rows;  /* needs-ack rows in the turn */
+  int64_t first_ack_id;  /* ack only */
+  int64_t agent_id;      /* ack only, with GT_TURN_HAS_AGENT */
+  double time_to_ack_s;  /* ack only: max(0, first ack - start) */
+  double business_time_to_ack_s; /* ack only; = time_to_ack_s while no
+                                    business schedule is configured */
+  int32_t channel;       /* GT_CHANNEL_* */
+  int32_t status;        /* GT_TURN_* */
+  int32_t personal;      /* ack only: 1 or 0 (else -1) */
+  int32_t appreciative;  /* ack only: 1 or 0 (else -1) */
+  int32_t within_sla;    /* ack only: 1 or 0 (else -1) */
+  uint32_t flags;        /* GT_TURN_HAS_* */
+} gt_turn_score;
+
+/* Static lower-case status name ("pending"); NULL for an unknown code. */
+const char *gt_turn_status_name(int status);
+
+/* One row per account x agent_id that sent a first acknowledgement or an
+ * outbound non-automated row (spec section 7). has_agent 0 is the row of
+ * the rows without an agent_id (agent_id null). Doubles are NaN where
+ * the spec says null. */
+typedef struct gt_agent_score {
+  int64_t account_id;
+  int64_t agent_id;      /* meaningful when has_agent is 1 */
+  int32_t has_agent;
+  int32_t reserved;
+  int64_t acknowledged;  /* turns whose first acknowledgement it sent */
+  double median_ack_s, p90_ack_s;
+  double median_ack_business_s, p90_ack_business_s;
+  double personal_rate, appreciative_rate;
+  double sla_rate;       /* within SLA / acknowledged */
+  int64_t give_posts, take_posts;
+  double give_ratio, me_index;
+} gt_agent_score;
 
 typedef struct gt_scorer gt_scorer;
 
@@ -351,10 +433,34 @@ int gt_scorer_set_half_life(gt_scorer *s, double seconds); /* > 0, default 90 da
 int gt_scorer_set_health_weight(gt_scorer *s, int component, double weight); /* >= 0 */
 int gt_scorer_set_give_target(gt_scorer *s, double target); /* 0 < t <= 1, default 0.8 */
 
+/* What one acknowledgement unit is (spec section 3): GT_ACK_UNIT_TURN
+ * (default) groups a customer's consecutive needs-ack rows in a thread
+ * into one turn; GT_ACK_UNIT_ROW makes every needs-ack row a turn of its
+ * own (the v1 numbers). */
+#define GT_ACK_UNIT_TURN 0
+#define GT_ACK_UNIT_ROW 1
+int gt_scorer_set_ack_unit(gt_scorer *s, int unit);
+
 /* Add n rows, in any order and any number of calls. The batch is checked
  * first: on failure no row of it is added and gt_scorer_errmsg() names the
- * row (index in this batch, and its id) and the field. */
+ * row (index in this batch, and its id) and the field.
+ *
+ * row_size is the caller's sizeof(gt_interaction): the distance in bytes
+ * between consecutive rows. It must be at least GT_INTERACTION_V1_SIZE
+ * and a multiple of 8 (else GT_EINVAL). Fields beyond row_size are NULL;
+ * bytes beyond the layout this library knows are ignored (a caller built
+ * against a newer header can compare gt_version_number() first). */
+int gt_scorer_add_rows(gt_scorer *s, const gt_interaction *rows, size_t n,
+                       size_t row_size);
+
+/* gt_scorer_add(s, rows, n): the same with this header's row size. The
+ * exported function of that name reads rows of GT_INTERACTION_V1_SIZE
+ * bytes, for programs built against the first header; the macro makes
+ * every program compiled against this header pass its own size. From
+ * other languages (ctypes, FFI) call gt_scorer_add_rows. */
 int gt_scorer_add(gt_scorer *s, const gt_interaction *rows, size_t n);
+#define gt_scorer_add(s, rows, n) \
+  gt_scorer_add_rows((s), (rows), (n), sizeof(gt_interaction))
 
 /* Compute the results over every row added so far. More rows may be added
  * afterwards and gt_scorer_finish called again. */
@@ -370,13 +476,31 @@ typedef int (*gt_interrupt_fn)(void *context);
 int gt_scorer_set_interrupt(gt_scorer *s, gt_interrupt_fn fn, void *context);
 
 /* Results of the last gt_scorer_finish, ordered by account_id then
- * channel (GT_CHANNEL_ALL first), and by account_id, contact_id. The
- * arrays are owned by the scorer and valid until the next gt_scorer_add,
- * gt_scorer_finish or gt_scorer_free. GT_ESTATE before any finish. */
+ * channel (GT_CHANNEL_ALL first); by account_id, contact_id; turns by
+ * account_id, started_at, turn_id; agents by account_id, then agent_id
+ * (the null agent first). The arrays are owned by the scorer and valid
+ * until the next gt_scorer_add, gt_scorer_finish or gt_scorer_free.
+ * GT_ESTATE before any finish.
+ *
+ * Result structs, like gt_interaction, only grow at the end. The account
+ * rows come in the caller's layout: row_size is the caller's
+ * sizeof(gt_account_score), at least GT_ACCOUNT_SCORE_V1_SIZE and at most
+ * this library's size (else GT_EINVAL); consecutive rows are row_size
+ * bytes apart. The exported gt_scorer_accounts returns the first
+ * (GT_ACCOUNT_SCORE_V1_SIZE) layout for programs built against the first
+ * header; the macro passes this header's size. */
+int gt_scorer_account_rows(const gt_account_score **rows, size_t *count,
+                           size_t row_size, const gt_scorer *s);
 int gt_scorer_accounts(const gt_account_score **rows, size_t *count,
                        const gt_scorer *s);
+#define gt_scorer_accounts(rows, count, s) \
+  gt_scorer_account_rows((rows), (count), sizeof(gt_account_score), (s))
 int gt_scorer_contacts(const gt_contact_score **rows, size_t *count,
                        const gt_scorer *s);
+int gt_scorer_turns(const gt_turn_score **rows, size_t *count,
+                    const gt_scorer *s);
+int gt_scorer_agents(const gt_agent_score **rows, size_t *count,
+                     const gt_scorer *s);
 /* The as_of the last finish used (microseconds), and the number of rows
  * kept after dropping duplicates and unknown channel/kind rows. */
 int gt_scorer_as_of(int64_t *as_of, const gt_scorer *s);

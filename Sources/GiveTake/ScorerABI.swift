@@ -9,6 +9,12 @@ final class ScorerHandle {
     var error = ErrorMessage()
     var accounts = UnsafeMutableBufferPointer<gt_account_score>(start: nil, count: 0)
     var contacts = UnsafeMutableBufferPointer<gt_contact_score>(start: nil, count: 0)
+    var agents = UnsafeMutableBufferPointer<gt_agent_score>(start: nil, count: 0)
+    /// Turns stay compact until gt_scorer_turns asks for them.
+    var turnTable = TurnTable()
+    var turns: UnsafeMutableBufferPointer<gt_turn_score>? = nil
+    /// Account rows in an older (shorter) layout, made on request.
+    var accountsPacked: (size: Int, bytes: UnsafeMutableRawBufferPointer)? = nil
     var finished = false
     var interrupt: gt_interrupt_fn? = nil
     var interruptContext: UnsafeMutableRawPointer? = nil
@@ -22,8 +28,15 @@ final class ScorerHandle {
     func dropResults() {
         accounts.deallocate()
         contacts.deallocate()
+        agents.deallocate()
+        turns?.deallocate()
+        accountsPacked?.bytes.deallocate()
         accounts = UnsafeMutableBufferPointer(start: nil, count: 0)
         contacts = UnsafeMutableBufferPointer(start: nil, count: 0)
+        agents = UnsafeMutableBufferPointer(start: nil, count: 0)
+        turns = nil
+        accountsPacked = nil
+        turnTable = TurnTable()
         finished = false
     }
 
@@ -104,6 +117,22 @@ private func configure(_ s: OpaquePointer?, _ function: String,
     configure(s, "gt_scorer_set_give_target") { $0.giveTarget = target; return nil }
 }
 
+@c @implementation public func gt_scorer_set_ack_unit(_ s: OpaquePointer?, _ unit: Int32) -> Int32 {
+    configure(s, "gt_scorer_set_ack_unit") { config in
+        switch unit {
+        case GT_ACK_UNIT_TURN: config.ackUnit = .turn
+        case GT_ACK_UNIT_ROW: config.ackUnit = .row
+        default: return "unknown ack unit " + String(unit) + " (GT_ACK_UNIT_TURN or GT_ACK_UNIT_ROW)"
+        }
+        return nil
+    }
+}
+
+@c @implementation public func gt_turn_status_name(_ status: Int32) -> UnsafePointer<CChar>? {
+    guard status >= 0, status <= 2, let s = TurnStatus(rawValue: UInt8(status)) else { return nil }
+    return cString(s.name)
+}
+
 /// A gt_text as an optional buffer (NULL pointer = SQL NULL).
 @inline(__always)
 private func lift(_ t: gt_text) -> UnsafeBufferPointer<UInt8>? {
@@ -111,9 +140,28 @@ private func lift(_ t: gt_text) -> UnsafeBufferPointer<UInt8>? {
     return UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: t.len)
 }
 
+/// Size of this library's gt_interaction and gt_account_score.
+let interactionSize = MemoryLayout<gt_interaction>.stride
+let accountScoreSize = MemoryLayout<gt_account_score>.stride
+let interactionV1Size = Int(GT_INTERACTION_V1_SIZE)
+let accountScoreV1Size = Int(GT_ACCOUNT_SCORE_V1_SIZE)
+
+/// The i-th row of a caller's array of `rowSize`-byte rows: the fields the
+/// caller's layout lacks are zero (so their flag bits are ignored).
 @inline(__always)
-private func lift(_ r: gt_interaction) -> Interaction {
-    Interaction(
+private func row(_ base: UnsafeRawPointer, _ i: Int, _ rowSize: Int) -> gt_interaction {
+    let p = base + i &* rowSize
+    if rowSize >= interactionSize { return p.loadUnaligned(as: gt_interaction.self) }
+    var r = gt_interaction()
+    withUnsafeMutableBytes(of: &r) { $0.copyMemory(from: UnsafeRawBufferPointer(start: p, count: rowSize)) }
+    return r
+}
+
+@inline(__always)
+private func lift(_ r: gt_interaction, _ rowSize: Int) -> Interaction {
+    let hasThread = rowSize >= interactionSize && r.flags & UInt32(GT_ROW_HAS_THREAD) != 0
+    let hasAgent = rowSize >= interactionSize && r.flags & UInt32(GT_ROW_HAS_AGENT) != 0
+    return Interaction(
         id: r.id, accountID: r.account_id,
         contactID: r.flags & UInt32(GT_ROW_HAS_CONTACT) != 0 ? r.contact_id : nil,
         parentID: r.flags & UInt32(GT_ROW_HAS_PARENT) != 0 ? r.parent_id : nil,
@@ -121,20 +169,36 @@ private func lift(_ r: gt_interaction) -> Interaction {
         inbound: r.flags & UInt32(GT_ROW_INBOUND) != 0,
         automated: r.flags & UInt32(GT_ROW_AUTOMATED) != 0,
         hasMedia: r.flags & UInt32(GT_ROW_HAS_MEDIA) != 0,
-        createdAt: r.created_at, authorName: lift(r.author_name), body: lift(r.body), value: r.value)
+        createdAt: r.created_at, authorName: lift(r.author_name), body: lift(r.body), value: r.value,
+        threadID: hasThread ? r.thread_id : nil, agentID: hasAgent ? r.agent_id : nil)
 }
 
 @c @implementation public func gt_scorer_add(_ s: OpaquePointer?, _ rows: UnsafePointer<gt_interaction>?,
                                             _ n: Int) -> Int32 {
+    addRows(s, rows.map(UnsafeRawPointer.init), n, interactionV1Size, "gt_scorer_add")
+}
+
+@c @implementation public func gt_scorer_add_rows(_ s: OpaquePointer?, _ rows: UnsafePointer<gt_interaction>?,
+                                                 _ n: Int, _ rowSize: Int) -> Int32 {
+    addRows(s, rows.map(UnsafeRawPointer.init), n, rowSize, "gt_scorer_add_rows")
+}
+
+private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _ rowSize: Int,
+                     _ function: String) -> Int32 {
     guard let s else { return GT_EINVAL }
     let h = handle(s)
     guard n >= 0, n == 0 || rows != nil else {
-        h.error.set("gt_scorer_add: rows is NULL or n is negative")
+        h.error.set(function + ": rows is NULL or n is negative")
+        return GT_EINVAL
+    }
+    guard rowSize >= interactionV1Size, rowSize % 8 == 0 else {
+        h.error.set(function + ": row_size " + String(rowSize) + " is not a gt_interaction size (a multiple of 8, at least "
+                    + String(interactionV1Size) + ")")
         return GT_EINVAL
     }
     guard let rows else { return GT_OK }
     for i in 0..<n {
-        let r = rows[i]
+        let r = row(rows, i, rowSize)
         let badText = (r.body.ptr == nil && r.body.len != 0) ? "body"
             : (r.author_name.ptr == nil && r.author_name.len != 0) ? "author_name" : nil
         if let badText {
@@ -149,7 +213,7 @@ private func lift(_ r: gt_interaction) -> Interaction {
     }
     h.dropResults()
     do {
-        try h.scorer!.add(count: n) { lift(rows[$0]) }  // converted once into one buffer
+        try h.scorer!.add(count: n) { lift(row(rows, $0, rowSize), rowSize) }  // converted once into one buffer
     } catch {
         return h.fail(error)
     }
@@ -191,8 +255,20 @@ private func lift(_ r: gt_interaction) -> Interaction {
             channel_fit: nan(a.channelFit), contacts: a.contacts, mean_trust: nan(a.meanTrust),
             conv_rate_ack: nan(a.convRateAck), conv_rate_ignored: nan(a.convRateIgnored),
             conversion_lift: nan(a.conversionLift), value_per_ack_contact: nan(a.valuePerAckContact),
-            give_attributed_leads: a.giveAttributedLeads, health: nan(a.health), anomalies: a.anomalies))
+            give_attributed_leads: a.giveAttributedLeads, health: nan(a.health), anomalies: a.anomalies,
+            median_ack_business_s: nan(a.medianAckBusinessSeconds), p90_ack_business_s: nan(a.p90AckBusinessSeconds)))
     }
+    h.agents = .allocate(capacity: result.agents.count)
+    for (i, a) in result.agents.enumerated() {
+        h.agents.baseAddress!.advanced(by: i).initialize(to: gt_agent_score(
+            account_id: a.accountID, agent_id: a.agentID ?? 0, has_agent: a.agentID == nil ? 0 : 1, reserved: 0,
+            acknowledged: a.acknowledged, median_ack_s: nan(a.medianAckSeconds), p90_ack_s: nan(a.p90AckSeconds),
+            median_ack_business_s: nan(a.medianAckBusinessSeconds),
+            p90_ack_business_s: nan(a.p90AckBusinessSeconds), personal_rate: nan(a.personalRate),
+            appreciative_rate: nan(a.appreciativeRate), sla_rate: nan(a.slaRate), give_posts: a.givePosts,
+            take_posts: a.takePosts, give_ratio: nan(a.giveRatio), me_index: nan(a.meIndex)))
+    }
+    h.turnTable = result.turns
     h.contacts = .allocate(capacity: result.contacts.count)
     for (i, c) in result.contacts.enumerated() {
         h.contacts.baseAddress!.advanced(by: i).initialize(to: gt_contact_score(
@@ -218,11 +294,82 @@ private func lift(_ r: gt_interaction) -> Interaction {
 
 @c @implementation public func gt_scorer_accounts(_ rows: UnsafeMutablePointer<UnsafePointer<gt_account_score>?>?,
                                                  _ count: UnsafeMutablePointer<Int>?, _ s: OpaquePointer?) -> Int32 {
+    accountRows(rows, count, accountScoreV1Size, s)
+}
+
+@c @implementation public func gt_scorer_account_rows(
+    _ rows: UnsafeMutablePointer<UnsafePointer<gt_account_score>?>?, _ count: UnsafeMutablePointer<Int>?,
+    _ rowSize: Int, _ s: OpaquePointer?
+) -> Int32 {
+    accountRows(rows, count, rowSize, s)
+}
+
+/// The account rows with `rowSize` bytes between rows: this library's
+/// array itself, or a packed copy of each row's first `rowSize` bytes.
+private func accountRows(_ rows: UnsafeMutablePointer<UnsafePointer<gt_account_score>?>?,
+                         _ count: UnsafeMutablePointer<Int>?, _ rowSize: Int, _ s: OpaquePointer?) -> Int32 {
+    guard let rows, let count, let s else { return GT_EINVAL }
+    let h = handle(s)
+    guard rowSize >= accountScoreV1Size, rowSize <= accountScoreSize, rowSize % 8 == 0 else {
+        h.error.set("gt_scorer_account_rows: row_size " + String(rowSize) + " is not a gt_account_score size ("
+                    + String(accountScoreV1Size) + ".." + String(accountScoreSize) + ", a multiple of 8)")
+        return GT_EINVAL
+    }
+    guard h.finished else { rows.pointee = nil; count.pointee = 0; return GT_ESTATE }
+    count.pointee = h.accounts.count
+    if rowSize == accountScoreSize || h.accounts.isEmpty {
+        rows.pointee = UnsafePointer(h.accounts.baseAddress)
+        return GT_OK
+    }
+    if h.accountsPacked?.size != rowSize {
+        h.accountsPacked?.bytes.deallocate()
+        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: rowSize &* h.accounts.count, alignment: 8)
+        let source = UnsafeRawPointer(h.accounts.baseAddress!)
+        for i in 0..<h.accounts.count {
+            (bytes.baseAddress! + i &* rowSize).copyMemory(from: source + i &* accountScoreSize, byteCount: rowSize)
+        }
+        h.accountsPacked = (rowSize, bytes)
+    }
+    rows.pointee = UnsafePointer(h.accountsPacked!.bytes.baseAddress!.assumingMemoryBound(to: gt_account_score.self))
+    return GT_OK
+}
+
+@c @implementation public func gt_scorer_agents(_ rows: UnsafeMutablePointer<UnsafePointer<gt_agent_score>?>?,
+                                               _ count: UnsafeMutablePointer<Int>?, _ s: OpaquePointer?) -> Int32 {
     guard let rows, let count, let s else { return GT_EINVAL }
     let h = handle(s)
     guard h.finished else { rows.pointee = nil; count.pointee = 0; return GT_ESTATE }
-    rows.pointee = UnsafePointer(h.accounts.baseAddress)
-    count.pointee = h.accounts.count
+    rows.pointee = UnsafePointer(h.agents.baseAddress)
+    count.pointee = h.agents.count
+    return GT_OK
+}
+
+@c @implementation public func gt_scorer_turns(_ rows: UnsafeMutablePointer<UnsafePointer<gt_turn_score>?>?,
+                                              _ count: UnsafeMutablePointer<Int>?, _ s: OpaquePointer?) -> Int32 {
+    guard let rows, let count, let s else { return GT_EINVAL }
+    let h = handle(s)
+    guard h.finished else { rows.pointee = nil; count.pointee = 0; return GT_ESTATE }
+    if h.turns == nil {
+        let all = h.turnTable.rows()
+        let out = UnsafeMutableBufferPointer<gt_turn_score>.allocate(capacity: all.count)
+        for (i, t) in all.enumerated() {
+            var flags: UInt32 = 0
+            if t.threadID != nil { flags |= UInt32(GT_TURN_HAS_THREAD) }
+            if t.contactID != nil { flags |= UInt32(GT_TURN_HAS_CONTACT) }
+            if t.agentID != nil { flags |= UInt32(GT_TURN_HAS_AGENT) }
+            out.baseAddress!.advanced(by: i).initialize(to: gt_turn_score(
+                account_id: t.accountID, turn_id: t.turnID, thread_id: t.threadID ?? 0, contact_id: t.contactID ?? 0,
+                started_at: t.startedAt, due_at: t.dueAt, inbound_rows: t.inboundRows,
+                first_ack_id: t.firstAckID ?? 0, agent_id: t.agentID ?? 0,
+                time_to_ack_s: nan(t.timeToAckSeconds), business_time_to_ack_s: nan(t.businessTimeToAckSeconds),
+                channel: Int32(t.channel.rawValue), status: Int32(t.status.rawValue),
+                personal: t.personal.map { $0 ? 1 : 0 } ?? -1, appreciative: t.appreciative.map { $0 ? 1 : 0 } ?? -1,
+                within_sla: t.withinSLA.map { $0 ? 1 : 0 } ?? -1, flags: flags))
+        }
+        h.turns = out
+    }
+    rows.pointee = UnsafePointer(h.turns!.baseAddress)
+    count.pointee = h.turns!.count
     return GT_OK
 }
 

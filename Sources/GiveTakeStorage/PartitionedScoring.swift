@@ -76,12 +76,20 @@ extension ScoringJob {
         }
         var accounts: [AccountScore] = []
         var contacts: [ContactScore] = []
-        for r in results { accounts += r!.accounts; contacts += r!.contacts }
+        var agents: [AgentScore] = []
+        for r in results { accounts += r!.accounts; contacts += r!.contacts; agents += r!.agents }
+        agents.sort { x, y in
+            if x.accountID != y.accountID { return x.accountID < y.accountID }
+            guard let ya = y.agentID else { return false }
+            guard let xa = x.agentID else { return true }
+            return xa < ya
+        }
         // The order of one run: account, then all channels first, then channel code.
         func key(_ a: AccountScore) -> (Int64, Int) { (a.accountID, a.channel.map { Int($0.rawValue) } ?? -1) }
         accounts.sort { key($0) < key($1) }
         contacts.sort { ($0.accountID, $0.contactID) < ($1.accountID, $1.contactID) }
-        let scores = Scores(accounts: accounts, contacts: contacts, asOf: asOf,
+        let scores = Scores(accounts: accounts, contacts: contacts, agents: agents,
+                            turns: TurnTable(merging: results.map { $0!.turns }), asOf: asOf,
                             rowCount: results.reduce(0) { $0 + $1!.rowCount })
         return (scores, stats, groups)
     }
@@ -90,7 +98,10 @@ extension ScoringJob {
         let scorer = Scorer(lexicon: lexicon, config: ScoringConfig())
         try scorer.configure(cfg)
         try readSpill(path, batchSize: batchSize) { try scorer.add($0) }
-        return try scorer.finish()
+        var result = try scorer.finish()
+        // Keep only this group's turns, not its rows.
+        result.turns = TurnTable(merging: [result.turns])
+        return result
     }
 }
 

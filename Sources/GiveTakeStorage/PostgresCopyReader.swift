@@ -28,15 +28,15 @@ struct PostgresCopyReader {
         let fields = Int16(bitPattern: UInt16(bigEndian: msg.loadUnaligned(fromByteOffset: p, as: UInt16.self)))
         p += 2
         if fields == -1 { return false }
-        guard fields == 13 else { throw StorageError("table '\(table)': COPY returned \(fields) columns, expected 13") }
+        guard fields == 15 else { throw StorageError("table '\(table)': COPY returned \(fields) columns, expected 15") }
 
         // Field spans (offset, length; length -1 = NULL).
-        var off = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var len = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var off = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var len = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         try withUnsafeMutableBytes(of: &off) { offs in
             try withUnsafeMutableBytes(of: &len) { lens in
                 let o = offs.bindMemory(to: Int.self), l = lens.bindMemory(to: Int.self)
-                for f in 0..<13 {
+                for f in 0..<15 {
                     guard p + 4 <= n else { throw truncated() }
                     let fl = Int(Int32(bitPattern: be32(msg, p)))
                     p += 4
@@ -72,7 +72,8 @@ struct PostgresCopyReader {
             channel: text(off.4, len.4).flatMap { Channel.parse($0) }.map { Int32($0.rawValue) } ?? -1,
             kind: text(off.5, len.5).flatMap { Kind.parse($0) }.map { Int32($0.rawValue) } ?? -1,
             inbound: bool(off.6, len.6), automated: bool(off.7, len.7), hasMedia: bool(off.8, len.8),
-            createdAt: pgTime &+ Timestamp.postgresEpochOffset, value: value)
+            createdAt: pgTime &+ Timestamp.postgresEpochOffset, value: value,
+            threadID: int8(off.13, len.13), agentID: int8(off.14, len.14))
         batch.append(row, author: text(off.10, len.10), body: text(off.11, len.11))
         return true
     }

@@ -42,10 +42,11 @@ public final class PostgresStore: InteractionStore, BatchSource {
     }
 
     /// The types binary COPY must deliver; a table that has exactly these
-    /// is copied as is (faster than COPY of a casting query).
+    /// (required and optional columns) is copied as is (faster than COPY
+    /// of a casting query).
     static let canonicalTypes = [
         "bigint", "bigint", "bigint", "bigint", "text", "text", "boolean", "boolean", "boolean",
-        "timestamp with time zone", "text", "text", "double precision",
+        "timestamp with time zone", "text", "text", "double precision", "bigint", "bigint",
     ]
 
     static let castSelect = """
@@ -53,6 +54,33 @@ public final class PostgresStore: InteractionStore, BatchSource {
         inbound::bool, automated::bool, has_media::bool, created_at::timestamptz, author_name::text, \
         body::text, value::float8
         """
+
+    /// Key of the transaction-level advisory lock that serialises creating
+    /// and altering score tables ("givetake" in ASCII); the extension's
+    /// refresh_scores takes the same lock.
+    static let scoreTablesLock = "7451617236577512293"
+
+    public func accountNames(_ table: String) throws -> AccountNames {
+        let q = try pg.quote(table)
+        let types = try columnTypes(table)
+        var sql: String
+        if types["account_name"] != nil {
+            sql = "SELECT account_id::int8, min(account_name::text) FROM \(q) WHERE account_name IS NOT NULL GROUP BY 1"
+        } else {
+            let parts = identifierParts(table)
+            let accounts = try pg.quote(parts.count == 2 ? parts[0] + ".accounts" : "accounts")
+            let res = try pg.exec("""
+                SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname IN ('account_id', 'name')
+                  AND NOT attisdropped
+                """, [accounts])
+            guard res.int64(0, 0) == 2 else { return [:] }
+            sql = "SELECT account_id::int8, min(name::text) FROM \(accounts) WHERE name IS NOT NULL GROUP BY 1"
+        }
+        let res = try pg.exec(sql)
+        var names: AccountNames = [:]
+        for i in 0..<res.rows { if let a = res.int64(i, 0), let n = res.string(i, 1) { names[a] = n } }
+        return names
+    }
 
     @discardableResult
     public func scan(_ request: ScanRequest, batchSize: Int,
@@ -66,10 +94,12 @@ public final class PostgresStore: InteractionStore, BatchSource {
                      emit: (InteractionBatch) throws -> Void) throws -> Int {
         let q = try pg.quote(request.table)
         let types = try columnTypes(request.table)
-        if request.accounts == nil && Schema.interactionColumns.map({ types[$0] ?? "" }) == Self.canonicalTypes {
-            try pg.exec("COPY \(q) (" + Schema.interactionColumns.joined(separator: ", ") + ") TO STDOUT (FORMAT binary)")
+        let all = Schema.interactionColumns + Schema.optionalInteractionColumns
+        if request.accounts == nil && all.map({ types[$0] ?? "" }) == Self.canonicalTypes {
+            try pg.exec("COPY \(q) (" + all.joined(separator: ", ") + ") TO STDOUT (FORMAT binary)")
         } else {
-            var query = "SELECT \(Self.castSelect) FROM \(q)"
+            let optional = Schema.optionalInteractionColumns.map { types[$0] != nil ? "\($0)::int8" : "NULL::int8" }
+            var query = "SELECT \(Self.castSelect), " + optional.joined(separator: ", ") + " FROM \(q)"
             if let accounts = request.accounts {
                 try fillAccountFilter(accounts)
                 query += " WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)"
@@ -128,30 +158,45 @@ public final class PostgresStore: InteractionStore, BatchSource {
 
     // MARK: Writing scores
 
-    public func writeScores(_ result: Scores, prefix: String, replacing: [Int64]?, state: ScoreState) throws {
-        let accounts = try pg.quote(prefix + "account_scores")
-        let contacts = try pg.quote(prefix + "contact_scores")
+    public func writeScores(_ result: Scores, names: AccountNames, prefix: String, replacing: [Int64]?,
+                            state: ScoreState) throws {
+        let tables = try Schema.scoreTables.map { try pg.quote(prefix + $0.0) }
         let stateTable = try pg.quote(prefix + "score_state")
         try inTransaction {
-            try pg.exec(Self.createTable(accounts, Schema.accountColumns))
-            try pg.exec(Self.createTable(contacts, Schema.contactColumns))
+            try pg.exec("SELECT pg_advisory_xact_lock(\(Self.scoreTablesLock))")
+            for (name, table) in zip(tables, Schema.scoreTables) {
+                try pg.exec(Self.createTable(name, table.1))
+                let have = try pg.exec("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) "
+                                       + "AND attnum > 0 AND NOT attisdropped", [name])
+                let present = Set((0..<have.rows).compactMap { have.string($0, 0) })
+                for c in table.1 where !present.contains(c.0) {
+                    try pg.exec("ALTER TABLE \(name) ADD COLUMN \(c.0) \(Schema.postgresType(c.1))")
+                }
+            }
             try pg.exec("CREATE TABLE IF NOT EXISTS \(stateTable) (table_name text, max_id int8, "
                         + "rows_up_to_max_id int8, as_of int8, config_key text)")
-            try pg.exec("CREATE TEMP TABLE gt_new_accounts (LIKE \(accounts)) ON COMMIT DROP")
-            try pg.exec("CREATE TEMP TABLE gt_new_contacts (LIKE \(contacts)) ON COMMIT DROP")
-            try copyIn("pg_temp.gt_new_accounts", result.accounts) { $0.values }
-            try copyInContacts("pg_temp.gt_new_contacts", result.contacts)
+            let temps = ["gt_new_accounts", "gt_new_contacts", "gt_new_turns", "gt_new_agents"]
+            for (temp, name) in zip(temps, tables) {
+                try pg.exec("CREATE TEMP TABLE \(temp) (LIKE \(name)) ON COMMIT DROP")
+            }
+            // trust_score: integer in the one schema, bigint in tables of older versions.
+            let trust = try pg.exec("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                                    + "WHERE attrelid = to_regclass($1) AND attname = 'trust_score'", [tables[1]])
+            try copyIn("pg_temp.gt_new_accounts", Schema.accountColumns, result.accounts) { $0.values(names) }
+            try copyInContacts("pg_temp.gt_new_contacts", result.contacts, trust32: trust.string(0, 0) == "integer")
+            try copyIn("pg_temp.gt_new_turns", Schema.turnColumns, result.turns.rows()) { $0.values(names) }
+            try copyIn("pg_temp.gt_new_agents", Schema.agentColumns, result.agents) { $0.values(names) }
             if let replacing {
                 try fillAccountFilter(replacing)
                 let filter = " WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)"
-                try pg.exec("DELETE FROM \(accounts)" + filter)
-                try pg.exec("DELETE FROM \(contacts)" + filter)
+                for name in tables { try pg.exec("DELETE FROM \(name)" + filter) }
             } else {
-                try pg.exec("DELETE FROM \(accounts)")
-                try pg.exec("DELETE FROM \(contacts)")
+                for name in tables { try pg.exec("DELETE FROM \(name)") }
             }
-            try pg.exec("INSERT INTO \(accounts) SELECT * FROM pg_temp.gt_new_accounts")
-            try pg.exec("INSERT INTO \(contacts) SELECT * FROM pg_temp.gt_new_contacts")
+            for (k, (temp, name)) in zip(temps, tables).enumerated() {
+                let cols = Schema.scoreTables[k].1.map(\.0).joined(separator: ", ")
+                try pg.exec("INSERT INTO \(name) (\(cols)) SELECT \(cols) FROM pg_temp.\(temp)")
+            }
             try pg.exec("DELETE FROM \(stateTable)")
             try pg.exec("INSERT INTO \(stateTable) VALUES ($1, $2, $3, $4, $5)",
                         [state.table, state.maxID.map(String.init), String(state.rowsUpToMaxID),
@@ -165,8 +210,9 @@ public final class PostgresStore: InteractionStore, BatchSource {
     }
 
     /// COPY FROM STDIN in text format, sent in chunks of about 1 MB.
-    private func copyIn<T>(_ table: String, _ rows: [T], _ values: (T) -> [ScoreValue]) throws {
-        try pg.exec("COPY \(table) FROM STDIN")
+    private func copyIn<T>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: [T],
+                           _ values: (T) -> [ScoreValue]) throws {
+        try pg.exec("COPY \(table) (" + columns.map(\.0).joined(separator: ", ") + ") FROM STDIN")
         var buf: [UInt8] = []
         buf.reserveCapacity(1 << 20)
         func flush() throws {
@@ -184,6 +230,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
                 case .real(let x): buf.append(contentsOf: x.description.utf8)
                 case .text(let s): buf.append(contentsOf: copyEscaped(s))
                 case .time(let t): buf.append(contentsOf: (Timestamp.format(t) + "+00").utf8)
+                case .bool(let b): buf.append(b ? 0x74 : 0x66)
                 case .null: buf.append(contentsOf: "\\N".utf8)
                 }
             }
@@ -196,8 +243,9 @@ public final class PostgresStore: InteractionStore, BatchSource {
     }
 
     /// Contacts are the bulk of the output: binary COPY, every field 8 bytes.
-    private func copyInContacts(_ table: String, _ rows: [ContactScore]) throws {
-        try pg.exec("COPY \(table) FROM STDIN (FORMAT binary)")
+    private func copyInContacts(_ table: String, _ rows: [ContactScore], trust32: Bool) throws {
+        try pg.exec("COPY \(table) (" + Schema.contactColumns.map(\.0).joined(separator: ", ")
+                    + ") FROM STDIN (FORMAT binary)")
         var buf: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + [UInt8](repeating: 0, count: 8)
         buf.reserveCapacity(1 << 20)
         func flush() throws {
@@ -216,7 +264,12 @@ public final class PostgresStore: InteractionStore, BatchSource {
             field(UInt64(bitPattern: c.accountID))
             field(UInt64(bitPattern: c.contactID))
             field(c.balance.bitPattern)
-            field(UInt64(bitPattern: Int64(c.trustScore)))
+            if trust32 {
+                buf.append(contentsOf: [0, 0, 0, 4])
+                withUnsafeBytes(of: UInt32(bitPattern: c.trustScore).bigEndian) { buf.append(contentsOf: $0) }
+            } else {
+                field(UInt64(bitPattern: Int64(c.trustScore)))
+            }
             field(UInt64(bitPattern: c.acknowledged))
             field(UInt64(bitPattern: c.unacknowledged))
             field(UInt64(bitPattern: c.lastInteractionAt &- Timestamp.postgresEpochOffset))
@@ -249,9 +302,19 @@ public final class PostgresStore: InteractionStore, BatchSource {
                     + Schema.interactionDDL.map { "\($0.0) \($0.2)" }.joined(separator: ", ") + ")")
     }
 
+    public func writeAccountNames(_ names: AccountNames, besides table: String) throws {
+        let parts = identifierParts(table)
+        let accounts = try pg.quote(parts.count == 2 ? parts[0] + ".accounts" : "accounts")
+        try pg.exec("CREATE TABLE IF NOT EXISTS \(accounts) (account_id bigint PRIMARY KEY, name text)")
+        for (id, name) in names.sorted(by: { $0.key < $1.key }) {
+            try pg.exec("INSERT INTO \(accounts) (account_id, name) VALUES ($1, $2) "
+                        + "ON CONFLICT (account_id) DO UPDATE SET name = excluded.name", [String(id), name])
+        }
+    }
+
     public func insert(_ table: String, _ rows: UnsafeBufferPointer<Interaction>) throws {
         let q = try pg.quote(table)
-        try pg.exec("COPY \(q) (" + Schema.interactionColumns.joined(separator: ", ") + ") FROM STDIN")
+        try pg.exec("COPY \(q) (" + Schema.interactionDDL.map(\.0).joined(separator: ", ") + ") FROM STDIN")
         var buf: [UInt8] = []
         buf.reserveCapacity(1 << 20)
         func flush() throws {
@@ -287,7 +350,9 @@ public final class PostgresStore: InteractionStore, BatchSource {
             buf.append(contentsOf: (Timestamp.format(r.createdAt) + "+00").utf8); buf.append(0x09)
             text(r.authorName); buf.append(0x09)
             text(r.body); buf.append(0x09)
-            buf.append(contentsOf: r.value.description.utf8)
+            buf.append(contentsOf: r.value.description.utf8); buf.append(0x09)
+            int(r.threadID); buf.append(0x09)
+            int(r.agentID)
             buf.append(0x0A)
             if buf.count > (1 << 20) { try flush() }
         }
@@ -350,12 +415,46 @@ public final class PostgresStore: InteractionStore, BatchSource {
             for (k, c) in Schema.accountColumns.enumerated() {
                 if res.isNull(i, k) { values.append(.null); continue }
                 switch c.1 {
-                case .int: values.append(.int(res.int64(i, k) ?? 0))
+                case .int, .int32, .bool: values.append(.int(res.int64(i, k) ?? 0))
                 case .real: values.append(.real(res.double(i, k) ?? 0))
                 case .text, .time: values.append(.text(res.string(i, k) ?? ""))
                 }
             }
             out.append(AccountScore(values: values))
+        }
+        return out
+    }
+
+    public func readScoreRows(prefix: String, table: String, status: String?,
+                              orderBy: [String]) throws -> [[ScoreValue]] {
+        let columns = Schema.columns(of: table)
+        // Times as microseconds since the Unix epoch; booleans as 0/1.
+        let select = columns.map { c -> String in
+            switch c.1 {
+            case .time: return "(extract(epoch FROM \(c.0)) * 1000000)::int8"
+            case .bool: return "\(c.0)::int"
+            default: return c.0
+            }
+        }
+        var sql = "SELECT " + select.joined(separator: ", ") + " FROM " + (try pg.quote(prefix + table))
+        var params: [String?] = []
+        if let status { sql += " WHERE status = $1"; params.append(status) }
+        if !orderBy.isEmpty { sql += " ORDER BY " + orderBy.joined(separator: ", ") }
+        let res = try pg.exec(sql, params)
+        var out: [[ScoreValue]] = []
+        for i in 0..<res.rows {
+            var values: [ScoreValue] = []
+            for (k, c) in columns.enumerated() {
+                if res.isNull(i, k) { values.append(.null); continue }
+                switch c.1 {
+                case .int, .int32: values.append(.int(res.int64(i, k) ?? 0))
+                case .bool: values.append(.bool(res.int64(i, k) == 1))
+                case .real: values.append(.real(res.double(i, k) ?? 0))
+                case .text: values.append(.text(res.string(i, k) ?? ""))
+                case .time: values.append(.time(res.int64(i, k) ?? 0))
+                }
+            }
+            out.append(values)
         }
         return out
     }

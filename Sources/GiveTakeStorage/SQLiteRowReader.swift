@@ -24,7 +24,8 @@ struct SQLiteRowReader {
             inbound: try flag(6, id, "inbound"), automated: try flag(7, id, "automated"),
             hasMedia: try flag(8, id, "has_media"),
             createdAt: try Self.timestamp(s, 9, table: table, id: id),
-            value: s.double(12))  // NULL reads as 0
+            value: s.double(12),  // NULL reads as 0
+            threadID: optionalInt(13), agentID: optionalInt(14))
         batch.append(row, author: text(10), body: text(11))
     }
 

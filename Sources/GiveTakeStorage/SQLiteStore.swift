@@ -18,13 +18,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
     // MARK: Reading
 
     public func checkTable(_ table: String) throws {
-        let parts = identifierParts(table)
-        let pragma = parts.count == 2
-            ? "PRAGMA \(SQLiteConnection.quote(parts[0])).table_info(\(SQLiteConnection.quote(parts[1])))"
-            : "PRAGMA table_info(\(SQLiteConnection.quote(table)))"
-        let stmt = try conn.prepare(pragma)
-        var present = Set<String>()
-        while try stmt.step() { if let name = stmt.string(1) { present.insert(name.lowercased()) } }
+        let present = try columns(table)
         if present.isEmpty {
             throw StorageError("no table '\(table)' in \(conn.path) (expected a table with columns: "
                                + Schema.expectedColumnsText + ")")
@@ -35,6 +29,39 @@ public final class SQLiteStore: InteractionStore, BatchSource {
                                + missing.map { "'\($0)'" }.joined(separator: ", ")
                                + " (expected columns: " + Schema.expectedColumnsText + ")")
         }
+    }
+
+    /// Lower-cased column names of a table (empty when there is none).
+    private func columns(_ table: String) throws -> Set<String> {
+        let parts = identifierParts(table)
+        let pragma = parts.count == 2
+            ? "PRAGMA \(SQLiteConnection.quote(parts[0])).table_info(\(SQLiteConnection.quote(parts[1])))"
+            : "PRAGMA table_info(\(SQLiteConnection.quote(table)))"
+        let stmt = try conn.prepare(pragma)
+        var present = Set<String>()
+        while try stmt.step() { if let name = stmt.string(1) { present.insert(name.lowercased()) } }
+        return present
+    }
+
+    public func accountNames(_ table: String) throws -> AccountNames {
+        var sql: String
+        if try columns(table).contains("account_name") {
+            sql = "SELECT account_id, min(account_name) FROM \(SQLiteConnection.quote(table)) "
+                + "WHERE account_name IS NOT NULL GROUP BY account_id"
+        } else {
+            let parts = identifierParts(table)
+            let accounts = parts.count == 2 ? parts[0] + ".accounts" : "accounts"
+            let have = try columns(accounts)
+            guard have.contains("account_id") && have.contains("name") else { return [:] }
+            sql = "SELECT account_id, min(name) FROM \(SQLiteConnection.quote(accounts)) "
+                + "WHERE name IS NOT NULL GROUP BY account_id"
+        }
+        let stmt = try conn.prepare(sql)
+        var names: AccountNames = [:]
+        while try stmt.step() {
+            if stmt.type(0) == SQLITE_INTEGER, let n = stmt.string(1) { names[stmt.int64(0)] = n }
+        }
+        return names
     }
 
     @discardableResult
@@ -48,7 +75,9 @@ public final class SQLiteStore: InteractionStore, BatchSource {
     func scanBatches(_ request: ScanRequest, next: () throws -> InteractionBatch,
                      emit: (InteractionBatch) throws -> Void) throws -> Int {
         let table = SQLiteConnection.quote(request.table)
-        var sql = "SELECT " + Schema.interactionColumns.joined(separator: ", ") + " FROM " + table
+        let present = try columns(request.table)
+        let optional = Schema.optionalInteractionColumns.map { present.contains($0) ? $0 : "NULL" }
+        var sql = "SELECT " + (Schema.interactionColumns + optional).joined(separator: ", ") + " FROM " + table
         if let accounts = request.accounts {
             try fillAccountFilter(accounts)
             sql += " WHERE account_id IN (SELECT account_id FROM temp.gt_scan_accounts)"
@@ -91,24 +120,29 @@ public final class SQLiteStore: InteractionStore, BatchSource {
 
     // MARK: Writing scores
 
-    public func writeScores(_ result: Scores, prefix: String, replacing: [Int64]?, state: ScoreState) throws {
-        let accountsTable = SQLiteConnection.quote(prefix + "account_scores")
-        let contactsTable = SQLiteConnection.quote(prefix + "contact_scores")
+    public func writeScores(_ result: Scores, names: AccountNames, prefix: String, replacing: [Int64]?,
+                            state: ScoreState) throws {
+        let tables = Schema.scoreTables.map { SQLiteConnection.quote(prefix + $0.0) }
+        let accountsTable = tables[0], contactsTable = tables[1], turnsTable = tables[2], agentsTable = tables[3]
         let stateTable = SQLiteConnection.quote(prefix + "score_state")
         try inTransaction {
-            try conn.exec(Self.createTable(accountsTable, Schema.accountColumns))
-            try conn.exec(Self.createTable(contactsTable, Schema.contactColumns))
+            for (name, table) in zip(tables, Schema.scoreTables) {
+                try conn.exec(Self.createTable(name, table.1))
+                try addMissingColumns(prefix + table.0, table.1)
+            }
             try conn.exec("CREATE TABLE IF NOT EXISTS \(stateTable) (table_name TEXT, max_id INTEGER, "
                           + "rows_up_to_max_id INTEGER, as_of INTEGER, config_key TEXT)")
             if let replacing {
                 try fillAccountFilter(replacing)
                 let filter = " WHERE account_id IN (SELECT account_id FROM temp.gt_scan_accounts)"
-                try conn.exec("DELETE FROM \(accountsTable)" + filter + "; DELETE FROM \(contactsTable)" + filter)
+                try conn.exec(tables.map { "DELETE FROM \($0)" + filter }.joined(separator: "; "))
             } else {
-                try conn.exec("DELETE FROM \(accountsTable); DELETE FROM \(contactsTable)")
+                try conn.exec(tables.map { "DELETE FROM \($0)" }.joined(separator: "; "))
             }
-            try insertScores(accountsTable, Schema.accountColumns.count, result.accounts) { $0.values }
+            try insertScores(accountsTable, Schema.accountColumns, result.accounts) { $0.values(names) }
             try insertContacts(contactsTable, result.contacts)
+            try insertScores(turnsTable, Schema.turnColumns, result.turns.rows()) { $0.values(names) }
+            try insertScores(agentsTable, Schema.agentColumns, result.agents) { $0.values(names) }
             try conn.exec("DELETE FROM \(stateTable)")
             let st = try conn.prepare("INSERT INTO \(stateTable) VALUES (?, ?, ?, ?, ?)")
             st.bind(1, state.table)
@@ -125,9 +159,18 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             + columns.map { "\($0.0) \(Schema.sqliteType($0.1))" }.joined(separator: ", ") + ")"
     }
 
-    private func insertScores<T>(_ table: String, _ width: Int, _ rows: [T], _ values: (T) -> [ScoreValue]) throws {
-        let stmt = try conn.prepare("INSERT INTO \(table) VALUES ("
-                                    + Array(repeating: "?", count: width).joined(separator: ", ") + ")")
+    /// Score tables made by an earlier version lack newer columns: add them.
+    private func addMissingColumns(_ table: String, _ columns: [(String, Schema.ColumnType)]) throws {
+        let have = try self.columns(table)
+        for c in columns where !have.contains(c.0) {
+            try conn.exec("ALTER TABLE \(SQLiteConnection.quote(table)) ADD COLUMN \(c.0) \(Schema.sqliteType(c.1))")
+        }
+    }
+
+    private func insertScores<T>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: [T],
+                                 _ values: (T) -> [ScoreValue]) throws {
+        let stmt = try conn.prepare("INSERT INTO \(table) (" + columns.map(\.0).joined(separator: ", ") + ") VALUES ("
+                                    + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
         for row in rows {
             for (i, v) in values(row).enumerated() {
                 let k = Int32(i + 1)
@@ -136,6 +179,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
                 case .real(let x): stmt.bind(k, x)
                 case .text(let s): stmt.bind(k, s)
                 case .time(let t): stmt.bind(k, Timestamp.format(t))
+                case .bool(let b): stmt.bind(k, Int64(b ? 1 : 0))
                 case .null: stmt.bindNull(k)
                 }
             }
@@ -146,7 +190,8 @@ public final class SQLiteStore: InteractionStore, BatchSource {
 
     /// Contacts are the bulk of the output: bound directly, no per-row arrays.
     private func insertContacts(_ table: String, _ rows: [ContactScore]) throws {
-        let stmt = try conn.prepare("INSERT INTO \(table) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let stmt = try conn.prepare("INSERT INTO \(table) (" + Schema.contactColumns.map(\.0).joined(separator: ", ")
+                                    + ") VALUES (?, ?, ?, ?, ?, ?, ?)")
         var time = TimestampText()
         for c in rows {
             stmt.bind(1, c.accountID)
@@ -182,6 +227,19 @@ public final class SQLiteStore: InteractionStore, BatchSource {
                       + Schema.interactionDDL.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")")
     }
 
+    public func writeAccountNames(_ names: AccountNames, besides table: String) throws {
+        let parts = identifierParts(table)
+        let accounts = SQLiteConnection.quote(parts.count == 2 ? parts[0] + ".accounts" : "accounts")
+        try conn.exec("CREATE TABLE IF NOT EXISTS \(accounts) (account_id INTEGER PRIMARY KEY, name TEXT)")
+        let stmt = try conn.prepare("INSERT OR REPLACE INTO \(accounts) (account_id, name) VALUES (?, ?)")
+        for (id, name) in names.sorted(by: { $0.key < $1.key }) {
+            stmt.bind(1, id)
+            stmt.bind(2, name)
+            _ = try stmt.step()
+            stmt.reset()
+        }
+    }
+
     private var insertStatement: (String, SQLiteStatement)?
 
     public func insert(_ table: String, _ rows: UnsafeBufferPointer<Interaction>) throws {
@@ -190,8 +248,8 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             stmt = s
         } else {
             stmt = try conn.prepare("INSERT INTO \(SQLiteConnection.quote(table)) ("
-                                    + Schema.interactionColumns.joined(separator: ", ")
-                                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                                    + Schema.interactionDDL.map(\.0).joined(separator: ", ")
+                                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             insertStatement = (table, stmt)
         }
         for r in rows {
@@ -208,6 +266,8 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             stmt.bindStatic(11, r.authorName)
             stmt.bindStatic(12, r.body)
             stmt.bind(13, r.value)
+            stmt.bind(14, r.threadID)
+            stmt.bind(15, r.agentID)
             _ = try stmt.step()
             stmt.reset()
         }
@@ -282,12 +342,42 @@ public final class SQLiteStore: InteractionStore, BatchSource {
                 let k = Int32(i)
                 if stmt.type(k) == SQLITE_NULL { values.append(.null); continue }
                 switch c.1 {
-                case .int: values.append(.int(stmt.int64(k)))
+                case .int, .int32, .bool: values.append(.int(stmt.int64(k)))
                 case .real: values.append(.real(stmt.double(k)))
                 case .text, .time: values.append(.text(stmt.string(k) ?? ""))
                 }
             }
             out.append(AccountScore(values: values))
+        }
+        return out
+    }
+
+    public func readScoreRows(prefix: String, table: String, status: String?,
+                              orderBy: [String]) throws -> [[ScoreValue]] {
+        let columns = Schema.columns(of: table)
+        var sql = "SELECT " + columns.map(\.0).joined(separator: ", ") + " FROM "
+            + SQLiteConnection.quote(prefix + table)
+        if status != nil { sql += " WHERE status = ?" }
+        if !orderBy.isEmpty { sql += " ORDER BY " + orderBy.joined(separator: ", ") }
+        let stmt = try conn.prepare(sql)
+        if let status { stmt.bind(1, status) }
+        var out: [[ScoreValue]] = []
+        while try stmt.step() {
+            var values: [ScoreValue] = []
+            for (i, c) in columns.enumerated() {
+                let k = Int32(i)
+                if stmt.type(k) == SQLITE_NULL { values.append(.null); continue }
+                switch c.1 {
+                case .int, .int32: values.append(.int(stmt.int64(k)))
+                case .bool: values.append(.bool(stmt.int64(k) != 0))
+                case .real: values.append(.real(stmt.double(k)))
+                case .text: values.append(.text(stmt.string(k) ?? ""))
+                case .time:
+                    let t = stmt.bytes(k).flatMap { Timestamp.parse($0) }
+                    values.append(t.map { .time($0) } ?? .text(stmt.string(k) ?? ""))
+                }
+            }
+            out.append(values)
         }
         return out
     }

@@ -15,7 +15,14 @@ public enum Schema {
     static let channelOrder = "CASE channel WHEN 'twitter' THEN 0 WHEN 'facebook' THEN 1 WHEN 'instagram' THEN 2 "
         + "WHEN 'linkedin' THEN 3 WHEN 'other' THEN 4 ELSE -1 END"
 
-    public static var expectedColumnsText: String { interactionColumns.joined(separator: ", ") }
+    /// Optional interaction columns (a source without them reads as all
+    /// NULL): the conversation and the brand's sender.
+    public static let optionalInteractionColumns = ["thread_id", "agent_id"]
+
+    public static var expectedColumnsText: String {
+        interactionColumns.joined(separator: ", ") + " (optional: " + optionalInteractionColumns.joined(separator: ", ")
+            + ", account_name)"
+    }
 
     /// (name, SQLite type, PostgreSQL type).
     static let interactionDDL: [(String, String, String)] = [
@@ -32,30 +39,63 @@ public enum Schema {
         ("author_name", "TEXT", "text"),
         ("body", "TEXT", "text"),
         ("value", "REAL NOT NULL DEFAULT 0", "double precision NOT NULL DEFAULT 0"),
+        ("thread_id", "INTEGER", "bigint"),
+        ("agent_id", "INTEGER", "bigint"),
     ]
 
-    enum ColumnType { case int, real, text, time }
+    /// Score table column types. `int32` is PostgreSQL integer (trust_score),
+    /// `bool` PostgreSQL boolean; SQLite stores both as INTEGER.
+    public enum ColumnType: Sendable { case int, int32, real, text, time, bool }
+
+    /// The score tables, in the one definition both the CLI and the
+    /// PostgreSQL extension use: the extension creates its tables from the
+    /// result types of score_accounts/score_contacts/score_turns/
+    /// score_agents, which list these columns with these types (checked by
+    /// Tests/cli/pg.sh, which writes with each into tables the other made).
+    /// Optional extras (account_name) come last.
+    public static let scoreTables: [(String, [(String, ColumnType)])] = [
+        ("account_scores", accountColumns), ("contact_scores", contactColumns),
+        ("turn_scores", turnColumns), ("agent_scores", agentColumns),
+    ]
 
     /// account_scores columns (spec section 7) and their kinds.
-    static let accountColumns: [(String, ColumnType)] = [
+    public static let accountColumns: [(String, ColumnType)] = [
         ("account_id", .int), ("channel", .text), ("needs_ack", .int), ("pending", .int),
         ("acknowledged", .int), ("ack_rate", .real), ("personal_rate", .real),
         ("appreciative_rate", .real), ("sla_rate", .real), ("median_ack_s", .real), ("p90_ack_s", .real),
-        ("give_posts", .int), ("take_posts", .int), ("neutral_posts", .int), ("give_ratio", .real),
+        ("median_ack_business_s", .real), ("p90_ack_business_s", .real), ("give_posts", .int), ("take_posts", .int), ("neutral_posts", .int), ("give_ratio", .real),
         ("me_index", .real), ("reply_share", .real), ("channel_fit", .real), ("contacts", .int),
         ("mean_trust", .real), ("conv_rate_ack", .real), ("conv_rate_ignored", .real),
         ("conversion_lift", .real), ("value_per_ack_contact", .real), ("give_attributed_leads", .int),
-        ("health", .real), ("anomalies", .int),
+        ("health", .real), ("anomalies", .int), ("account_name", .text),
     ]
 
-    static let contactColumns: [(String, ColumnType)] = [
-        ("account_id", .int), ("contact_id", .int), ("balance", .real), ("trust_score", .int),
+    public static let contactColumns: [(String, ColumnType)] = [
+        ("account_id", .int), ("contact_id", .int), ("balance", .real), ("trust_score", .int32),
         ("acknowledged", .int), ("unacknowledged", .int), ("last_interaction_at", .time),
     ]
 
+    public static let turnColumns: [(String, ColumnType)] = [
+        ("account_id", .int), ("turn_id", .int), ("thread_id", .int), ("contact_id", .int), ("channel", .text),
+        ("started_at", .time), ("inbound_rows", .int), ("status", .text), ("first_ack_id", .int),
+        ("agent_id", .int), ("time_to_ack_s", .real), ("business_time_to_ack_s", .real), ("personal", .bool),
+        ("appreciative", .bool), ("within_sla", .bool), ("due_at", .time), ("account_name", .text),
+    ]
+
+    public static let agentColumns: [(String, ColumnType)] = [
+        ("account_id", .int), ("agent_id", .int), ("acknowledged", .int), ("median_ack_s", .real),
+        ("p90_ack_s", .real), ("median_ack_business_s", .real), ("p90_ack_business_s", .real),
+        ("personal_rate", .real), ("appreciative_rate", .real), ("sla_rate", .real), ("give_posts", .int),
+        ("take_posts", .int), ("give_ratio", .real), ("me_index", .real), ("account_name", .text),
+    ]
+
+    public static func columns(of table: String) -> [(String, ColumnType)] {
+        scoreTables.first { $0.0 == table }?.1 ?? []
+    }
+
     static func sqliteType(_ t: ColumnType) -> String {
         switch t {
-        case .int: return "INTEGER"
+        case .int, .int32, .bool: return "INTEGER"
         case .real: return "REAL"
         case .text, .time: return "TEXT"
         }
@@ -64,6 +104,8 @@ public enum Schema {
     static func postgresType(_ t: ColumnType) -> String {
         switch t {
         case .int: return "bigint"
+        case .int32: return "integer"
+        case .bool: return "boolean"
         case .real: return "double precision"
         case .text: return "text"
         case .time: return "timestamptz"
@@ -72,25 +114,59 @@ public enum Schema {
 }
 
 /// One value of a score row, engine-neutral.
-enum ScoreValue {
+public enum ScoreValue: Sendable, Equatable {
     case int(Int64)
     case real(Double)
     case text(String)
     case time(Int64)
+    case bool(Bool)
     case null
+}
+
+/// Account display names by account_id (from the source; may be empty).
+public typealias AccountNames = [Int64: String]
+
+@inline(__always) private func r(_ d: Double?) -> ScoreValue { d.map { .real($0) } ?? .null }
+@inline(__always) private func i(_ v: Int64?) -> ScoreValue { v.map { .int($0) } ?? .null }
+@inline(__always) private func b(_ v: Bool?) -> ScoreValue { v.map { .bool($0) } ?? .null }
+@inline(__always) private func name(_ names: AccountNames, _ id: Int64) -> ScoreValue {
+    names[id].map { .text($0) } ?? .null
 }
 
 extension AccountScore {
     /// Values in Schema.accountColumns order.
-    var values: [ScoreValue] {
-        func r(_ d: Double?) -> ScoreValue { d.map { .real($0) } ?? .null }
-        return [
+    public func values(_ names: AccountNames) -> [ScoreValue] {
+        [
             .int(accountID), channel.map { .text(channelName($0)) } ?? .null, .int(needsAck), .int(pending),
             .int(acknowledged), r(ackRate), r(personalRate), r(appreciativeRate), r(slaRate),
-            r(medianAckSeconds), r(p90AckSeconds), .int(givePosts), .int(takePosts), .int(neutralPosts),
+            r(medianAckSeconds), r(p90AckSeconds), r(medianAckBusinessSeconds), r(p90AckBusinessSeconds),
+            .int(givePosts), .int(takePosts), .int(neutralPosts),
             r(giveRatio), r(meIndex), r(replyShare), r(channelFit), .int(contacts), r(meanTrust),
             r(convRateAck), r(convRateIgnored), r(conversionLift), r(valuePerAckContact),
-            .int(giveAttributedLeads), r(health), .int(anomalies),
+            .int(giveAttributedLeads), r(health), .int(anomalies), name(names, accountID),
+        ]
+    }
+}
+
+extension TurnScore {
+    /// Values in Schema.turnColumns order.
+    public func values(_ names: AccountNames) -> [ScoreValue] {
+        [
+            .int(accountID), .int(turnID), i(threadID), i(contactID), .text(channelName(channel)),
+            .time(startedAt), .int(inboundRows), .text(string(status.name)), i(firstAckID), i(agentID),
+            r(timeToAckSeconds), r(businessTimeToAckSeconds), b(personal), b(appreciative), b(withinSLA),
+            .time(dueAt), name(names, accountID),
+        ]
+    }
+}
+
+extension AgentScore {
+    /// Values in Schema.agentColumns order.
+    public func values(_ names: AccountNames) -> [ScoreValue] {
+        [
+            .int(accountID), i(agentID), .int(acknowledged), r(medianAckSeconds), r(p90AckSeconds),
+            r(medianAckBusinessSeconds), r(p90AckBusinessSeconds), r(personalRate), r(appreciativeRate),
+            r(slaRate), .int(givePosts), .int(takePosts), r(giveRatio), r(meIndex), name(names, accountID),
         ]
     }
 }
@@ -131,10 +207,11 @@ extension AccountScore {
         needsAck = i(2); pending = i(3); acknowledged = i(4)
         ackRate = r(5); personalRate = r(6); appreciativeRate = r(7); slaRate = r(8)
         medianAckSeconds = r(9); p90AckSeconds = r(10)
-        givePosts = i(11); takePosts = i(12); neutralPosts = i(13)
-        giveRatio = r(14); meIndex = r(15); replyShare = r(16); channelFit = r(17)
-        contacts = i(18); meanTrust = r(19)
-        convRateAck = r(20); convRateIgnored = r(21); conversionLift = r(22); valuePerAckContact = r(23)
-        giveAttributedLeads = i(24); health = r(25); anomalies = i(26)
+        medianAckBusinessSeconds = r(11); p90AckBusinessSeconds = r(12)
+        givePosts = i(13); takePosts = i(14); neutralPosts = i(15)
+        giveRatio = r(16); meIndex = r(17); replyShare = r(18); channelFit = r(19)
+        contacts = i(20); meanTrust = r(21)
+        convRateAck = r(22); convRateIgnored = r(23); conversionLift = r(24); valuePerAckContact = r(25)
+        giveAttributedLeads = i(26); health = r(27); anomalies = i(28)
     }
 }

@@ -28,6 +28,8 @@ public struct ScoringJob {
         public var accounts: [AccountScore]
         /// Contacts of the rescored accounts (empty when nothing was rescored).
         public var contacts: [ContactScore]
+        /// Account names from the source (empty when it has none).
+        public var names: AccountNames
         public var asOf: Int64
         /// Accounts rescored (nil = all).
         public var rescored: [Int64]?
@@ -38,31 +40,32 @@ public struct ScoringJob {
 
     public func run(_ store: InteractionStore) throws -> Outcome {
         try store.checkTable(table)
+        let names = try store.accountNames(table)
         if incremental {
             switch try plan(store) {
             case .upToDate(let state):
                 // Nothing new: report the stored scores.
                 let stored = try store.readAccountScores(prefix: prefix)
-                return Outcome(accounts: stored, contacts: [], asOf: state.asOf, rescored: [], rowsRead: 0,
-                               fullReason: nil)
+                return Outcome(accounts: stored, contacts: [], names: names, asOf: state.asOf, rescored: [],
+                               rowsRead: 0, fullReason: nil)
             case .partial(let accounts, let asOf, let state):
                 var cfg = config
                 cfg.asOf = asOf
                 let (result, stats) = try score(store, ScanRequest(table: table, accounts: accounts), cfg)
                 phase?("writing scores")
-                try store.writeScores(result, prefix: prefix, replacing: accounts, state: state)
-                return Outcome(accounts: result.accounts, contacts: result.contacts, asOf: result.asOf,
+                try store.writeScores(result, names: names, prefix: prefix, replacing: accounts, state: state)
+                return Outcome(accounts: result.accounts, contacts: result.contacts, names: names, asOf: result.asOf,
                                rescored: accounts, rowsRead: Int(stats.rows), fullReason: nil)
             case .full(let reason):
-                var outcome = try full(store)
+                var outcome = try full(store, names)
                 outcome.fullReason = reason
                 return outcome
             }
         }
-        return try full(store)
+        return try full(store, names)
     }
 
-    private func full(_ store: InteractionStore) throws -> Outcome {
+    private func full(_ store: InteractionStore, _ names: AccountNames) throws -> Outcome {
         var result: Scores
         var stats: ScanStats
         var groups = 1
@@ -83,10 +86,10 @@ public struct ScoringJob {
                                configKey: configKey)
         phase?("writing scores")
         let t = monotonicSeconds()
-        try store.writeScores(result, prefix: prefix, replacing: nil, state: state)
+        try store.writeScores(result, names: names, prefix: prefix, replacing: nil, state: state)
         if traceEnabled { trace("write \(result.accounts.count) accounts, \(result.contacts.count) contacts: \(monotonicSeconds() - t) s") }
-        return Outcome(accounts: result.accounts, contacts: result.contacts, asOf: result.asOf, rescored: nil,
-                       rowsRead: Int(stats.rows), fullReason: nil)
+        return Outcome(accounts: result.accounts, contacts: result.contacts, names: names, asOf: result.asOf,
+                       rescored: nil, rowsRead: Int(stats.rows), fullReason: nil)
     }
 
     private func score(_ store: InteractionStore, _ request: ScanRequest,

@@ -6,10 +6,10 @@ import GiveTakeCore
 import Glibc
 #endif
 
-/// Record: id, account, contact, parent, created_at, value (8 bytes each),
-/// channel, kind (4 each), flags (1), author length, body length (4 each,
-/// -1 = NULL), then the author and body bytes.
-private let fixedSize = 6 * 8 + 2 * 4 + 1 + 2 * 4
+/// Record: id, account, contact, parent, created_at, value, thread,
+/// agent (8 bytes each), channel, kind (4 each), flags (1), author length,
+/// body length (4 each, -1 = NULL), then the author and body bytes.
+private let fixedSize = 8 * 8 + 2 * 4 + 1 + 2 * 4
 
 final class SpillWriter {
     let path: String
@@ -32,13 +32,15 @@ final class SpillWriter {
     func append(_ r: Interaction) throws {
         func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { buf.append(contentsOf: $0) } }
         put(r.id); put(r.accountID); put(r.contactID ?? 0); put(r.parentID ?? 0); put(r.createdAt)
-        put(r.value.bitPattern); put(r.channel); put(r.kind)
+        put(r.value.bitPattern); put(r.threadID ?? 0); put(r.agentID ?? 0); put(r.channel); put(r.kind)
         var flags: UInt8 = 0
         if r.inbound { flags |= 1 }
         if r.automated { flags |= 2 }
         if r.hasMedia { flags |= 4 }
         if r.contactID != nil { flags |= 8 }
         if r.parentID != nil { flags |= 16 }
+        if r.threadID != nil { flags |= 32 }
+        if r.agentID != nil { flags |= 64 }
         buf.append(flags)
         put(Int32(r.authorName.map { $0.count } ?? -1))
         put(Int32(r.body.map { $0.count } ?? -1))
@@ -82,19 +84,21 @@ func readSpill(_ path: String, batchSize: Int, _ body: (UnsafeBufferPointer<Inte
         var pos = 0
         try chunk.withUnsafeBytes { p in
             while pos + fixedSize <= have {
-                let authorLen = Int(load(p, pos + 57, Int32.self))
-                let bodyLen = Int(load(p, pos + 61, Int32.self))
+                let authorLen = Int(load(p, pos + 73, Int32.self))
+                let bodyLen = Int(load(p, pos + 77, Int32.self))
                 let size = fixedSize + max(0, authorLen) + max(0, bodyLen)
                 if pos + size > have { break }
-                let flags = p[pos + 56]
+                let flags = p[pos + 72]
                 let row = Interaction(
                     id: load(p, pos, Int64.self), accountID: load(p, pos + 8, Int64.self),
                     contactID: flags & 8 != 0 ? load(p, pos + 16, Int64.self) : nil,
                     parentID: flags & 16 != 0 ? load(p, pos + 24, Int64.self) : nil,
-                    channel: load(p, pos + 48, Int32.self), kind: load(p, pos + 52, Int32.self),
+                    channel: load(p, pos + 64, Int32.self), kind: load(p, pos + 68, Int32.self),
                     inbound: flags & 1 != 0, automated: flags & 2 != 0, hasMedia: flags & 4 != 0,
                     createdAt: load(p, pos + 32, Int64.self),
-                    value: Double(bitPattern: load(p, pos + 40, UInt64.self)))
+                    value: Double(bitPattern: load(p, pos + 40, UInt64.self)),
+                    threadID: flags & 32 != 0 ? load(p, pos + 48, Int64.self) : nil,
+                    agentID: flags & 64 != 0 ? load(p, pos + 56, Int64.self) : nil)
                 let base = p.baseAddress!.assumingMemoryBound(to: UInt8.self) + pos + fixedSize
                 let author = authorLen < 0 ? nil : UnsafeBufferPointer(start: base, count: authorLen)
                 let text = bodyLen < 0 ? nil : UnsafeBufferPointer(start: base + max(0, authorLen), count: bodyLen)

@@ -25,13 +25,19 @@ public protocol InteractionSource: AnyObject {
     @discardableResult
     func scan(_ request: ScanRequest, batchSize: Int,
               _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws -> Int
+    /// Account names, where the source knows them: its `account_name`
+    /// column (the smallest non-null name per account), else an
+    /// `accounts(account_id, name)` table beside it; empty otherwise.
+    func accountNames(_ table: String) throws -> AccountNames
 }
 
 public protocol ScoreSink: AnyObject {
-    /// Writes `<prefix>account_scores` and `<prefix>contact_scores` in one
-    /// transaction. `replacing` nil replaces every row; otherwise only the
-    /// rows of those accounts. `state` is recorded for --incremental.
-    func writeScores(_ result: Scores, prefix: String, replacing: [Int64]?, state: ScoreState) throws
+    /// Writes `<prefix>account_scores`, `contact_scores`, `turn_scores` and
+    /// `agent_scores` in one transaction. `replacing` nil replaces every
+    /// row; otherwise only the rows of those accounts. `state` is recorded
+    /// for --incremental.
+    func writeScores(_ result: Scores, names: AccountNames, prefix: String, replacing: [Int64]?,
+                     state: ScoreState) throws
 }
 
 /// The rows a scoring run produced (one ScoringResult, or several merged).
@@ -44,6 +50,9 @@ public protocol InteractionStore: InteractionSource, ScoreSink {
     func createInteractionsTable(_ table: String, replace: Bool) throws
     /// Appends rows in one transaction.
     func insert(_ table: String, _ rows: UnsafeBufferPointer<Interaction>) throws
+    /// Creates (if missing) the `accounts(account_id, name)` table beside
+    /// `table` and sets these names (replacing earlier ones of the ids).
+    func writeAccountNames(_ names: AccountNames, besides table: String) throws
     /// Runs `body` inside one write transaction (bulk loads).
     func inTransaction(_ body: () throws -> Void) throws
     /// Number of rows, or an estimate when counting would be slow; nil if unknown.
@@ -55,6 +64,10 @@ public protocol InteractionStore: InteractionSource, ScoreSink {
     func incrementalDelta(_ table: String, since state: ScoreState) throws -> IncrementalDelta
     /// Reads back the stored account rows (for printing after --incremental).
     func readAccountScores(prefix: String) throws -> [AccountScore]
+    /// Reads back rows of a score table (`table` is one of
+    /// Schema.scoreTables, unprefixed), in Schema column order, optionally
+    /// filtered by status (turn_scores), ordered by `orderBy` (column names).
+    func readScoreRows(prefix: String, table: String, status: String?, orderBy: [String]) throws -> [[ScoreValue]]
     /// Runs `body` in one read transaction (a consistent snapshot).
     func inReadSnapshot(_ body: () throws -> Void) throws
     /// Rows per account (for memory-bounded scoring).
@@ -85,4 +98,9 @@ public func openStore(_ location: String, create: Bool = false) throws -> Intera
         throw StorageError("'\(location)' is neither a SQLite file path nor a postgres:// URL")
     }
     return try SQLiteStore(path: location, create: create)
+}
+
+extension InteractionSource {
+    /// A source that knows no names.
+    public func accountNames(_ table: String) throws -> AccountNames { [:] }
 }

@@ -1,6 +1,8 @@
 // A deterministic, seedable synthetic CRM data set for `givetake demo` and
 // the benchmarks: several brands with different habits, every channel, DM
-// threads, replies with and without the customer's name, give and take
+// threads and CRM conversations (thread_id) where customers often write
+// several messages before the answer, agents (agent_id) answering,
+// replies with and without the customer's name, give and take
 // posts, auto-replies, leads and purchases after (or without) an answer,
 // rows still pending near the end, and a few anomalies (duplicate ids,
 // orphan and self parents, clock skew, an unknown channel). Rows are
@@ -82,6 +84,8 @@ struct BrandProfile {
     var giveShare: Double
     var autoReplyProb: Double
     var contacts: Int
+    /// Agents answering for the brand: ids account * 100 + 1...
+    var agents: Int
     var lastPost: Int64 = 0
     var lastGivePost: Int64 = 0
 }
@@ -107,7 +111,7 @@ struct Generator {
                 ackProb: 0.45 + 0.5 * rng.unit(), personalProb: 0.05 + 0.7 * rng.unit(),
                 thanksProb: 0.15 + 0.6 * rng.unit(), latencyMean: 300 + 3 * 3600 * rng.unit() * rng.unit(),
                 giveShare: 0.25 + 0.7 * rng.unit(), autoReplyProb: 0.15 * rng.unit(),
-                contacts: max(12, perAccount / 9)))
+                contacts: max(12, perAccount / 9), agents: 2 + rng.below(5)))
         }
         scratch.reserveCapacity(512)
     }
@@ -135,7 +139,8 @@ struct Generator {
         compose(give ? Texts.givePosts : Texts.takePosts, nil)
         if channel == .twitter && rng.chance(0.05) { scratch.append(contentsOf: Texts.longTail) }
         let id = emit(batch, a, contact: nil, parent: nil, channel, kind, inbound: false,
-                      media: channel == .instagram ? rng.chance(0.8) : rng.chance(0.3), at: now, author: nil)
+                      media: channel == .instagram ? rng.chance(0.8) : rng.chance(0.3), at: now, author: nil,
+                      agent: pickAgent(a))
         brands[a].lastPost = id
         if give { brands[a].lastGivePost = id }
     }
@@ -152,24 +157,41 @@ struct Generator {
         contactName(contact)
         compose(Texts.inbound, nil)
         let asked = now
+        // Half the public conversations are tracked as CRM conversations.
+        let threaded = !dm && kind != .mention && rng.chance(0.5)
+        let thread: Int64? = threaded ? nextID : nil
         let inboundID = emit(batch, a, contact: contact, parent: parent, channel, kind, inbound: true, media: false,
-                             at: asked, author: name)
+                             at: asked, author: name, thread: thread)
         let attributed = parent != nil && parent == brands[a].lastGivePost
+        // The answer takes a while; an automated reply comes at once.
+        var at = asked + Int64(rng.exponential(brands[a].latencyMean) * 1e6)
+        if rng.chance(0.002) { at = asked - 60_000_000 }  // clock skew
+        let answers = rng.chance(brands[a].ackProb)
+        // Customers in a DM or a conversation often write again before the
+        // answer: one turn of several messages.
+        if (dm || threaded) && rng.chance(0.45) {
+            let more = 1 + rng.below(2)
+            let last = answers ? at : asked + Int64(brands[a].latencyMean * 2e6)
+            for k in 0..<more where last > asked + 2 {
+                compose(Texts.inbound, nil)
+                let t = asked + 1 + Int64(rng.below(Int(min(last - asked - 1, 1 << 40))))
+                _ = emit(batch, a, contact: contact, parent: nil, channel, dm ? .message : kind, inbound: true,
+                         media: false, at: t + Int64(k), author: name, thread: thread)
+            }
+        }
         if rng.chance(brands[a].autoReplyProb) {
             compose(Texts.autoReplies, nil)
             _ = emit(batch, a, contact: contact, parent: dm ? nil : inboundID, channel, dm ? .message : .reply,
                      inbound: false, automated: true, media: false, at: asked + 5_000_000, author: nil)
         }
         var answered = false
-        if rng.chance(brands[a].ackProb) {
-            var at = asked + Int64(rng.exponential(brands[a].latencyMean) * 1e6)
-            if rng.chance(0.002) { at = asked - 60_000_000 }  // clock skew
+        if answers {
             if at <= SyntheticData.start + SyntheticData.span {  // not yet answered near the end: pending
                 let personal = rng.chance(brands[a].personalProb)
                 compose(rng.chance(brands[a].thanksProb) ? Texts.thankfulReplies : Texts.plainReplies,
                         personal ? firstNameBytes() : nil)
                 _ = emit(batch, a, contact: contact, parent: dm ? nil : inboundID, channel, dm ? .message : .reply,
-                         inbound: false, media: false, at: at, author: nil)
+                         inbound: false, media: false, at: at, author: nil, thread: thread, agent: pickAgent(a))
                 answered = true
                 if dm && rng.chance(0.4) {  // the thread goes on
                     compose(Texts.inbound, nil)
@@ -194,7 +216,7 @@ struct Generator {
         let contact = pickContact(a)
         compose(rng.chance(brands[a].giveShare) ? Texts.givePosts : Texts.takePosts, nil)
         _ = emit(batch, a, contact: contact, parent: nil, pickChannel(), rng.chance(0.5) ? .comment : .mention,
-                 inbound: false, media: false, at: now, author: nil)
+                 inbound: false, media: false, at: now, author: nil, agent: pickAgent(a))
     }
 
     mutating func like(_ batch: InteractionBatch, _ a: Int) {
@@ -241,6 +263,11 @@ struct Generator {
     mutating func pickChannel() -> Channel {
         let r = rng.below(100)
         return r < 40 ? .twitter : r < 65 ? .facebook : r < 85 ? .instagram : r < 95 ? .linkedin : .other
+    }
+
+    /// An agent of the brand; about 1 in 10 of its rows carry none.
+    mutating func pickAgent(_ a: Int) -> Int64? {
+        rng.chance(0.1) ? nil : Int64(1001 + a) * 100 + 1 + Int64(rng.below(brands[a].agents))
     }
 
     mutating func pickContact(_ a: Int) -> Int64 {
@@ -299,18 +326,20 @@ struct Generator {
     @discardableResult
     mutating func emit(_ batch: InteractionBatch, _ a: Int, contact: Int64?, parent: Int64?, _ channel: Channel,
                        _ kind: Kind, inbound: Bool, automated: Bool = false, media: Bool, at: Int64,
-                       author: [UInt8]?, value: Double = 0, noBody: Bool = false) -> Int64 {
+                       author: [UInt8]?, value: Double = 0, noBody: Bool = false, thread: Int64? = nil,
+                       agent: Int64? = nil) -> Int64 {
         let id = nextID
         nextID += 1
         emitRow(batch, id: id, a, contact: contact, parent: parent, Int32(channel.rawValue), Int32(kind.rawValue),
                 inbound: inbound, automated: automated, media: media, at: at, author: author, value: value,
-                noBody: noBody)
+                noBody: noBody, thread: thread, agent: agent)
         return id
     }
 
     mutating func emitRow(_ batch: InteractionBatch, id: Int64, _ a: Int, contact: Int64?, parent: Int64?,
                           _ channel: Int32, _ kind: Int32, inbound: Bool, automated: Bool, media: Bool, at: Int64,
-                          author: [UInt8]?, value: Double, noBody: Bool) {
+                          author: [UInt8]?, value: Double, noBody: Bool, thread: Int64? = nil,
+                          agent: Int64? = nil) {
         // Nothing has happened after the end of the period yet (answers and
         // purchases still to come); this leaves pending rows near as_of.
         guard emitted < rows, batch.count < batch.capacity, at <= SyntheticData.start + SyntheticData.span else {
@@ -318,7 +347,7 @@ struct Generator {
         }
         let row = Interaction(id: id, accountID: Int64(1001 + a), contactID: contact, parentID: parent,
                               channel: channel, kind: kind, inbound: inbound, automated: automated,
-                              hasMedia: media, createdAt: at, value: value)
+                              hasMedia: media, createdAt: at, value: value, threadID: thread, agentID: agent)
         scratch.withUnsafeBufferPointer { body in
             if let author {
                 author.withUnsafeBufferPointer { batch.append(row, author: $0, body: noBody ? nil : body) }

@@ -9,6 +9,9 @@ public struct TwcsImport {
         public var rows = 0
         public var skipped = 0
         public var brands = 0
+        /// Brand handles by account id (the spelling of the brand's own
+        /// tweets where it has any), for an accounts(account_id, name) table.
+        public var brandNames: [Int64: String] = [:]
         public init() {}
     }
 
@@ -79,6 +82,11 @@ public struct TwcsImport {
             guard let brand = brandName(tw, tweets, index) else { summary.skipped += 1; continue }
             let account = brandID(brand)
             brands.insert(account)
+            if !tw.inbound {
+                summary.brandNames[account] = String(decoding: tw.author, as: UTF8.self)
+            } else if summary.brandNames[account] == nil {
+                summary.brandNames[account] = String(decoding: brand, as: UTF8.self)
+            }
             var contact: Int64?
             if tw.inbound {
                 contact = parseID(tw.author)

@@ -94,7 +94,8 @@ struct ImportTwcs: ParsableCommand {
             Maps rows as docs/metrics.md section 8 says: brand -> account (a stable id from \
             its name), customer -> contact, in_response_to_tweet_id -> parent, channel \
             twitter, kind reply (with a parent) or mention. Tweets that address no brand \
-            are skipped and counted.
+            are skipped and counted. The brand handles go to an accounts(account_id, name) \
+            table beside the interactions table, so the scores show names.
             """)
 
     @Argument(help: ArgumentHelp("The twcs CSV file.", valueName: "file"))
@@ -116,6 +117,7 @@ struct ImportTwcs: ParsableCommand {
         try store.inTransaction {
             try store.createInteractionsTable(table, replace: !append)
             summary = try TwcsImport.convert(csv: csv, source: file) { try store.insert(table, $0) }
+            try store.writeAccountNames(summary.brandNames, besides: table)
         }
         printError("imported \(grouped(summary.rows)) tweets for \(summary.brands) brands into '\(table)' of \(db)"
                    + (summary.skipped > 0 ? "; skipped \(summary.skipped) that address no brand" : ""))

@@ -4,6 +4,15 @@ import ArgumentParser
 import GiveTakeCore
 import GiveTakeStorage
 
+enum AckUnitOption: String, ExpressibleByArgument, CaseIterable {
+    case turn, row
+}
+
+/// Which turns `score --turns` prints.
+enum TurnListOption: String, ExpressibleByArgument, CaseIterable {
+    case pending, acknowledged, unacknowledged, all
+}
+
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
@@ -41,6 +50,11 @@ struct ScoringOptions: ParsableArguments {
     @Option(name: .customLong("give-target"), help: "Target give ratio: 0.8 (80/20), 0.833 (4-1-1), 0.667 (thirds).")
     var giveTarget: Double?
 
+    @Option(name: .customLong("ack-unit"), help: ArgumentHelp(
+        "What is acknowledged: turn (a customer's messages up to the answer, default) or row (every message, v1).",
+        valueName: "unit"))
+    var ackUnit: AckUnitOption = .turn
+
     func validate() throws {
         if let asOf, parseTime(asOf) == nil {
             throw ValidationError("--as-of '\(asOf)' is not a time (use 'YYYY-MM-DD HH:MM:SS' UTC or Unix seconds)")
@@ -58,6 +72,7 @@ struct ScoringOptions: ParsableArguments {
         if let sla { c = try parseSLA(sla, into: c) }
         if let halfLife, let s = parseDuration(halfLife) { c.halfLifeSeconds = s }
         if let giveTarget { c.giveTarget = giveTarget }
+        c.ackUnit = ackUnit == .turn ? .turn : .row
         return c
     }
 
@@ -68,7 +83,7 @@ struct ScoringOptions: ParsableArguments {
 
     /// Everything the scores depend on besides the rows.
     func configKey(_ config: ScoringConfig, _ lexiconBytes: [UInt8]) -> String {
-        var key = "v1 table=\(table) defaults=\(!noDefaultLexicon) lexicon=\(TwcsImport.brandID(lexiconBytes))"
+        var key = "v2 ack_unit=\(ackUnit.rawValue) table=\(table) defaults=\(!noDefaultLexicon) lexicon=\(TwcsImport.brandID(lexiconBytes))"
         key += " as_of=\(config.asOf.map(String.init) ?? "latest") sla=\(config.slaSeconds)"
         key += " half_life=\(config.halfLifeSeconds) target=\(config.giveTarget)"
         return key

@@ -3,11 +3,11 @@
 import GiveTakeCore
 import GiveTakeStorage
 
-func render(_ accounts: [AccountScore], format: OutputFormat, asOf: Int64) -> String {
+func render(_ accounts: [AccountScore], names: AccountNames = [:], format: OutputFormat, asOf: Int64) -> String {
     switch format {
-    case .table: return renderTable(accounts.filter { $0.channel == nil }, asOf: asOf)
-    case .json: return renderJSON(accounts, asOf: asOf)
-    case .csv: return renderCSV(accounts)
+    case .table: return renderTable(accounts.filter { $0.channel == nil }, names: names, asOf: asOf)
+    case .json: return renderJSON(accounts, names: names, asOf: asOf)
+    case .csv: return renderCSV(accounts, names: names)
     }
 }
 
@@ -31,9 +31,16 @@ private let tableColumns: [(String, @Sendable (AccountScore) -> String)] = [
     ("anomalies", { String($0.anomalies) }),
 ]
 
-func renderTable(_ rows: [AccountScore], asOf: Int64) -> String {
-    let cells = rows.map { r in tableColumns.map { $0.1(r) } }
-    var widths = tableColumns.map { $0.0.count }
+func renderTable(_ rows: [AccountScore], names: AccountNames = [:], asOf: Int64) -> String {
+    // With names, a name column follows the account id.
+    var columns = tableColumns
+    if !names.isEmpty { columns.insert(("name", { names[$0.accountID] ?? "-" }), at: 1) }
+    return alignedTable(columns.map(\.0), rows.map { r in columns.map { $0.1(r) } }, empty: "(no accounts)")
+}
+
+/// Columns aligned: the first left, the others right.
+func alignedTable(_ headers: [String], _ cells: [[String]], empty: String) -> String {
+    var widths = headers.map { $0.count }
     for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
     func line(_ values: [String]) -> String {
         values.enumerated().map { i, v in
@@ -41,53 +48,104 @@ func renderTable(_ rows: [AccountScore], asOf: Int64) -> String {
             return i == 0 ? v + pad : pad + v
         }.joined(separator: "  ") + "\n"
     }
-    var out = line(tableColumns.map { $0.0 })
+    var out = line(headers)
     out += line(widths.map { String(repeating: "-", count: $0) })
     for row in cells { out += line(row) }
-    if rows.isEmpty { out += "(no accounts)\n" }
+    if cells.isEmpty { out += empty + "\n" }
     return out
 }
 
-func renderCSV(_ rows: [AccountScore]) -> String {
-    var out = scoreColumnNames.joined(separator: ",") + "\n"
-    for r in rows { out += scoreFields(r).map { $0 ?? "" }.joined(separator: ",") + "\n" }
-    return out
+func renderCSV(_ rows: [AccountScore], names: AccountNames = [:]) -> String {
+    renderRows(scoreColumnNames, rows.map { $0.values(names) }, format: .csv, key: "accounts", asOf: 0)
 }
 
-func renderJSON(_ rows: [AccountScore], asOf: Int64) -> String {
-    var out = "{\"as_of\": \"\(Timestamp.format(asOf))\", \"accounts\": ["
-    for (k, r) in rows.enumerated() {
-        out += k == 0 ? "\n  {" : ",\n  {"
-        for (i, (name, value)) in zip(scoreColumnNames, scoreFields(r)).enumerated() {
-            if i > 0 { out += ", " }
-            let v = value.map { name == "channel" ? "\"\($0)\"" : $0 } ?? "null"
-            out += "\"\(name)\": \(v)"
-        }
-        out += "}"
+func renderJSON(_ rows: [AccountScore], names: AccountNames = [:], asOf: Int64) -> String {
+    renderRows(scoreColumnNames, rows.map { $0.values(names) }, format: .json, key: "accounts", asOf: asOf)
+}
+
+/// account_scores column names (spec section 7, then account_name).
+let scoreColumnNames = Schema.accountColumns.map(\.0)
+
+/// A value as text (nil = null); doubles in their shortest exact form,
+/// times as 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC.
+func field(_ v: ScoreValue) -> String? {
+    switch v {
+    case .int(let x): return String(x)
+    case .real(let x): return x.description
+    case .text(let s): return s
+    case .time(let t): return Timestamp.format(t)
+    case .bool(let b): return b ? "true" : "false"
+    case .null: return nil
     }
-    out += rows.isEmpty ? "]}\n" : "\n]}\n"
-    return out
 }
 
-/// Spec section 7 column names, in order.
-let scoreColumnNames = [
-    "account_id", "channel", "needs_ack", "pending", "acknowledged", "ack_rate", "personal_rate",
-    "appreciative_rate", "sla_rate", "median_ack_s", "p90_ack_s", "give_posts", "take_posts", "neutral_posts",
-    "give_ratio", "me_index", "reply_share", "channel_fit", "contacts", "mean_trust", "conv_rate_ack",
-    "conv_rate_ignored", "conversion_lift", "value_per_ack_contact", "give_attributed_leads", "health", "anomalies",
-]
+/// Score rows as CSV, JSON ({"as_of", key: [...]}) or an aligned table.
+func renderRows(_ columns: [String], _ rows: [[ScoreValue]], format: OutputFormat, key: String,
+                asOf: Int64) -> String {
+    switch format {
+    case .table:
+        return alignedTable(columns, rows.map { $0.map { field($0) ?? "-" } }, empty: "(no \(key))")
+    case .csv:
+        var out = columns.joined(separator: ",") + "\n"
+        for r in rows { out += r.map { csvField(field($0)) }.joined(separator: ",") + "\n" }
+        return out
+    case .json:
+        var out = "{\"as_of\": \"\(Timestamp.format(asOf))\", \"\(key)\": ["
+        for (k, r) in rows.enumerated() {
+            out += k == 0 ? "\n  {" : ",\n  {"
+            for (i, (name, value)) in zip(columns, r).enumerated() {
+                if i > 0 { out += ", " }
+                out += "\"\(name)\": " + jsonValue(value)
+            }
+            out += "}"
+        }
+        out += rows.isEmpty ? "]}\n" : "\n]}\n"
+        return out
+    }
+}
 
-/// Values as text (nil = null); doubles in their shortest exact form.
-func scoreFields(_ r: AccountScore) -> [String?] {
-    func d(_ v: Double?) -> String? { v.map { $0.description } }
-    return [
-        String(r.accountID), r.channel.map(channelName), String(r.needsAck), String(r.pending),
-        String(r.acknowledged), d(r.ackRate), d(r.personalRate), d(r.appreciativeRate), d(r.slaRate),
-        d(r.medianAckSeconds), d(r.p90AckSeconds), String(r.givePosts), String(r.takePosts),
-        String(r.neutralPosts), d(r.giveRatio), d(r.meIndex), d(r.replyShare), d(r.channelFit),
-        String(r.contacts), d(r.meanTrust), d(r.convRateAck), d(r.convRateIgnored), d(r.conversionLift),
-        d(r.valuePerAckContact), String(r.giveAttributedLeads), d(r.health), String(r.anomalies),
-    ]
+private func csvField(_ s: String?) -> String {
+    guard let s else { return "" }
+    if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        return "\"" + s.replacingAll("\"", "\"\"") + "\""
+    }
+    return s
+}
+
+private func jsonValue(_ v: ScoreValue) -> String {
+    switch v {
+    case .int(let x): return String(x)
+    case .real(let x): return x.isFinite ? x.description : "null"
+    case .bool(let b): return b ? "true" : "false"
+    case .null: return "null"
+    case .text, .time:
+        var out = "\""
+        for u in (field(v) ?? "").unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, _ with: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += with } else { out.append(c) } }
+        return out
+    }
 }
 
 // MARK: Number formatting (no Foundation)

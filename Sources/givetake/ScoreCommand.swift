@@ -6,12 +6,17 @@ import GiveTakeStorage
 
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score a CRM interactions table and write account_scores / contact_scores.",
+        abstract: "Score a CRM interactions table; write account_scores, contact_scores, turn_scores, agent_scores.",
         discussion: """
             <db> is a SQLite file or a PostgreSQL URL (postgres://user@host:5432/db; PG* \
             environment variables apply as in psql). The table needs the columns: \
-            \(Schema.expectedColumnsText). The score tables are replaced in one transaction, \
-            so an interrupted run leaves the previous scores intact.
+            \(Schema.expectedColumnsText). Account names come from an account_name column \
+            or an accounts(account_id, name) table beside it. The score tables are replaced in \
+            one transaction, so an interrupted run leaves the previous scores intact.
+
+            By default the account table is printed; --turns pending prints the at-risk list \
+            (turns still within their SLA, soonest due first), --turns all|acknowledged|unacknowledged \
+            the other turns, and --agents the agent table.
 
             --incremental rescores only the accounts that rows added since the last run \
             (ids above its largest id) can change; the result equals a full rescore. \
@@ -38,11 +43,19 @@ struct Score: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress bar or summary on stderr.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Print turns instead of accounts: pending (the at-risk list, by due_at), "
+                               + "acknowledged, unacknowledged or all.", valueName: "status"))
+    var turns: TurnListOption?
+
+    @Flag(help: "Print the agent table instead of accounts.")
+    var agents = false
+
     func validate() throws {
         if let maxMemory, parseSize(maxMemory) == nil {
             throw ValidationError("--max-memory '\(maxMemory)' is not a size (e.g. 512M, 2G)")
         }
         if let g = groupRows, g < 1 { throw ValidationError("--group-rows must be at least 1") }
+        if turns != nil && agents { throw ValidationError("--turns and --agents each print a table: choose one") }
     }
 
     func run() throws {
@@ -64,11 +77,26 @@ struct Score: ParsableCommand {
         let outcome = try job.run(store)
         progress.finish()
         let seconds = clock.seconds
-        var accounts = outcome.accounts
-        if incremental && outcome.rescored != nil {
-            accounts = try store.readAccountScores(prefix: options.outPrefix)
+        if let turns {
+            // Read back from turn_scores: the same rows whatever the run mode.
+            let status = turns == .all ? nil : turns.rawValue
+            let order = turns == .pending ? ["due_at", "account_id", "turn_id"] : ["account_id", "started_at", "turn_id"]
+            let rows = try store.readScoreRows(prefix: options.outPrefix, table: "turn_scores", status: status,
+                                               orderBy: order)
+            print(renderRows(Schema.turnColumns.map(\.0), rows, format: options.format, key: "turns",
+                             asOf: outcome.asOf), terminator: "")
+        } else if agents {
+            let rows = try store.readScoreRows(prefix: options.outPrefix, table: "agent_scores", status: nil,
+                                               orderBy: ["account_id", "agent_id NULLS FIRST"])
+            print(renderRows(Schema.agentColumns.map(\.0), rows, format: options.format, key: "agents",
+                             asOf: outcome.asOf), terminator: "")
+        } else {
+            var accounts = outcome.accounts
+            if incremental && outcome.rescored != nil {
+                accounts = try store.readAccountScores(prefix: options.outPrefix)
+            }
+            print(render(accounts, names: outcome.names, format: options.format, asOf: outcome.asOf), terminator: "")
         }
-        print(render(accounts, format: options.format, asOf: outcome.asOf), terminator: "")
         if !quiet {
             var note = "scored \(grouped(outcome.rowsRead)) rows of '\(options.table)' in \(fixed(seconds, 2)) s"
             if seconds > 0 && outcome.rowsRead > 0 { note += " (\(rate(Double(outcome.rowsRead) / seconds)))" }
@@ -79,7 +107,8 @@ struct Score: ParsableCommand {
             } else if let why = outcome.fullReason, incremental {
                 note += "; full rescore: \(why)"
             }
-            note += "; wrote \(options.outPrefix)account_scores and \(options.outPrefix)contact_scores"
+            let p = options.outPrefix
+            note += "; wrote \(p)account_scores, \(p)contact_scores, \(p)turn_scores and \(p)agent_scores"
             printError(note)
         }
     }

@@ -11,6 +11,23 @@ private func withText<R>(_ s: String, _ body: (UnsafePointer<CChar>, Int) -> R) 
 
 private func message(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "<null>" }
 
+private let rowSize = MemoryLayout<gt_interaction>.stride
+private let accountSize = MemoryLayout<gt_account_score>.stride
+
+/// A row without texts.
+private func plain(_ id: Int64, _ kind: Int32, inbound: Bool, seconds: Int64, thread: Int64? = nil,
+                   agent: Int64? = nil, parent: Int64? = nil) -> gt_interaction {
+    var flags = UInt32(GT_ROW_HAS_CONTACT)
+    if inbound { flags |= UInt32(GT_ROW_INBOUND) }
+    if thread != nil { flags |= UInt32(GT_ROW_HAS_THREAD) }
+    if agent != nil { flags |= UInt32(GT_ROW_HAS_AGENT) }
+    if parent != nil { flags |= UInt32(GT_ROW_HAS_PARENT) }
+    return gt_interaction(id: id, account_id: 7, contact_id: 3, parent_id: parent ?? 0, created_at: seconds * 1_000_000,
+                          value: 0, author_name: gt_text(ptr: nil, len: 0), body: gt_text(ptr: nil, len: 0),
+                          channel: GT_CHANNEL_FACEBOOK, kind: kind, flags: flags, reserved: 0,
+                          thread_id: thread ?? 0, agent_id: agent ?? 0)
+}
+
 @Suite struct ABITests {
     @Test func versionMatchesHeader() {
         #expect(gt_version_number() == GT_VERSION_NUMBER)
@@ -140,7 +157,7 @@ private func message(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cStr
         defer { gt_scorer_free(s) }
         var rows: UnsafePointer<gt_account_score>? = nil
         var n = 0
-        #expect(gt_scorer_accounts(&rows, &n, s) == GT_ESTATE)
+        #expect(gt_scorer_account_rows(&rows, &n, accountSize, s) == GT_ESTATE)
         #expect(gt_scorer_set_sla(s, GT_CHANNEL_TWITTER, -1) == GT_ERANGE)
         #expect(message(gt_scorer_errmsg(s)).contains("positive"))
         #expect(gt_scorer_set_sla(s, 9, 60) == GT_EINVAL)
@@ -151,24 +168,24 @@ private func message(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cStr
                 gt_interaction(id: 1, account_id: 5, contact_id: 9, parent_id: 0, created_at: 0, value: 0,
                                author_name: gt_text(ptr: a.baseAddress, len: 3), body: gt_text(ptr: nil, len: 0),
                                channel: GT_CHANNEL_TWITTER, kind: GT_KIND_MENTION,
-                               flags: UInt32(GT_ROW_INBOUND | GT_ROW_HAS_CONTACT), reserved: 0),
+                               flags: UInt32(GT_ROW_INBOUND | GT_ROW_HAS_CONTACT), reserved: 0, thread_id: 0, agent_id: 0),
                 gt_interaction(id: 2, account_id: 5, contact_id: 0, parent_id: 1, created_at: 60_000_000, value: 0,
                                author_name: gt_text(ptr: nil, len: 0), body: gt_text(ptr: b.baseAddress, len: 10),
                                channel: GT_CHANNEL_TWITTER, kind: GT_KIND_REPLY,
-                               flags: UInt32(GT_ROW_HAS_PARENT), reserved: 0),
+                               flags: UInt32(GT_ROW_HAS_PARENT), reserved: 0, thread_id: 0, agent_id: 0),
             ]
-            #expect(gt_scorer_add(s, batch, 2) == GT_OK)
+            #expect(gt_scorer_add_rows(s, batch, 2, rowSize) == GT_OK)
             batch[0].created_at = Int64.max
-            #expect(gt_scorer_add(s, batch, 2) == GT_ERANGE)
+            #expect(gt_scorer_add_rows(s, batch, 2, rowSize) == GT_ERANGE)
             #expect(message(gt_scorer_errmsg(s)) == "row 0 (id 1): created_at is outside years 0001..9999")
             batch[0].created_at = 0
             batch[1].body = gt_text(ptr: nil, len: 4)
-            #expect(gt_scorer_add(s, batch, 2) == GT_EINVAL)
+            #expect(gt_scorer_add_rows(s, batch, 2, rowSize) == GT_EINVAL)
             #expect(message(gt_scorer_errmsg(s)).contains("row 1 (id 2): body is NULL"))
         } }
         #expect(gt_scorer_set_half_life(s, 100) == GT_ESTATE)
         #expect(gt_scorer_finish(s) == GT_OK)
-        #expect(gt_scorer_accounts(&rows, &n, s) == GT_OK)
+        #expect(gt_scorer_account_rows(&rows, &n, accountSize, s) == GT_OK)
         #expect(n == 2)  // all channels + twitter
         let a = rows![0]
         #expect(a.account_id == 5 && a.channel == GT_CHANNEL_ALL && a.acknowledged == 1)
@@ -190,9 +207,9 @@ private func message(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cStr
             gt_interaction(id: Int64(i), account_id: 1, contact_id: Int64(i % 50), parent_id: 0,
                            created_at: Int64(i) * 1_000_000, value: 0, author_name: gt_text(ptr: nil, len: 0),
                            body: gt_text(ptr: nil, len: 0), channel: GT_CHANNEL_TWITTER, kind: GT_KIND_MENTION,
-                           flags: UInt32(GT_ROW_INBOUND | GT_ROW_HAS_CONTACT), reserved: 0)
+                           flags: UInt32(GT_ROW_INBOUND | GT_ROW_HAS_CONTACT), reserved: 0, thread_id: 0, agent_id: 0)
         }
-        #expect(gt_scorer_add(s, &rows, rows.count) == GT_OK)
+        #expect(gt_scorer_add_rows(s, &rows, rows.count, rowSize) == GT_OK)
         var calls: Int32 = 0
         let stop: gt_interrupt_fn = { context in
             let counter = context!.assumingMemoryBound(to: Int32.self)
@@ -205,10 +222,75 @@ private func message(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cStr
         #expect(message(gt_scorer_errmsg(s)) == "scoring was cancelled")
         var out: UnsafePointer<gt_account_score>? = nil
         var n = 0
-        #expect(gt_scorer_accounts(&out, &n, s) == GT_ESTATE)
+        #expect(gt_scorer_account_rows(&out, &n, accountSize, s) == GT_ESTATE)
         // The rows stay: without the callback the same scorer finishes.
         #expect(gt_scorer_set_interrupt(s, nil, nil) == GT_OK)
         #expect(gt_scorer_finish(s) == GT_OK)
-        #expect(gt_scorer_accounts(&out, &n, s) == GT_OK && out![0].needs_ack + out![0].pending == 70_000)
+        #expect(gt_scorer_account_rows(&out, &n, accountSize, s) == GT_OK && out![0].needs_ack + out![0].pending == 70_000)
+    }
+
+    @Test func turnsAgentsAndOlderLayouts() {
+        // Thread 40: two customer messages, then agent 9 answers after 100 s.
+        // A third customer message after the answer is a new turn, still open.
+        var rows = [
+            plain(1, GT_KIND_COMMENT, inbound: true, seconds: 0, thread: 40),
+            plain(2, GT_KIND_COMMENT, inbound: true, seconds: 30, thread: 40),
+            plain(3, GT_KIND_COMMENT, inbound: false, seconds: 100, thread: 40, agent: 9),
+            plain(4, GT_KIND_COMMENT, inbound: true, seconds: 200, thread: 40),
+        ]
+        func score(_ unit: Int32, _ add: (OpaquePointer?) -> Int32) -> (OpaquePointer?, [gt_turn_score]) {
+            var s: OpaquePointer? = nil
+            #expect(gt_scorer_new(&s, nil) == GT_OK)
+            #expect(gt_scorer_set_ack_unit(s, unit) == GT_OK)
+            #expect(add(s) == GT_OK)
+            #expect(gt_scorer_finish(s) == GT_OK)
+            var t: UnsafePointer<gt_turn_score>? = nil
+            var n = 0
+            #expect(gt_scorer_turns(&t, &n, s) == GT_OK)
+            return (s, Array(UnsafeBufferPointer(start: t, count: n)))
+        }
+        let (s, turns) = score(GT_ACK_UNIT_TURN) { gt_scorer_add_rows($0, &rows, rows.count, rowSize) }
+        defer { gt_scorer_free(s) }
+        #expect(turns.count == 2)
+        #expect(turns[0].turn_id == 1 && turns[0].inbound_rows == 2 && turns[0].status == GT_TURN_ACKNOWLEDGED)
+        #expect(turns[0].first_ack_id == 3 && turns[0].agent_id == 9 && turns[0].time_to_ack_s == 100)
+        #expect(turns[0].flags == UInt32(GT_TURN_HAS_THREAD | GT_TURN_HAS_CONTACT | GT_TURN_HAS_AGENT))
+        #expect(turns[0].thread_id == 40 && turns[0].due_at == 4 * 3600 * 1_000_000)
+        #expect(turns[1].turn_id == 4 && turns[1].status == GT_TURN_PENDING && turns[1].personal == -1)
+        #expect(turns[1].time_to_ack_s.isNaN)
+        #expect(message(gt_turn_status_name(turns[1].status)) == "pending")
+        var agents: UnsafePointer<gt_agent_score>? = nil
+        var n = 0
+        #expect(gt_scorer_agents(&agents, &n, s) == GT_OK && n == 1)
+        #expect(agents![0].agent_id == 9 && agents![0].has_agent == 1 && agents![0].acknowledged == 1)
+        #expect(agents![0].median_ack_s == 100 && agents![0].sla_rate == 1)
+        var acc: UnsafePointer<gt_account_score>? = nil
+        #expect(gt_scorer_account_rows(&acc, &n, accountSize, s) == GT_OK)
+        #expect(acc![0].needs_ack == 1 && acc![0].pending == 1 && acc![0].median_ack_business_s == 100)
+        // The first layout: 216-byte account rows, same leading fields.
+        #expect(gt_scorer_accounts(&acc, &n, s) == GT_OK && n == 2)
+        let second = UnsafeRawPointer(acc!) + Int(GT_ACCOUNT_SCORE_V1_SIZE)
+        #expect(second.loadUnaligned(fromByteOffset: 8, as: Int32.self) == GT_CHANNEL_FACEBOOK)
+        #expect(gt_scorer_account_rows(&acc, &n, 100, s) == GT_EINVAL)
+
+        // Row mode: every needs-ack row is a turn (v1 numbers).
+        let (r, rowTurns) = score(GT_ACK_UNIT_ROW) { gt_scorer_add_rows($0, &rows, rows.count, rowSize) }
+        defer { gt_scorer_free(r) }
+        #expect(rowTurns.map(\.turn_id) == [1, 2, 4] && rowTurns[1].time_to_ack_s == 70)
+
+        // Rows of the first layout (96 bytes, no thread): gt_scorer_add reads
+        // that stride, so thread 40 is unknown and each comment is alone.
+        var packed = [UInt8](repeating: 0, count: Int(GT_INTERACTION_V1_SIZE) * rows.count)
+        for i in 0..<rows.count {
+            withUnsafeBytes(of: rows[i]) { src in
+                for b in 0..<Int(GT_INTERACTION_V1_SIZE) { packed[i * Int(GT_INTERACTION_V1_SIZE) + b] = src[b] }
+            }
+        }
+        let (v, v1Turns) = score(GT_ACK_UNIT_TURN) { h in
+            packed.withUnsafeBytes { gt_scorer_add(h, $0.baseAddress!.assumingMemoryBound(to: gt_interaction.self), 4) }
+        }
+        defer { gt_scorer_free(v) }
+        #expect(v1Turns.count == 3 && v1Turns.allSatisfy { $0.status != GT_TURN_ACKNOWLEDGED && $0.flags == 2 })
+        #expect(gt_scorer_add_rows(v, &rows, 1, 90) == GT_EINVAL)
     }
 }

@@ -18,6 +18,8 @@ struct Row {
     var author: String? = nil
     var body: String? = nil
     var value: Double = 0
+    var thread: Int64? = nil
+    var agent: Int64? = nil
 }
 
 let hour = 3600.0
@@ -50,7 +52,7 @@ func score(_ rows: [Row], config: ScoringConfig = ScoringConfig(), lexicon: Lexi
                     id: r.id, accountID: r.account, contactID: r.contact, parentID: r.parent, channel: r.channel,
                     kind: r.rawKind ?? Int32(r.kind.rawValue), inbound: r.inbound, automated: r.automated,
                     hasMedia: r.media, createdAt: Int64((r.at * 1e6).rounded()), authorName: slice(spans[start + k].author),
-                    body: slice(spans[start + k].body), value: r.value)
+                    body: slice(spans[start + k].body), value: r.value, threadID: r.thread, agentID: r.agent)
             }
             start = end
         }
@@ -61,6 +63,9 @@ func score(_ rows: [Row], config: ScoringConfig = ScoringConfig(), lexicon: Lexi
 extension ScoringResult {
     func account(_ id: Int64, _ channel: Channel? = nil) -> AccountScore? {
         accounts.first { $0.accountID == id && $0.channel == channel }
+    }
+    func agent(_ account: Int64, _ agent: Int64?) -> AgentScore? {
+        agents.first { $0.accountID == account && $0.agentID == agent }
     }
     func contact(_ account: Int64, _ contact: Int64) -> ContactScore? {
         contacts.first { $0.accountID == account && $0.contactID == contact }

@@ -38,7 +38,9 @@ func messyRows(count: Int, seed: UInt64) -> [Row] {
         r.at = Double(g.below(40 * 86400)) + Double(g.below(1000)) / 1000
         r.author = g.pick(authors)
         r.body = g.below(8) == 0 ? nil : g.pick(bodies)
-        r.value = r.kind == .purchase ? Double(g.below(10000)) / 100 : 0
+        r.value = r.kind == .purchase ? Double(g.below(10000)) / 100 + 0.1 / Double(1 + g.below(7)) : 0
+        if g.below(4) == 0 { r.thread = Int64(g.below(25)) }
+        if !r.inbound && g.below(5) > 0 { r.agent = Int64(g.below(6)) }
         switch g.below(10) {
         case 0: r.parent = r.id
         case 1: r.parent = Int64(count * 10 + i)
@@ -68,12 +70,69 @@ func messyRows(count: Int, seed: UInt64) -> [Row] {
         #expect(a.accounts == c.accounts)
         #expect(a.contacts == c.contacts)
         #expect(a.asOf == b.asOf && a.rowCount == b.rowCount)
+        #expect(a.agents == b.agents && a.agents == c.agents)
+        #expect(a.turns.rows() == b.turns.rows() && a.turns.rows() == c.turns.rows())
+        #expect(a.turns.rows().contains { $0.inboundRows > 1 })
+        #expect(a.agents.contains { $0.agentID != nil && $0.acknowledged > 0 })
         // The data really exercises the metrics.
         let all = a.accounts.filter { $0.channel == nil }
         #expect(all.count == 4)
         #expect(all.allSatisfy { $0.acknowledged > 0 && $0.anomalies > 0 && $0.givePosts + $0.takePosts > 0 })
         #expect(all.contains { ($0.personalRate ?? 0) > 0 })
         #expect(a.contacts.contains { $0.balance != 0 })
+    }
+
+    /// Bursts of customer messages in DM and CRM threads, fractional
+    /// purchases and duplicate ids whose bodies share a long prefix: every
+    /// output, balances and value_per_ack_contact included, is bit-identical
+    /// in any order and in either ack unit.
+    @Test func burstsDuplicatesAndMoneyInAnyOrder() throws {
+        var g = SplitMix(state: 99)
+        let prefix = String(repeating: "Thanks for waiting, here is how to fix it ", count: 4)
+        var rows: [Row] = []
+        var id: Int64 = 1
+        for k in 0..<400 {
+            let contact = Int64(k % 37)
+            let dm = k % 2 == 0
+            let start = Double(k) * 600
+            for m in 0..<(1 + g.below(4)) {  // a burst of 1-4 messages
+                rows.append(Row(id: id, contact: contact, channel: Int32(k % 5), kind: dm ? .message : .comment,
+                                inbound: true, at: start + Double(m * 7), author: m == 1 ? "Dana Roe" : nil,
+                                body: "help \(m)", thread: dm ? nil : Int64(k)))
+                id += 1
+            }
+            if g.below(4) > 0 {
+                rows.append(Row(id: id, contact: contact, channel: Int32(k % 5), kind: dm ? .message : .reply,
+                                at: start + Double(60 + g.below(9000)), body: prefix + "Dana \(g.below(3))",
+                                thread: dm ? nil : Int64(k), agent: g.below(3) == 0 ? nil : Int64(g.below(4))))
+                // The same id again with a body sharing the long prefix.
+                if g.below(3) == 0 {
+                    rows.append(Row(id: id, contact: contact, channel: Int32(k % 5), kind: dm ? .message : .reply,
+                                    at: rows.last!.at, body: prefix + "Dana \(g.below(3))x",
+                                    thread: dm ? nil : Int64(k), agent: 9))
+                }
+                id += 1
+            }
+            if g.below(3) == 0 {
+                rows.append(Row(id: id, contact: contact, kind: .purchase, inbound: true, at: start + 20000,
+                                value: Double(g.below(5000)) / 7))
+                id += 1
+            }
+        }
+        for unit in [AckUnit.turn, .row] {
+            var config = ScoringConfig()
+            config.ackUnit = unit
+            let a = try score(rows, config: config, batch: 11)
+            var shuffled = rows
+            for i in stride(from: shuffled.count - 1, to: 0, by: -1) { shuffled.swapAt(i, g.below(i + 1)) }
+            let b = try score(shuffled, config: config, batch: 5)
+            #expect(a.accounts == b.accounts)
+            #expect(a.contacts.map { $0.balance.bitPattern } == b.contacts.map { $0.balance.bitPattern })
+            #expect(a.accounts.map { $0.valuePerAckContact?.bitPattern } == b.accounts.map { $0.valuePerAckContact?.bitPattern })
+            #expect(a.agents == b.agents)
+            #expect(a.turns.rows() == b.turns.rows())
+            #expect(a.account(1)!.valuePerAckContact != nil && a.account(1)!.anomalies > 0)
+        }
     }
 
     @Test func finishCanBeCalledAgainAfterMoreRows() throws {
@@ -93,7 +152,7 @@ func messyRows(count: Int, seed: UInt64) -> [Row] {
                                         inbound: r.inbound, automated: r.automated, hasMedia: r.media,
                                         createdAt: Int64((r.at * 1e6).rounded()),
                                         authorName: r.author == nil ? nil : author, body: r.body == nil ? nil : body,
-                                        value: r.value)
+                                        value: r.value, threadID: r.thread, agentID: r.agent)
                         }
                     }
                 }
@@ -123,7 +182,8 @@ func messyRows(count: Int, seed: UInt64) -> [Row] {
                         Interaction(id: r.id, accountID: r.account, contactID: r.contact, parentID: r.parent,
                                     channel: r.channel, kind: r.rawKind ?? Int32(r.kind.rawValue), inbound: r.inbound,
                                     automated: r.automated, hasMedia: r.media, createdAt: Int64((r.at * 1e6).rounded()),
-                                    authorName: r.author == nil ? nil : a, body: r.body == nil ? nil : b, value: r.value)
+                                    authorName: r.author == nil ? nil : a, body: r.body == nil ? nil : b, value: r.value,
+                                    threadID: r.thread, agentID: r.agent)
                     }
                 }
             }

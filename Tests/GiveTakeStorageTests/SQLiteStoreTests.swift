@@ -33,9 +33,9 @@ import GiveTakeCore
         // Links across accounts: a duplicate id and a reply whose parent is in another account.
         try store.conn.exec("""
             INSERT INTO interactions SELECT id, 1004, contact_id, parent_id, channel, kind, inbound, automated,
-              has_media, created_at, author_name, 'dup ' || coalesce(body, ''), value FROM interactions WHERE id = 10;
+              has_media, created_at, author_name, 'dup ' || coalesce(body, ''), value, thread_id, agent_id FROM interactions WHERE id = 10;
             INSERT INTO interactions SELECT 90000001, 1001, contact_id, (SELECT min(id) FROM interactions WHERE account_id = 1003),
-              channel, 'reply', 0, 0, 0, created_at, NULL, 'see above', 0 FROM interactions WHERE id = 20
+              channel, 'reply', 0, 0, 0, created_at, NULL, 'see above', 0, NULL, NULL FROM interactions WHERE id = 20
             """)
         var job = ScoringJob()
         let whole = try job.run(store)
@@ -97,9 +97,9 @@ import GiveTakeCore
         try store.createInteractionsTable("interactions", replace: true)
         try store.conn.exec("""
             INSERT INTO interactions VALUES
-              (1, 10, 5, NULL, 'Twitter', 'MENTION', 'true', 0, 0, 1509487847, 'Ana Li', 'help?', 0),
-              (2, 10, 5, 1, 'twitter', 'reply', 0, 'false', 0, 1509487907.5, NULL, 'Thanks Ana!', 0),
-              (3, 10, NULL, NULL, 'tiktok', 'post', 0, 0, 0, '2017-10-31 22:10:47', NULL, '', 0)
+              (1, 10, 5, NULL, 'Twitter', 'MENTION', 'true', 0, 0, 1509487847, 'Ana Li', 'help?', 0, NULL, NULL),
+              (2, 10, 5, 1, 'twitter', 'reply', 0, 'false', 0, 1509487907.5, NULL, 'Thanks Ana!', 0, NULL, NULL),
+              (3, 10, NULL, NULL, 'tiktok', 'post', 0, 0, 0, '2017-10-31 22:10:47', NULL, '', 0, NULL, NULL)
             """)
         let rows = try readAll(store, ScanRequest(table: "interactions"))
         #expect(rows.map(\.createdAt) == [1_509_487_847_000_000, 1_509_487_907_500_000, 1_509_487_847_000_000])
@@ -124,7 +124,7 @@ import GiveTakeCore
         // New rows for one account, some answering old rows of it.
         try store.conn.exec("""
             INSERT INTO interactions SELECT id + 50000000, account_id, contact_id, id, channel, 'reply', 0, 0, 0,
-              created_at, NULL, 'Thanks ' || coalesce(author_name, ''), 0
+              created_at, NULL, 'Thanks ' || coalesce(author_name, ''), 0, thread_id, 7
             FROM interactions WHERE account_id = 1003 AND inbound = 1 AND id % 3 = 0
             """)
         let inc = try job.run(store)

@@ -15,8 +15,10 @@ struct PlainRow: Equatable {
     var createdAt: Int64
     var author, body: [UInt8]?
     var value: Double
+    var thread, agent: Int64?
 
     init(_ r: Interaction) {
+        thread = r.threadID; agent = r.agentID
         id = r.id; account = r.accountID; contact = r.contactID; parent = r.parentID
         channel = r.channel; kind = r.kind; inbound = r.inbound; automated = r.automated; media = r.hasMedia
         createdAt = r.createdAt; author = r.authorName.map(Array.init); body = r.body.map(Array.init); value = r.value

@@ -121,6 +121,31 @@ sqlite3 demo.db 'create table "odd""name" as select * from interactions limit 50
 expect "identifiers are quoted" 0 "^account" -- givetake score demo.db --table 'odd"name' --out-prefix 'x"y_' -q
 equals "quoted output tables written" "$(sqlite3 demo.db 'select count(*) > 0 from "x""y_account_scores"')" "1"
 
+# ---- Turns, agents, account names ------------------------------------------
+equals "turn_scores written, one row per turn" \
+  "$(sqlite3 demo.db "select count(*) > 0, sum(status = 'pending') > 0, max(inbound_rows) > 1 from turn_scores")" "1|1|1"
+equals "turn rows aggregate to the account rows" \
+  "$(sqlite3 demo.db "select count(*) from (select account_id, sum(status <> 'pending') n, sum(status = 'acknowledged') a from turn_scores group by account_id) t
+     join account_scores s on s.account_id = t.account_id and s.channel is null where s.needs_ack = t.n and s.acknowledged = t.a")" "4"
+givetake score demo.db --turns pending --format csv -q >pending.csv
+equals "--turns pending prints the spec's turn columns" "$(head -1 pending.csv)" \
+  "account_id,turn_id,thread_id,contact_id,channel,started_at,inbound_rows,status,first_ack_id,agent_id,time_to_ack_s,business_time_to_ack_s,personal,appreciative,within_sla,due_at,account_name"
+equals "--turns pending lists every pending turn" "$(($(wc -l <pending.csv) - 1))" \
+  "$(sqlite3 demo.db "select count(*) from turn_scores where status = 'pending'")"
+equals "the at-risk list is sorted by due_at" "$(tail -n +2 pending.csv | cut -d, -f16 | sort -c && echo sorted)" "sorted"
+expect "--agents prints the agent table" 0 "^account_id +agent_id +acknowledged" -- givetake score demo.db --agents -q
+equals "agent_scores has a row per agent and one without" \
+  "$(sqlite3 demo.db "select count(*) > 4, sum(agent_id is null) from agent_scores")" "1|4"
+expect "--turns and --agents exclude each other" 2 "choose one" -- givetake score demo.db --turns all --agents
+row_median=$(givetake score demo.db --ack-unit row --format csv -q | awk -F, 'NR == 2 { print $4, $10 }')
+turn_median=$(givetake score demo.db --format csv -q | awk -F, 'NR == 2 { print $4, $10 }')
+if [ "${row_median%% *}" -gt "${turn_median%% *}" ]; then ok "--ack-unit row counts every message (more needs_ack than turns)"
+else bad "--ack-unit row" "row: $row_median turn: $turn_median"; fi
+sqlite3 demo.db "create table accounts (account_id integer, name text); insert into accounts values (1001, 'Acme Outdoor'), (1002, 'Brightside Bank')"
+expect "account names from an accounts table are shown" 0 "1001 +Acme Outdoor" -- givetake score demo.db -q
+equals "account_name written" "$(sqlite3 demo.db "select account_name from agent_scores where account_id = 1002 limit 1")" "Brightside Bank"
+sqlite3 demo.db "drop table accounts"
+
 # ---- Interrupted runs leave the previous scores intact ---------------------
 sqlite3 demo.db "select * from account_scores order by account_id, channel" >before.txt
 sqlite3 demo.db "update interactions set body = 'BUY NOW, big sale, 50% off' where kind = 'post'"
@@ -140,11 +165,12 @@ AS_OF="2026-04-05 00:00:00"
 givetake score inc.db --as-of "$AS_OF" -q >/dev/null
 sqlite3 inc.db "insert into interactions select id + 100000000, account_id, contact_id,
   case when parent_id is null then null else parent_id + 100000000 end, channel, kind, inbound, automated, has_media,
-  created_at, author_name, body, value from interactions where account_id = 1002 and id % 7 = 0"
+  created_at, author_name, body, value, thread_id, agent_id from interactions where account_id = 1002 and id % 7 = 0"
 expect "incremental rescores only the affected accounts" 0 "rescored 1 affected account" -- \
   givetake score inc.db --as-of "$AS_OF" --incremental
 givetake score inc.db --as-of "$AS_OF" --out-prefix full_ -q >/dev/null
-dump() { sqlite3 inc.db "select * from ${1}account_scores order by account_id, channel; select * from ${1}contact_scores order by account_id, contact_id"; }
+dump() { sqlite3 inc.db "select * from ${1}account_scores order by account_id, channel; select * from ${1}contact_scores order by account_id, contact_id;
+  select * from ${1}turn_scores order by account_id, turn_id; select * from ${1}agent_scores order by account_id, agent_id"; }
 dump "" >inc.txt; dump full_ >full.txt
 same "incremental result equals a full rescore" inc.txt full.txt
 expect "incremental with nothing new is a no-op" 0 "no new rows" -- givetake score inc.db --as-of "$AS_OF" --incremental
@@ -165,7 +191,9 @@ if [ -f "$TWCS" ]; then
     "$(( $(sqlite3 twcs.db 'select count(*) from interactions') + ${skipped:-0} ))" "$records"
   equals "brand accounts are the FNV-1a ids of their names" \
     "$(sqlite3 twcs.db "select count(distinct account_id) from interactions where author_name = 'AppleSupport'")" "1"
-  expect "the imported table scores" 0 "^account" -- givetake score twcs.db -q
+  expect "the imported table scores, with brand names" 0 "AppleSupport" -- givetake score twcs.db -q
+  equals "brand handles kept in accounts(account_id, name)" \
+    "$(sqlite3 twcs.db "select count(*) from accounts a join interactions i on i.account_id = a.account_id and i.author_name = a.name and i.inbound = 0 where a.name = 'AppleSupport' limit 1")" "1"
 else
   bad "twcs sample not found ($TWCS)"
 fi
@@ -237,13 +265,35 @@ elif PG_NO_TRAP=1 pg_start; then
   # incremental on PostgreSQL
   givetake score "$PGURL" --as-of "$AS_OF" -q >/dev/null
   psql -qc "insert into interactions select id + 100000000, account_id, contact_id, parent_id + 100000000, channel, kind,
-    inbound, automated, has_media, created_at, author_name, body, value from interactions where account_id = 1003 and id % 5 = 0"
+    inbound, automated, has_media, created_at, author_name, body, value, thread_id, agent_id from interactions where account_id = 1003 and id % 5 = 0"
   expect "PostgreSQL: incremental rescores the affected accounts" 0 "rescored 1 affected account" -- \
     givetake score "$PGURL" --as-of "$AS_OF" --incremental
   givetake score "$PGURL" --as-of "$AS_OF" --out-prefix full_ -q >/dev/null
-  pgdump() { psql -tAc "select * from ${1}account_scores order by account_id, channel" -c "select * from ${1}contact_scores order by account_id, contact_id"; }
+  pgdump() { psql -tAc "select * from ${1}account_scores order by account_id, channel" -c "select * from ${1}contact_scores order by account_id, contact_id" \
+    -c "select * from ${1}turn_scores order by account_id, turn_id" -c "select * from ${1}agent_scores order by account_id, agent_id"; }
   pgdump "" >pginc.txt; pgdump full_ >pgfull.txt
   same "PostgreSQL: incremental equals a full rescore" pginc.txt pgfull.txt
+  # One schema for the score tables: the CLI writes into tables the
+  # extension made, the extension into tables the CLI made, same rows.
+  if psql -qc "create extension if not exists givetake" 2>/dev/null; then
+    psql -qc "create schema ext" -c "select * from givetake.refresh_scores('public.interactions', null, 'ext')" >/dev/null
+    expect "the CLI writes into score tables the extension created" 0 "" -- givetake score "$PGURL" --out-prefix ext. -q
+    psql -qc "create schema cli"
+    givetake score "$PGURL" --out-prefix cli. -q >/dev/null
+    cols() { psql -tAc "select table_name, column_name, data_type from information_schema.columns where table_schema = '$1'
+      and table_name in ('account_scores','contact_scores','turn_scores','agent_scores') order by 1, 2"; }
+    equals "score tables of the extension and the CLI have the same columns and types" "$(cols ext)" "$(cols cli)"
+    expect "the extension writes into score tables the CLI created" 0 "" -- \
+      psql -v ON_ERROR_STOP=1 -qc "select * from givetake.refresh_scores('public.interactions', null, 'cli')"
+    diffs=0
+    for t in account_scores contact_scores turn_scores agent_scores; do
+      n=$(psql -tAc "select count(*) from ((table ext.$t except table cli.$t) union all (table cli.$t except table ext.$t)) d")
+      diffs=$((diffs + n))
+    done
+    equals "the extension and the CLI write identical rows" "$diffs" "0"
+  else
+    bad "the givetake extension is not installed (run postgres/test/run.sh first)"
+  fi
   # The Swift adapter tests' PostgreSQL suite, against this cluster (the
   # default .build, already built by `swift test`, so this only links).
   if [ -z "${GIVETAKE_CLI_NO_SWIFT_PG:-}" ]; then

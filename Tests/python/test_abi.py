@@ -136,6 +136,52 @@ def test_scorer_small_batch_raw(abi):
         assert a.give_ratio == 0.0 and (a.conv_rate_ack, a.conv_rate_ignored) == (0.0, 0.0)
         assert math.isnan(a.conversion_lift)  # 0 / 0
         assert a.sla_rate == 0.5  # 30 min within twitter's 1 h; the other unanswered
+        assert a.median_ack_business_s == 1800.0  # no schedule: always open
+    finally:
+        abi.lib.gt_scorer_free(s)
+
+
+def test_turns_and_the_first_layout(abi):
+    """Thread 8: two customer comments at 0 and 60 s, agent 3 answers at
+    300 s: one turn. The same rows in the first (96-byte) layout through
+    gt_scorer_add carry no thread: two single-row turns nothing answers."""
+    def row(i, inbound, secs, agent=None):
+        r = A.Interaction()
+        r.id, r.account_id, r.kind, r.channel = i, 42, 2, 1  # comment, facebook
+        r.created_at = int(secs * 1_000_000)
+        r.thread_id, r.contact_id = 8, 5
+        r.flags = A.GT_ROW_HAS_THREAD | A.GT_ROW_HAS_CONTACT | (A.GT_ROW_INBOUND if inbound else 0)
+        if agent is not None:
+            r.agent_id, r.flags = agent, r.flags | A.GT_ROW_HAS_AGENT
+        return r
+
+    rows = (A.Interaction * 3)(row(1, True, 0), row(2, True, 60), row(3, False, 300, agent=3))
+    s = C.c_void_p()
+    assert abi.lib.gt_scorer_new(C.byref(s), None) == 0
+    try:
+        assert abi.lib.gt_scorer_add_rows(s, rows, 3, C.sizeof(A.Interaction)) == 0
+        assert abi.lib.gt_scorer_finish(s) == 0
+        p, n = C.c_void_p(), C.c_size_t()
+        assert abi.lib.gt_scorer_turns(C.byref(p), C.byref(n), s) == 0
+        t = C.cast(p, C.POINTER(A.TurnScore))
+        assert n.value == 1
+        assert (t[0].turn_id, t[0].inbound_rows, t[0].first_ack_id, t[0].agent_id) == (1, 2, 3, 3)
+        assert (t[0].time_to_ack_s, t[0].status, t[0].thread_id) == (300.0, 0, 8)
+    finally:
+        abi.lib.gt_scorer_free(s)
+    old = (A.InteractionV1 * 3)()
+    for i in range(3):
+        C.memmove(C.byref(old[i]), C.byref(rows[i]), C.sizeof(A.InteractionV1))
+    s = C.c_void_p()
+    assert abi.lib.gt_scorer_new(C.byref(s), None) == 0
+    try:
+        assert abi.lib.gt_scorer_add(s, C.addressof(old), 3) == 0
+        assert abi.lib.gt_scorer_finish(s) == 0
+        p, n = C.c_void_p(), C.c_size_t()
+        assert abi.lib.gt_scorer_turns(C.byref(p), C.byref(n), s) == 0
+        t = C.cast(p, C.POINTER(A.TurnScore))
+        assert [t[i].inbound_rows for i in range(n.value)] == [1, 1]
+        assert all(t[i].status != 0 for i in range(n.value))
     finally:
         abi.lib.gt_scorer_free(s)
 

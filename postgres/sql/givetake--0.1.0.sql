@@ -208,12 +208,13 @@ COMMENT ON AGGREGATE givetake.ack_time_percentile(float8, float8) IS
 CREATE FUNCTION givetake.score_accounts(source regclass, as_of timestamptz DEFAULT NULL)
     RETURNS TABLE (account_id bigint, channel text, needs_ack bigint, pending bigint,
         acknowledged bigint, ack_rate float8, personal_rate float8, appreciative_rate float8,
-        sla_rate float8, median_ack_s float8, p90_ack_s float8, give_posts bigint,
+        sla_rate float8, median_ack_s float8, p90_ack_s float8, median_ack_business_s float8,
+        p90_ack_business_s float8, give_posts bigint,
         take_posts bigint, neutral_posts bigint, give_ratio float8, me_index float8,
         reply_share float8, channel_fit float8, contacts bigint, mean_trust float8,
         conv_rate_ack float8, conv_rate_ignored float8, conversion_lift float8,
         value_per_ack_contact float8, give_attributed_leads bigint, health float8,
-        anomalies bigint)
+        anomalies bigint, account_name text)
     AS 'MODULE_PATHNAME', 'gt_pg_score_accounts'
     LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1000;
 COMMENT ON FUNCTION givetake.score_accounts(regclass, timestamptz) IS
@@ -227,52 +228,114 @@ CREATE FUNCTION givetake.score_contacts(source regclass, as_of timestamptz DEFAU
 COMMENT ON FUNCTION givetake.score_contacts(regclass, timestamptz) IS
     'Trust ledger rows per account x contact, in one pass over source';
 
--- Writes <target_schema>.account_scores and .contact_scores (created when
--- missing; default schema: the source's). Both are replaced in one
--- statement, so they share a snapshot and an ERROR or cancel leaves the
--- previous scores untouched; readers keep seeing them until commit.
+CREATE FUNCTION givetake.score_turns(source regclass, as_of timestamptz DEFAULT NULL)
+    RETURNS TABLE (account_id bigint, turn_id bigint, thread_id bigint, contact_id bigint,
+        channel text, started_at timestamptz, inbound_rows bigint, status text,
+        first_ack_id bigint, agent_id bigint, time_to_ack_s float8,
+        business_time_to_ack_s float8, personal boolean, appreciative boolean,
+        within_sla boolean, due_at timestamptz, account_name text)
+    AS 'MODULE_PATHNAME', 'gt_pg_score_turns'
+    LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10000;
+COMMENT ON FUNCTION givetake.score_turns(regclass, timestamptz) IS
+    'One row per turn (a customer''s needs-ack rows in a thread up to the answer); pending ones by due_at are the at-risk list';
+
+CREATE FUNCTION givetake.score_agents(source regclass, as_of timestamptz DEFAULT NULL)
+    RETURNS TABLE (account_id bigint, agent_id bigint, acknowledged bigint,
+        median_ack_s float8, p90_ack_s float8, median_ack_business_s float8,
+        p90_ack_business_s float8, personal_rate float8, appreciative_rate float8,
+        sla_rate float8, give_posts bigint, take_posts bigint, give_ratio float8,
+        me_index float8, account_name text)
+    AS 'MODULE_PATHNAME', 'gt_pg_score_agents'
+    LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 100;
+COMMENT ON FUNCTION givetake.score_agents(regclass, timestamptz) IS
+    'One row per account x agent_id (NULL: rows without an agent) that sent a first acknowledgement or an outbound row';
+
+-- The score tables have exactly the columns of these functions' results:
+-- one definition, shared with the givetake CLI (which writes the same
+-- tables; see docs/postgres.md). Creates <schema>.<tab> from fn's result
+-- columns when missing, adds columns an older version lacked, and returns
+-- the column list for INSERT. Callers hold the score-table advisory lock.
+CREATE FUNCTION givetake._score_table(target_schema name, tab name, fn regprocedure)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    col record;
+    cols text := '';
+BEGIN
+    IF to_regclass(format('%I.%I', target_schema, tab)) IS NULL THEN
+        EXECUTE format('CREATE TABLE %I.%I AS SELECT * FROM %s(NULL) WITH NO DATA',
+                       target_schema, tab, fn::regproc);
+    END IF;
+    FOR col IN
+        SELECT u.name, format_type(u.typ, NULL) AS typ
+        FROM pg_proc p, unnest(p.proargnames, p.proallargtypes, p.proargmodes)
+             WITH ORDINALITY AS u(name, typ, mode, ord)
+        WHERE p.oid = fn AND u.mode = 't' ORDER BY u.ord
+    LOOP
+        IF NOT EXISTS (SELECT FROM pg_attribute
+                       WHERE attrelid = format('%I.%I', target_schema, tab)::regclass
+                         AND attname = col.name AND NOT attisdropped) THEN
+            EXECUTE format('ALTER TABLE %I.%I ADD COLUMN %I %s', target_schema, tab, col.name, col.typ);
+        END IF;
+        cols := cols || CASE WHEN cols = '' THEN '' ELSE ', ' END || quote_ident(col.name);
+    END LOOP;
+    RETURN cols;
+END
+$$;
+COMMENT ON FUNCTION givetake._score_table(name, name, regprocedure) IS
+    'Creates or completes a score table from a score function''s result columns (internal)';
+REVOKE ALL ON FUNCTION givetake._score_table(name, name, regprocedure) FROM PUBLIC;
+
+-- Writes <target_schema>.account_scores, .contact_scores, .turn_scores and
+-- .agent_scores (created when missing; default schema: the source's). All
+-- are replaced in one statement, so they share a snapshot and an ERROR or
+-- cancel leaves the previous scores untouched; readers keep seeing them
+-- until commit. Creating and altering the tables is serialised by an
+-- advisory lock, so concurrent first refreshes of a new schema queue up.
 CREATE FUNCTION givetake.refresh_scores(source regclass, as_of timestamptz DEFAULT NULL,
-        target_schema name DEFAULT NULL, OUT accounts bigint, OUT contacts bigint)
+        target_schema name DEFAULT NULL, OUT accounts bigint, OUT contacts bigint,
+        OUT turns bigint, OUT agents bigint)
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     schema name := coalesce(target_schema,
         (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.oid = source));
+    a text;
+    c text;
+    t text;
+    g text;
 BEGIN
     IF source IS NULL THEN
         RAISE EXCEPTION 'givetake.refresh_scores: source must not be NULL';
     END IF;
-    IF to_regclass(format('%I.account_scores', schema)) IS NULL THEN
-        EXECUTE format($f$CREATE TABLE %I.account_scores (
-            account_id bigint NOT NULL, channel text, needs_ack bigint, pending bigint,
-            acknowledged bigint, ack_rate float8, personal_rate float8, appreciative_rate float8,
-            sla_rate float8, median_ack_s float8, p90_ack_s float8, give_posts bigint,
-            take_posts bigint, neutral_posts bigint, give_ratio float8, me_index float8,
-            reply_share float8, channel_fit float8, contacts bigint, mean_trust float8,
-            conv_rate_ack float8, conv_rate_ignored float8, conversion_lift float8,
-            value_per_ack_contact float8, give_attributed_leads bigint, health float8,
-            anomalies bigint)$f$, schema);
-    END IF;
-    IF to_regclass(format('%I.contact_scores', schema)) IS NULL THEN
-        EXECUTE format($f$CREATE TABLE %I.contact_scores (
-            account_id bigint NOT NULL, contact_id bigint NOT NULL, balance float8,
-            trust_score int, acknowledged bigint, unacknowledged bigint,
-            last_interaction_at timestamptz)$f$, schema);
-    END IF;
+    -- The same key as the givetake CLI ("givetake" in ASCII).
+    PERFORM pg_advisory_xact_lock(7451617236577512293);
+    a := givetake._score_table(schema, 'account_scores', 'givetake.score_accounts(regclass, timestamptz)');
+    c := givetake._score_table(schema, 'contact_scores', 'givetake.score_contacts(regclass, timestamptz)');
+    t := givetake._score_table(schema, 'turn_scores', 'givetake.score_turns(regclass, timestamptz)');
+    g := givetake._score_table(schema, 'agent_scores', 'givetake.score_agents(regclass, timestamptz)');
     -- Self-conflicting but reader-compatible: concurrent refreshes queue up.
-    EXECUTE format('LOCK TABLE %1$I.account_scores, %1$I.contact_scores IN SHARE ROW EXCLUSIVE MODE',
-                   schema);
+    EXECUTE format('LOCK TABLE %1$I.account_scores, %1$I.contact_scores, %1$I.turn_scores, '
+                   '%1$I.agent_scores IN SHARE ROW EXCLUSIVE MODE', schema);
     EXECUTE format($f$WITH
         del_a AS (DELETE FROM %1$I.account_scores),
         del_c AS (DELETE FROM %1$I.contact_scores),
-        ins_a AS (INSERT INTO %1$I.account_scores
-                  SELECT * FROM givetake.score_accounts($1, $2) RETURNING 1),
-        ins_c AS (INSERT INTO %1$I.contact_scores
-                  SELECT * FROM givetake.score_contacts($1, $2) RETURNING 1)
-        SELECT (SELECT count(*) FROM ins_a), (SELECT count(*) FROM ins_c)$f$, schema)
-        USING source, as_of INTO accounts, contacts;
+        del_t AS (DELETE FROM %1$I.turn_scores),
+        del_g AS (DELETE FROM %1$I.agent_scores),
+        ins_a AS (INSERT INTO %1$I.account_scores (%2$s)
+                  SELECT %2$s FROM givetake.score_accounts($1, $2) RETURNING 1),
+        ins_c AS (INSERT INTO %1$I.contact_scores (%3$s)
+                  SELECT %3$s FROM givetake.score_contacts($1, $2) RETURNING 1),
+        ins_t AS (INSERT INTO %1$I.turn_scores (%4$s)
+                  SELECT %4$s FROM givetake.score_turns($1, $2) RETURNING 1),
+        ins_g AS (INSERT INTO %1$I.agent_scores (%5$s)
+                  SELECT %5$s FROM givetake.score_agents($1, $2) RETURNING 1)
+        SELECT (SELECT count(*) FROM ins_a), (SELECT count(*) FROM ins_c),
+               (SELECT count(*) FROM ins_t), (SELECT count(*) FROM ins_g)$f$, schema, a, c, t, g)
+        USING source, as_of INTO accounts, contacts, turns, agents;
 END
 $$;
 COMMENT ON FUNCTION givetake.refresh_scores(regclass, timestamptz, name) IS
-    'Atomically replaces account_scores and contact_scores (in target_schema, default: the source''s schema)';
+    'Atomically replaces account_scores, contact_scores, turn_scores and agent_scores (in target_schema, default: the source''s schema)';

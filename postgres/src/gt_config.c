@@ -17,6 +17,7 @@ int			gt_half_life_seconds = 90 * 86400;
 double		gt_give_target = 0.8;
 double		gt_health_weights[GT_HEALTH_COUNT] = {0.30, 0.15, 0.15, 0.25, 0.15};
 int			gt_lexicon_mode = GT_LEXMODE_EXTEND;
+int			gt_ack_unit = GT_ACK_UNIT_TURN;
 
 static char *health_weights_string = NULL;
 
@@ -24,6 +25,12 @@ static const struct config_enum_entry lexicon_mode_options[] = {
 	{"extend", GT_LEXMODE_EXTEND, false},
 	{"replace", GT_LEXMODE_REPLACE, false},
 	{"builtin", GT_LEXMODE_BUILTIN, false},
+	{NULL, 0, false}
+};
+
+static const struct config_enum_entry ack_unit_options[] = {
+	{"turn", GT_ACK_UNIT_TURN, false},
+	{"row", GT_ACK_UNIT_ROW, false},
 	{NULL, 0, false}
 };
 
@@ -138,6 +145,11 @@ gt_define_gucs(void)
 	DefineCustomEnumVariable("givetake.lexicon_mode",
 							 "How givetake.lexicon combines with the built-in lexicon: extend, replace or builtin.",
 							 NULL, &gt_lexicon_mode, GT_LEXMODE_EXTEND, lexicon_mode_options,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("givetake.ack_unit",
+							 "What is acknowledged: turn (a customer's messages in a thread up to the answer) or row (v1).",
+							 NULL, &gt_ack_unit, GT_ACK_UNIT_TURN, ack_unit_options,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("givetake");

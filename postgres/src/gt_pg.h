@@ -29,6 +29,7 @@ extern int	gt_half_life_seconds;
 extern double gt_give_target;
 extern double gt_health_weights[GT_HEALTH_COUNT];
 extern int	gt_lexicon_mode;
+extern int	gt_ack_unit;			/* GT_ACK_UNIT_* */
 
 void		gt_define_gucs(void);
 

@@ -1,7 +1,9 @@
 /*
- * gt_score.c -- score_accounts / score_contacts: read any table or view with
- * the spec's column names through an SPI cursor, feed gt_scorer_add in
- * batches, return the spec section 7 rows. One pass, inside the backend.
+ * gt_score.c -- score_accounts / score_contacts / score_turns /
+ * score_agents: read any table or view with the spec's column names
+ * through an SPI cursor, feed gt_scorer_add in batches, return the spec
+ * section 7 rows. One pass, inside the backend (plus one small query for
+ * account names where the source has them).
  */
 #include "gt_pg.h"
 
@@ -38,8 +40,12 @@ typedef enum ColKind
 typedef enum ColIndex
 {
 	C_ID, C_ACCOUNT, C_CONTACT, C_PARENT, C_CHANNEL, C_KIND, C_INBOUND,
-	C_AUTOMATED, C_MEDIA, C_CREATED, C_AUTHOR, C_BODY, C_VALUE, C_COUNT
+	C_AUTOMATED, C_MEDIA, C_CREATED, C_AUTHOR, C_BODY, C_VALUE,
+	C_THREAD, C_AGENT, C_COUNT
 } ColIndex;
+
+/* Columns from C_FIRST_OPTIONAL on may be missing: they read as NULL. */
+#define C_FIRST_OPTIONAL C_THREAD
 
 static const struct
 {
@@ -50,7 +56,7 @@ static const struct
 	{"parent_id", COL_INT8}, {"channel", COL_TEXT}, {"kind", COL_TEXT},
 	{"inbound", COL_BOOL}, {"automated", COL_BOOL}, {"has_media", COL_BOOL},
 	{"created_at", COL_TIME}, {"author_name", COL_TEXT}, {"body", COL_TEXT},
-	{"value", COL_VALUE}
+	{"value", COL_VALUE}, {"thread_id", COL_INT8}, {"agent_id", COL_INT8}
 };
 
 static const char *
@@ -128,6 +134,11 @@ source_query(Oid relid)
 		AttrNumber	att = get_attnum(relid, name);
 		Oid			typ;
 
+		if (att == InvalidAttrNumber && i >= C_FIRST_OPTIONAL)
+		{
+			appendStringInfoString(&q, ", NULL::pg_catalog.int8");
+			continue;
+		}
 		if (att == InvalidAttrNumber)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -240,6 +251,16 @@ convert_row(gt_interaction *r, HeapTuple tup, TupleDesc desc, uint64 rowno)
 	r->author_name = text_field(v[C_AUTHOR], n[C_AUTHOR]);
 	r->body = text_field(v[C_BODY], n[C_BODY]);
 	r->value = n[C_VALUE] ? 0.0 : DatumGetFloat8(v[C_VALUE]);
+	if (!n[C_THREAD])
+	{
+		r->thread_id = DatumGetInt64(v[C_THREAD]);
+		r->flags |= GT_ROW_HAS_THREAD;
+	}
+	if (!n[C_AGENT])
+	{
+		r->agent_id = DatumGetInt64(v[C_AGENT]);
+		r->flags |= GT_ROW_HAS_AGENT;
+	}
 }
 
 static void
@@ -257,6 +278,7 @@ configure(gt_scorer *s, FunctionCallInfo fcinfo)
 		gt_check_scorer(gt_scorer_set_health_weight(s, i, gt_health_weights[i]), s,
 						"givetake.health_weights");
 	gt_check_scorer(gt_scorer_set_give_target(s, gt_give_target), s, "givetake.give_target");
+	gt_check_scorer(gt_scorer_set_ack_unit(s, gt_ack_unit), s, "givetake.ack_unit");
 }
 
 /*
@@ -327,6 +349,92 @@ put_f8(Datum *v, bool *n, int i, double x)
 	v[i] = Float8GetDatum(n[i] ? 0.0 : x);
 }
 
+static inline void
+put_time(Datum *v, int i, int64 micros)
+{
+	v[i] = TimestampTzGetDatum((TimestampTz) (micros - GT_PG_EPOCH_SHIFT));
+}
+
+/* Account names, sorted by account_id, for a binary search per row. */
+typedef struct AccountNames
+{
+	int			count;
+	int64	   *ids;
+	text	  **names;
+} AccountNames;
+
+/*
+ * Names where the source knows them: its account_name column (the
+ * smallest non-null name per account), else an accounts(account_id, name)
+ * table in the source's schema. Allocated in `cxt`.
+ */
+static AccountNames
+account_names(Oid relid, MemoryContext cxt)
+{
+	AccountNames out = {0, NULL, NULL};
+	char	   *nsp = get_namespace_name(get_rel_namespace(relid));
+	char	   *rel = get_rel_name(relid);
+	char	   *query = NULL;
+	uint64		i;
+
+	if (get_attnum(relid, "account_name") != InvalidAttrNumber)
+		query = psprintf("SELECT account_id::pg_catalog.int8, pg_catalog.min(account_name::pg_catalog.text) "
+						 "FROM %s WHERE account_name IS NOT NULL GROUP BY 1 ORDER BY 1",
+						 quote_qualified_identifier(nsp, rel));
+	else
+	{
+		Oid			accounts = get_relname_relid("accounts", get_rel_namespace(relid));
+
+		if (OidIsValid(accounts) && get_attnum(accounts, "account_id") != InvalidAttrNumber &&
+			get_attnum(accounts, "name") != InvalidAttrNumber)
+			query = psprintf("SELECT account_id::pg_catalog.int8, pg_catalog.min(name::pg_catalog.text) "
+							 "FROM %s WHERE name IS NOT NULL AND account_id IS NOT NULL GROUP BY 1 ORDER BY 1",
+							 quote_qualified_identifier(nsp, "accounts"));
+	}
+	if (query == NULL)
+		return out;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "givetake: SPI_connect failed");
+	if (SPI_execute(query, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "givetake: reading account names failed");
+	out.count = (int) SPI_processed;
+	out.ids = MemoryContextAlloc(cxt, sizeof(int64) * Max(out.count, 1));
+	out.names = MemoryContextAlloc(cxt, sizeof(text *) * Max(out.count, 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		id = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+		Datum		name = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		out.ids[i] = DatumGetInt64(id);
+		out.names[i] = DatumGetTextPCopy(name);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return out;
+}
+
+/* The name of an account into v[i] / n[i] (NULL when unknown). */
+static void
+put_name(Datum *v, bool *n, int i, const AccountNames *names, int64 account)
+{
+	int			lo = 0,
+				hi = names->count;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (names->ids[mid] < account)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	n[i] = !(lo < names->count && names->ids[lo] == account);
+	v[i] = n[i] ? (Datum) 0 : PointerGetDatum(names->names[lo]);
+}
+
 PG_FUNCTION_INFO_V1(gt_pg_score_accounts);
 Datum
 gt_pg_score_accounts(PG_FUNCTION_ARGS)
@@ -337,6 +445,7 @@ gt_pg_score_accounts(PG_FUNCTION_ARGS)
 	const gt_account_score *a;
 	size_t		count,
 				i;
+	AccountNames names;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
@@ -344,12 +453,13 @@ gt_pg_score_accounts(PG_FUNCTION_ARGS)
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_accounts",
 								ALLOCSET_DEFAULT_SIZES);
 	s = score_source(fcinfo, cxt);
+	names = account_names(PG_GETARG_OID(0), cxt);
 	gt_check_scorer(gt_scorer_accounts(&a, &count, s), s, "gt_scorer_accounts");
 	for (i = 0; i < count; i++)
 	{
 		const gt_account_score *r = &a[i];
-		Datum		v[27];
-		bool		n[27];
+		Datum		v[30];
+		bool		n[30];
 		const char *ch = r->channel == GT_CHANNEL_ALL ? NULL : gt_channel_name(r->channel);
 
 		memset(n, 0, sizeof(n));
@@ -365,22 +475,25 @@ gt_pg_score_accounts(PG_FUNCTION_ARGS)
 		put_f8(v, n, 8, r->sla_rate);
 		put_f8(v, n, 9, r->median_ack_s);
 		put_f8(v, n, 10, r->p90_ack_s);
-		v[11] = Int64GetDatum(r->give_posts);
-		v[12] = Int64GetDatum(r->take_posts);
-		v[13] = Int64GetDatum(r->neutral_posts);
-		put_f8(v, n, 14, r->give_ratio);
-		put_f8(v, n, 15, r->me_index);
-		put_f8(v, n, 16, r->reply_share);
-		put_f8(v, n, 17, r->channel_fit);
-		v[18] = Int64GetDatum(r->contacts);
-		put_f8(v, n, 19, r->mean_trust);
-		put_f8(v, n, 20, r->conv_rate_ack);
-		put_f8(v, n, 21, r->conv_rate_ignored);
-		put_f8(v, n, 22, r->conversion_lift);
-		put_f8(v, n, 23, r->value_per_ack_contact);
-		v[24] = Int64GetDatum(r->give_attributed_leads);
-		put_f8(v, n, 25, r->health);
-		v[26] = Int64GetDatum(r->anomalies);
+		put_f8(v, n, 11, r->median_ack_business_s);
+		put_f8(v, n, 12, r->p90_ack_business_s);
+		v[13] = Int64GetDatum(r->give_posts);
+		v[14] = Int64GetDatum(r->take_posts);
+		v[15] = Int64GetDatum(r->neutral_posts);
+		put_f8(v, n, 16, r->give_ratio);
+		put_f8(v, n, 17, r->me_index);
+		put_f8(v, n, 18, r->reply_share);
+		put_f8(v, n, 19, r->channel_fit);
+		v[20] = Int64GetDatum(r->contacts);
+		put_f8(v, n, 21, r->mean_trust);
+		put_f8(v, n, 22, r->conv_rate_ack);
+		put_f8(v, n, 23, r->conv_rate_ignored);
+		put_f8(v, n, 24, r->conversion_lift);
+		put_f8(v, n, 25, r->value_per_ack_contact);
+		v[26] = Int64GetDatum(r->give_attributed_leads);
+		put_f8(v, n, 27, r->health);
+		v[28] = Int64GetDatum(r->anomalies);
+		put_name(v, n, 29, &names, r->account_id);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -421,6 +534,115 @@ gt_pg_score_contacts(PG_FUNCTION_ARGS)
 		v[4] = Int64GetDatum(r->acknowledged);
 		v[5] = Int64GetDatum(r->unacknowledged);
 		v[6] = TimestampTzGetDatum((TimestampTz) (r->last_interaction_at - GT_PG_EPOCH_SHIFT));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	MemoryContextDelete(cxt);
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(gt_pg_score_turns);
+Datum
+gt_pg_score_turns(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext cxt;
+	gt_scorer  *s;
+	const gt_turn_score *t;
+	size_t		count,
+				i;
+	AccountNames names;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_turns", ALLOCSET_DEFAULT_SIZES);
+	s = score_source(fcinfo, cxt);
+	names = account_names(PG_GETARG_OID(0), cxt);
+	gt_check_scorer(gt_scorer_turns(&t, &count, s), s, "gt_scorer_turns");
+	for (i = 0; i < count; i++)
+	{
+		const gt_turn_score *r = &t[i];
+		bool		acked = r->status == GT_TURN_ACKNOWLEDGED;
+		Datum		v[17];
+		bool		n[17];
+
+		memset(n, 0, sizeof(n));
+		v[0] = Int64GetDatum(r->account_id);
+		v[1] = Int64GetDatum(r->turn_id);
+		n[2] = !(r->flags & GT_TURN_HAS_THREAD);
+		v[2] = Int64GetDatum(r->thread_id);
+		n[3] = !(r->flags & GT_TURN_HAS_CONTACT);
+		v[3] = Int64GetDatum(r->contact_id);
+		v[4] = CStringGetTextDatum(gt_channel_name(r->channel));
+		put_time(v, 5, r->started_at);
+		v[6] = Int64GetDatum(r->inbound_rows);
+		v[7] = CStringGetTextDatum(gt_turn_status_name(r->status));
+		n[8] = !acked;
+		v[8] = Int64GetDatum(r->first_ack_id);
+		n[9] = !(r->flags & GT_TURN_HAS_AGENT);
+		v[9] = Int64GetDatum(r->agent_id);
+		put_f8(v, n, 10, r->time_to_ack_s);
+		put_f8(v, n, 11, r->business_time_to_ack_s);
+		n[12] = r->personal < 0;
+		v[12] = BoolGetDatum(r->personal > 0);
+		n[13] = r->appreciative < 0;
+		v[13] = BoolGetDatum(r->appreciative > 0);
+		n[14] = r->within_sla < 0;
+		v[14] = BoolGetDatum(r->within_sla > 0);
+		put_time(v, 15, r->due_at);
+		put_name(v, n, 16, &names, r->account_id);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	MemoryContextDelete(cxt);
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(gt_pg_score_agents);
+Datum
+gt_pg_score_agents(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext cxt;
+	gt_scorer  *s;
+	const gt_agent_score *a;
+	size_t		count,
+				i;
+	AccountNames names;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_agents", ALLOCSET_DEFAULT_SIZES);
+	s = score_source(fcinfo, cxt);
+	names = account_names(PG_GETARG_OID(0), cxt);
+	gt_check_scorer(gt_scorer_agents(&a, &count, s), s, "gt_scorer_agents");
+	for (i = 0; i < count; i++)
+	{
+		const gt_agent_score *r = &a[i];
+		Datum		v[15];
+		bool		n[15];
+
+		memset(n, 0, sizeof(n));
+		v[0] = Int64GetDatum(r->account_id);
+		n[1] = !r->has_agent;
+		v[1] = Int64GetDatum(r->agent_id);
+		v[2] = Int64GetDatum(r->acknowledged);
+		put_f8(v, n, 3, r->median_ack_s);
+		put_f8(v, n, 4, r->p90_ack_s);
+		put_f8(v, n, 5, r->median_ack_business_s);
+		put_f8(v, n, 6, r->p90_ack_business_s);
+		put_f8(v, n, 7, r->personal_rate);
+		put_f8(v, n, 8, r->appreciative_rate);
+		put_f8(v, n, 9, r->sla_rate);
+		v[10] = Int64GetDatum(r->give_posts);
+		v[11] = Int64GetDatum(r->take_posts);
+		put_f8(v, n, 12, r->give_ratio);
+		put_f8(v, n, 13, r->me_index);
+		put_name(v, n, 14, &names, r->account_id);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();

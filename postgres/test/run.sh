@@ -52,6 +52,8 @@ if ! PGHOST="$GT_TMP" PGPORT="$GT_PORT" PGUSER=postgres \
     [ -f "$PGDIR/regression.diffs" ] && cat "$PGDIR/regression.diffs"
     exit 1
 fi
+echo "== two sessions: concurrent first refresh_scores"
+PGHOST="$GT_TMP" PGPORT="$GT_PORT" PGUSER=postgres bash "$HERE/concurrent_refresh.sh"
 gt_stop_all
 
 echo "== shard check (coordinator + 2 shards, postgres_fdw)"

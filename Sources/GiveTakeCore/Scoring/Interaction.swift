@@ -19,11 +19,16 @@ public struct Interaction {
     public var authorName: UnsafeBufferPointer<UInt8>?
     public var body: UnsafeBufferPointer<UInt8>?
     public var value: Double
+    /// The conversation, scoped to the account (nil = none).
+    public var threadID: Int64?
+    /// For an outbound row, the brand's person or bot who sent it.
+    public var agentID: Int64?
 
     public init(id: Int64, accountID: Int64, contactID: Int64? = nil, parentID: Int64? = nil,
                 channel: Int32, kind: Int32, inbound: Bool, automated: Bool = false, hasMedia: Bool = false,
                 createdAt: Int64, authorName: UnsafeBufferPointer<UInt8>? = nil,
-                body: UnsafeBufferPointer<UInt8>? = nil, value: Double = 0) {
+                body: UnsafeBufferPointer<UInt8>? = nil, value: Double = 0,
+                threadID: Int64? = nil, agentID: Int64? = nil) {
         self.id = id
         self.accountID = accountID
         self.contactID = contactID
@@ -37,7 +42,17 @@ public struct Interaction {
         self.authorName = authorName
         self.body = body
         self.value = value
+        self.threadID = threadID
+        self.agentID = agentID
     }
+}
+
+/// What one acknowledgement unit is (spec section 3).
+public enum AckUnit: UInt8, Sendable {
+    /// A customer's needs-ack rows in a thread up to the brand's answer.
+    case turn = 0
+    /// Every needs-ack row on its own (the v1 numbers).
+    case row = 1
 }
 
 /// Microseconds bounds of years 0001..9999.
@@ -56,6 +71,7 @@ public struct ScoringConfig: Sendable {
     public var giveTarget: Double = 0.8
     /// Window before a lead in which a reply to a give post attributes it.
     public var attributionWindowSeconds: Double = 30 * 86400
+    public var ackUnit: AckUnit = .turn
 
     public init() {}
 
@@ -82,6 +98,9 @@ public struct AccountScore: Sendable, Equatable {
     public var needsAck: Int64 = 0, pending: Int64 = 0, acknowledged: Int64 = 0
     public var ackRate: Double?, personalRate: Double?, appreciativeRate: Double?, slaRate: Double?
     public var medianAckSeconds: Double?, p90AckSeconds: Double?
+    /// Business-time clock (spec 3b); equal to the calendar values while
+    /// no schedule exists (always open).
+    public var medianAckBusinessSeconds: Double?, p90AckBusinessSeconds: Double?
     public var givePosts: Int64 = 0, takePosts: Int64 = 0, neutralPosts: Int64 = 0
     public var giveRatio: Double?, meIndex: Double?, replyShare: Double?, channelFit: Double?
     public var contacts: Int64 = 0
@@ -112,13 +131,19 @@ public struct ContactScore: Sendable, Equatable {
 public struct ScoringResult: Sendable {
     public var accounts: [AccountScore]
     public var contacts: [ContactScore]
+    /// Ordered by account_id, then agent_id (nil first).
+    public var agents: [AgentScore]
+    public var turns: TurnTable
     public var asOf: Int64
     /// Rows kept after duplicates and unknown channel/kind rows were dropped.
     public var rowCount: Int
 
-    public init(accounts: [AccountScore], contacts: [ContactScore], asOf: Int64, rowCount: Int) {
+    public init(accounts: [AccountScore], contacts: [ContactScore], agents: [AgentScore] = [],
+                turns: TurnTable = TurnTable(), asOf: Int64, rowCount: Int) {
         self.accounts = accounts
         self.contacts = contacts
+        self.agents = agents
+        self.turns = turns
         self.asOf = asOf
         self.rowCount = rowCount
     }

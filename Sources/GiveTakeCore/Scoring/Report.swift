@@ -52,11 +52,13 @@ extension ScoringRun {
 
         // Exact percentile_disc of time_to_ack per group: bucket the times by
         // group (counting sort), then sort each group's plain Int64 slice.
-        var median = [Double?](repeating: nil, count: groups.count)
-        var p90 = [Double?](repeating: nil, count: groups.count)
-        var groupStart = [Int](repeating: 0, count: groups.count &+ 1)
+        // Groups: account groups, then agent slots.
+        let groupCount = groups.count &+ agents.count
+        var median = [Double?](repeating: nil, count: groupCount)
+        var p90 = [Double?](repeating: nil, count: groupCount)
+        var groupStart = [Int](repeating: 0, count: groupCount &+ 1)
         for t in times { groupStart[Int(t.group) &+ 1] &+= 1 }
-        for g in 0..<groups.count { groupStart[g &+ 1] &+= groupStart[g] }
+        for g in 0..<groupCount { groupStart[g &+ 1] &+= groupStart[g] }
         var fill = groupStart
         var micros = [Int64](repeating: 0, count: times.count)
         for t in times {
@@ -66,7 +68,7 @@ extension ScoringRun {
         times = []
         var scratch = [Int64](repeating: 0, count: micros.count)
         micros.withUnsafeMutableBufferPointer { all in scratch.withUnsafeMutableBufferPointer { spare in
-            for g in 0..<groups.count where groupStart[g &+ 1] > groupStart[g] {
+            for g in 0..<groupCount where groupStart[g &+ 1] > groupStart[g] {
                 let range = groupStart[g]..<groupStart[g &+ 1]
                 let slice = UnsafeMutableBufferPointer(rebasing: all[range])
                 sortInt64(slice, scratch: UnsafeMutableBufferPointer(rebasing: spare[range]))
@@ -94,6 +96,10 @@ extension ScoringRun {
                 s.slaRate = ratio(c.withinSLA, c.needsAck)
                 s.medianAckSeconds = median[g]
                 s.p90AckSeconds = p90[g]
+                // No business schedules yet: always open, so the business
+                // clock is the calendar clock.
+                s.medianAckBusinessSeconds = median[g]
+                s.p90AckBusinessSeconds = p90[g]
                 s.givePosts = c.givePosts
                 s.takePosts = c.takePosts
                 s.neutralPosts = c.neutralPosts
@@ -106,7 +112,8 @@ extension ScoringRun {
                 s.convRateAck = ratio(c.treatedWellConverted, c.treatedWell)
                 s.convRateIgnored = ratio(c.ignoredConverted, c.ignored)
                 if let ack = s.convRateAck, let ign = s.convRateIgnored, ign > 0 { s.conversionLift = ack / ign }
-                s.valuePerAckContact = c.treatedWell == 0 ? nil : c.treatedWellValue / Double(c.treatedWell)
+                s.valuePerAckContact = c.treatedWell == 0 ? nil
+                    : Double(c.treatedWellValue) / fixedOne / Double(c.treatedWell)
                 s.giveAttributedLeads = c.attributedLeads
                 s.health = healthScore(ackRate: s.ackRate, personalRate: s.personalRate, slaRate: s.slaRate,
                                        giveRatio: s.giveRatio, meIndex: s.meIndex,
@@ -115,6 +122,38 @@ extension ScoringRun {
                 accounts.append(s)
             }
         }
-        return ScoringResult(accounts: accounts, contacts: contactRows, asOf: asOf, rowCount: rows.count)
+
+        // Agents: the null-agent slot of each account, then its agents.
+        var agentRows: [AgentScore] = []
+        let named = scorer.agentIDs.count
+        for a in 0..<agents.count where agents[a].present || agents[a].acknowledged > 0 {
+            let account = a < named ? scorer.agentAccounts[a] : Int32(a &- named)
+            var s = AgentScore(accountID: scorer.accountIDs[Int(account)], agentID: a < named ? scorer.agentIDs[a] : nil)
+            let c = agents[a]
+            s.acknowledged = c.acknowledged
+            s.medianAckSeconds = median[groups.count &+ a]
+            s.p90AckSeconds = p90[groups.count &+ a]
+            s.medianAckBusinessSeconds = s.medianAckSeconds
+            s.p90AckBusinessSeconds = s.p90AckSeconds
+            s.personalRate = ratio(c.personal, c.acknowledged)
+            s.appreciativeRate = ratio(c.appreciative, c.acknowledged)
+            s.slaRate = ratio(c.withinSLA, c.acknowledged)
+            s.givePosts = c.givePosts
+            s.takePosts = c.takePosts
+            s.giveRatio = ratio(c.givePosts, c.givePosts &+ c.takePosts)
+            s.meIndex = ratio(c.weWords, c.weWords &+ c.youWords)
+            agentRows.append(s)
+        }
+        agentRows.sort { x, y in
+            if x.accountID != y.accountID { return x.accountID < y.accountID }
+            guard let ya = y.agentID else { return false }
+            guard let xa = x.agentID else { return true }
+            return xa < ya
+        }
+        let turnTable = TurnTable(rows: rows, records: turns, accountIDs: scorer.accountIDs,
+                                  threadIDs: scorer.threadIDs, agentIDs: scorer.agentIDs, slaMicros: slaMicros)
+        turns = []
+        return ScoringResult(accounts: accounts, contacts: contactRows, agents: agentRows, turns: turnTable,
+                             asOf: asOf, rowCount: rows.count)
     }
 }

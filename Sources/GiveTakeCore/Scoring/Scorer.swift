@@ -29,9 +29,16 @@ struct StoredRow {
     var weWords: UInt32
     var youWords: UInt32
     var account: Int32
-    /// Inbound needs-ack row: interned first name (-1 none). Outbound
-    /// possible acknowledgement: reference of its stored body (-1 none).
+    /// Inbound needs-ack row: interned first name (-1 no author_name, -2 an
+    /// author_name without a first name). Outbound possible
+    /// acknowledgement: reference of its stored body (-1 none).
     var aux: Int32
+    /// Needs-ack or outbound non-automated row: its (account, thread_id)
+    /// slot in `Scorer.threadIDs` (-1 none).
+    var thread: Int32
+    /// Outbound non-automated row: its (account, agent_id) slot in
+    /// `Scorer.agentIDs` (-1 none).
+    var agent: Int32
     var flags: UInt16
     var channel: UInt8
     var kind: UInt8
@@ -55,6 +62,12 @@ public final class Scorer {
     var idTable = KeyTable<Int64>(capacity: 1024)
     var accountTable = KeyTable<Int64>()
     var accountIDs: [Int64] = []
+    /// Interned (account, thread_id) and (account, agent_id) pairs.
+    var threadTable = KeyTable<PairKey>()
+    var threadIDs: [Int64] = []
+    var agentTable = KeyTable<PairKey>()
+    var agentIDs: [Int64] = []
+    var agentAccounts: [Int32] = []
     var names = Interner()
     var bodies = ByteArena()
     /// Anomalies found at ingest (duplicates, unknown channel/kind), per group.
@@ -164,19 +177,28 @@ public final class Scorer {
             flags |= RowFlags.fitsTwitter
         }
 
-        var aux: Int32 = -1
+        var aux: Int32 = -1, thread: Int32 = -1, agent: Int32 = -1
         if r.inbound && !r.automated && kind.deservesAnswer {
-            if let author = r.authorName, let span = firstNameSpan(author) {
-                aux = names.intern(UnsafeBufferPointer(rebasing: author[span]))
+            if let author = r.authorName {
+                if let span = firstNameSpan(author) {
+                    aux = names.intern(UnsafeBufferPointer(rebasing: author[span]))
+                } else {
+                    aux = -2
+                }
             }
-        } else if !r.inbound && !r.automated && (r.parentID != nil || kind == .message) && r.body != nil {
-            aux = bodies.append(body)
+            if let t = r.threadID { thread = threadIndex(account, t) }
+        } else if !r.inbound && !r.automated {
+            if (r.parentID != nil || r.threadID != nil || kind == .message) && r.body != nil {
+                aux = bodies.append(body)
+            }
+            if let t = r.threadID { thread = threadIndex(account, t) }
+            if let a = r.agentID { agent = agentIndex(account, a) }
         }
 
         let row = StoredRow(
             id: r.id, parent: r.parentID ?? 0, created: r.createdAt, contact: r.contactID ?? 0, value: r.value,
             bodyPrefix: prefixKey(body), bodyHash: byteHash(body), bodyLength: UInt32(body.count),
-            weWords: we, youWords: you, account: account, aux: aux, flags: flags,
+            weWords: we, youWords: you, account: account, aux: aux, thread: thread, agent: agent, flags: flags,
             channel: channel.rawValue, kind: kind.rawValue)
 
         if let existing = idTable.findOrInsert(r.id, value: Int32(rows.count)) {
@@ -192,6 +214,21 @@ public final class Scorer {
         }
     }
 
+    private func threadIndex(_ account: Int32, _ id: Int64) -> Int32 {
+        let next = Int32(threadIDs.count)
+        if let existing = threadTable.findOrInsert(PairKey(a: Int64(account), b: id), value: next) { return existing }
+        threadIDs.append(id)
+        return next
+    }
+
+    private func agentIndex(_ account: Int32, _ id: Int64) -> Int32 {
+        let next = Int32(agentIDs.count)
+        if let existing = agentTable.findOrInsert(PairKey(a: Int64(account), b: id), value: next) { return existing }
+        agentIDs.append(id)
+        agentAccounts.append(account)
+        return next
+    }
+
     private func countAnomaly(_ account: Int32, _ channel: Int?) {
         let base = Int(account) &* groupSlots
         ingestAnomalies[base] &+= 1
@@ -199,8 +236,10 @@ public final class Scorer {
     }
 
     /// Which of two rows sharing an id is kept: the smallest (created_at,
-    /// account_id, body bytes), then every other field, so that the choice
-    /// never depends on arrival order.
+    /// account_id), then the smallest body in the fingerprint order (first 8
+    /// bytes as an unsigned big-endian number, zero-padded; then byte
+    /// length; then the 64-bit `byteHash`; a null body is empty), then every
+    /// other field, so that the choice never depends on arrival order.
     private func keptBefore(_ a: StoredRow, _ b: StoredRow) -> Bool {
         if a.created != b.created { return a.created < b.created }
         let aa = accountIDs[Int(a.account)], ba = accountIDs[Int(b.account)]
@@ -215,7 +254,12 @@ public final class Scorer {
         if a.contact != b.contact { return a.contact < b.contact }
         if a.parent != b.parent { return a.parent < b.parent }
         if a.value != b.value { return a.value < b.value }
-        return nameKey(a).lexicographicallyPrecedes(nameKey(b))
+        let at = a.thread < 0 ? Int64.min : threadIDs[Int(a.thread)], bt = b.thread < 0 ? Int64.min : threadIDs[Int(b.thread)]
+        if (a.thread < 0) != (b.thread < 0) || at != bt { return (a.thread < 0 ? 0 : 1, at) < (b.thread < 0 ? 0 : 1, bt) }
+        let ag = a.agent < 0 ? Int64.min : agentIDs[Int(a.agent)], bg = b.agent < 0 ? Int64.min : agentIDs[Int(b.agent)]
+        if (a.agent < 0) != (b.agent < 0) || ag != bg { return (a.agent < 0 ? 0 : 1, ag) < (b.agent < 0 ? 0 : 1, bg) }
+        if nameKey(a) != nameKey(b) { return nameKey(a).lexicographicallyPrecedes(nameKey(b)) }
+        return a.needsAck && b.needsAck && a.aux < b.aux  // -2 (no first name) before -1 (no author_name)
     }
 
     /// Orders rows by their interned first name (none first); names are

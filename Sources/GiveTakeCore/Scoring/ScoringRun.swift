@@ -1,7 +1,7 @@
-// One `finish`: resolves parents, finds first acknowledgements, and
-// accumulates every metric per group (account x all channels, account x
-// channel) and per (account, contact). All sums are integers or fixed
-// point, so results never depend on row order.
+// One `finish`: resolves parents, forms turns with their first
+// acknowledgements, and accumulates every metric per group (account x all
+// channels, account x channel), per agent and per (account, contact). All
+// sums are integers or fixed point, so results never depend on row order.
 
 /// Per-group counters (see groupSlots for the group layout).
 struct GroupCounters {
@@ -15,9 +15,18 @@ struct GroupCounters {
     var contacts: Int64 = 0, trustSum: Int64 = 0, trusted: Int64 = 0
     var treatedWell: Int64 = 0, treatedWellConverted: Int64 = 0
     var ignored: Int64 = 0, ignoredConverted: Int64 = 0
-    var treatedWellValue: Double = 0
+    var treatedWellValue: Int128 = 0  // money fixed point, see fixedMoney
     var attributedLeads: Int64 = 0
     var anomalies: Int64 = 0
+}
+
+/// Per (account, agent) counters; the agent slots of `Scorer.agentIDs`,
+/// then one slot per account for its rows without an agent_id.
+struct AgentCounters {
+    var present = false
+    var acknowledged: Int64 = 0, personal: Int64 = 0, appreciative: Int64 = 0, withinSLA: Int64 = 0
+    var givePosts: Int64 = 0, takePosts: Int64 = 0
+    var weWords: Int64 = 0, youWords: Int64 = 0
 }
 
 /// Per (account, contact) state. Channel-indexed arrays use Channel.rawValue.
@@ -53,6 +62,15 @@ func fixed(_ x: Double) -> Int64 {
     if v >= fixedLimit { return Int64(fixedLimit) }
     if v <= -fixedLimit { return -Int64(fixedLimit) }
     return Int64(v)
+}
+
+/// Money is summed in fixed point (2^-32, in 128 bits): each value is
+/// rounded once, so the sum is exact and independent of row order.
+@inline(__always)
+func fixedMoney(_ x: Double) -> Int128 {
+    let limit = 1_152_921_504_606_846_976.0  // 2^60: saturate beyond (2^31 rows cannot overflow)
+    let v = roundHalfAway(max(-limit, min(limit, x)) * fixedOne)
+    return Int128(v)
 }
 
 @inline(__always)
@@ -97,7 +115,11 @@ struct ScoringRun {
     /// Contact slot per row (-1 = no contact).
     var contactOf: [Int32]
     var parentOf: [Int32]
-    var firstAck: [Int32]
+    /// Earliest direct reply per needs-ack row (-1 none).
+    var directAck: [Int32]
+    var turns: [TurnRecord] = []
+    var agents: [AgentCounters]
+    /// Times to acknowledge; groups index `groups`, then `agents`.
     var times: [TimeToAck] = []
     var asOf: Int64 = 0
     var slaMicros: [Int64] = []
@@ -112,7 +134,15 @@ struct ScoringRun {
         groups = [GroupCounters](repeating: GroupCounters(), count: scorer.accountIDs.count &* groupSlots)
         contactOf = [Int32](repeating: -1, count: n)
         parentOf = [Int32](repeating: -1, count: n)
-        firstAck = [Int32](repeating: -1, count: n)
+        directAck = [Int32](repeating: -1, count: n)
+        agents = [AgentCounters](repeating: AgentCounters(),
+                                 count: scorer.agentIDs.count &+ scorer.accountIDs.count)
+    }
+
+    /// Agent slot of an outbound row (its agent_id, else its account's
+    /// null-agent slot).
+    @inline(__always) func agentSlot(_ r: StoredRow) -> Int {
+        r.agent >= 0 ? Int(r.agent) : scorer.agentIDs.count &+ Int(r.account)
     }
 
     @inline(__always) func group(_ account: Int32, _ slot: Int) -> Int { Int(account) &* groupSlots &+ slot }
@@ -142,8 +172,9 @@ struct ScoringRun {
 
         resolveParentsAndContacts(rows)
         if !stopped { findDirectAcknowledgements(rows) }
-        if !stopped { findMessageThreadAcknowledgements(rows) }
-        if !stopped { scoreNeedsAck(rows) }
+        if !stopped { formTurns(rows) }
+        directAck = []
+        if !stopped { scoreTurns(rows) }
         if !stopped { scoreOutbound(rows) }
         if !stopped { scoreConversions(rows) }
         if !stopped { scoreAttributedLeads(rows) }
@@ -186,74 +217,6 @@ struct ScoringRun {
 
     // MARK: Acknowledgements
 
-    /// (created_at, id) order of candidate acknowledgements.
-    @inline(__always)
-    private func earlier(_ a: StoredRow, _ b: StoredRow) -> Bool {
-        a.created < b.created || (a.created == b.created && a.id < b.id)
-    }
-
-    @inline(__always)
-    private mutating func offer(_ rows: [StoredRow], ack o: Int, to i: Int) {
-        let current = firstAck[i]
-        if current < 0 || earlier(rows[o], rows[Int(current)]) { firstAck[i] = Int32(o) }
-    }
-
-    private mutating func findDirectAcknowledgements(_ rows: [StoredRow]) {
-        for o in 0..<rows.count {
-            if interrupted(o) { return }
-            let r = rows[o]
-            let p = Int(parentOf[o])
-            if p < 0 || r.inbound || r.automated { continue }
-            let parent = rows[p]
-            if parent.needsAck && parent.account == r.account { offer(rows, ack: o, to: p) }
-        }
-    }
-
-    /// Direct-message threads: the first outbound message without a parent,
-    /// same account, contact and channel, at or after the inbound message.
-    private mutating func findMessageThreadAcknowledgements(_ rows: [StoredRow]) {
-        struct Entry {
-            var account: Int32, channel: UInt8, outbound: UInt8
-            var contact: Int64, created: Int64, id: Int64, row: Int32
-        }
-        var entries: [Entry] = []
-        for i in 0..<rows.count {
-            if interrupted(i) { return }
-            let r = rows[i]
-            guard r.kind == Kind.message.rawValue, r.has(RowFlags.hasContact) else { continue }
-            if r.needsAck || (!r.inbound && !r.automated && parentOf[i] < 0) {
-                entries.append(Entry(account: r.account, channel: r.channel, outbound: r.inbound ? 0 : 1,
-                                     contact: r.contact, created: r.created, id: r.id, row: Int32(i)))
-            }
-        }
-        if entries.isEmpty { return }
-        // Within a thread: by time, inbound before outbound at the same
-        // instant (an answer in the same microsecond counts), then id.
-        entries.sort { a, b in
-            if a.account != b.account { return a.account < b.account }
-            if a.contact != b.contact { return a.contact < b.contact }
-            if a.channel != b.channel { return a.channel < b.channel }
-            if a.created != b.created { return a.created < b.created }
-            if a.outbound != b.outbound { return a.outbound < b.outbound }
-            return a.id < b.id
-        }
-        var best: Int32 = -1
-        var k = entries.count &- 1
-        while k >= 0 {
-            let e = entries[k]
-            if k == entries.count &- 1 || !sameThread(e, entries[k &+ 1]) { best = -1 }
-            if e.outbound == 1 {
-                best = e.row
-            } else if best >= 0 {
-                offer(rows, ack: Int(best), to: Int(e.row))
-            }
-            k &-= 1
-        }
-        func sameThread(_ a: Entry, _ b: Entry) -> Bool {
-            a.account == b.account && a.contact == b.contact && a.channel == b.channel
-        }
-    }
-
     @inline(__always)
     private func decay(_ t: Int64) -> Double {
         let ageSeconds = Double(asOf &- t) / 1e6
@@ -269,19 +232,22 @@ struct ScoringRun {
         contacts[Int(slot)].eventChannels |= 1 << channel
     }
 
-    private mutating func scoreNeedsAck(_ rows: [StoredRow]) {
-        for i in 0..<rows.count {
-            if interrupted(i) { return }
-            let r = rows[i]
-            guard r.needsAck else { continue }
-            let slot = contactOf[i]
+    private mutating func scoreTurns(_ rows: [StoredRow]) {
+        let agentBase = groups.count
+        for t in 0..<turns.count {
+            if interrupted(t) { return }
+            let turn = turns[t]
+            let r = rows[Int(turn.start)]
+            let slot = contactOf[Int(turn.start)]
             let c = Int(r.channel)
-            let ack = Int(firstAck[i])
+            let ack = Int(turn.firstAck)
             if ack < 0 {
                 if asOf &- r.created < slaMicros[c] {
+                    turns[t].status = .pending
                     both(r.account, r.channel) { $0.pending &+= 1 }
                     continue
                 }
+                turns[t].status = .unacknowledged
                 both(r.account, r.channel) { $0.needsAck &+= 1 }
                 if slot >= 0 {
                     addTrust(slot, r.channel, -decay(r.created))
@@ -298,13 +264,17 @@ struct ScoringRun {
                 both(r.account, r.channel) { $0.anomalies &+= 1 }
             }
             var personal = false
-            if r.aux >= 0 && o.aux >= 0 {
+            if turn.name >= 0 && o.aux >= 0 {
                 personal = scorer.bodies.withEntry(o.aux) { body in
-                    scorer.names.arena.withEntry(r.aux) { name in containsWord(body, name) }
+                    scorer.names.arena.withEntry(turn.name) { name in containsWord(body, name) }
                 }
             }
             let appreciative = o.has(RowFlags.appreciative)
             let within = micros <= slaMicros[c]
+            turns[t].status = .acknowledged
+            turns[t].micros = micros
+            turns[t].marks = (personal ? TurnRecord.personal : 0) | (appreciative ? TurnRecord.appreciative : 0)
+                | (within ? TurnRecord.withinSLA : 0)
             both(r.account, r.channel) {
                 $0.needsAck &+= 1
                 $0.acknowledged &+= 1
@@ -312,8 +282,14 @@ struct ScoringRun {
                 if appreciative { $0.appreciative &+= 1 }
                 if within { $0.withinSLA &+= 1 }
             }
+            let a = agentSlot(o)
+            agents[a].acknowledged &+= 1
+            if personal { agents[a].personal &+= 1 }
+            if appreciative { agents[a].appreciative &+= 1 }
+            if within { agents[a].withinSLA &+= 1 }
             times.append(TimeToAck(group: Int32(group(r.account, 0)), micros: micros))
             times.append(TimeToAck(group: Int32(group(r.account, 1 &+ c)), micros: micros))
+            times.append(TimeToAck(group: Int32(agentBase &+ a), micros: micros))
             if slot >= 0 {
                 addTrust(slot, r.channel, (1 + (personal ? 0.5 : 0) + (within ? 0.5 : 0)) * decay(r.created))
                 contacts[Int(slot)].acknowledged &+= 1
@@ -368,6 +344,14 @@ struct ScoringRun {
                     break
                 }
             }
+            let a = agentSlot(r)
+            agents[a].present = true
+            agents[a].weWords &+= Int64(r.weWords)
+            agents[a].youWords &+= Int64(r.youWords)
+            if kind == .post || kind == .share {
+                if label == .give { agents[a].givePosts &+= 1 }
+                if label == .take { agents[a].takePosts &+= 1 }
+            }
             let slot = contactOf[i]
             if slot >= 0 && label != .neutral {
                 addTrust(slot, r.channel, (label == .give ? 0.5 : -0.5) * decay(r.created))
@@ -378,19 +362,15 @@ struct ScoringRun {
     // MARK: Return on giving
 
     private mutating func scoreConversions(_ rows: [StoredRow]) {
-        // Purchase values are summed in id order, so the floating-point sum
-        // does not depend on row order.
-        var purchases: [(id: Int64, slot: Int32, value: Double)] = []
+        // Purchase values are summed in fixed point: exact in any order.
+        var valueOf = [Int128](repeating: 0, count: contacts.count)
         for i in 0..<rows.count {
             let r = rows[i]
             let slot = contactOf[i]
             guard slot >= 0, r.kind == Kind.lead.rawValue || r.kind == Kind.purchase.rawValue else { continue }
             if r.created > contacts[Int(slot)].lastConversion { contacts[Int(slot)].lastConversion = r.created }
-            if r.kind == Kind.purchase.rawValue { purchases.append((r.id, slot, r.value)) }
+            if r.kind == Kind.purchase.rawValue { valueOf[Int(slot)] &+= fixedMoney(r.value) }
         }
-        var valueOf = [Double](repeating: 0, count: contacts.count)
-        purchases.sort { $0.id < $1.id }
-        for p in purchases { valueOf[Int(p.slot)] += p.value }
 
         for s in 0..<contacts.count {
             let c = contacts[s]
@@ -408,12 +388,12 @@ struct ScoringRun {
     }
 
     private mutating func classify(_ acked: Bool, _ unacked: Bool, _ first: Int64, _ lastConversion: Int64,
-                                   _ value: Double, _ g: Int) {
+                                   _ value: Int128, _ g: Int) {
         let converted = lastConversion > first
         if acked && !unacked {
             groups[g].treatedWell &+= 1
             if converted { groups[g].treatedWellConverted &+= 1 }
-            groups[g].treatedWellValue += value
+            groups[g].treatedWellValue &+= value
         } else if unacked && !acked {
             groups[g].ignored &+= 1
             if converted { groups[g].ignoredConverted &+= 1 }

@@ -1,0 +1,142 @@
+// The per-turn and per-agent outputs (spec section 7).
+
+public enum TurnStatus: UInt8, Sendable {
+    case acknowledged = 0, unacknowledged, pending
+
+    public var name: StaticString {
+        switch self {
+        case .acknowledged: return "acknowledged"
+        case .unacknowledged: return "unacknowledged"
+        case .pending: return "pending"
+        }
+    }
+}
+
+/// One row per turn. Times in microseconds since the Unix epoch; the
+/// acknowledgement fields are nil unless the turn is acknowledged.
+public struct TurnScore: Sendable, Equatable {
+    public var accountID: Int64
+    /// The id of its first row.
+    public var turnID: Int64
+    /// nil for a derived DM thread or a single-row thread.
+    public var threadID: Int64?
+    public var contactID: Int64?
+    public var channel: Channel
+    public var startedAt: Int64
+    public var inboundRows: Int64
+    public var status: TurnStatus
+    public var firstAckID: Int64?
+    public var agentID: Int64?
+    public var timeToAckSeconds: Double?
+    /// Equal to timeToAckSeconds while no business schedule exists.
+    public var businessTimeToAckSeconds: Double?
+    public var personal: Bool?
+    public var appreciative: Bool?
+    public var withinSLA: Bool?
+    /// When the turn's SLA clock reaches the channel's target.
+    public var dueAt: Int64
+}
+
+/// One row per account x agent_id (nil: the rows without an agent_id).
+public struct AgentScore: Sendable, Equatable {
+    public var accountID: Int64
+    public var agentID: Int64?
+    public var acknowledged: Int64 = 0
+    public var medianAckSeconds: Double?, p90AckSeconds: Double?
+    public var medianAckBusinessSeconds: Double?, p90AckBusinessSeconds: Double?
+    public var personalRate: Double?, appreciativeRate: Double?, slaRate: Double?
+    public var givePosts: Int64 = 0, takePosts: Int64 = 0
+    public var giveRatio: Double?, meIndex: Double?
+
+    public init(accountID: Int64, agentID: Int64?) {
+        self.accountID = accountID
+        self.agentID = agentID
+    }
+}
+
+/// The turns of one finish, kept compact (about 32 bytes a turn); `rows()`
+/// materialises them in output order (account_id, started_at, turn_id).
+/// It shares the scorer's row storage, so drop it before adding more rows.
+public struct TurnTable: Sendable {
+    let rows: [StoredRow]
+    let records: [TurnRecord]
+    let accountIDs: [Int64]
+    let threadIDs: [Int64]
+    let agentIDs: [Int64]
+    let slaMicros: [Int64]
+    /// Turns already materialised (merged tables), besides the records.
+    let materialized: [TurnScore]
+
+    /// No turns.
+    public init() {
+        rows = []; records = []; accountIDs = []; threadIDs = []; agentIDs = []; slaMicros = []; materialized = []
+    }
+
+    /// Turns of several runs (e.g. groups of accounts scored separately)
+    /// as one table; materialises them (about 150 bytes a turn).
+    public init(merging tables: [TurnTable]) {
+        rows = []; records = []; accountIDs = []; threadIDs = []; agentIDs = []; slaMicros = []
+        var all: [TurnScore] = []
+        for t in tables { all += t.rows() }
+        materialized = all
+    }
+
+    init(rows: [StoredRow], records: [TurnRecord], accountIDs: [Int64], threadIDs: [Int64], agentIDs: [Int64],
+         slaMicros: [Int64]) {
+        self.rows = rows
+        self.records = records
+        self.accountIDs = accountIDs
+        self.threadIDs = threadIDs
+        self.agentIDs = agentIDs
+        self.slaMicros = slaMicros
+        self.materialized = []
+    }
+
+    public var count: Int { records.count &+ materialized.count }
+
+    /// Every turn, ordered by account_id, started_at, turn_id.
+    public func rows(where keep: (TurnStatus) -> Bool = { _ in true }) -> [TurnScore] {
+        var order: [Int32] = []
+        order.reserveCapacity(records.count)
+        for i in 0..<records.count where keep(records[i].status) { order.append(Int32(i)) }
+        order.sort { a, b in
+            let x = rows[Int(records[Int(a)].start)], y = rows[Int(records[Int(b)].start)]
+            let xa = accountIDs[Int(x.account)], ya = accountIDs[Int(y.account)]
+            if xa != ya { return xa < ya }
+            if x.created != y.created { return x.created < y.created }
+            return x.id < y.id
+        }
+        var out: [TurnScore] = []
+        out.reserveCapacity(order.count &+ materialized.count)
+        for i in order { out.append(turn(Int(i))) }
+        if !materialized.isEmpty {
+            for t in materialized where keep(t.status) { out.append(t) }
+            out.sort { ($0.accountID, $0.startedAt, $0.turnID) < ($1.accountID, $1.startedAt, $1.turnID) }
+        }
+        return out
+    }
+
+    func turn(_ i: Int) -> TurnScore {
+        let t = records[i]
+        let r = rows[Int(t.start)]
+        let (sum, o) = r.created.addingReportingOverflow(slaMicros[Int(r.channel)])
+        let due = o || sum > timeMax ? timeMax : sum
+        var s = TurnScore(
+            accountID: accountIDs[Int(r.account)], turnID: r.id,
+            threadID: r.thread >= 0 ? threadIDs[Int(r.thread)] : nil,
+            contactID: r.has(RowFlags.hasContact) ? r.contact : nil,
+            channel: Channel(rawValue: r.channel) ?? .other, startedAt: r.created, inboundRows: Int64(t.rows),
+            status: t.status, dueAt: due)
+        if t.status == .acknowledged && t.firstAck >= 0 {
+            let a = rows[Int(t.firstAck)]
+            s.firstAckID = a.id
+            s.agentID = a.agent >= 0 ? agentIDs[Int(a.agent)] : nil
+            s.timeToAckSeconds = Double(t.micros) / 1e6
+            s.businessTimeToAckSeconds = s.timeToAckSeconds
+            s.personal = t.marks & TurnRecord.personal != 0
+            s.appreciative = t.marks & TurnRecord.appreciative != 0
+            s.withinSLA = t.marks & TurnRecord.withinSLA != 0
+        }
+        return s
+    }
+}
