@@ -27,12 +27,23 @@ def cli():
 
 @pytest.fixture(scope="session")
 def demo(cli, tmp_path_factory):
-    """(interactions as a list of dicts, the CLI's JSON scores, db path)."""
+    """(interactions as a list of dicts, the CLI's JSON scores: accounts,
+    turns and agents, db path)."""
     db = str(tmp_path_factory.mktemp("demo") / "demo.sqlite")
     subprocess.run([cli, "demo", "--db", db, "--quiet"], check=True, capture_output=True)
-    out = subprocess.run([cli, "score", db, "--format", "json", "--quiet"], check=True, capture_output=True, text=True)
+    def cli_json(*args):
+        out = subprocess.run([cli, "score", db, "--format", "json", "--quiet", *args], check=True,
+                             capture_output=True, text=True)
+        return json.loads(out.stdout)
+
+    scores = cli_json()
+    for table, args in (("turns", ("--turns", "all")), ("agents", ("--agents",))):
+        try:
+            scores[table] = cli_json(*args)[table]
+        except subprocess.CalledProcessError:  # a CLI without turns and agents
+            scores[table] = None
     con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
     rows = [dict(r) for r in con.execute("SELECT * FROM interactions")]
     con.close()
-    return rows, json.loads(out.stdout), db
+    return rows, scores, db

@@ -56,19 +56,22 @@ def _time_column(us: np.ndarray) -> np.ndarray:
     return us.astype("datetime64[us]")
 
 
-class _Spec:
-    """How to turn one result array into a table: column -> converter."""
-
-    def __init__(self, name: str, build: Any):
-        self.name, self.build = name, build
+# Column orders of docs/metrics.md section 7 (the CLI's score tables).
+ACCOUNT_COLUMNS = (
+    "account_id", "channel", "needs_ack", "pending", "acknowledged", "ack_rate", "personal_rate",
+    "appreciative_rate", "sla_rate", "median_ack_s", "p90_ack_s", "median_ack_business_s", "p90_ack_business_s",
+    "give_posts", "take_posts", "neutral_posts", "give_ratio", "me_index", "reply_share", "channel_fit",
+    "contacts", "mean_trust", "conv_rate_ack", "conv_rate_ignored", "conversion_lift", "value_per_ack_contact",
+    "give_attributed_leads", "health", "anomalies")
 
 
 def _account_columns(a: np.ndarray, with_channel: bool) -> Dict[str, Any]:
-    cols: Dict[str, Any] = {"account_id": a["account_id"]}
-    if with_channel:
-        cols["channel"] = np.array(A.CHANNELS, dtype=object)[a["channel"]]
-    for f in a.dtype.names:
-        if f not in ("account_id", "channel", "reserved"):
+    cols: Dict[str, Any] = {}
+    for f in ACCOUNT_COLUMNS:
+        if f == "channel":
+            if with_channel:
+                cols[f] = np.array(A.CHANNELS, dtype=object)[a["channel"]]
+        elif f in a.dtype.names:  # business times: libraries that have them
             cols[f] = a[f]
     return cols
 
@@ -84,6 +87,8 @@ def _masked(values: np.ndarray, present: np.ndarray) -> Any:
 
 
 def _turn_columns(t: np.ndarray) -> Dict[str, Any]:
+    """Ids that are absent (flags) or mean nothing (a turn not acknowledged)
+    become nulls; time_to_ack_s is already NaN there."""
     acked = t["status"] == 0
     fl = t["flags"]
     return {
@@ -91,15 +96,15 @@ def _turn_columns(t: np.ndarray) -> Dict[str, Any]:
         "thread_id": _masked(t["thread_id"], (fl & A.GT_TURN_HAS_THREAD) != 0),
         "contact_id": _masked(t["contact_id"], (fl & A.GT_TURN_HAS_CONTACT) != 0),
         "channel": np.array(A.CHANNELS, dtype=object)[t["channel"]],
+        "started_at": _time_column(t["started_at"]), "inbound_rows": t["inbound_rows"],
         "status": np.array(A.TURN_STATUSES, dtype=object)[t["status"]],
-        "started_at": _time_column(t["started_at"]), "due_at": _time_column(t["due_at"]),
-        "inbound_rows": t["inbound_rows"],
         "first_ack_id": _masked(t["first_ack_id"], acked),
         "agent_id": _masked(t["agent_id"], acked & ((fl & A.GT_TURN_HAS_AGENT) != 0)),
         "time_to_ack_s": t["time_to_ack_s"], "business_time_to_ack_s": t["business_time_to_ack_s"],
         "personal": _masked(t["personal"] == 1, t["personal"] >= 0),
         "appreciative": _masked(t["appreciative"] == 1, t["appreciative"] >= 0),
         "within_sla": _masked(t["within_sla"] == 1, t["within_sla"] >= 0),
+        "due_at": _time_column(t["due_at"]),
     }
 
 
