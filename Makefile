@@ -87,13 +87,19 @@ test-c: lib
 	$(DIST)/abi_test_static
 
 # The Python package (python/), installed from its wheel into a fresh
-# virtualenv, tested with pytest against the CLI's answers (dist/bin/givetake).
+# virtualenv, tested with pytest against the CLI's answers (dist/bin/givetake);
+# then in a second one with numpy only (pandas and pyarrow are optional).
 PYVENV := $(CURDIR)/.build-py/venv
+PYBARE := $(CURDIR)/.build-py/numpy-only
 test-python: wheel cli
 	test -x $(PYVENV)/bin/python || python3 -m venv $(PYVENV)
 	$(PYVENV)/bin/pip install -q pytest numpy pandas pyarrow
 	$(PYVENV)/bin/pip install -q --force-reinstall --no-deps $(DIST)/givetake-$(VERSION)-*.whl
 	cd Tests/python && env -u GIVETAKE_LIB GIVETAKE_CLI=$(DIST)/bin/givetake $(PYVENV)/bin/python -m pytest -q
+	test -x $(PYBARE)/bin/python || python3 -m venv $(PYBARE)
+	$(PYBARE)/bin/pip install -q --force-reinstall --no-deps $(DIST)/givetake-$(VERSION)-*.whl
+	$(PYBARE)/bin/pip install -q numpy
+	env -u GIVETAKE_LIB $(PYBARE)/bin/python Tests/python/no_pandas_check.py
 
 test-postgres: lib
 	bash postgres/test/run.sh

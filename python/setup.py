@@ -40,9 +40,9 @@ class BuildPy(build_py):
         super().run()
         dest = os.path.join(self.build_lib, "givetake", "libgivetake.so")
         self.copy_file(library(), dest)
-        # Debug info is most of the file; users of the wheel do not need it.
+        # Debug info and local symbols are a third of the file; the wheel needs neither.
         if shutil.which("strip"):
-            subprocess.run(["strip", "--strip-debug", dest], check=False)
+            subprocess.run(["strip", "--strip-unneeded", dest], check=False)
 
 
 class NativeDistribution(Distribution):
