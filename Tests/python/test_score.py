@@ -325,3 +325,33 @@ def test_turns_and_agents_when_the_library_has_them():
     if abi.has_agents:
         agents = r.agents
         assert 77 in set(agents.agent_id.dropna())
+
+
+def test_time_forms_agree():
+    """Naive = UTC, tz-aware converted, ISO text, Unix seconds, numpy: the
+    same instants give the same scores."""
+    base = givetake.score(HAND, as_of=t(86400), frames=False).accounts
+    secs = [int((r["created_at"] - t(0)).total_seconds()) + int(t(0).timestamp()) for r in HAND]
+    forms = [
+        [dict(r, created_at=r["created_at"].replace(tzinfo=None)) for r in HAND],
+        [dict(r, created_at=r["created_at"].astimezone(dt.timezone(dt.timedelta(hours=-5)))) for r in HAND],
+        [dict(r, created_at=r["created_at"].strftime("%Y-%m-%d %H:%M:%S")) for r in HAND],
+        [dict(r, created_at=r["created_at"].isoformat()) for r in HAND],
+        [dict(r, created_at=s) for r, s in zip(HAND, secs)],
+        [dict(r, created_at=float(s)) for r, s in zip(HAND, secs)],
+        [dict(r, created_at=np.datetime64(r["created_at"].replace(tzinfo=None), "ms")) for r in HAND],
+    ]
+    for rows in forms:
+        assert givetake.score(rows, as_of=t(86400), frames=False).accounts == base
+    df = pd.DataFrame(HAND)
+    df["created_at"] = pd.to_datetime(df["created_at"]).dt.tz_convert("Europe/Paris")
+    assert givetake.score(df, as_of=t(86400), frames=False).accounts == base
+    df["created_at"] = secs
+    assert givetake.score(df, as_of=t(86400), frames=False).accounts == base
+
+
+def test_mapping_of_columns():
+    cols = {k: [r.get(k) for r in HAND] for k in ("id", "account_id", "contact_id", "parent_id", "channel", "kind",
+                                                  "inbound", "created_at", "author_name", "body")}
+    assert givetake.score(cols, as_of=t(86400), frames=False).accounts == \
+        givetake.score(HAND, as_of=t(86400), frames=False).accounts
