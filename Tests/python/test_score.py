@@ -355,3 +355,18 @@ def test_mapping_of_columns():
                                                   "inbound", "created_at", "author_name", "body")}
     assert givetake.score(cols, as_of=t(86400), frames=False).accounts == \
         givetake.score(HAND, as_of=t(86400), frames=False).accounts
+
+
+def test_turns_are_read_on_demand_and_close_frees_the_engine():
+    if not givetake._abi.abi().has_turns:
+        pytest.skip("this libgivetake has no turns")
+    r = givetake.score(HAND, as_of=t(86400))
+    assert r._engine.handle is not None
+    assert len(r.turns) == 2 and r._engine.handle is not None
+    assert len(r.agents) >= 1 and r._engine.handle is None  # both read: engine freed
+    assert len(r.turns) == 2  # cached
+    with givetake.score(HAND, as_of=t(86400)) as r2:
+        accounts = r2.accounts
+    assert accounts.needs_ack[0] == 2
+    with pytest.raises(givetake.StateError, match="closed"):
+        r2.turns

@@ -5,13 +5,14 @@ from __future__ import annotations
 import ctypes as C
 import datetime as dt
 import math
+import threading
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Union
 
 import numpy as np
 
 from . import _abi as A
 from . import _columns, _text
-from .errors import InvalidArgumentError, InvalidTypeError, check
+from .errors import InvalidArgumentError, InvalidTypeError, StateError, check
 from .lexicon import Lexicon
 
 Seconds = Union[int, float, dt.timedelta]
@@ -150,6 +151,37 @@ def _to_tuples(cols: Dict[str, Any], row_type: Any) -> List[Any]:
     return [row_type(*r) for r in zip(*lists)]
 
 
+class _Engine:
+    """A finished gt_scorer whose turn and agent rows have not been read
+    yet (the library builds them on the first request). One thread at a
+    time, as the header requires; freed by close() or garbage collection."""
+
+    def __init__(self, abi: "A.Abi", handle: int):
+        self.abi, self.handle = abi, handle
+        self.lock = threading.Lock()
+
+    def rows(self, name: str) -> np.ndarray:
+        fn, struct = {"turns": (self.abi.lib.gt_scorer_turns, A.TurnScore),
+                      "agents": (self.abi.lib.gt_scorer_agents, A.AgentScore)}[name]
+        with self.lock:
+            if self.handle is None:
+                raise StateError(f"{name}: the result was closed before its {name} were read", A.GT_ESTATE)
+            p, n = C.c_void_p(), C.c_size_t()
+            check(fn(C.byref(p), C.byref(n), self.handle), name, self.abi.lib.gt_scorer_errmsg(self.handle))
+            return _copy_rows(p.value, n.value, struct)
+
+    def close(self) -> None:
+        with self.lock:
+            if self.handle is not None:
+                self.abi.lib.gt_scorer_free(self.handle)
+                self.handle = None
+
+    def __del__(self) -> None:
+        if getattr(self, "handle", None) is not None:
+            self.abi.lib.gt_scorer_free(self.handle)
+            self.handle = None
+
+
 class ScoreResult:
     """The results of :func:`score`.
 
@@ -164,14 +196,41 @@ class ScoreResult:
       when the loaded library predates them
     - ``as_of``: the scoring time used; ``rows``: rows kept after dropping
       duplicates and unknown channel/kind rows.
+
+    Turns and agents are read from the engine on first access (building
+    them costs about as much as scoring again), so until both have been
+    read the result holds the engine's working memory (~200 bytes per
+    row): ``close()`` (or ``with givetake.score(...) as result:``) frees it.
     """
 
-    def __init__(self, arrays: Dict[str, Optional[np.ndarray]], as_of_us: int, rows: int, frames: bool):
+    def __init__(self, arrays: Dict[str, Optional[np.ndarray]], as_of_us: int, rows: int, frames: bool,
+                 engine: Optional[_Engine] = None):
         self._arrays = arrays
         self._frames = frames
+        self._engine = engine
         self._cache: Dict[str, Any] = {}
         self.as_of = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(microseconds=as_of_us)
         self.rows = rows
+
+    def close(self) -> None:
+        """Free the engine now; turns and agents not read yet are lost."""
+        if self._engine is not None:
+            self._engine.close()
+
+    def __enter__(self) -> "ScoreResult":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _lazy(self, name: str) -> Optional[np.ndarray]:
+        if name not in self._arrays:
+            if self._engine is None:
+                return None
+            self._arrays[name] = self._engine.rows(name)
+            if "turns" in self._arrays and "agents" in self._arrays:
+                self._engine.close()
+        return self._arrays[name]
 
     def _table(self, name: str) -> Any:
         if name in self._cache:
@@ -182,7 +241,7 @@ class ScoreResult:
         elif name == "channels":
             cols = _account_columns(acc[acc["channel"] != A.GT_CHANNEL_ALL], True)
         else:
-            arr = self._arrays[name]
+            arr = self._arrays[name] if name == "contacts" else self._lazy(name)
             if arr is None:
                 return None
             cols = {"contacts": _contact_columns, "turns": _turn_columns, "agents": _agent_columns}[name](arr)
@@ -365,16 +424,13 @@ def score(rows: Any, *, as_of: Any = None, sla: Union[None, Seconds, Mapping[str
         arrays["accounts"] = _copy_rows(p.value, n.value, abi.account)
         ok(lib.gt_scorer_contacts(C.byref(p), C.byref(n), s), "contacts")
         arrays["contacts"] = _copy_rows(p.value, n.value, A.ContactScore)
-        arrays["turns"] = arrays["agents"] = None
-        if abi.has_turns:
-            ok(lib.gt_scorer_turns(C.byref(p), C.byref(n), s), "turns")
-            arrays["turns"] = _copy_rows(p.value, n.value, A.TurnScore)
-        if abi.has_agents:
-            ok(lib.gt_scorer_agents(C.byref(p), C.byref(n), s), "agents")
-            arrays["agents"] = _copy_rows(p.value, n.value, A.AgentScore)
         as_of_us, kept = C.c_int64(), C.c_size_t()
         ok(lib.gt_scorer_as_of(C.byref(as_of_us), s), "as_of")
         ok(lib.gt_scorer_row_count(C.byref(kept), s), "row_count")
-        return ScoreResult(arrays, as_of_us.value, kept.value, frames)
+        engine = None
+        if abi.has_turns and abi.has_agents:
+            engine, s = _Engine(abi, s), None  # the result owns the scorer now
+        return ScoreResult(arrays, as_of_us.value, kept.value, frames, engine)
     finally:
-        lib.gt_scorer_free(s)
+        if s is not None:
+            lib.gt_scorer_free(s)
