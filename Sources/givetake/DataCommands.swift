@@ -53,6 +53,7 @@ struct Demo: ParsableCommand {
                 written += batch.count
                 progress.update(written)
             }
+            try store.writeAccountNames(data.accountNames, besides: table)
         }
         progress.finish()
         if !quiet {
@@ -78,7 +79,7 @@ extension Demo {
         }
         let t = Stopwatch()
         let result = try scorer.finish()
-        print(render(result.accounts, format: format, asOf: result.asOf), terminator: "")
+        print(render(result.accounts, names: data.accountNames, format: format, asOf: result.asOf), terminator: "")
         if !quiet {
             printError("scored \(grouped(rows)) generated rows in memory in \(fixed(clock.seconds, 2)) s "
                        + "(Scorer.add \(fixed(addTime, 2)) s, finish \(fixed(t.seconds, 2)) s)")

@@ -89,14 +89,14 @@ static gt_interaction *load(const char *db, size_t *count, int with_text) {
   sqlite3 *con;
   sqlite3_stmt *st;
   if (sqlite3_open_v2(db, &con, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) die(db, sqlite3_errmsg(con));
-  /* thread_id / agent_id when the table has them (spec v2), else NULL */
-  const char *sql = "SELECT id, account_id, contact_id, parent_id, channel, kind, inbound, automated, "
-                    "has_media, created_at, author_name, body, value, thread_id, agent_id FROM interactions";
-  const char *sql_v1 = "SELECT id, account_id, contact_id, parent_id, channel, kind, inbound, automated, "
-                       "has_media, created_at, author_name, body, value, NULL, NULL FROM interactions";
-  if (sqlite3_prepare_v2(con, sql, -1, &st, NULL) != SQLITE_OK &&
-      sqlite3_prepare_v2(con, sql_v1, -1, &st, NULL) != SQLITE_OK)
-    die("prepare", sqlite3_errmsg(con));
+  /* thread_id and agent_id when the table has them (NULL otherwise). */
+  int threads = sqlite3_prepare_v2(con, "SELECT thread_id, agent_id FROM interactions", -1, &st, NULL) == SQLITE_OK;
+  sqlite3_finalize(st);
+  const char *sql = threads ? "SELECT id, account_id, contact_id, parent_id, channel, kind, inbound, automated, "
+                              "has_media, created_at, author_name, body, value, thread_id, agent_id FROM interactions"
+                            : "SELECT id, account_id, contact_id, parent_id, channel, kind, inbound, automated, "
+                              "has_media, created_at, author_name, body, value, NULL, NULL FROM interactions";
+  if (sqlite3_prepare_v2(con, sql, -1, &st, NULL) != SQLITE_OK) die("prepare", sqlite3_errmsg(con));
   size_t cap = 1 << 16, n = 0;
   gt_interaction *rows = malloc(cap * sizeof *rows);
   while (sqlite3_step(st) == SQLITE_ROW) {
@@ -130,8 +130,10 @@ static gt_interaction *load(const char *db, size_t *count, int with_text) {
       }
     }
     r->value = sqlite3_column_double(st, 12);
+#ifdef GT_ROW_HAS_THREAD
     if (sqlite3_column_type(st, 13) != SQLITE_NULL) { r->thread_id = sqlite3_column_int64(st, 13); r->flags |= GT_ROW_HAS_THREAD; }
     if (sqlite3_column_type(st, 14) != SQLITE_NULL) { r->agent_id = sqlite3_column_int64(st, 14); r->flags |= GT_ROW_HAS_AGENT; }
+#endif
   }
   sqlite3_finalize(st);
   sqlite3_close(con);
