@@ -84,12 +84,12 @@ INTERACTION_V2_FIELDS = INTERACTION_V1_FIELDS + [("thread_id", I64), ("agent_id"
 
 
 class InteractionV1(C.Structure):
-    _fields_ = INTERACTION_V1_FIELDS
+    _fields_ = INTERACTION_V1_FIELDS  # type: ignore[assignment]
 
 
 class Interaction(C.Structure):
     """gt_interaction as in the current header (thread_id, agent_id appended)."""
-    _fields_ = INTERACTION_V2_FIELDS
+    _fields_ = INTERACTION_V2_FIELDS  # type: ignore[assignment]
 
 
 ACCOUNT_V1_FIELDS = [
@@ -106,11 +106,11 @@ ACCOUNT_V2_FIELDS = ACCOUNT_V1_FIELDS + [("median_ack_business_s", F64), ("p90_a
 
 
 class AccountScoreV1(C.Structure):
-    _fields_ = ACCOUNT_V1_FIELDS
+    _fields_ = ACCOUNT_V1_FIELDS  # type: ignore[assignment]
 
 
 class AccountScore(C.Structure):
-    _fields_ = ACCOUNT_V2_FIELDS
+    _fields_ = ACCOUNT_V2_FIELDS  # type: ignore[assignment]
 
 
 class ContactScore(C.Structure):

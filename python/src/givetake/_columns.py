@@ -192,7 +192,7 @@ class Converter:
                     if not -2 ** 63 <= int(x) < 2 ** 63:
                         raise self.fail(RangeError, i, name, f"{x} does not fit in int64")
                     out[i] = int(x)
-                elif isinstance(x, (float, np.floating)) and float(x).is_integer() and abs(x) < _I64_LIMIT:
+                elif isinstance(x, (float, np.floating)) and float(x).is_integer() and abs(float(x)) < _I64_LIMIT:
                     out[i] = int(x)
                 else:
                     raise self.fail(InvalidTypeError if not isinstance(x, float) else InvalidArgumentError,
@@ -285,7 +285,8 @@ class Converter:
             else:
                 idx, cats = pd.factorize(values, use_na_sentinel=True)
                 cats = list(cats)
-            table = np.array([code(c, lambda k=k: int(np.argmax(idx == k))) for k, c in enumerate(cats)] + [-1],
+            table = np.array([code(c, lambda k=k: int(np.argmax(idx == k)))  # type: ignore[misc]
+                              for k, c in enumerate(cats)] + [-1],
                              np.int32)
             return table[idx]  # idx -1 (missing) takes the last entry
         if _text.is_arrow(values):
@@ -306,9 +307,9 @@ class Converter:
             try:
                 c = cache[x]
             except KeyError:
-                c = cache[x] = code(x, lambda i=i: i)
+                c = cache[x] = code(x, lambda i=i: i)  # type: ignore[misc]
             except TypeError:  # unhashable
-                c = code(x, lambda i=i: i)
+                c = code(x, lambda i=i: i)  # type: ignore[misc]
             out[i] = c
         return out
 
@@ -389,7 +390,7 @@ def time_us(x: Any) -> int:
             raise RangeError(f"{x} Unix seconds is out of range")
         return int(x) * 1_000_000
     if isinstance(x, (float, np.floating)):
-        if not math.isfinite(x) or abs(x) >= 2.0 ** 62 / 1e6:
+        if not math.isfinite(x) or abs(float(x)) >= 2.0 ** 62 / 1e6:
             raise RangeError(f"{x!r} is not a time")
         return int(round(float(x) * 1e6))
     raise InvalidTypeError(f"{type(x).__name__} {x!r} is not a time")

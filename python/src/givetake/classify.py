@@ -176,7 +176,7 @@ def classify_many(texts: Any, lexicon: Optional[Lexicon] = None, *, errors: str 
     if _text.is_pandas_series(texts):
         import pandas as pd
         df = pd.DataFrame(result._asdict(), index=texts.index)
-        df["label"] = pd.Categorical.from_codes(out["label"], categories=list(A.LABELS))
+        df["label"] = pd.Categorical.from_codes(out["label"], categories=list(A.LABELS))  # type: ignore[call-overload]
         return df
     return result
 

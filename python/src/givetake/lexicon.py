@@ -161,7 +161,7 @@ class Lexicon:
         lib = self._abi.lib
         check(lib.gt_lexicon_entry(C.byref(p), C.byref(n), C.byref(cat), C.byref(w), self._h(), index),
               f"lexicon entry {index}", lib.gt_lexicon_errmsg(self._h()))
-        phrase = C.string_at(p.value, n.value).decode("utf-8", "replace") if n.value else ""
+        phrase = C.string_at(p.value, n.value).decode("utf-8", "replace") if p.value and n.value else ""
         return LexiconEntry(phrase, A.CATEGORIES[cat.value], w.value)
 
     def __iter__(self) -> Iterator[LexiconEntry]:

@@ -72,7 +72,7 @@ def _account_columns(a: np.ndarray, with_channel: bool) -> Dict[str, Any]:
         if f == "channel":
             if with_channel:
                 cols[f] = np.array(A.CHANNELS, dtype=object)[a["channel"]]
-        elif f in a.dtype.names:  # business times: libraries that have them
+        elif f in (a.dtype.names or ()):  # business times: libraries that have them
             cols[f] = a[f]
     return cols
 
@@ -111,7 +111,7 @@ def _turn_columns(t: np.ndarray) -> Dict[str, Any]:
 
 def _agent_columns(g: np.ndarray) -> Dict[str, Any]:
     cols: Dict[str, Any] = {"account_id": g["account_id"], "agent_id": _masked(g["agent_id"], g["has_agent"] != 0)}
-    for f in g.dtype.names:
+    for f in g.dtype.names or ():
         if f not in ("account_id", "agent_id", "has_agent", "reserved"):
             cols[f] = g[f]
     return cols
@@ -157,7 +157,8 @@ class _Engine:
     time, as the header requires; freed by close() or garbage collection."""
 
     def __init__(self, abi: "A.Abi", handle: int):
-        self.abi, self.handle = abi, handle
+        self.abi = abi
+        self.handle: Optional[int] = handle
         self.lock = threading.Lock()
 
     def rows(self, name: str) -> np.ndarray:
@@ -236,6 +237,7 @@ class ScoreResult:
         if name in self._cache:
             return self._cache[name]
         acc = self._arrays["accounts"]
+        assert acc is not None
         if name == "accounts":
             cols = _account_columns(acc[acc["channel"] == A.GT_CHANNEL_ALL], False)
         elif name == "channels":
@@ -373,7 +375,7 @@ def score(rows: Any, *, as_of: Any = None, sla: Union[None, Seconds, Mapping[str
             check(lib.gt_scorer_new(C.byref(h), lexicon._h()), "gt_scorer_new")
     else:
         check(lib.gt_scorer_new(C.byref(h), None), "gt_scorer_new")
-    s = h.value
+    s: Optional[int] = h.value
     try:
         def ok(rc: int, what: str) -> None:
             check(rc, what, lib.gt_scorer_errmsg(s))
@@ -429,7 +431,7 @@ def score(rows: Any, *, as_of: Any = None, sla: Union[None, Seconds, Mapping[str
         ok(lib.gt_scorer_row_count(C.byref(kept), s), "row_count")
         engine = None
         if abi.has_turns and abi.has_agents:
-            engine, s = _Engine(abi, s), None  # the result owns the scorer now
+            engine, s = _Engine(abi, int(h.value or 0)), None  # the result owns the scorer now
         return ScoreResult(arrays, as_of_us.value, kept.value, frames, engine)
     finally:
         if s is not None:
