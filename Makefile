@@ -32,9 +32,10 @@ lib:
 
 # dist/givetake-<version>-py3-none-linux_x86_64.whl: the Python package with
 # libgivetake.so bundled (pip install needs no compiler).
+PYTHON ?= python3
 wheel: lib
 	rm -rf python/build $(DIST)/givetake-*.whl
-	GIVETAKE_LIB=$(DIST)/lib/libgivetake.so python3 -m pip wheel -q --no-deps -w $(DIST) ./python
+	GIVETAKE_LIB=$(DIST)/lib/libgivetake.so $(PYTHON) -m pip wheel -q --no-deps -w $(DIST) ./python
 	rm -rf python/build
 
 install: lib cli
@@ -91,12 +92,16 @@ test-c: lib
 # then in a second one with numpy only (pandas and pyarrow are optional).
 PYVENV := $(CURDIR)/.build-py/venv
 PYBARE := $(CURDIR)/.build-py/numpy-only
-test-python: wheel cli
-	test -x $(PYVENV)/bin/python || python3 -m venv $(PYVENV)
+# Debian's python3 needs python3-venv for `-m venv` (ensurepip).
+VENV = python3 -m venv $(1) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -qq python3-venv >/dev/null && python3 -m venv $(1); }
+test-python: lib cli
+	test -x $(PYVENV)/bin/python || $(call VENV,$(PYVENV))
 	$(PYVENV)/bin/pip install -q pytest numpy pandas pyarrow
+	$(MAKE) wheel PYTHON=$(PYVENV)/bin/python
 	$(PYVENV)/bin/pip install -q --force-reinstall --no-deps $(DIST)/givetake-$(VERSION)-*.whl
 	cd Tests/python && env -u GIVETAKE_LIB GIVETAKE_CLI=$(DIST)/bin/givetake $(PYVENV)/bin/python -m pytest -q
-	test -x $(PYBARE)/bin/python || python3 -m venv $(PYBARE)
+	test -x $(PYBARE)/bin/python || $(call VENV,$(PYBARE))
 	$(PYBARE)/bin/pip install -q --force-reinstall --no-deps $(DIST)/givetake-$(VERSION)-*.whl
 	$(PYBARE)/bin/pip install -q numpy
 	env -u GIVETAKE_LIB $(PYBARE)/bin/python Tests/python/no_pandas_check.py
