@@ -29,7 +29,7 @@
  *     timestamps, NaN values and oversized texts come back as status codes.
  *     The one failure that cannot be reported is the system running out of
  *     memory (the Swift runtime then terminates the process), so bound your
- *     batch sizes (the scorer keeps roughly 200 bytes per row).
+ *     batch sizes (the scorer keeps roughly 250 bytes per row).
  *
  * Threads: stateless functions (gt_classify, gt_explain, gt_first_name, ...)
  * are safe to call from any number of threads at once. A gt_lexicon may be

@@ -51,9 +51,19 @@ func brandID(_ name: String) -> Int64 {
 }
 
 @Suite struct TwcsSampleTests {
-    static let path = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/data/twcs_sample.csv").path
+    /// shared/ beside the repository (as on CI), or beside a directory
+    /// above it (a git worktree checked out in a subdirectory).
+    static let path: String = {
+        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let first = dir.appendingPathComponent("shared/data/twcs_sample.csv").path
+        while dir.path != "/" {
+            let candidate = dir.appendingPathComponent("shared/data/twcs_sample.csv").path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return first
+    }()
 
     @Test func sampleScoresAsSpecSection8() throws {
         let text = try String(contentsOfFile: Self.path, encoding: .utf8)

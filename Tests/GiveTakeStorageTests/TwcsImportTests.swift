@@ -3,11 +3,18 @@ import GiveTakeCore
 @testable import GiveTakeStorage
 
 @Suite struct TwcsImportTests {
-    /// shared/ sits beside the repository (as on CI).
+    /// shared/ sits beside the repository (as on CI), or beside a
+    /// directory above it (a git worktree checked out in a subdirectory).
     static let sample: String = {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
         parts.removeLast(4)
-        return parts.joined(separator: "/") + "/shared/data/twcs_sample.csv"
+        let first = parts.joined(separator: "/") + "/shared/data/twcs_sample.csv"
+        while !parts.isEmpty {
+            let candidate = parts.joined(separator: "/") + "/shared/data/twcs_sample.csv"
+            if access(candidate, R_OK) == 0 { return candidate }
+            parts.removeLast()
+        }
+        return first
     }()
 
     @Test func mapsTheSampleAsSpecSection8() throws {

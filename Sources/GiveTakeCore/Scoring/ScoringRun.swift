@@ -272,7 +272,6 @@ struct ScoringRun {
             let appreciative = o.has(RowFlags.appreciative)
             let within = micros <= slaMicros[c]
             turns[t].status = .acknowledged
-            turns[t].micros = micros
             turns[t].marks = (personal ? TurnRecord.personal : 0) | (appreciative ? TurnRecord.appreciative : 0)
                 | (within ? TurnRecord.withinSLA : 0)
             both(r.account, r.channel) {

@@ -54,7 +54,7 @@ public struct AgentScore: Sendable, Equatable {
     }
 }
 
-/// The turns of one finish, kept compact (about 32 bytes a turn); `rows()`
+/// The turns of one finish, kept compact (20 bytes a turn); `rows()`
 /// materialises them in output order (account_id, started_at, turn_id).
 /// It shares the scorer's row storage, so drop it before adding more rows.
 public struct TurnTable: Sendable {
@@ -131,7 +131,7 @@ public struct TurnTable: Sendable {
             let a = rows[Int(t.firstAck)]
             s.firstAckID = a.id
             s.agentID = a.agent >= 0 ? agentIDs[Int(a.agent)] : nil
-            s.timeToAckSeconds = Double(t.micros) / 1e6
+            s.timeToAckSeconds = Double(max(0, a.created &- r.created)) / 1e6
             s.businessTimeToAckSeconds = s.timeToAckSeconds
             s.personal = t.marks & TurnRecord.personal != 0
             s.appreciative = t.marks & TurnRecord.appreciative != 0
