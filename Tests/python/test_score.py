@@ -370,3 +370,14 @@ def test_turns_are_read_on_demand_and_close_frees_the_engine():
     assert accounts.needs_ack[0] == 2
     with pytest.raises(givetake.StateError, match="closed"):
         r2.turns
+
+
+def test_custom_lexicon_results_do_not_hold_the_engine():
+    """The lexicon may change right after score(): the result must not
+    keep a scorer that uses it."""
+    lex = givetake.Lexicon.builtin()
+    r = givetake.score(HAND, as_of=t(86400), lexicon=lex)
+    assert r._engine is None
+    lex.add("broke", "take", 5)
+    if givetake._abi.abi().has_turns:
+        assert len(r.turns) == 2 and len(r.agents) >= 1

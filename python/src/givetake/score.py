@@ -200,8 +200,10 @@ class ScoreResult:
 
     Turns and agents are read from the engine on first access (building
     them costs about as much as scoring again), so until both have been
-    read the result holds the engine's working memory (~200 bytes per
+    read the result holds the engine's working memory (~250 bytes per
     row): ``close()`` (or ``with givetake.score(...) as result:``) frees it.
+    With a custom ``lexicon`` they are read at once (a lexicon may change
+    after ``score`` returns, and the engine must not outlive such a change).
     """
 
     def __init__(self, arrays: Dict[str, Optional[np.ndarray]], as_of_us: int, rows: int, frames: bool,
@@ -432,6 +434,12 @@ def score(rows: Any, *, as_of: Any = None, sla: Union[None, Seconds, Mapping[str
         engine = None
         if abi.has_turns and abi.has_agents:
             engine, s = _Engine(abi, int(h.value or 0)), None  # the result owns the scorer now
+            if lexicon is not None:
+                # The header forbids changing a lexicon while a scorer made
+                # with it lives: read everything now and free the scorer.
+                arrays["turns"], arrays["agents"] = engine.rows("turns"), engine.rows("agents")
+                engine.close()
+                engine = None
         return ScoreResult(arrays, as_of_us.value, kept.value, frames, engine)
     finally:
         if s is not None:
