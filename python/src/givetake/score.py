@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Union
 import numpy as np
 
 from . import _abi as A
-from . import _columns, _text
+from . import _columns, _interrupt, _text
 from .errors import InvalidArgumentError, InvalidTypeError, StateError, check
 from .lexicon import Lexicon
 
@@ -419,9 +419,18 @@ def score(rows: Any, *, as_of: Any = None, sla: Union[None, Seconds, Mapping[str
             else:
                 ok(lib.gt_scorer_set_ack_unit(s, A.GT_ACK_UNIT_TURN if ack_unit == "turn" else A.GT_ACK_UNIT_ROW),
                    "ack_unit")
-        ok(abi.scorer_add(s, data.ctypes.data, len(data)), "score")
+        stop = threading.Event()
+        poll = A.INTERRUPT_FN(lambda _context: 1 if stop.is_set() else 0)
+        ok(lib.gt_scorer_set_interrupt(s, poll, None), "score")
+
+        def add_and_finish() -> int:
+            rc = abi.scorer_add(s, data.ctypes.data, len(data))
+            return rc if rc != A.GT_OK or stop.is_set() else lib.gt_scorer_finish(s)
+
+        rc = _interrupt.run(add_and_finish, stop)
+        lib.gt_scorer_set_interrupt(s, None, None)  # `poll` dies with this call
         del keep
-        ok(lib.gt_scorer_finish(s), "score")
+        ok(rc, "score")
         arrays: Dict[str, Optional[np.ndarray]] = {}
         p, n = C.c_void_p(), C.c_size_t()
         ok(abi.scorer_accounts(C.byref(p), C.byref(n), s), "accounts")
