@@ -184,7 +184,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
                                     + "WHERE attrelid = to_regclass($1) AND attname = 'trust_score'", [tables[1]])
             try copyIn("pg_temp.gt_new_accounts", Schema.accountColumns, result.accounts) { $0.values(names) }
             try copyInContacts("pg_temp.gt_new_contacts", result.contacts, trust32: trust.string(0, 0) == "integer")
-            try copyIn("pg_temp.gt_new_turns", Schema.turnColumns, result.turns.rows()) { $0.values(names) }
+            try copyIn("pg_temp.gt_new_turns", Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
             try copyIn("pg_temp.gt_new_agents", Schema.agentColumns, result.agents) { $0.values(names) }
             if let replacing {
                 try fillAccountFilter(replacing)
@@ -210,8 +210,8 @@ public final class PostgresStore: InteractionStore, BatchSource {
     }
 
     /// COPY FROM STDIN in text format, sent in chunks of about 1 MB.
-    private func copyIn<T>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: [T],
-                           _ values: (T) -> [ScoreValue]) throws {
+    private func copyIn<S: Sequence>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: S,
+                                     _ values: (S.Element) -> [ScoreValue]) throws {
         try pg.exec("COPY \(table) (" + columns.map(\.0).joined(separator: ", ") + ") FROM STDIN")
         var buf: [UInt8] = []
         buf.reserveCapacity(1 << 20)

@@ -141,7 +141,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             }
             try insertScores(accountsTable, Schema.accountColumns, result.accounts) { $0.values(names) }
             try insertContacts(contactsTable, result.contacts)
-            try insertScores(turnsTable, Schema.turnColumns, result.turns.rows()) { $0.values(names) }
+            try insertScores(turnsTable, Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
             try insertScores(agentsTable, Schema.agentColumns, result.agents) { $0.values(names) }
             try conn.exec("DELETE FROM \(stateTable)")
             let st = try conn.prepare("INSERT INTO \(stateTable) VALUES (?, ?, ?, ?, ?)")
@@ -167,8 +167,8 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         }
     }
 
-    private func insertScores<T>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: [T],
-                                 _ values: (T) -> [ScoreValue]) throws {
+    private func insertScores<S: Sequence>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: S,
+                                           _ values: (S.Element) -> [ScoreValue]) throws {
         let stmt = try conn.prepare("INSERT INTO \(table) (" + columns.map(\.0).joined(separator: ", ") + ") VALUES ("
                                     + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
         for row in rows {

@@ -292,5 +292,20 @@ private func plain(_ id: Int64, _ kind: Int32, inbound: Bool, seconds: Int64, th
         defer { gt_scorer_free(v) }
         #expect(v1Turns.count == 3 && v1Turns.allSatisfy { $0.status != GT_TURN_ACKNOWLEDGED && $0.flags == 2 })
         #expect(gt_scorer_add_rows(v, &rows, 1, 90) == GT_EINVAL)
+
+        // A 104-byte layout (thread_id, no agent_id): the thread is read,
+        // the agent is null.
+        var mid = [UInt8](repeating: 0, count: 104 * rows.count)
+        for i in 0..<rows.count {
+            withUnsafeBytes(of: rows[i]) { src in for b in 0..<104 { mid[i * 104 + b] = src[b] } }
+        }
+        let (m, midTurns) = score(GT_ACK_UNIT_TURN) { h in
+            mid.withUnsafeBytes {
+                gt_scorer_add_rows(h, $0.baseAddress!.assumingMemoryBound(to: gt_interaction.self), 4, 104)
+            }
+        }
+        defer { gt_scorer_free(m) }
+        #expect(midTurns.count == 2 && midTurns[0].inbound_rows == 2 && midTurns[0].first_ack_id == 3)
+        #expect(midTurns[0].flags & UInt32(GT_TURN_HAS_AGENT) == 0)
     }
 }

@@ -248,6 +248,10 @@ elif PG_NO_TRAP=1 pg_start; then
   equals "contact_scores agree between PostgreSQL and SQLite" "$pgc" "$sqc"
   equals "last_interaction_at agree" "$(psql -tAc "select max(last_interaction_at) at time zone 'UTC' from contact_scores" | cut -c1-19)" \
     "$(sqlite3 same.db 'select substr(max(last_interaction_at), 1, 19) from contact_scores')"
+  expect "PostgreSQL: --turns pending reads turn_scores back" 0 "^account +name +turn +thread" -- \
+    givetake score "$PGURL" --turns pending -q
+  equals "PostgreSQL: agent_scores as in SQLite" "$(psql -tAc "select count(*), sum(acknowledged) from agent_scores")" \
+    "$(sqlite3 -separator '|' same.db "select count(*), sum(acknowledged) from agent_scores")"
   expect "PostgreSQL: unknown table is named" 1 "no table 'nope'.*expected a table with columns" -- givetake score "$PGURL" --table nope
   psql -qc "create table partial as select id, account_id from interactions limit 3"
   expect "PostgreSQL: missing columns are named" 1 "has no column 'contact_id'" -- givetake score "$PGURL" --table partial

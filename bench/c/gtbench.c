@@ -1,7 +1,8 @@
 /*
  * gtbench: GiveTake in-process through the C ABI, for bench/run.py.
  *
- *   gtbench score    DB [--no-text] [--out FILE] [--reps N]  rows/s of gt_scorer_add + finish
+ *   gtbench score    DB [--no-text] [--ack-unit row] [--out FILE] [--reps N]
+ *                                                  rows/s of gt_scorer_add + finish
  *   gtbench classify DB [--max N]                  MB/s and texts/s of gt_classify_batch
  *   gtbench calls                                  ns per C call (gt_version_number, gt_classify)
  *
@@ -174,9 +175,10 @@ static void write_accounts(const char *path, const gt_account_score *a, size_t n
 
 static int cmd_score(int argc, char **argv) {
   const char *db = argv[0], *out = NULL;
-  int with_text = 1, reps = 1;
+  int with_text = 1, reps = 1, per_row = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--no-text")) with_text = 0;
+    else if (!strcmp(argv[i], "--ack-unit") && i + 1 < argc) per_row = !strcmp(argv[++i], "row");
     else if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
     else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
   }
@@ -197,6 +199,11 @@ static int cmd_score(int argc, char **argv) {
   double t1 = now();
   int rc = gt_scorer_new(&s, NULL);
   if (rc != GT_OK) die("gt_scorer_new", gt_strerror(rc));
+#ifdef GT_ACK_UNIT_ROW
+  if (per_row && gt_scorer_set_ack_unit(s, GT_ACK_UNIT_ROW) != GT_OK) die("gt_scorer_set_ack_unit", gt_scorer_errmsg(s));
+#else
+  if (per_row) die("--ack-unit", "this libgivetake has no ack unit (every row counts)");
+#endif
   const size_t batch = 65536;
   for (size_t i = 0; i < n; i += batch) {
     rc = gt_scorer_add(s, rows + i, n - i < batch ? n - i : batch);

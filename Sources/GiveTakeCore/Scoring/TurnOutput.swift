@@ -94,8 +94,15 @@ public struct TurnTable: Sendable {
 
     public var count: Int { records.count &+ materialized.count }
 
-    /// Every turn, ordered by account_id, started_at, turn_id.
+    /// Every turn (or those whose status `keep` accepts), ordered by
+    /// account_id, started_at, turn_id.
     public func rows(where keep: (TurnStatus) -> Bool = { _ in true }) -> [TurnScore] {
+        Array(ordered(where: keep))
+    }
+
+    /// The same rows, materialised one at a time as they are iterated (the
+    /// order costs 4 bytes a turn), for writers that stream them out.
+    public func ordered(where keep: (TurnStatus) -> Bool = { _ in true }) -> OrderedTurns {
         var order: [Int32] = []
         order.reserveCapacity(records.count)
         for i in 0..<records.count where keep(records[i].status) { order.append(Int32(i)) }
@@ -106,14 +113,12 @@ public struct TurnTable: Sendable {
             if x.created != y.created { return x.created < y.created }
             return x.id < y.id
         }
-        var out: [TurnScore] = []
-        out.reserveCapacity(order.count &+ materialized.count)
-        for i in order { out.append(turn(Int(i))) }
+        var extra: [TurnScore] = []
         if !materialized.isEmpty {
-            for t in materialized where keep(t.status) { out.append(t) }
-            out.sort { ($0.accountID, $0.startedAt, $0.turnID) < ($1.accountID, $1.startedAt, $1.turnID) }
+            for t in materialized where keep(t.status) { extra.append(t) }
+            extra.sort { ($0.accountID, $0.startedAt, $0.turnID) < ($1.accountID, $1.startedAt, $1.turnID) }
         }
-        return out
+        return OrderedTurns(table: self, order: order, extra: extra)
     }
 
     func turn(_ i: Int) -> TurnScore {
@@ -139,4 +144,29 @@ public struct TurnTable: Sendable {
         }
         return s
     }
+}
+
+/// Turns in output order, materialised while iterating (see
+/// `TurnTable.ordered`). A table holds either records or materialised
+/// turns, never both, so `extra` simply follows `order`.
+public struct OrderedTurns: Sequence, Sendable {
+    let table: TurnTable
+    let order: [Int32]
+    let extra: [TurnScore]
+
+    public var count: Int { order.count &+ extra.count }
+
+    public struct Iterator: IteratorProtocol {
+        let turns: OrderedTurns
+        var position = 0
+
+        public mutating func next() -> TurnScore? {
+            defer { position &+= 1 }
+            if position < turns.order.count { return turns.table.turn(Int(turns.order[position])) }
+            let k = position &- turns.order.count
+            return k < turns.extra.count ? turns.extra[k] : nil
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(turns: self) }
 }
