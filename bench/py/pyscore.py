@@ -35,7 +35,7 @@ def score(db: str, out: str) -> dict:
     df = pd.read_sql_query("SELECT * FROM interactions", con)
     df["created_at"] = pd.to_datetime(df["created_at"], format="ISO8601")
     t0, c0 = time.perf_counter(), cpu()
-    res = givetake.score(df, frames=False)
+    res = givetake.score(df, frames=False, ack_unit="row")  # as the other GiveTake rows (run.py)
     rows = res.account_rows()
     secs, cpu_s = time.perf_counter() - t0, cpu() - c0
     fields = [f for f in rows.dtype.names if f != "reserved" and not f.endswith("business_s")]
