@@ -9,7 +9,7 @@ SWIFT_STATIC := $(shell dirname $$(dirname $$(which swift)))/lib/swift_static/li
 LIBFLAGS := -c release -Xswiftc -static-stdlib --scratch-path .build-lib
 
 .PHONY: fuzz lexicon all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
-        demo cli install uninstall bench bench-scale clean
+        demo cli install uninstall bench bench-scale clean wheel
 
 all: lib
 
@@ -29,6 +29,14 @@ lib:
 	rm -rf $(DIST)/tmp
 	cp include/givetake.h $(DIST)/include/givetake.h
 	sed -e 's|@PREFIX@|$(DIST)|' -e 's|@VERSION@|$(VERSION)|' include/givetake.pc.in > $(DIST)/lib/pkgconfig/givetake.pc
+
+# dist/givetake-<version>-py3-none-linux_x86_64.whl: the Python package with
+# libgivetake.so bundled (pip install needs no compiler).
+PYTHON ?= python3
+wheel: lib
+	rm -rf python/build $(DIST)/givetake-*.whl
+	GIVETAKE_LIB=$(DIST)/lib/libgivetake.so $(PYTHON) -m pip wheel -q --no-deps -w $(DIST) ./python
+	rm -rf python/build
 
 install: lib cli
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
@@ -79,8 +87,24 @@ test-c: lib
 	$(DIST)/abi_test_shared
 	$(DIST)/abi_test_static
 
-test-python: lib
-	GIVETAKE_LIB=$(DIST)/lib/libgivetake.so python3 -m unittest discover -s Tests/python -v
+# The Python package (python/), installed from its wheel into a fresh
+# virtualenv, tested with pytest against the CLI's answers (dist/bin/givetake);
+# then in a second one with numpy only (pandas and pyarrow are optional).
+PYVENV := $(CURDIR)/.build-py/venv
+PYBARE := $(CURDIR)/.build-py/numpy-only
+# Debian's python3 needs python3-venv for `-m venv` (ensurepip).
+VENV = python3 -m venv $(1) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -qq python3-venv >/dev/null && python3 -m venv $(1); }
+test-python: lib cli
+	test -x $(PYVENV)/bin/python || $(call VENV,$(PYVENV))
+	$(PYVENV)/bin/pip install -q pytest numpy pandas pyarrow
+	$(MAKE) wheel PYTHON=$(PYVENV)/bin/python
+	$(PYVENV)/bin/pip install -q --force-reinstall --no-deps $(DIST)/givetake-$(VERSION)-*.whl
+	cd Tests/python && env -u GIVETAKE_LIB GIVETAKE_CLI=$(DIST)/bin/givetake $(PYVENV)/bin/python -m pytest -q
+	test -x $(PYBARE)/bin/python || $(call VENV,$(PYBARE))
+	$(PYBARE)/bin/pip install -q --force-reinstall --no-deps $(DIST)/givetake-$(VERSION)-*.whl
+	$(PYBARE)/bin/pip install -q numpy
+	env -u GIVETAKE_LIB $(PYBARE)/bin/python Tests/python/no_pandas_check.py
 
 test-postgres: lib
 	bash postgres/test/run.sh
@@ -113,7 +137,7 @@ bench-scale: lib
 	$(MAKE) -C bench bench-scale
 
 clean:
-	rm -rf .build .build-lib .build-cli dist demo.sqlite
+	rm -rf .build .build-lib .build-cli .build-py python/build dist demo.sqlite
 
 # ---- The built-in lexicon (not part of `make test`) -----------------------
 # Fits the cue weights on data/classifier (docs/classifier.md) and writes
