@@ -8,7 +8,8 @@ SWIFT_STATIC := $(shell dirname $$(dirname $$(which swift)))/lib/swift_static/li
 # A separate scratch path: -static-stdlib changes every object file.
 LIBFLAGS := -c release -Xswiftc -static-stdlib --scratch-path .build-lib
 
-.PHONY: fuzz all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
+.PHONY: fuzz fuzz-build test-fuzz test-asan test-valgrind test-sqlsmith test-load \
+        all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
         demo cli install uninstall bench bench-scale clean
 
 all: lib
@@ -55,7 +56,7 @@ deps:
 	fi
 
 # ---- Tests ----------------------------------------------------------------
-test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli
+test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli test-fuzz
 	@echo "make test: all suites passed"
 
 test-swift:
@@ -115,10 +116,14 @@ bench-scale: lib
 clean:
 	rm -rf .build .build-lib .build-cli dist demo.sqlite
 
-# ---- Fuzzing (not part of `make test`): FUZZ_RUNS inputs, no time limit.
-FUZZ_RUNS ?= 200000
-fuzz:
-	mkdir -p $(DIST)/fuzz-corpus
-	swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name GiveTakeFuzz \
-	  $$(find Sources/GiveTakeCore -name '*.swift' | sort) Tests/fuzz/FuzzEngine.swift -o $(DIST)/fuzz-engine
-	$(DIST)/fuzz-engine -runs=$(FUZZ_RUNS) -max_len=4096 $(DIST)/fuzz-corpus
+# ---- Reliability suite (docs/reliability.md) -----------------------------
+# libFuzzer targets (Tests/fuzz): `make fuzz SECONDS=N` runs each N seconds;
+# `make test` runs each for FUZZ_TEST_SECONDS.
+SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 20
+fuzz-build:
+	bash Tests/fuzz/build.sh
+fuzz: fuzz-build
+	bash Tests/fuzz/run.sh $(SECONDS)
+test-fuzz: fuzz-build
+	bash Tests/fuzz/run.sh $(FUZZ_TEST_SECONDS)
