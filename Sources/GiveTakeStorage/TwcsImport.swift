@@ -157,6 +157,11 @@ public struct TwcsImport {
         let z = parts[4]
         guard let oh = Int64(String(decoding: z[1..<3], as: UTF8.self)),
               let om = Int64(String(decoding: z[3..<5], as: UTF8.self)) else { return nil }
+        // Out-of-range fields are refused, not wrapped: a year like 2172017
+        // would overflow the microsecond count.
+        guard (1...9999).contains(y), (1...31).contains(d), (0...23).contains(hms[0]), (0...59).contains(hms[1]),
+              (0...60).contains(hms[2]), z[0] == 0x2B || z[0] == 0x2D, (0...23).contains(oh), (0...59).contains(om)
+        else { return nil }
         let offset = (z[0] == 0x2D ? -1 : 1) * (oh * 3600 + om * 60)
         let secs = Timestamp.days(y, Int64(m + 1), d) * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2] - offset
         return secs * 1_000_000

@@ -13,8 +13,8 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${FUZZ_OUT:-$ROOT/dist/fuzz}"
 SWIFTC="${SWIFTC:-swiftc}"
 FLAGS=(-sanitize=fuzzer,address -parse-as-library -O -wmo -g)
-cd "$ROOT"
 mkdir -p "$OUT/modules"
+cd "$OUT"  # swiftc -g leaves module files in the working directory
 
 stale() {  # stale OUTPUT INPUT...: true when OUTPUT is missing or older
     local out="$1"; shift
@@ -22,22 +22,22 @@ stale() {  # stale OUTPUT INPUT...: true when OUTPUT is missing or older
     [ -n "$(find "$@" -newer "$out" -print -quit)" ]
 }
 
-mapfile -t CORE < <(find Sources/GiveTakeCore -name '*.swift' | sort)
-if stale "$OUT/GiveTakeCore.o" "${CORE[@]}"; then
+mapfile -t CORE < <(find "$ROOT/Sources/GiveTakeCore" -name '*.swift' | sort)
+if stale "$OUT/GiveTakeCore.o" "${CORE[@]}" "$ROOT/Tests/fuzz/build.sh"; then
     echo "fuzz: building GiveTakeCore"
-    quiet "$SWIFTC" "${FLAGS[@]}" -module-name GiveTakeCore -emit-module \
+    # -enable-testing: the lexicon target calls the parser directly.
+    quiet "$SWIFTC" "${FLAGS[@]}" -enable-testing -module-name GiveTakeCore -emit-module \
         -emit-module-path "$OUT/modules/GiveTakeCore.swiftmodule" -c "${CORE[@]}" -o "$OUT/GiveTakeCore.o"
 fi
 
-ENGINE=(Sources/GiveTake/*.swift Tests/fuzz/engine/*.swift)
-if stale "$OUT/fuzz-engine" "${ENGINE[@]}" include/givetake.h "$OUT/GiveTakeCore.o"; then
+ENGINE=("$ROOT"/Sources/GiveTake/*.swift "$ROOT"/Tests/fuzz/engine/*.swift)
+if stale "$OUT/fuzz-engine" "${ENGINE[@]}" "$ROOT/include/givetake.h" "$OUT/GiveTakeCore.o"; then
     echo "fuzz: building fuzz-engine"
     quiet "$SWIFTC" "${FLAGS[@]}" -module-name GiveTake -enable-experimental-feature CImplementation \
-        -I include -I "$OUT/modules" "${ENGINE[@]}" "$OUT/GiveTakeCore.o" -o "$OUT/fuzz-engine"
+        -I "$ROOT/include" -I "$OUT/modules" "${ENGINE[@]}" "$OUT/GiveTakeCore.o" -o "$OUT/fuzz-engine"
 fi
 
-CSV=(Sources/GiveTakeStorage/TwcsImport.swift Sources/GiveTakeStorage/Timestamp.swift
-     Sources/GiveTakeStorage/InteractionBatch.swift Tests/fuzz/csv/*.swift)
+CSV=("$ROOT"/Sources/GiveTakeStorage/{TwcsImport,Timestamp,InteractionBatch}.swift "$ROOT"/Tests/fuzz/csv/*.swift)
 if stale "$OUT/fuzz-csv" "${CSV[@]}" "$OUT/GiveTakeCore.o"; then
     echo "fuzz: building fuzz-csv"
     quiet "$SWIFTC" "${FLAGS[@]}" -module-name GiveTakeStorage -I "$OUT/modules" "${CSV[@]}" \
