@@ -127,3 +127,14 @@ fuzz: fuzz-build
 	bash Tests/fuzz/run.sh $(SECONDS)
 test-fuzz: fuzz-build
 	bash Tests/fuzz/run.sh $(FUZZ_TEST_SECONDS)
+# Sanitizers: the library under ASan with the C, Python and Swift tests.
+test-asan:
+	bash Tests/asan/run.sh
+# PostgreSQL under stress, each in a throwaway cluster on a private copy of
+# the server tree (slow; not part of `make test`).
+test-valgrind: lib
+	bash postgres/test/valgrind.sh
+test-sqlsmith: lib
+	bash postgres/test/sqlsmith.sh
+test-load: lib
+	bash postgres/test/load.sh

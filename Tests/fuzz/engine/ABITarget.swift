@@ -142,6 +142,9 @@ func fuzzABI(_ data: UnsafeBufferPointer<UInt8>) {
             let n = input.byte() < 4 ? Int.min + input.below(2) : rows.count
             let st = rows.withUnsafeBufferPointer { gt_scorer_add(h.scorers[s], input.byte() == 0 ? nil : $0.baseAddress, n) }
             status(st, "gt_scorer_add")
+            // A text length no buffer can have (>= 2^63) must be refused.
+            let absurd = rows.prefix(max(n, 0)).contains { $0.body.len < 0 || $0.author_name.len < 0 }
+            if h.scorers[s] != nil && absurd { check(st == GT_EINVAL, "a text length >= 2^63 accepted: \(st)") }
             if let sc = h.scorers[s], st != GT_OK { check(errmsgLength(gt_scorer_errmsg(sc)) > 0, "add failed silently") }
         case 8:
             if let sc = h.scorers[s], input.bool() {
