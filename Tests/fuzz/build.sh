@@ -28,6 +28,7 @@ if stale "$OUT/GiveTakeCore.o" "${CORE[@]}" "$ROOT/Tests/fuzz/build.sh"; then
     # -enable-testing: the lexicon target calls the parser directly.
     quiet "$SWIFTC" "${FLAGS[@]}" -enable-testing -module-name GiveTakeCore -emit-module \
         -emit-module-path "$OUT/modules/GiveTakeCore.swiftmodule" -c "${CORE[@]}" -o "$OUT/GiveTakeCore.o"
+    touch "$OUT/GiveTakeCore.o"  # swiftc keeps an unchanged object's old time
 fi
 
 ENGINE=("$ROOT"/Sources/GiveTake/*.swift "$ROOT"/Tests/fuzz/engine/*.swift)
