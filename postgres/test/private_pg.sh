@@ -2,12 +2,12 @@
 # installed into it (sourced by the reliability scripts: valgrind, sqlsmith,
 # load). PostgreSQL finds its share and lib directories relative to its
 # binary, so a copied tree is a complete installation that other builds'
-# `make install` cannot disturb: the shared lock is held only while copying.
+# `make install` cannot disturb. The only files such installs write are the
+# extension's own (givetake*, libgivetake*): the copy leaves them out and
+# installs this tree's, so it needs no lock on the system directory.
 #
 #   gt_private_install DIR   copy the tree to DIR, build and install the
 #                            extension into it; sets PG_BINDIR for cluster.sh
-GT_PG_LOCK="${GT_PG_LOCK:-/tmp/givetake-pg.lock}"
-
 gt_private_install() {
     local dest="$1" here root pg_config libdir sharedir
     here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,7 +22,7 @@ gt_private_install() {
     sharedir="$("$pg_config" --sharedir)"             # /usr/share/postgresql/15
     if [ ! -f "$root/dist/lib/libgivetake.so" ]; then make -C "$root" lib; fi
     mkdir -p "$dest$libdir" "$dest$sharedir"
-    flock "$GT_PG_LOCK" sh -c 'cp -a "$1/." "$2$1/" && cp -a "$3/." "$2$3/"' _ "$libdir" "$dest" "$sharedir"
+    tar -C / --exclude='givetake*' --exclude='libgivetake*' -cf - "${libdir#/}" "${sharedir#/}" | tar -C "$dest" -xf -
     # Built in a copy of postgres/ so the worktree's objects stay untouched.
     rm -rf "$dest/build" && cp -a "$root/postgres" "$dest/build"
     make -C "$dest/build" -s clean
