@@ -8,8 +8,9 @@ SWIFT_STATIC := $(shell dirname $$(dirname $$(which swift)))/lib/swift_static/li
 # A separate scratch path: -static-stdlib changes every object file.
 LIBFLAGS := -c release -Xswiftc -static-stdlib --scratch-path .build-lib
 
-.PHONY: fuzz lexicon all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
-        demo cli install uninstall bench bench-scale clean wheel
+.PHONY: fuzz fuzz-build test-fuzz test-asan test-valgrind test-sqlsmith test-load lexicon wheel \
+        all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
+        demo cli install uninstall bench bench-scale clean
 
 all: lib
 
@@ -63,7 +64,7 @@ deps:
 	fi
 
 # ---- Tests ----------------------------------------------------------------
-test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli
+test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli test-fuzz
 	@echo "make test: all suites passed"
 
 test-swift:
@@ -153,10 +154,25 @@ lexicon: lib
 	$(LEXICON_VENV)/bin/python tools/classifier/evaluate.py --lexicon data/classifier/lexicon.tsv --split test
 	$(MAKE) lib
 
-# ---- Fuzzing (not part of `make test`): FUZZ_RUNS inputs, no time limit.
-FUZZ_RUNS ?= 200000
-fuzz:
-	mkdir -p $(DIST)/fuzz-corpus
-	swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name GiveTakeFuzz \
-	  $$(find Sources/GiveTakeCore -name '*.swift' | sort) Tests/fuzz/FuzzEngine.swift -o $(DIST)/fuzz-engine
-	$(DIST)/fuzz-engine -runs=$(FUZZ_RUNS) -max_len=4096 $(DIST)/fuzz-corpus
+# ---- Reliability suite (docs/reliability.md) -----------------------------
+# libFuzzer targets (Tests/fuzz): `make fuzz SECONDS=N` runs each N seconds;
+# `make test` runs each for FUZZ_TEST_SECONDS.
+SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 20
+fuzz-build:
+	bash Tests/fuzz/build.sh
+fuzz: fuzz-build
+	bash Tests/fuzz/run.sh $(SECONDS)
+test-fuzz: fuzz-build
+	bash Tests/fuzz/run.sh $(FUZZ_TEST_SECONDS)
+# Sanitizers: the library under ASan with the C, Python and Swift tests.
+test-asan:
+	bash Tests/asan/run.sh
+# PostgreSQL under stress, each in a throwaway cluster on a private copy of
+# the server tree (slow; not part of `make test`).
+test-valgrind: lib
+	bash postgres/test/valgrind.sh
+test-sqlsmith: lib
+	bash postgres/test/sqlsmith.sh
+test-load: lib
+	bash postgres/test/load.sh
