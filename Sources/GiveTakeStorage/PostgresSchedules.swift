@@ -11,13 +11,8 @@ extension PostgresStore: ScheduleTableSource {
         if !candidates.contains("givetake.schedules") { candidates.append("givetake.schedules") }
         for name in candidates {
             let q = try pg.quote(name)
-            let res = try pg.exec("""
-                SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-                WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
-                """, [q])
-            if res.rows == 0 { continue }
-            var types: [String: String] = [:]
-            for i in 0..<res.rows { if let n = res.string(i, 0) { types[n] = res.string(i, 1) ?? "" } }
+            let types = try attributeTypes(q)
+            if types.isEmpty { continue }
             try checkScheduleColumns(name, Set(types.keys))
             return try readSchedules(name, q, holidaysType: types["holidays"] ?? "")
         }
