@@ -21,6 +21,17 @@ public final class PostgresStore: InteractionStore, BatchSource {
         _ = try columnTypes(table)
     }
 
+    /// Column name -> type of the table or view `quoted` (empty when there is none).
+    func attributeTypes(_ quoted: String) throws -> [String: String] {
+        let res = try pg.exec("""
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+            WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+            """, [quoted])
+        var types: [String: String] = [:]
+        for i in 0..<res.rows { if let n = res.string(i, 0) { types[n] = res.string(i, 1) ?? "" } }
+        return types
+    }
+
     /// Column name -> type of the canonical columns; throws naming what is missing.
     private func columnTypes(_ table: String) throws -> [String: String] {
         let q = try pg.quote(table)
@@ -29,12 +40,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
             throw StorageError("no table '\(table)' in \(pg.display) (expected a table with columns: "
                                + Schema.expectedColumnsText + ")")
         }
-        let res = try pg.exec("""
-            SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-            WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
-            """, [q])
-        var types: [String: String] = [:]
-        for i in 0..<res.rows { if let n = res.string(i, 0) { types[n] = res.string(i, 1) ?? "" } }
+        let types = try attributeTypes(q)
         let missing = Schema.interactionColumns.filter { types[$0] == nil }
         if !missing.isEmpty {
             throw StorageError("table '\(table)' in \(pg.display) has no column "
@@ -212,6 +218,12 @@ public final class PostgresStore: InteractionStore, BatchSource {
             for (k, (temp, name)) in zip(temps, tables).enumerated() {
                 let cols = Schema.scoreTables[k].1.map(\.0).joined(separator: ", ")
                 try pg.exec("INSERT INTO \(name) (\(cols)) SELECT \(cols) FROM pg_temp.\(temp)")
+            }
+            if !result.periods.isEmpty {
+                let periods = try pg.quote(prefix + "period_scores")
+                try pg.exec("DROP TABLE IF EXISTS \(periods)")
+                try pg.exec(Self.createTable(periods, Schema.periodColumns))
+                try copyIn(periods, Schema.periodColumns, result.periods) { $0.values(names) }
             }
             try pg.exec("DELETE FROM \(stateTable)")
             try pg.exec("INSERT INTO \(stateTable) VALUES ($1, $2, $3, $4, $5)",
@@ -433,7 +445,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
                 switch c.1 {
                 case .int, .int32, .bool: values.append(.int(res.int64(i, k) ?? 0))
                 case .real: values.append(.real(res.double(i, k) ?? 0))
-                case .text, .time: values.append(.text(res.string(i, k) ?? ""))
+                case .text, .time, .date: values.append(.text(res.string(i, k) ?? ""))
                 }
             }
             out.append(AccountScore(values: values))
@@ -466,7 +478,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
                 case .int, .int32: values.append(.int(res.int64(i, k) ?? 0))
                 case .bool: values.append(.bool(res.int64(i, k) == 1))
                 case .real: values.append(.real(res.double(i, k) ?? 0))
-                case .text: values.append(.text(res.string(i, k) ?? ""))
+                case .text, .date: values.append(.text(res.string(i, k) ?? ""))
                 case .time: values.append(.time(res.int64(i, k) ?? 0))
                 }
             }

@@ -143,6 +143,12 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             try insertContacts(contactsTable, result.contacts)
             try insertScores(turnsTable, Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
             try insertScores(agentsTable, Schema.agentColumns, result.agents) { $0.values(names) }
+            if !result.periods.isEmpty {
+                let periods = SQLiteConnection.quote(prefix + "period_scores")
+                try conn.exec("DROP TABLE IF EXISTS \(periods)")
+                try conn.exec(Self.createTable(periods, Schema.periodColumns))
+                try insertScores(periods, Schema.periodColumns, result.periods) { $0.values(names) }
+            }
             try conn.exec("DELETE FROM \(stateTable)")
             let st = try conn.prepare("INSERT INTO \(stateTable) VALUES (?, ?, ?, ?, ?)")
             st.bind(1, state.table)
@@ -344,7 +350,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
                 switch c.1 {
                 case .int, .int32, .bool: values.append(.int(stmt.int64(k)))
                 case .real: values.append(.real(stmt.double(k)))
-                case .text, .time: values.append(.text(stmt.string(k) ?? ""))
+                case .text, .time, .date: values.append(.text(stmt.string(k) ?? ""))
                 }
             }
             out.append(AccountScore(values: values))
@@ -371,7 +377,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
                 case .int, .int32: values.append(.int(stmt.int64(k)))
                 case .bool: values.append(.bool(stmt.int64(k) != 0))
                 case .real: values.append(.real(stmt.double(k)))
-                case .text: values.append(.text(stmt.string(k) ?? ""))
+                case .text, .date: values.append(.text(stmt.string(k) ?? ""))
                 case .time:
                     let t = stmt.bytes(k).flatMap { Timestamp.parse($0) }
                     values.append(t.map { .time($0) } ?? .text(stmt.string(k) ?? ""))
@@ -429,4 +435,24 @@ func kindText(_ code: Int32) -> StaticString {
 @inline(__always)
 func withName<R>(_ s: StaticString, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
     try body(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+}
+
+extension SQLiteStore: ScheduleTableSource {
+    /// Rows of a `schedules` table beside `table` (in its attached database).
+    public func scheduleRows(besides table: String) throws -> [ScheduleRow]? {
+        let parts = identifierParts(table)
+        let name = parts.count == 2 ? parts[0] + ".schedules" : "schedules"
+        let have = try columns(name)
+        if have.isEmpty { return nil }
+        try checkScheduleColumns(name, have)
+        let stmt = try conn.prepare("SELECT account_id, channel, time_zone, hours, holidays FROM \(SQLiteConnection.quote(name))")
+        var rows: [ScheduleRow] = []
+        while try stmt.step() {
+            // A REAL or BLOB account_id reads as text that is no integer.
+            let account = stmt.type(0) == SQLITE_NULL ? nil : stmt.string(0)
+            rows.append(try ScheduleRow(table: name, number: rows.count + 1, accountID: account, channel: stmt.string(1),
+                                        timeZone: stmt.string(2), hours: stmt.string(3), holidays: stmt.string(4)))
+        }
+        return rows
+    }
 }

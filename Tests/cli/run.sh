@@ -155,6 +155,50 @@ expect "--agents prints the agent table" 0 "^account +name +agent +acknowledged 
 equals "agent_scores has a row per agent and one without" \
   "$(sqlite3 demo.db "select count(*) > 4, sum(agent_id is null) from agent_scores")" "1|4"
 expect "--turns and --agents exclude each other" 2 "choose one" -- givetake score demo.db --turns all --agents
+# ---- Business hours, SLA clocks, periods ---------------------------------
+# Friday 15:00 UTC (16:00 Berlin) answered Monday 09:00 UTC: account 1
+# facebook (Mon-Fri 09-17 Berlin) 2 h of business time, instagram
+# (override Mon-Sat) 10 h, account 2 (no schedule) 66 h = 237600 s.
+sqlite3 hours.db "CREATE TABLE interactions (id INTEGER, account_id INTEGER, contact_id INTEGER, parent_id INTEGER,
+  channel TEXT, kind TEXT, inbound INTEGER, automated INTEGER, has_media INTEGER, created_at TEXT, author_name TEXT,
+  body TEXT, value REAL);
+INSERT INTO interactions VALUES
+ (1, 1, 5, NULL, 'facebook', 'comment', 1, 0, 0, '2026-11-27 15:00:00', NULL, 'help', 0),
+ (2, 1, NULL, 1, 'facebook', 'reply', 0, 0, 0, '2026-11-30 09:00:00', NULL, 'done', 0),
+ (3, 1, 6, NULL, 'instagram', 'comment', 1, 0, 0, '2026-11-27 15:00:00', NULL, 'help', 0),
+ (4, 1, NULL, 3, 'instagram', 'reply', 0, 0, 0, '2026-11-30 09:00:00', NULL, 'done', 0),
+ (5, 2, 7, NULL, 'facebook', 'comment', 1, 0, 0, '2026-11-27 15:00:00', NULL, 'help', 0),
+ (6, 2, NULL, 5, 'facebook', 'reply', 0, 0, 0, '2026-11-30 09:00:00', NULL, 'done', 0),
+ (7, 1, 8, NULL, 'facebook', 'comment', 1, 0, 0, '2026-11-30 15:00:00', NULL, 'help', 0),
+ (8, 1, NULL, NULL, 'twitter', 'post', 0, 0, 0, '2026-11-29 23:30:00', NULL, 'How to fix it: a free guide and tips', 0);
+CREATE TABLE schedules (account_id INTEGER, channel TEXT, time_zone TEXT, hours TEXT, holidays TEXT);
+INSERT INTO schedules VALUES (1, NULL, 'Europe/Berlin', 'Mon-Fri 09:00-17:00', NULL),
+  (1, 'instagram', 'Europe/Berlin', 'Mon-Sat 09:00-17:00', '2026-12-25');"
+givetake score hours.db --as-of '2026-12-01 08:30:00' --sla-clock business -q >/dev/null
+equals "business time per turn from the schedules table (Berlin, override, no schedule)" \
+  "$(sqlite3 hours.db "select group_concat(turn_id || ':' || coalesce(business_time_to_ack_s, '-') || ':' || coalesce(within_sla, '-') || ':' || status || ':' || due_at, ' ') from (select * from turn_scores order by turn_id)")" \
+  "1:7200.0:1:acknowledged:2026-11-30 11:00:00 3:36000.0:0:acknowledged:2026-11-28 11:00:00 5:237600.0:0:acknowledged:2026-11-27 19:00:00 7:-:-:pending:2026-12-01 11:00:00"
+givetake score hours.db --as-of '2026-12-01 08:30:00' -q >/dev/null
+equals "the calendar clock (default) keeps the business times" \
+  "$(sqlite3 hours.db "select group_concat(status || ':' || due_at, ' ') from (select * from turn_scores where turn_id in (1, 7) order by turn_id)")" \
+  "acknowledged:2026-11-27 19:00:00 unacknowledged:2026-11-30 19:00:00"
+expect "score --period week prints a trend" 0 "^1 .* 2026-11-23\.\.2026-11-30" -- \
+  givetake score hours.db --as-of '2026-12-01 08:30:00' --period week -q
+equals "period_scores: weeks in the account's zone (row 8 is Monday in Berlin)" \
+  "$(sqlite3 hours.db "select group_concat(account_id || ':' || period_start || ':' || needs_ack || ':' || give_posts, ' ') from (select * from period_scores order by account_id, period_start)")" \
+  "1:2026-11-23:2:0 1:2026-11-30:1:1 2:2026-11-23:1:0 2:2026-11-30:0:0"
+givetake score demo.db --period month -q >/dev/null
+equals "period counts sum to the account counts" \
+  "$(sqlite3 demo.db "select count(*) from (select account_id, sum(needs_ack) n, sum(pending) p, sum(acknowledged) a, sum(give_posts) g, sum(anomalies) x from period_scores group by account_id) t
+     join account_scores s on s.account_id = t.account_id and s.channel is null where s.needs_ack = t.n and s.pending = t.p and s.acknowledged = t.a and s.give_posts = t.g and s.anomalies = t.x")" "4"
+printf 'account_id\tchannel\ttime_zone\thours\tholidays\n2\ttwitter\tMars/Base\tMon 09:00-17:00\t\n' >bad-zone.tsv
+expect "an unknown zone names the file line, account and channel" 1 "bad-zone.tsv line 2 \(account 2, channel twitter\): unknown time zone \"Mars/Base\"" -- \
+  givetake score hours.db --schedule bad-zone.tsv -q
+printf '1\t\tUTC\tMon 09:00-12:00, 11:00-13:00\n' >overlap.tsv
+expect "overlapping intervals are an error naming the text" 1 "overlapping intervals on Mon: 09:00-12:00 and 11:00-13:00" -- \
+  givetake score hours.db --schedule overlap.tsv -q
+expect "bad --sla-clock is a usage error" 2 "not a clock" -- givetake score hours.db --sla-clock twitter=wall
+
 row_median=$(givetake score demo.db --ack-unit row --format csv -q | awk -F, 'NR == 2 { print $3, $10 }')
 turn_median=$(givetake score demo.db --format csv -q | awk -F, 'NR == 2 { print $3, $10 }')
 if [ "${row_median%% *}" -gt "${turn_median%% *}" ]; then ok "--ack-unit row counts every message (more needs_ack than turns)"
@@ -367,6 +411,57 @@ elif PG_NO_TRAP=1 pg_start; then
     equals "the extension and the CLI write identical rows" "$diffs" "0"
   else
     bad "the givetake extension is not installed (run postgres/test/run.sh first)"
+  fi
+  # Business schedules from PostgreSQL: the rows and schedules of hours.db
+  # (plus two holidays, one of them the Monday the replies came, which moves
+  # turn 1's due_at to Tuesday) give the same turn_scores as in SQLite,
+  # whatever the client's DateStyle.
+  cp hours.db hours-pg.db
+  sqlite3 hours-pg.db "update schedules set holidays = '2026-11-30, 2026-12-24' where channel is null"
+  givetake score hours-pg.db --as-of '2026-12-01 08:30:00' --sla-clock business -q >/dev/null
+  sqturns=$(sqlite3 hours-pg.db "select group_concat(turn_id || ':' || coalesce(cast(business_time_to_ack_s as integer), '-') || ':'
+    || coalesce(within_sla, '-') || ':' || status || ':' || due_at, ' ') from (select * from turn_scores order by turn_id)")
+  pgturns() { psql -tAc "select string_agg(turn_id || ':' || coalesce(business_time_to_ack_s::bigint::text, '-') || ':'
+    || coalesce(within_sla::int::text, '-') || ':' || status || ':' || to_char(due_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ' '
+    order by turn_id) from $1turn_scores"; }
+  equals "the Monday holiday leaves 1 h of business time for turn 1" "${sqturns%% 3:*}" "1:3600:1:acknowledged:2026-12-01 11:00:00"
+  psql -qc "create schema hours; create table hours.interactions (like public.interactions);
+    insert into hours.interactions (id, account_id, contact_id, parent_id, channel, kind, inbound, automated, has_media, created_at, author_name, body, value)
+    select id, account_id, contact_id, parent_id, channel, kind, inbound::boolean, automated::boolean, has_media::boolean, created_at::timestamptz, null, body, 0
+    from (values (1, 1, 5, null, 'facebook', 'comment', 1, 0, 0, '2026-11-27 15:00:00+00', 'help'),
+     (2, 1, null, 1, 'facebook', 'reply', 0, 0, 0, '2026-11-30 09:00:00+00', 'done'),
+     (3, 1, 6, null, 'instagram', 'comment', 1, 0, 0, '2026-11-27 15:00:00+00', 'help'),
+     (4, 1, null, 3, 'instagram', 'reply', 0, 0, 0, '2026-11-30 09:00:00+00', 'done'),
+     (5, 2, 7, null, 'facebook', 'comment', 1, 0, 0, '2026-11-27 15:00:00+00', 'help'),
+     (6, 2, null, 5, 'facebook', 'reply', 0, 0, 0, '2026-11-30 09:00:00+00', 'done'),
+     (7, 1, 8, null, 'facebook', 'comment', 1, 0, 0, '2026-11-30 15:00:00+00', 'help'),
+     (8, 1, null, null, 'twitter', 'post', 0, 0, 0, '2026-11-29 23:30:00+00', 'How to fix it: a free guide and tips'))
+     v(id, account_id, contact_id, parent_id, channel, kind, inbound, automated, has_media, created_at, body);
+    create table hours.schedules (account_id bigint, channel text, time_zone text not null, hours text, holidays date[]);
+    insert into hours.schedules values (1, null, 'Europe/Berlin', 'Mon-Fri 09:00-17:00', '{2026-11-30,2026-12-24}'),
+      (1, 'instagram', 'Europe/Berlin', 'Mon-Sat 09:00-17:00', '{2026-12-25}')"
+  PGDATESTYLE='SQL, DMY' givetake score "$PGURL" --table hours.interactions --out-prefix hours. \
+    --as-of '2026-12-01 08:30:00' --sla-clock business -q >/dev/null
+  equals "PostgreSQL: a schedules table in the source's schema gives the turn_scores of SQLite" "$(pgturns hours.)" "$sqturns"
+  psql -qc "insert into hours.schedules values (2, 'twitter', 'Mars/Base', null, '{}')"
+  expect "PostgreSQL: a bad schedule names the table row, account and channel" 1 \
+    "hours.schedules row 3 \(account 2, channel twitter\): unknown time zone \"Mars/Base\"" -- \
+    givetake score "$PGURL" --table hours.interactions --out-prefix hours. -q
+  printf '1\t\tUTC\t\t\n' >all-day.tsv
+  givetake score "$PGURL" --table hours.interactions --out-prefix hours. --schedule all-day.tsv \
+    --as-of '2026-12-01 08:30:00' --sla-clock business -q >/dev/null
+  equals "PostgreSQL: --schedule overrides the schedules table" "$(pgturns hours. | cut -d' ' -f1-2)" "1:237600:0:acknowledged:2026-11-27 19:00:00"
+  if [ "$(psql -tAc "select to_regclass('givetake.schedules') is not null")" = t ]; then
+    psql -qc "drop table hours.schedules; insert into givetake.schedules values (1, null, 'Europe/Berlin', 'Mon-Fri 09:00-17:00', '{2026-11-30,2026-12-24}'),
+      (1, 'instagram', 'Europe/Berlin', 'Mon-Sat 09:00-17:00', '{2026-12-25}')"
+    givetake score "$PGURL" --table hours.interactions --out-prefix hours. --as-of '2026-12-01 08:30:00' --sla-clock business -q >/dev/null
+    equals "PostgreSQL: the extension's givetake.schedules gives the same turn_scores" "$(pgturns hours.)" "$sqturns"
+    equals "the extension scores the same business times from givetake.schedules" \
+      "$(psql -tAc "select string_agg(turn_id || ':' || coalesce(business_time_to_ack_s::bigint::text, '-'), ' ' order by turn_id)
+         from givetake.score_turns('hours.interactions', '2026-12-01 08:30:00+00')" 2>&1)" \
+      "$(sqlite3 hours-pg.db "select group_concat(turn_id || ':' || coalesce(cast(business_time_to_ack_s as integer), '-'), ' ')
+         from (select * from turn_scores order by turn_id)")"
+    psql -qc "truncate givetake.schedules"
   fi
   # The Swift adapter tests' PostgreSQL suite, against this cluster (the
   # default .build, already built by `swift test`, so this only links).
