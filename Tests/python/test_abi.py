@@ -78,7 +78,8 @@ def test_classify_one(abi):
     c = A.Classification()
     body = "Tips: how to recycle your phone".encode()
     assert abi.lib.gt_classify(C.byref(c), None, body, len(body)) == 0
-    assert (c.label, c.give_score, c.you_words) == (1, 3.0, 1)
+    # tips 0.74 + how to 1.18 + recycle 1.2 + your 0.19 + phone 0.28 (built-in lexicon)
+    assert (c.label, c.give_score, c.you_words) == (1, pytest.approx(3.59), 1)
 
 
 def test_batch_marks_invalid_utf8(abi):

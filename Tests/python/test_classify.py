@@ -13,9 +13,10 @@ TEXTS = ["Tips: how to recycle your phone", "Shop now, 20% off!", "Thanks, great
 
 
 def test_classify_hand_worked():
-    # tips (1) + how to (1) + recycle (1) = 3 give; no take; "your" is a you-word
+    # tips 0.74 + how to 1.18 + recycle 1.2 + your 0.19 + phone 0.28 = 3.59 give (the
+    # built-in lexicon's weights); no take; "your" is a you-word
     c = givetake.classify("Tips: how to recycle your phone")
-    assert (c.label, c.give_score, c.take_score, c.you_words, c.we_words) == ("give", 3.0, 0.0, 1, 0)
+    assert (c.label, c.give_score, c.take_score, c.you_words, c.we_words) == ("give", pytest.approx(3.59), 0.0, 1, 0)
     assert givetake.classify("Shop now, 20% off!").label == "take"
     assert givetake.classify("hello").label == "neutral"
     assert givetake.classify("Thanks, great question").appreciative is True
@@ -69,7 +70,8 @@ def test_wrong_types():
 def test_huge_text():
     text = "tips " * 2_000_000  # 10 MB
     c = givetake.classify(text)
-    assert c.give_score == 2_000_000.0 and c.label == "give"
+    one = givetake.classify("tips").give_score
+    assert one > 0 and c.give_score == pytest.approx(one * 2_000_000) and c.label == "give"
 
 
 def one_by_one(texts):
@@ -99,9 +101,9 @@ def test_classify_many_generator_bytes_numpy():
 
 
 def test_classify_many_nulls_are_empty():
-    res = givetake.classify_many(["tips", None, float("nan"), "buy now"])
+    res = givetake.classify_many(["tutorial", None, float("nan"), "buy now"])
     assert list(res.label) == ["give", "neutral", "neutral", "take"]
-    assert list(res.give_score) == [1.0, 0.0, 0.0, 0.0]
+    assert list(res.give_score) == [givetake.classify("tutorial").give_score, 0.0, 0.0, 0.0]
 
 
 def test_classify_many_series_keeps_index():
@@ -128,7 +130,7 @@ def test_classify_many_arrow_in_place():
 
 
 def test_classify_many_invalid_utf8():
-    texts = ["tips", b"\xff", "buy now"]
+    texts = ["tutorial", b"\xff", "buy now"]
     with pytest.raises(givetake.Utf8Error, match="text 1 "):
         givetake.classify_many(texts)
     res = givetake.classify_many(texts, errors="neutral")
