@@ -183,8 +183,9 @@ def duckdb(entries) -> str:
     return HEADER + f"""-- DuckDB (RE2: no lookaround). gt_prep() doubles every non-word
 -- character and marks valid <percent_off> (chr(1)) and <money> (chr(2))
 -- spans; gt_tokens() walks the text: group 1 = gap, group 2 = token (a cue,
--- a negation word, or '' at the end). gt_skel() undoes the doubling (and
--- drops the one boundary character a token ends with) to find the phrase.
+-- a negation word, or '' at the end). gt_skel() drops percent marks inside
+-- a phrase ("2 for 1" before "1.5% off") and undoes the doubling (and the
+-- one boundary character a token ends with) to find the phrase.
 -- See bench/tools/lexicon.py.
 CREATE OR REPLACE TABLE gt_lex_skel (skel text PRIMARY KEY, polarity int NOT NULL,
                                      weight double NOT NULL, is_negation boolean NOT NULL);
@@ -206,7 +207,7 @@ CREATE OR REPLACE MACRO gt_has_negation(d) AS regexp_matches(d, {q(f"(?:^|{nw})(
 
 CREATE OR REPLACE MACRO gt_skel(t) AS
   CASE WHEN t[1] = chr(1) THEN '<percent_off>' WHEN t[1] = chr(2) THEN '<money>'
-       ELSE replace(regexp_replace(regexp_replace(lower(t), {q(f"({L.W_RE2}){nw}$")}, '\\1'),
+       ELSE replace(regexp_replace(regexp_replace(lower(replace(t, chr(1), '')), {q(f"({L.W_RE2}){nw}$")}, '\\1'),
                                    {q(f"({nw}){nw}")}, '\\1', 'g'), '’', {q("'")}) END;
 
 CREATE OR REPLACE MACRO gt_words(s) AS len(regexp_extract_all(s, {q(L.W_RE2 + "+")}));

@@ -167,8 +167,9 @@ def _la_cues(entries, fold: bool) -> str:
     for p, _, _ in cues:
         if p == "<percent_off>":
             # The number's first digit follows a non-word character (it may
-            # be the '.' or ',' a run starts with: "a.5% off" counts).
-            other.append((1000, rf"(?:(?<![0-9.,])[.,]+|(?<![0-9A-Za-z\u0080-\U0010FFFF.,]))[0-9][0-9.,]*% ?{_esc('o', fold)}"
+            # be the '.' or ',' a run starts with: "a.5% off" counts); a
+            # digit stands right before the '%'.
+            other.append((1000, rf"(?:(?<![0-9.,])[.,]+|(?<![0-9A-Za-z\u0080-\U0010FFFF.,]))[0-9](?:[0-9.,]*[0-9])?% ?{_esc('o', fold)}"
                                 rf"{_esc('f', fold)}{_esc('f', fold)}(?!{W})"))
             continue
         if p == "<money>":
