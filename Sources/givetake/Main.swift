@@ -20,7 +20,7 @@ struct Root: ParsableCommand {
             Exit status: 0 success, 1 error, 2 usage error.
             """,
         version: "givetake " + gtVersionString,
-        subcommands: [Score.self, Classify.self, Explain.self, Demo.self, ImportTwcs.self, LexiconCommand.self]
+        subcommands: [Score.self, Report.self, Classify.self, Explain.self, Demo.self, ImportTwcs.self, LexiconCommand.self]
     )
 }
 
