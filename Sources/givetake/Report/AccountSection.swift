@@ -206,11 +206,11 @@ private func ackSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: Accoun
                              ["personal", percent(a.personalRate), "\(a.acknowledged) answered"],
                              ["appreciative", percent(a.appreciativeRate), "\(a.acknowledged) answered"],
                              ["in SLA", percent(a.slaRate), "\(a.needsAck) turns"]]))
-        w.raw("<p>Personal <b data-metric=\"personal_rate\">"); w.text(percent(a.personalRate))
-        w.raw("</b> · appreciative <b data-metric=\"appreciative_rate\">"); w.text(percent(a.appreciativeRate))
-        w.raw("</b> · median time to acknowledge <b data-metric=\"median_ack\">"); w.text(duration(a.medianAckSeconds))
-        w.raw("</b> · 90% within <b data-metric=\"p90_ack\">"); w.text(duration(a.p90AckSeconds)); w.raw("</b></p>")
     }
+    w.raw("<p>Personal <b data-metric=\"personal_rate\">"); w.text(percent(a.personalRate))
+    w.raw("</b> · appreciative <b data-metric=\"appreciative_rate\">"); w.text(percent(a.appreciativeRate))
+    w.raw("</b> · median time to acknowledge <b data-metric=\"median_ack\">"); w.text(duration(a.medianAckSeconds))
+    w.raw("</b> · 90% within <b data-metric=\"p90_ack\">"); w.text(duration(a.p90AckSeconds)); w.raw("</b></p>")
 
     w.raw("</div><div>")
     // At-risk list.

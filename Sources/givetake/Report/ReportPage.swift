@@ -244,10 +244,10 @@ svg.defs{position:absolute;width:0;height:0;overflow:hidden}
 details.data{font-size:13px;margin-top:2px}
 details.data summary{cursor:pointer;color:#005a8c}
 .scroll{overflow-x:auto}
-table{border-collapse:collapse;font-size:14px;margin:4px 0 8px;min-width:50%}
+table{border-collapse:collapse;font-size:13.5px;margin:4px 0 8px;min-width:50%}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
-thead th{background:#eef1f4;font-weight:600}
+thead th{background:#eef1f4;font-weight:600;white-space:normal;vertical-align:bottom}
 caption{text-align:left;font-weight:600;padding:4px 0}
 table.overview td.hb{min-width:120px}
 .bar{display:inline-block;width:60px;height:10px;background:#eef1f4;margin-right:6px;vertical-align:middle}
