@@ -9,7 +9,7 @@ SWIFT_STATIC := $(shell dirname $$(dirname $$(which swift)))/lib/swift_static/li
 LIBFLAGS := -c release -Xswiftc -static-stdlib --scratch-path .build-lib
 
 .PHONY: fuzz all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
-        demo cli install uninstall bench bench-scale clean
+        demo cli install uninstall bench bench-scale clean test-report
 
 all: lib
 
@@ -55,7 +55,7 @@ deps:
 	fi
 
 # ---- Tests ----------------------------------------------------------------
-test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli
+test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli test-report
 	@echo "make test: all suites passed"
 
 test-swift:
@@ -90,6 +90,10 @@ test-postgres: lib
 test-cli:
 	bash Tests/cli/run.sh
 
+# `givetake report` rendered by headless Chromium (installed if missing).
+test-report:
+	bash Tests/report/run.sh
+
 # ---- The CLI and the demo ------------------------------------------------
 # dist/bin/givetake (the SwiftPM product is givetake-cli: "givetake" is the
 # library) and dist/lib/libgivetake_sqlite.so, both without a Swift runtime
@@ -104,6 +108,7 @@ cli:
 
 demo: deps cli
 	$(DIST)/bin/givetake demo --db demo.sqlite
+	$(DIST)/bin/givetake report demo.sqlite --out $(CURDIR)/demo-report.html
 
 # ---- Benchmarks (never part of the tests) ---------------------------------
 bench: lib
@@ -113,7 +118,7 @@ bench-scale: lib
 	$(MAKE) -C bench bench-scale
 
 clean:
-	rm -rf .build .build-lib .build-cli dist demo.sqlite
+	rm -rf .build .build-lib .build-cli dist demo.sqlite demo-report.html
 
 # ---- Fuzzing (not part of `make test`): FUZZ_RUNS inputs, no time limit.
 FUZZ_RUNS ?= 200000

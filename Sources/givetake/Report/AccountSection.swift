@@ -39,7 +39,7 @@ private func healthSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ a: Acc
     let target = ctx.config.giveTarget
     let parts: [(String, Double?)] = [
         ("Ack rate", a.ackRate), ("Personal answers", a.personalRate), ("In SLA", a.slaRate),
-        ("Give share vs target", a.giveRatio.map { min(1, $0 / target) }), ("1 − me-index", a.meIndex.map { 1 - $0 }),
+        ("Give vs target", a.giveRatio.map { min(1, $0 / target) }), ("1 − me-index", a.meIndex.map { 1 - $0 }),
     ]
     let used = zip(parts, weights).reduce(0.0) { $0 + ($1.0.1 == nil ? 0 : $1.1) }
     var rows: [[String]] = []
@@ -197,8 +197,8 @@ private func ackSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: Accoun
                          summary: "Ack rate \(percent(a.ackRate)), personal \(percent(a.personalRate)), appreciative "
                             + "\(percent(a.appreciativeRate)), in SLA \(percent(a.slaRate)).",
                          items: [("Acknowledged", a.ackRate, percent(a.ackRate), .give),
-                                 ("Personal (of answered)", a.personalRate, percent(a.personalRate), .muted),
-                                 ("Appreciative (of answered)", a.appreciativeRate, percent(a.appreciativeRate), .muted),
+                                 ("Personal", a.personalRate, percent(a.personalRate), .muted),
+                                 ("Appreciative", a.appreciativeRate, percent(a.appreciativeRate), .muted),
                                  ("In SLA", a.slaRate, percent(a.slaRate), .ink)],
                          maxValue: 1,
                          table: DataTable(headers: ["rate", "value", "of"], rows: [

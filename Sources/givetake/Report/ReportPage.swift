@@ -92,18 +92,10 @@ private func renderOverview(_ w: inout HTMLWriter, _ ctx: ReportContext, order: 
     kpi(&w, "Data anomalies", grouped(Int(anomalies)), metric: "total_anomalies", note: "rows kept or dropped, see notes")
     w.raw("</div>")
 
-    // Health distribution.
-    var bins = [Int64](repeating: 0, count: 10)
-    var noHealth = 0
-    for a in rows {
-        if let h = a.health { bins[min(9, max(0, Int(h / 10)))] += 1 } else { noHealth += 1 }
-    }
-    let labels = (0..<10).map { $0 == 9 ? "90–100" : "\($0 * 10)–\($0 * 10 + 9)" }
-    w.histogram(title: "Health of the accounts",
-                summary: "Number of accounts per health band of 10 points"
-                    + (noHealth > 0 ? "; \(noHealth) account(s) have no health yet." : "."),
-                bins: zip(labels, bins).map { ($0, $1) }, style: .give, markers: [],
-                table: DataTable(headers: ["health", "accounts"], rows: zip(labels, bins).map { [$0, String($1)] }))
+    w.raw("<div class=\"grid2\">")
+    overviewChart(&w, ctx, rows, "Health", { $0.health.map { $0 / 100 } }, { opt($0.health, 1) }, .ink)
+    overviewChart(&w, ctx, rows, "Acknowledged", { $0.ackRate }, { percent($0.ackRate) }, .give)
+    w.raw("</div>")
 
     w.raw("<div class=\"scroll\"><table class=\"overview\"><caption>Accounts by health, highest first</caption><thead><tr>")
     for h in ["Account", "Health", "Ack rate", "In SLA", "Median time to ack", "Give share", "Me-index", "Mean trust",
@@ -132,6 +124,32 @@ private func renderOverview(_ w: inout HTMLWriter, _ ctx: ReportContext, order: 
     }
     if rows.isEmpty { w.raw("<tr><td colspan=\"10\">No accounts: the table has no rows.</td></tr>") }
     w.raw("</tbody></table></div></section>\n")
+}
+
+/// One value per account as bars (up to 30 accounts, in overview order)
+/// or, for more, as a distribution over bands of 10 points.
+private func overviewChart(_ w: inout HTMLWriter, _ ctx: ReportContext, _ rows: [AccountScore], _ what: String,
+                           _ value: (AccountScore) -> Double?, _ shown: (AccountScore) -> String, _ style: SeriesStyle) {
+    if rows.isEmpty { return }
+    if rows.count <= 30 {
+        w.horizontalBars(title: "\(what) by account",
+                         summary: rows.map { "\(ctx.name($0.accountID)) \(shown($0))" }.joined(separator: "; ") + ".",
+                         items: rows.map { (ctx.name($0.accountID), value($0), shown($0), style) }, maxValue: 1,
+                         table: DataTable(headers: ["account", what.lowercased()],
+                                          rows: rows.map { [ctx.name($0.accountID), shown($0)] }))
+        return
+    }
+    var bins = [Int64](repeating: 0, count: 10)
+    var none = 0
+    for a in rows {
+        if let v = value(a) { bins[min(9, max(0, Int(v * 10)))] += 1 } else { none += 1 }
+    }
+    let labels = (0..<10).map { $0 == 9 ? "90–100" : "\($0 * 10)–\($0 * 10 + 9)" }
+    w.histogram(title: "\(what): accounts per band",
+                summary: "Number of accounts per band of 10 points" + (none > 0 ? "; \(none) account(s) have no value." : ". ")
+                    + zip(labels, bins).map { "\($0): \($1)" }.joined(separator: ", ") + ".",
+                bins: zip(labels, bins).map { ($0, $1) }, style: style, markers: [],
+                table: DataTable(headers: [what.lowercased(), "accounts"], rows: zip(labels, bins).map { [$0, String($1)] }))
 }
 
 private func cell(_ w: inout HTMLWriter, _ metric: String, _ value: String) {
@@ -232,8 +250,8 @@ a{color:#005a8c}
 figure{margin:6px 0 10px;break-inside:avoid;max-width:760px}
 figure svg{width:100%;height:auto;display:block}
 figcaption{font-size:13px;color:var(--muted);margin-top:2px}
-svg text{font-size:13px;fill:var(--ink)}
-svg text.small{font-size:11.5px}
+svg text{font-size:14px;fill:var(--ink)}
+svg text.small{font-size:12px}
 svg text.strong{font-weight:700}
 svg .track{fill:#eef1f4}
 svg .grid{stroke:#e3e7eb;stroke-width:1}
@@ -263,7 +281,7 @@ mark.take{background:#f8dccb;color:inherit;border-bottom:2px dashed var(--take)}
 dl.notes dt{font-weight:600;margin-top:6px}
 dl.notes dd{margin:0 0 4px 0}
 footer{text-align:center;color:var(--muted);font-size:13px;padding:8px 16px 24px}
-@media (max-width:600px){main{padding:4px 6px}section{padding:12px 10px}.kv{font-size:22px}header.page,nav.toc{padding-left:12px;padding-right:12px}}
+@media (max-width:600px){figure.chart{overflow-x:auto}figure.chart svg{min-width:520px}main{padding:4px 6px}section{padding:12px 10px}.kv{font-size:22px}header.page,nav.toc{padding-left:12px;padding-right:12px}}
 @media print{@page{size:A4;margin:12mm}body{background:#fff;font-size:11pt}nav.toc,details.data{display:none}
 header.page{background:none;color:#000;padding:0}header.page .meta{color:#333}main{max-width:none;padding:0}
 section{border:none;padding:0;margin:0 0 8mm}section.account{break-before:page}h3{break-after:avoid}

@@ -140,7 +140,7 @@ extension HTMLWriter {
                 w.raw("<rect x=\"\(n(lx))\" y=\"74\" width=\"14\" height=\"14\" fill=\"\(p.style.fill)\" stroke=\"\(p.style.stroke)\"/>")
                 let label = "\(p.name) \(p.count)\(share)"
                 w.svgText(lx + 20, 86, label)
-                lx += 34 + Double(label.count) * 7.4
+                lx += 34 + Double(label.count) * 8
             }
             if let t = target {
                 let tx = left + max(0, min(1, t.share)) * (right - left)
