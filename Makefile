@@ -46,7 +46,7 @@ uninstall:
 	      $(DESTDIR)$(PREFIX)/include/givetake.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/givetake.pc
 
 # ---- System packages (CI machines start bare) ---------------------------
-APT_PACKAGES := pkg-config libsqlite3-dev libpq-dev sqlite3 postgresql-15 postgresql-server-dev-15 postgresql-contrib-15
+APT_PACKAGES := pkg-config tzdata libsqlite3-dev libpq-dev sqlite3 postgresql-15 postgresql-server-dev-15 postgresql-contrib-15
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -21,6 +21,8 @@ public struct ScoringJob {
     /// Memory bound: above this many rows, accounts are scored in groups
     /// (PartitionedScoring.swift). nil = one group, however large.
     public var maxRowsInMemory: Int?
+    /// Business schedules given to every scorer.
+    public var schedules: [ScheduleSpec] = []
 
     public init() {}
 
@@ -94,7 +96,7 @@ public struct ScoringJob {
 
     private func score(_ store: InteractionStore, _ request: ScanRequest,
                        _ cfg: ScoringConfig) throws -> (Scores, ScanStats) {
-        let scorer = Scorer(lexicon: lexicon, config: ScoringConfig())
+        let scorer = makeScorer(cfg)
         try scorer.configure(cfg)
         var stats = ScanStats()
         var addTime = 0.0
@@ -114,6 +116,13 @@ public struct ScoringJob {
                   + "finish \(monotonicSeconds() - t) s")
         }
         return (result, stats)
+    }
+
+    /// A scorer with the job's lexicon and schedules.
+    func makeScorer(_ cfg: ScoringConfig) -> Scorer {
+        let scorer = Scorer(lexicon: lexicon, config: ScoringConfig())
+        for s in schedules { scorer.setSchedule(s.schedule, account: s.accountID, channel: s.channel) }
+        return scorer
     }
 
     enum Plan {

@@ -51,9 +51,13 @@ func brandID(_ name: String) -> Int64 {
 }
 
 @Suite struct TwcsSampleTests {
-    static let path = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/data/twcs_sample.csv").path
+    static let path: String = {
+        let beside = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/twcs_sample.csv").path
+        // A git worktree sits one level deeper; Tests/cli/run.sh falls back the same way.
+        return FileManager.default.fileExists(atPath: beside) ? beside : "/work/shared/data/twcs_sample.csv"
+    }()
 
     @Test func sampleScoresAsSpecSection8() throws {
         let text = try String(contentsOfFile: Self.path, encoding: .utf8)

@@ -3,7 +3,7 @@
 // two instants is then two binary searches. It grows forward on demand
 // (a due time past the scored range).
 
-struct OpenTimeline {
+final class OpenTimeline {
     let schedule: Schedule
     var starts: [Int64] = []
     var ends: [Int64] = []
@@ -30,7 +30,7 @@ struct OpenTimeline {
     }
 
     /// Lays out local days up to (not including) `day`.
-    mutating func grow(toDay day: Int64) {
+    func grow(toDay day: Int64) {
         let zone = schedule.zone
         let limit = min(day, OpenTimeline.lastDay &+ 2)
         let always = schedule.hours.isEmpty
@@ -72,8 +72,15 @@ struct OpenTimeline {
         return before[k] &+ (min(t, ends[k]) &- starts[k])
     }
 
+    /// Open time from the start of the coverage to t, growing the layout
+    /// when t lies past it.
+    func openTime(upTo t: Int64) -> Int64 {
+        if t >= coverTo { grow(toDay: schedule.zone.localDay(t) &+ 2) }
+        return cumulative(t)
+    }
+
     /// Business time between two instants inside (or grown to) the coverage.
-    mutating func business(from a: Int64, to b: Int64) -> Int64 {
+    func business(from a: Int64, to b: Int64) -> Int64 {
         if b <= a { return 0 }
         if b >= coverTo { grow(toDay: schedule.zone.localDay(b) &+ 2) }
         return cumulative(b) &- cumulative(a)
@@ -81,8 +88,11 @@ struct OpenTimeline {
 
     /// The earliest instant at which `target` microseconds of business
     /// time have passed since `from` (timeMax when never before 9999).
-    mutating func due(from: Int64, target: Int64) -> Int64 {
-        let goal = cumulative(from) &+ target
+    func due(from: Int64, target: Int64) -> Int64 { due(afterOpenTime: cumulative(from), target: target) }
+
+    /// As due(from:target:), given the open time up to the start.
+    func due(afterOpenTime base: Int64, target: Int64) -> Int64 {
+        let goal = base &+ target
         while total < goal {
             if nextDay > OpenTimeline.lastDay { return timeMax }
             // Grow by at least a month at a time.

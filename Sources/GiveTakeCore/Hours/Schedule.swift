@@ -36,7 +36,7 @@ public struct Schedule: Sendable, Equatable {
     public func businessMicros(from: Int64, to: Int64) -> Int64 {
         if to <= from { return 0 }
         if isAlwaysOpen { return to &- from }
-        var line = OpenTimeline(self, from: from, through: to)
+        let line = OpenTimeline(self, from: from, through: to)
         return line.business(from: from, to: to)
     }
 }

@@ -55,7 +55,9 @@ extension ScoringRun {
         let groupCount = groups.count &+ agents.count
         let (median, p90) = exactPercentiles(times, groupCount: groupCount)
         times = []
-        let (businessMedian, businessP90) = exactPercentiles(businessTimes, groupCount: groupCount)
+        // Without schedules in use, business time is calendar time.
+        let (businessMedian, businessP90) = timelines.isEmpty ? (median, p90)
+            : exactPercentiles(businessTimes, groupCount: groupCount)
         businessTimes = []
 
         var accounts: [AccountScore] = []

@@ -125,7 +125,8 @@ struct ScoringRun {
     /// Schedule per (account, channel) slot `account * channels + channel`
     /// (-1: always open, business time = calendar time).
     var scheduleOf: [Int32] = []
-    /// Open timelines by schedule index (nil: not used or always open).
+    /// Open timelines by schedule index (nil: not used or always open);
+    /// empty when no turn has a schedule (business time = calendar time).
     var timelines: [OpenTimeline?] = []
     /// Attributed lead rows (kept for periods).
     var attributedLeadRows: [Int32] = []
@@ -260,11 +261,13 @@ struct ScoringRun {
             let c = Int(r.channel)
             let ack = Int(turn.firstAck)
             let line = Int(scheduleOf[Int(r.account) &* channels &+ c])
-            let business = config.slaClock[c] == .business && line >= 0
+            let timeline = line >= 0 ? timelines[line] : nil
+            let business = config.slaClock[c] == .business && timeline != nil
             let target = slaMicros[c]
+            let openBefore = timeline?.cumulative(r.created) ?? 0
             let due: Int64
-            if business {
-                due = timelines[line]!.due(from: r.created, target: target)
+            if business, let timeline {
+                due = timeline.due(afterOpenTime: openBefore, target: target)
             } else {
                 let (sum, o) = r.created.addingReportingOverflow(target)
                 due = o || sum > timeMax ? timeMax : sum
@@ -294,7 +297,10 @@ struct ScoringRun {
                 skewed = true
                 both(r.account, r.channel) { $0.anomalies &+= 1 }
             }
-            let businessMicros = line < 0 ? micros : timelines[line]!.business(from: r.created, to: o.created)
+            var businessMicros = micros
+            if let timeline {
+                businessMicros = o.created <= r.created ? 0 : timeline.openTime(upTo: o.created) &- openBefore
+            }
             var personal = false
             if turn.name >= 0 && o.aux >= 0 {
                 personal = scorer.bodies.withEntry(o.aux) { body in
@@ -323,9 +329,11 @@ struct ScoringRun {
             times.append(TimeToAck(group: Int32(group(r.account, 0)), micros: micros))
             times.append(TimeToAck(group: Int32(group(r.account, 1 &+ c)), micros: micros))
             times.append(TimeToAck(group: Int32(agentBase &+ a), micros: micros))
-            businessTimes.append(TimeToAck(group: Int32(group(r.account, 0)), micros: businessMicros))
-            businessTimes.append(TimeToAck(group: Int32(group(r.account, 1 &+ c)), micros: businessMicros))
-            businessTimes.append(TimeToAck(group: Int32(agentBase &+ a), micros: businessMicros))
+            if !timelines.isEmpty {
+                businessTimes.append(TimeToAck(group: Int32(group(r.account, 0)), micros: businessMicros))
+                businessTimes.append(TimeToAck(group: Int32(group(r.account, 1 &+ c)), micros: businessMicros))
+                businessTimes.append(TimeToAck(group: Int32(agentBase &+ a), micros: businessMicros))
+            }
             if slot >= 0 {
                 addTrust(slot, r.channel, (1 + (personal ? 0.5 : 0) + (within ? 0.5 : 0)) * decay(r.created))
                 contacts[Int(slot)].acknowledged &+= 1
@@ -361,6 +369,7 @@ struct ScoringRun {
             from[s] = min(from[s], r.created)
             through[s] = max(through[s], last)
         }
+        if !from.contains(where: { $0 != .max }) { return }
         timelines = [OpenTimeline?](repeating: nil, count: scorer.schedules.count)
         for s in 0..<scorer.schedules.count where from[s] <= through[s] {
             timelines[s] = OpenTimeline(scorer.schedules[s], from: from[s], through: through[s])
