@@ -8,8 +8,7 @@ import GiveTakeStorage
 import Glibc
 #endif
 
-enum PeriodOption: String, ExpressibleByArgument, CaseIterable {
-    case day, week, month
+extension PeriodOption {
     var period: Period { self == .day ? .day : self == .week ? .week : .month }
 }
 
@@ -77,11 +76,12 @@ struct Report: ParsableCommand {
         let (lexicon, _) = try options.loadLexicon()
         var config = try options.config()
         if let target { config.giveTarget = target.ratio }
+        let (schedules, _) = try options.loadSchedules(store)
         let only = accounts.isEmpty ? nil : Set(accounts)
         let progress = Progress(label: "scoring \(options.table)", total: store.estimatedRowCount(options.table),
                                 enabled: !quiet)
         let input = try gatherReport(store: store, table: options.table, lexicon: lexicon, config: config,
-                                     period: period.period, postsPerSide: 3, only: only,
+                                     schedules: schedules, period: period.period, postsPerSide: 3, only: only,
                                      sourceLabel: sourceLabel(db, table: options.table), progress: progress)
         if let only {
             let known = Set(input.result.accounts.map(\.accountID))

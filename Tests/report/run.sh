@@ -93,6 +93,16 @@ givetake report demo.db --out top.html --top 1 --period month -q
 dom top.html top.dom
 equals "--top 1: every account in the overview, one in detail" "$($CHECK count top.dom | cut -d' ' -f1,2)" "4 1"
 text_has "--period month labels months" top.dom "Health by month"
+# Business hours: a schedules table in the source and the business SLA clock.
+cp demo.db hours.db
+sqlite3 hours.db "CREATE TABLE schedules (account_id INTEGER, channel TEXT, time_zone TEXT, hours TEXT, holidays TEXT);
+  INSERT INTO schedules VALUES (1001, NULL, 'Europe/Berlin', 'Mon-Fri 09:00-17:00', NULL),
+                               (1002, NULL, 'America/New_York', 'Mon-Sat 08:00-20:00', '2026-01-19');"
+givetake report hours.db --out hours.html --sla-clock business -q
+givetake score hours.db --sla-clock business --format json -q >hours.json
+dom hours.html hours.dom
+if $CHECK numbers hours.dom hours.json 2 >check.out 2>&1; then ok "business clock: $(cat check.out)"; else bad "business clock numbers" "$(cat check.out)"; fi
+text_has "business clock: histograms on business hours" hours.dom "twitter: time to acknowledge (business hours)"
 expect "--account of no rows is an error" 1 "account 999 has no rows" -- givetake report demo.db --out x.html --account 999
 
 # ---- Edge cases and escaping -----------------------------------------------

@@ -110,13 +110,14 @@ func ranges<T>(_ rows: [T], _ account: (T) -> Int64) -> [Int64: Range<Int>] {
 /// Scores `table` of `store` in this process, like `givetake score`
 /// without writing anything, and collects the top posts in the same scan.
 func gatherReport(store: InteractionStore, table: String, lexicon: Lexicon, config: ScoringConfig,
-                  period: Period, postsPerSide: Int, only: Set<Int64>?, sourceLabel: String,
+                  schedules: [ScheduleSpec], period: Period, postsPerSide: Int, only: Set<Int64>?, sourceLabel: String,
                   progress: Progress) throws -> ReportInput {
     try store.checkTable(table)
     let names = try store.accountNames(table)
     var cfg = config
     cfg.period = period
     let scorer = Scorer(lexicon: lexicon, config: ScoringConfig())
+    for s in schedules { scorer.setSchedule(s.schedule, account: s.accountID, channel: s.channel) }
     try scorer.configure(cfg)
     let posts = TopPostCollector(lexicon: lexicon, perSide: postsPerSide, only: only)
     var rows = 0
