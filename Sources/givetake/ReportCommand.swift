@@ -23,7 +23,7 @@ struct Report: ParsableCommand {
         abstract: "Write the scores as one self-contained HTML page with charts.",
         discussion: """
             Reads <db> like `givetake score` and scores it in this process with the same code \
-            and options, so the page always matches the rows as they are now (stored score \
+            and options (business schedules and SLA clocks included), so the page always matches the rows as they are now (stored score \
             tables are neither read nor written). The page has an overview of every account, \
             sorted by health, and a detail section for the --top most active accounts (turns \
             plus posts), or for every account with --all, or for the --account ones: health \
