@@ -148,6 +148,16 @@ def make_data(rows: int, cli: str | None) -> dict:
     if cli:
         subprocess.run([cli, "demo", "--rows", str(rows), "--seed", str(SEED), "--db", db, "--no-score", "--quiet"],
                        check=True)
+        # The plain-SQL reference implements the v1 columns and counts every
+        # needs-ack row (ack_unit = row): keep the canonical v1 columns and
+        # score every GiveTake tool with ack_unit = row, so the answers
+        # compare.
+        con = sqlite3.connect(db)
+        for col in ("thread_id", "agent_id"):
+            if col in [r[1] for r in con.execute("PRAGMA table_info(interactions)")]:
+                con.execute(f"ALTER TABLE interactions DROP COLUMN {col}")
+        con.commit()
+        con.close()
         source = "givetake demo"
         D.export_sqlite_csv(db, csv_path)
     else:
@@ -228,7 +238,8 @@ def bench_postgres(pg, data, reference, agreement, cli, res):
                                + probe.stderr.strip()[-160:]))
     else:
         out = os.path.join(WORK, "pg-ext.csv")
-        secs, rss, _ = psql_timed(pg, f"\\o {out}\nSELECT * FROM givetake.score_accounts('interactions') "
+        secs, rss, _ = psql_timed(pg, f"\\o {out}\nSET givetake.ack_unit = row;\n"
+                                      "SELECT * FROM givetake.score_accounts('interactions') "
                                       "ORDER BY account_id, channel NULLS FIRST;\n")
         ok = check(reference, "GiveTake PostgreSQL extension", read_csv_rows(out), agreement)
         res.append(row("GiveTake PostgreSQL extension", "givetake.score_accounts(), in-database", secs, n / secs,
@@ -246,7 +257,7 @@ def bench_postgres(pg, data, reference, agreement, cli, res):
     # the CLI over PostgreSQL
     if cli:
         url = f"postgresql:///postgres?host={pg.dir}&port={pg.port}&user=postgres"
-        wall, rss, _ = run_measured([cli, "score", url, "--quiet", "--format", "csv"])
+        wall, rss, _ = run_measured([cli, "score", url, "--ack-unit", "row", "--quiet", "--format", "csv"])
         out = os.path.join(WORK, "cli-pg.csv")
         pg.run(f"\\copy (SELECT * FROM account_scores ORDER BY account_id, channel NULLS FIRST) TO '{out}' "
                "WITH (FORMAT csv, HEADER true)\n", csv_out=False)
@@ -286,7 +297,7 @@ def bench(args) -> int:
     # GiveTake in-process, C ABI batch
     if gtb:
         out = os.path.join(WORK, "gt-inproc.csv")
-        _, rss, o = run_measured([gtb, "score", db, "--out", out])
+        _, rss, o = run_measured([gtb, "score", db, "--ack-unit", "row", "--out", out])
         j = json.loads(o)
         reference = read_csv_rows(out)
         res.append(row("GiveTake in-process (C ABI batch)", "gt_scorer_add + finish", j["score_s"], j["rows_per_s"],
@@ -295,7 +306,7 @@ def bench(args) -> int:
                             f"{(j['peak_kb'] - j['loaded_kb']) / 1024:.0f} MB to {j['loaded_kb'] / 1024:.0f} MB "
                             "of loaded rows"))
         log(f"GiveTake in-process: {j['score_s']:.3f} s ({j['rows_per_s'] / 1e6:.2f} M rows/s)")
-        _, rss, o = run_measured([gtb, "score", db, "--no-text"])
+        _, rss, o = run_measured([gtb, "score", db, "--ack-unit", "row", "--no-text"])
         j = json.loads(o)
         res.append(row("GiveTake in-process, no text", "same rows, body/author NULL", j["score_s"], j["rows_per_s"],
                        rss_kb=rss, note="not an answer check (other input)"))
@@ -306,7 +317,7 @@ def bench(args) -> int:
 
     # the CLI over SQLite
     if cli:
-        wall, rss, _ = run_measured([cli, "score", db, "--quiet", "--format", "csv"])
+        wall, rss, _ = run_measured([cli, "score", db, "--ack-unit", "row", "--quiet", "--format", "csv"])
         con = sqlite3.connect(db)
         cur = con.execute("SELECT * FROM account_scores")
         got = [dict(zip([d[0] for d in cur.description], r)) for r in cur]

@@ -21,6 +21,8 @@
  *     NUL-terminated. A NULL pointer means SQL NULL where a field is
  *     nullable; a NULL pointer with length 0 is an empty/absent text
  *     elsewhere. Invalid UTF-8 is rejected with GT_EUTF8, never guessed at.
+ *     A NULL pointer with a non-zero length, and any length or count above
+ *     SIZE_MAX / 2 (no object is that large), is GT_EINVAL.
  *   - Timestamps are int64 microseconds since 1970-01-01 00:00:00 UTC and
  *     must lie in years 0001..9999 (GT_TIME_MIN..GT_TIME_MAX).
  *   - A "null" floating-point result (a rate whose denominator is 0, ...)
@@ -29,7 +31,7 @@
  *     timestamps, NaN values and oversized texts come back as status codes.
  *     The one failure that cannot be reported is the system running out of
  *     memory (the Swift runtime then terminates the process), so bound your
- *     batch sizes (the scorer keeps roughly 200 bytes per row).
+ *     batch sizes (the scorer keeps roughly 250 bytes per row).
  *
  * Threads: stateless functions (gt_classify, gt_explain, gt_first_name, ...)
  * are safe to call from any number of threads at once. A gt_lexicon may be
@@ -261,7 +263,8 @@ int gt_ackhist_bucket(int *out, double seconds);
 
 /* percentile_disc over the histogram: the representative value of the
  * smallest bucket whose cumulative share is >= p (0 < p <= 1). *out is
- * NaN when the histogram is empty. */
+ * NaN when the histogram is empty. Negative counts are GT_ERANGE; sums of
+ * counts saturate at INT64_MAX (so any counts are safe to pass). */
 int gt_ackhist_percentile(double *out, const int64_t *counts,
                           size_t nbuckets, double p);
 
@@ -444,7 +447,11 @@ int gt_scorer_set_ack_unit(gt_scorer *s, int unit);
 
 /* Add n rows, in any order and any number of calls. The batch is checked
  * first: on failure no row of it is added and gt_scorer_errmsg() names the
- * row (index in this batch, and its id) and the field.
+ * row and the field: "row N (id X): ...", N counting from 0 over all rows
+ * of the successful gt_scorer_add calls before it plus the index in this
+ * batch (the row's position in a source streamed in batches). A gt_text
+ * with a NULL pointer and a non-zero length, or a length above the largest
+ * object size (SIZE_MAX / 2), is GT_EINVAL.
  *
  * row_size is the caller's sizeof(gt_interaction): the distance in bytes
  * between consecutive rows. It must be at least GT_INTERACTION_V1_SIZE

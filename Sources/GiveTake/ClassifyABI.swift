@@ -62,7 +62,7 @@ private func classifyOne(_ lex: Lexicon, _ text: UnsafeBufferPointer<UInt8>,
     if let cues {
         for (i, c) in found.prefix(cap).enumerated() {
             cues[i] = gt_cue(offset: c.start, length: c.end - c.start, category: Int32(c.category.rawValue),
-                             entry: Int32(c.entry), weight: c.weight)
+                             entry: Int32(clamping: c.entry), weight: c.weight)
         }
     }
     count.pointee = found.count

@@ -55,7 +55,7 @@ func lexicon(_ handle: OpaquePointer?) -> Lexicon {
     guard let lex else { return GT_EINVAL }
     let h = object(lex, as: LexiconHandle.self)
     guard let b = bytes(text, len) else {
-        h.error.set("gt_lexicon_load: text is NULL with a non-zero length")
+        h.error.set("gt_lexicon_load: " + textProblem(text, len, "text"))
         return GT_EINVAL
     }
     do {
@@ -74,7 +74,7 @@ func lexicon(_ handle: OpaquePointer?) -> Lexicon {
     guard let lex else { return GT_EINVAL }
     let h = object(lex, as: LexiconHandle.self)
     guard let b = bytes(phrase, len) else {
-        h.error.set("gt_lexicon_add: phrase is NULL with a non-zero length")
+        h.error.set("gt_lexicon_add: " + textProblem(phrase, len, "phrase"))
         return GT_EINVAL
     }
     guard category >= 0, category < 256, let c = Category(rawValue: UInt8(category)) else {

@@ -224,6 +224,8 @@ let interactionSize = MemoryLayout<gt_interaction>.stride
 let accountScoreSize = MemoryLayout<gt_account_score>.stride
 let interactionV1Size = Int(GT_INTERACTION_V1_SIZE)
 let accountScoreV1Size = Int(GT_ACCOUNT_SCORE_V1_SIZE)
+let threadEnd = MemoryLayout<gt_interaction>.offset(of: \gt_interaction.thread_id)! + 8
+let agentEnd = MemoryLayout<gt_interaction>.offset(of: \gt_interaction.agent_id)! + 8
 
 /// The i-th row of a caller's array of `rowSize`-byte rows: the fields the
 /// caller's layout lacks are zero (so their flag bits are ignored).
@@ -238,8 +240,9 @@ private func row(_ base: UnsafeRawPointer, _ i: Int, _ rowSize: Int) -> gt_inter
 
 @inline(__always)
 private func lift(_ r: gt_interaction, _ rowSize: Int) -> Interaction {
-    let hasThread = rowSize >= interactionSize && r.flags & UInt32(GT_ROW_HAS_THREAD) != 0
-    let hasAgent = rowSize >= interactionSize && r.flags & UInt32(GT_ROW_HAS_AGENT) != 0
+    // A field is the caller's when it lies wholly within its row size.
+    let hasThread = rowSize >= threadEnd && r.flags & UInt32(GT_ROW_HAS_THREAD) != 0
+    let hasAgent = rowSize >= agentEnd && r.flags & UInt32(GT_ROW_HAS_AGENT) != 0
     return Interaction(
         id: r.id, accountID: r.account_id,
         contactID: r.flags & UInt32(GT_ROW_HAS_CONTACT) != 0 ? r.contact_id : nil,
@@ -278,10 +281,10 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
     guard let rows else { return GT_OK }
     for i in 0..<n {
         let r = row(rows, i, rowSize)
-        let badText = (r.body.ptr == nil && r.body.len != 0) ? "body"
-            : (r.author_name.ptr == nil && r.author_name.len != 0) ? "author_name" : nil
-        if let badText {
-            h.error.set("row " + String(i) + " (id " + String(r.id) + "): " + badText + " is NULL with a non-zero length")
+        let bad = !isReadable(r.body) ? textProblem(r.body.ptr, r.body.len, "body")
+            : !isReadable(r.author_name) ? textProblem(r.author_name.ptr, r.author_name.len, "author_name") : nil
+        if let bad {
+            h.error.set("row " + String((h.scorer?.rowsAdded ?? 0) &+ i) + " (id " + String(r.id) + "): " + bad)
             return GT_EINVAL
         }
     }
@@ -438,7 +441,8 @@ private func accountRows(_ rows: UnsafeMutablePointer<UnsafePointer<gt_account_s
     let h = handle(s)
     guard h.finished else { rows.pointee = nil; count.pointee = 0; return GT_ESTATE }
     if h.turns == nil {
-        let all = h.turnTable.rows()
+        // Materialised one at a time straight into the C array.
+        let all = h.turnTable.ordered()
         let out = UnsafeMutableBufferPointer<gt_turn_score>.allocate(capacity: all.count)
         for (i, t) in all.enumerated() {
             var flags: UInt32 = 0

@@ -12,6 +12,17 @@ func bytes(_ ptr: UnsafePointer<CChar>?, _ len: Int) -> UnsafeBufferPointer<UInt
     return UnsafeBufferPointer(start: UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: len)
 }
 
+/// Why a (pointer, length) pair from C is unusable, for error messages:
+/// a length above Int.max (SIZE_MAX, a negative ssize_t) arrives negative.
+func textProblem(_ ptr: UnsafeRawPointer?, _ len: Int, _ name: String) -> String {
+    len < 0 ? name + " length " + String(UInt(bitPattern: len)) + " is larger than the largest object size"
+            : name + " is NULL with a non-zero length"
+}
+
+/// True when a gt_text can be read: a non-NULL pointer, or NULL with length 0.
+@inline(__always)
+func isReadable(_ t: gt_text) -> Bool { t.ptr == nil ? t.len == 0 : t.len >= 0 }
+
 @inline(__always)
 func status(_ code: GiveTakeError.Code) -> Int32 { code.rawValue }
 

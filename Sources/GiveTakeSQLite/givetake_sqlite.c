@@ -1,7 +1,8 @@
 /* SQL functions over the GiveTake C ABI (include/givetake.h). This file
  * only converts SQLite values and calls gt_*; every rule lives in the
  * engine. Scalar functions return NULL for a NULL argument; aggregates
- * skip NULLs and return NULL when nothing was counted, as SQL's do. */
+ * skip rows with a NULL argument and return NULL when nothing was counted,
+ * as SQL's do. */
 #include <math.h>
 #include <string.h>
 #include <sqlite3ext.h>
@@ -167,58 +168,146 @@ static void me_index_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) 
 
 /* Acknowledgement-time percentiles over the mergeable histogram:
  * givetake_ack_percentile(seconds, p), givetake_ack_median(seconds),
- * givetake_ack_p90(seconds). */
+ * givetake_ack_p90(seconds). A group's histogram starts sparse (up to
+ * HIST_INLINE distinct buckets kept inline, ~150 bytes) and becomes a heap
+ * array of GT_ACKHIST_BUCKETS counts only when it needs more, so GROUP BY
+ * over many small groups neither allocates nor zeroes 14 KB per group.
+ * Either way the final step hands the engine the same dense counts. */
+#define HIST_INLINE 12
+
 typedef struct {
-  double p; /* 0 until the first row sets it */
-  int64_t n;
-  int64_t counts[GT_ACKHIST_BUCKETS];
+  double p;            /* fixed by the group's first row */
+  int64_t n;           /* rows counted */
+  int64_t *dense;      /* GT_ACKHIST_BUCKETS counts once sparse overflows */
+  int32_t nsparse;     /* used entries of bucket/count */
+  int32_t max_bucket;  /* highest bucket with a count */
+  uint16_t bucket[HIST_INLINE];
+  int64_t count[HIST_INLINE];
 } hist_state;
 
-static void ack_step(sqlite3_context *ctx, sqlite3_value *seconds, double p, const char *fn) {
-  if (sqlite3_value_type(seconds) == SQLITE_NULL) return;
+static void agg_error(sqlite3_context *ctx, const char *fmt, const char *fn, const char *arg,
+                      sqlite3_value *v) {
+  char *msg = sqlite3_mprintf(fmt, fn, arg, (const char *)sqlite3_value_text(v));
+  if (msg) sqlite3_result_error(ctx, msg, -1);
+  else sqlite3_result_error_nomem(ctx);
+  sqlite3_free(msg);
+}
+
+/* A numeric argument (INTEGER, REAL, or text that looks like a number);
+ * 0 with the error set for anything else. */
+static int number_arg(sqlite3_context *ctx, sqlite3_value *v, const char *fn, const char *arg, double *out) {
+  int t = sqlite3_value_numeric_type(v);
+  if (t != SQLITE_INTEGER && t != SQLITE_FLOAT) {
+    agg_error(ctx, "%s: %s '%s' is not a number", fn, arg, v);
+    return 0;
+  }
+  *out = sqlite3_value_double(v);
+  return 1;
+}
+
+static int hist_add(hist_state *s, int bucket) {
+  if (!s->dense) {
+    for (int i = 0; i < s->nsparse; i++) {
+      if (s->bucket[i] == bucket) {
+        s->count[i]++;
+        return 1;
+      }
+    }
+    if (s->nsparse < HIST_INLINE) {
+      s->bucket[s->nsparse] = (uint16_t)bucket;
+      s->count[s->nsparse++] = 1;
+      goto counted;
+    }
+    s->dense = sqlite3_malloc64(sizeof(int64_t) * GT_ACKHIST_BUCKETS);
+    if (!s->dense) return 0;
+    memset(s->dense, 0, sizeof(int64_t) * GT_ACKHIST_BUCKETS);
+    for (int i = 0; i < s->nsparse; i++) s->dense[s->bucket[i]] = s->count[i];
+  }
+  s->dense[bucket]++;
+counted:
+  if (bucket > s->max_bucket) s->max_bucket = bucket;
+  return 1;
+}
+
+/* The step of all three (pv NULL: p is fixed). NULL seconds or p skips
+ * the row (as in PostgreSQL); non-numbers, p outside (0, 1] and a p that
+ * differs from the group's first are errors. */
+static void ack_step(sqlite3_context *ctx, sqlite3_value *seconds, sqlite3_value *pv, double p,
+                     const char *fn) {
+  if (sqlite3_value_type(seconds) == SQLITE_NULL || (pv && sqlite3_value_type(pv) == SQLITE_NULL)) return;
+  double secs = 0;
+  if (!number_arg(ctx, seconds, fn, "seconds", &secs)) return;
+  if (pv && !number_arg(ctx, pv, fn, "p", &p)) return;
+  if (!(p > 0 && p <= 1)) {
+    agg_error(ctx, "%s: %s %s is not in (0, 1]", fn, "p", pv);
+    return;
+  }
   hist_state *s = sqlite3_aggregate_context(ctx, sizeof *s);
   if (!s) {
     sqlite3_result_error_nomem(ctx);
     return;
   }
-  if (!(p > 0 && p <= 1)) {
-    char *msg = sqlite3_mprintf("%s: p must be in (0, 1]", fn);
-    sqlite3_result_error(ctx, msg, -1);
+  if (s->n == 0) {
+    s->p = p;
+  } else if (p != s->p) {
+    char *msg = sqlite3_mprintf("%s: p must be the same in every row of a group (%!.15g, then %!.15g)", fn,
+                                s->p, p);
+    sqlite3_result_error(ctx, msg ? msg : "p varies within a group", -1);
     sqlite3_free(msg);
     return;
   }
-  s->p = p;
-  int bucket = 0, rc = gt_ackhist_bucket(&bucket, sqlite3_value_double(seconds));
+  int bucket = 0, rc = gt_ackhist_bucket(&bucket, secs);
   if (rc != GT_OK) {
     fail(ctx, fn, rc);
     return;
   }
-  s->counts[bucket]++;
+  if (!hist_add(s, bucket)) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
   s->n++;
 }
 
 static void ack_percentile_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
-  ack_step(ctx, argv[0], sqlite3_value_double(argv[1]), "givetake_ack_percentile");
+  ack_step(ctx, argv[0], argv[1], 0, "givetake_ack_percentile");
 }
 static void ack_median_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
-  ack_step(ctx, argv[0], 0.5, "givetake_ack_median");
+  ack_step(ctx, argv[0], NULL, 0.5, "givetake_ack_median");
 }
 static void ack_p90_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
-  ack_step(ctx, argv[0], 0.9, "givetake_ack_p90");
+  ack_step(ctx, argv[0], NULL, 0.9, "givetake_ack_p90");
 }
 
+/* A sparse group is spread into this thread's zeroed scratch array for the
+ * engine, then the scratch is zeroed again (only the entries it set). */
+static _Thread_local int64_t scratch[GT_ACKHIST_BUCKETS];
+
+/* Runs even when the statement stops early (SQLite finalizes every
+ * aggregate context), so the dense array is always freed here. */
 static void ack_final(sqlite3_context *ctx) {
   hist_state *s = sqlite3_aggregate_context(ctx, 0);
-  double out = NAN;
-  if (!s || s->n == 0 || gt_ackhist_percentile(&out, s->counts, GT_ACKHIST_BUCKETS, s->p) != GT_OK ||
-      isnan(out)) {
+  if (!s) {
     sqlite3_result_null(ctx);
     return;
   }
-  sqlite3_result_double(ctx, out);
+  double out = NAN;
+  int rc;
+  size_t nbuckets = (size_t)s->max_bucket + 1;
+  if (s->dense) {
+    rc = gt_ackhist_percentile(&out, s->dense, nbuckets, s->p);
+    sqlite3_free(s->dense);
+    s->dense = NULL;
+  } else {
+    for (int i = 0; i < s->nsparse; i++) scratch[s->bucket[i]] = s->count[i];
+    rc = gt_ackhist_percentile(&out, scratch, nbuckets, s->p);
+    for (int i = 0; i < s->nsparse; i++) scratch[s->bucket[i]] = 0;
+  }
+  if (s->n == 0 || isnan(out)) sqlite3_result_null(ctx);
+  else if (rc != GT_OK) fail(ctx, "givetake_ack_percentile", rc);
+  else sqlite3_result_double(ctx, out);
 }
 
 /* ---- Registration ----------------------------------------------------- */

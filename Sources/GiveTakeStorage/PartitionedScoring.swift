@@ -33,6 +33,13 @@ extension ScoringJob {
         var latest: Int64?  // latest created_at of a row the engine can keep
         var latestGroup = 0
         try pipelinedScan(store, ScanRequest(table: table), batchSize: batchSize) { rows in
+            // Rows are checked here, where their position in the scan is
+            // known, rather than by each group's scorer.
+            for (i, r) in rows.enumerated() {
+                if let problem = Scorer.check(r) {
+                    throw StorageError("table '\(table)', row \(Int(stats.rows) + i) (id \(r.id)): " + problem.message)
+                }
+            }
             stats.note(rows)
             for r in rows {
                 // Planning and scan share one read snapshot: every account is planned.

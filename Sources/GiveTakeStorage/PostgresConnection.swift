@@ -54,12 +54,16 @@ final class PostgresConnection {
         return result
     }
 
+    /// SQLSTATE of the last COPY that failed ("22P02": a value did not cast).
+    private(set) var copySQLState: String?
+
     /// Collects the final result of a COPY and reports a server error.
     func finishCopy() throws {
         var failure: String?
         while let res = PQgetResult(conn) {
             if PQresultStatus(res) != PGRES_COMMAND_OK && failure == nil {
                 failure = trimmed(String(cString: PQresultErrorMessage(res)))
+                copySQLState = PQresultErrorField(res, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             }
             PQclear(res)
         }

@@ -13,7 +13,8 @@ struct PostgresCopyReader {
 
     /// Decodes one message; returns false on the end-of-data trailer.
     @inline(__always)
-    mutating func read(_ msg: UnsafeRawBufferPointer, into batch: InteractionBatch) throws -> Bool {
+    /// `row` is the row's position in the scan (from 0), for messages.
+    mutating func read(_ msg: UnsafeRawBufferPointer, into batch: InteractionBatch, row: Int) throws -> Bool {
         var p = 0
         let n = msg.count
         if !sawHeader {
@@ -49,32 +50,46 @@ struct PostgresCopyReader {
                 }
             }
         }
-        @inline(__always) func int8(_ o: Int, _ l: Int) -> Int64? {
-            l == 8 ? Int64(bitPattern: UInt64(bigEndian: msg.loadUnaligned(fromByteOffset: o, as: UInt64.self))) : nil
+        // Each field must have its type's binary size (or be NULL): any
+        // other length means the column is not of the type the SELECT asked
+        // for, and is an error rather than a silent NULL or false.
+        @inline(__always) func sized(_ l: Int, _ size: Int, _ column: Int) throws -> Bool {
+            if l == size { return true }
+            if l == -1 { return false }
+            throw StorageError("table '\(table)', row \(row): column \(Schema.interactionColumns[column]) has "
+                               + "\(l) bytes in binary COPY, expected \(size)")
+        }
+        @inline(__always) func int8(_ o: Int, _ l: Int, _ column: Int) throws -> Int64? {
+            try sized(l, 8, column)
+                ? Int64(bitPattern: UInt64(bigEndian: msg.loadUnaligned(fromByteOffset: o, as: UInt64.self))) : nil
         }
         @inline(__always) func text(_ o: Int, _ l: Int) -> UnsafeBufferPointer<UInt8>? {
             l < 0 ? nil : UnsafeBufferPointer(start: msg.baseAddress!.advanced(by: o).assumingMemoryBound(to: UInt8.self),
                                               count: l)
         }
-        @inline(__always) func bool(_ o: Int, _ l: Int) -> Bool { l == 1 && msg[o] != 0 }
+        @inline(__always) func bool(_ o: Int, _ l: Int, _ column: Int) throws -> Bool {
+            try sized(l, 1, column) && msg[o] != 0
+        }
 
-        guard let id = int8(off.0, len.0) else { throw StorageError("table '\(table)': a row has id NULL") }
-        guard let account = int8(off.1, len.1) else { throw StorageError("table '\(table)', row id \(id): account_id is NULL") }
-        guard let pgTime = int8(off.9, len.9) else { throw StorageError("table '\(table)', row id \(id): created_at is NULL") }
+        guard let id = try int8(off.0, len.0, 0) else { throw StorageError("table '\(table)', row \(row): id is NULL") }
+        func at() -> String { "table '\(table)', row \(row) (id \(id))" }  // only on failure: runs per row
+        guard let account = try int8(off.1, len.1, 1) else { throw StorageError("\(at()): account_id is NULL") }
+        guard let pgTime = try int8(off.9, len.9, 9) else { throw StorageError("\(at()): created_at is NULL") }
         // timestamptz: microseconds since 2000-01-01; ±infinity are int64 extremes.
         guard pgTime != Int64.max, pgTime != Int64.min else {
-            throw StorageError("table '\(table)', row id \(id): created_at is infinity")
+            throw StorageError("\(at()): created_at is infinity")
         }
-        let value = len.12 == 8
+        let value = try sized(len.12, 8, 12)
             ? Double(bitPattern: UInt64(bigEndian: msg.loadUnaligned(fromByteOffset: off.12, as: UInt64.self))) : 0
-        let row = Interaction(
-            id: id, accountID: account, contactID: int8(off.2, len.2), parentID: int8(off.3, len.3),
+        let interaction = Interaction(
+            id: id, accountID: account, contactID: try int8(off.2, len.2, 2), parentID: try int8(off.3, len.3, 3),
             channel: text(off.4, len.4).flatMap { Channel.parse($0) }.map { Int32($0.rawValue) } ?? -1,
             kind: text(off.5, len.5).flatMap { Kind.parse($0) }.map { Int32($0.rawValue) } ?? -1,
-            inbound: bool(off.6, len.6), automated: bool(off.7, len.7), hasMedia: bool(off.8, len.8),
+            inbound: try bool(off.6, len.6, 6), automated: try bool(off.7, len.7, 7),
+            hasMedia: try bool(off.8, len.8, 8),
             createdAt: pgTime &+ Timestamp.postgresEpochOffset, value: value,
-            threadID: int8(off.13, len.13), agentID: int8(off.14, len.14))
-        batch.append(row, author: text(off.10, len.10), body: text(off.11, len.11))
+            threadID: try int8(off.13, len.13, 13), agentID: try int8(off.14, len.14, 14))
+        batch.append(interaction, author: text(off.10, len.10), body: text(off.11, len.11))
         return true
     }
 

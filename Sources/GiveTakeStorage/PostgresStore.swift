@@ -7,9 +7,12 @@ import GiveTakeCore
 
 public final class PostgresStore: InteractionStore, BatchSource {
     let pg: PostgresConnection
+    /// For a second connection (PostgresValueCheck.swift).
+    let conninfo: String
 
     public init(conninfo: String) throws {
         pg = try PostgresConnection(conninfo: conninfo)
+        self.conninfo = conninfo
     }
 
     // MARK: Reading
@@ -106,6 +109,18 @@ public final class PostgresStore: InteractionStore, BatchSource {
             }
             try pg.exec("COPY (\(query)) TO STDOUT (FORMAT binary)")
         }
+        do {
+            return try readCopy(request, next: next, emit: emit)
+        } catch let e as StorageError where pg.copySQLState?.hasPrefix("22") == true {
+            // A data exception (class 22): a value the casts cannot convert.
+            // Name its row and column.
+            throw locateBadValue(request.table, types, filtered: request.accounts != nil,
+                                 serverError: e.message) ?? e
+        }
+    }
+
+    private func readCopy(_ request: ScanRequest, next: () throws -> InteractionBatch,
+                          emit: (InteractionBatch) throws -> Void) throws -> Int {
         var reader = PostgresCopyReader(table: request.table)
         var total = 0
         var failure: Error?
@@ -123,7 +138,8 @@ public final class PostgresStore: InteractionStore, BatchSource {
             if failure != nil { continue }
             do {
                 if batch == nil { batch = try next() }
-                _ = try reader.read(UnsafeRawBufferPointer(start: buf, count: Int(n)), into: batch!)
+                _ = try reader.read(UnsafeRawBufferPointer(start: buf, count: Int(n)), into: batch!,
+                                    row: total &+ batch!.count)
                 if batch!.isFull {
                     total &+= batch!.count
                     try emit(batch!)
@@ -184,7 +200,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
                                     + "WHERE attrelid = to_regclass($1) AND attname = 'trust_score'", [tables[1]])
             try copyIn("pg_temp.gt_new_accounts", Schema.accountColumns, result.accounts) { $0.values(names) }
             try copyInContacts("pg_temp.gt_new_contacts", result.contacts, trust32: trust.string(0, 0) == "integer")
-            try copyIn("pg_temp.gt_new_turns", Schema.turnColumns, result.turns.rows()) { $0.values(names) }
+            try copyIn("pg_temp.gt_new_turns", Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
             try copyIn("pg_temp.gt_new_agents", Schema.agentColumns, result.agents) { $0.values(names) }
             if let replacing {
                 try fillAccountFilter(replacing)
@@ -216,8 +232,8 @@ public final class PostgresStore: InteractionStore, BatchSource {
     }
 
     /// COPY FROM STDIN in text format, sent in chunks of about 1 MB.
-    private func copyIn<T>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: [T],
-                           _ values: (T) -> [ScoreValue]) throws {
+    private func copyIn<S: Sequence>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: S,
+                                     _ values: (S.Element) -> [ScoreValue]) throws {
         try pg.exec("COPY \(table) (" + columns.map(\.0).joined(separator: ", ") + ") FROM STDIN")
         var buf: [UInt8] = []
         buf.reserveCapacity(1 << 20)

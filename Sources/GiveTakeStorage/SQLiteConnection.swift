@@ -30,20 +30,32 @@ final class SQLiteConnection {
 
     var errorMessage: String { String(cString: sqlite3_errmsg(db)) }
 
+    /// The error for a failed call: a full disk (SQLITE_FULL, which is also
+    /// what max_page_count gives, or ENOSPC under an I/O error) says so
+    /// plainly; anything else carries SQLite's message.
+    func failure(_ rc: Int32, _ message: String? = nil) -> StorageError {
+        let msg = message ?? errorMessage
+        if rc & 0xFF == SQLITE_FULL || (rc & 0xFF == SQLITE_IOERR && sqlite3_system_errno(db) == ENOSPC) {
+            return StorageError("disk full writing SQLite database '\(path)' (SQLite: \(msg)); "
+                                + "the write was rolled back: free some space and run again")
+        }
+        return StorageError("SQLite (\(path)): \(msg)")
+    }
+
     func exec(_ sql: String) throws {
         var err: UnsafeMutablePointer<CChar>?
-        if sqlite3_exec(db, sql, nil, nil, &err) != SQLITE_OK {
+        let rc = sqlite3_exec(db, sql, nil, nil, &err)
+        if rc != SQLITE_OK {
             let msg = err.map { String(cString: $0) } ?? errorMessage
             sqlite3_free(err)
-            throw StorageError("SQLite (\(path)): \(msg)")
+            throw failure(rc, msg)
         }
     }
 
     func prepare(_ sql: String) throws -> SQLiteStatement {
         var stmt: OpaquePointer?
-        if sqlite3_prepare_v2(db, sql, -1, &stmt, nil) != SQLITE_OK || stmt == nil {
-            throw StorageError("SQLite (\(path)): \(errorMessage)")
-        }
+        let rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nil)
+        if rc != SQLITE_OK || stmt == nil { throw failure(rc) }
         return SQLiteStatement(stmt!, self)
     }
 
@@ -79,7 +91,7 @@ final class SQLiteStatement {
         let rc = sqlite3_step(stmt)
         if rc == SQLITE_ROW { return true }
         if rc == SQLITE_DONE { return false }
-        throw StorageError("SQLite (\(connection.path)): \(connection.errorMessage)")
+        throw connection.failure(rc)
     }
 
     func reset() {
@@ -99,7 +111,7 @@ final class SQLiteStatement {
         guard let b else { sqlite3_bind_null(stmt, i); return }
         // A zero-length text still needs a non-NULL pointer to stay '' (not NULL).
         let p = UnsafeRawPointer(b.baseAddress ?? UnsafePointer(emptyText)).assumingMemoryBound(to: CChar.self)
-        sqlite3_bind_text(stmt, i, p, Int32(b.count), nil)
+        sqlite3_bind_text64(stmt, i, p, UInt64(b.count), nil, UInt8(SQLITE_UTF8))
     }
 
     @inline(__always) func type(_ i: Int32) -> Int32 { sqlite3_column_type(stmt, i) }
@@ -116,3 +128,7 @@ final class SQLiteStatement {
 }
 
 nonisolated(unsafe) private let emptyText = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -114,7 +114,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         var batch = try next()
         var total = 0
         while try stmt.step() {
-            try reader.read(into: batch)
+            try reader.read(into: batch, row: total &+ batch.count)
             if batch.isFull {
                 total &+= batch.count
                 try emit(batch)
@@ -168,7 +168,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             }
             try insertScores(accountsTable, Schema.accountColumns, result.accounts) { $0.values(names) }
             try insertContacts(contactsTable, result.contacts)
-            try insertScores(turnsTable, Schema.turnColumns, result.turns.rows()) { $0.values(names) }
+            try insertScores(turnsTable, Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
             try insertScores(agentsTable, Schema.agentColumns, result.agents) { $0.values(names) }
             if !result.periods.isEmpty {
                 let periods = SQLiteConnection.quote(prefix + "period_scores")
@@ -200,8 +200,8 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         }
     }
 
-    private func insertScores<T>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: [T],
-                                 _ values: (T) -> [ScoreValue]) throws {
+    private func insertScores<S: Sequence>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: S,
+                                           _ values: (S.Element) -> [ScoreValue]) throws {
         let stmt = try conn.prepare("INSERT INTO \(table) (" + columns.map(\.0).joined(separator: ", ") + ") VALUES ("
                                     + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
         for row in rows {

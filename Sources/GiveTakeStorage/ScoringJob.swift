@@ -104,7 +104,11 @@ public struct ScoringJob {
         try pipelinedScan(store, request, batchSize: batchSize) { rows in
             stats.note(rows)
             let t = monotonicSeconds()
-            try scorer.add(rows)
+            do {
+                try scorer.add(rows)
+            } catch let e as GiveTakeError {
+                throw StorageError("table '\(request.table)', " + e.message)  // "row N (id X): ..."
+            }
             addTime += monotonicSeconds() - t
             progress?(Int(stats.rows))
         }

@@ -30,6 +30,13 @@ public struct SyntheticData {
         "Fjord Travel", "Granite Insurance", "Harbor Grocers",
     ]
 
+    /// Display names of the first accounts (1001 "Acme Outdoor", ...).
+    public var accountNames: AccountNames {
+        var names: AccountNames = [:]
+        for (i, n) in SyntheticData.brandNames.prefix(accountCount).enumerated() { names[Int64(1001 + i)] = n }
+        return names
+    }
+
     /// Emits exactly `rows` rows, in batches of up to `batchSize`.
     public func generate(batchSize: Int = 8192, _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) rethrows {
         var g = Generator(rows: rows, seed: seed, accounts: accountCount)

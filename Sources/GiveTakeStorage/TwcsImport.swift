@@ -40,8 +40,8 @@ public struct TwcsImport {
     /// position, extra columns ignored) and emits rows in batches.
     public static func convert(csv: [UInt8], source: String, batchSize: Int = 8192,
                                _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws -> Summary {
-        var records = CSVReader(csv).makeIterator()
-        guard let header = records.next() else { throw StorageError("\(source): empty file") }
+        var records = CSVReader(csv, source: source)
+        guard let header = try records.next() else { throw StorageError("\(source): empty file") }
         let names = header.map { String(decoding: $0, as: UTF8.self) }
         let wanted = ["tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id",
                       "in_response_to_tweet_id"]
@@ -55,24 +55,47 @@ public struct TwcsImport {
         }
         var tweets: [Tweet] = []
         var index: [Int64: Int] = [:]
-        var line = 1
-        while let r = records.next() {
-            line += 1
+        while let r = try records.next() {
+            let line = records.line
             if r.count == 1 && r[0].isEmpty { continue }
-            guard r.count > col.max()! else { throw StorageError("\(source): record \(line): too few fields") }
+            guard r.count > col.max()! else {
+                throw StorageError("\(source): line \(line): \(r.count) fields, the header has \(header.count)")
+            }
             guard let id = parseID(r[col[0]]) else {
-                throw StorageError("\(source): record \(line): tweet_id '\(String(decoding: r[col[0]], as: UTF8.self))' is not an integer")
+                throw StorageError("\(source): line \(line): tweet_id '\(String(decoding: r[col[0]], as: UTF8.self))' is not an integer")
             }
             guard let t = parseTwitterTime(r[col[3]]) else {
-                throw StorageError("\(source): record \(line) (tweet \(id)): created_at '"
+                throw StorageError("\(source): line \(line) (tweet \(id)): created_at '"
                                    + String(decoding: r[col[3]], as: UTF8.self)
                                    + "' is not like 'Tue Oct 31 22:10:47 +0000 2017'")
             }
-            let inbound = r[col[2]].first.map { $0 | 0x20 == UInt8(ascii: "t") } ?? false
-            let responses = r[col[5]].split(separator: UInt8(ascii: ",")).compactMap { parseID(Array($0)) }
+            // Texts are stored as they are, so they must be UTF-8 (the
+            // engine rejects anything else): refuse the file here, naming
+            // the line, not at scoring time.
+            for (k, name) in [(1, "author_id"), (4, "text")] {
+                if let bad = r[col[k]].withUnsafeBufferPointer({ firstInvalidUTF8($0) }) {
+                    throw StorageError("\(source): line \(line) (tweet \(id)): \(name) is not valid UTF-8 "
+                                       + "(byte \(bad) of the field); convert the file to UTF-8 first")
+                }
+            }
+            func bad(_ name: String, _ value: [UInt8], _ expected: String) -> StorageError {
+                StorageError("\(source): line \(line) (tweet \(id)): \(name) '\(String(decoding: value, as: UTF8.self))' "
+                             + "is not \(expected)")
+            }
+            guard let inbound = r[col[2]].withUnsafeBufferPointer({ parseBoolean($0) }) else {
+                throw bad("inbound", r[col[2]], "True or False")
+            }
+            var responses: [Int64] = []
+            for part in r[col[5]].split(separator: UInt8(ascii: ",")) {
+                guard let rid = parseID(Array(part)) else { throw bad("response_tweet_id", r[col[5]], "a list of tweet ids") }
+                responses.append(rid)
+            }
+            let parentField = r[col[6]]
+            let parent = parseID(parentField)
+            if parent == nil && !parentField.isEmpty { throw bad("in_response_to_tweet_id", parentField, "a tweet id") }
             index[id] = tweets.count
             tweets.append(Tweet(id: id, author: r[col[1]], inbound: inbound, createdAt: t, text: r[col[4]],
-                                responses: responses, parent: parseID(r[col[6]])))
+                                responses: responses, parent: parent))
         }
 
         var summary = Summary()
@@ -165,6 +188,10 @@ public struct TwcsImport {
         let z = parts[4]
         guard let oh = Int64(String(decoding: z[1..<3], as: UTF8.self)),
               let om = Int64(String(decoding: z[3..<5], as: UTF8.self)) else { return nil }
+        // Bounded before any arithmetic: absurd fields must not overflow.
+        guard (1...9999).contains(y), (1...31).contains(d), (0...23).contains(hms[0]), (0...59).contains(hms[1]),
+              (0...60).contains(hms[2]), (0...23).contains(oh), (0...59).contains(om),
+              z[0] == 0x2B || z[0] == 0x2D else { return nil }
         let offset = (z[0] == 0x2D ? -1 : 1) * (oh * 3600 + om * 60)
         let secs = Timestamp.days(y, Int64(m + 1), d) * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2] - offset
         return secs * 1_000_000
@@ -172,41 +199,54 @@ public struct TwcsImport {
 }
 
 /// RFC 4180 records: quoted fields may hold commas, doubled quotes and
-/// line breaks; CRLF or LF line ends.
-struct CSVReader: Sequence {
+/// line breaks; CRLF or LF line ends; a leading UTF-8 byte order mark is
+/// skipped. A quote left open at the end of the file is an error naming
+/// the line where its field starts.
+struct CSVReader {
     let data: [UInt8]
-    init(_ data: [UInt8]) { self.data = data }
+    let source: String
+    private var i = 0
+    private var physicalLine = 1
+    /// The line on which the record last returned starts (from 1).
+    private(set) var line = 1
 
-    func makeIterator() -> Iterator { Iterator(data: data) }
+    init(_ data: [UInt8], source: String) {
+        self.data = data
+        self.source = source
+        if data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF { i = 3 }
+    }
 
-    struct Iterator: IteratorProtocol {
-        let data: [UInt8]
-        var i = 0
-
-        mutating func next() -> [[UInt8]]? {
-            if i >= data.count { return nil }
-            var fields: [[UInt8]] = []
-            var field: [UInt8] = []
-            var quoted = false
-            while i < data.count {
-                let c = data[i]
-                if quoted {
-                    if c == 0x22 {
-                        if i + 1 < data.count && data[i + 1] == 0x22 { field.append(0x22); i += 2; continue }
-                        quoted = false; i += 1; continue
-                    }
-                    field.append(c); i += 1; continue
+    mutating func next() throws -> [[UInt8]]? {
+        if i >= data.count { return nil }
+        line = physicalLine
+        var fields: [[UInt8]] = []
+        var field: [UInt8] = []
+        var quoted = false
+        var quoteLine = 0
+        while i < data.count {
+            let c = data[i]
+            if c == 0x0A { physicalLine += 1 }
+            if quoted {
+                if c == 0x22 {
+                    if i + 1 < data.count && data[i + 1] == 0x22 { field.append(0x22); i += 2; continue }
+                    quoted = false; i += 1; continue
                 }
-                switch c {
-                case 0x22 where field.isEmpty: quoted = true; i += 1
-                case 0x2C: fields.append(field); field = []; i += 1
-                case 0x0D where i + 1 < data.count && data[i + 1] == 0x0A: i += 2; fields.append(field); return fields
-                case 0x0A: i += 1; fields.append(field); return fields
-                default: field.append(c); i += 1
-                }
+                field.append(c); i += 1; continue
             }
-            fields.append(field)
-            return fields
+            switch c {
+            case 0x22 where field.isEmpty: quoted = true; quoteLine = physicalLine; i += 1
+            case 0x2C: fields.append(field); field = []; i += 1
+            case 0x0D where i + 1 < data.count && data[i + 1] == 0x0A:
+                i += 2; physicalLine += 1; fields.append(field); return fields
+            case 0x0A: i += 1; fields.append(field); return fields
+            default: field.append(c); i += 1
+            }
         }
+        if quoted {
+            throw StorageError("\(source): line \(quoteLine): unterminated quote (a field opened with \" "
+                               + "is not closed before the end of the file)")
+        }
+        fields.append(field)
+        return fields
     }
 }

@@ -36,6 +36,7 @@ struct Demo: ParsableCommand {
 
     func validate() throws {
         if rows < 1 { throw ValidationError("--rows must be at least 1") }
+        if !inMemory { try requireLocation(db, "--db") }
     }
 
     func run() throws {
@@ -53,6 +54,7 @@ struct Demo: ParsableCommand {
                 written += batch.count
                 progress.update(written)
             }
+            try store.writeAccountNames(data.accountNames, besides: table)
         }
         progress.finish()
         if !quiet {
@@ -78,7 +80,7 @@ extension Demo {
         }
         let t = Stopwatch()
         let result = try scorer.finish()
-        print(render(result.accounts, format: format, asOf: result.asOf), terminator: "")
+        print(render(result.accounts, names: data.accountNames, format: format, asOf: result.asOf), terminator: "")
         if !quiet {
             printError("scored \(grouped(rows)) generated rows in memory in \(fixed(clock.seconds, 2)) s "
                        + "(Scorer.add \(fixed(addTime, 2)) s, finish \(fixed(t.seconds, 2)) s)")
@@ -110,6 +112,15 @@ struct ImportTwcs: ParsableCommand {
     @Flag(help: "Append to the table instead of replacing it.")
     var append = false
 
+    @Flag(name: .shortAndLong, help: "No summary on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if file.isEmpty { throw ValidationError("<file> is empty: give the twcs CSV file") }
+        try requireLocation(db, "--db")
+        if table.isEmpty { throw ValidationError("--table is empty") }
+    }
+
     func run() throws {
         let csv = try readFile(file)
         let store = try openStore(db, create: true)
@@ -119,6 +130,7 @@ struct ImportTwcs: ParsableCommand {
             summary = try TwcsImport.convert(csv: csv, source: file) { try store.insert(table, $0) }
             try store.writeAccountNames(summary.brandNames, besides: table)
         }
+        if quiet { return }
         printError("imported \(grouped(summary.rows)) tweets for \(summary.brands) brands into '\(table)' of \(db)"
                    + (summary.skipped > 0 ? "; skipped \(summary.skipped) that address no brand" : ""))
     }

@@ -71,6 +71,7 @@ struct ScoringOptions: ParsableArguments {
     var schedule: String?
 
     func validate() throws {
+        if table.isEmpty { throw ValidationError("--table is empty") }
         if let slaClock { _ = try parseSLAClock(slaClock, into: ScoringConfig()) }
         if let asOf, parseTime(asOf) == nil {
             throw ValidationError("--as-of '\(asOf)' is not a time (use 'YYYY-MM-DD HH:MM:SS' UTC or Unix seconds)")
@@ -124,6 +125,14 @@ extension ScoringOptions {
                 + r.holidays.joined(separator: ",") + "]"
         }
         return (try buildSchedules(rows), rows.isEmpty ? "" : " schedules=" + TwcsImport.brandID(Array(key.utf8)).description)
+    }
+}
+
+/// An empty database argument is a usage error (exit 2), not a file
+/// named "" that SQLite would open as a temporary database.
+func requireLocation(_ value: String, _ name: String) throws {
+    if value.allSatisfy({ $0 == " " }) {
+        throw ValidationError("\(name) is empty: give a SQLite file path or a postgres:// URL")
     }
 }
 

@@ -84,6 +84,15 @@ func renderRows(_ columns: [String], _ rows: [[ScoreValue]], format: OutputForma
                 asOf: Int64) -> String {
     switch format {
     case .table:
+        if let people = peopleColumns[key] {
+            // Named cells for people: durations, percentages, short times.
+            let index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
+            // The name column only when the source knows names.
+            let named = rows.contains { r in index["account_name"].map { r[$0] != .null } ?? false }
+            let shown = people.filter { named || $0.0 != "name" }
+            let cells = rows.map { r in shown.map { $0.1 { name in index[name].map { r[$0] } ?? .null } } }
+            return alignedTable(shown.map(\.0), cells, empty: "(no \(key))")
+        }
         return alignedTable(columns, rows.map { $0.map { field($0) ?? "-" } }, empty: "(no \(key))")
     case .csv:
         var out = columns.joined(separator: ",") + "\n"
@@ -102,6 +111,54 @@ func renderRows(_ columns: [String], _ rows: [[ScoreValue]], format: OutputForma
         out += rows.isEmpty ? "]}\n" : "\n]}\n"
         return out
     }
+}
+
+/// The people's tables of turns and agents: (header, cell from a column
+/// lookup) pairs.
+private typealias Lookup = (String) -> ScoreValue
+private let peopleColumns: [String: [(String, @Sendable (Lookup) -> String)]] = [
+    "turns": [
+        ("account", { text($0("account_id")) }),
+        ("name", { text($0("account_name")) }),
+        ("turn", { text($0("turn_id")) }),
+        ("thread", { text($0("thread_id")) }),
+        ("contact", { text($0("contact_id")) }),
+        ("channel", { text($0("channel")) }),
+        ("started", { minute($0("started_at")) }),
+        ("msgs", { text($0("inbound_rows")) }),
+        ("status", { text($0("status")) }),
+        ("ack_time", { duration(real($0("time_to_ack_s"))) }),
+        ("agent", { text($0("agent_id")) }),
+        ("due", { minute($0("due_at")) }),
+    ],
+    "agents": [
+        ("account", { text($0("account_id")) }),
+        ("name", { text($0("account_name")) }),
+        ("agent", { text($0("agent_id")) }),
+        ("acknowledged", { text($0("acknowledged")) }),
+        ("median_ack", { duration(real($0("median_ack_s"))) }),
+        ("p90_ack", { duration(real($0("p90_ack_s"))) }),
+        ("personal", { percent(real($0("personal_rate"))) }),
+        ("thanks", { percent(real($0("appreciative_rate"))) }),
+        ("in_sla", { percent(real($0("sla_rate"))) }),
+        ("give:take", { "\(text($0("give_posts"))):\(text($0("take_posts")))" }),
+        ("give_ratio", { opt(real($0("give_ratio")), 2) }),
+        ("me_index", { opt(real($0("me_index")), 2) }),
+    ],
+]
+
+private func text(_ v: ScoreValue) -> String { field(v) ?? "-" }
+private func real(_ v: ScoreValue) -> Double? {
+    switch v {
+    case .real(let x): return x
+    case .int(let x): return Double(x)
+    default: return nil
+    }
+}
+/// 'YYYY-MM-DD HH:MM' UTC.
+private func minute(_ v: ScoreValue) -> String {
+    guard let s = field(v) else { return "-" }
+    return String(s.prefix(16))
 }
 
 private func csvField(_ s: String?) -> String {

@@ -55,6 +55,7 @@ struct Score: ParsableCommand {
     var period: PeriodOption?
 
     func validate() throws {
+        try requireLocation(db, "<db>")
         if let maxMemory, parseSize(maxMemory) == nil {
             throw ValidationError("--max-memory '\(maxMemory)' is not a size (e.g. 512M, 2G)")
         }

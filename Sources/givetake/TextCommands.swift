@@ -31,6 +31,9 @@ struct Classify: ParsableCommand {
 
     @OptionGroup var lexicon: LexiconOptions
 
+    @Flag(name: .shortAndLong, help: "Accepted for every command; this one writes nothing to stderr but errors.")
+    var quiet = false
+
     func run() throws {
         let lex = try lexicon.load()
         if let text, text != "-" {
@@ -58,6 +61,9 @@ struct Explain: ParsableCommand {
     var text: String
 
     @OptionGroup var lexicon: LexiconOptions
+
+    @Flag(name: .shortAndLong, help: "Accepted for every command; this one writes nothing to stderr but errors.")
+    var quiet = false
 
     func run() throws {
         let lex = try lexicon.load()
@@ -91,6 +97,9 @@ struct LexiconCommand: ParsableCommand {
         abstract: "Print the lexicon in file format (phrase<TAB>category<TAB>weight).")
 
     @OptionGroup var lexicon: LexiconOptions
+
+    @Flag(name: .shortAndLong, help: "Accepted for every command; this one writes nothing to stderr but errors.")
+    var quiet = false
 
     func run() throws {
         let lex = try lexicon.load()

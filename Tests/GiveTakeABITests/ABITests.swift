@@ -177,11 +177,12 @@ private func plain(_ id: Int64, _ kind: Int32, inbound: Bool, seconds: Int64, th
             #expect(gt_scorer_add_rows(s, batch, 2, rowSize) == GT_OK)
             batch[0].created_at = Int64.max
             #expect(gt_scorer_add_rows(s, batch, 2, rowSize) == GT_ERANGE)
-            #expect(message(gt_scorer_errmsg(s)) == "row 0 (id 1): created_at is outside years 0001..9999")
+            // Rows count across calls: two were added before this batch.
+            #expect(message(gt_scorer_errmsg(s)) == "row 2 (id 1): created_at is outside years 0001..9999")
             batch[0].created_at = 0
             batch[1].body = gt_text(ptr: nil, len: 4)
             #expect(gt_scorer_add_rows(s, batch, 2, rowSize) == GT_EINVAL)
-            #expect(message(gt_scorer_errmsg(s)).contains("row 1 (id 2): body is NULL"))
+            #expect(message(gt_scorer_errmsg(s)).contains("row 3 (id 2): body is NULL"))
         } }
         #expect(gt_scorer_set_half_life(s, 100) == GT_ESTATE)
         #expect(gt_scorer_finish(s) == GT_OK)
@@ -292,5 +293,20 @@ private func plain(_ id: Int64, _ kind: Int32, inbound: Bool, seconds: Int64, th
         defer { gt_scorer_free(v) }
         #expect(v1Turns.count == 3 && v1Turns.allSatisfy { $0.status != GT_TURN_ACKNOWLEDGED && $0.flags == 2 })
         #expect(gt_scorer_add_rows(v, &rows, 1, 90) == GT_EINVAL)
+
+        // A 104-byte layout (thread_id, no agent_id): the thread is read,
+        // the agent is null.
+        var mid = [UInt8](repeating: 0, count: 104 * rows.count)
+        for i in 0..<rows.count {
+            withUnsafeBytes(of: rows[i]) { src in for b in 0..<104 { mid[i * 104 + b] = src[b] } }
+        }
+        let (m, midTurns) = score(GT_ACK_UNIT_TURN) { h in
+            mid.withUnsafeBytes {
+                gt_scorer_add_rows(h, $0.baseAddress!.assumingMemoryBound(to: gt_interaction.self), 4, 104)
+            }
+        }
+        defer { gt_scorer_free(m) }
+        #expect(midTurns.count == 2 && midTurns[0].inbound_rows == 2 && midTurns[0].first_ack_id == 3)
+        #expect(midTurns[0].flags & UInt32(GT_TURN_HAS_AGENT) == 0)
     }
 }

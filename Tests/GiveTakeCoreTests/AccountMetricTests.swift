@@ -289,6 +289,33 @@ private let instagram = Int32(Channel.instagram.rawValue)
         }
     }
 
+    @Test func rowsAreNumberedAcrossAddCalls() throws {
+        let scorer = Scorer()
+        for batch in 0..<3 {
+            try scorer.add(count: 1000) { i in
+                Interaction(id: Int64(batch * 1000 + i), accountID: 1, channel: 0, kind: 0, inbound: false, createdAt: 0)
+            }
+        }
+        do {
+            try scorer.add(count: 10) { i in
+                Interaction(id: 9000 + Int64(i), accountID: 1, channel: 0, kind: 0, inbound: false,
+                            createdAt: i == 7 ? .max : 0)
+            }
+            Issue.record("accepted an absurd timestamp")
+        } catch {
+            #expect(error.message == "row 3007 (id 9007): created_at is outside years 0001..9999")
+        }
+        #expect(scorer.rowsAdded == 3000)  // the failed batch added nothing
+    }
+
+    @Test func percentileRankNeverTrapsNearInt64Max() {
+        #expect(percentileRank(count: Int.max, p: 1) == Int.max)
+        #expect(percentileRank(count: Int.max, p: 0.5) == Int.max / 2 + 1)
+        #expect(percentileRank(count: Int.max - 1, p: 0.9999999) == Int.max - 1)
+        let counts: [Int64] = [Int64.max - 1, 1, Int64.max]
+        #expect(counts.withUnsafeBufferPointer { AckHistogram.percentile($0, 1) } == 1)
+    }
+
     @Test func configurationIsValidated() {
         let scorer = Scorer()
         var c = ScoringConfig()

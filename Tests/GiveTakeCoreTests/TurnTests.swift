@@ -126,4 +126,19 @@ import Testing
         let b = try score(rows.reversed()).account(1)!.valuePerAckContact!
         #expect(a.bitPattern == b.bitPattern && abs(a - 0.6) < 1e-9)
     }
+
+    /// The worked example of docs/metrics.md section 3.
+    @Test func theDocumentedExample() throws {
+        let rows = conversation + [
+            Row(id: 14, contact: 5, channel: 1, kind: .comment, inbound: true, at: 1000 + 1200, author: "Maya Ito",
+                body: "thanks!", thread: 77),
+        ]
+        let turns = try score(rows).turns.rows()
+        #expect(turns.map(\.turnID) == [10, 14] && turns[0].inboundRows == 3)
+        #expect(turns[1].status == .pending && turns[1].dueAt == Int64((2200 + 4 * hour) * 1e6))
+        var config = ScoringConfig()
+        config.ackUnit = .row
+        let a = try score(rows, config: config).account(1)!
+        #expect(a.medianAckSeconds == 200 && a.personalRate == 1.0 / 3 && a.pending == 1)
+    }
 }

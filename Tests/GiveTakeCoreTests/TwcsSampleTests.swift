@@ -51,12 +51,18 @@ func brandID(_ name: String) -> Int64 {
 }
 
 @Suite struct TwcsSampleTests {
+    /// shared/ beside the repository (as on CI), or beside a directory
+    /// above it (a git worktree checked out in a subdirectory).
     static let path: String = {
-        let beside = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/data/twcs_sample.csv").path
-        // A git worktree sits one level deeper; Tests/cli/run.sh falls back the same way.
-        return FileManager.default.fileExists(atPath: beside) ? beside : "/work/shared/data/twcs_sample.csv"
+        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let first = dir.appendingPathComponent("shared/data/twcs_sample.csv").path
+        while dir.path != "/" {
+            let candidate = dir.appendingPathComponent("shared/data/twcs_sample.csv").path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return first
     }()
 
     @Test func sampleScoresAsSpecSection8() throws {

@@ -54,6 +54,39 @@ struct PostgresStoreTests {
         }
     }
 
+    /// A value the casts cannot convert names its row, column and value.
+    @Test func valuesThatDoNotCastNameTheRowAndColumn() throws {
+        let store = try PostgresStore(conninfo: pgURL!)
+        let cases: [(String, String, String)] = [
+            ("account_id", "'abc'", "row 2 (id 3): account_id 'abc' is not a bigint"),
+            ("inbound", "'maybe'", "row 2 (id 3): inbound 'maybe' is not a boolean"),
+            ("value", "'lots'", "row 2 (id 3): value 'lots' is not a double precision"),
+            ("id", "'x9'", "row 2: id 'x9' is not a bigint"),
+        ]
+        for (column, bad, message) in cases {
+            try store.pg.exec("""
+                DROP TABLE IF EXISTS gt_swift_bad;
+                CREATE TABLE gt_swift_bad (id text, account_id text, contact_id text, parent_id text, channel text,
+                  kind text, inbound text, automated text, has_media text, created_at text, author_name text,
+                  body text, value text);
+                INSERT INTO gt_swift_bad VALUES
+                  ('1', '10', '5', NULL, 'twitter', 'post', 'f', 'false', '0', '2026-01-01 00:00:00', NULL, 'hi', '0'),
+                  ('2', '10', ' 7 ', NULL, 'twitter', 'post', 'yes', 'off', '1', '2026-01-01', NULL, 'hi', '2.5'),
+                  ('3', '10', '5', NULL, 'twitter', 'post', 'f', 'f', 'f', '2026-01-01', NULL, 'hi', '0');
+                UPDATE gt_swift_bad SET \(column) = \(bad) WHERE id = '3'
+                """)
+            #expect {
+                try readAll(store, ScanRequest(table: "gt_swift_bad"))
+            } throws: { e in
+                "\(e)".hasPrefix("table 'gt_swift_bad', \(message) (PostgreSQL: ERROR:")
+            }
+        }
+        try store.pg.exec("DELETE FROM gt_swift_bad WHERE id NOT IN ('1', '2')")
+        let rows = try readAll(store, ScanRequest(table: "gt_swift_bad"))
+        #expect(rows.count == 2 && rows[1].contact == 7 && rows[1].inbound && rows[1].value == 2.5)
+        try store.pg.exec("DROP TABLE gt_swift_bad")
+    }
+
     @Test func refusedConnectionIsReported() {
         #expect {
             _ = try PostgresStore(conninfo: "postgresql://x:secret@127.0.0.1:1/none?connect_timeout=2")

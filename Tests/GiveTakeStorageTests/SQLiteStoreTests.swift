@@ -87,8 +87,71 @@ import GiveTakeCore
         #expect {
             try readAll(store, ScanRequest(table: "interactions"))
         } throws: { e in
-            "\(e)".contains("row id 7: created_at 'tomorrow' is not a timestamp")
+            "\(e)".contains("(id 7): created_at 'tomorrow' is not a timestamp")
         }
+    }
+
+    /// A full disk (here: SQLite's max_page_count, which fails the same way
+    /// with SQLITE_FULL) is named as such, and the previous scores stay.
+    @Test func aFullDiskSaysSoAndKeepsThePreviousScores() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("full.db"), create: true)
+        try load(store, rows: 3000, seed: 4)
+        _ = try ScoringJob().run(store)
+        let before = try store.readAccountScores(prefix: "")
+        let pages = try store.conn.prepare("PRAGMA page_count")
+        _ = try pages.step()
+        try store.conn.exec("PRAGMA max_page_count = \(pages.int64(0) + 2)")
+        var job = ScoringJob()
+        job.prefix = "more_"  // new tables: they need new pages
+        #expect {
+            _ = try job.run(store)
+        } throws: { e in
+            "\(e)".hasPrefix("disk full writing SQLite database '\(dir.file("full.db"))'")
+                && "\(e)".contains("rolled back")
+        }
+        #expect(try store.readAccountScores(prefix: "") == before)
+        #expect(throws: StorageError.self) { try store.readAccountScores(prefix: "more_") }  // not created
+    }
+
+    /// Every value that does not fit its column fails the scan with the
+    /// row's position, its id, the column and the value: never a silent 0.
+    @Test func valuesThatDoNotFitTheirColumnAreErrors() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("w.db"), create: true)
+        let rest = "'twitter', 'post', 0, 0, 0, '2026-01-01 00:00:00', NULL, 'hi', 0"
+        let cases: [(String, String)] = [
+            ("'abc', 10, 5, NULL, \(rest)", "row 2: id 'abc' is not an integer"),
+            ("3, 'abc', 5, NULL, \(rest)", "row 2 (id 3): account_id 'abc' is not an integer"),
+            ("3, 10, '12abc', NULL, \(rest)", "row 2 (id 3): contact_id '12abc' is not an integer"),
+            ("3, 10, 5, 2.5, \(rest)", "row 2 (id 3): parent_id 2.5 is not an integer"),
+            ("3, 10, 5, x'01', \(rest)", "row 2 (id 3): parent_id (a blob of 1 bytes) is not an integer"),
+            ("3, 10, 5, NULL, 'twitter', 'post', 'maybe', 0, 0, '2026-01-01 00:00:00', NULL, 'hi', 0",
+             "row 2 (id 3): inbound 'maybe' is not a boolean"),
+            ("3, 10, 5, NULL, 'twitter', 'post', 0, 2, 0, '2026-01-01 00:00:00', NULL, 'hi', 0",
+             "row 2 (id 3): automated 2 is not a boolean"),
+            ("3, 10, 5, NULL, 'twitter', 'post', 0, 0, 0, '2026-01-01 00:00:00', NULL, 'hi', 'lots'",
+             "row 2 (id 3): value 'lots' is not a number"),
+        ]
+        for (row, message) in cases {
+            // Untyped columns, so SQLite keeps every value as given.
+            try store.conn.exec("DROP TABLE IF EXISTS interactions; CREATE TABLE interactions (id, account_id, contact_id, "
+                                + "parent_id, channel, kind, inbound, automated, has_media, created_at, author_name, "
+                                + "body, value)")
+            try store.conn.exec("INSERT INTO interactions VALUES (1, 10, 5, NULL, 'twitter', 'post', 0, 0, 0, "
+                                + "'2026-01-01 00:00:00', NULL, 'hi', 0), (2, 10, '7', NULL, 'twitter', 'post', "
+                                + "'yes', 'OFF', 1.0, '2026-01-01 00:00:00', NULL, 'hi', '2.5'), (\(row))")
+            #expect {
+                try readAll(store, ScanRequest(table: "interactions"))
+            } throws: { e in
+                "\(e)".hasPrefix("table 'interactions', \(message)")
+            }
+        }
+        // The first two rows alone are fine: '7', 'yes', 'OFF', 1.0 and '2.5' fit their columns.
+        try store.conn.exec("DELETE FROM interactions WHERE rowid > 2")
+        let rows = try readAll(store, ScanRequest(table: "interactions"))
+        #expect(rows.count == 2 && rows[1].contact == 7 && rows[1].inbound && !rows[1].automated)
+        #expect(rows[1].value == 2.5)
     }
 
     @Test func unixSecondsAndTextBooleansAreAccepted() throws {

@@ -3,13 +3,18 @@ import GiveTakeCore
 @testable import GiveTakeStorage
 
 @Suite struct TwcsImportTests {
-    /// shared/ sits beside the repository (as on CI).
+    /// shared/ sits beside the repository (as on CI), or beside a
+    /// directory above it (a git worktree checked out in a subdirectory).
     static let sample: String = {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
         parts.removeLast(4)
-        let beside = parts.joined(separator: "/") + "/shared/data/twcs_sample.csv"
-        // A git worktree sits one level deeper.
-        return access(beside, R_OK) == 0 ? beside : "/work/shared/data/twcs_sample.csv"
+        let first = parts.joined(separator: "/") + "/shared/data/twcs_sample.csv"
+        while !parts.isEmpty {
+            let candidate = parts.joined(separator: "/") + "/shared/data/twcs_sample.csv"
+            if access(candidate, R_OK) == 0 { return candidate }
+            parts.removeLast()
+        }
+        return first
     }()
 
     @Test func mapsTheSampleAsSpecSection8() throws {
@@ -61,6 +66,64 @@ import GiveTakeCore
             _ = try TwcsImport.convert(csv: Array("tweet_id,author_id\n1,2\n".utf8), source: "f.csv") { _ in }
         } throws: { e in
             "\(e)".contains("f.csv: no column 'inbound'")
+        }
+    }
+
+    static let header = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+
+    @Test func anUnterminatedQuoteNamesItsLine() {
+        let csv = Array((Self.header + "1,ana,True,Tue Oct 31 22:10:47 +0000 2017,@Brand hi,,\n"
+                         + "2,ana,True,Tue Oct 31 22:10:47 +0000 2017,\"@Brand it broke\nagain,,\n"
+                         + "3,ana,True,Tue Oct 31 22:10:47 +0000 2017,@Brand hi,,\n").utf8)
+        #expect {
+            _ = try TwcsImport.convert(csv: csv, source: "q.csv") { _ in }
+        } throws: { e in
+            "\(e)".hasPrefix("q.csv: line 3: unterminated quote")
+        }
+    }
+
+    @Test func aByteOrderMarkIsSkipped() throws {
+        let csv = [0xEF, 0xBB, 0xBF] + Array((Self.header + "1,ana,True,Tue Oct 31 22:10:47 +0000 2017,@Brand hi,,\n").utf8)
+        var rows: [PlainRow] = []
+        let s = try TwcsImport.convert(csv: csv, source: "bom.csv") { rows += $0.map(PlainRow.init) }
+        #expect(s.rows == 1 && rows.first?.id == 1 && rows.first?.body == Array("@Brand hi".utf8))
+    }
+
+    @Test func invalidUTF8IsRejectedAtImportWithItsLine() {
+        let csv = Array((Self.header + "1,ana,True,Tue Oct 31 22:10:47 +0000 2017,\"multi\nline\",,\n"
+                         + "2,ana,True,Tue Oct 31 22:10:47 +0000 2017,caf").utf8) + [0xE9] + Array(",,\n".utf8)
+        #expect {
+            _ = try TwcsImport.convert(csv: csv, source: "l1.csv") { _ in }
+        } throws: { e in
+            "\(e)" == "l1.csv: line 4 (tweet 2): text is not valid UTF-8 (byte 3 of the field); convert the file to UTF-8 first"
+        }
+    }
+
+    @Test func fieldsThatDoNotFitAreErrorsNotGuesses() {
+        let t = "Tue Oct 31 22:10:47 +0000 2017"
+        let cases: [(String, String)] = [
+            ("1,ana,maybe,\(t),hi,,", "l.csv: line 2 (tweet 1): inbound 'maybe' is not True or False"),
+            ("1,ana,True,\(t),hi,,abc", "l.csv: line 2 (tweet 1): in_response_to_tweet_id 'abc' is not a tweet id"),
+            ("1,ana,True,\(t),hi,\"2,x\",", "l.csv: line 2 (tweet 1): response_tweet_id '2,x' is not a list of tweet ids"),
+            ("1,ana,True,Tue Oct 31 22:10:47 +0000 99999999999999,hi,,",
+             "l.csv: line 2 (tweet 1): created_at 'Tue Oct 31 22:10:47 +0000 99999999999999' is not like"),
+            ("1,ana,True,Tue Oct 99 22:10:47 +0000 2017,hi,,", "l.csv: line 2 (tweet 1): created_at 'Tue Oct 99"),
+        ]
+        for (record, message) in cases {
+            #expect {
+                _ = try TwcsImport.convert(csv: Array((Self.header + record + "\n").utf8), source: "l.csv") { _ in }
+            } throws: { e in
+                "\(e)".hasPrefix(message)
+            }
+        }
+    }
+
+    @Test func aShortRecordNamesItsLineAndFieldCount() {
+        let csv = Array((Self.header + "\n1,ana,True\n").utf8)
+        #expect {
+            _ = try TwcsImport.convert(csv: csv, source: "s.csv") { _ in }
+        } throws: { e in
+            "\(e)" == "s.csv: line 3: 3 fields, the header has 7"
         }
     }
 }

@@ -4,6 +4,7 @@
 #include <givetake.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -124,9 +125,85 @@ static void test_scorer(void) {
   gt_interaction bad = row(9, 7, GT_KIND_POST, 0, 0);
   bad.created_at = INT64_MAX;
   CHECK(gt_scorer_add(s, &bad, 1) == GT_ERANGE);
-  CHECK(strstr(gt_scorer_errmsg(s), "row 0 (id 9)") != NULL);
+  /* Rows are numbered across gt_scorer_add calls: 5 were added before. */
+  CHECK(strstr(gt_scorer_errmsg(s), "row 5 (id 9)") != NULL);
   gt_scorer_free(s);
   gt_scorer_free(NULL);
+}
+
+/* Inputs that once trapped or were misreported: none may abort. */
+static void test_hostile_inputs(void) {
+  /* Counts near 2^63: the rank computation must not overflow. */
+  int64_t counts[3] = {INT64_MAX - 1, 1, 0};
+  double out = 0;
+  CHECK(gt_ackhist_percentile(&out, counts, 3, 1.0) == GT_OK && out == 1.0);
+  CHECK(gt_ackhist_percentile(&out, counts, 3, 0.999999999) == GT_OK && out == 1.0); /* p snaps to 1 */
+  CHECK(gt_ackhist_percentile(&out, counts, 3, 0.99999) == GT_OK && out == 0.0);
+  CHECK(gt_ackhist_percentile(&out, counts, 3, 0.5) == GT_OK && out == 0.0);
+  int64_t big[2] = {INT64_MAX, INT64_MAX}; /* the total saturates at 2^63 - 1 */
+  CHECK(gt_ackhist_percentile(&out, big, 2, 1.0) == GT_OK && out == 0.0);
+  CHECK(gt_ackhist_percentile(&out, big, 2, 0.25) == GT_OK && out == 0.0);
+  CHECK(gt_ackhist_percentile(&out, counts, SIZE_MAX, 0.5) == GT_EINVAL);
+  CHECK(gt_ackhist_percentile(&out, NULL, 3, 0.5) == GT_EINVAL);
+
+  /* Lengths above the largest object size, and NULL with a length. */
+  gt_lexicon *lex = NULL;
+  CHECK(gt_lexicon_new(&lex, GT_LEXICON_EMPTY) == GT_OK);
+  CHECK(gt_lexicon_add(lex, "sale", SIZE_MAX, GT_CAT_SELLING, 1) == GT_EINVAL);
+  CHECK(strstr(gt_lexicon_errmsg(lex), "larger than the largest object size") != NULL);
+  CHECK(gt_lexicon_add(lex, NULL, 4, GT_CAT_SELLING, 1) == GT_EINVAL);
+  CHECK(strstr(gt_lexicon_errmsg(lex), "NULL with a non-zero length") != NULL);
+  CHECK(gt_lexicon_load(lex, "x\tgive\t1", SIZE_MAX) == GT_EINVAL);
+  CHECK(strstr(gt_lexicon_errmsg(lex), "larger than the largest object size") != NULL);
+  CHECK(gt_lexicon_count(lex) == 0);
+  gt_lexicon_free(lex);
+
+  gt_classification c;
+  CHECK(gt_classify(&c, NULL, "x", SIZE_MAX) == GT_EINVAL);
+  CHECK(gt_classify(&c, NULL, NULL, 1) == GT_EINVAL);
+  gt_text huge = {"x", SIZE_MAX};
+  size_t first_bad = 0;
+  CHECK(gt_classify_batch(&c, &first_bad, NULL, &huge, 1) == GT_EINVAL && first_bad == 0);
+  CHECK(gt_classify_batch(&c, NULL, NULL, &huge, SIZE_MAX) == GT_EINVAL);
+  size_t n = 0, off = 0;
+  CHECK(gt_explain(NULL, 0, &n, NULL, "x", SIZE_MAX) == GT_EINVAL);
+  CHECK(gt_first_name(&off, &n, "x", SIZE_MAX) == GT_EINVAL);
+  int flag = 0;
+  CHECK(gt_is_personal(&flag, "x", 1, "x", SIZE_MAX) == GT_EINVAL);
+  CHECK(gt_is_appreciative(&flag, "x", SIZE_MAX) == GT_EINVAL);
+  CHECK(gt_channel_parse("twitter", SIZE_MAX) == -1);
+  CHECK(gt_kind_parse(NULL, 4) == -1);
+  CHECK(gt_category_parse("selling", SIZE_MAX) == -1);
+
+  gt_scorer *s = NULL;
+  CHECK(gt_scorer_new(&s, NULL) == GT_OK);
+  gt_interaction r[2];
+  r[0] = row(1, 7, GT_KIND_POST, 0, 0);
+  r[1] = row(2, 7, GT_KIND_POST, 0, 0);
+  r[1].body.ptr = "hello";
+  r[1].body.len = SIZE_MAX;
+  CHECK(gt_scorer_add(s, r, 2) == GT_EINVAL);
+  CHECK(strstr(gt_scorer_errmsg(s), "row 1 (id 2): body length") != NULL);
+  r[1].body = text(NULL);
+  r[1].author_name.ptr = "Maria";
+  r[1].author_name.len = (size_t)1 << 63;
+  CHECK(gt_scorer_add(s, r, 2) == GT_EINVAL);
+  CHECK(strstr(gt_scorer_errmsg(s), "author_name length") != NULL);
+  CHECK(gt_scorer_add(s, r, SIZE_MAX) == GT_EINVAL);
+  CHECK(gt_scorer_add(s, NULL, 1) == GT_EINVAL);
+  CHECK(gt_scorer_set_sla(s, GT_CHANNEL_ALL, 1e300) == GT_ERANGE);
+  CHECK(gt_scorer_set_half_life(s, NAN) == GT_ERANGE);
+  CHECK(gt_scorer_set_as_of(s, INT64_MAX) == GT_ERANGE);
+  CHECK(gt_scorer_set_health_weight(s, INT32_MIN, 1) == GT_EINVAL);
+  CHECK(gt_scorer_finish(s) == GT_OK); /* nothing was added */
+  size_t rows = 99;
+  CHECK(gt_scorer_row_count(&rows, s) == GT_OK && rows == 0);
+  gt_scorer_free(s);
+
+  int bucket = -1;
+  CHECK(gt_ackhist_bucket(&bucket, INFINITY) == GT_OK && bucket == GT_ACKHIST_BUCKETS - 1);
+  CHECK(gt_ackhist_bucket(&bucket, -INFINITY) == GT_OK && bucket == 0);
+  CHECK(gt_ackhist_bucket(&bucket, NAN) == GT_ERANGE);
 }
 
 /* Layout rules of the header: appended fields, caller row sizes. */
@@ -264,6 +341,7 @@ int main(void) {
   test_classify();
   test_lexicon();
   test_scorer();
+  test_hostile_inputs();
   test_layouts();
   test_turns();
   test_hours();

@@ -68,16 +68,20 @@ expect "unknown format is a usage error" 2 "format" -- givetake score x.db --for
 expect "bad --sla is a usage error" 2 "unknown channel 'myspace'" -- givetake score x.db --sla myspace=1h
 expect "bad --as-of is a usage error" 2 "as-of" -- givetake score x.db --as-of yesterday
 expect "unknown subcommand is a usage error" 2 "" -- givetake frobnicate
+expect "an empty <db> is a usage error" 2 "<db> is empty" -- givetake score ""
+expect "an empty --table is a usage error" 2 "--table is empty" -- givetake score x.db --table ""
+expect "an empty --db is a usage error (demo)" 2 "--db is empty" -- givetake demo --db " "
+expect "an empty --db is a usage error (import-twcs)" 2 "--db is empty" -- givetake import-twcs x.csv --db ""
 
 # ---- Demo, formats, in-process = SQLite ----------------------------------
-expect "demo builds and scores a database" 0 "^account +needs_ack" -- givetake demo --db demo.db --rows 6000 -q
+expect "demo builds and scores a database" 0 "^account +name +needs_ack" -- givetake demo --db demo.db --rows 6000 -q
 equals "demo table has one row per brand" "$(givetake score demo.db -q | tail -n +3 | wc -l)" "4"
 equals "account_scores written" "$(sqlite3 demo.db 'select count(*) from account_scores where channel is null')" "4"
 equals "contact_scores written" "$(sqlite3 demo.db 'select count(*) > 100 from contact_scores')" "1"
 givetake score demo.db --format csv -q >sqlite.csv
 givetake demo --in-memory --rows 6000 --format csv -q >memory.csv
 same "SQLite and in-process API give identical rows" sqlite.csv memory.csv
-equals "csv has the 27 spec columns" "$(head -1 sqlite.csv | tr ',' '\n' | wc -l)" "27"
+equals "csv has the 29 spec columns and account_name" "$(head -1 sqlite.csv | tr , "\n" | wc -l)" "30"
 equals "csv has every account x channel row" "$(($(wc -l <sqlite.csv) - 1))" "$(sqlite3 demo.db 'select count(*) from account_scores')"
 givetake score demo.db --format json -q >out.json
 expect "json parses and has every row" 0 "^rows=$(($(wc -l <sqlite.csv) - 1))$" -- \
@@ -115,8 +119,22 @@ expect "a refused PostgreSQL connection is reported" 1 "cannot connect to Postgr
   givetake score "postgresql://nobody@127.0.0.1:1/none"
 expect "a password is not echoed" 1 "nobody:\*\*\*@" -- givetake score "postgresql://nobody:s3cret@127.0.0.1:1/none"
 sqlite3 demo.db "create table badtime as select * from interactions limit 3; update badtime set created_at = 'soon' where rowid = 2"
-expect "a bad created_at names the row" 1 "table 'badtime', row id [0-9]+: created_at 'soon' is not a timestamp" -- \
+expect "a bad created_at names the row" 1 "table 'badtime', row 1 \(id [0-9]+\): created_at 'soon' is not a timestamp" -- \
   givetake score demo.db --table badtime
+# Values that do not fit their column: an error naming row, column and
+# value (never a silent 0), and the previous scores stay.
+sqlite3 demo.db "select * from account_scores order by account_id, channel" >before-bad.txt
+sqlite3 demo.db "create table badint as select * from interactions limit 5;
+  insert into badint (id, account_id, channel, kind, inbound, created_at, body) values (77, 'abc', 'twitter', 'post', 0, '2026-01-01', 'x')"
+expect "text in an integer column is an error" 1 "table 'badint', row 5 \(id 77\): account_id 'abc' is not an integer" -- \
+  givetake score demo.db --table badint --out-prefix ''
+same "a failed run leaves the previous scores intact" before-bad.txt <(sqlite3 demo.db "select * from account_scores order by account_id, channel")
+sqlite3 demo.db "update badint set account_id = 1001, inbound = 'maybe' where id = 77"
+expect "a non-boolean inbound is an error" 1 "row 5 \(id 77\): inbound 'maybe' is not a boolean" -- givetake score demo.db --table badint
+sqlite3 demo.db "update badint set inbound = 0, body = cast(x'41ff' as text) where id = 77"
+expect "invalid UTF-8 in a body names the source row" 1 "table 'badint', row 5 \(id 77\): body is not valid UTF-8" -- givetake score demo.db --table badint
+expect "... also when scoring in groups of accounts" 1 "table 'badint', row 5 \(id 77\): body is not valid UTF-8" -- \
+  givetake score demo.db --table badint --group-rows 2
 sqlite3 demo.db 'create table "odd""name" as select * from interactions limit 50'
 expect "identifiers are quoted" 0 "^account" -- givetake score demo.db --table 'odd"name' --out-prefix 'x"y_' -q
 equals "quoted output tables written" "$(sqlite3 demo.db 'select count(*) > 0 from "x""y_account_scores"')" "1"
@@ -133,7 +151,7 @@ equals "--turns pending prints the spec's turn columns" "$(head -1 pending.csv)"
 equals "--turns pending lists every pending turn" "$(($(wc -l <pending.csv) - 1))" \
   "$(sqlite3 demo.db "select count(*) from turn_scores where status = 'pending'")"
 equals "the at-risk list is sorted by due_at" "$(tail -n +2 pending.csv | cut -d, -f16 | sort -c && echo sorted)" "sorted"
-expect "--agents prints the agent table" 0 "^account_id +agent_id +acknowledged" -- givetake score demo.db --agents -q
+expect "--agents prints the agent table" 0 "^account +name +agent +acknowledged +median_ack" -- givetake score demo.db --agents -q
 equals "agent_scores has a row per agent and one without" \
   "$(sqlite3 demo.db "select count(*) > 4, sum(agent_id is null) from agent_scores")" "1|4"
 expect "--turns and --agents exclude each other" 2 "choose one" -- givetake score demo.db --turns all --agents
@@ -181,14 +199,14 @@ expect "overlapping intervals are an error naming the text" 1 "overlapping inter
   givetake score hours.db --schedule overlap.tsv -q
 expect "bad --sla-clock is a usage error" 2 "not a clock" -- givetake score hours.db --sla-clock twitter=wall
 
-row_median=$(givetake score demo.db --ack-unit row --format csv -q | awk -F, 'NR == 2 { print $4, $10 }')
-turn_median=$(givetake score demo.db --format csv -q | awk -F, 'NR == 2 { print $4, $10 }')
+row_median=$(givetake score demo.db --ack-unit row --format csv -q | awk -F, 'NR == 2 { print $3, $10 }')
+turn_median=$(givetake score demo.db --format csv -q | awk -F, 'NR == 2 { print $3, $10 }')
 if [ "${row_median%% *}" -gt "${turn_median%% *}" ]; then ok "--ack-unit row counts every message (more needs_ack than turns)"
 else bad "--ack-unit row" "row: $row_median turn: $turn_median"; fi
-sqlite3 demo.db "create table accounts (account_id integer, name text); insert into accounts values (1001, 'Acme Outdoor'), (1002, 'Brightside Bank')"
-expect "account names from an accounts table are shown" 0 "1001 +Acme Outdoor" -- givetake score demo.db -q
+expect "account names from the accounts table are shown" 0 "1001 +Acme Outdoor" -- givetake score demo.db -q
 equals "account_name written" "$(sqlite3 demo.db "select account_name from agent_scores where account_id = 1002 limit 1")" "Brightside Bank"
-sqlite3 demo.db "drop table accounts"
+sqlite3 demo.db "create view named as select *, 'Brand ' || account_id as account_name from interactions"
+expect "an account_name column wins over the accounts table" 0 "1001 +Brand 1001" -- givetake score demo.db --table named --out-prefix named_ -q
 
 # ---- Interrupted runs leave the previous scores intact ---------------------
 sqlite3 demo.db "select * from account_scores order by account_id, channel" >before.txt
@@ -237,11 +255,39 @@ if [ -f "$TWCS" ]; then
     "$(sqlite3 twcs.db "select count(distinct account_id) from interactions where author_name = 'AppleSupport'")" "1"
   expect "the imported table scores, with brand names" 0 "AppleSupport" -- givetake score twcs.db -q
   equals "brand handles kept in accounts(account_id, name)" \
-    "$(sqlite3 twcs.db "select count(*) from accounts a join interactions i on i.account_id = a.account_id and i.author_name = a.name and i.inbound = 0 where a.name = 'AppleSupport' limit 1")" "1"
+    "$(sqlite3 twcs.db "select count(distinct a.account_id) from accounts a join interactions i on i.account_id = a.account_id and i.author_name = a.name and i.inbound = 0 where a.name = 'AppleSupport'")" "1"
 else
   bad "twcs sample not found ($TWCS)"
 fi
 expect "import of a missing file fails" 1 "cannot read 'none.csv'" -- givetake import-twcs none.csv --db x.db
+HDR="tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"
+TW="True,Tue Oct 31 22:10:47 +0000 2017"
+printf '%s\n1,ana,%s,@Brand hi,,\n2,ana,%s,"@Brand it\nbroke,,\n3,ana,%s,x,,\n' "$HDR" "$TW" "$TW" "$TW" >openquote.csv
+expect "an unterminated quote names its line" 1 "openquote.csv: line 3: unterminated quote" -- givetake import-twcs openquote.csv --db q.db
+printf '\xef\xbb\xbf%s\n1,ana,%s,@Brand hi,,\n' "$HDR" "$TW" >bom.csv
+expect "a UTF-8 byte order mark is accepted" 0 "imported 1 tweets" -- givetake import-twcs bom.csv --db bom.db
+printf '%s\n1,ana,%s,caf\xe9 @Brand,,\n' "$HDR" "$TW" >latin1.csv
+expect "invalid UTF-8 is rejected at import, naming the line" 1 "latin1.csv: line 2 \(tweet 1\): text is not valid UTF-8" -- \
+  givetake import-twcs latin1.csv --db l1.db
+equals "a rejected import writes nothing" "$(sqlite3 l1.db "select count(*) from sqlite_schema where name = 'interactions'")" "0"
+
+# ---- -q on every subcommand: nothing on stderr -----------------------------
+for cmd in "score demo.db" "demo --db q2.db --rows 500" "demo --in-memory --rows 500" "import-twcs bom.csv --db q3.db" \
+           "classify tips" "explain tips" "lexicon"; do
+  # shellcheck disable=SC2086
+  err=$(givetake $cmd -q 2>&1 >/dev/null); rc=$?
+  if [ "$rc" = 0 ] && [ -z "$err" ]; then ok "-q: givetake $cmd"; else bad "-q: givetake $cmd (exit $rc)" "$err"; fi
+done
+
+# ---- A full disk says so ---------------------------------------------------
+mkdir -p fulldisk
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256k tmpfs fulldisk 2>/dev/null; then
+  expect "a full disk says 'disk full'" 1 "disk full writing SQLite database 'fulldisk/d.db'.*rolled back" -- \
+    givetake demo --db fulldisk/d.db --rows 20000 --no-score -q
+  umount fulldisk
+else
+  echo "skip disk-full test on a tmpfs (needs root); SQLiteStoreTests covers it with max_page_count"
+fi
 
 # ---- SQLite loadable extension -----------------------------------------------
 if ldd "$EXT.so" | grep -q libswift; then bad "extension needs the Swift runtime" "$(ldd "$EXT.so")"; else ok "extension needs no Swift runtime"; fi
@@ -269,6 +315,24 @@ equals "ack percentiles (histogram, exact below 64 s)" \
   "$(q :memory: ".load $EXT" "select givetake_ack_median(x), givetake_ack_p90(x), givetake_ack_percentile(x, 0.25)
      from (select 10 x union all select 20 union all select 30 union all select 40 union all select null)")" "20.0|40.0|10.0"
 equals "percentile of nothing is NULL" "$(q :memory: ".load $EXT" "select givetake_ack_median(null) is null")" "1"
+equals "ack aggregates skip rows with a NULL argument (seconds or p)" \
+  "$(q :memory: ".load $EXT" "select givetake_ack_percentile(x, p) from (select 10 x, 0.5 p union all select 20, null
+     union all select null, 0.5 union all select 30, 0.5)")" "10.0"
+expect "a p that varies within a group is an error" 1 "p must be the same in every row of a group \(0.5, then 0.9\)" -- \
+  sqlite3 :memory: ".load $EXT" "select givetake_ack_percentile(x, p) from (select 10 x, 0.5 p union all select 20, 0.9)"
+expect "non-numeric seconds are an error, not 0" 1 "givetake_ack_median: seconds 'abc' is not a number" -- \
+  sqlite3 :memory: ".load $EXT" "select givetake_ack_median(x) from (select 10 x union all select 'abc')"
+expect "a non-numeric p is an error" 1 "p 'half' is not a number" -- sqlite3 :memory: ".load $EXT" "select givetake_ack_percentile(10, 'half')"
+expect "p outside (0, 1] is an error" 1 "p 2 is not in \(0, 1\]" -- sqlite3 :memory: ".load $EXT" "select givetake_ack_percentile(10, 2)"
+equals "numeric text counts as its number" "$(q :memory: ".load $EXT" "select givetake_ack_median(x) from (select '12' x union all select 14 union all select 13.0)")" "13.0"
+# Groups of 1..40 values 0..g-1 (exact below 64 s): small groups keep a
+# sparse histogram, larger ones a dense one; both give percentile_disc.
+equals "sparse and dense group histograms give exact percentile_disc" \
+  "$(q :memory: ".load $EXT" "with recursive c(i) as (select 0 union all select i+1 from c where i < 39),
+     t as (select a.i + 1 g, b.i x from c a join c b on b.i <= a.i order by random())
+     select count(*), sum(ok) from (select g, givetake_ack_percentile(x, 0.37) = (37 * g + 99) / 100 - 1
+       and givetake_ack_median(x) = (50 * g + 99) / 100 - 1 and givetake_ack_p90(x) = (90 * g + 99) / 100 - 1 ok
+       from t group by g)")" "40|40"
 equals "deterministic: usable in an index expression" \
   "$(q demo.db ".load $EXT" "create index ix_label on interactions(givetake_classify(body)); select count(*) > 0 from interactions where givetake_classify(body) = 'give'")" "1"
 equals "innocuous: usable from a view with trusted_schema off" \
@@ -292,12 +356,22 @@ elif PG_NO_TRAP=1 pg_start; then
   equals "contact_scores agree between PostgreSQL and SQLite" "$pgc" "$sqc"
   equals "last_interaction_at agree" "$(psql -tAc "select max(last_interaction_at) at time zone 'UTC' from contact_scores" | cut -c1-19)" \
     "$(sqlite3 same.db 'select substr(max(last_interaction_at), 1, 19) from contact_scores')"
+  expect "PostgreSQL: --turns pending reads turn_scores back" 0 "^account +name +turn +thread" -- \
+    givetake score "$PGURL" --turns pending -q
+  equals "PostgreSQL: agent_scores as in SQLite" "$(psql -tAc "select count(*), sum(acknowledged) from agent_scores")" \
+    "$(sqlite3 -separator '|' same.db "select count(*), sum(acknowledged) from agent_scores")"
   expect "PostgreSQL: unknown table is named" 1 "no table 'nope'.*expected a table with columns" -- givetake score "$PGURL" --table nope
   psql -qc "create table partial as select id, account_id from interactions limit 3"
   expect "PostgreSQL: missing columns are named" 1 "has no column 'contact_id'" -- givetake score "$PGURL" --table partial
   psql -qc "create table badval (like interactions); insert into badval select * from interactions limit 10; alter table badval alter column value type text; update badval set value = 'lots'"
   expect "PostgreSQL: server errors carry the server's message" 1 "PostgreSQL: ERROR: +invalid input syntax for type double precision" -- \
     givetake score "$PGURL" --table badval
+  expect "PostgreSQL: a value that does not cast names row and column" 1 \
+    "table 'badval', row 0 \(id [0-9]+\): value 'lots' is not a double precision" -- givetake score "$PGURL" --table badval
+  psql -qc "create table badint (like interactions); insert into badint select * from interactions limit 10;
+    alter table badint alter column account_id type text; update badint set account_id = 'abc' where id = (select max(id) from badint)"
+  expect "PostgreSQL: text in an integer column names row and column" 1 \
+    "table 'badint', row [0-9]+ \(id [0-9]+\): account_id 'abc' is not a bigint" -- givetake score "$PGURL" --table badint
   expect "PG* environment variables work (no URL parts)" 0 "^account" -- givetake score "postgresql://" -q
   psql -qc 'create schema crm; create table crm."Interactions" as select * from interactions'
   expect "PostgreSQL: schema-qualified, quoted names" 0 "^account" -- givetake score "$PGURL" --table 'crm.Interactions' --out-prefix 'crm.out_' -q

@@ -1,7 +1,7 @@
 /*
  * gtbench: GiveTake in-process through the C ABI, for bench/run.py.
  *
- *   gtbench score    DB [--no-text] [--out FILE] [--reps N] [--schedules]
+ *   gtbench score    DB [--no-text] [--ack-unit row] [--out FILE] [--reps N] [--schedules]
  *                                                  rows/s of gt_scorer_add + finish; --schedules gives
  *                                                  every account its own Europe/Berlin business schedule
  *                                                  and the business SLA clock on every channel
@@ -92,8 +92,13 @@ static gt_interaction *load(const char *db, size_t *count, int with_text) {
   sqlite3 *con;
   sqlite3_stmt *st;
   if (sqlite3_open_v2(db, &con, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) die(db, sqlite3_errmsg(con));
-  const char *sql = "SELECT id, account_id, contact_id, parent_id, channel, kind, inbound, automated, "
-                    "has_media, created_at, author_name, body, value FROM interactions";
+  /* thread_id and agent_id when the table has them (NULL otherwise). */
+  int threads = sqlite3_prepare_v2(con, "SELECT thread_id, agent_id FROM interactions", -1, &st, NULL) == SQLITE_OK;
+  sqlite3_finalize(st);
+  const char *sql = threads ? "SELECT id, account_id, contact_id, parent_id, channel, kind, inbound, automated, "
+                              "has_media, created_at, author_name, body, value, thread_id, agent_id FROM interactions"
+                            : "SELECT id, account_id, contact_id, parent_id, channel, kind, inbound, automated, "
+                              "has_media, created_at, author_name, body, value, NULL, NULL FROM interactions";
   if (sqlite3_prepare_v2(con, sql, -1, &st, NULL) != SQLITE_OK) die("prepare", sqlite3_errmsg(con));
   size_t cap = 1 << 16, n = 0;
   gt_interaction *rows = malloc(cap * sizeof *rows);
@@ -128,6 +133,10 @@ static gt_interaction *load(const char *db, size_t *count, int with_text) {
       }
     }
     r->value = sqlite3_column_double(st, 12);
+#ifdef GT_ROW_HAS_THREAD
+    if (sqlite3_column_type(st, 13) != SQLITE_NULL) { r->thread_id = sqlite3_column_int64(st, 13); r->flags |= GT_ROW_HAS_THREAD; }
+    if (sqlite3_column_type(st, 14) != SQLITE_NULL) { r->agent_id = sqlite3_column_int64(st, 14); r->flags |= GT_ROW_HAS_AGENT; }
+#endif
   }
   sqlite3_finalize(st);
   sqlite3_close(con);
@@ -224,10 +233,11 @@ static void add_schedules(gt_scorer *s, const int64_t *ids, size_t m) {
 
 static int cmd_score(int argc, char **argv) {
   const char *db = argv[0], *out = NULL;
-  int with_text = 1, reps = 1, schedules = 0;
+  int with_text = 1, reps = 1, per_row = 0, schedules = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--no-text")) with_text = 0;
     else if (!strcmp(argv[i], "--schedules")) schedules = 1;
+    else if (!strcmp(argv[i], "--ack-unit") && i + 1 < argc) per_row = !strcmp(argv[++i], "row");
     else if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
     else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
   }
@@ -251,6 +261,11 @@ static int cmd_score(int argc, char **argv) {
   int rc = gt_scorer_new(&s, NULL);
   if (rc != GT_OK) die("gt_scorer_new", gt_strerror(rc));
   if (schedules) add_schedules(s, accounts, naccounts);
+#ifdef GT_ACK_UNIT_ROW
+  if (per_row && gt_scorer_set_ack_unit(s, GT_ACK_UNIT_ROW) != GT_OK) die("gt_scorer_set_ack_unit", gt_scorer_errmsg(s));
+#else
+  if (per_row) die("--ack-unit", "this libgivetake has no ack unit (every row counts)");
+#endif
   const size_t batch = 65536;
   for (size_t i = 0; i < n; i += batch) {
     rc = gt_scorer_add(s, rows + i, n - i < batch ? n - i : batch);

@@ -311,19 +311,43 @@ CREATE FUNCTION givetake.score_periods(source regclass, period text, as_of times
 COMMENT ON FUNCTION givetake.score_periods(regclass, text, timestamptz) IS
     'The account rows per account x day, week (ISO, from Monday) or month in the account''s time zone';
 
+-- refresh_scores scores its source once: these variants share one scored
+-- source between the calls that pass the same token (internal).
+CREATE FUNCTION givetake._refresh_token() RETURNS bigint
+    AS 'MODULE_PATHNAME', 'gt_pg_refresh_token' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION givetake._refresh_token() IS 'A token unique in this backend, for one refresh (internal)';
+CREATE FUNCTION givetake._score_accounts(source regclass, as_of timestamptz, token bigint)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'gt_pg_score_accounts' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+CREATE FUNCTION givetake._score_contacts(source regclass, as_of timestamptz, token bigint)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'gt_pg_score_contacts' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+CREATE FUNCTION givetake._score_turns(source regclass, as_of timestamptz, token bigint)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'gt_pg_score_turns' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+CREATE FUNCTION givetake._score_agents(source regclass, as_of timestamptz, token bigint)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'gt_pg_score_agents' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION givetake._score_accounts(regclass, timestamptz, bigint) IS
+    'score_accounts sharing the scored source of one refresh token (internal)';
+COMMENT ON FUNCTION givetake._score_contacts(regclass, timestamptz, bigint) IS
+    'score_contacts sharing the scored source of one refresh token (internal)';
+COMMENT ON FUNCTION givetake._score_turns(regclass, timestamptz, bigint) IS
+    'score_turns sharing the scored source of one refresh token (internal)';
+COMMENT ON FUNCTION givetake._score_agents(regclass, timestamptz, bigint) IS
+    'score_agents sharing the scored source of one refresh token (internal)';
+
 -- The score tables have exactly the columns of these functions' results:
 -- one definition, shared with the givetake CLI (which writes the same
 -- tables; see docs/postgres.md). Creates <schema>.<tab> from fn's result
 -- columns when missing, adds columns an older version lacked, and returns
--- the column list for INSERT. Callers hold the score-table advisory lock.
-CREATE FUNCTION givetake._score_table(target_schema name, tab name, fn regprocedure)
-    RETURNS text
+-- the column list for INSERT and the column definitions of fn's result.
+-- Callers hold the score-table advisory lock.
+CREATE FUNCTION givetake._score_table(target_schema name, tab name, fn regprocedure,
+        OUT cols text, OUT coldefs text)
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     col record;
-    cols text := '';
 BEGIN
+    cols := '';
+    coldefs := '';
     IF to_regclass(format('%I.%I', target_schema, tab)) IS NULL THEN
         EXECUTE format('CREATE TABLE %I.%I AS SELECT * FROM %s(NULL) WITH NO DATA',
                        target_schema, tab, fn::regproc);
@@ -340,13 +364,13 @@ BEGIN
             EXECUTE format('ALTER TABLE %I.%I ADD COLUMN %I %s', target_schema, tab, col.name, col.typ);
         END IF;
         cols := cols || CASE WHEN cols = '' THEN '' ELSE ', ' END || quote_ident(col.name);
+        coldefs := coldefs || CASE WHEN coldefs = '' THEN '' ELSE ', ' END
+                   || quote_ident(col.name) || ' ' || col.typ;
     END LOOP;
-    RETURN cols;
 END
 $$;
 COMMENT ON FUNCTION givetake._score_table(name, name, regprocedure) IS
     'Creates or completes a score table from a score function''s result columns (internal)';
-REVOKE ALL ON FUNCTION givetake._score_table(name, name, regprocedure) FROM PUBLIC;
 
 -- Writes <target_schema>.account_scores, .contact_scores, .turn_scores and
 -- .agent_scores (created when missing; default schema: the source's). All
@@ -363,10 +387,11 @@ DECLARE
     schema name := coalesce(target_schema,
         (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.oid = source));
-    a text;
-    c text;
-    t text;
-    g text;
+    a record;
+    c record;
+    t record;
+    g record;
+    token bigint := givetake._refresh_token();
 BEGIN
     IF source IS NULL THEN
         RAISE EXCEPTION 'givetake.refresh_scores: source must not be NULL';
@@ -386,16 +411,17 @@ BEGIN
         del_t AS (DELETE FROM %1$I.turn_scores),
         del_g AS (DELETE FROM %1$I.agent_scores),
         ins_a AS (INSERT INTO %1$I.account_scores (%2$s)
-                  SELECT %2$s FROM givetake.score_accounts($1, $2) RETURNING 1),
+                  SELECT %2$s FROM givetake._score_accounts($1, $2, $3) AS r(%6$s) RETURNING 1),
         ins_c AS (INSERT INTO %1$I.contact_scores (%3$s)
-                  SELECT %3$s FROM givetake.score_contacts($1, $2) RETURNING 1),
+                  SELECT %3$s FROM givetake._score_contacts($1, $2, $3) AS r(%7$s) RETURNING 1),
         ins_t AS (INSERT INTO %1$I.turn_scores (%4$s)
-                  SELECT %4$s FROM givetake.score_turns($1, $2) RETURNING 1),
+                  SELECT %4$s FROM givetake._score_turns($1, $2, $3) AS r(%8$s) RETURNING 1),
         ins_g AS (INSERT INTO %1$I.agent_scores (%5$s)
-                  SELECT %5$s FROM givetake.score_agents($1, $2) RETURNING 1)
+                  SELECT %5$s FROM givetake._score_agents($1, $2, $3) AS r(%9$s) RETURNING 1)
         SELECT (SELECT count(*) FROM ins_a), (SELECT count(*) FROM ins_c),
-               (SELECT count(*) FROM ins_t), (SELECT count(*) FROM ins_g)$f$, schema, a, c, t, g)
-        USING source, as_of INTO accounts, contacts, turns, agents;
+               (SELECT count(*) FROM ins_t), (SELECT count(*) FROM ins_g)$f$,
+        schema, a.cols, c.cols, t.cols, g.cols, a.coldefs, c.coldefs, t.coldefs, g.coldefs)
+        USING source, as_of, token INTO accounts, contacts, turns, agents;
 END
 $$;
 COMMENT ON FUNCTION givetake.refresh_scores(regclass, timestamptz, name) IS

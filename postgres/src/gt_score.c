@@ -4,6 +4,11 @@
  * through an SPI cursor, feed gt_scorer_add in batches, return the spec
  * section 7 rows. One pass, inside the backend (plus one small query for
  * account names where the source has them).
+ *
+ * refresh_scores calls the four through internal variants that take a
+ * third argument, a token it draws once per refresh: calls with the same
+ * token (one statement, one snapshot) share one scored source, so the
+ * four outputs cost one pass.
  */
 #include "gt_pg.h"
 
@@ -359,6 +364,79 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt, int as_of_arg, int peri
 	return *slot;
 }
 
+/* The scorer of the last refresh token, in a child of TopTransactionContext. */
+static struct
+{
+	int64		token;
+	Oid			relid;
+	bool		has_as_of;
+	TimestampTz as_of;
+	MemoryContext cxt;
+	gt_scorer  *scorer;
+}			shared_scorer;
+
+static int64 token_counter;
+
+/* The context holding the shared scorer is going away (transaction end). */
+static void
+forget_shared_scorer(void *arg)
+{
+	(void) arg;
+	memset(&shared_scorer, 0, sizeof(shared_scorer));
+}
+
+/*
+ * The scored source for this call, and the context to free after emitting
+ * its rows (NULL: the scorer is shared and stays for the other calls of
+ * the same refresh token).
+ */
+static gt_scorer *
+scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_free)
+{
+	MemoryContext cxt;
+	MemoryContextCallback *cb;
+	gt_scorer  *s;
+	Oid			relid = PG_GETARG_OID(0);
+	bool		has_as_of = !PG_ARGISNULL(1);
+	TimestampTz as_of = has_as_of ? PG_GETARG_TIMESTAMPTZ(1) : 0;
+	int64		token;
+
+	if (PG_NARGS() < 3 || PG_ARGISNULL(2))
+	{
+		*to_free = AllocSetContextCreate(CurrentMemoryContext, "givetake scorer", ALLOCSET_DEFAULT_SIZES);
+		MemoryContextSetIdentifier(*to_free, name);
+		return score_source(fcinfo, *to_free, 1, GT_PERIOD_NONE);
+	}
+	*to_free = NULL;
+	token = PG_GETARG_INT64(2);
+	if (shared_scorer.scorer != NULL && shared_scorer.token == token && shared_scorer.relid == relid &&
+		shared_scorer.has_as_of == has_as_of && shared_scorer.as_of == as_of)
+		return shared_scorer.scorer;
+	if (shared_scorer.cxt != NULL)
+		MemoryContextDelete(shared_scorer.cxt);	/* its callback clears the cache */
+	cxt = AllocSetContextCreate(TopTransactionContext, "givetake shared scorer", ALLOCSET_DEFAULT_SIZES);
+	cb = MemoryContextAlloc(cxt, sizeof(*cb));
+	cb->func = forget_shared_scorer;
+	cb->arg = NULL;
+	MemoryContextRegisterResetCallback(cxt, cb);
+	s = score_source(fcinfo, cxt, 1, GT_PERIOD_NONE);
+	shared_scorer.token = token;
+	shared_scorer.relid = relid;
+	shared_scorer.has_as_of = has_as_of;
+	shared_scorer.as_of = as_of;
+	shared_scorer.cxt = cxt;
+	shared_scorer.scorer = s;
+	return s;
+}
+
+/* A new refresh token: unique within this backend. */
+PG_FUNCTION_INFO_V1(gt_pg_refresh_token);
+Datum
+gt_pg_refresh_token(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(++token_counter);
+}
+
 static inline void
 put_f8(Datum *v, bool *n, int i, double x)
 {
@@ -467,10 +545,8 @@ gt_pg_score_accounts(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;		/* no source, no rows */
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_accounts",
-								ALLOCSET_DEFAULT_SIZES);
-	s = score_source(fcinfo, cxt, 1, GT_PERIOD_NONE);
-	names = account_names(PG_GETARG_OID(0), cxt);
+	s = scorer_for_call(fcinfo, "givetake score_accounts", &cxt);
+	names = account_names(PG_GETARG_OID(0), CurrentMemoryContext);
 	gt_check_scorer(gt_scorer_accounts(&a, &count, s), s, "gt_scorer_accounts");
 	for (i = 0; i < count; i++)
 	{
@@ -515,7 +591,8 @@ gt_pg_score_accounts(PG_FUNCTION_ARGS)
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	MemoryContextDelete(cxt);	/* frees the scorer */
+	if (cxt)
+		MemoryContextDelete(cxt);	/* frees the scorer */
 	return (Datum) 0;
 }
 
@@ -533,9 +610,7 @@ gt_pg_score_contacts(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;		/* no source, no rows */
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_contacts",
-								ALLOCSET_DEFAULT_SIZES);
-	s = score_source(fcinfo, cxt, 1, GT_PERIOD_NONE);
+	s = scorer_for_call(fcinfo, "givetake score_contacts", &cxt);
 	gt_check_scorer(gt_scorer_contacts(&c, &count, s), s, "gt_scorer_contacts");
 	for (i = 0; i < count; i++)
 	{
@@ -555,7 +630,8 @@ gt_pg_score_contacts(PG_FUNCTION_ARGS)
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	MemoryContextDelete(cxt);
+	if (cxt)
+		MemoryContextDelete(cxt);
 	return (Datum) 0;
 }
 
@@ -574,9 +650,8 @@ gt_pg_score_turns(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_turns", ALLOCSET_DEFAULT_SIZES);
-	s = score_source(fcinfo, cxt, 1, GT_PERIOD_NONE);
-	names = account_names(PG_GETARG_OID(0), cxt);
+	s = scorer_for_call(fcinfo, "givetake score_turns", &cxt);
+	names = account_names(PG_GETARG_OID(0), CurrentMemoryContext);
 	gt_check_scorer(gt_scorer_turns(&t, &count, s), s, "gt_scorer_turns");
 	for (i = 0; i < count; i++)
 	{
@@ -614,7 +689,8 @@ gt_pg_score_turns(PG_FUNCTION_ARGS)
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	MemoryContextDelete(cxt);
+	if (cxt)
+		MemoryContextDelete(cxt);
 	return (Datum) 0;
 }
 
@@ -633,9 +709,8 @@ gt_pg_score_agents(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_agents", ALLOCSET_DEFAULT_SIZES);
-	s = score_source(fcinfo, cxt, 1, GT_PERIOD_NONE);
-	names = account_names(PG_GETARG_OID(0), cxt);
+	s = scorer_for_call(fcinfo, "givetake score_agents", &cxt);
+	names = account_names(PG_GETARG_OID(0), CurrentMemoryContext);
 	gt_check_scorer(gt_scorer_agents(&a, &count, s), s, "gt_scorer_agents");
 	for (i = 0; i < count; i++)
 	{
@@ -664,7 +739,8 @@ gt_pg_score_agents(PG_FUNCTION_ARGS)
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	MemoryContextDelete(cxt);
+	if (cxt)
+		MemoryContextDelete(cxt);
 	return (Datum) 0;
 }
 

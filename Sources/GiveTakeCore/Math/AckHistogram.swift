@@ -35,14 +35,15 @@ public enum AckHistogram {
     /// percentile_disc: the representative of the smallest bucket whose
     /// cumulative count reaches rank ceil(p * n). nil when empty.
     public static func percentile(_ counts: UnsafeBufferPointer<Int64>, _ p: Double) -> Double? {
+        // Counts come from callers: the sums saturate instead of trapping.
         var total: Int64 = 0
         for c in counts where c > 0 { total = total > Int64.max - c ? Int64.max : total + c }
         if total <= 0 { return nil }
-        let rank = percentileRank(count: Int(total), p: p)
+        let rank = Int64(truncatingIfNeeded: percentileRank(count: Int(truncatingIfNeeded: total), p: p))
         var running: Int64 = 0
-        for (i, c) in counts.enumerated() {
-            running &+= c
-            if running >= Int64(rank) { return representative(i) }
+        for (i, c) in counts.enumerated() where c > 0 {
+            running = running > Int64.max - c ? Int64.max : running + c
+            if running >= rank { return representative(i) }
         }
         return representative(counts.count - 1)
     }
@@ -56,7 +57,15 @@ public func percentileRank(count n: Int, p: Double) -> Int {
     guard p.isFinite else { return n }
     let millionths = Int((min(max(p, 0), 1) * 1_000_000).rounded())
     let (scaled, overflow) = n.multipliedReportingOverflow(by: millionths)  // rank = ceil(scaled / 1e6)
-    var rank = overflow ? Int((Double(n) * p).rounded(.up)) : scaled / 1_000_000 + (scaled % 1_000_000 == 0 ? 0 : 1)
+    // On overflow (n near Int.max) the product is a double that may round
+    // up to 2^63, which Int(...) would trap on: clamp to n first.
+    var rank: Int
+    if overflow {
+        let r = (Double(n) * (Double(millionths) / 1_000_000)).rounded(.up)
+        rank = r >= Double(n) ? n : Int(r)
+    } else {
+        rank = scaled / 1_000_000 + (scaled % 1_000_000 == 0 ? 0 : 1)
+    }
     if rank < 1 { rank = 1 }
     if rank > n { rank = n }
     return rank

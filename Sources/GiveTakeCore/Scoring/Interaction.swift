@@ -90,6 +90,9 @@ public struct ScoringConfig: Sendable {
         if healthWeights.count != 5 { return "health weights: five weights are required" }
         for w in healthWeights where !(w >= 0 && w < 1e9) { return "health weights must be non-negative numbers" }
         if !(giveTarget > 0 && giveTarget <= 1) { return "give_target must be in (0, 1]" }
+        if !(attributionWindowSeconds >= 0 && attributionWindowSeconds < 1e12) {
+            return "the attribution window must be a non-negative number of seconds"
+        }
         if let a = asOf, a < timeMin || a > timeMax { return "as_of is outside years 0001..9999" }
         return nil
     }

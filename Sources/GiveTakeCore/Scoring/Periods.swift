@@ -79,7 +79,7 @@ extension ScoringRun {
                 if turn.marks & TurnRecord.appreciative != 0 { counters[p].appreciative &+= 1 }
                 if turn.marks & TurnRecord.withinSLA != 0 { counters[p].withinSLA &+= 1 }
                 if turn.marks & TurnRecord.skewed != 0 { counters[p].anomalies &+= 1 }
-                times.append(TimeToAck(group: Int32(p), micros: turn.micros))
+                times.append(TimeToAck(group: Int32(p), micros: max(0, rows[Int(turn.firstAck)].created &- r.created)))
                 businessTimes.append(TimeToAck(group: Int32(p), micros: turn.businessMicros))
             }
             let c = contactOf[Int(turn.start)]

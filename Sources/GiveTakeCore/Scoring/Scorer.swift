@@ -140,19 +140,25 @@ public final class Scorer {
         idTable.reserveCapacity(count)
     }
 
+    /// Rows passed to successful `add` calls so far (duplicates included):
+    /// error messages number rows across calls, as their source does.
+    public private(set) var rowsAdded = 0
+
     /// Adds a batch of rows. All or nothing: the batch is checked first and a
-    /// bad row throws an error naming it (its index in the batch and id).
+    /// bad row throws an error naming it (its index among all rows added,
+    /// counting from 0, and its id).
     public func add(_ batch: UnsafeBufferPointer<Interaction>) throws(GiveTakeError) {
         for i in 0..<batch.count {
             if let problem = Scorer.check(batch[i]) {
-                throw GiveTakeError(problem.code, "row " + decimal(i) + " (id " + decimal(batch[i].id) + "): "
-                                    + problem.message)
+                throw GiveTakeError(problem.code, "row " + decimal(rowsAdded &+ i) + " (id " + decimal(batch[i].id)
+                                    + "): " + problem.message)
             }
         }
         if rows.count > Int(Int32.max) - batch.count {
             throw GiveTakeError(.outOfMemory, "more than 2147483647 rows in one scorer")
         }
         for i in 0..<batch.count { ingest(batch[i]) }
+        rowsAdded &+= batch.count
     }
 
     /// Adds `count` rows, `row(i)` giving the i-th (gathered into one
@@ -166,7 +172,9 @@ public final class Scorer {
         try add(UnsafeBufferPointer(buffer))
     }
 
-    static func check(_ r: Interaction) -> GiveTakeError? {
+    /// Why `add` would refuse a row (nil when it would not); callers that
+    /// route rows elsewhere first use it to name the row as their source does.
+    public static func check(_ r: Interaction) -> GiveTakeError? {
         if r.createdAt < timeMin || r.createdAt > timeMax {
             return GiveTakeError(.outOfRange, "created_at is outside years 0001..9999")
         }

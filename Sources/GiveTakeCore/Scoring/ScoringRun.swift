@@ -310,7 +310,6 @@ struct ScoringRun {
             let appreciative = o.has(RowFlags.appreciative)
             let within = (business ? businessMicros : micros) <= target
             turns[t].status = .acknowledged
-            turns[t].micros = micros
             turns[t].businessMicros = businessMicros
             turns[t].marks = (personal ? TurnRecord.personal : 0) | (appreciative ? TurnRecord.appreciative : 0)
                 | (within ? TurnRecord.withinSLA : 0) | (skewed ? TurnRecord.skewed : 0)

@@ -54,7 +54,7 @@ public struct AgentScore: Sendable, Equatable {
     }
 }
 
-/// The turns of one finish, kept compact (about 32 bytes a turn); `rows()`
+/// The turns of one finish, kept compact (20 bytes a turn); `rows()`
 /// materialises them in output order (account_id, started_at, turn_id).
 /// It shares the scorer's row storage, so drop it before adding more rows.
 public struct TurnTable: Sendable {
@@ -94,8 +94,15 @@ public struct TurnTable: Sendable {
 
     public var count: Int { records.count &+ materialized.count }
 
-    /// Every turn, ordered by account_id, started_at, turn_id.
+    /// Every turn (or those whose status `keep` accepts), ordered by
+    /// account_id, started_at, turn_id.
     public func rows(where keep: (TurnStatus) -> Bool = { _ in true }) -> [TurnScore] {
+        Array(ordered(where: keep))
+    }
+
+    /// The same rows, materialised one at a time as they are iterated (the
+    /// order costs 4 bytes a turn), for writers that stream them out.
+    public func ordered(where keep: (TurnStatus) -> Bool = { _ in true }) -> OrderedTurns {
         var order: [Int32] = []
         order.reserveCapacity(records.count)
         for i in 0..<records.count where keep(records[i].status) { order.append(Int32(i)) }
@@ -106,14 +113,12 @@ public struct TurnTable: Sendable {
             if x.created != y.created { return x.created < y.created }
             return x.id < y.id
         }
-        var out: [TurnScore] = []
-        out.reserveCapacity(order.count &+ materialized.count)
-        for i in order { out.append(turn(Int(i))) }
+        var extra: [TurnScore] = []
         if !materialized.isEmpty {
-            for t in materialized where keep(t.status) { out.append(t) }
-            out.sort { ($0.accountID, $0.startedAt, $0.turnID) < ($1.accountID, $1.startedAt, $1.turnID) }
+            for t in materialized where keep(t.status) { extra.append(t) }
+            extra.sort { ($0.accountID, $0.startedAt, $0.turnID) < ($1.accountID, $1.startedAt, $1.turnID) }
         }
-        return out
+        return OrderedTurns(table: self, order: order, extra: extra)
     }
 
     func turn(_ i: Int) -> TurnScore {
@@ -130,7 +135,7 @@ public struct TurnTable: Sendable {
             let a = rows[Int(t.firstAck)]
             s.firstAckID = a.id
             s.agentID = a.agent >= 0 ? agentIDs[Int(a.agent)] : nil
-            s.timeToAckSeconds = Double(t.micros) / 1e6
+            s.timeToAckSeconds = Double(max(0, a.created &- r.created)) / 1e6
             s.businessTimeToAckSeconds = Double(t.businessMicros) / 1e6
             s.personal = t.marks & TurnRecord.personal != 0
             s.appreciative = t.marks & TurnRecord.appreciative != 0
@@ -138,4 +143,29 @@ public struct TurnTable: Sendable {
         }
         return s
     }
+}
+
+/// Turns in output order, materialised while iterating (see
+/// `TurnTable.ordered`). A table holds either records or materialised
+/// turns, never both, so `extra` simply follows `order`.
+public struct OrderedTurns: Sequence, Sendable {
+    let table: TurnTable
+    let order: [Int32]
+    let extra: [TurnScore]
+
+    public var count: Int { order.count &+ extra.count }
+
+    public struct Iterator: IteratorProtocol {
+        let turns: OrderedTurns
+        var position = 0
+
+        public mutating func next() -> TurnScore? {
+            defer { position &+= 1 }
+            if position < turns.order.count { return turns.table.turn(Int(turns.order[position])) }
+            let k = position &- turns.order.count
+            return k < turns.extra.count ? turns.extra[k] : nil
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(turns: self) }
 }

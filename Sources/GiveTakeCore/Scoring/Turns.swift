@@ -19,8 +19,6 @@ struct TurnRecord {
     var status: TurnStatus = .unacknowledged
     /// TurnRecord.personal | .appreciative | .withinSLA.
     var marks: UInt8 = 0
-    /// Time to acknowledge in microseconds (clamped at 0).
-    var micros: Int64 = 0
     /// Business time to acknowledge in microseconds.
     var businessMicros: Int64 = 0
     /// When its SLA clock reaches the channel's target.
@@ -76,67 +74,110 @@ extension ScoringRun {
         return -1
     }
 
-    /// Forms every turn, with its first acknowledgement.
+    /// Forms every turn, with its first acknowledgement. Rows with a thread
+    /// key are grouped by it (a hash table and per-group lists, no global
+    /// sort); each thread is then ordered on its own, usually a handful of
+    /// rows.
     mutating func formTurns(_ rows: [StoredRow]) {
-        struct Entry {
-            var key: Int64, created: Int64, id: Int64
-            var row: Int32, outbound: UInt8
-        }
-        var entries: [Entry] = []
-        let perRow = config.ackUnit == .row
+        var entries: [Int32] = []
+        var keys: [Int64] = []
         for i in 0..<rows.count {
             if interrupted(i) { return }
             let r = rows[i]
-            if r.needsAck {
-                let key = threadKey(r, i)
-                if key < 0 {
-                    var t = TurnRecord(start: Int32(i), name: r.aux)
-                    t.firstAck = directAck[i]
-                    turns.append(t)
-                } else {
-                    entries.append(Entry(key: key, created: r.created, id: r.id, row: Int32(i), outbound: 0))
-                }
-            } else if !r.inbound && !r.automated {
-                let key = threadKey(r, i)
-                if key >= 0 {
-                    entries.append(Entry(key: key, created: r.created, id: r.id, row: Int32(i), outbound: 1))
-                }
+            guard r.needsAck || (!r.inbound && !r.automated) else { continue }
+            let key = threadKey(r, i)
+            if key >= 0 {
+                entries.append(Int32(i))
+                keys.append(key)
+            } else if r.needsAck {
+                var t = TurnRecord(start: Int32(i), name: r.aux)
+                t.firstAck = directAck[i]
+                turns.append(t)
             }
         }
         if entries.isEmpty || stopped { return }
-        // Within a thread: by time, inbound before outbound at the same
-        // instant (an answer in the same microsecond counts), then id.
-        entries.sort { a, b in
-            if a.key != b.key { return a.key < b.key }
-            if a.created != b.created { return a.created < b.created }
-            if a.outbound != b.outbound { return a.outbound < b.outbound }
-            return a.id < b.id
-        }
-        var open = turns.count  // turns[open...] wait for the thread's answer
-        var key: Int64 = -1
+        // Thread lists: head[g] is the last entry of thread g, next[k] the
+        // entry before k in the same thread.
+        var threadOf = KeyTable<Int64>(capacity: entries.count / 2 &+ 16)
+        var head: [Int32] = []
+        var next = [Int32](repeating: -1, count: entries.count)
         for k in 0..<entries.count {
-            if interrupted(k) { return }
-            let e = entries[k]
-            if e.key != key {
-                key = e.key
-                open = turns.count
+            // Thread keys are dense runs of small integers: mix them (a
+            // bijection) so that linear probing does not cluster.
+            var g = Int(threadOf.findOrInsert(mix(keys[k]), value: Int32(head.count)) ?? -1)
+            if g < 0 {
+                g = head.count
+                head.append(-1)
             }
-            if e.outbound == 1 {
-                // The thread's answer acknowledges every open turn, and
-                // is the earliest acknowledgement in the thread after them.
-                for t in open..<turns.count { offer(rows, ack: e.row, to: t) }
+            next[k] = head[g]
+            head[g] = Int32(k)
+        }
+        keys = []
+        threadOf = KeyTable<Int64>()
+        var thread: [Int32] = []  // row indices of one thread
+        for g in 0..<head.count {
+            if interrupted(g) { return }
+            thread.removeAll(keepingCapacity: true)
+            var k = head[g]
+            while k >= 0 {
+                thread.append(entries[Int(k)])
+                k = next[Int(k)]
+            }
+            orderThread(&thread, rows)
+            formTurns(inThread: thread, rows)
+        }
+    }
+
+    /// Orders one thread's rows by time, inbound before outbound at the
+    /// same instant (an answer in the same microsecond counts), then id.
+    private func orderThread(_ thread: inout [Int32], _ rows: [StoredRow]) {
+        @inline(__always) func before(_ a: Int32, _ b: Int32) -> Bool {
+            let x = rows[Int(a)], y = rows[Int(b)]
+            if x.created != y.created { return x.created < y.created }
+            if x.inbound != y.inbound { return x.inbound }
+            return x.id < y.id
+        }
+        if thread.count > 24 {
+            thread.sort(by: before)
+            return
+        }
+        var i = 1
+        while i < thread.count {
+            let v = thread[i]
+            var j = i
+            while j > 0 && before(v, thread[j &- 1]) {
+                thread[j] = thread[j &- 1]
+                j &-= 1
+            }
+            thread[j] = v
+            i &+= 1
+        }
+    }
+
+    /// The turns of one ordered thread: each outbound row answers the turns
+    /// still open (one, or with ack_unit = row every row since the last
+    /// answer).
+    private mutating func formTurns(inThread thread: [Int32], _ rows: [StoredRow]) {
+        let perRow = config.ackUnit == .row
+        var open = turns.count
+        for row in thread {
+            let i = Int(row)
+            let r = rows[i]
+            if !r.needsAck {
+                // The thread's answer acknowledges every open turn, and is
+                // the earliest acknowledgement in the thread after them.
+                for t in open..<turns.count { offer(rows, ack: row, to: t) }
                 open = turns.count
                 continue
             }
-            let i = Int(e.row)
             if perRow || open == turns.count {
-                var t = TurnRecord(start: e.row, name: rows[i].aux)
+                var t = TurnRecord(start: row, name: r.aux)
                 t.firstAck = directAck[i]
                 turns.append(t)
             } else {
                 let t = turns.count &- 1
                 turns[t].rows &+= 1
-                if turns[t].name == -1 { turns[t].name = rows[i].aux }
+                if turns[t].name == -1 { turns[t].name = r.aux }
                 if directAck[i] >= 0 { offer(rows, ack: directAck[i], to: t) }
             }
         }
@@ -147,4 +188,13 @@ extension ScoringRun {
         let current = turns[t].firstAck
         if current < 0 || earlier(rows[Int(o)], rows[Int(current)]) { turns[t].firstAck = o }
     }
+}
+
+/// The SplitMix64 finalizer: a bijection on 64 bits that spreads dense keys.
+@inline(__always)
+func mix(_ key: Int64) -> Int64 {
+    var z = UInt64(bitPattern: key)
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return Int64(bitPattern: z ^ (z >> 31))
 }
