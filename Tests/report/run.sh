@@ -62,8 +62,6 @@ expect "a missing database is an error" 1 "error" -- givetake report missing.db 
 
 # ---- The demo report, as rendered ----------------------------------------
 givetake demo --db demo.db --rows 6000 --no-score -q
-sqlite3 demo.db "CREATE TABLE accounts(account_id INTEGER PRIMARY KEY, name TEXT);
-  INSERT INTO accounts VALUES (1001,'Acme Outdoor'),(1002,'Brightside Bank'),(1003,'Cedar Coffee'),(1004,'Delta Telecom');"
 expect "report writes the page" 0 "wrote demo.html" -- givetake report demo.db --out demo.html
 givetake score demo.db --format json -q >scores.json
 dom demo.html demo.dom
@@ -107,8 +105,7 @@ expect "--account of no rows is an error" 1 "account 999 has no rows" -- givetak
 
 # ---- Edge cases and escaping -----------------------------------------------
 givetake demo --db edge.db --rows 1 --no-score -q
-sqlite3 edge.db "DELETE FROM interactions;
-  CREATE TABLE accounts(account_id INTEGER PRIMARY KEY, name TEXT);
+sqlite3 edge.db "DELETE FROM interactions; DELETE FROM accounts;
   INSERT INTO accounts VALUES (4, '<script>alert(\"name\")</script> & Co');
   -- 1: only a row of an unknown channel (kept out of every metric): an empty account.
   INSERT INTO interactions(id, account_id, contact_id, channel, kind, inbound, created_at, body)
@@ -144,7 +141,7 @@ text_has "empty table: the page says so" empty.dom "No accounts: the table has n
 
 # ---- 12,000 accounts -------------------------------------------------------
 givetake demo --db big.db --rows 1 --no-score -q
-sqlite3 big.db "DELETE FROM interactions;
+sqlite3 big.db "DELETE FROM interactions; DELETE FROM accounts;
   WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < 12000)
   INSERT INTO interactions(id, account_id, contact_id, parent_id, channel, kind, inbound, created_at, author_name, body)
   SELECT n * 10, n, n * 100, NULL, 'twitter', 'comment', 1, datetime(1767571200 + n * 300, 'unixepoch'), 'Ana Lopez', 'Where is my order?' FROM a
