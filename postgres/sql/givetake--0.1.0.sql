@@ -426,3 +426,164 @@ END
 $$;
 COMMENT ON FUNCTION givetake.refresh_scores(regclass, timestamptz, name) IS
     'Atomically replaces account_scores, contact_scores, turn_scores and agent_scores (in target_schema, default: the source''s schema)';
+
+-- ---- Chatwoot mapping ------------------------------------------------------
+-- A view with the spec's columns over a Chatwoot database (docs/chatwoot.md):
+-- one row per incoming or outgoing message that is not a private note;
+-- conversations are threads, senders are agents, bots and automation are
+-- automated. Checked against the named schema first, so a database that is
+-- not Chatwoot gets an ERROR naming the missing table or column.
+
+CREATE FUNCTION givetake.chatwoot_view(chatwoot_schema text DEFAULT 'public',
+        target_schema name DEFAULT 'givetake')
+    RETURNS regclass
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ints  CONSTANT regtype[] := '{smallint,integer,bigint}';
+    texts CONSTANT regtype[] := '{text,character varying,character}';
+    jsons CONSTANT regtype[] := '{json,jsonb}';
+    times CONSTANT regtype[] := '{timestamp without time zone,timestamp with time zone}';
+    -- table, column, accepted types, required
+    wanted CONSTANT text[][] := ARRAY[
+        ['accounts', 'id', 'int', 'y'], ['accounts', 'name', 'text', 'y'],
+        ['inboxes', 'id', 'int', 'y'], ['inboxes', 'channel_type', 'text', 'y'],
+        ['contacts', 'id', 'int', 'y'], ['contacts', 'name', 'text', 'y'],
+        ['conversations', 'id', 'int', 'y'], ['conversations', 'contact_id', 'int', 'y'],
+        ['conversations', 'additional_attributes', 'json', 'y'],
+        ['messages', 'id', 'int', 'y'], ['messages', 'account_id', 'int', 'y'],
+        ['messages', 'inbox_id', 'int', 'y'], ['messages', 'conversation_id', 'int', 'y'],
+        ['messages', 'message_type', 'int', 'y'], ['messages', 'private', 'bool', 'y'],
+        ['messages', 'created_at', 'time', 'y'], ['messages', 'content', 'text', 'y'],
+        ['messages', 'content_attributes', 'json', 'y'],
+        ['messages', 'sender_type', 'text', 'y'], ['messages', 'sender_id', 'int', 'y'],
+        ['messages', 'additional_attributes', 'json', 'n'],
+        ['users', 'id', 'int', 'y'], ['users', 'name', 'text', 'y'],
+        ['users', 'display_name', 'text', 'n'],
+        ['agent_bots', 'id', 'int', 'y'], ['agent_bots', 'name', 'text', 'y'],
+        ['attachments', 'message_id', 'int', 'y'], ['attachments', 'file_type', 'int', 'y']];
+    w text[];
+    rel regclass;
+    typ regtype;
+    found_cols text[] := '{}';
+    created_at_expr text;
+    campaign_expr text := 'false';
+    agent_name_expr text := 'u.name';
+    view_oid regclass;
+BEGIN
+    IF chatwoot_schema IS NULL OR target_schema IS NULL THEN
+        RAISE EXCEPTION 'givetake.chatwoot_view: chatwoot_schema and target_schema must not be NULL';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = chatwoot_schema) THEN
+        RAISE EXCEPTION 'givetake.chatwoot_view: schema "%" does not exist', chatwoot_schema
+            USING ERRCODE = 'invalid_schema_name',
+                  HINT = 'Pass the schema that holds Chatwoot''s tables (usually public).';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = target_schema) THEN
+        RAISE EXCEPTION 'givetake.chatwoot_view: target schema "%" does not exist', target_schema
+            USING ERRCODE = 'invalid_schema_name';
+    END IF;
+    FOREACH w SLICE 1 IN ARRAY wanted LOOP
+        SELECT c.oid INTO rel FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = chatwoot_schema AND c.relname = w[1] AND c.relkind IN ('r', 'p', 'v', 'm', 'f');
+        IF rel IS NULL THEN
+            RAISE EXCEPTION 'givetake.chatwoot_view: table "%.%" does not exist', chatwoot_schema, w[1]
+                USING ERRCODE = 'undefined_table',
+                      HINT = 'chatwoot_schema must name the schema of a Chatwoot database (tables accounts, inboxes, contacts, conversations, messages, users, agent_bots, attachments).';
+        END IF;
+        -- a domain counts as its base type
+        SELECT (CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END)::regtype INTO typ
+        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        WHERE a.attrelid = rel AND a.attname = w[2] AND a.attnum > 0 AND NOT a.attisdropped;
+        IF typ IS NULL THEN
+            IF w[4] = 'y' THEN
+                RAISE EXCEPTION 'givetake.chatwoot_view: column "%" of table "%.%" does not exist',
+                        w[2], chatwoot_schema, w[1]
+                    USING ERRCODE = 'undefined_column',
+                          HINT = 'The mapping reads Chatwoot''s current schema (db/schema.rb); is this a Chatwoot database?';
+            END IF;
+            CONTINUE;
+        END IF;
+        IF NOT typ = ANY (CASE w[3] WHEN 'int' THEN ints WHEN 'text' THEN texts WHEN 'json' THEN jsons
+                                    WHEN 'time' THEN times ELSE '{boolean}'::regtype[] END) THEN
+            RAISE EXCEPTION 'givetake.chatwoot_view: column "%" of table "%.%" has type %, expected %',
+                    w[2], chatwoot_schema, w[1], typ,
+                    CASE w[3] WHEN 'int' THEN 'an integer type' WHEN 'text' THEN 'a text type'
+                              WHEN 'json' THEN 'json or jsonb' WHEN 'time' THEN 'a timestamp'
+                              ELSE 'boolean' END
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        found_cols := found_cols || (w[1] || '.' || w[2]);
+        IF w[1] = 'messages' AND w[2] = 'created_at' THEN
+            -- Rails stores UTC in timestamp without time zone
+            created_at_expr := CASE WHEN typ = 'timestamp without time zone'::regtype
+                                    THEN '(m.created_at AT TIME ZONE ''UTC'')' ELSE 'm.created_at' END;
+        END IF;
+    END LOOP;
+    IF 'messages.additional_attributes' = ANY (found_cols) THEN
+        campaign_expr := '(m.additional_attributes ->> ''campaign_id'') IS NOT NULL';
+    END IF;
+    IF 'users.display_name' = ANY (found_cols) THEN
+        agent_name_expr := 'coalesce(nullif(btrim(u.display_name), ''''), u.name)';
+    END IF;
+
+    EXECUTE format($v$CREATE OR REPLACE VIEW %2$I.chatwoot_interactions AS
+SELECT m.id::bigint AS id,
+       m.account_id::bigint AS account_id,
+       c.contact_id::bigint AS contact_id,
+       -- looked up only for the few messages that reply to another one
+       CASE WHEN (m.content_attributes ->> 'in_reply_to') ~ '^[0-9]{1,18}$' THEN
+           (SELECT p.id::bigint FROM %1$I.messages p
+            WHERE p.id = (m.content_attributes ->> 'in_reply_to')::bigint
+              AND p.account_id = m.account_id AND p.message_type IN (0, 1)
+              AND p.private IS NOT TRUE) END AS parent_id,
+       CASE i.channel_type
+           WHEN 'Channel::TwitterProfile' THEN 'twitter'
+           WHEN 'Channel::FacebookPage' THEN
+               CASE WHEN c.additional_attributes ->> 'type' = 'instagram_direct_message'
+                    THEN 'instagram' ELSE 'facebook' END
+           WHEN 'Channel::Instagram' THEN 'instagram'
+           ELSE 'other' END AS channel,
+       CASE WHEN i.channel_type = 'Channel::TwitterProfile' AND c.additional_attributes ->> 'type' = 'tweet'
+            THEN CASE WHEN m.message_type = 0
+                       AND coalesce(m.content_attributes ->> 'in_reply_to',
+                                    m.content_attributes ->> 'in_reply_to_external_id') IS NULL
+                      THEN 'mention' ELSE 'reply' END
+            ELSE 'message' END AS kind,
+       m.message_type = 0 AS inbound,
+       m.message_type = 1
+         AND coalesce(m.sender_type NOT IN ('User', 'Contact')
+                      OR (m.content_attributes ->> 'automation_rule_id') IS NOT NULL
+                      OR %3$s, false) AS automated,
+       media.message_id IS NOT NULL AS has_media,
+       %4$s AS created_at,
+       (CASE WHEN m.message_type = 0 THEN nullif(btrim(ct.name), '')
+             WHEN m.sender_type = 'User' THEN %5$s
+             WHEN m.sender_type = 'AgentBot' THEN b.name END)::text AS author_name,
+       m.content::text AS body,
+       0::float8 AS value,
+       m.conversation_id::bigint AS thread_id,
+       CASE WHEN m.message_type = 1 AND m.sender_type = 'User' THEN m.sender_id::bigint END AS agent_id,
+       acc.name::text AS account_name
+FROM %1$I.messages m
+LEFT JOIN %1$I.conversations c ON c.id = m.conversation_id
+LEFT JOIN %1$I.inboxes i ON i.id = m.inbox_id
+LEFT JOIN %1$I.accounts acc ON acc.id = m.account_id
+LEFT JOIN %1$I.contacts ct ON m.message_type = 0
+     AND ct.id = CASE WHEN m.sender_type = 'Contact' THEN m.sender_id ELSE c.contact_id END
+LEFT JOIN %1$I.users u ON m.sender_type = 'User' AND u.id = m.sender_id
+LEFT JOIN %1$I.agent_bots b ON m.sender_type = 'AgentBot' AND b.id = m.sender_id
+-- images and videos (also Instagram stories, reels and posts)
+LEFT JOIN (SELECT DISTINCT a.message_id FROM %1$I.attachments a
+           WHERE a.file_type IN (0, 2, 7, 9, 10, 11)) media ON media.message_id = m.id
+WHERE m.message_type IN (0, 1) AND m.private IS NOT TRUE$v$,
+        chatwoot_schema, target_schema, campaign_expr, created_at_expr, agent_name_expr);
+    view_oid := format('%I.chatwoot_interactions', target_schema)::regclass;
+    EXECUTE format('COMMENT ON VIEW %s IS %L', view_oid,
+        format('GiveTake interactions over the Chatwoot tables in schema %s (givetake.chatwoot_view)',
+               quote_ident(chatwoot_schema)));
+    RETURN view_oid;
+END
+$$;
+COMMENT ON FUNCTION givetake.chatwoot_view(text, name) IS
+    '(Re)creates <target_schema>.chatwoot_interactions, the spec''s columns over a Chatwoot schema, and returns it';

@@ -58,4 +58,6 @@ gt_stop_all
 
 echo "== shard check (coordinator + 2 shards, postgres_fdw)"
 bash "$HERE/shard_check.sh"
+echo "== Chatwoot mapping against the turn reference"
+bash "$HERE/chatwoot_check.sh"
 echo "postgres: all checks passed"
