@@ -28,12 +28,12 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
-/* gt_interrupt_fn for gt_scorer_finish: report a pending cancel. */
+/* gt_interrupt_fn for gt_scorer_finish: report a pending cancel or
+ * terminate only (timers also set InterruptPending). */
 static int
 interrupt_pending(void *context)
 {
-	(void) context;
-	return InterruptPending ? 1 : 0;
+	return gt_pg_interrupt(context);
 }
 
 #define GT_BATCH_ROWS 4096
