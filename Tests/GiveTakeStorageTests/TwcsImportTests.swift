@@ -68,7 +68,7 @@ import GiveTakeCore
             #expect {
                 _ = try TwcsImport.convert(csv: Array((header + "1,a,False,\(bad),hi,,\n").utf8), source: "t.csv") { _ in }
             } throws: { e in
-                "\(e)".contains("t.csv: record 2 (tweet 1): created_at")
+                "\(e)".contains("t.csv: line 2 (tweet 1): created_at")
             }
         }
     }
