@@ -74,11 +74,17 @@ def test_version(abi):
     assert givetake.library_version() == "0.1.0"
 
 
-def test_classify_one(abi):
+def test_classify_one(abi, small_lex):
     c = A.Classification()
     body = "Tips: how to recycle your phone".encode()
+    # tips (1.5) + how to (1) + recycle (0.25); label 1 is give
+    assert abi.lib.gt_classify(C.byref(c), small_lex._h(), body, len(body)) == 0
+    assert (c.label, c.give_score, c.take_score, c.cues, c.you_words) == (1, 2.75, 0.0, 3, 1)
+    # NULL is the built-in lexicon: the same numbers as the Python call.
     assert abi.lib.gt_classify(C.byref(c), None, body, len(body)) == 0
-    assert (c.label, c.give_score, c.you_words) == (1, 3.0, 1)
+    ref = givetake.classify(body)
+    assert (A.LABELS[c.label], c.give_score, c.take_score, c.cues) == (ref.label, ref.give_score,
+                                                                      ref.take_score, ref.cues)
 
 
 def test_batch_marks_invalid_utf8(abi):
