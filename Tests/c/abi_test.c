@@ -160,6 +160,11 @@ static void test_hostile_inputs(void) {
   CHECK(strstr(gt_lexicon_errmsg(lex), "NULL with a non-zero length") != NULL);
   CHECK(gt_lexicon_load(lex, "x\tgive\t1", SIZE_MAX) == GT_EINVAL);
   CHECK(strstr(gt_lexicon_errmsg(lex), "larger than the largest object size") != NULL);
+  gt_cue_def huge_cue = {"sale", SIZE_MAX, GT_CAT_SELLING, 0, 1.0};
+  CHECK(gt_lexicon_add_many(lex, &huge_cue, 1) == GT_EINVAL);
+  CHECK(strstr(gt_lexicon_errmsg(lex), "cue 0: phrase length") != NULL);
+  CHECK(gt_lexicon_check(lex, &huge_cue) == GT_EINVAL);
+  CHECK(strstr(gt_lexicon_errmsg(lex), "larger than the largest object size") != NULL);
   CHECK(gt_lexicon_count(lex) == 0);
   gt_lexicon_free(lex);
 
