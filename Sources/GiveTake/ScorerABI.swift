@@ -20,6 +20,8 @@ final class ScorerHandle {
     var interruptContext: UnsafeMutableRawPointer? = nil
     var asOf: Int64 = 0
     var rowCount = 0
+    /// gt_scorer_set_memory_limit, applied to every scorer this handle makes.
+    var memoryLimit = 0
 
     init(lexicon: Lexicon) { self.lexicon = lexicon }
 
@@ -128,6 +130,24 @@ private func configure(_ s: OpaquePointer?, _ function: String,
     }
 }
 
+@c @implementation public func gt_scorer_set_memory_limit(_ s: OpaquePointer?, _ bytes: Int) -> Int32 {
+    guard let s else { return GT_EINVAL }
+    let h = handle(s)
+    guard bytes >= 0 else {
+        h.error.set("gt_scorer_set_memory_limit: " + String(UInt(bitPattern: bytes)) + " bytes is above SIZE_MAX / 2")
+        return GT_EINVAL
+    }
+    h.memoryLimit = bytes
+    h.scorer?.memoryLimit = bytes
+    h.error.clear()
+    return GT_OK
+}
+
+@c @implementation public func gt_scorer_memory(_ s: OpaquePointer?) -> Int {
+    guard let s, let scorer = handle(s).scorer else { return 0 }
+    return scorer.plannedBytes(rows: scorer.storedRows, textBytes: 0, finishing: true)
+}
+
 @c @implementation public func gt_turn_status_name(_ status: Int32) -> UnsafePointer<CChar>? {
     guard status >= 0, status <= 2, let s = TurnStatus(rawValue: UInt8(status)) else { return nil }
     return cString(s.name)
@@ -212,6 +232,7 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
     if h.scorer == nil {
         let scorer = Scorer(lexicon: h.lexicon)
         do { try scorer.configure(h.config) } catch { return h.fail(error) }
+        scorer.memoryLimit = h.memoryLimit
         h.scorer = scorer
     }
     h.dropResults()
@@ -230,6 +251,7 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
     if h.scorer == nil {
         let scorer = Scorer(lexicon: h.lexicon)
         do { try scorer.configure(h.config) } catch { return h.fail(error) }
+        scorer.memoryLimit = h.memoryLimit
         h.scorer = scorer
     }
     let result: ScoringResult

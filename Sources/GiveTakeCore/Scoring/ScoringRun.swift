@@ -264,8 +264,8 @@ struct ScoringRun {
                 both(r.account, r.channel) { $0.anomalies &+= 1 }
             }
             var personal = false
-            if turn.name >= 0 && o.aux >= 0 {
-                personal = scorer.bodies.withEntry(o.aux) { body in
+            if turn.name >= 0 && o.bodyRef >= 0 {
+                personal = scorer.bodies.withEntry(o.bodyRef) { body in
                     scorer.names.arena.withEntry(turn.name) { name in containsWord(body, name) }
                 }
             }
