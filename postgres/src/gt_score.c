@@ -27,12 +27,18 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
-/* gt_interrupt_fn for gt_scorer_finish: report a pending cancel. */
+/*
+ * gt_interrupt_fn for gt_scorer_finish: stop for a real cancel or
+ * termination only. InterruptPending is also set by events that
+ * CHECK_FOR_INTERRUPTS handles without stopping the query (a config
+ * reload, a barrier, a parallel message); stopping for those would throw
+ * the scoring work away.
+ */
 static int
 interrupt_pending(void *context)
 {
 	(void) context;
-	return InterruptPending ? 1 : 0;
+	return (QueryCancelPending || ProcDiePending) ? 1 : 0;
 }
 
 #define GT_BATCH_ROWS 4096
@@ -303,6 +309,9 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt)
 
 	gt_check(gt_scorer_new(slot, gt_pg_lexicon(NULL)), "creating a scorer");
 	configure(*slot, fcinfo);
+	if (gt_max_memory_kb > 0)
+		gt_check_scorer(gt_scorer_set_memory_limit(*slot, (size_t) gt_max_memory_kb * 1024), *slot,
+						"givetake.max_memory");
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "givetake: SPI_connect failed");
