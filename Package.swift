@@ -11,9 +11,12 @@ import PackageDescription
 // class properties. The flag lives in the Makefile, not here, because a
 // package with unsafeFlags cannot be used as a dependency.
 //
-// swift-argument-parser is used by the CLI only. SwiftPM resolves
-// dependencies per product used (target-based resolution): a package that
-// depends on GiveTakeCore or givetake alone does not fetch it.
+// swift-argument-parser is used by the givetake CLI target only: no library
+// product links or builds it. SwiftPM still resolves (fetches) every
+// dependency of a package, so a package using only GiveTakeCore resolves
+// it too (checked with SwiftPM 6.3). The CLI stays in this package so that
+// `swift build` builds everything from one clone; moving it to a nested
+// package (as bench/ is) would spare library users that fetch.
 let package = Package(
     name: "GiveTake",
     products: [
