@@ -11,7 +11,7 @@ SWIFT_STATIC := $(shell dirname $$(dirname $$(which swift)))/lib/swift_static/li
 RELEASEFLAGS := -c release -Xswiftc -static-stdlib -Xswiftc -enforce-exclusivity=unchecked
 LIBFLAGS := $(RELEASEFLAGS) --scratch-path .build-lib
 
-.PHONY: fuzz all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
+.PHONY: fuzz lexicon all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
         demo cli install uninstall bench bench-scale clean
 
 all: lib
@@ -117,6 +117,20 @@ bench-scale: lib
 
 clean:
 	rm -rf .build .build-lib .build-cli dist demo.sqlite
+
+# ---- The built-in lexicon (not part of `make test`) -----------------------
+# Fits the cue weights on data/classifier (docs/classifier.md) and writes
+# data/classifier/lexicon.tsv and Sources/GiveTakeCore/Lexicon/DefaultLexicon.swift.
+# Features are extracted by libgivetake itself; numpy/scipy live in a venv
+# under .build-lexicon, never at run time.
+LEXICON_VENV := .build-lexicon/venv
+lexicon: lib
+	test -x $(LEXICON_VENV)/bin/python || python3 -m venv $(LEXICON_VENV)
+	$(LEXICON_VENV)/bin/python -c 'import numpy, scipy' 2>/dev/null || \
+	  $(LEXICON_VENV)/bin/pip install -q 'numpy>=1.24' 'scipy>=1.10'
+	$(LEXICON_VENV)/bin/python tools/classifier/train.py
+	$(LEXICON_VENV)/bin/python tools/classifier/evaluate.py --lexicon data/classifier/lexicon.tsv --split test
+	$(MAKE) lib
 
 # ---- Fuzzing (not part of `make test`): FUZZ_RUNS inputs, no time limit.
 FUZZ_RUNS ?= 200000

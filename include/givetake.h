@@ -143,9 +143,15 @@ int gt_category_polarity(int category);
 /* A compiled set of cues (phrases with a category and a weight), matched
  * case-insensitively (ASCII) on whole words with a byte automaton.
  *
- * Two pseudo-phrases stand for patterns rather than text:
+ * Pseudo-phrases stand for patterns rather than text:
  *   "<percent_off>"  a number followed by "% off" ("20% off", "15%off")
  *   "<money>"        a currency amount ("$19.99", "€5", "£10", "¥300")
+ * and structural cues, each counted at most once per text, never negated
+ * and outside overlap selection (docs/classifier.md):
+ *   "<reply>" (opens with @handle), "<mention>" (@handle later),
+ *   "<question_to_you>" ('?' after a you-word), "<question>", "<step>"
+ *   ("1. ", "2) "), "<link>", "<percent>" ("94%", not "% off"),
+ *   "<exclamation>", "<hashtag>".
  */
 typedef struct gt_lexicon gt_lexicon;
 

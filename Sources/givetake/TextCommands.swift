@@ -122,9 +122,11 @@ func categoryName(_ c: GiveTakeCore.Category) -> String {
     return String(decoding: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount), as: UTF8.self)
 }
 
-/// 1 -> "1", 0.5 -> "0.5", 1.25 -> "1.25".
+/// 1 -> "1", 0.5 -> "0.5", 1.25 -> "1.25"; sums of weights are shown to
+/// 6 decimals (2.39, not 2.3899999999999997).
 func number(_ v: Double) -> String {
-    v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : v.description
+    let r = abs(v) < 1e9 ? (v * 1e6).rounded() / 1e6 : v
+    return r == r.rounded() && abs(r) < 1e15 ? String(Int64(r)) : r.description
 }
 
 extension String {

@@ -62,10 +62,25 @@ private func plain(_ id: Int64, _ kind: Int32, inbound: Bool, seconds: Int64, th
         #expect(message(gt_scorer_errmsg(nil)).contains("NULL"))
     }
 
+    /// A fixed lexicon, so these tests check the ABI, not the learned weights.
+    private func fixedLexicon() -> OpaquePointer? {
+        var lex: OpaquePointer? = nil
+        #expect(gt_lexicon_new(&lex, GT_LEXICON_EMPTY) == GT_OK)
+        let text = "shop now\tselling\t1.5\n<percent_off>\tselling\t1.5\nbuy now\tselling\t1.5\n"
+            + "tips\tteaching\t1\nguide\tteaching\t1\n"
+        #expect(withText(text) { gt_lexicon_load(lex, $0, $1) } == GT_OK)
+        return lex
+    }
+
     @Test func classifyAndBatch() {
+        let lex = fixedLexicon()
+        defer { gt_lexicon_free(lex) }
         var c = gt_classification()
-        #expect(withText("Shop now, 20% off") { gt_classify(&c, nil, $0, $1) } == GT_OK)
+        #expect(withText("Shop now, 20% off") { gt_classify(&c, lex, $0, $1) } == GT_OK)
         #expect(c.label == GT_LABEL_TAKE && c.take_score == 3.0 && c.cues == 2 && c.scalars == 17)
+        // NULL is the built-in lexicon.
+        #expect(withText("Shop now, 20% off") { gt_classify(&c, nil, $0, $1) } == GT_OK)
+        #expect(c.label == GT_LABEL_TAKE && c.take_score > 1 && c.cues == 2)
         let bad: [UInt8] = [0x41, 0xFF]
         let texts = ["tips and a guide", "", "Buy now"]
         var storage = texts.map { Array($0.utf8) }
@@ -76,7 +91,7 @@ private func plain(_ id: Int64, _ kind: Int32, inbound: Bool, seconds: Int64, th
             storage[2].withUnsafeBufferPointer { c in storage[3].withUnsafeBufferPointer { d in
                 var items = [a, b, c, d].map { gt_text(ptr: UnsafeRawPointer($0.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) }, len: $0.count) }
                 items[1] = gt_text(ptr: nil, len: 0)
-                return gt_classify_batch(&results, &firstBad, nil, items, 4)
+                return gt_classify_batch(&results, &firstBad, lex, items, 4)
             } } } }
         #expect(rc == GT_EUTF8 && firstBad == 3)
         #expect(results[0].label == GT_LABEL_GIVE && results[1].label == GT_LABEL_NEUTRAL)
@@ -84,12 +99,14 @@ private func plain(_ id: Int64, _ kind: Int32, inbound: Bool, seconds: Int64, th
     }
 
     @Test func explainReportsTotalBeyondCapacity() {
+        let lex = fixedLexicon()
+        defer { gt_lexicon_free(lex) }
         let text = "Shop now: tips, a guide and 20% off"
         var n = 0
-        #expect(withText(text) { gt_explain(nil, 0, &n, nil, $0, $1) } == GT_OK)
+        #expect(withText(text) { gt_explain(nil, 0, &n, lex, $0, $1) } == GT_OK)
         #expect(n == 4)
         var cues = [gt_cue](repeating: gt_cue(), count: 2)
-        #expect(withText(text) { gt_explain(&cues, 2, &n, nil, $0, $1) } == GT_OK)
+        #expect(withText(text) { gt_explain(&cues, 2, &n, lex, $0, $1) } == GT_OK)
         #expect(n == 4 && cues[0].offset == 0 && cues[0].length == 8 && cues[0].category == GT_CAT_SELLING)
         #expect(cues[1].offset == 10 && cues[1].length == 4 && cues[1].weight == 1.0)
     }

@@ -108,9 +108,12 @@ import Testing
         let lex = Lexicon(withDefaults: true)
         let text = bytesOf("# my cues\nmega bundle\tselling\t2\nsale\tselling\t0\n\n")
         try text.withUnsafeBufferPointer { try lex.load($0) }
-        #expect(classify("mega bundle", lex).take == 2)
-        #expect(classify("big sale", lex).take == 0)  // weight 0 disables
-        #expect(classify("tips", lex).give == 1)      // defaults kept
+        #expect(classify("mega bundle", lex).take == 2)  // one phrase, longest match
+        #expect(classify("sale", .builtin).take > 0)
+        #expect(classify("sale", lex).take == 0)        // weight 0 disables
+        #expect(lex.entries.count == Lexicon.builtin.entries.count + 1)
+        #expect(classify("tips", lex).give == classify("tips", .builtin).give)  // defaults kept
+        #expect(classify("tips", lex).give > 0)
     }
 
     @Test func emptyLexiconReplaces() throws {
@@ -204,5 +207,65 @@ import Testing
         #expect(personal("Danke, Zoë.", "zoë"))
         #expect(!personal("Hi Ann2", "Ann"))           // digits are word characters
         #expect(!personal("Hi J", "J"))
+    }
+}
+
+@Suite struct StructuralCueTests {
+    static let lex: Lexicon = {
+        let l = Lexicon(withDefaults: false)
+        let text = "<reply>\thelping\t0.1\n<mention>\tcrediting\t0.2\n<question_to_you>\tinviting\t0.3\n"
+            + "<question>\tinviting\t0.4\n<step>\tteaching\t0.5\n<link>\tselling\t0.6\n<percent>\tself_promotion\t0.7\n"
+            + "<exclamation>\tselling\t0.8\n<hashtag>\ttake\t0.9\nvia @\tcrediting\t1\nno\tnegation\t0\n"
+        try! bytesOf(text).withUnsafeBufferPointer { try l.load($0) }
+        return l
+    }()
+
+    func spans(_ t: String) -> [String] { explain(t, Self.lex).map { $0.0 } }
+
+    @Test func replyAndMention() {
+        #expect(spans("@anna_b thanks") == ["@anna_b"])                  // <reply>
+        #expect(explain("  @anna hi", Self.lex).map { $0.1 } == [.helping])
+        #expect(spans("@a @b hi") == ["@a"])                               // the leading run is the reply
+        #expect(spans("Photo by @lou_k today") == ["@lou_k"])              // <mention>
+        #expect(explain("Photo by @lou", Self.lex).map { $0.1 } == [.crediting])
+        #expect(spans("mail help@example.com") == [".com"])                // an address is no mention
+        #expect(spans("@ alone") == [])
+    }
+
+    @Test func questionsAndExclamations() {
+        #expect(spans("What's your tip?") == ["?", "?"])                    // to you, and any
+        #expect(classify("What's your tip?", Self.lex).give == 0.7)
+        #expect(classify("Why? Why not?", Self.lex).give == 0.4)           // once per text, no you-word
+        #expect(classify("Great!!! Wow!", Self.lex).take == 0.8)
+    }
+
+    @Test func stepsLinksPercentHashtags() {
+        #expect(spans("1. Open it\n2) Tap Save") == ["1."])                 // once per text
+        #expect(spans("version 2.5 and 3.x") == [])                          // not a step
+        #expect(spans("see https://x.io/a") == ["https://"])                 // once: https:// and .io
+        #expect(spans("go to www.example.org") == ["www."])
+        #expect(spans("94% of you, 20% off") == ["94%"])                     // "% off" is <percent_off>
+        #expect(spans("#tips and #1") == ["#tips"])                          // "#1" is no hashtag
+        #expect(spans("a#b") == [])
+    }
+
+    @Test func outsideOverlapAndNegation() {
+        // "via @" and <mention> overlap; both count.
+        #expect(explain("via @lou", Self.lex).map { $0.1 } == [.crediting, .crediting])
+        #expect(classify("via @lou", Self.lex).give == 1.2)
+        // A negation before a structural cue does not suppress it.
+        #expect(classify("no #deal", Self.lex).take == 0.9)
+    }
+
+    @Test func unknownPatternNamesTheKnownOnes() {
+        let l = Lexicon(withDefaults: false)
+        do {
+            try bytesOf("<questions>\tinviting\t1\n").withUnsafeBufferPointer { buf throws(GiveTakeError) in
+                try l.load(buf)
+            }
+            Issue.record("accepted <questions>")
+        } catch {
+            #expect(error.message.contains("<question_to_you>"), "\(error.message)")
+        }
     }
 }

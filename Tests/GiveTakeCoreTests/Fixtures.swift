@@ -26,7 +26,7 @@ let hour = 3600.0
 let day = 86400.0
 
 /// Scores rows (in the given order, in batches of `batch`) and returns the result.
-func score(_ rows: [Row], config: ScoringConfig = ScoringConfig(), lexicon: Lexicon = .builtin,
+func score(_ rows: [Row], config: ScoringConfig = ScoringConfig(), lexicon: Lexicon = .reference,
            batch: Int = 3) throws -> ScoringResult {
     let scorer = Scorer(lexicon: lexicon)
     try scorer.configure(config)
@@ -73,12 +73,12 @@ extension ScoringResult {
 }
 
 /// Classifies a Swift string with a lexicon.
-func classify(_ text: String, _ lexicon: Lexicon = .builtin) -> Classification {
+func classify(_ text: String, _ lexicon: Lexicon = .reference) -> Classification {
     let bytes = Array(text.utf8)
     return bytes.withUnsafeBufferPointer { lexicon.classify($0) }
 }
 
-func explain(_ text: String, _ lexicon: Lexicon = .builtin) -> [(String, Category, Double)] {
+func explain(_ text: String, _ lexicon: Lexicon = .reference) -> [(String, Category, Double)] {
     let bytes = Array(text.utf8)
     return bytes.withUnsafeBufferPointer { buf in
         lexicon.explain(buf).map { (String(decoding: bytes[$0.start..<$0.end], as: UTF8.self), $0.category, $0.weight) }

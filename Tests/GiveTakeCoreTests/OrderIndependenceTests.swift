@@ -139,7 +139,7 @@ func messyRows(count: Int, seed: UInt64) -> [Row] {
         let rows = messyRows(count: 600, seed: 9)
         let whole = try score(rows)
         // One scorer, two adds with a finish in between, equals one pass.
-        let scorer = Scorer()
+        let scorer = Scorer(lexicon: .reference)
         let texts = rows.map { (Array(($0.author ?? "").utf8), Array(($0.body ?? "").utf8)) }
         func add(_ range: Range<Int>) throws {
             for i in range {
@@ -172,7 +172,7 @@ func messyRows(count: Int, seed: UInt64) -> [Row] {
     @Test func reservingCapacityChangesNothing() throws {
         let rows = messyRows(count: 400, seed: 3)
         let plain = try score(rows)
-        let scorer = Scorer()
+        let scorer = Scorer(lexicon: .reference)
         scorer.reserveCapacity(rows: 5000)
         let texts = rows.map { (Array(($0.author ?? "").utf8), Array(($0.body ?? "").utf8)) }
         for (i, r) in rows.enumerated() {

@@ -42,14 +42,19 @@ static void test_classify(void) {
   const char *post = "Here's how to fix it: a free guide";
   CHECK(gt_classify(&c, NULL, post, strlen(post)) == GT_OK);
   CHECK(c.label == GT_LABEL_GIVE);
-  CHECK(c.give_score == 3.0 && c.take_score == 0.0);
+  CHECK(c.give_score >= 1.0 && c.take_score == 0.0);
 
+  /* explain lists every cue that fired; their weights make up the score. */
   gt_cue cues[8];
   size_t n = 0;
   CHECK(gt_explain(cues, 8, &n, NULL, post, strlen(post)) == GT_OK);
-  CHECK(n == 3);
+  CHECK(n == (size_t)c.cues && n >= 2 && n <= 8);
+  double sum = 0;
+  for (size_t i = 0; i < n && i < 8; i++) sum += cues[i].weight;
+  CHECK(fabs(sum - c.give_score) < 1e-9);
   CHECK(n > 0 && cues[0].offset == 0 && cues[0].length == 10); /* "Here's how" */
-  CHECK(n > 2 && strcmp(gt_category_name(cues[2].category), "teaching") == 0);
+  CHECK(n > 0 && strcmp(gt_category_name(cues[0].category), "helping") == 0);
+  CHECK(n > 1 && strcmp(gt_category_name(cues[n - 1].category), "teaching") == 0); /* "guide" */
 
   const char bad[] = {'a', (char)0xC3};
   CHECK(gt_classify(&c, NULL, bad, 2) == GT_EUTF8);

@@ -6,6 +6,7 @@ bench/run.py. Prints one JSON object: seconds and what was processed.
     tool.py duckdb-sql DB OUT.csv       plain-SQL metrics in DuckDB
     tool.py classify NAME DB MAX        classification alone with tool NAME:
         hyperscan, hyperscan-buffer, aho, re, vader, bytescan
+    tool.py hs-patterns FILE            the Hyperscan expressions, one a line (for c/hsbench.c)
 """
 from __future__ import annotations
 
@@ -58,6 +59,21 @@ def corpus(db: str, limit: int) -> list[bytes]:
     return [r[0].encode() for r in cur]
 
 
+def lexicon_phrases() -> list[str]:
+    import lexicon as L
+    cues, _ = L.cues_and_negations(L.default_lexicon())
+    return sorted({L.norm_phrase(p) for p, _, _ in cues if not p.startswith("<")})
+
+
+def hyperscan_patterns() -> list[bytes]:
+    """The lexicon phrases (caseless literals) and the two number patterns;
+    no word boundaries, overlap resolution or negation: matching only."""
+    import re
+    pats = [re.escape(p).encode() for p in lexicon_phrases()]
+    pats += [rb"[0-9][0-9.,]*% ?off", rb"(?:\$|\xe2\x82\xac|\xc2\xa3|\xc2\xa5)[0-9][0-9.,]*"]
+    return pats
+
+
 def classify(name: str, db: str, limit: int) -> dict:
     import lexicon as L
     texts = corpus(db, limit)
@@ -68,11 +84,7 @@ def classify(name: str, db: str, limit: int) -> dict:
     if name in ("hyperscan", "hyperscan-buffer"):
         import hyperscan
         db_ = hyperscan.Database()
-        import re as _re
-        # the same phrases (caseless literals) and the two patterns; no word
-        # boundaries, overlap resolution or negation: matching only
-        pats = [_re.escape(p).encode() for p in phrases]
-        pats += [rb"[0-9][0-9.,]*% ?off", rb"(?:\$|\xe2\x82\xac|\xc2\xa3|\xc2\xa5)[0-9][0-9.,]*"]
+        pats = hyperscan_patterns()
         db_.compile(expressions=pats, ids=list(range(len(pats))),
                     flags=[hyperscan.HS_FLAG_CASELESS] * len(pats))
         hits = [0]
@@ -136,6 +148,12 @@ def main(argv) -> int:
         res = sql_metrics(argv[0].split("-")[0], argv[1], argv[2])
     elif len(argv) >= 4 and argv[0] == "classify":
         res = classify(argv[1], argv[2], int(argv[3]))
+    elif len(argv) >= 2 and argv[0] == "hs-patterns":
+        pats = hyperscan_patterns()
+        with open(argv[1], "wb") as f:
+            f.write(b"".join(p + b"\n" for p in pats))
+        print(json.dumps({"patterns": len(pats)}))
+        return 0
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -136,19 +136,30 @@ public final class Lexicon: @unchecked Sendable {
         if phrase.count > maxPhraseBytes { throw GiveTakeError(.outOfRange, "phrase longer than 256 bytes") }
         if phrase.first == 0x3C && phrase.last == 0x3E && patternKind(phrase) == nil {
             throw GiveTakeError(.parse, "unknown pattern '" + String(decoding: phrase, as: UTF8.self)
-                                + "' (patterns are <percent_off> and <money>)")
+                                + "' (patterns are <percent_off>, <money>" + structuralPatternList + ")")
         }
         return LexiconEntry(phrase: phrase, category: category, weight: weight)
     }
 
     // MARK: Compilation
 
-    enum PatternKind { case percentOff, money }
+    enum PatternKind { case percentOff, money, structural(StructuralCue) }
 
     static func patternKind(_ phrase: [UInt8]) -> PatternKind? {
         if phrase == Array("<percent_off>".utf8) { return .percentOff }
         if phrase == Array("<money>".utf8) { return .money }
+        if let s = StructuralCue.parse(phrase) { return .structural(s) }
         return nil
+    }
+
+    private static var structuralPatternList: String {
+        var s = ""
+        for c in StructuralCue.allCases {
+            let name = c.name
+            s += ", <" + String(decoding: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount),
+                                as: UTF8.self) + ">"
+        }
+        return s
     }
 
     private func rebuild() {
@@ -167,6 +178,10 @@ public final class Lexicon: @unchecked Sendable {
                     for d in UInt8(0x30)...UInt8(0x39) {
                         list.append(makePattern(Array(symbol.utf8) + [d], layer, [.extendRightNumber], Int32(index), w))
                     }
+                }
+            case .structural(let kind)?:
+                for trigger in kind.triggers {
+                    list.append(makePattern(trigger, layer, PatternFlags(structural: kind), Int32(index), w))
                 }
             case nil:
                 for variant in apostropheVariants(e.phrase) {

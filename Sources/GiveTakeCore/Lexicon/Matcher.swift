@@ -137,6 +137,16 @@ extension Automaton {
                 while !isDigitByte(text[me &- 1]) { me &-= 1 }
             }
             if pat.needsRightBoundary && me < n && isWordByte(text[me]) { continue }
+            let kind = pat.flags.structuralKind
+            if kind != 0 {
+                guard let span = structuralSpan(kind, text, ms, me, youWordsSoFar: st.youWords) else { continue }
+                if pat.layer == .cue {
+                    st.append(CueHit(start: span.0, end: span.1, pattern: Int32(p), negated: false))
+                } else if pat.layer == .negation {
+                    st.pushNegation(span.0, span.1)
+                }
+                continue
+            }
             switch pat.layer {
             case .cue:
                 st.append(CueHit(start: ms, end: me, pattern: Int32(p), negated: isNegated(text, ms, st)))
@@ -243,10 +253,20 @@ extension Lexicon {
         }
         let patterns = automaton.patterns
         var lastEnd = -1
-        for h in hits where h.start >= lastEnd {
-            lastEnd = h.end
-            if h.negated { continue }
+        var structuralSeen: UInt32 = 0
+        for h in hits {
             let pat = patterns[Int(h.pattern)]
+            let kind = pat.flags.structuralKind
+            if kind != 0 {
+                // Outside the overlap rule, once per text (StructuralCues.swift).
+                let bit: UInt32 = 1 << UInt32(kind & 31)
+                if structuralSeen & bit != 0 { continue }
+                structuralSeen |= bit
+            } else {
+                if h.start < lastEnd { continue }
+                lastEnd = h.end
+                if h.negated { continue }
+            }
             if pat.signedWeight > 0 { result.give += pat.signedWeight } else { result.take -= pat.signedWeight }
             result.cues &+= 1
             var reported = h

@@ -6,7 +6,7 @@ INSERT INTO givetake.lexicon VALUES ('lorem', 'teaching', 1);
 CREATE TABLE par AS
 SELECT g AS id, (g % 13)::bigint AS account_id,
        (ARRAY['Here''s how to fix it, a guide for you', 'Huge sale: 20% off, order now',
-              'We are proud of our new thing', 'lorem for us', 'thanks!', NULL])[1 + g % 6] AS body,
+              'We are proud of our new store', 'lorem for us', 'thanks!', NULL])[1 + g % 6] AS body,
        ((g * 7919) % 86400)::float8 AS secs
 FROM generate_series(1, 60000) g;
 ANALYZE par;

@@ -1,5 +1,6 @@
 -- Per-text functions on hand-made texts (expected values from
--- docs/metrics.md section 2 and the built-in lexicon).
+-- docs/metrics.md section 2 and the built-in lexicon, whose weights are
+-- learned: docs/classifier.md).
 SET givetake.lexicon_mode = 'builtin';
 
 -- give: "here's how" + "fix" are helping cues; nothing takes
@@ -7,25 +8,28 @@ SELECT givetake.classify('Here''s how to fix it'),
        givetake.give_score('Here''s how to fix it') > 0 AS gives,
        givetake.take_score('Here''s how to fix it') AS take;
 
--- take: sale 1 + 20% off 1.5 + order now 1.5 + $19.99 1 = 5 (all selling)
+-- take: huge + sale + 20% off + order now + $19.99, all take cues
 SELECT givetake.classify('Huge SALE! 20% off everything, order now $19.99'),
        givetake.give_score('Huge SALE! 20% off everything, order now $19.99') AS give,
-       givetake.take_score('Huge SALE! 20% off everything, order now $19.99') AS take;
+       round(givetake.take_score('Huge SALE! 20% off everything, order now $19.99')::numeric, 2) AS take;
+SELECT cue, category FROM givetake.explain('Huge SALE! 20% off everything, order now $19.99');
 
--- neutral: no cue at all
-SELECT givetake.classify('just a normal day at the office'),
-       givetake.give_score('just a normal day at the office'),
-       givetake.take_score('just a normal day at the office');
+-- neutral: no cue at all, or faint cues on both sides
+SELECT givetake.classify('Lorem ipsum dolor'), givetake.give_score('Lorem ipsum dolor'),
+       givetake.take_score('Lorem ipsum dolor');
+SELECT givetake.classify('just a normal day at the office');
 
--- hashtags match (#sale is the cue sale); matching is ASCII case-insensitive
-SELECT givetake.take_score('#sale') = givetake.take_score('SALE') AS hashtag_is_word;
+-- hashtags match (#sale is the cue sale, plus the <hashtag> pattern);
+-- matching is ASCII case-insensitive
+SELECT cue, "offset", length FROM givetake.explain('#sale');
+SELECT cue, "offset", length FROM givetake.explain('SALE');
 
 -- negation window: "no purchase necessary" does not take
 SELECT givetake.take_score('no purchase necessary') AS negated;
 
 -- explain lists matched spans with byte offsets (the é is 2 bytes)
 SELECT * FROM givetake.explain('café sale: order now');
-SELECT count(*) FROM givetake.explain('nothing here');
+SELECT count(*) FROM givetake.explain('Lorem ipsum dolor');
 
 -- NULL in, NULL out for the text functions
 SELECT givetake.classify(NULL) IS NULL AS c, givetake.give_score(NULL) IS NULL AS g,

@@ -1,0 +1,136 @@
+// Structural cues: patterns about a post's shape rather than its words (an
+// @-reply, a question put to the reader, numbered steps, a link...). A
+// lexicon names them like the number patterns, "<question_to_you>", with a
+// category and a weight, so `explain` shows them and users can re-weigh or
+// drop them. The automaton finds a short trigger ("@", "?", "2."); a check
+// on the bytes around it confirms the hit in the same pass.
+//
+// Unlike word cues they do not take part in leftmost-longest selection (a
+// mention inside "via @x" still counts), are never negated, and count at
+// most once per text: they describe the post, not a phrase in it.
+
+enum StructuralCue: UInt8, CaseIterable {
+    case reply = 1, mention, questionToYou, question, step, link, percent, exclamation, hashtag
+
+    /// The name inside the angle brackets in a lexicon file.
+    var name: StaticString {
+        switch self {
+        case .reply: return "reply"                    // the text opens with @handle
+        case .mention: return "mention"                // @handle later in the text
+        case .questionToYou: return "question_to_you"  // '?' after a you-word
+        case .question: return "question"              // any '?'
+        case .step: return "step"                      // "1. ", "2) " opening a line or after a space
+        case .link: return "link"                      // http://, www., .com ...
+        case .percent: return "percent"                // "40%" not followed by "off"
+        case .exclamation: return "exclamation"        // '!'
+        case .hashtag: return "hashtag"                // #word
+        }
+    }
+
+    static func parse(_ phrase: [UInt8]) -> StructuralCue? {
+        guard phrase.count > 2, phrase.first == 0x3C, phrase.last == 0x3E else { return nil }
+        let inner = Array(phrase[1..<(phrase.count &- 1)])
+        for c in StructuralCue.allCases {
+            let s = c.name
+            if s.utf8CodeUnitCount == inner.count
+                && inner.withUnsafeBufferPointer({ staticEquals(s, $0) }) { return c }
+        }
+        return nil
+    }
+
+    /// The literals the automaton looks for; `span` confirms each hit.
+    var triggers: [[UInt8]] {
+        switch self {
+        case .reply, .mention: return [[0x40]]
+        case .questionToYou, .question: return [[0x3F]]
+        case .step:
+            var t: [[UInt8]] = []
+            for d in UInt8(0x31)...UInt8(0x39) { t.append([d, 0x2E]); t.append([d, 0x29]) }
+            return t
+        case .link:
+            return ["http://", "https://", "www.", ".com", ".org", ".net", ".io", ".co.uk", ".ly"]
+                .map { Array($0.utf8) }
+        case .percent: return [[0x25]]
+        case .exclamation: return [[0x21]]
+        case .hashtag: return [[0x23]]
+        }
+    }
+}
+
+extension PatternFlags {
+    /// Bits 3...7 hold a structural cue's raw value (0: none).
+    init(structural: StructuralCue) { self.init(rawValue: structural.rawValue << 3) }
+    var structuralKind: UInt8 { rawValue >> 3 }
+}
+
+@inline(__always)
+private func isSpaceByte(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+
+@inline(__always)
+private func isHandleByte(_ b: UInt8) -> Bool { isWordByte(b) || b == 0x5F }
+
+@inline(__always)
+private func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+
+/// Whether `pos` lies in the run of @handles a reply opens with.
+private func inLeadingHandles(_ text: UnsafeBufferPointer<UInt8>, _ pos: Int) -> Bool {
+    var i = 0
+    while i < pos {
+        let b = text[i]
+        if isSpaceByte(b) || b == 0x2C { i &+= 1; continue }
+        if b != 0x40 { return false }
+        i &+= 1
+        while i < text.count && isHandleByte(text[i]) { i &+= 1 }
+    }
+    return true
+}
+
+/// Confirms a structural trigger that matched text[start..<end]; returns the
+/// span to report, or nil when the surroundings do not fit.
+func structuralSpan(_ kind: UInt8, _ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                    youWordsSoFar: Int32) -> (Int, Int)? {
+    let n = text.count
+    switch StructuralCue(rawValue: kind) {
+    case .reply?, .mention?:
+        guard end < n, isHandleByte(text[end]) else { return nil }
+        if start > 0 && isWordByte(text[start &- 1]) { return nil }  // an e-mail address
+        var firstVisible = 0
+        while firstVisible < start && isSpaceByte(text[firstVisible]) { firstVisible &+= 1 }
+        let opens = firstVisible == start
+        if kind == StructuralCue.reply.rawValue ? !opens : inLeadingHandles(text, start) { return nil }
+        var e = end
+        while e < n && isHandleByte(text[e]) { e &+= 1 }
+        return (start, e)
+    case .questionToYou?:
+        return youWordsSoFar > 0 ? (start, end) : nil
+    case .question?, .exclamation?:
+        return (start, end)
+    case .step?:
+        if start > 0 && !isSpaceByte(text[start &- 1]) { return nil }
+        guard end &+ 1 < n, text[end] == 0x20 || text[end] == 0x09, isASCIILetter(text[end &+ 1]) else { return nil }
+        return (start, end)
+    case .link?:
+        if text[start] == 0x2E && (start == 0 || !isWordByte(text[start &- 1])) { return nil }
+        return (start, end)
+    case .percent?:
+        var s = start
+        while s > 0 && (isDigitByte(text[s &- 1]) || text[s &- 1] == 0x2E || text[s &- 1] == 0x2C) { s &-= 1 }
+        while s < start && !isDigitByte(text[s]) { s &+= 1 }
+        if s == start || (s > 0 && isWordByte(text[s &- 1])) { return nil }
+        var k = end
+        if k < n && text[k] == 0x20 { k &+= 1 }
+        if k &+ 3 <= n && foldByte(text[k]) == 0x6F && foldByte(text[k &+ 1]) == 0x66
+            && foldByte(text[k &+ 2]) == 0x66 && (k &+ 3 == n || !isWordByte(text[k &+ 3])) {
+            return nil  // "% off" is the <percent_off> pattern
+        }
+        return (s, end)
+    case .hashtag?:
+        if start > 0 && isWordByte(text[start &- 1]) { return nil }
+        guard end < n, isASCIILetter(text[end]) else { return nil }
+        var e = end
+        while e < n && isHandleByte(text[e]) { e &+= 1 }
+        return (start, e)
+    case nil:
+        return nil
+    }
+}
