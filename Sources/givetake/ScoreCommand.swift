@@ -36,7 +36,7 @@ struct Score: ParsableCommand {
         "Memory budget, e.g. 512M or 2G (default 1G; 'none': no budget): larger tables are scored "
         + "in groups of accounts (same results).",
         valueName: "size"))
-    var maxMemory: String = defaultMaxMemory
+    var maxMemory: String?
 
     @Option(name: .customLong("group-rows"), help: .hidden)
     var groupRows: Int?
@@ -53,7 +53,7 @@ struct Score: ParsableCommand {
 
     func validate() throws {
         try requireLocation(db, "<db>")
-        if maxMemory != "none" && parseSize(maxMemory) == nil {
+        if let maxMemory, maxMemory != "none" && parseSize(maxMemory) == nil {
             throw ValidationError("--max-memory '\(maxMemory)' is not a size (e.g. 512M, 2G) or 'none'")
         }
         if let g = groupRows, g < 1 { throw ValidationError("--group-rows must be at least 1") }
@@ -70,7 +70,8 @@ struct Score: ParsableCommand {
         job.config = try options.config()
         job.configKey = options.configKey(job.config, lexBytes)
         job.incremental = incremental
-        job.maxRowsInMemory = groupRows ?? parseSize(maxMemory).map(rowsFitting)
+        job.maxRowsInMemory = groupRows ?? parseSize(maxMemory ?? defaultMaxMemory).map(rowsFitting)
+        job.groupWhenCountUnknown = groupRows != nil || maxMemory != nil
         let progress = Progress(label: "scoring \(options.table)", total: store.estimatedRowCount(options.table),
                                 enabled: !quiet)
         job.progress = { progress.update($0) }
@@ -117,8 +118,8 @@ struct Score: ParsableCommand {
 }
 
 /// "512M", "2G", "300000K", "1000000" (bytes).
-/// Memory is bounded by default: a table whose rows would not fit is
-/// scored in groups of accounts.
+/// Memory is bounded by default: a table whose estimated row count would
+/// not fit is scored in groups of accounts.
 let defaultMaxMemory = "1G"
 
 func parseSize(_ s: String) -> Int? {
