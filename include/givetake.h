@@ -36,8 +36,8 @@
  * Threads: stateless functions (gt_classify, gt_explain, gt_first_name, ...)
  * are safe to call from any number of threads at once. A gt_lexicon may be
  * read by many threads at once (classify, explain, scorer creation) as long
- * as no thread is modifying it (gt_lexicon_add/load). A gt_scorer is used by
- * one thread at a time.
+ * as no thread is modifying it (gt_lexicon_add/add_many/load/set_interrupt).
+ * A gt_scorer is used by one thread at a time.
  */
 #ifndef GIVETAKE_H
 #define GIVETAKE_H
@@ -138,6 +138,16 @@ int gt_category_parse(const char *name, size_t len);
 /* +1 for give categories, -1 for take categories, 0 for negation. */
 int gt_category_polarity(int category);
 
+/* ---- Cancellation ----------------------------------------------------- */
+
+/* An interrupt callback: long-running calls ask fn(context) now and then
+ * and, when it returns nonzero, stop with GT_ECANCELED. It must return
+ * promptly and must not call into the object it was set on; it only reports
+ * a flag (a PostgreSQL backend reports a pending cancel or terminate and
+ * raises it afterwards, outside the library). See gt_lexicon_set_interrupt
+ * and gt_scorer_set_interrupt. */
+typedef int (*gt_interrupt_fn)(void *context);
+
 /* ---- Lexicon ---------------------------------------------------------- */
 
 /* A compiled set of cues (phrases with a category and a weight), matched
@@ -162,17 +172,60 @@ typedef struct gt_lexicon gt_lexicon;
  * with gt_lexicon_free) or NULL on failure. */
 int gt_lexicon_new(gt_lexicon **out, int flags);
 
+/* Limits. A phrase is 1..256 bytes after its white space is collapsed
+ * (runs of space, TAB, CR, LF become one space; leading and trailing ones
+ * go); a weight is a finite number from 0 to 1000. The compiled automaton
+ * (about 4 bytes per trie state and byte class) may not exceed 512 MiB:
+ * 100,000 cues of a few words take well under that; past it the call fails
+ * with GT_ENOMEM and a message giving the sizes. A lexicon holds at most
+ * 1,000,000 cues (GT_ENOMEM beyond, checked before the compilation).
+ *
+ * Every call that changes a lexicon (load, add, add_many) compiles it once,
+ * whatever the number of cues, so load many cues in one call. The
+ * compilation (and gt_lexicon_load's parsing) asks the interrupt callback
+ * (gt_lexicon_set_interrupt) every few milliseconds. On any failure,
+ * GT_ECANCELED included, nothing is changed. None of them is thread-safe
+ * with concurrent readers of the same lexicon. */
+
 /* Add or replace cues from text in the lexicon file format: one cue per
  * line, "phrase<TAB>category<TAB>weight". Blank lines and lines that start
  * with '#' and contain no TAB are comments. A phrase already present gets
  * the new category and weight; weight 0 disables it. On failure nothing is
- * changed and gt_lexicon_errmsg() names the line ("line 3: ...").
- * Not thread-safe with concurrent readers of the same lexicon. */
+ * changed and gt_lexicon_errmsg() names the line ("line 3: ..."). */
 int gt_lexicon_load(gt_lexicon *lex, const char *text, size_t len);
 
 /* Add or replace one cue. category is a GT_CAT_* code; weight >= 0. */
 int gt_lexicon_add(gt_lexicon *lex, const char *phrase, size_t len,
                    int category, double weight);
+
+/* One cue for gt_lexicon_add_many; the phrase is read during the call only. */
+typedef struct gt_cue_def {
+  const char *phrase; /* UTF-8, need not be NUL-terminated */
+  size_t len;
+  int32_t category;   /* GT_CAT_* */
+  int32_t reserved;   /* set to 0 */
+  double weight;
+} gt_cue_def;
+
+/* Add or replace n cues with one compilation (later cues win over earlier
+ * ones with the same phrase). All or nothing: on failure gt_lexicon_errmsg()
+ * names the first bad cue by index ("cue 17: weight must be ..."). */
+int gt_lexicon_add_many(gt_lexicon *lex, const gt_cue_def *cues, size_t n);
+
+/* Check one cue as gt_lexicon_add_many would take it, without changing the
+ * lexicon: GT_OK, or the status with gt_lexicon_errmsg() giving the reason
+ * ("phrase longer than 256 bytes"). */
+int gt_lexicon_check(gt_lexicon *lex, const gt_cue_def *cue);
+
+/* Cancellation for this lexicon: fn(context) is asked during its
+ * compilation (load, add, add_many) and, with texts longer than 256 KiB,
+ * every 256 KiB of gt_classify, gt_classify_batch and gt_explain using it
+ * (gt_classify_batch also every 256 KiB of shorter texts). A nonzero answer
+ * stops the call with GT_ECANCELED. Short texts never call it. fn NULL
+ * removes it. Set it before the lexicon is shared between threads; the
+ * callback is then called from every thread reading the lexicon. */
+int gt_lexicon_set_interrupt(gt_lexicon *lex, gt_interrupt_fn fn,
+                             void *context);
 
 /* Number of cues, and the i-th cue (0 <= i < count) in load order. The
  * phrase pointer is owned by the lexicon and valid until it is modified or
@@ -207,7 +260,9 @@ typedef struct gt_classification {
   int32_t reserved;
 } gt_classification;
 
-/* Classify one text. lex NULL means the built-in default lexicon. */
+/* Classify one text. lex NULL means the built-in default lexicon.
+ * GT_ECANCELED (all-zero result) when the lexicon's interrupt callback
+ * stopped a long text. */
 int gt_classify(gt_classification *out, const gt_lexicon *lex,
                 const char *text, size_t len);
 
@@ -215,7 +270,10 @@ int gt_classify(gt_classification *out, const gt_lexicon *lex,
  * out[i] is filled for every i; a text that is not valid UTF-8 gets an
  * all-zero result with label GT_LABEL_NEUTRAL, and the call then returns
  * GT_EUTF8 after classifying the others, with *first_bad (if not NULL) set
- * to the first such index. *first_bad is set to n when all are valid. */
+ * to the first such index. *first_bad is set to n when all are valid.
+ * When the lexicon's interrupt callback stops it, the call returns
+ * GT_ECANCELED with *first_bad at the text it stopped at; that text and
+ * the later ones get all-zero results. */
 int gt_classify_batch(gt_classification *out, size_t *first_bad,
                       const gt_lexicon *lex, const gt_text *texts, size_t n);
 
@@ -229,7 +287,9 @@ typedef struct gt_cue {
 
 /* List every give/take cue that fired, in text order. Up to cap cues are
  * written to cues (which may be NULL when cap is 0); *count receives the
- * total number, which may exceed cap: call again with a larger buffer. */
+ * total number, which may exceed cap: call again with a larger buffer.
+ * GT_ECANCELED (*count 0) when the lexicon's interrupt callback stopped a
+ * long text. */
 int gt_explain(gt_cue *cues, size_t cap, size_t *count, const gt_lexicon *lex,
                const char *text, size_t len);
 
@@ -495,13 +555,10 @@ int gt_scorer_add(gt_scorer *s, const gt_interaction *rows, size_t n);
  * afterwards and gt_scorer_finish called again. */
 int gt_scorer_finish(gt_scorer *s);
 
-/* Cancellation of a long gt_scorer_finish: fn(context) is called every
- * 65,536 rows of each of its passes; a nonzero return stops it with
- * GT_ECANCELED (no results; the rows stay, so finish may run again). The
- * callback must return promptly and must not call into this scorer; it
- * only reports a flag (a PostgreSQL backend returns InterruptPending and
- * raises the cancel afterwards, outside the library). fn NULL removes it. */
-typedef int (*gt_interrupt_fn)(void *context);
+/* Cancellation of a long gt_scorer_finish: fn(context) (see
+ * gt_interrupt_fn) is called every 65,536 rows of each of its passes; a
+ * nonzero return stops it with GT_ECANCELED (no results; the rows stay, so
+ * finish may run again). fn NULL removes it. */
 int gt_scorer_set_interrupt(gt_scorer *s, gt_interrupt_fn fn, void *context);
 
 /* Results of the last gt_scorer_finish, ordered by account_id then

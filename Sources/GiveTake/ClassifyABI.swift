@@ -10,23 +10,61 @@ private func lower(_ c: Classification, _ scalars: Int, into out: UnsafeMutableP
         reserved: 0)
 }
 
-/// Validates and classifies one text; nil when it is not valid UTF-8.
+/// Texts longer than this are validated and scanned in pieces of this size,
+/// asking the lexicon's interrupt callback in between.
+private let longText = 1 << 18
+
+/// validateUTF8 in pieces of `longText` bytes (split before a lead byte),
+/// asking `stop` between them; nil when it said yes.
+private func validate(_ text: UnsafeBufferPointer<UInt8>, _ stop: () -> Bool) -> (scalars: Int, invalidAt: Int?)? {
+    let n = text.count
+    if n <= longText { return validateUTF8(text) }
+    var scalars = 0, pos = 0
+    while pos < n {
+        var end = n &- pos > longText ? pos &+ longText : n
+        var back = 0
+        while end < n && back < 3 && text[end] & 0xC0 == 0x80 { end &-= 1; back &+= 1 }
+        let r = validateUTF8(UnsafeBufferPointer(rebasing: text[pos..<end]))
+        if let bad = r.invalidAt { return (scalars &+ r.scalars, pos &+ bad) }
+        scalars &+= r.scalars
+        pos = end
+        if pos < n && stop() { return nil }
+    }
+    return (scalars, nil)
+}
+
+/// Validates and classifies one text: GT_OK or GT_EUTF8 (all-zero result).
 @inline(__always)
 private func classifyOne(_ lex: Lexicon, _ text: UnsafeBufferPointer<UInt8>,
-                         _ out: UnsafeMutablePointer<gt_classification>) -> Bool {
+                         _ out: UnsafeMutablePointer<gt_classification>) -> Int32 {
     let check = validateUTF8(text)
     if check.invalidAt != nil {
         lower(Classification(), 0, into: out)
-        return false
+        return GT_EUTF8
     }
     lower(lex.classify(text), check.scalars, into: out)
-    return true
+    return GT_OK
+}
+
+/// classifyOne for a long text with an interrupt callback: validated and
+/// scanned in pieces, asking the callback in between; GT_ECANCELED (all-zero
+/// result) when it said stop.
+@inline(never)
+private func classifyLong(_ lex: Lexicon, _ handle: LexiconHandle, _ text: UnsafeBufferPointer<UInt8>,
+                          _ out: UnsafeMutablePointer<gt_classification>) -> Int32 {
+    lower(Classification(), 0, into: out)
+    guard let check = validate(text, handle.shouldStop) else { return GT_ECANCELED }
+    if check.invalidAt != nil { return GT_EUTF8 }
+    guard let c = lex.classify(text, shouldStop: handle.shouldStop) else { return GT_ECANCELED }
+    lower(c, check.scalars, into: out)
+    return GT_OK
 }
 
 @c @implementation public func gt_classify(_ out: UnsafeMutablePointer<gt_classification>?, _ lex: OpaquePointer?,
                                           _ text: UnsafePointer<CChar>?, _ len: Int) -> Int32 {
     guard let out, let b = bytes(text, len) else { return GT_EINVAL }
-    return classifyOne(lexicon(lex), b, out) ? GT_OK : GT_EUTF8
+    if b.count > longText, let h = lexiconHandle(lex), h.interrupt != nil { return classifyLong(h.lexicon, h, b, out) }
+    return classifyOne(lexicon(lex), b, out)
 }
 
 @c @implementation public func gt_classify_batch(_ out: UnsafeMutablePointer<gt_classification>?,
@@ -38,14 +76,42 @@ private func classifyOne(_ lex: Lexicon, _ text: UnsafeBufferPointer<UInt8>,
     guard let out, let texts else { return GT_EINVAL }
     let l = lexicon(lex)
     var result = GT_OK
+    guard let h = lexiconHandle(lex), h.interrupt != nil else {
+        // No callback: the plain loop, nothing more per text.
+        for i in 0..<n {
+            guard let b = bytes(texts[i].ptr, texts[i].len) else {
+                lower(Classification(), 0, into: out + i)
+                if result == GT_OK { result = GT_EINVAL; firstBad?.pointee = i }
+                continue
+            }
+            if classifyOne(l, b, out + i) != GT_OK && result == GT_OK {
+                result = GT_EUTF8
+                firstBad?.pointee = i
+            }
+        }
+        return result
+    }
+    var sincePoll = 0
     for i in 0..<n {
         guard let b = bytes(texts[i].ptr, texts[i].len) else {
             lower(Classification(), 0, into: out + i)
             if result == GT_OK { result = GT_EINVAL; firstBad?.pointee = i }
             continue
         }
-        if !classifyOne(l, b, out + i) && result == GT_OK {
-            result = GT_EUTF8
+        var st = b.count > longText ? classifyLong(l, h, b, out + i) : classifyOne(l, b, out + i)
+        // Many short texts add up: ask every 256 KiB of them too.
+        sincePoll &+= b.count
+        if sincePoll > longText && st != GT_ECANCELED {
+            sincePoll = 0
+            if h.shouldStop() { st = GT_ECANCELED }
+        }
+        if st == GT_ECANCELED {
+            for k in i..<n { lower(Classification(), 0, into: out + k) }
+            firstBad?.pointee = i
+            return GT_ECANCELED
+        }
+        if st != GT_OK && result == GT_OK {
+            result = st
             firstBad?.pointee = i
         }
     }
@@ -57,15 +123,20 @@ private func classifyOne(_ lex: Lexicon, _ text: UnsafeBufferPointer<UInt8>,
                                          _ text: UnsafePointer<CChar>?, _ len: Int) -> Int32 {
     guard let count, let b = bytes(text, len), cap >= 0, cap == 0 || cues != nil else { return GT_EINVAL }
     count.pointee = 0
-    if firstInvalidUTF8(b) != nil { return GT_EUTF8 }
-    let found = lexicon(lex).explain(b)
-    if let cues {
-        for (i, c) in found.prefix(cap).enumerated() {
-            cues[i] = gt_cue(offset: c.start, length: c.end - c.start, category: Int32(c.category.rawValue),
-                             entry: Int32(clamping: c.entry), weight: c.weight)
+    let h = lexiconHandle(lex)
+    let stop: () -> Bool = { h?.shouldStop() ?? false }
+    guard let check = validate(b, stop) else { return GT_ECANCELED }
+    if check.invalidAt != nil { return GT_EUTF8 }
+    var found = 0
+    let finished = lexicon(lex).explain(b, shouldStop: stop) { c in
+        if found < cap {
+            cues![found] = gt_cue(offset: c.start, length: c.end - c.start, category: Int32(c.category.rawValue),
+                                  entry: Int32(clamping: c.entry), weight: c.weight)
         }
+        found &+= 1
     }
-    count.pointee = found.count
+    if !finished { return GT_ECANCELED }
+    count.pointee = found
     return GT_OK
 }
 

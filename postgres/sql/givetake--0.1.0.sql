@@ -4,13 +4,24 @@
 
 -- ---- Configuration data ---------------------------------------------------
 
+-- The lexicon table's CHECK: true, or an ERROR with libgivetake's reason
+-- (blank phrase, phrase over 256 bytes in UTF-8, unknown <pattern>, weight
+-- outside 0..1000, text not convertible to UTF-8), so that the table holds
+-- exactly the rows the library accepts.
+CREATE FUNCTION givetake._check_cue(phrase text, category text, weight float8) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'gt_pg_check_cue' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION givetake._check_cue(text, text, float8) IS
+    'CHECK of givetake.lexicon: raises the library''s reason for a cue it rejects (internal)';
+
 -- User cues. givetake.lexicon_mode decides how they combine with the
 -- built-in lexicon: extend (default), replace or builtin (table ignored).
 CREATE TABLE givetake.lexicon (
-    phrase   text PRIMARY KEY CHECK (phrase <> ''),
-    category text NOT NULL CHECK (category IN ('teaching', 'helping', 'crediting',
-        'inviting', 'responsibility', 'give', 'selling', 'self_promotion', 'take', 'negation')),
-    weight   float8 NOT NULL CHECK (weight >= 0 AND weight < 'infinity')
+    phrase   text PRIMARY KEY,
+    category text NOT NULL CONSTRAINT lexicon_category_known CHECK (category IN ('teaching',
+        'helping', 'crediting', 'inviting', 'responsibility', 'give', 'selling', 'self_promotion',
+        'take', 'negation')),
+    weight   float8 NOT NULL CONSTRAINT lexicon_weight_0_to_1000 CHECK (weight >= 0 AND weight <= 1000),
+    CONSTRAINT lexicon_cue_accepted CHECK (givetake._check_cue(phrase, category, weight))
 );
 COMMENT ON TABLE givetake.lexicon IS
     'User lexicon: phrase, category, weight (0 disables a built-in cue); combined per givetake.lexicon_mode';

@@ -3,6 +3,7 @@
  */
 #include "gt_pg.h"
 
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -42,9 +43,32 @@ gt_errcode(int status)
 	}
 }
 
+int
+gt_pg_interrupt(void *context)
+{
+	(void) context;
+	return (QueryCancelPending || ProcDiePending) ? 1 : 0;
+}
+
+/*
+ * The library stopped because a cancel or terminate is pending: let
+ * PostgreSQL raise it. Should it not (the flag was consumed meanwhile), the
+ * statement still ends with the cancel's error code.
+ */
+void
+gt_pg_raise_cancel(void)
+{
+	CHECK_FOR_INTERRUPTS();
+	ereport(ERROR,
+			(errcode(ERRCODE_QUERY_CANCELED),
+			 errmsg("canceling statement: givetake was interrupted")));
+}
+
 void
 gt_check(int status, const char *what)
 {
+	if (status == GT_ECANCELED)
+		gt_pg_raise_cancel();
 	if (status < 0)
 		ereport(ERROR,
 				(errcode(gt_errcode(status)),
@@ -72,6 +96,8 @@ gt_check_scorer(int status, gt_scorer *s, const char *what)
 void
 gt_check_lexicon(int status, gt_lexicon *lex, const char *what)
 {
+	if (status == GT_ECANCELED)
+		gt_pg_raise_cancel();
 	if (status < 0)
 	{
 		const char *msg = lex ? gt_lexicon_errmsg(lex) : NULL;

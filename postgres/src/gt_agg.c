@@ -201,6 +201,11 @@ ack_add(MemoryContext cxt, AckState *st, double seconds)
 {
 	int			b = 0;
 
+	if (isnan(seconds))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("givetake: an acknowledgement time in seconds is NaN"),
+				 errhint("Filter NaN out, or map it to NULL (ignored).")));
 	gt_check(gt_ackhist_bucket(&b, seconds), "ack time bucket");
 	if (b < 0 || b >= GT_ACKHIST_BUCKETS)
 		elog(ERROR, "givetake: ack time bucket %d out of range", b);
@@ -259,10 +264,15 @@ gt_pg_ack_accum_p(PG_FUNCTION_ARGS)
 	{
 		double		p = PG_GETARG_FLOAT8(2);
 
+		if (!(p > 0 && p <= 1))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("givetake.ack_time_percentile: p must be in (0, 1], got %g", p)));
 		if (!isnan(st->p) && st->p != p)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("givetake.ack_time_percentile: the percentile must be the same on every row")));
+					 errmsg("givetake.ack_time_percentile: p must be the same on every row (%g, then %g)",
+							st->p, p)));
 		st->p = p;
 		ack_add(cxt, st, PG_GETARG_FLOAT8(1));
 	}
@@ -291,7 +301,8 @@ gt_pg_ack_combine(PG_FUNCTION_ARGS)
 	else if (!isnan(b->p) && a->p != b->p)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("givetake.ack_time_percentile: the percentile must be the same on every row")));
+				 errmsg("givetake.ack_time_percentile: p must be the same on every row (%g, then %g)",
+						a->p, b->p)));
 	PG_RETURN_POINTER(a);
 }
 

@@ -35,9 +35,10 @@ extern int	gt_max_memory_kb;		/* givetake.max_memory, -1 = no limit */
 void		gt_define_gucs(void);
 
 /*
- * The lexicon in force for this statement (NULL = the built-in one, which
- * the ABI treats as the default). Cached in flinfo->fn_extra for the rest of
- * the statement and per backend across statements (gt_lexicon_cache.c).
+ * The lexicon in force (never NULL; gt_pg_interrupt is set on it). Cached in
+ * flinfo->fn_extra until the command counter moves (the next statement, or
+ * the next command of a PL/pgSQL block, sees a change of givetake.lexicon),
+ * and per backend across statements (gt_lexicon_cache.c).
  */
 const gt_lexicon *gt_pg_lexicon(FmgrInfo *flinfo);
 
@@ -57,32 +58,42 @@ gt_lexicon **gt_lexicon_guard(MemoryContext cxt);
 #define GT_TEXT_PTR(t) VARDATA_ANY(t)
 #define GT_TEXT_LEN(t) VARSIZE_ANY_EXHDR(t)
 
-
-
-#include "mb/pg_wchar.h"
+/*
+ * Cancellation (givetake.c). gt_pg_interrupt is the gt_interrupt_fn of every
+ * handle: it reports a pending cancel or terminate (QueryCancelPending,
+ * ProcDiePending), not the other interrupts timers also flag. After an ABI
+ * call returns GT_ECANCELED, gt_check* raise the cancel outside the library.
+ */
+int			gt_pg_interrupt(void *context);
+void		gt_pg_raise_cancel(void);
 
 /*
- * (ptr, len) of a text datum as UTF-8: as is in a UTF-8 (or SQL_ASCII)
- * database, else converted (the ABI rejects anything but UTF-8).
+ * Encodings (gt_encoding.c). The ABI speaks UTF-8 only; the database may
+ * not. gt_text_utf8 gives a text datum's bytes as UTF-8 (as is in a UTF-8
+ * or SQL_ASCII database, else converted -- in pieces, checking for
+ * interrupts, when long); text the library produces goes back through
+ * gt_text_from_utf8. gt_utf8_to_server_offset maps byte offsets in the
+ * UTF-8 form to byte offsets in the stored text (spans of explain and
+ * first_name are reported in the database encoding's bytes).
  */
-static inline const char *
-gt_text_utf8(text *t, size_t *len)
+const char *gt_text_utf8(text *t, size_t *len);
+text	   *gt_text_from_utf8(const char *p, size_t len);
+
+typedef struct GtOffsetMap
 {
-	const char *p = VARDATA_ANY(t);
-	int			n = VARSIZE_ANY_EXHDR(t);
-	int			enc = GetDatabaseEncoding();
+	const char *utf8;			/* the UTF-8 form */
+	size_t		utf8_len;
+	const char *server;			/* the stored text */
+	size_t		server_len;
+	size_t		upos,			/* a character boundary in both */
+				spos;
+} GtOffsetMap;
 
-	if (enc != PG_UTF8 && enc != PG_SQL_ASCII)
-	{
-		char	   *u = pg_server_to_any(p, n, PG_UTF8);
+void		gt_offset_map_init(GtOffsetMap *m, const char *utf8, size_t utf8_len,
+							   const char *server, size_t server_len);
+size_t		gt_utf8_to_server_offset(GtOffsetMap *m, size_t utf8_offset);
 
-		if (u != p)
-		{
-			*len = strlen(u);
-			return u;
-		}
-	}
-	*len = (size_t) n;
-	return p;
-}
+/* The built-in lexicon as a handle with gt_pg_interrupt set (per backend). */
+const gt_lexicon *gt_pg_builtin_lexicon(void);
+
 #endif

@@ -27,18 +27,12 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
-/*
- * gt_interrupt_fn for gt_scorer_finish: stop for a real cancel or
- * termination only. InterruptPending is also set by events that
- * CHECK_FOR_INTERRUPTS handles without stopping the query (a config
- * reload, a barrier, a parallel message); stopping for those would throw
- * the scoring work away.
- */
+/* gt_interrupt_fn for gt_scorer_finish: report a pending cancel or
+ * terminate only (timers also set InterruptPending). */
 static int
 interrupt_pending(void *context)
 {
-	(void) context;
-	return (QueryCancelPending || ProcDiePending) ? 1 : 0;
+	return gt_pg_interrupt(context);
 }
 
 #define GT_BATCH_ROWS 4096

@@ -52,6 +52,12 @@ if ! PGHOST="$GT_TMP" PGPORT="$GT_PORT" PGUSER=postgres \
     [ -f "$PGDIR/regression.diffs" ] && cat "$PGDIR/regression.diffs"
     exit 1
 fi
+# The suite throws hostile input at every function: no backend may have died.
+if grep -E "terminated by signal|server process .* was terminated|was terminated by exception" \
+        "$GT_TMP/regress.log"; then
+    echo "postgres: a backend crashed during the regression suite (server log above)"
+    exit 1
+fi
 echo "== two sessions: concurrent first refresh_scores"
 PGHOST="$GT_TMP" PGPORT="$GT_PORT" PGUSER=postgres bash "$HERE/concurrent_refresh.sh"
 gt_stop_all

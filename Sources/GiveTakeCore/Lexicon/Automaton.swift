@@ -56,22 +56,52 @@ struct Pattern {
 /// references and does no reference counting; `AutomatonOwner` frees them.
 struct Automaton {
     let patterns: UnsafeMutableBufferPointer<PatternInfo>
-    /// byte -> class (already shifted into the row: 0..<stride)
+    /// byte -> class (0..<stride)
     let classOf: UnsafeMutablePointer<UInt32>
     /// Dense transitions; see the file comment for the encoding.
     let table: UnsafeMutablePointer<UInt32>
-    let shift: UInt32
+    /// Entries per state: the number of byte classes (rows are not padded
+    /// to a power of two, which would double the table in the worst case).
+    let stride: UInt32
+    /// Row offset -> state number without a division (a hit is not rare in
+    /// short posts): offsets are exact multiples of `stride`, so
+    /// `(offset >> strideShift) &* strideInverse` is the quotient, with
+    /// `strideInverse` the inverse of the odd part of `stride` mod 2^32.
+    let strideShift: UInt32
+    let strideInverse: UInt32
     let firstOutputOffset: UInt32
     /// For each state: first index into `outputs` and count. Outputs list the
     /// patterns that end in that state, longest first.
     let outStart: UnsafeMutablePointer<Int32>
     let outCount: UnsafeMutablePointer<Int32>
     let outputs: UnsafeMutableBufferPointer<Int32>
+    /// The longest pattern in bytes: no match starts more than this many
+    /// bytes before the position where it is reported.
+    let maxPatternLength: Int
 
     /// State numbers during construction (ROOT stays 0 after renumbering).
     static let root = 0, dead = 1
 
-    init(_ list: [Pattern]) {
+    /// The tables of a lexicon may not exceed this many bytes (about 4 bytes
+    /// per state and byte class): 100,000 multi-word cues need ~100 MiB.
+    static let maxTableBytes = 512 << 20
+    /// The construction asks `shouldStop` after this many units of work
+    /// (a unit is a table entry or a trie step: well under a millisecond).
+    static let pollInterval = 1 << 18
+
+    /// Compiles `list`. Throws `.outOfMemory` when the tables would exceed
+    /// `maxTableBytes`, and `.cancelled` when `shouldStop` says so (it is
+    /// asked every 256 Ki steps); nothing is leaked either way.
+    init(_ list: [Pattern], shouldStop: () -> Bool = { false }) throws(GiveTakeError) {
+        var work = 0
+        func poll(_ units: Int) throws(GiveTakeError) {
+            work &+= units
+            if work >= Automaton.pollInterval {
+                work = 0
+                if shouldStop() { throw GiveTakeError(.cancelled, "lexicon compilation was cancelled") }
+            }
+        }
+
         // Byte classes: class 0 = non-word bytes no pattern uses, class 1 =
         // word bytes no pattern uses; every pattern byte gets its own class
         // (shared by the two ASCII cases), so each class is all-word or
@@ -80,7 +110,9 @@ struct Automaton {
         for b in 0..<256 where isWordByte(UInt8(b)) { classes[b] = 1 }
         var assigned = [Bool](repeating: false, count: 256)
         var nextClass: UInt32 = 2
+        var maxLength = 0
         for p in list {
+            maxLength = max(maxLength, p.bytes.count)
             for b in p.bytes where !assigned[Int(b)] {
                 assigned[Int(b)] = true
                 classes[Int(b)] = nextClass
@@ -88,120 +120,225 @@ struct Automaton {
             }
         }
         for b in 0x41...0x5A { classes[b] = classes[b | 0x20] }
-        var shift: UInt32 = 0
-        while (1 << shift) < nextClass { shift &+= 1 }
-        let stride = 1 << Int(shift)
+        let stride = Int(nextClass)
         var wordClass = [Bool](repeating: false, count: stride)
         for b in 0..<256 { wordClass[Int(classes[b])] = isWordByte(UInt8(b)) }
 
-        // Trie (goto function), -1 = missing. State 0 is ROOT (a match may
-        // start at the next byte), state 1 is DEAD (inside a word: only a
-        // pattern that begins with a non-word byte may start next).
-        var maxStates = 2
-        for p in list { maxStates &+= p.bytes.count }
-        var goto = [Int32](repeating: -1, count: maxStates &* stride)
-        var terminal = [[Int32]](repeating: [], count: maxStates)
-        var states = 2
+        // Trie (goto function) as first-child/next-sibling lists, so that
+        // its size is known before the dense table is allocated. State 0 is
+        // ROOT (a match may start at the next byte), state 1 is DEAD (inside
+        // a word: only a pattern that begins with a non-word byte may start
+        // next). Patterns ending in a state are chained through `termNext`.
+        var firstChild: [Int32] = [-1, -1], nextSibling: [Int32] = [-1, -1]
+        var label: [UInt8] = [0, 0], termHead: [Int32] = [-1, -1]
+        var termNext = [Int32](repeating: -1, count: list.count)
         for (index, p) in list.enumerated() {
             var s = Automaton.root
             for b in p.bytes {
-                let c = Int(classes[Int(b)])
-                let next = goto[s &* stride &+ c]
-                if next >= 0 {
-                    s = Int(next)
-                } else {
-                    goto[s &* stride &+ c] = Int32(states)
-                    s = states
-                    states &+= 1
+                let c = UInt8(truncatingIfNeeded: classes[Int(b)])
+                var child = firstChild[s]
+                while child >= 0 && label[Int(child)] != c { child = nextSibling[Int(child)] }
+                if child < 0 {
+                    child = Int32(truncatingIfNeeded: firstChild.count)
+                    firstChild.append(-1)
+                    nextSibling.append(firstChild[s])
+                    label.append(c)
+                    termHead.append(-1)
+                    firstChild[s] = child
                 }
+                s = Int(child)
             }
-            terminal[s].append(Int32(index))
+            // Chained newest first; reversed below into load order.
+            termNext[index] = termHead[s]
+            termHead[s] = Int32(index)
+            try poll(p.bytes.count &+ 16)
         }
+        let states = firstChild.count
+        let tableEntries = states.multipliedReportingOverflow(by: stride)
+        if tableEntries.overflow || tableEntries.partialValue > Automaton.maxTableBytes / 4
+            || states > Int(Int32.max) {
+            throw GiveTakeError(.outOfMemory, "lexicon too large: its " + decimal(list.count)
+                                + " patterns compile to " + decimal(states) + " states x " + decimal(stride)
+                                + " byte classes, over the limit of " + decimal(Automaton.maxTableBytes >> 20)
+                                + " MiB of tables; use fewer or shorter cues")
+        }
+
+        // The dense table, filled with the trie edges (UInt32.max = none).
+        let none = UInt32.max
+        let table = UnsafeMutablePointer<UInt32>.allocate(capacity: max(states &* stride, 1))
+        var tableOwned = true
+        defer { if tableOwned { table.deallocate() } }
+        // In pieces: first touching a big table costs page faults too.
+        var filled = 0
+        while filled < states &* stride {
+            let piece = min(Automaton.pollInterval, states &* stride &- filled)
+            (table + filled).initialize(repeating: none, count: piece)
+            filled &+= piece
+            try poll(piece)
+        }
+        for s in 0..<states {
+            var child = firstChild[s]
+            while child >= 0 {
+                table[s &* stride &+ Int(label[Int(child)])] = UInt32(child)
+                child = nextSibling[Int(child)]
+            }
+            try poll(4)
+        }
+        firstChild = []; nextSibling = []; label = []
 
         // Breadth-first failure links over *allowed* suffixes only: a suffix
         // may start a match when it follows a non-word byte or begins with
         // one, which is the spec's left word boundary. So "our" is never
-        // even reported inside "your".
+        // even reported inside "your". Missing edges become the failure
+        // state's transition, which makes the table a DFA.
         var fail = [Int32](repeating: 0, count: states)
         var order: [Int32] = []
         order.reserveCapacity(states)
         let deadRow = Automaton.dead &* stride
         for c in 0..<stride {
-            let t = goto[c]
-            if t < 0 {
-                goto[c] = Int32(wordClass[c] ? Automaton.dead : Automaton.root)
+            let t = table[c]
+            let other = UInt32(wordClass[c] ? Automaton.dead : Automaton.root)
+            if t == none {
+                table[c] = other
             } else {
-                fail[Int(t)] = Int32(wordClass[c] ? Automaton.dead : Automaton.root)
-                order.append(t)
+                fail[Int(t)] = Int32(other)
+                order.append(Int32(t))
             }
-            goto[deadRow &+ c] = wordClass[c] ? Int32(Automaton.dead) : goto[c]
+            table[deadRow &+ c] = wordClass[c] ? UInt32(Automaton.dead) : table[c]
         }
         var head = 0
         while head < order.count {
             let s = Int(order[head])
             head &+= 1
+            let row = s &* stride, failRow = Int(fail[s]) &* stride
             for c in 0..<stride {
-                let t = goto[s &* stride &+ c]
-                let viaFail = goto[Int(fail[s]) &* stride &+ c]
-                if t < 0 {
-                    goto[s &* stride &+ c] = viaFail
+                let t = table[row &+ c]
+                let viaFail = table[failRow &+ c]
+                if t == none {
+                    table[row &+ c] = viaFail
                 } else {
-                    fail[Int(t)] = viaFail
-                    order.append(t)
+                    fail[Int(t)] = Int32(viaFail)
+                    order.append(Int32(t))
                 }
             }
+            try poll(stride)
         }
 
-        // Outputs: own patterns (longest first), then the failure state's.
-        var outLists = [[Int32]](repeating: [], count: states)
-        for s in order.map({ Int($0) }) {
-            var own = terminal[s]
-            own.sort { list[Int($0)].bytes.count > list[Int($1)].bytes.count }
-            outLists[s] = own + outLists[Int(fail[s])]
+        // Outputs: own patterns (one length per state, in load order), then
+        // the failure state's. Counted in BFS order (a failure state comes
+        // first), laid out after renumbering.
+        var outN = [Int32](repeating: 0, count: states)
+        var ownN = [Int32](repeating: 0, count: states)
+        for s32 in order {
+            let s = Int(s32)
+            var k = termHead[s]
+            while k >= 0 { ownN[s] &+= 1; k = termNext[Int(k)] }
+            outN[s] = ownN[s] &+ outN[Int(fail[s])]
+            try poll(1)
         }
-
         var total = 0
-        for l in outLists { total &+= l.count }
+        for n in outN { total &+= Int(n) }
+        if total > Int(Int32.max) {
+            throw GiveTakeError(.outOfMemory, "lexicon too large: too many overlapping patterns")
+        }
+
+        // Renumber: states without outputs first (the root stays 0), so
+        // "a pattern ends here" is one comparison in the scan.
+        var newNumber = [Int32](repeating: 0, count: states)
+        var next: Int32 = 0
+        for s in 0..<states where outN[s] == 0 { newNumber[s] = next; next &+= 1 }
+        let firstOutput = Int(next)
+        for s in 0..<states where outN[s] != 0 { newNumber[s] = next; next &+= 1 }
+
         let outputs = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(total, 1))
         let outStart = UnsafeMutablePointer<Int32>.allocate(capacity: states)
         let outCount = UnsafeMutablePointer<Int32>.allocate(capacity: states)
-        // Renumber: states without outputs first (the root stays 0).
-        var newNumber = [Int](repeating: 0, count: states)
-        var next = 0
-        for s in 0..<states where outLists[s].isEmpty { newNumber[s] = next; next &+= 1 }
-        let firstOutput = next
-        for s in 0..<states where !outLists[s].isEmpty { newNumber[s] = next; next &+= 1 }
-        let table = UnsafeMutablePointer<UInt32>.allocate(capacity: states &* stride)
-        for s in 0..<states {
-            let row = newNumber[s] &* stride
-            for c in 0..<stride {
-                table[row &+ c] = UInt32(newNumber[Int(goto[s &* stride &+ c])] << Int(shift))
-            }
+        defer {
+            if tableOwned { outputs.deallocate(); outStart.deallocate(); outCount.deallocate() }
         }
         var k = 0
-        for s in 0..<states {
-            let n = newNumber[s]
+        // BFS order again, so a failure state's list is written before it is copied.
+        outStart[Int(newNumber[Automaton.root])] = 0; outCount[Int(newNumber[Automaton.root])] = 0
+        outStart[Int(newNumber[Automaton.dead])] = 0; outCount[Int(newNumber[Automaton.dead])] = 0
+        for s32 in order {
+            let s = Int(s32), n = Int(newNumber[s])
             outStart[n] = Int32(k)
-            outCount[n] = Int32(outLists[s].count)
-            for p in outLists[s] { outputs[k] = p; k &+= 1 }
+            outCount[n] = outN[s]
+            let ownStart = k
+            var t = termHead[s]
+            while t >= 0 { outputs[k] = t; k &+= 1; t = termNext[Int(t)] }
+            outputs[ownStart..<k].reverse()  // load order
+            let f = Int(newNumber[Int(fail[s])])
+            let fs = Int(outStart[f])
+            for j in 0..<Int(outCount[f]) { outputs[k] = outputs[fs &+ j]; k &+= 1 }
+            try poll(1 &+ Int(outCount[f]))
         }
+        termHead = []; termNext = []; ownN = []; outN = []; order = []; fail = []
+
+        // Targets become row offsets of the new numbers, then rows move to
+        // their new places, in place (cycle by cycle), so the table is never
+        // held twice.
+        for i in 0..<(states &* stride) {
+            table[i] = UInt32(truncatingIfNeeded: Int(newNumber[Int(table[i])]) &* stride)
+            if i & 0xFFFF == 0 { try poll(0x10000) }
+        }
+        var placed = [Bool](repeating: false, count: states)
+        let temp = UnsafeMutablePointer<UInt32>.allocate(capacity: max(stride, 1))
+        defer { temp.deallocate() }
+        for start in 0..<states where !placed[start] {
+            // Carry the row at `start` to its target, displacing that row, ...
+            temp.update(from: table + start &* stride, count: stride)
+            var s = start
+            while true {
+                placed[s] = true
+                let target = Int(newNumber[s])
+                if target == start {
+                    (table + target &* stride).update(from: temp, count: stride)
+                    break
+                }
+                // Swap temp with the row at `target`.
+                for c in 0..<stride {
+                    let v = table[target &* stride &+ c]
+                    table[target &* stride &+ c] = temp[c]
+                    temp[c] = v
+                }
+                // The displaced row belongs to the state numbered `target`
+                // before renumbering only if that state is unplaced.
+                s = target
+                if placed[s] { break }
+                try poll(stride)
+            }
+        }
+
         let classOf = UnsafeMutablePointer<UInt32>.allocate(capacity: 256)
         for b in 0..<256 { classOf[b] = classes[b] }
-
         let pats = UnsafeMutableBufferPointer<PatternInfo>.allocate(capacity: max(list.count, 1))
         for (i, p) in list.enumerated() {
             pats[i] = PatternInfo(length: Int32(p.bytes.count), payload: p.payload, signedWeight: p.signedWeight,
                                   layer: p.layer, flags: p.flags,
                                   needsRightBoundary: p.needsRightBoundary)
         }
+        tableOwned = false
         self.patterns = UnsafeMutableBufferPointer(rebasing: pats[0..<list.count])
         self.classOf = classOf
         self.table = table
-        self.shift = shift
-        self.firstOutputOffset = UInt32(firstOutput << Int(shift))
+        self.stride = UInt32(stride)
+        (self.strideShift, self.strideInverse) = Automaton.exactDivision(by: UInt32(stride))
+        self.firstOutputOffset = UInt32(truncatingIfNeeded: firstOutput &* stride)
         self.outStart = outStart
         self.outCount = outCount
         self.outputs = outputs
+        self.maxPatternLength = maxLength
+    }
+
+    /// (shift, inverse) such that `(x >> shift) &* inverse == x / d` for
+    /// every multiple x of d (d > 0) below 2^32.
+    static func exactDivision(by d: UInt32) -> (UInt32, UInt32) {
+        let shift = UInt32(d.trailingZeroBitCount)
+        let odd = d >> shift
+        var inverse = odd  // Newton's iteration doubles the correct low bits.
+        for _ in 0..<5 { inverse = inverse &* (2 &- odd &* inverse) }
+        return (shift, inverse)
     }
 
     func deallocate() {

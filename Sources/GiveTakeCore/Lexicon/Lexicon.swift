@@ -18,51 +18,88 @@ public final class Lexicon: @unchecked Sendable {
 
     static let maxPhraseBytes = 256
     static let maxWeight = 1000.0
+    /// More cues could not compile within `Automaton.maxTableBytes` anyway;
+    /// refusing them early bounds the memory spent on the way.
+    public static let maxCues = 1_000_000
+
+    static func tooManyCues() -> GiveTakeError {
+        GiveTakeError(.outOfMemory, "lexicon too large: more than 1,000,000 cues")
+    }
 
     /// The built-in English lexicon, compiled once and shared.
     public static let builtin: Lexicon = Lexicon(withDefaults: true)
 
     /// A lexicon starting from the built-in one (`withDefaults`) or empty.
     public init(withDefaults: Bool) {
-        owner = AutomatonOwner(Automaton([]))
-        automaton = owner.automaton
+        var entries: [LexiconEntry] = []
+        var index: [[UInt8]: Int] = [:]
         if withDefaults {
             let text = defaultLexiconText
             let parsed = try? Lexicon.parse(
                 UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-            for e in parsed ?? [] { upsert(e) }
+            for e in parsed ?? [] { Lexicon.upsert(e, &entries, &index) }
         }
-        rebuild()
+        // A few hundred fixed cues cannot exceed the size limit, and nothing
+        // asks to stop: compiling them cannot fail.
+        owner = try! Lexicon.compile(entries, shouldStop: { false })
+        automaton = owner.automaton
+        self.entries = entries
+        indexByPhrase = index
     }
 
     /// Adds or replaces one cue. The phrase is lower-cased (ASCII) and its
     /// white space collapsed to single spaces.
-    public func add(phrase: UnsafeBufferPointer<UInt8>, category: Category, weight: Double) throws(GiveTakeError) {
+    public func add(phrase: UnsafeBufferPointer<UInt8>, category: Category, weight: Double,
+                    shouldStop: () -> Bool = { false }) throws(GiveTakeError) {
         let e = try Lexicon.makeEntry(phrase: phrase, category: category, weight: weight)
-        upsert(e)
-        rebuild()
+        try add(contentsOf: [e], shouldStop: shouldStop)
     }
 
     /// Adds or replaces cues from lexicon-file text. All or nothing: a bad
     /// line throws an error naming it and leaves the lexicon unchanged.
-    public func load(_ text: UnsafeBufferPointer<UInt8>) throws(GiveTakeError) {
-        let parsed = try Lexicon.parse(text)
-        for e in parsed { upsert(e) }
-        rebuild()
+    public func load(_ text: UnsafeBufferPointer<UInt8>, shouldStop: () -> Bool = { false }) throws(GiveTakeError) {
+        try add(contentsOf: try Lexicon.parse(text, shouldStop: shouldStop), shouldStop: shouldStop)
     }
 
-    private func upsert(_ e: LexiconEntry) {
-        if let i = indexByPhrase[e.phrase] {
+    /// A checked cue for `add(contentsOf:)` (phrase normalised as in `add`).
+    public static func entry(phrase: UnsafeBufferPointer<UInt8>, category: Category,
+                             weight: Double) throws(GiveTakeError) -> LexiconEntry {
+        try makeEntry(phrase: phrase, category: category, weight: weight)
+    }
+
+    /// Adds or replaces many cues with one compilation. All or nothing: when
+    /// the compilation fails (size limit) or `shouldStop` stops it, the
+    /// lexicon is unchanged.
+    public func add(contentsOf new: [LexiconEntry], shouldStop: () -> Bool = { false }) throws(GiveTakeError) {
+        var entries = self.entries
+        var index = indexByPhrase
+        for (i, e) in new.enumerated() {
+            if i & 0xFFF == 0xFFF && shouldStop() {
+                throw GiveTakeError(.cancelled, "lexicon compilation was cancelled")
+            }
+            Lexicon.upsert(e, &entries, &index)
+        }
+        if entries.count > Lexicon.maxCues { throw Lexicon.tooManyCues() }
+        let compiled = try Lexicon.compile(entries, shouldStop: shouldStop)
+        self.entries = entries
+        indexByPhrase = index
+        owner = compiled
+        automaton = compiled.automaton
+    }
+
+    private static func upsert(_ e: LexiconEntry, _ entries: inout [LexiconEntry], _ index: inout [[UInt8]: Int]) {
+        if let i = index[e.phrase] {
             entries[i] = e
         } else {
-            indexByPhrase[e.phrase] = entries.count
+            index[e.phrase] = entries.count
             entries.append(e)
         }
     }
 
     // MARK: Parsing
 
-    static func parse(_ text: UnsafeBufferPointer<UInt8>) throws(GiveTakeError) -> [LexiconEntry] {
+    static func parse(_ text: UnsafeBufferPointer<UInt8>,
+                      shouldStop: () -> Bool = { false }) throws(GiveTakeError) -> [LexiconEntry] {
         if let bad = firstInvalidUTF8(text) {
             throw GiveTakeError(.invalidUTF8, "lexicon: invalid UTF-8 at byte " + decimal(bad))
         }
@@ -77,6 +114,10 @@ public final class Lexicon: @unchecked Sendable {
             var stop = end
             if stop > start && text[stop &- 1] == 0x0D { stop &-= 1 }
             if let e = try parseLine(text, start, stop, line) { result.append(e) }
+            if line & 0xFFF == 0 {
+                if shouldStop() { throw GiveTakeError(.cancelled, "lexicon parsing was cancelled") }
+                if result.count > maxCues { throw tooManyCues() }
+            }
             start = end &+ 1
         }
         return result
@@ -162,9 +203,13 @@ public final class Lexicon: @unchecked Sendable {
         return s
     }
 
-    private func rebuild() {
+    private static func compile(_ entries: [LexiconEntry],
+                                shouldStop: () -> Bool) throws(GiveTakeError) -> AutomatonOwner {
         var list: [Pattern] = []
         for (index, e) in entries.enumerated() where e.weight > 0 || e.category == .negation {
+            if index & 0xFFF == 0xFFF && shouldStop() {
+                throw GiveTakeError(.cancelled, "lexicon compilation was cancelled")
+            }
             let layer: Layer = e.category == .negation ? .negation : .cue
             let w = e.category.polarity < 0 ? -e.weight : e.weight
             switch Lexicon.patternKind(e.phrase) {
@@ -200,8 +245,7 @@ public final class Lexicon: @unchecked Sendable {
         for phrase in ["thx", "good catch", "great question", "great point"] {
             list.append(makePattern(Array(phrase.utf8), .appreciation, [], 0))
         }
-        owner = AutomatonOwner(Automaton(list))
-        automaton = owner.automaton
+        return AutomatonOwner(try Automaton(list, shouldStop: shouldStop))
     }
 
     static let pronouns: [(String, Int32)] = [

@@ -93,26 +93,29 @@ struct ScanState {
 private func isNumberByte(_ b: UInt8) -> Bool { isDigitByte(b) || b == 0x2E || b == 0x2C }
 
 extension Automaton {
-    /// Runs the DFA over `text`, recording hits in `st`.
+    /// Runs the DFA over `text[from..<to]` starting in `state`, recording
+    /// hits in `st`; returns the state reached (to resume at `to`).
     @inline(__always)
-    func run(_ text: UnsafeBufferPointer<UInt8>, _ st: inout ScanState) {
-        guard let base = text.baseAddress else { return }
-        let n = text.count
+    func run(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int, state: UInt32,
+             _ st: inout ScanState) -> UInt32 {
+        guard let base = text.baseAddress else { return state }
         let table = self.table, classOf = self.classOf, firstOutput = self.firstOutputOffset
-        var s: UInt32 = 0
-        var p = base
-        let end = base + n
+        var s = state
+        var p = base + from
+        let end = base + to
         while p != end {
             s = table[Int(s &+ classOf[Int(p.pointee)])]
             p += 1
-            if s >= firstOutput { report(text, p - base, Int(s >> shift), &st) }
+            if s >= firstOutput { report(text, p - base, s, &st) }
         }
+        return s
     }
 
     // Kept out of line: inlined, it makes the scan loop spill registers.
     @inline(never)
-    private func report(_ text: UnsafeBufferPointer<UInt8>, _ end: Int, _ state: Int, _ st: inout ScanState) {
+    private func report(_ text: UnsafeBufferPointer<UInt8>, _ end: Int, _ offset: UInt32, _ st: inout ScanState) {
         let n = text.count
+        let state = Int((offset >> strideShift) &* strideInverse)
         let first = Int(outStart[state])
         let last = first &+ Int(outCount[state])
         var k = first
@@ -181,23 +184,41 @@ extension Automaton {
     }
 }
 
+/// Texts longer than this are scanned in segments of this many bytes;
+/// between two segments the scan asks whether to stop and settles the cue
+/// hits that no later hit can precede, so memory stays bounded.
+let scanSegmentBytes = 1 << 18
+
 extension Lexicon {
     /// Classifies a UTF-8 text (spec section 2). Never allocates for texts
     /// with fewer than 40 cue hits.
     public func classify(_ text: UnsafeBufferPointer<UInt8>) -> Classification {
-        scan(text) { _ in }
+        scan(text, shouldStop: { false }) { _ in } ?? Classification()
+    }
+
+    /// `classify`, asking `shouldStop` every 256 KiB of a long text; nil
+    /// when it said yes.
+    public func classify(_ text: UnsafeBufferPointer<UInt8>, shouldStop: () -> Bool) -> Classification? {
+        scan(text, shouldStop: shouldStop) { _ in }
     }
 
     /// Every give/take cue that fired, in text order.
     public func explain(_ text: UnsafeBufferPointer<UInt8>) -> [Cue] {
         var cues: [Cue] = []
-        let entries = self.entries
-        _ = scan(text) { hit in
-            let entry = entries[Int(hit.pattern)]
-            cues.append(Cue(start: hit.start, end: hit.end, entry: Int(hit.pattern),
-                            category: entry.category, weight: entry.weight))
-        }
+        _ = explain(text, shouldStop: { false }) { cues.append($0) }
         return cues
+    }
+
+    /// Hands every give/take cue that fired to `body`, in text order; false
+    /// when `shouldStop` (asked every 256 KiB) stopped it.
+    public func explain(_ text: UnsafeBufferPointer<UInt8>, shouldStop: () -> Bool,
+                        _ body: (Cue) -> Void) -> Bool {
+        let entries = self.entries
+        return scan(text, shouldStop: shouldStop) { hit in
+            let entry = entries[Int(hit.pattern)]
+            body(Cue(start: hit.start, end: hit.end, entry: Int(hit.pattern),
+                     category: entry.category, weight: entry.weight))
+        } != nil
     }
 
     /// Spec section 3 "appreciative".
@@ -205,22 +226,33 @@ extension Lexicon {
         classify(text).appreciative
     }
 
+    /// `segment` is a parameter for the tests only (results never depend on it).
     @inline(__always)
-    func scan(_ text: UnsafeBufferPointer<UInt8>, _ fired: (CueHit) -> Void) -> Classification {
+    func scan(_ text: UnsafeBufferPointer<UInt8>, segment: Int = scanSegmentBytes, shouldStop: () -> Bool,
+              _ fired: (CueHit) -> Void) -> Classification? {
         let automaton = self.automaton
         // 40 hits stay under the stdlib's 1 KiB stack-allocation limit.
         return withUnsafeTemporaryAllocation(of: CueHit.self, capacity: 40) { buffer in
             var st = ScanState(hits: buffer.baseAddress!, capacity: buffer.count)
-            automaton.run(text, &st)
             var result = Classification()
+            var resolved = ResolveState()
+            let n = text.count
+            if n <= segment {
+                _ = automaton.run(text, from: 0, to: n, state: 0, &st)
+            } else if !scanSegments(text, segment, &st, &resolved, &result, shouldStop, fired) {
+                return nil
+            }
             result.weWords = st.weWords
             result.youWords = st.youWords
             result.appreciative = st.appreciative
             if st.hitCount > 0 {
                 if st.overflow == nil {
-                    resolve(UnsafeMutableBufferPointer(start: st.hits, count: st.hitCount), &result, fired)
+                    _ = resolve(UnsafeMutableBufferPointer(start: st.hits, count: st.hitCount), before: Int.max,
+                                all: true, &resolved, &result, fired)
                 } else {
-                    st.overflow!.withUnsafeMutableBufferPointer { resolve($0, &result, fired) }
+                    _ = st.overflow!.withUnsafeMutableBufferPointer {
+                        resolve($0, before: Int.max, all: true, &resolved, &result, fired)
+                    }
                 }
             }
             if result.give - result.take >= 1 - decisionEpsilon {
@@ -232,9 +264,65 @@ extension Lexicon {
         }
     }
 
-    /// Leftmost-longest selection among cue hits, then scoring.
-    private func resolve(_ hits: UnsafeMutableBufferPointer<CueHit>, _ result: inout Classification,
-                         _ fired: (CueHit) -> Void) {
+    /// The scan of a text longer than `segment`, out of line so that the
+    /// short-text path stays small; false when `shouldStop` said yes.
+    @inline(never)
+    private func scanSegments(_ text: UnsafeBufferPointer<UInt8>, _ segment: Int, _ st: inout ScanState,
+                              _ resolved: inout ResolveState, _ result: inout Classification, _ shouldStop: () -> Bool,
+                              _ fired: (CueHit) -> Void) -> Bool {
+        let automaton = self.automaton
+        let n = text.count
+        var pos = 0, state: UInt32 = 0, safe = 0
+        while pos < n {
+            let stop = n &- pos > segment ? pos &+ segment : n
+            state = automaton.run(text, from: pos, to: stop, state: state, &st)
+            pos = stop
+            if pos == n { break }
+            if shouldStop() { return false }
+            // A later hit starts at most maxPatternLength bytes back, or
+            // further back over a number it extends left across.
+            var candidate = pos &- automaton.maxPatternLength
+            if candidate > safe {
+                while candidate > safe && isNumberByte(text[candidate &- 1]) { candidate &-= 1 }
+                safe = candidate
+            }
+            settle(&st, before: safe, &resolved, &result, fired)
+        }
+        return true
+    }
+
+    /// Resolves and scores the hits that start before `limit`, and keeps
+    /// the others for later.
+    @inline(__always)
+    private func settle(_ st: inout ScanState, before limit: Int, _ resolved: inout ResolveState,
+                        _ result: inout Classification, _ fired: (CueHit) -> Void) {
+        if st.hitCount == 0 { return }
+        if st.overflow == nil {
+            let hits = UnsafeMutableBufferPointer(start: st.hits, count: st.hitCount)
+            let done = resolve(hits, before: limit, all: false, &resolved, &result, fired)
+            if done < st.hitCount {
+                (st.hits).update(from: st.hits + done, count: st.hitCount &- done)
+            }
+            st.hitCount &-= done
+        } else {
+            let done = st.overflow!.withUnsafeMutableBufferPointer {
+                resolve($0, before: limit, all: false, &resolved, &result, fired)
+            }
+            st.overflow!.removeFirst(done)
+            st.hitCount &-= done
+            if st.hitCount <= st.hitCapacity {
+                for k in 0..<st.hitCount { st.hits[k] = st.overflow![k] }
+                st.overflow = nil
+            }
+        }
+    }
+
+    /// Leftmost-longest selection among the hits that start before `limit`
+    /// (after sorting, a prefix), or among `all`, then scoring; returns how
+    /// many it took.
+    @inline(__always)
+    private func resolve(_ hits: UnsafeMutableBufferPointer<CueHit>, before limit: Int, all: Bool,
+                         _ resolved: inout ResolveState, _ result: inout Classification, _ fired: (CueHit) -> Void) -> Int {
         let before: (CueHit, CueHit) -> Bool = { a, b in
             a.start < b.start || (a.start == b.start && a.end > b.end)
         }
@@ -252,19 +340,22 @@ extension Lexicon {
             all.sort(by: before)
         }
         let patterns = automaton.patterns
-        var lastEnd = -1
-        var structuralSeen: UInt32 = 0
+        var taken = 0
         for h in hits {
+            if !all {
+                if h.start >= limit { break }
+                taken &+= 1
+            }
             let pat = patterns[Int(h.pattern)]
             let kind = pat.flags.structuralKind
             if kind != 0 {
                 // Outside the overlap rule, once per text (StructuralCues.swift).
                 let bit: UInt32 = 1 << UInt32(kind & 31)
-                if structuralSeen & bit != 0 { continue }
-                structuralSeen |= bit
+                if resolved.structuralSeen & bit != 0 { continue }
+                resolved.structuralSeen |= bit
             } else {
-                if h.start < lastEnd { continue }
-                lastEnd = h.end
+                if h.start < resolved.lastEnd { continue }
+                resolved.lastEnd = h.end
                 if h.negated { continue }
             }
             if pat.signedWeight > 0 { result.give += pat.signedWeight } else { result.take -= pat.signedWeight }
@@ -273,5 +364,14 @@ extension Lexicon {
             reported.pattern = pat.payload  // the lexicon entry
             fired(reported)
         }
+        return taken
     }
+}
+
+/// What leftmost-longest selection carries from one batch of hits to the
+/// next: where the last chosen word cue ended, and which structural cues
+/// have already counted (once per text).
+struct ResolveState {
+    var lastEnd = -1
+    var structuralSeen: UInt32 = 0
 }
