@@ -11,7 +11,8 @@ SWIFT_STATIC := $(shell dirname $$(dirname $$(which swift)))/lib/swift_static/li
 RELEASEFLAGS := -c release -Xswiftc -static-stdlib -Xswiftc -enforce-exclusivity=unchecked
 LIBFLAGS := $(RELEASEFLAGS) --scratch-path .build-lib
 
-.PHONY: fuzz lexicon all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
+.PHONY: fuzz fuzz-build test-fuzz test-asan test-valgrind test-sqlsmith test-load lexicon wheel \
+        all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
         demo cli install uninstall bench bench-scale clean
 
 all: lib
@@ -33,6 +34,14 @@ lib:
 	cp include/givetake.h $(DIST)/include/givetake.h
 	sed -e 's|@PREFIX@|$(DIST)|' -e 's|@VERSION@|$(VERSION)|' include/givetake.pc.in > $(DIST)/lib/pkgconfig/givetake.pc
 
+# dist/givetake-<version>-py3-none-linux_x86_64.whl: the Python package with
+# libgivetake.so bundled (pip install needs no compiler).
+PYTHON ?= python3
+wheel: lib
+	rm -rf python/build $(DIST)/givetake-*.whl
+	GIVETAKE_LIB=$(DIST)/lib/libgivetake.so $(PYTHON) -m pip wheel -q --no-deps -w $(DIST) ./python
+	rm -rf python/build
+
 install: lib cli
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(DIST)/bin/givetake $(DESTDIR)$(PREFIX)/bin/givetake
@@ -49,7 +58,7 @@ uninstall:
 	      $(DESTDIR)$(PREFIX)/include/givetake.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/givetake.pc
 
 # ---- System packages (CI machines start bare) ---------------------------
-APT_PACKAGES := pkg-config libsqlite3-dev libpq-dev sqlite3 postgresql-15 postgresql-server-dev-15 postgresql-contrib-15
+APT_PACKAGES := pkg-config tzdata libsqlite3-dev libpq-dev sqlite3 postgresql-15 postgresql-server-dev-15 postgresql-contrib-15
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -58,7 +67,7 @@ deps:
 	fi
 
 # ---- Tests ----------------------------------------------------------------
-test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli
+test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli test-fuzz
 	@echo "make test: all suites passed"
 
 test-swift:
@@ -82,8 +91,24 @@ test-c: lib
 	$(DIST)/abi_test_shared
 	$(DIST)/abi_test_static
 
-test-python: lib
-	GIVETAKE_LIB=$(DIST)/lib/libgivetake.so python3 -m unittest discover -s Tests/python -v
+# The Python package (python/), installed from its wheel into a fresh
+# virtualenv, tested with pytest against the CLI's answers (dist/bin/givetake);
+# then in a second one with numpy only (pandas and pyarrow are optional).
+PYVENV := $(CURDIR)/.build-py/venv
+PYBARE := $(CURDIR)/.build-py/numpy-only
+# Debian's python3 needs python3-venv for `-m venv` (ensurepip).
+VENV = python3 -m venv $(1) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -qq python3-venv >/dev/null && python3 -m venv $(1); }
+test-python: lib cli
+	test -x $(PYVENV)/bin/python || $(call VENV,$(PYVENV))
+	$(PYVENV)/bin/pip install -q pytest numpy pandas pyarrow
+	$(MAKE) wheel PYTHON=$(PYVENV)/bin/python
+	$(PYVENV)/bin/pip install -q --force-reinstall --no-deps $(DIST)/givetake-$(VERSION)-*.whl
+	cd Tests/python && env -u GIVETAKE_LIB GIVETAKE_CLI=$(DIST)/bin/givetake $(PYVENV)/bin/python -m pytest -q
+	test -x $(PYBARE)/bin/python || $(call VENV,$(PYBARE))
+	$(PYBARE)/bin/pip install -q --force-reinstall --no-deps $(DIST)/givetake-$(VERSION)-*.whl
+	$(PYBARE)/bin/pip install -q numpy
+	env -u GIVETAKE_LIB $(PYBARE)/bin/python Tests/python/no_pandas_check.py
 
 test-postgres: lib
 	bash postgres/test/run.sh
@@ -116,7 +141,7 @@ bench-scale: lib
 	$(MAKE) -C bench bench-scale
 
 clean:
-	rm -rf .build .build-lib .build-cli dist demo.sqlite
+	rm -rf .build .build-lib .build-cli .build-py python/build dist demo.sqlite
 
 # ---- The built-in lexicon (not part of `make test`) -----------------------
 # Fits the cue weights on data/classifier (docs/classifier.md) and writes
@@ -132,10 +157,25 @@ lexicon: lib
 	$(LEXICON_VENV)/bin/python tools/classifier/evaluate.py --lexicon data/classifier/lexicon.tsv --split test
 	$(MAKE) lib
 
-# ---- Fuzzing (not part of `make test`): FUZZ_RUNS inputs, no time limit.
-FUZZ_RUNS ?= 200000
-fuzz:
-	mkdir -p $(DIST)/fuzz-corpus
-	swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name GiveTakeFuzz \
-	  $$(find Sources/GiveTakeCore -name '*.swift' | sort) Tests/fuzz/FuzzEngine.swift -o $(DIST)/fuzz-engine
-	$(DIST)/fuzz-engine -runs=$(FUZZ_RUNS) -max_len=4096 $(DIST)/fuzz-corpus
+# ---- Reliability suite (docs/reliability.md) -----------------------------
+# libFuzzer targets (Tests/fuzz): `make fuzz SECONDS=N` runs each N seconds;
+# `make test` runs each for FUZZ_TEST_SECONDS.
+SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 20
+fuzz-build:
+	bash Tests/fuzz/build.sh
+fuzz: fuzz-build
+	bash Tests/fuzz/run.sh $(SECONDS)
+test-fuzz: fuzz-build
+	bash Tests/fuzz/run.sh $(FUZZ_TEST_SECONDS)
+# Sanitizers: the library under ASan with the C, Python and Swift tests.
+test-asan:
+	bash Tests/asan/run.sh
+# PostgreSQL under stress, each in a throwaway cluster on a private copy of
+# the server tree (slow; not part of `make test`).
+test-valgrind: lib
+	bash postgres/test/valgrind.sh
+test-sqlsmith: lib
+	bash postgres/test/sqlsmith.sh
+test-load: lib
+	bash postgres/test/load.sh

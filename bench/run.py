@@ -38,7 +38,8 @@ WORK = os.path.join(RESULTS, "work")
 sys.path.insert(0, PY)
 
 PIP = {"duckdb": "duckdb", "hyperscan": "hyperscan", "ahocorasick": "pyahocorasick",
-       "vaderSentiment": "vadersentiment", "matplotlib": "matplotlib", "regex": "regex"}
+       "vaderSentiment": "vadersentiment", "matplotlib": "matplotlib", "regex": "regex",
+       "pandas": "pandas", "pyarrow": "pyarrow"}
 LIB = os.path.join(ROOT, "dist", "lib", "libgivetake.so")
 SQL_FILES = ("00_lexicon.sql", "10_prepare.sql", "20_classify.sql", "30_metrics.sql")
 SEED = 42
@@ -330,6 +331,17 @@ def bench(args) -> int:
     else:
         res.append(unavailable("GiveTake in-process (C ABI batch)", "gt_scorer", "dist/lib/libgivetake.so missing (make lib)"))
 
+    # the givetake Python package on a pandas DataFrame (python/)
+    if gtb:
+        out = os.path.join(WORK, "gt-python.csv")
+        _, rss, o = run_measured([sys.executable, os.path.join(PY, "pyscore.py"), "score", db, out])
+        j = json.loads(o)
+        ok = check(reference, "givetake.score (Python)", read_csv_rows(out), agreement)
+        res.append(row("GiveTake Python, givetake.score(DataFrame)", "columns -> gt_interaction array, score",
+                       j["seconds"], j["rows_per_s"], rss_kb=rss, agree=ok, cpu_s=j["cpu_s"],
+                       note="table read into pandas first (not timed); RSS includes Python and pandas"))
+        log(f"givetake.score (Python): {j['seconds']:.3f} s")
+
     # the CLI over SQLite
     if cli:
         wall, rss, _ = run_measured([cli, "score", db, "--ack-unit", "row", "--quiet", "--format", "csv"])
@@ -380,6 +392,11 @@ def bench(args) -> int:
         res.append(row("GiveTake classify (C ABI batch)", f"{j['texts']} texts", j["best_s"], j["mb_per_s"], "MB/s",
                        rss_kb=rss, group="classify", texts_per_s=j["texts_per_s"], reference=True,
                        note="best of 5; full rules (boundaries, overlaps, negation, pronouns)"))
+        _, rss, o = run_measured([sys.executable, os.path.join(PY, "pyscore.py"), "classify", db, str(limit)])
+        j = json.loads(o)
+        res.append(row("GiveTake Python, classify_many(list of str)", f"{j['texts']} texts", j["seconds"],
+                       j["mb_per_s"], "MB/s", rss_kb=rss, group="classify", texts_per_s=j["texts_per_s"],
+                       note="best of 5; str -> UTF-8 buffer + offsets, then gt_classify_batch"))
     # Hyperscan from C: the same expressions, a counting C callback
     hsb = build_hsbench()
     if hsb:

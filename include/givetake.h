@@ -399,9 +399,9 @@ typedef struct gt_account_score {
   double health;
   int64_t anomalies;
   /* ---- appended after GT_ACCOUNT_SCORE_V1_SIZE ---- */
-  double median_ack_business_s, p90_ack_business_s; /* business-time clock;
-                          equal to the calendar values while no business
-                          schedule is configured (always open) */
+  double median_ack_business_s, p90_ack_business_s; /* over business time
+                          to acknowledge (gt_scorer_set_schedule); equal to
+                          the calendar values for accounts without one */
 } gt_account_score;
 
 #define GT_ACCOUNT_SCORE_V1_SIZE 216 /* offsetof(..., median_ack_business_s) */
@@ -440,14 +440,15 @@ typedef struct gt_turn_score {
   int64_t thread_id;     /* with GT_TURN_HAS_THREAD */
   int64_t contact_id;    /* with GT_TURN_HAS_CONTACT (of the first row) */
   int64_t started_at;    /* microseconds: created_at of its first row */
-  int64_t due_at;        /* microseconds: when its SLA clock reaches the
-                            channel's target (every status) */
+  int64_t due_at;        /* microseconds: when its SLA clock (calendar or
+                            business) reaches the channel's target (every
+                            status) */
   int64_t inbound_rows;  /* needs-ack rows in the turn */
   int64_t first_ack_id;  /* ack only */
   int64_t agent_id;      /* ack only, with GT_TURN_HAS_AGENT */
   double time_to_ack_s;  /* ack only: max(0, first ack - start) */
-  double business_time_to_ack_s; /* ack only; = time_to_ack_s while no
-                                    business schedule is configured */
+  double business_time_to_ack_s; /* ack only: business time (spec 3b);
+                                    = time_to_ack_s without a schedule */
   int32_t channel;       /* GT_CHANNEL_* */
   int32_t status;        /* GT_TURN_* */
   int32_t personal;      /* ack only: 1 or 0 (else -1) */
@@ -594,6 +595,117 @@ int gt_scorer_row_count(size_t *rows, const gt_scorer *s);
 
 const char *gt_scorer_errmsg(const gt_scorer *s);
 void gt_scorer_free(gt_scorer *s);
+
+/* ---- Business hours, SLA clocks and periods (spec 3b and 7) ----------- */
+
+/* A business schedule: a time zone, weekly open hours and holidays.
+ * Business time between two instants is the part of that span during
+ * which the schedule is open. The library reads no tz database: the host
+ * hands over the zone's UTC offsets (from /usr/share/zoneinfo, from
+ * PostgreSQL's zone rules, ...).
+ *
+ * A new schedule is always open in UTC. gt_schedule_set replaces all of
+ * it at once, or on failure changes nothing (gt_schedule_errmsg then
+ * names the problem and the offending text):
+ *
+ *   transitions, utc_offsets, n: offset utc_offsets[i] (seconds east of
+ *     UTC, |offset| < 26 h) applies from instant transitions[i] (seconds
+ *     since the epoch, strictly increasing) on; utc_offsets[0] also
+ *     applies before transitions[0]. n = 0 is UTC. Give the transitions
+ *     over at least the scored time range (offsets past the last one stay
+ *     as the last). The arrays are copied.
+ *   hours, hours_len: the weekly hours, e.g.
+ *       "Mon-Fri 09:00-12:30, 13:30-17:00; Sat 10:00-14:00"
+ *     Groups separated by ';'; each a day list (Mon..Sun, a range Mon-Fri
+ *     that may wrap like Fri-Mon, or a comma list Mon,Wed) and intervals
+ *     HH:MM-HH:MM separated by ','; an end may be 24:00. An interval
+ *     whose end is not after its start, or two overlapping intervals of
+ *     one day, is GT_EPARSE. Empty (or NULL with length 0) = no intervals:
+ *     always open except on the holidays.
+ *   holidays, n_holidays: local dates on which no business time passes,
+ *     as days since 1970-01-01 (any order; copied).
+ *
+ * Local times become instants by the zone's offsets: a local time inside
+ * a spring-forward gap is the first instant after the gap, one that
+ * exists twice (autumn) is the first of the two. A gt_schedule is used by
+ * one thread at a time; the scorer keeps its own copy. */
+typedef struct gt_schedule gt_schedule;
+int gt_schedule_new(gt_schedule **out); /* caller owns *out: gt_schedule_free */
+int gt_schedule_set(gt_schedule *sched, const int64_t *transitions,
+                    const int32_t *utc_offsets, size_t n, const char *hours,
+                    size_t hours_len, const int32_t *holidays,
+                    size_t n_holidays);
+/* Business seconds between two instants (microseconds since the epoch,
+ * GT_TIME_MIN..GT_TIME_MAX); 0 when to <= from. */
+int gt_schedule_business_time(double *seconds, const gt_schedule *sched,
+                              int64_t from, int64_t to);
+/* The local date (days since 1970-01-01) of an instant in the schedule's
+ * zone, and the instant of a local time (microseconds since local
+ * 1970-01-01 00:00) by the gap/doubled-hour rule above. */
+int gt_schedule_local_day(int64_t *day, const gt_schedule *sched,
+                          int64_t instant);
+int gt_schedule_instant(int64_t *instant, const gt_schedule *sched,
+                        int64_t local_micros);
+/* Message for the last failure on this handle ("" if none); owned by it. */
+const char *gt_schedule_errmsg(const gt_schedule *sched);
+void gt_schedule_free(gt_schedule *sched);
+
+/* Give (account, channel) a schedule (the scorer copies it). Lookup for a
+ * turn of account a on channel c: the schedule set for (a, c), else for
+ * (a, GT_CHANNEL_ALL), else for (no account, c), else for (no account,
+ * GT_CHANNEL_ALL); with none the account is always open in UTC (business
+ * time = calendar time). has_account 0 means "every account" (account_id
+ * is then ignored). Setting the same key again replaces it; sched NULL
+ * removes every schedule. Valid at any time before gt_scorer_finish. */
+int gt_scorer_set_schedule(gt_scorer *s, int has_account, int64_t account_id,
+                           int channel, const gt_schedule *sched);
+
+/* The clock of a channel's SLA (GT_CHANNEL_ALL sets all): calendar time
+ * (default) or business time; it decides within_sla, pending and due_at. */
+#define GT_SLA_CLOCK_CALENDAR 0
+#define GT_SLA_CLOCK_BUSINESS 1
+int gt_scorer_set_sla_clock(gt_scorer *s, int channel, int clock);
+
+/* Periods (spec section 7): with GT_PERIOD_DAY, _WEEK (ISO, from Monday)
+ * or _MONTH, gt_scorer_finish also computes one row per account x local
+ * period (in the zone of the account's schedule: (a, GT_CHANNEL_ALL), else
+ * the default, else UTC) that has rows. A turn counts in the period of its
+ * start, a post in that of its created_at, a conversion in that of the
+ * conversion event, an anomaly in that of its row (a clock skew: its
+ * turn's start); pending is judged at as_of. Per period, a contact is
+ * treated well or ignored by its turns that start in it. Count columns
+ * summed over the periods give the account's counts. Configuration: valid
+ * before the first gt_scorer_add. */
+#define GT_PERIOD_NONE 0
+#define GT_PERIOD_DAY 1
+#define GT_PERIOD_WEEK 2
+#define GT_PERIOD_MONTH 3
+int gt_scorer_set_period(gt_scorer *s, int period);
+
+/* One row per account x period: the account columns except contacts and
+ * mean_trust. Doubles are NaN where the spec says null. */
+typedef struct gt_period_score {
+  int64_t account_id;
+  int64_t period_start; /* the period's first local date, days since
+                           1970-01-01 */
+  int64_t needs_ack, pending, acknowledged;
+  double ack_rate, personal_rate, appreciative_rate, sla_rate;
+  double median_ack_s, p90_ack_s;
+  double median_ack_business_s, p90_ack_business_s;
+  int64_t give_posts, take_posts, neutral_posts;
+  double give_ratio, me_index, reply_share, channel_fit;
+  double conv_rate_ack, conv_rate_ignored, conversion_lift;
+  double value_per_ack_contact;
+  int64_t give_attributed_leads;
+  double health;
+  int64_t anomalies;
+} gt_period_score;
+
+/* Period rows of the last finish, ordered by account_id, period_start;
+ * none without a period. Owned by the scorer, valid as the other result
+ * arrays. GT_ESTATE before any finish. */
+int gt_scorer_periods(const gt_period_score **rows, size_t *count,
+                      const gt_scorer *s);
 
 #ifdef __cplusplus
 }

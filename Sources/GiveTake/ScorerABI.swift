@@ -10,6 +10,9 @@ final class ScorerHandle {
     var accounts = UnsafeMutableBufferPointer<gt_account_score>(start: nil, count: 0)
     var contacts = UnsafeMutableBufferPointer<gt_contact_score>(start: nil, count: 0)
     var agents = UnsafeMutableBufferPointer<gt_agent_score>(start: nil, count: 0)
+    var periods = UnsafeMutableBufferPointer<gt_period_score>(start: nil, count: 0)
+    /// Schedules set before the scorer exists (it is made at the first add).
+    var schedules: [(Int64?, Channel?, Schedule)] = []
     /// Turns stay compact until gt_scorer_turns asks for them.
     var turnTable = TurnTable()
     var turns: UnsafeMutableBufferPointer<gt_turn_score>? = nil
@@ -31,15 +34,28 @@ final class ScorerHandle {
         accounts.deallocate()
         contacts.deallocate()
         agents.deallocate()
+        periods.deallocate()
         turns?.deallocate()
         accountsPacked?.bytes.deallocate()
         accounts = UnsafeMutableBufferPointer(start: nil, count: 0)
         contacts = UnsafeMutableBufferPointer(start: nil, count: 0)
         agents = UnsafeMutableBufferPointer(start: nil, count: 0)
+        periods = UnsafeMutableBufferPointer(start: nil, count: 0)
         turns = nil
         accountsPacked = nil
         turnTable = TurnTable()
         finished = false
+    }
+
+    /// The scorer, made with the configuration and schedules on first use.
+    func makeScorer() throws(GiveTakeError) -> Scorer {
+        if let scorer { return scorer }
+        let made = Scorer(lexicon: lexicon)
+        try made.configure(config)
+        made.memoryLimit = memoryLimit
+        for (account, channel, schedule) in schedules { made.setSchedule(schedule, account: account, channel: channel) }
+        scorer = made
+        return made
     }
 
     func fail(_ e: GiveTakeError) -> Int32 {
@@ -143,9 +159,73 @@ private func configure(_ s: OpaquePointer?, _ function: String,
     return GT_OK
 }
 
+@c @implementation public func gt_scorer_set_sla_clock(_ s: OpaquePointer?, _ channel: Int32, _ clock: Int32) -> Int32 {
+    configure(s, "gt_scorer_set_sla_clock") { config in
+        guard clock == GT_SLA_CLOCK_CALENDAR || clock == GT_SLA_CLOCK_BUSINESS else {
+            return "unknown clock " + String(clock) + " (GT_SLA_CLOCK_CALENDAR or GT_SLA_CLOCK_BUSINESS)"
+        }
+        let value: SLAClock = clock == GT_SLA_CLOCK_BUSINESS ? .business : .calendar
+        if channel == GT_CHANNEL_ALL {
+            for i in 0..<config.slaClock.count { config.slaClock[i] = value }
+        } else if channel >= 0 && channel < GT_CHANNEL_COUNT {
+            config.slaClock[Int(channel)] = value
+        } else {
+            return "unknown channel code " + String(channel)
+        }
+        return nil
+    }
+}
+
+@c @implementation public func gt_scorer_set_period(_ s: OpaquePointer?, _ period: Int32) -> Int32 {
+    configure(s, "gt_scorer_set_period") { config in
+        switch period {
+        case GT_PERIOD_NONE: config.period = nil
+        case GT_PERIOD_DAY: config.period = .day
+        case GT_PERIOD_WEEK: config.period = .week
+        case GT_PERIOD_MONTH: config.period = .month
+        default: return "unknown period " + String(period) + " (GT_PERIOD_NONE, _DAY, _WEEK or _MONTH)"
+        }
+        return nil
+    }
+}
+
+@c @implementation public func gt_scorer_set_schedule(_ s: OpaquePointer?, _ hasAccount: Int32, _ accountID: Int64,
+                                                     _ channel: Int32, _ sched: OpaquePointer?) -> Int32 {
+    guard let s else { return GT_EINVAL }
+    let h = handle(s)
+    guard let sched else {
+        h.schedules = []
+        h.scorer?.removeSchedules()
+        h.error.clear()
+        return GT_OK
+    }
+    guard channel == GT_CHANNEL_ALL || (channel >= 0 && channel < GT_CHANNEL_COUNT) else {
+        h.error.set("gt_scorer_set_schedule: unknown channel code " + String(channel))
+        return GT_EINVAL
+    }
+    let account: Int64? = hasAccount != 0 ? accountID : nil
+    let ch: Channel? = channel == GT_CHANNEL_ALL ? nil : Channel(rawValue: UInt8(channel))
+    let schedule = scheduleHandle(sched).schedule
+    h.schedules.removeAll { $0.0 == account && $0.1 == ch }
+    h.schedules.append((account, ch, schedule))
+    h.scorer?.setSchedule(schedule, account: account, channel: ch)
+    h.error.clear()
+    return GT_OK
+}
+
 @c @implementation public func gt_scorer_memory(_ s: OpaquePointer?) -> Int {
     guard let s, let scorer = handle(s).scorer else { return 0 }
     return scorer.plannedBytes(rows: scorer.storedRows, textBytes: 0, finishing: true)
+}
+
+@c @implementation public func gt_scorer_periods(_ rows: UnsafeMutablePointer<UnsafePointer<gt_period_score>?>?,
+                                                _ count: UnsafeMutablePointer<Int>?, _ s: OpaquePointer?) -> Int32 {
+    guard let rows, let count, let s else { return GT_EINVAL }
+    let h = handle(s)
+    guard h.finished else { rows.pointee = nil; count.pointee = 0; return GT_ESTATE }
+    rows.pointee = UnsafePointer(h.periods.baseAddress)
+    count.pointee = h.periods.count
+    return GT_OK
 }
 
 @c @implementation public func gt_turn_status_name(_ status: Int32) -> UnsafePointer<CChar>? {
@@ -229,12 +309,7 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
             return GT_EINVAL
         }
     }
-    if h.scorer == nil {
-        let scorer = Scorer(lexicon: h.lexicon)
-        do { try scorer.configure(h.config) } catch { return h.fail(error) }
-        scorer.memoryLimit = h.memoryLimit
-        h.scorer = scorer
-    }
+    do { _ = try h.makeScorer() } catch { return h.fail(error) }
     h.dropResults()
     do {
         try h.scorer!.add(count: n) { lift(row(rows, $0, rowSize), rowSize) }  // converted once into one buffer
@@ -248,12 +323,7 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
 @c @implementation public func gt_scorer_finish(_ s: OpaquePointer?) -> Int32 {
     guard let s else { return GT_EINVAL }
     let h = handle(s)
-    if h.scorer == nil {
-        let scorer = Scorer(lexicon: h.lexicon)
-        do { try scorer.configure(h.config) } catch { return h.fail(error) }
-        scorer.memoryLimit = h.memoryLimit
-        h.scorer = scorer
-    }
+    do { _ = try h.makeScorer() } catch { return h.fail(error) }
     let result: ScoringResult
     do {
         if let fn = h.interrupt {
@@ -294,6 +364,23 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
             take_posts: a.takePosts, give_ratio: nan(a.giveRatio), me_index: nan(a.meIndex)))
     }
     h.turnTable = result.turns
+    h.periods = .allocate(capacity: result.periods.count)
+    for (i, p) in result.periods.enumerated() {
+        let a = p.score
+        h.periods.baseAddress!.advanced(by: i).initialize(to: gt_period_score(
+            account_id: a.accountID, period_start: p.periodStart,
+            needs_ack: a.needsAck, pending: a.pending, acknowledged: a.acknowledged,
+            ack_rate: nan(a.ackRate), personal_rate: nan(a.personalRate),
+            appreciative_rate: nan(a.appreciativeRate), sla_rate: nan(a.slaRate),
+            median_ack_s: nan(a.medianAckSeconds), p90_ack_s: nan(a.p90AckSeconds),
+            median_ack_business_s: nan(a.medianAckBusinessSeconds), p90_ack_business_s: nan(a.p90AckBusinessSeconds),
+            give_posts: a.givePosts, take_posts: a.takePosts, neutral_posts: a.neutralPosts,
+            give_ratio: nan(a.giveRatio), me_index: nan(a.meIndex), reply_share: nan(a.replyShare),
+            channel_fit: nan(a.channelFit), conv_rate_ack: nan(a.convRateAck),
+            conv_rate_ignored: nan(a.convRateIgnored), conversion_lift: nan(a.conversionLift),
+            value_per_ack_contact: nan(a.valuePerAckContact), give_attributed_leads: a.giveAttributedLeads,
+            health: nan(a.health), anomalies: a.anomalies))
+    }
     h.contacts = .allocate(capacity: result.contacts.count)
     for (i, c) in result.contacts.enumerated() {
         h.contacts.baseAddress!.advanced(by: i).initialize(to: gt_contact_score(

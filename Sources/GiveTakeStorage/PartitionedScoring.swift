@@ -95,14 +95,16 @@ extension ScoringJob {
         func key(_ a: AccountScore) -> (Int64, Int) { (a.accountID, a.channel.map { Int($0.rawValue) } ?? -1) }
         accounts.sort { key($0) < key($1) }
         contacts.sort { ($0.accountID, $0.contactID) < ($1.accountID, $1.contactID) }
-        let scores = Scores(accounts: accounts, contacts: contacts, agents: agents,
+        var scores = Scores(accounts: accounts, contacts: contacts, agents: agents,
                             turns: TurnTable(merging: results.map { $0!.turns }), asOf: asOf,
                             rowCount: results.reduce(0) { $0 + $1!.rowCount })
+        scores.periods = results.flatMap { $0!.periods }
+        scores.periods.sort { ($0.score.accountID, $0.periodStart) < ($1.score.accountID, $1.periodStart) }
         return (scores, stats, groups)
     }
 
     private func scoreSpill(_ path: String, _ cfg: ScoringConfig) throws -> ScoringResult {
-        let scorer = Scorer(lexicon: lexicon, config: ScoringConfig())
+        let scorer = makeScorer(cfg)
         try scorer.configure(cfg)
         try readSpill(path, batchSize: batchSize) { try scorer.add($0) }
         var result = try scorer.finish()

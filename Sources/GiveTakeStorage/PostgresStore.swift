@@ -213,6 +213,12 @@ public final class PostgresStore: InteractionStore, BatchSource {
                 let cols = Schema.scoreTables[k].1.map(\.0).joined(separator: ", ")
                 try pg.exec("INSERT INTO \(name) (\(cols)) SELECT \(cols) FROM pg_temp.\(temp)")
             }
+            if !result.periods.isEmpty {
+                let periods = try pg.quote(prefix + "period_scores")
+                try pg.exec("DROP TABLE IF EXISTS \(periods)")
+                try pg.exec(Self.createTable(periods, Schema.periodColumns))
+                try copyIn(periods, Schema.periodColumns, result.periods) { $0.values(names) }
+            }
             try pg.exec("DELETE FROM \(stateTable)")
             try pg.exec("INSERT INTO \(stateTable) VALUES ($1, $2, $3, $4, $5)",
                         [state.table, state.maxID.map(String.init), String(state.rowsUpToMaxID),
@@ -433,7 +439,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
                 switch c.1 {
                 case .int, .int32, .bool: values.append(.int(res.int64(i, k) ?? 0))
                 case .real: values.append(.real(res.double(i, k) ?? 0))
-                case .text, .time: values.append(.text(res.string(i, k) ?? ""))
+                case .text, .time, .date: values.append(.text(res.string(i, k) ?? ""))
                 }
             }
             out.append(AccountScore(values: values))
@@ -466,7 +472,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
                 case .int, .int32: values.append(.int(res.int64(i, k) ?? 0))
                 case .bool: values.append(.bool(res.int64(i, k) == 1))
                 case .real: values.append(.real(res.double(i, k) ?? 0))
-                case .text: values.append(.text(res.string(i, k) ?? ""))
+                case .text, .date: values.append(.text(res.string(i, k) ?? ""))
                 case .time: values.append(.time(res.int64(i, k) ?? 0))
                 }
             }

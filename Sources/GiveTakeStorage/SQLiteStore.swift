@@ -64,6 +64,33 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         return names
     }
 
+    /// Rows of a `schedules` table beside `table` (nil when there is none).
+    public func scheduleRows(besides table: String) throws -> [ScheduleRow]? {
+        let parts = identifierParts(table)
+        let name = parts.count == 2 ? parts[0] + ".schedules" : "schedules"
+        let have = try columns(name)
+        if have.isEmpty { return nil }
+        for c in ["account_id", "channel", "time_zone", "hours", "holidays"] where !have.contains(c) {
+            throw StorageError("table \(name) lacks column \(c) (expected account_id, channel, time_zone, hours, holidays)")
+        }
+        let stmt = try conn.prepare("SELECT account_id, channel, time_zone, hours, holidays FROM \(SQLiteConnection.quote(name))")
+        var rows: [ScheduleRow] = []
+        var n = 0
+        while try stmt.step() {
+            n += 1
+            let origin = "\(name) row \(n)"
+            var account: Int64? = nil
+            switch stmt.type(0) {
+            case SQLITE_NULL: break
+            case SQLITE_INTEGER: account = stmt.int64(0)
+            default: throw StorageError("schedule \(origin): account_id is not an integer")
+            }
+            rows.append(ScheduleRow(accountID: account, channel: stmt.string(1), timeZone: stmt.string(2) ?? "UTC",
+                                    hours: stmt.string(3), holidays: splitHolidays(stmt.string(4)), origin: origin))
+        }
+        return rows
+    }
+
     @discardableResult
     public func scan(_ request: ScanRequest, batchSize: Int,
                      _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws -> Int {
@@ -143,6 +170,12 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             try insertContacts(contactsTable, result.contacts)
             try insertScores(turnsTable, Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
             try insertScores(agentsTable, Schema.agentColumns, result.agents) { $0.values(names) }
+            if !result.periods.isEmpty {
+                let periods = SQLiteConnection.quote(prefix + "period_scores")
+                try conn.exec("DROP TABLE IF EXISTS \(periods)")
+                try conn.exec(Self.createTable(periods, Schema.periodColumns))
+                try insertScores(periods, Schema.periodColumns, result.periods) { $0.values(names) }
+            }
             try conn.exec("DELETE FROM \(stateTable)")
             let st = try conn.prepare("INSERT INTO \(stateTable) VALUES (?, ?, ?, ?, ?)")
             st.bind(1, state.table)
@@ -344,7 +377,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
                 switch c.1 {
                 case .int, .int32, .bool: values.append(.int(stmt.int64(k)))
                 case .real: values.append(.real(stmt.double(k)))
-                case .text, .time: values.append(.text(stmt.string(k) ?? ""))
+                case .text, .time, .date: values.append(.text(stmt.string(k) ?? ""))
                 }
             }
             out.append(AccountScore(values: values))
@@ -371,7 +404,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
                 case .int, .int32: values.append(.int(stmt.int64(k)))
                 case .bool: values.append(.bool(stmt.int64(k) != 0))
                 case .real: values.append(.real(stmt.double(k)))
-                case .text: values.append(.text(stmt.string(k) ?? ""))
+                case .text, .date: values.append(.text(stmt.string(k) ?? ""))
                 case .time:
                     let t = stmt.bytes(k).flatMap { Timestamp.parse($0) }
                     values.append(t.map { .time($0) } ?? .text(stmt.string(k) ?? ""))

@@ -45,7 +45,7 @@ public enum Schema {
 
     /// Score table column types. `int32` is PostgreSQL integer (trust_score),
     /// `bool` PostgreSQL boolean; SQLite stores both as INTEGER.
-    public enum ColumnType: Sendable { case int, int32, real, text, time, bool }
+    public enum ColumnType: Sendable { case int, int32, real, text, time, bool, date }
 
     /// The score tables, in the one definition both the CLI and the
     /// PostgreSQL extension use: the extension creates its tables from the
@@ -89,15 +89,29 @@ public enum Schema {
         ("take_posts", .int), ("give_ratio", .real), ("me_index", .real), ("account_name", .text),
     ]
 
+    /// period_scores (written by `score --period`): the columns of
+    /// givetake.score_periods, period_start a local date (YYYY-MM-DD).
+    public static let periodColumns: [(String, ColumnType)] = [
+        ("account_id", .int), ("period_start", .date), ("needs_ack", .int), ("pending", .int),
+        ("acknowledged", .int), ("ack_rate", .real), ("personal_rate", .real),
+        ("appreciative_rate", .real), ("sla_rate", .real), ("median_ack_s", .real), ("p90_ack_s", .real),
+        ("median_ack_business_s", .real), ("p90_ack_business_s", .real), ("give_posts", .int),
+        ("take_posts", .int), ("neutral_posts", .int), ("give_ratio", .real), ("me_index", .real),
+        ("reply_share", .real), ("channel_fit", .real), ("conv_rate_ack", .real), ("conv_rate_ignored", .real),
+        ("conversion_lift", .real), ("value_per_ack_contact", .real), ("give_attributed_leads", .int),
+        ("health", .real), ("anomalies", .int), ("account_name", .text),
+    ]
+
     public static func columns(of table: String) -> [(String, ColumnType)] {
-        scoreTables.first { $0.0 == table }?.1 ?? []
+        if table == "period_scores" { return periodColumns }
+        return scoreTables.first { $0.0 == table }?.1 ?? []
     }
 
     static func sqliteType(_ t: ColumnType) -> String {
         switch t {
         case .int, .int32, .bool: return "INTEGER"
         case .real: return "REAL"
-        case .text, .time: return "TEXT"
+        case .text, .time, .date: return "TEXT"
         }
     }
 
@@ -109,6 +123,7 @@ public enum Schema {
         case .real: return "double precision"
         case .text: return "text"
         case .time: return "timestamptz"
+        case .date: return "date"
         }
     }
 }
@@ -144,6 +159,29 @@ extension AccountScore {
             r(giveRatio), r(meIndex), r(replyShare), r(channelFit), .int(contacts), r(meanTrust),
             r(convRateAck), r(convRateIgnored), r(conversionLift), r(valuePerAckContact),
             .int(giveAttributedLeads), r(health), .int(anomalies), name(names, accountID),
+        ]
+    }
+}
+
+/// A day number as YYYY-MM-DD.
+public func dateText(_ day: Int64) -> String {
+    let c = civilDate(day: day)
+    func pad(_ v: Int64, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
+    return pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2)
+}
+
+extension PeriodScore {
+    /// Values in Schema.periodColumns order.
+    public func values(_ names: AccountNames) -> [ScoreValue] {
+        let a = score
+        return [
+            .int(a.accountID), .text(dateText(periodStart)), .int(a.needsAck), .int(a.pending),
+            .int(a.acknowledged), r(a.ackRate), r(a.personalRate), r(a.appreciativeRate), r(a.slaRate),
+            r(a.medianAckSeconds), r(a.p90AckSeconds), r(a.medianAckBusinessSeconds), r(a.p90AckBusinessSeconds),
+            .int(a.givePosts), .int(a.takePosts), .int(a.neutralPosts), r(a.giveRatio), r(a.meIndex),
+            r(a.replyShare), r(a.channelFit), r(a.convRateAck), r(a.convRateIgnored), r(a.conversionLift),
+            r(a.valuePerAckContact), .int(a.giveAttributedLeads), r(a.health), .int(a.anomalies),
+            name(names, a.accountID),
         ]
     }
 }

@@ -25,6 +25,8 @@ public struct ScoringJob {
     /// (an explicit budget); a default budget only acts on a known estimate,
     /// so it never costs an extra planning scan of a small table.
     public var groupWhenCountUnknown = true
+    /// Business schedules given to every scorer.
+    public var schedules: [ScheduleSpec] = []
 
     public init() {}
 
@@ -99,7 +101,7 @@ public struct ScoringJob {
 
     private func score(_ store: InteractionStore, _ request: ScanRequest,
                        _ cfg: ScoringConfig) throws -> (Scores, ScanStats) {
-        let scorer = Scorer(lexicon: lexicon, config: ScoringConfig())
+        let scorer = makeScorer(cfg)
         try scorer.configure(cfg)
         var stats = ScanStats()
         var addTime = 0.0
@@ -123,6 +125,13 @@ public struct ScoringJob {
                   + "finish \(monotonicSeconds() - t) s")
         }
         return (result, stats)
+    }
+
+    /// A scorer with the job's lexicon and schedules.
+    func makeScorer(_ cfg: ScoringConfig) -> Scorer {
+        let scorer = Scorer(lexicon: lexicon, config: ScoringConfig())
+        for s in schedules { scorer.setSchedule(s.schedule, account: s.accountID, channel: s.channel) }
+        return scorer
     }
 
     enum Plan {

@@ -13,6 +13,11 @@ enum TurnListOption: String, ExpressibleByArgument, CaseIterable {
     case pending, acknowledged, unacknowledged, all
 }
 
+/// `score --period`.
+enum PeriodOption: String, ExpressibleByArgument, CaseIterable {
+    case day, week, month
+}
+
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
@@ -55,8 +60,19 @@ struct ScoringOptions: ParsableArguments {
         valueName: "unit"))
     var ackUnit: AckUnitOption = .turn
 
+    @Option(name: .customLong("sla-clock"), help: ArgumentHelp(
+        "SLA clock: calendar (default) or business, for all channels or per channel "
+        + "(twitter=business,facebook=calendar).", valueName: "clock"))
+    var slaClock: String?
+
+    @Option(help: ArgumentHelp(
+        "Business schedules: a TSV file with columns account_id, channel, time_zone, hours, holidays "
+        + "(default: a schedules table in the source database, if any).", valueName: "file"))
+    var schedule: String?
+
     func validate() throws {
         if table.isEmpty { throw ValidationError("--table is empty") }
+        if let slaClock { _ = try parseSLAClock(slaClock, into: ScoringConfig()) }
         if let asOf, parseTime(asOf) == nil {
             throw ValidationError("--as-of '\(asOf)' is not a time (use 'YYYY-MM-DD HH:MM:SS' UTC or Unix seconds)")
         }
@@ -74,6 +90,7 @@ struct ScoringOptions: ParsableArguments {
         if let halfLife, let s = parseDuration(halfLife) { c.halfLifeSeconds = s }
         if let giveTarget { c.giveTarget = giveTarget }
         c.ackUnit = ackUnit == .turn ? .turn : .row
+        if let slaClock { c = try parseSLAClock(slaClock, into: c) }
         return c
     }
 
@@ -87,7 +104,27 @@ struct ScoringOptions: ParsableArguments {
         var key = "v2 ack_unit=\(ackUnit.rawValue) table=\(table) defaults=\(!noDefaultLexicon) lexicon=\(TwcsImport.brandID(lexiconBytes))"
         key += " as_of=\(config.asOf.map(String.init) ?? "latest") sla=\(config.slaSeconds)"
         key += " half_life=\(config.halfLifeSeconds) target=\(config.giveTarget)"
+        if config.slaClock.contains(.business) { key += " sla_clock=\(config.slaClock.map(\.rawValue))" }
         return key
+    }
+}
+
+extension ScoringOptions {
+    /// The schedules: --schedule FILE, else a schedules table beside the
+    /// source table (SQLite), else none. Also a key of their contents.
+    func loadSchedules(_ store: InteractionStore) throws -> ([ScheduleSpec], String) {
+        var rows: [ScheduleRow] = []
+        if let schedule {
+            rows = try readScheduleFile(schedule, String(decoding: try readFile(schedule), as: UTF8.self))
+        } else if let sqlite = store as? SQLiteStore, let found = try sqlite.scheduleRows(besides: table) {
+            rows = found
+        }
+        var key = ""
+        for r in rows {
+            key += " [\(r.accountID.map(String.init) ?? "-") \(r.channel ?? "-") \(r.timeZone) \(r.hours ?? "-") "
+                + r.holidays.joined(separator: ",") + "]"
+        }
+        return (try buildSchedules(rows), rows.isEmpty ? "" : " schedules=" + TwcsImport.brandID(Array(key.utf8)).description)
     }
 }
 
@@ -138,6 +175,28 @@ func parseSLA(_ list: String, into config: ScoringConfig) throws -> ScoringConfi
             c.slaSeconds[Int(ch.rawValue)] = seconds
         } else {
             throw ValidationError("--sla: unknown channel '\(kv[0])' (expected twitter, facebook, instagram, "
+                                  + "linkedin, other or all)")
+        }
+    }
+    return c
+}
+
+/// "business", or "twitter=business,facebook=calendar,all=calendar".
+func parseSLAClock(_ list: String, into config: ScoringConfig) throws -> ScoringConfig {
+    var c = config
+    for item in list.split(separator: ",") {
+        let kv = item.split(separator: "=", maxSplits: 1).map { String($0.filter { $0 != " " }) }
+        let name = kv.count == 2 ? kv[0] : "all"
+        let value = kv.count == 2 ? kv[1] : kv[0]
+        guard let clock: SLAClock = value == "business" ? .business : value == "calendar" ? .calendar : nil else {
+            throw ValidationError("--sla-clock: '\(value)' is not a clock (calendar or business)")
+        }
+        if name == "all" {
+            for i in c.slaClock.indices { c.slaClock[i] = clock }
+        } else if let ch = Channel.allCases.first(where: { channelName($0) == name }) {
+            c.slaClock[Int(ch.rawValue)] = clock
+        } else {
+            throw ValidationError("--sla-clock: unknown channel '\(name)' (expected twitter, facebook, instagram, "
                                   + "linkedin, other or all)")
         }
     }

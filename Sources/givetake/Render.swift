@@ -247,3 +247,46 @@ func grouped(_ n: Int) -> String {
 func rate(_ rowsPerSecond: Double) -> String {
     rowsPerSecond >= 1e6 ? fixed(rowsPerSecond / 1e6, 2) + " M rows/s" : fixed(rowsPerSecond / 1e3, 1) + " k rows/s"
 }
+
+/// The trend of `score --period`: one line per account with its periods,
+/// a sparkline each for ack rate, median time to acknowledge and give
+/// ratio (oldest left; '·' = no value), and the latest period's values.
+func renderTrend(_ rows: [[ScoreValue]], period: String, names: AccountNames) -> String {
+    func real(_ v: ScoreValue) -> Double? { if case .real(let x) = v { return x }; return nil }
+    func text(_ v: ScoreValue) -> String { if case .text(let s) = v { return s }; return "" }
+    var order: [Int64] = []
+    var byAccount: [Int64: [[ScoreValue]]] = [:]
+    for r in rows {
+        guard case .int(let a) = r[0] else { continue }
+        if byAccount[a] == nil { order.append(a) }
+        byAccount[a, default: []].append(r)
+    }
+    let ack = Schema.periodColumns.firstIndex { $0.0 == "ack_rate" }!
+    let median = Schema.periodColumns.firstIndex { $0.0 == "median_ack_s" }!
+    let give = Schema.periodColumns.firstIndex { $0.0 == "give_ratio" }!
+    var table: [[String]] = []
+    for a in order {
+        let rs = byAccount[a]!
+        let last = rs.last!
+        table.append([
+            String(a), names[a] ?? "-", "\(rs.count)", text(rs.first![1]) + ".." + text(last[1]),
+            sparkline(rs.map { real($0[ack]) }), real(last[ack]).map { fixed($0 * 100, 0) + "%" } ?? "-",
+            sparkline(rs.map { real($0[median]) }), real(last[median]).map { fixed($0 / 60, 1) + "m" } ?? "-",
+            sparkline(rs.map { real($0[give]) }), real(last[give]).map { fixed($0, 2) } ?? "-",
+        ])
+    }
+    return alignedTable(["account", "name", period + "s", "from..to", "ack rate", "last", "median ack", "last",
+                         "give ratio", "last"], table, empty: "(no periods)")
+}
+
+/// ▁▂▃▄▅▆▇█ scaled between the series' min and max; '·' for a null.
+func sparkline(_ values: [Double?]) -> String {
+    let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    let present = values.compactMap { $0 }
+    guard let lo = present.min(), let hi = present.max() else { return String(repeating: "·", count: values.count) }
+    return String(values.map { v -> Character in
+        guard let v else { return "·" }
+        if hi == lo { return bars[3] }
+        return bars[min(7, Int((v - lo) / (hi - lo) * 7 + 0.5))]
+    })
+}

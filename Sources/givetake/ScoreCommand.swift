@@ -51,6 +51,10 @@ struct Score: ParsableCommand {
     @Flag(help: "Print the agent table instead of accounts.")
     var agents = false
 
+    @Option(help: ArgumentHelp("Also score per period in each account's time zone: day, week (ISO, from Monday) "
+                               + "or month; writes period_scores and prints the trend.", valueName: "period"))
+    var period: PeriodOption?
+
     func validate() throws {
         try requireLocation(db, "<db>")
         if let maxMemory, maxMemory != "none" && parseSize(maxMemory) == nil {
@@ -58,6 +62,10 @@ struct Score: ParsableCommand {
         }
         if let g = groupRows, g < 1 { throw ValidationError("--group-rows must be at least 1") }
         if turns != nil && agents { throw ValidationError("--turns and --agents each print a table: choose one") }
+        if period != nil && (turns != nil || agents) {
+            throw ValidationError("--period prints the trend table: leave out --turns and --agents")
+        }
+        if period != nil && incremental { throw ValidationError("--period rescores every account: leave out --incremental") }
     }
 
     func run() throws {
@@ -68,7 +76,15 @@ struct Score: ParsableCommand {
         job.prefix = options.outPrefix
         job.lexicon = lexicon
         job.config = try options.config()
-        job.configKey = options.configKey(job.config, lexBytes)
+        switch period {
+        case .day?: job.config.period = .day
+        case .week?: job.config.period = .week
+        case .month?: job.config.period = .month
+        case nil: break
+        }
+        let (schedules, scheduleKey) = try options.loadSchedules(store)
+        job.schedules = schedules
+        job.configKey = options.configKey(job.config, lexBytes) + scheduleKey
         job.incremental = incremental
         job.maxRowsInMemory = groupRows ?? parseSize(maxMemory ?? defaultMaxMemory).map(rowsFitting)
         job.groupWhenCountUnknown = groupRows != nil || maxMemory != nil
@@ -93,6 +109,15 @@ struct Score: ParsableCommand {
                                                orderBy: ["account_id", "agent_id NULLS FIRST"])
             print(renderRows(Schema.agentColumns.map(\.0), rows, format: options.format, key: "agents",
                              asOf: outcome.asOf), terminator: "")
+        } else if let period {
+            let rows = try store.readScoreRows(prefix: options.outPrefix, table: "period_scores", status: nil,
+                                               orderBy: ["account_id", "period_start"])
+            if options.format == .table {
+                print(renderTrend(rows, period: period.rawValue, names: outcome.names), terminator: "")
+            } else {
+                print(renderRows(Schema.periodColumns.map(\.0), rows, format: options.format, key: "periods",
+                                 asOf: outcome.asOf), terminator: "")
+            }
         } else {
             var accounts = outcome.accounts
             if incremental && outcome.rescored != nil {
@@ -111,7 +136,8 @@ struct Score: ParsableCommand {
                 note += "; full rescore: \(why)"
             }
             let p = options.outPrefix
-            note += "; wrote \(p)account_scores, \(p)contact_scores, \(p)turn_scores and \(p)agent_scores"
+            note += "; wrote \(p)account_scores, \(p)contact_scores, \(p)turn_scores"
+                + (period == nil ? " and \(p)agent_scores" : ", \(p)agent_scores and \(p)period_scores")
             printError(note)
         }
     }

@@ -27,9 +27,10 @@ let day = 86400.0
 
 /// Scores rows (in the given order, in batches of `batch`) and returns the result.
 func score(_ rows: [Row], config: ScoringConfig = ScoringConfig(), lexicon: Lexicon = .reference,
-           batch: Int = 3) throws -> ScoringResult {
+           batch: Int = 3, schedules: [(Int64?, Channel?, Schedule)] = []) throws -> ScoringResult {
     let scorer = Scorer(lexicon: lexicon)
     try scorer.configure(config)
+    for (account, channel, schedule) in schedules { scorer.setSchedule(schedule, account: account, channel: channel) }
     // All texts in one buffer, so every row borrows from the same storage.
     var storage: [UInt8] = []
     var spans: [(author: Range<Int>?, body: Range<Int>?)] = []

@@ -61,6 +61,18 @@ import GiveTakeCore
         #expect(rows[0].account == rows[1].account)
     }
 
+    @Test func outOfRangeTimeIsRefusedNotOverflowed() {
+        let header = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+        for bad in ["Tue Oct 1 2:0:4 +0000 2172017", "Tue Oct 99 22:10:47 +0000 2017", "Tue Oct 31 25:10:47 +0000 2017",
+                    "Tue Oct 31 22:10:47 *0000 2017"] {
+            #expect {
+                _ = try TwcsImport.convert(csv: Array((header + "1,a,False,\(bad),hi,,\n").utf8), source: "t.csv") { _ in }
+            } throws: { e in
+                "\(e)".contains("t.csv: line 2 (tweet 1): created_at")
+            }
+        }
+    }
+
     @Test func missingColumnIsNamed() {
         #expect {
             _ = try TwcsImport.convert(csv: Array("tweet_id,author_id\n1,2\n".utf8), source: "f.csv") { _ in }

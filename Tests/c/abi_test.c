@@ -308,6 +308,68 @@ static void test_memory_limit(void) {
   gt_scorer_free(s);
 }
 
+static void test_hours(void) {
+  /* Berlin around 2026-03-29: CET, then CEST from 01:00 UTC (1774746000). */
+  const int64_t tr[2] = {0, 1774746000LL};
+  const int32_t off[2] = {3600, 7200};
+  const char *early = "Sun 01:00-04:00";
+  gt_schedule *b = NULL;
+  double secs = -1;
+  int64_t v = 0;
+  CHECK(gt_schedule_new(&b) == GT_OK);
+  CHECK(gt_schedule_set(b, tr, off, 2, early, strlen(early), NULL, 0) == GT_OK);
+  /* 01:00 CET = 00:00 UTC to 04:00 CEST = 02:00 UTC: 2 h. */
+  CHECK(gt_schedule_business_time(&secs, b, 20540LL * 86400000000LL, 20542LL * 86400000000LL) == GT_OK &&
+        secs == 7200.0);
+  /* Local 02:30 does not exist: the end of the gap, 01:00 UTC. */
+  CHECK(gt_schedule_instant(&v, b, 1774751400LL * 1000000LL) == GT_OK && v == 1774746000LL * 1000000LL);
+  CHECK(gt_schedule_local_day(&v, b, 1774746000LL * 1000000LL) == GT_OK && v == 20541);
+  const char *bad = "Sun 04:00-01:00";
+  CHECK(gt_schedule_set(b, tr, off, 2, bad, strlen(bad), NULL, 0) == GT_EPARSE);
+  CHECK(strstr(gt_schedule_errmsg(b), "Sun 04:00-01:00") != NULL);
+  const int64_t backwards[2] = {10, 5};
+  CHECK(gt_schedule_set(b, backwards, off, 2, NULL, 0, NULL, 0) == GT_EINVAL);
+  gt_schedule_free(b);
+
+  /* 1970-01-01 was a Thursday: open Thu 00:01-00:02 UTC. A turn at 0 s
+   * answered at 100 s has 40 s of business time, within twitter's 1 h on
+   * the business clock. */
+  gt_interaction rows[2];
+  rows[0] = row(1, 7, GT_KIND_COMMENT, 1, 0);
+  rows[1] = row(2, 7, GT_KIND_REPLY, 0, 100);
+  rows[1].flags |= GT_ROW_HAS_PARENT;
+  rows[1].parent_id = 1;
+  const char *minute = "Thu 00:01-00:02";
+  int32_t holiday = 1; /* Friday 1970-01-02 */
+  gt_schedule *u = NULL;
+  CHECK(gt_schedule_new(&u) == GT_OK);
+  CHECK(gt_schedule_set(u, NULL, NULL, 0, minute, strlen(minute), &holiday, 1) == GT_OK);
+  gt_scorer *s = NULL;
+  CHECK(gt_scorer_new(&s, NULL) == GT_OK);
+  CHECK(gt_scorer_set_schedule(s, 1, 7, GT_CHANNEL_ALL, u) == GT_OK);
+  CHECK(gt_scorer_set_schedule(s, 0, 0, 99, u) == GT_EINVAL);
+  CHECK(gt_scorer_set_sla_clock(s, GT_CHANNEL_ALL, GT_SLA_CLOCK_BUSINESS) == GT_OK);
+  CHECK(gt_scorer_set_sla_clock(s, GT_CHANNEL_ALL, 5) == GT_EINVAL);
+  CHECK(gt_scorer_set_period(s, GT_PERIOD_WEEK) == GT_OK);
+  gt_schedule_free(u); /* the scorer keeps its own copy */
+  CHECK(gt_scorer_add(s, rows, 2) == GT_OK);
+  CHECK(gt_scorer_finish(s) == GT_OK);
+  const gt_turn_score *t = NULL;
+  size_t n = 0;
+  CHECK(gt_scorer_turns(&t, &n, s) == GT_OK && n == 1);
+  if (n == 1) {
+    CHECK(t[0].time_to_ack_s == 100.0 && t[0].business_time_to_ack_s == 40.0 && t[0].within_sla == 1);
+    /* 1 h of open time: 1 min a week, Thursdays (1970-01-08 is the next). */
+    CHECK(t[0].due_at > 59LL * 7 * 86400000000LL && t[0].due_at < 61LL * 7 * 86400000000LL);
+  }
+  const gt_period_score *p = NULL;
+  CHECK(gt_scorer_periods(&p, &n, s) == GT_OK && n == 1);
+  /* ISO week of Thursday 1970-01-01 starts Monday 1969-12-29 (day -3). */
+  if (n == 1) CHECK(p[0].account_id == 7 && p[0].period_start == -3 && p[0].acknowledged == 1 &&
+                    p[0].median_ack_business_s == 40.0 && p[0].median_ack_s == 100.0);
+  gt_scorer_free(s);
+}
+
 int main(void) {
   CHECK(gt_version_number() == GT_VERSION_NUMBER);
   test_classify();
@@ -317,6 +379,7 @@ int main(void) {
   test_layouts();
   test_turns();
   test_memory_limit();
+  test_hours();
   printf("c abi: %d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }

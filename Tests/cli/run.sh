@@ -156,6 +156,50 @@ expect "--agents prints the agent table" 0 "^account +name +agent +acknowledged 
 equals "agent_scores has a row per agent and one without" \
   "$(sqlite3 demo.db "select count(*) > 4, sum(agent_id is null) from agent_scores")" "1|4"
 expect "--turns and --agents exclude each other" 2 "choose one" -- givetake score demo.db --turns all --agents
+# ---- Business hours, SLA clocks, periods ---------------------------------
+# Friday 15:00 UTC (16:00 Berlin) answered Monday 09:00 UTC: account 1
+# facebook (Mon-Fri 09-17 Berlin) 2 h of business time, instagram
+# (override Mon-Sat) 10 h, account 2 (no schedule) 66 h = 237600 s.
+sqlite3 hours.db "CREATE TABLE interactions (id INTEGER, account_id INTEGER, contact_id INTEGER, parent_id INTEGER,
+  channel TEXT, kind TEXT, inbound INTEGER, automated INTEGER, has_media INTEGER, created_at TEXT, author_name TEXT,
+  body TEXT, value REAL);
+INSERT INTO interactions VALUES
+ (1, 1, 5, NULL, 'facebook', 'comment', 1, 0, 0, '2026-11-27 15:00:00', NULL, 'help', 0),
+ (2, 1, NULL, 1, 'facebook', 'reply', 0, 0, 0, '2026-11-30 09:00:00', NULL, 'done', 0),
+ (3, 1, 6, NULL, 'instagram', 'comment', 1, 0, 0, '2026-11-27 15:00:00', NULL, 'help', 0),
+ (4, 1, NULL, 3, 'instagram', 'reply', 0, 0, 0, '2026-11-30 09:00:00', NULL, 'done', 0),
+ (5, 2, 7, NULL, 'facebook', 'comment', 1, 0, 0, '2026-11-27 15:00:00', NULL, 'help', 0),
+ (6, 2, NULL, 5, 'facebook', 'reply', 0, 0, 0, '2026-11-30 09:00:00', NULL, 'done', 0),
+ (7, 1, 8, NULL, 'facebook', 'comment', 1, 0, 0, '2026-11-30 15:00:00', NULL, 'help', 0),
+ (8, 1, NULL, NULL, 'twitter', 'post', 0, 0, 0, '2026-11-29 23:30:00', NULL, 'How to fix it: a free guide and tips', 0);
+CREATE TABLE schedules (account_id INTEGER, channel TEXT, time_zone TEXT, hours TEXT, holidays TEXT);
+INSERT INTO schedules VALUES (1, NULL, 'Europe/Berlin', 'Mon-Fri 09:00-17:00', NULL),
+  (1, 'instagram', 'Europe/Berlin', 'Mon-Sat 09:00-17:00', '2026-12-25');"
+givetake score hours.db --as-of '2026-12-01 08:30:00' --sla-clock business -q >/dev/null
+equals "business time per turn from the schedules table (Berlin, override, no schedule)" \
+  "$(sqlite3 hours.db "select group_concat(turn_id || ':' || coalesce(business_time_to_ack_s, '-') || ':' || coalesce(within_sla, '-') || ':' || status || ':' || due_at, ' ') from (select * from turn_scores order by turn_id)")" \
+  "1:7200.0:1:acknowledged:2026-11-30 11:00:00 3:36000.0:0:acknowledged:2026-11-28 11:00:00 5:237600.0:0:acknowledged:2026-11-27 19:00:00 7:-:-:pending:2026-12-01 11:00:00"
+givetake score hours.db --as-of '2026-12-01 08:30:00' -q >/dev/null
+equals "the calendar clock (default) keeps the business times" \
+  "$(sqlite3 hours.db "select group_concat(status || ':' || due_at, ' ') from (select * from turn_scores where turn_id in (1, 7) order by turn_id)")" \
+  "acknowledged:2026-11-27 19:00:00 unacknowledged:2026-11-30 19:00:00"
+expect "score --period week prints a trend" 0 "^1 .* 2026-11-23\.\.2026-11-30" -- \
+  givetake score hours.db --as-of '2026-12-01 08:30:00' --period week -q
+equals "period_scores: weeks in the account's zone (row 8 is Monday in Berlin)" \
+  "$(sqlite3 hours.db "select group_concat(account_id || ':' || period_start || ':' || needs_ack || ':' || give_posts, ' ') from (select * from period_scores order by account_id, period_start)")" \
+  "1:2026-11-23:2:0 1:2026-11-30:1:1 2:2026-11-23:1:0 2:2026-11-30:0:0"
+givetake score demo.db --period month -q >/dev/null
+equals "period counts sum to the account counts" \
+  "$(sqlite3 demo.db "select count(*) from (select account_id, sum(needs_ack) n, sum(pending) p, sum(acknowledged) a, sum(give_posts) g, sum(anomalies) x from period_scores group by account_id) t
+     join account_scores s on s.account_id = t.account_id and s.channel is null where s.needs_ack = t.n and s.pending = t.p and s.acknowledged = t.a and s.give_posts = t.g and s.anomalies = t.x")" "4"
+printf 'account_id\tchannel\ttime_zone\thours\tholidays\n2\ttwitter\tMars/Base\tMon 09:00-17:00\t\n' >bad-zone.tsv
+expect "an unknown zone names the file line, account and channel" 1 "bad-zone.tsv line 2 \(account 2, channel twitter\): unknown time zone \"Mars/Base\"" -- \
+  givetake score hours.db --schedule bad-zone.tsv -q
+printf '1\t\tUTC\tMon 09:00-12:00, 11:00-13:00\n' >overlap.tsv
+expect "overlapping intervals are an error naming the text" 1 "overlapping intervals on Mon: 09:00-12:00 and 11:00-13:00" -- \
+  givetake score hours.db --schedule overlap.tsv -q
+expect "bad --sla-clock is a usage error" 2 "not a clock" -- givetake score hours.db --sla-clock twitter=wall
+
 row_median=$(givetake score demo.db --ack-unit row --format csv -q | awk -F, 'NR == 2 { print $3, $10 }')
 turn_median=$(givetake score demo.db --format csv -q | awk -F, 'NR == 2 { print $3, $10 }')
 if [ "${row_median%% *}" -gt "${turn_median%% *}" ]; then ok "--ack-unit row counts every message (more needs_ack than turns)"

@@ -1,8 +1,10 @@
 /*
  * gtbench: GiveTake in-process through the C ABI, for bench/run.py.
  *
- *   gtbench score    DB [--no-text] [--ack-unit row] [--out FILE] [--reps N]
- *                                                  rows/s of gt_scorer_add + finish
+ *   gtbench score    DB [--no-text] [--ack-unit row] [--out FILE] [--reps N] [--schedules]
+ *                                                  rows/s of gt_scorer_add + finish; --schedules gives
+ *                                                  every account its own Europe/Berlin business schedule
+ *                                                  and the business SLA clock on every channel
  *   gtbench classify DB [--max N]                  MB/s and texts/s of gt_classify_batch
  *   gtbench calls                                  ns per C call (gt_version_number, gt_classify)
  *
@@ -173,11 +175,68 @@ static void write_accounts(const char *path, const gt_account_score *a, size_t n
   fclose(f);
 }
 
+/* Days since 1970-01-01 of a civil date. */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* The last Sunday of a month, 01:00 UTC (the EU rule), in Unix seconds. */
+static int64_t eu_switch(int64_t y, int64_t m) {
+  int64_t last = days_from_civil(y, m + 1, 1) - 1;
+  int64_t wd = ((last + 4) % 7 + 7) % 7; /* Sunday = 0 */
+  return (last - wd) * 86400 + 3600;
+}
+
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The distinct account ids of the rows (not timed). */
+static int64_t *distinct_accounts(const gt_interaction *rows, size_t n, size_t *m) {
+  int64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+  for (size_t i = 0; i < n; i++) ids[i] = rows[i].account_id;
+  qsort(ids, n, sizeof *ids, cmp_i64);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (k == 0 || ids[k - 1] != ids[i]) ids[k++] = ids[i];
+  *m = k;
+  return ids;
+}
+
+/* Europe/Berlin 1990-2040 (CET/CEST, EU rule), split-shift business hours
+ * and 2 holidays; one schedule per account. */
+static void add_schedules(gt_scorer *s, const int64_t *ids, size_t m) {
+  int64_t t[2 * 51 + 1];
+  int32_t o[2 * 51 + 1];
+  size_t k = 0;
+  t[k] = -2208988800LL; o[k++] = 3600;
+  for (int64_t y = 1990; y <= 2040; y++) {
+    t[k] = eu_switch(y, 3); o[k++] = 7200;
+    t[k] = eu_switch(y, 10); o[k++] = 3600;
+  }
+  const char *hours = "Mon-Fri 09:00-12:30, 13:30-17:00; Sat 10:00-14:00";
+  int32_t holidays[2] = {(int32_t)days_from_civil(2017, 12, 25), (int32_t)days_from_civil(2018, 1, 1)};
+  gt_schedule *sched;
+  if (gt_schedule_new(&sched) != GT_OK ||
+      gt_schedule_set(sched, t, o, k, hours, strlen(hours), holidays, 2) != GT_OK)
+    die("gt_schedule_set", "failed");
+  for (size_t j = 0; j < m; j++)
+    if (gt_scorer_set_schedule(s, 1, ids[j], GT_CHANNEL_ALL, sched) != GT_OK) die("gt_scorer_set_schedule", "failed");
+  if (gt_scorer_set_sla_clock(s, GT_CHANNEL_ALL, GT_SLA_CLOCK_BUSINESS) != GT_OK)
+    die("gt_scorer_set_sla_clock", "failed");
+  gt_schedule_free(sched);
+}
+
 static int cmd_score(int argc, char **argv) {
   const char *db = argv[0], *out = NULL;
-  int with_text = 1, reps = 1, per_row = 0;
+  int with_text = 1, reps = 1, per_row = 0, schedules = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--no-text")) with_text = 0;
+    else if (!strcmp(argv[i], "--schedules")) schedules = 1;
     else if (!strcmp(argv[i], "--ack-unit") && i + 1 < argc) per_row = !strcmp(argv[++i], "row");
     else if (!strcmp(argv[i], "--out") && i + 1 < argc) out = argv[++i];
     else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
@@ -186,6 +245,8 @@ static int cmd_score(int argc, char **argv) {
   size_t n;
   gt_interaction *rows = load(db, &n, with_text);
   double t_load = now() - t0;
+  size_t naccounts = 0;
+  int64_t *accounts = schedules ? distinct_accounts(rows, n, &naccounts) : NULL;
   long loaded_kb = status_kb("VmRSS:");
   for (int r = 1; r < reps; r++) {  /* extra runs, for profilers */
     gt_scorer *x;
@@ -199,6 +260,7 @@ static int cmd_score(int argc, char **argv) {
   double t1 = now();
   int rc = gt_scorer_new(&s, NULL);
   if (rc != GT_OK) die("gt_scorer_new", gt_strerror(rc));
+  if (schedules) add_schedules(s, accounts, naccounts);
 #ifdef GT_ACK_UNIT_ROW
   if (per_row && gt_scorer_set_ack_unit(s, GT_ACK_UNIT_ROW) != GT_OK) die("gt_scorer_set_ack_unit", gt_scorer_errmsg(s));
 #else
@@ -219,10 +281,10 @@ static int cmd_score(int argc, char **argv) {
   size_t na;
   gt_scorer_accounts(&acc, &na, s);
   if (out) write_accounts(out, acc, na);
-  printf("{\"rows\": %zu, \"with_text\": %s, \"load_s\": %.6f, \"add_s\": %.6f, \"score_s\": %.6f, "
+  printf("{\"rows\": %zu, \"schedules\": %s, \"with_text\": %s, \"load_s\": %.6f, \"add_s\": %.6f, \"score_s\": %.6f, "
          "\"cpu_s\": %.6f, \"rows_per_s\": %.1f, \"loaded_kb\": %ld, \"peak_kb\": %ld, \"accounts\": %zu, "
          "\"version\": \"%s\"}\n",
-         n, with_text ? "true" : "false", t_load, t_add, t_score, cpu_score, n / t_score, loaded_kb, peak_kb, na,
+         n, schedules ? "true" : "false", with_text ? "true" : "false", t_load, t_add, t_score, cpu_score, n / t_score, loaded_kb, peak_kb, na,
          gt_version_string());
   gt_scorer_free(s);
   return 0;
@@ -291,6 +353,6 @@ int main(int argc, char **argv) {
   if (argc >= 3 && !strcmp(argv[1], "score")) return cmd_score(argc - 2, argv + 2);
   if (argc >= 3 && !strcmp(argv[1], "classify")) return cmd_classify(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "calls")) return cmd_calls();
-  fprintf(stderr, "usage: gtbench score DB [--no-text] [--out FILE] | classify DB [--max N] | calls\n");
+  fprintf(stderr, "usage: gtbench score DB [--no-text] [--out FILE] [--schedules] | classify DB [--max N] | calls\n");
   return 2;
 }

@@ -214,6 +214,53 @@ CREATE AGGREGATE givetake.ack_time_percentile(seconds float8, p float8) (
 COMMENT ON AGGREGATE givetake.ack_time_percentile(float8, float8) IS
     'percentile_disc(p) of times to acknowledge in seconds, from a mergeable histogram (within 1 s or 1 %)';
 
+-- ---- Business hours ---------------------------------------------------------
+
+-- The time between two instants during which a schedule is open (spec
+-- section 3b). Zone rules are PostgreSQL's; a local time in a spring gap
+-- is the first instant after it, one that exists twice the first of them.
+CREATE FUNCTION givetake.business_seconds("from" timestamptz, "to" timestamptz,
+        time_zone text DEFAULT 'UTC', hours text DEFAULT NULL, holidays date[] DEFAULT '{}')
+    RETURNS float8
+    AS 'MODULE_PATHNAME', 'gt_pg_business_seconds'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION givetake.business_seconds(timestamptz, timestamptz, text, text, date[]) IS
+    'Business seconds between two instants under a schedule (zone, hours like ''Mon-Fri 09:00-17:00'', holidays)';
+
+-- Business schedules. Lookup for a turn of account a on channel c: row
+-- (a, c), else (a, NULL), else (NULL, c), else (NULL, NULL); with none
+-- the account is always open in UTC. hours NULL = always open (the zone
+-- still sets local dates for holidays and periods).
+CREATE TABLE givetake.schedules (
+    account_id bigint NULL,
+    channel    text NULL CHECK (channel IN ('twitter', 'facebook', 'instagram', 'linkedin', 'other')),
+    time_zone  text NOT NULL DEFAULT 'UTC',
+    hours      text NULL,
+    holidays   date[] NOT NULL DEFAULT '{}'
+);
+CREATE UNIQUE INDEX schedules_key ON givetake.schedules (account_id, channel) NULLS NOT DISTINCT;
+COMMENT ON TABLE givetake.schedules IS
+    'Business hours per account (and account x channel; NULL = every one): IANA zone, hours text, holiday dates';
+SELECT pg_catalog.pg_extension_config_dump('givetake.schedules', '');
+GRANT SELECT ON givetake.schedules TO PUBLIC;
+
+-- Reject a bad schedule when it is written, naming the row.
+CREATE FUNCTION givetake._schedules_check() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM givetake.business_seconds(now(), now(), NEW.time_zone, NEW.hours, NEW.holidays);
+    RETURN NEW;
+EXCEPTION WHEN invalid_parameter_value THEN
+    RAISE EXCEPTION 'givetake.schedules (account_id %, channel %): %',
+        coalesce(NEW.account_id::text, 'NULL'), coalesce(NEW.channel, 'NULL'),
+        regexp_replace(SQLERRM, '^givetake: schedule of business_seconds: ', '')
+        USING ERRCODE = 'invalid_parameter_value';
+END
+$$;
+CREATE TRIGGER schedules_check BEFORE INSERT OR UPDATE ON givetake.schedules
+    FOR EACH ROW EXECUTE FUNCTION givetake._schedules_check();
+
 -- ---- Bulk scoring ----------------------------------------------------------
 
 CREATE FUNCTION givetake.score_accounts(source regclass, as_of timestamptz DEFAULT NULL)
@@ -260,6 +307,20 @@ CREATE FUNCTION givetake.score_agents(source regclass, as_of timestamptz DEFAULT
     LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 100;
 COMMENT ON FUNCTION givetake.score_agents(regclass, timestamptz) IS
     'One row per account x agent_id (NULL: rows without an agent) that sent a first acknowledgement or an outbound row';
+
+CREATE FUNCTION givetake.score_periods(source regclass, period text, as_of timestamptz DEFAULT NULL)
+    RETURNS TABLE (account_id bigint, period_start date, needs_ack bigint, pending bigint,
+        acknowledged bigint, ack_rate float8, personal_rate float8, appreciative_rate float8,
+        sla_rate float8, median_ack_s float8, p90_ack_s float8, median_ack_business_s float8,
+        p90_ack_business_s float8, give_posts bigint, take_posts bigint, neutral_posts bigint,
+        give_ratio float8, me_index float8, reply_share float8, channel_fit float8,
+        conv_rate_ack float8, conv_rate_ignored float8, conversion_lift float8,
+        value_per_ack_contact float8, give_attributed_leads bigint, health float8,
+        anomalies bigint, account_name text)
+    AS 'MODULE_PATHNAME', 'gt_pg_score_periods'
+    LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1000;
+COMMENT ON FUNCTION givetake.score_periods(regclass, text, timestamptz) IS
+    'The account rows per account x day, week (ISO, from Monday) or month in the account''s time zone';
 
 -- refresh_scores scores its source once: these variants share one scored
 -- source between the calls that pass the same token (internal).

@@ -18,6 +18,8 @@ double		gt_give_target = 0.8;
 double		gt_health_weights[GT_HEALTH_COUNT] = {0.30, 0.15, 0.15, 0.25, 0.15};
 int			gt_lexicon_mode = GT_LEXMODE_EXTEND;
 int			gt_ack_unit = GT_ACK_UNIT_TURN;
+int			gt_sla_clock = GT_SLA_CLOCK_CALENDAR;
+int			gt_sla_clock_channel[GT_CHANNEL_COUNT] = {-1, -1, -1, -1, -1};
 
 /*
  * givetake.max_memory: what one scorer may hold. Scoring keeps a compact
@@ -38,6 +40,20 @@ static const struct config_enum_entry lexicon_mode_options[] = {
 static const struct config_enum_entry ack_unit_options[] = {
 	{"turn", GT_ACK_UNIT_TURN, false},
 	{"row", GT_ACK_UNIT_ROW, false},
+	{NULL, 0, false}
+};
+
+static const struct config_enum_entry sla_clock_options[] = {
+	{"calendar", GT_SLA_CLOCK_CALENDAR, false},
+	{"business", GT_SLA_CLOCK_BUSINESS, false},
+	{NULL, 0, false}
+};
+
+/* Per-channel clock: "default" follows givetake.sla_clock. */
+static const struct config_enum_entry sla_clock_channel_options[] = {
+	{"default", -1, false},
+	{"calendar", GT_SLA_CLOCK_CALENDAR, false},
+	{"business", GT_SLA_CLOCK_BUSINESS, false},
 	{NULL, 0, false}
 };
 
@@ -128,6 +144,18 @@ define_sla(const char *channel, int idx, const char *desc)
 							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
 }
 
+static void
+define_sla_clock(const char *channel, int idx)
+{
+	char		name[64];
+
+	snprintf(name, sizeof(name), "givetake.sla_clock_%s", channel);
+	DefineCustomEnumVariable(pstrdup(name),
+							 psprintf("SLA clock on %s: default (givetake.sla_clock), calendar or business.", channel),
+							 NULL, &gt_sla_clock_channel[idx], -1, sla_clock_channel_options,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+}
+
 void
 gt_define_gucs(void)
 {
@@ -169,6 +197,16 @@ gt_define_gucs(void)
 							"Scoring stops with an out-of-memory ERROR naming this setting before it grows past it.",
 							&gt_max_memory_kb, gt_max_memory_kb, -1, MAX_KILOBYTES,
 							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("givetake.sla_clock",
+							 "SLA clock: calendar time, or business time by givetake.schedules.",
+							 NULL, &gt_sla_clock, GT_SLA_CLOCK_CALENDAR, sla_clock_options,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	define_sla_clock("twitter", GT_CHANNEL_TWITTER);
+	define_sla_clock("facebook", GT_CHANNEL_FACEBOOK);
+	define_sla_clock("instagram", GT_CHANNEL_INSTAGRAM);
+	define_sla_clock("linkedin", GT_CHANNEL_LINKEDIN);
+	define_sla_clock("other", GT_CHANNEL_OTHER);
 
 	MarkGUCPrefixReserved("givetake");
 }

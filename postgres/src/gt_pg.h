@@ -31,6 +31,12 @@ extern double gt_health_weights[GT_HEALTH_COUNT];
 extern int	gt_lexicon_mode;
 extern int	gt_ack_unit;			/* GT_ACK_UNIT_* */
 extern int	gt_max_memory_kb;		/* givetake.max_memory, -1 = no limit */
+extern int	gt_sla_clock;			/* GT_SLA_CLOCK_* */
+extern int	gt_sla_clock_channel[GT_CHANNEL_COUNT];	/* -1 = gt_sla_clock */
+
+/* Give the scorer every row of givetake.schedules (gt_schedule.c), with
+ * zone rules over the scored range [from, to] (Unix microseconds). */
+void		gt_pg_apply_schedules(gt_scorer *s, MemoryContext cxt, int64 from, int64 to);
 
 void		gt_define_gucs(void);
 

@@ -22,6 +22,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -269,13 +270,17 @@ convert_row(gt_interaction *r, HeapTuple tup, TupleDesc desc, uint64 rowno)
 }
 
 static void
-configure(gt_scorer *s, FunctionCallInfo fcinfo)
+configure(gt_scorer *s, FunctionCallInfo fcinfo, int as_of_arg, int period)
 {
 	int			i;
 
-	if (!PG_ARGISNULL(1))
-		gt_check_scorer(gt_scorer_set_as_of(s, to_unix_micros(PG_GETARG_TIMESTAMPTZ(1), "as_of")),
+	if (!PG_ARGISNULL(as_of_arg))
+		gt_check_scorer(gt_scorer_set_as_of(s, to_unix_micros(PG_GETARG_TIMESTAMPTZ(as_of_arg), "as_of")),
 						s, "as_of");
+	for (i = 0; i < GT_CHANNEL_COUNT; i++)
+		gt_check_scorer(gt_scorer_set_sla_clock(s, i, gt_sla_clock_channel[i] >= 0 ? gt_sla_clock_channel[i]
+												: gt_sla_clock), s, "givetake.sla_clock");
+	gt_check_scorer(gt_scorer_set_period(s, period), s, "period");
 	for (i = 0; i < GT_CHANNEL_COUNT; i++)
 		gt_check_scorer(gt_scorer_set_sla(s, i, (double) gt_sla_seconds[i]), s, "givetake.sla_*");
 	gt_check_scorer(gt_scorer_set_half_life(s, (double) gt_half_life_seconds), s, "givetake.half_life");
@@ -291,7 +296,7 @@ configure(gt_scorer *s, FunctionCallInfo fcinfo)
  * in a slot of `cxt`, so ERROR or cancel frees it with the context.
  */
 static gt_scorer *
-score_source(FunctionCallInfo fcinfo, MemoryContext cxt)
+score_source(FunctionCallInfo fcinfo, MemoryContext cxt, int as_of_arg, int period)
 {
 	char	   *query = source_query(PG_GETARG_OID(0));
 	gt_scorer **slot = gt_scorer_guard(cxt);
@@ -300,9 +305,11 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt)
 	SPIPlanPtr	plan;
 	Portal		portal;
 	uint64		seen = 0;
+	int64		first = PG_INT64_MAX,
+				last = PG_INT64_MIN;
 
 	gt_check(gt_scorer_new(slot, gt_pg_lexicon(NULL)), "creating a scorer");
-	configure(*slot, fcinfo);
+	configure(*slot, fcinfo, as_of_arg, period);
 	if (gt_max_memory_kb > 0)
 		gt_check_scorer(gt_scorer_set_memory_limit(*slot, (size_t) gt_max_memory_kb * 1024), *slot,
 						"givetake.max_memory");
@@ -326,7 +333,11 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt)
 			break;
 		old = MemoryContextSwitchTo(batch);
 		for (i = 0; i < n; i++)
+		{
 			convert_row(&rows[i], SPI_tuptable->vals[i], SPI_tuptable->tupdesc, seen + i + 1);
+			first = Min(first, rows[i].created_at);
+			last = Max(last, rows[i].created_at);
+		}
 		MemoryContextSwitchTo(old);
 		gt_check_scorer(gt_scorer_add(*slot, rows, n), *slot, "gt_scorer_add");
 		seen += n;
@@ -336,6 +347,12 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt)
 	SPI_cursor_close(portal);
 	SPI_finish();
 
+	if (seen > 0)
+	{
+		if (!PG_ARGISNULL(as_of_arg))
+			last = Max(last, to_unix_micros(PG_GETARG_TIMESTAMPTZ(as_of_arg), "as_of"));
+		gt_pg_apply_schedules(*slot, cxt, first, last);
+	}
 	CHECK_FOR_INTERRUPTS();
 	/* Cancel and statement_timeout during the (single) finish call: the
 	 * library polls the flag and stops; the ERROR is raised here, outside it. */
@@ -391,7 +408,7 @@ scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_fre
 	{
 		*to_free = AllocSetContextCreate(CurrentMemoryContext, "givetake scorer", ALLOCSET_DEFAULT_SIZES);
 		MemoryContextSetIdentifier(*to_free, name);
-		return score_source(fcinfo, *to_free);
+		return score_source(fcinfo, *to_free, 1, GT_PERIOD_NONE);
 	}
 	*to_free = NULL;
 	token = PG_GETARG_INT64(2);
@@ -405,7 +422,7 @@ scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_fre
 	cb->func = forget_shared_scorer;
 	cb->arg = NULL;
 	MemoryContextRegisterResetCallback(cxt, cb);
-	s = score_source(fcinfo, cxt);
+	s = score_source(fcinfo, cxt, 1, GT_PERIOD_NONE);
 	shared_scorer.token = token;
 	shared_scorer.relid = relid;
 	shared_scorer.has_as_of = has_as_of;
@@ -727,5 +744,92 @@ gt_pg_score_agents(PG_FUNCTION_ARGS)
 	}
 	if (cxt)
 		MemoryContextDelete(cxt);
+	return (Datum) 0;
+}
+
+static int
+parse_period(text *t)
+{
+	char	   *p = text_to_cstring(t);
+
+	if (pg_strcasecmp(p, "day") == 0)
+		return GT_PERIOD_DAY;
+	if (pg_strcasecmp(p, "week") == 0)
+		return GT_PERIOD_WEEK;
+	if (pg_strcasecmp(p, "month") == 0)
+		return GT_PERIOD_MONTH;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("givetake.score_periods: unknown period \"%s\"", p),
+			 errhint("Use day, week (ISO, from Monday) or month.")));
+	return GT_PERIOD_NONE;
+}
+
+PG_FUNCTION_INFO_V1(gt_pg_score_periods);
+Datum
+gt_pg_score_periods(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext cxt;
+	gt_scorer  *s;
+	const gt_period_score *p;
+	size_t		count,
+				i;
+	AccountNames names;
+	int			period;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("givetake.score_periods: period must not be NULL"),
+				 errhint("Use day, week (ISO, from Monday) or month.")));
+	period = parse_period(PG_GETARG_TEXT_PP(1));
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_periods", ALLOCSET_DEFAULT_SIZES);
+	s = score_source(fcinfo, cxt, 2, period);
+	names = account_names(PG_GETARG_OID(0), cxt);
+	gt_check_scorer(gt_scorer_periods(&p, &count, s), s, "gt_scorer_periods");
+	for (i = 0; i < count; i++)
+	{
+		const gt_period_score *r = &p[i];
+		Datum		v[28];
+		bool		n[28];
+
+		memset(n, 0, sizeof(n));
+		v[0] = Int64GetDatum(r->account_id);
+		v[1] = DateADTGetDatum((DateADT) (r->period_start - 10957));
+		v[2] = Int64GetDatum(r->needs_ack);
+		v[3] = Int64GetDatum(r->pending);
+		v[4] = Int64GetDatum(r->acknowledged);
+		put_f8(v, n, 5, r->ack_rate);
+		put_f8(v, n, 6, r->personal_rate);
+		put_f8(v, n, 7, r->appreciative_rate);
+		put_f8(v, n, 8, r->sla_rate);
+		put_f8(v, n, 9, r->median_ack_s);
+		put_f8(v, n, 10, r->p90_ack_s);
+		put_f8(v, n, 11, r->median_ack_business_s);
+		put_f8(v, n, 12, r->p90_ack_business_s);
+		v[13] = Int64GetDatum(r->give_posts);
+		v[14] = Int64GetDatum(r->take_posts);
+		v[15] = Int64GetDatum(r->neutral_posts);
+		put_f8(v, n, 16, r->give_ratio);
+		put_f8(v, n, 17, r->me_index);
+		put_f8(v, n, 18, r->reply_share);
+		put_f8(v, n, 19, r->channel_fit);
+		put_f8(v, n, 20, r->conv_rate_ack);
+		put_f8(v, n, 21, r->conv_rate_ignored);
+		put_f8(v, n, 22, r->conversion_lift);
+		put_f8(v, n, 23, r->value_per_ack_contact);
+		v[24] = Int64GetDatum(r->give_attributed_leads);
+		put_f8(v, n, 25, r->health);
+		v[26] = Int64GetDatum(r->anomalies);
+		put_name(v, n, 27, &names, r->account_id);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	MemoryContextDelete(cxt);
 	return (Datum) 0;
 }

@@ -72,12 +72,17 @@ public struct ScoringConfig: Sendable {
     /// Window before a lead in which a reply to a give post attributes it.
     public var attributionWindowSeconds: Double = 30 * 86400
     public var ackUnit: AckUnit = .turn
+    /// SLA clock per channel (indexed by Channel.rawValue).
+    public var slaClock: [SLAClock] = [.calendar, .calendar, .calendar, .calendar, .calendar]
+    /// Periods to report (spec section 7); nil = none.
+    public var period: Period? = nil
 
     public init() {}
 
     /// Checks every value; returns a message naming the first bad one.
     public func validate() -> String? {
         if slaSeconds.count != Channel.allCases.count { return "sla: one target per channel is required" }
+        if slaClock.count != Channel.allCases.count { return "sla clock: one clock per channel is required" }
         for (i, s) in slaSeconds.enumerated() where !(s > 0 && s < 1e12) {
             return "sla for " + string(Channel(rawValue: UInt8(i))!.name) + " must be a positive number of seconds"
         }
@@ -101,8 +106,8 @@ public struct AccountScore: Sendable, Equatable {
     public var needsAck: Int64 = 0, pending: Int64 = 0, acknowledged: Int64 = 0
     public var ackRate: Double?, personalRate: Double?, appreciativeRate: Double?, slaRate: Double?
     public var medianAckSeconds: Double?, p90AckSeconds: Double?
-    /// Business-time clock (spec 3b); equal to the calendar values while
-    /// no schedule exists (always open).
+    /// Over business time to acknowledge (spec 3b); equal to the calendar
+    /// values for accounts without a schedule (always open).
     public var medianAckBusinessSeconds: Double?, p90AckBusinessSeconds: Double?
     public var givePosts: Int64 = 0, takePosts: Int64 = 0, neutralPosts: Int64 = 0
     public var giveRatio: Double?, meIndex: Double?, replyShare: Double?, channelFit: Double?
@@ -137,6 +142,9 @@ public struct ScoringResult: Sendable {
     /// Ordered by account_id, then agent_id (nil first).
     public var agents: [AgentScore]
     public var turns: TurnTable
+    /// One row per account × period when a period is configured, ordered
+    /// by account_id, period_start.
+    public var periods: [PeriodScore] = []
     public var asOf: Int64
     /// Rows kept after duplicates and unknown channel/kind rows were dropped.
     public var rowCount: Int
@@ -149,5 +157,18 @@ public struct ScoringResult: Sendable {
         self.turns = turns
         self.asOf = asOf
         self.rowCount = rowCount
+    }
+}
+
+/// Spec section 7, one row per account × period: every account column
+/// except contacts and mean_trust (0 and nil in `score`).
+public struct PeriodScore: Sendable, Equatable {
+    /// The period's first local date, as days since 1970-01-01.
+    public var periodStart: Int64
+    public var score: AccountScore
+
+    public init(periodStart: Int64, score: AccountScore) {
+        self.periodStart = periodStart
+        self.score = score
     }
 }

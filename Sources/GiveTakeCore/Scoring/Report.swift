@@ -50,33 +50,15 @@ extension ScoringRun {
         }
         contactRows.sort { ($0.accountID, $0.contactID) < ($1.accountID, $1.contactID) }
 
-        // Exact percentile_disc of time_to_ack per group: bucket the times by
-        // group (counting sort), then sort each group's plain Int64 slice.
-        // Groups: account groups, then agent slots.
+        // Exact percentile_disc of the times per group. Groups: account
+        // groups, then agent slots.
         let groupCount = groups.count &+ agents.count
-        var median = [Double?](repeating: nil, count: groupCount)
-        var p90 = [Double?](repeating: nil, count: groupCount)
-        var groupStart = [Int](repeating: 0, count: groupCount &+ 1)
-        for t in times { groupStart[Int(t.group) &+ 1] &+= 1 }
-        for g in 0..<groupCount { groupStart[g &+ 1] &+= groupStart[g] }
-        var fill = groupStart
-        var micros = [Int64](repeating: 0, count: times.count)
-        for t in times {
-            micros[fill[Int(t.group)]] = t.micros
-            fill[Int(t.group)] &+= 1
-        }
+        let (median, p90) = exactPercentiles(times, groupCount: groupCount)
         times = []
-        var scratch = [Int64](repeating: 0, count: micros.count)
-        micros.withUnsafeMutableBufferPointer { all in scratch.withUnsafeMutableBufferPointer { spare in
-            for g in 0..<groupCount where groupStart[g &+ 1] > groupStart[g] {
-                let range = groupStart[g]..<groupStart[g &+ 1]
-                let slice = UnsafeMutableBufferPointer(rebasing: all[range])
-                sortInt64(slice, scratch: UnsafeMutableBufferPointer(rebasing: spare[range]))
-                let n = slice.count
-                median[g] = Double(slice[percentileRank(count: n, p: 0.5) &- 1]) / 1e6
-                p90[g] = Double(slice[percentileRank(count: n, p: 0.9) &- 1]) / 1e6
-            }
-        } }
+        // Without schedules in use, business time is calendar time.
+        let (businessMedian, businessP90) = timelines.isEmpty ? (median, p90)
+            : exactPercentiles(businessTimes, groupCount: groupCount)
+        businessTimes = []
 
         var accounts: [AccountScore] = []
         let order = (0..<scorer.accountIDs.count).sorted { scorer.accountIDs[$0] < scorer.accountIDs[$1] }
@@ -96,29 +78,11 @@ extension ScoringRun {
                 s.slaRate = ratio(c.withinSLA, c.needsAck)
                 s.medianAckSeconds = median[g]
                 s.p90AckSeconds = p90[g]
-                // No business schedules yet: always open, so the business
-                // clock is the calendar clock.
-                s.medianAckBusinessSeconds = median[g]
-                s.p90AckBusinessSeconds = p90[g]
-                s.givePosts = c.givePosts
-                s.takePosts = c.takePosts
-                s.neutralPosts = c.neutralPosts
-                s.giveRatio = ratio(c.givePosts, c.givePosts &+ c.takePosts)
-                s.meIndex = ratio(c.weWords, c.weWords &+ c.youWords)
-                s.replyShare = ratio(c.replies, c.conversational)
-                s.channelFit = ratio(c.fittingPosts, c.posts)
+                s.medianAckBusinessSeconds = businessMedian[g]
+                s.p90AckBusinessSeconds = businessP90[g]
+                fillCommon(&s, c)
                 s.contacts = c.contacts
                 s.meanTrust = ratio(c.trustSum, c.trusted)
-                s.convRateAck = ratio(c.treatedWellConverted, c.treatedWell)
-                s.convRateIgnored = ratio(c.ignoredConverted, c.ignored)
-                if let ack = s.convRateAck, let ign = s.convRateIgnored, ign > 0 { s.conversionLift = ack / ign }
-                s.valuePerAckContact = c.treatedWell == 0 ? nil
-                    : Double(c.treatedWellValue) / fixedOne / Double(c.treatedWell)
-                s.giveAttributedLeads = c.attributedLeads
-                s.health = healthScore(ackRate: s.ackRate, personalRate: s.personalRate, slaRate: s.slaRate,
-                                       giveRatio: s.giveRatio, meIndex: s.meIndex,
-                                       weights: config.healthWeights, giveTarget: config.giveTarget)
-                s.anomalies = c.anomalies
                 accounts.append(s)
             }
         }
@@ -133,8 +97,8 @@ extension ScoringRun {
             s.acknowledged = c.acknowledged
             s.medianAckSeconds = median[groups.count &+ a]
             s.p90AckSeconds = p90[groups.count &+ a]
-            s.medianAckBusinessSeconds = s.medianAckSeconds
-            s.p90AckBusinessSeconds = s.p90AckSeconds
+            s.medianAckBusinessSeconds = businessMedian[groups.count &+ a]
+            s.p90AckBusinessSeconds = businessP90[groups.count &+ a]
             s.personalRate = ratio(c.personal, c.acknowledged)
             s.appreciativeRate = ratio(c.appreciative, c.acknowledged)
             s.slaRate = ratio(c.withinSLA, c.acknowledged)
@@ -156,4 +120,56 @@ extension ScoringRun {
         return ScoringResult(accounts: accounts, contacts: contactRows, agents: agentRows, turns: turnTable,
                              asOf: asOf, rowCount: rows.count)
     }
+}
+
+extension ScoringRun {
+    /// The account columns computed from a group's counters alone.
+    func fillCommon(_ s: inout AccountScore, _ c: GroupCounters) {
+        s.givePosts = c.givePosts
+        s.takePosts = c.takePosts
+        s.neutralPosts = c.neutralPosts
+        s.giveRatio = ratio(c.givePosts, c.givePosts &+ c.takePosts)
+        s.meIndex = ratio(c.weWords, c.weWords &+ c.youWords)
+        s.replyShare = ratio(c.replies, c.conversational)
+        s.channelFit = ratio(c.fittingPosts, c.posts)
+        s.convRateAck = ratio(c.treatedWellConverted, c.treatedWell)
+        s.convRateIgnored = ratio(c.ignoredConverted, c.ignored)
+        if let ack = s.convRateAck, let ign = s.convRateIgnored, ign > 0 { s.conversionLift = ack / ign }
+        s.valuePerAckContact = c.treatedWell == 0 ? nil
+            : Double(c.treatedWellValue) / fixedOne / Double(c.treatedWell)
+        s.giveAttributedLeads = c.attributedLeads
+        s.health = healthScore(ackRate: s.ackRate, personalRate: s.personalRate, slaRate: s.slaRate,
+                               giveRatio: s.giveRatio, meIndex: s.meIndex,
+                               weights: config.healthWeights, giveTarget: config.giveTarget)
+        s.anomalies = c.anomalies
+    }
+}
+
+/// Exact percentile_disc (median, p90) of the times of each group: bucket
+/// them by group (counting sort), then sort each group's Int64 slice.
+func exactPercentiles(_ times: [TimeToAck], groupCount: Int) -> ([Double?], [Double?]) {
+    var median = [Double?](repeating: nil, count: groupCount)
+    var p90 = [Double?](repeating: nil, count: groupCount)
+    if times.isEmpty { return (median, p90) }
+    var groupStart = [Int](repeating: 0, count: groupCount &+ 1)
+    for t in times { groupStart[Int(t.group) &+ 1] &+= 1 }
+    for g in 0..<groupCount { groupStart[g &+ 1] &+= groupStart[g] }
+    var fill = groupStart
+    var micros = [Int64](repeating: 0, count: times.count)
+    for t in times {
+        micros[fill[Int(t.group)]] = t.micros
+        fill[Int(t.group)] &+= 1
+    }
+    var scratch = [Int64](repeating: 0, count: micros.count)
+    micros.withUnsafeMutableBufferPointer { all in scratch.withUnsafeMutableBufferPointer { spare in
+        for g in 0..<groupCount where groupStart[g &+ 1] > groupStart[g] {
+            let range = groupStart[g]..<groupStart[g &+ 1]
+            let slice = UnsafeMutableBufferPointer(rebasing: all[range])
+            sortInt64(slice, scratch: UnsafeMutableBufferPointer(rebasing: spare[range]))
+            let n = slice.count
+            median[g] = Double(slice[percentileRank(count: n, p: 0.5) &- 1]) / 1e6
+            p90[g] = Double(slice[percentileRank(count: n, p: 0.9) &- 1]) / 1e6
+        }
+    } }
+    return (median, p90)
 }

@@ -59,6 +59,11 @@ struct StoredRow {
     @inline(__always) var needsAck: Bool { inbound && !automated && kindValue.deservesAnswer }
 }
 
+struct AnomalyEvent {
+    var account: Int32
+    var created: Int64
+}
+
 /// Slots per account in group arrays: 0 = all channels, 1 + channel.
 let groupSlots = 1 + Channel.allCases.count
 
@@ -85,6 +90,12 @@ public final class Scorer {
     public var memoryLimit = 0
     /// Rows kept (duplicates and rows with unknown codes are not).
     public var storedRows: Int { rows.count }
+    /// The same anomalies with the account and created_at of the row that
+    /// carries each (for periods).
+    var ingestAnomalyEvents: [AnomalyEvent] = []
+    /// Business schedules, looked up by (account, channel) key.
+    var schedules: [Schedule] = []
+    var scheduleTable = KeyTable<PairKey>()
 
     public init(lexicon: Lexicon = .builtin, config: ScoringConfig = ScoringConfig()) {
         self.lexicon = lexicon
@@ -98,6 +109,40 @@ public final class Scorer {
         }
         if let problem = newConfig.validate() { throw GiveTakeError(.outOfRange, problem) }
         config = newConfig
+    }
+
+    /// Sets the schedule of an account × channel, of an account (channel
+    /// nil), of a channel for every account (account nil), or the default
+    /// (both nil); replaces an earlier one with the same key. Any time
+    /// before finish.
+    public func setSchedule(_ schedule: Schedule, account: Int64?, channel: Channel?) {
+        let key = scheduleKey(account, channel)
+        let next = Int32(schedules.count)
+        if let existing = scheduleTable.findOrInsert(key, value: next) {
+            schedules[Int(existing)] = schedule
+        } else {
+            schedules.append(schedule)
+        }
+    }
+
+    /// Removes every schedule.
+    public func removeSchedules() {
+        schedules = []
+        scheduleTable = KeyTable<PairKey>()
+    }
+
+    private func scheduleKey(_ account: Int64?, _ channel: Channel?) -> PairKey {
+        PairKey(a: account ?? 0, b: (account == nil ? 0 : 256) | (channel.map { Int64($0.rawValue) &+ 1 } ?? 0))
+    }
+
+    /// The schedule for (account, channel): (a, c), else (a, any), else
+    /// (any, c), else the default; nil = always open in UTC.
+    func schedule(account: Int64, channel: Channel?) -> Int32? {
+        if schedules.isEmpty { return nil }
+        if let channel, let s = scheduleTable.find(scheduleKey(account, channel)) { return s }
+        if let s = scheduleTable.find(scheduleKey(account, nil)) { return s }
+        if let channel, let s = scheduleTable.find(scheduleKey(nil, channel)) { return s }
+        return scheduleTable.find(scheduleKey(nil, nil))
     }
 
     /// Reserves room for `rows` rows in total, when the caller knows the
@@ -181,7 +226,7 @@ public final class Scorer {
         let channel = r.channel >= 0 && r.channel < Int32(Channel.allCases.count) ? Channel(rawValue: UInt8(r.channel)) : nil
         let kind = r.kind >= 0 && r.kind < Int32(Kind.allCases.count) ? Kind(rawValue: UInt8(r.kind)) : nil
         guard let channel, let kind else {
-            countAnomaly(account, channel.map { Int($0.rawValue) })
+            countAnomaly(account, channel.map { Int($0.rawValue) }, r.createdAt)
             return
         }
         let body = r.body ?? UnsafeBufferPointer(start: nil, count: 0)
@@ -231,10 +276,10 @@ public final class Scorer {
         if let existing = idTable.findOrInsert(r.id, value: Int32(rows.count)) {
             let old = rows[Int(existing)]
             if keptBefore(row, old) {
-                countAnomaly(old.account, Int(old.channel))
+                countAnomaly(old.account, Int(old.channel), old.created)
                 rows[Int(existing)] = row
             } else {
-                countAnomaly(account, Int(channel.rawValue))
+                countAnomaly(account, Int(channel.rawValue), row.created)
             }
         } else {
             rows.append(row)
@@ -256,7 +301,8 @@ public final class Scorer {
         return next
     }
 
-    private func countAnomaly(_ account: Int32, _ channel: Int?) {
+    private func countAnomaly(_ account: Int32, _ channel: Int?, _ created: Int64) {
+        ingestAnomalyEvents.append(AnomalyEvent(account: account, created: created))
         let base = Int(account) &* groupSlots
         ingestAnomalies[base] &+= 1
         if let channel { ingestAnomalies[base &+ 1 &+ channel] &+= 1 }

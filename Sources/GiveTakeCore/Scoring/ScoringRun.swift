@@ -99,6 +99,15 @@ struct ScoringRun {
     var agents: [AgentCounters]
     /// Times to acknowledge; groups index `groups`, then `agents`.
     var times: [TimeToAck] = []
+    var businessTimes: [TimeToAck] = []
+    /// Schedule per (account, channel) slot `account * channels + channel`
+    /// (-1: always open, business time = calendar time).
+    var scheduleOf: [Int32] = []
+    /// Open timelines by schedule index (nil: not used or always open);
+    /// empty when no turn has a schedule (business time = calendar time).
+    var timelines: [OpenTimeline?] = []
+    /// Attributed lead rows (kept for periods).
+    var attributedLeadRows: [Int32] = []
     var asOf: Int64 = 0
     var slaMicros: [Int64] = []
     let shouldStop: () -> Bool
@@ -152,11 +161,20 @@ struct ScoringRun {
         if !stopped { findDirectAcknowledgements(rows) }
         if !stopped { formTurns(rows) }
         directAck = []
+        if !stopped { prepareTimelines(rows) }
         if !stopped { scoreTurns(rows) }
         if !stopped { scoreOutbound(rows) }
         if !stopped { scoreConversions(rows) }
         if !stopped { scoreAttributedLeads(rows) }
-        return stopped ? nil : report(rows)
+        if stopped { return nil }
+        var periodRows: [PeriodScore] = []
+        if let period = config.period {
+            periodRows = scorePeriods(rows, period)
+            if stopped { return nil }
+        }
+        var result = report(rows)
+        result.periods = periodRows
+        return result
     }
 
     // MARK: Parents and contacts
@@ -212,6 +230,7 @@ struct ScoringRun {
 
     private mutating func scoreTurns(_ rows: [StoredRow]) {
         let agentBase = groups.count
+        let channels = Channel.allCases.count
         for t in 0..<turns.count {
             if interrupted(t) { return }
             let turn = turns[t]
@@ -219,8 +238,21 @@ struct ScoringRun {
             let slot = contactOf[Int(turn.start)]
             let c = Int(r.channel)
             let ack = Int(turn.firstAck)
+            let line = Int(scheduleOf[Int(r.account) &* channels &+ c])
+            let timeline = line >= 0 ? timelines[line] : nil
+            let business = config.slaClock[c] == .business && timeline != nil
+            let target = slaMicros[c]
+            let openBefore = timeline?.cumulative(r.created) ?? 0
+            let due: Int64
+            if business, let timeline {
+                due = timeline.due(afterOpenTime: openBefore, target: target)
+            } else {
+                let (sum, o) = r.created.addingReportingOverflow(target)
+                due = o || sum > timeMax ? timeMax : sum
+            }
+            turns[t].due = due
             if ack < 0 {
-                if asOf &- r.created < slaMicros[c] {
+                if asOf < due {
                     turns[t].status = .pending
                     both(r.account, r.channel) { $0.pending &+= 1 }
                     continue
@@ -237,9 +269,15 @@ struct ScoringRun {
             }
             let o = rows[ack]
             var micros = o.created &- r.created
+            var skewed = false
             if micros < 0 {
                 micros = 0
+                skewed = true
                 both(r.account, r.channel) { $0.anomalies &+= 1 }
+            }
+            var businessMicros = micros
+            if let timeline {
+                businessMicros = o.created <= r.created ? 0 : timeline.openTime(upTo: o.created) &- openBefore
             }
             var personal = false
             if turn.name >= 0 && o.bodyRef >= 0 {
@@ -248,10 +286,11 @@ struct ScoringRun {
                 }
             }
             let appreciative = o.has(RowFlags.appreciative)
-            let within = micros <= slaMicros[c]
+            let within = (business ? businessMicros : micros) <= target
             turns[t].status = .acknowledged
+            turns[t].businessMicros = businessMicros
             turns[t].marks = (personal ? TurnRecord.personal : 0) | (appreciative ? TurnRecord.appreciative : 0)
-                | (within ? TurnRecord.withinSLA : 0)
+                | (within ? TurnRecord.withinSLA : 0) | (skewed ? TurnRecord.skewed : 0)
             both(r.account, r.channel) {
                 $0.needsAck &+= 1
                 $0.acknowledged &+= 1
@@ -267,12 +306,50 @@ struct ScoringRun {
             times.append(TimeToAck(group: Int32(group(r.account, 0)), micros: micros))
             times.append(TimeToAck(group: Int32(group(r.account, 1 &+ c)), micros: micros))
             times.append(TimeToAck(group: Int32(agentBase &+ a), micros: micros))
+            if !timelines.isEmpty {
+                businessTimes.append(TimeToAck(group: Int32(group(r.account, 0)), micros: businessMicros))
+                businessTimes.append(TimeToAck(group: Int32(group(r.account, 1 &+ c)), micros: businessMicros))
+                businessTimes.append(TimeToAck(group: Int32(agentBase &+ a), micros: businessMicros))
+            }
             if slot >= 0 {
                 addTrust(slot, r.channel, (1 + (personal ? 0.5 : 0) + (within ? 0.5 : 0)) * decay(r.created))
                 contacts[Int(slot)].acknowledged &+= 1
                 contacts[Int(slot)].ackedChannels |= 1 << r.channel
                 noteFirstNeedsAck(slot, r)
             }
+        }
+    }
+
+    /// Looks up the schedule of every (account, channel) and lays out the
+    /// open intervals of each schedule in use once, over the local days
+    /// its turns and their acknowledgements span.
+    private mutating func prepareTimelines(_ rows: [StoredRow]) {
+        let channels = Channel.allCases.count
+        scheduleOf = [Int32](repeating: -1, count: scorer.accountIDs.count &* channels)
+        if scorer.schedules.isEmpty { return }
+        for a in 0..<scorer.accountIDs.count {
+            for c in 0..<channels {
+                if let s = scorer.schedule(account: scorer.accountIDs[a], channel: Channel(rawValue: UInt8(c))),
+                   !scorer.schedules[Int(s)].isAlwaysOpen {
+                    scheduleOf[a &* channels &+ c] = s
+                }
+            }
+        }
+        var from = [Int64](repeating: .max, count: scorer.schedules.count)
+        var through = [Int64](repeating: .min, count: scorer.schedules.count)
+        for turn in turns {
+            let r = rows[Int(turn.start)]
+            let s = Int(scheduleOf[Int(r.account) &* channels &+ Int(r.channel)])
+            if s < 0 { continue }
+            var last = max(asOf, r.created)
+            if turn.firstAck >= 0 { last = max(last, rows[Int(turn.firstAck)].created) }
+            from[s] = min(from[s], r.created)
+            through[s] = max(through[s], last)
+        }
+        if !from.contains(where: { $0 != .max }) { return }
+        timelines = [OpenTimeline?](repeating: nil, count: scorer.schedules.count)
+        for s in 0..<scorer.schedules.count where from[s] <= through[s] {
+            timelines[s] = OpenTimeline(scorer.schedules[s], from: from[s], through: through[s])
         }
     }
 
@@ -291,36 +368,7 @@ struct ScoringRun {
             if r.inbound || r.automated { continue }
             let kind = r.kindValue
             let label = r.label
-            let fits: Bool
-            switch Channel(rawValue: r.channel) {
-            case .instagram?: fits = r.has(RowFlags.hasMedia)
-            case .twitter?: fits = r.has(RowFlags.fitsTwitter)
-            default: fits = true
-            }
-            both(r.account, r.channel) {
-                $0.weWords &+= Int64(r.weWords)
-                $0.youWords &+= Int64(r.youWords)
-                switch kind {
-                case .post, .share:
-                    switch label {
-                    case .give: $0.givePosts &+= 1
-                    case .take: $0.takePosts &+= 1
-                    case .neutral: $0.neutralPosts &+= 1
-                    }
-                    $0.conversational &+= 1
-                    if kind == .post {
-                        $0.posts &+= 1
-                        if fits { $0.fittingPosts &+= 1 }
-                    }
-                case .reply, .comment, .message:
-                    $0.replies &+= 1
-                    $0.conversational &+= 1
-                case .mention:
-                    $0.conversational &+= 1
-                default:
-                    break
-                }
-            }
+            both(r.account, r.channel) { addContent(&$0, r) }
             let a = agentSlot(r)
             agents[a].present = true
             agents[a].weWords &+= Int64(r.weWords)
@@ -398,7 +446,8 @@ struct ScoringRun {
             return a.created < b.created
         }
         let window = Int64((config.attributionWindowSeconds * 1e6).rounded())
-        for r in rows where r.kind == Kind.lead.rawValue && r.has(RowFlags.hasContact) {
+        for i in 0..<rows.count where rows[i].kind == Kind.lead.rawValue && rows[i].has(RowFlags.hasContact) {
+            let r = rows[i]
             let from = r.created &- window
             // First engagement >= (account, contact, from).
             var lo = 0, hi = engagements.count
@@ -413,8 +462,43 @@ struct ScoringRun {
                 let e = engagements[lo]
                 if e.account == r.account && e.contact == r.contact && e.created <= r.created {
                     both(r.account, r.channel) { $0.attributedLeads &+= 1 }
+                    if config.period != nil { attributedLeadRows.append(Int32(i)) }
                 }
             }
         }
+    }
+}
+
+/// Content counters of one outbound non-automated row.
+@inline(__always)
+func addContent(_ g: inout GroupCounters, _ r: StoredRow) {
+    let kind = r.kindValue
+    let fits: Bool
+    switch Channel(rawValue: r.channel) {
+    case .instagram?: fits = r.has(RowFlags.hasMedia)
+    case .twitter?: fits = r.has(RowFlags.fitsTwitter)
+    default: fits = true
+    }
+    g.weWords &+= Int64(r.weWords)
+    g.youWords &+= Int64(r.youWords)
+    switch kind {
+    case .post, .share:
+        switch r.label {
+        case .give: g.givePosts &+= 1
+        case .take: g.takePosts &+= 1
+        case .neutral: g.neutralPosts &+= 1
+        }
+        g.conversational &+= 1
+        if kind == .post {
+            g.posts &+= 1
+            if fits { g.fittingPosts &+= 1 }
+        }
+    case .reply, .comment, .message:
+        g.replies &+= 1
+        g.conversational &+= 1
+    case .mention:
+        g.conversational &+= 1
+    default:
+        break
     }
 }

@@ -28,7 +28,7 @@ public struct TurnScore: Sendable, Equatable {
     public var firstAckID: Int64?
     public var agentID: Int64?
     public var timeToAckSeconds: Double?
-    /// Equal to timeToAckSeconds while no business schedule exists.
+    /// Business time (spec 3b); equal to timeToAckSeconds without a schedule.
     public var businessTimeToAckSeconds: Double?
     public var personal: Bool?
     public var appreciative: Bool?
@@ -124,8 +124,7 @@ public struct TurnTable: Sendable {
     func turn(_ i: Int) -> TurnScore {
         let t = records[i]
         let r = rows[Int(t.start)]
-        let (sum, o) = r.created.addingReportingOverflow(slaMicros[Int(r.channel)])
-        let due = o || sum > timeMax ? timeMax : sum
+        let due = t.due
         var s = TurnScore(
             accountID: accountIDs[Int(r.account)], turnID: r.id,
             threadID: r.thread >= 0 ? threadIDs[Int(r.thread)] : nil,
@@ -137,7 +136,7 @@ public struct TurnTable: Sendable {
             s.firstAckID = a.id
             s.agentID = a.agent >= 0 ? agentIDs[Int(a.agent)] : nil
             s.timeToAckSeconds = Double(max(0, a.created &- r.created)) / 1e6
-            s.businessTimeToAckSeconds = s.timeToAckSeconds
+            s.businessTimeToAckSeconds = Double(t.businessMicros) / 1e6
             s.personal = t.marks & TurnRecord.personal != 0
             s.appreciative = t.marks & TurnRecord.appreciative != 0
             s.withinSLA = t.marks & TurnRecord.withinSLA != 0

@@ -19,10 +19,16 @@ struct TurnRecord {
     var status: TurnStatus = .unacknowledged
     /// TurnRecord.personal | .appreciative | .withinSLA.
     var marks: UInt8 = 0
+    /// Business time to acknowledge in microseconds.
+    var businessMicros: Int64 = 0
+    /// When its SLA clock reaches the channel's target.
+    var due: Int64 = 0
 
     static let personal: UInt8 = 1
     static let appreciative: UInt8 = 2
     static let withinSLA: UInt8 = 4
+    /// Its first acknowledgement is earlier than its start.
+    static let skewed: UInt8 = 8
 
     init(start: Int32, name: Int32) {
         self.start = start

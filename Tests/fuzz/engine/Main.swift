@@ -1,0 +1,25 @@
+// libFuzzer entry point of the engine fuzzers. One binary, several
+// targets: FUZZ_TARGET picks one (classify, lexicon, scorer, abi, ackhist).
+// Built by Tests/fuzz/build.sh with swiftc -sanitize=fuzzer,address
+// (SwiftPM cannot build libFuzzer targets on Linux).
+import Glibc
+
+private let target: (UnsafeBufferPointer<UInt8>) -> Void = {
+    let name = getenv("FUZZ_TARGET").map { String(cString: $0) } ?? ""
+    switch name {
+    case "classify": return fuzzClassify
+    case "lexicon": return fuzzLexicon
+    case "scorer": return fuzzScorer
+    case "abi": return fuzzABI
+    case "ackhist": return fuzzAckHist
+    default:
+        fputs("FUZZ_TARGET must be one of: classify lexicon scorer abi ackhist\n", stderr)
+        exit(2)
+    }
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    target(UnsafeBufferPointer(start: data, count: size))
+    return 0
+}

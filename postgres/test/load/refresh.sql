@@ -1,0 +1,1 @@
+SELECT * FROM givetake.refresh_scores('interactions');

@@ -1,0 +1,1 @@
+SELECT count(*), sum(needs_ack) FROM givetake.score_accounts('interactions');
