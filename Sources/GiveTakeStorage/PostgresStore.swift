@@ -21,6 +21,17 @@ public final class PostgresStore: InteractionStore, BatchSource {
         _ = try columnTypes(table)
     }
 
+    /// Column name -> type of the table or view `quoted` (empty when there is none).
+    func attributeTypes(_ quoted: String) throws -> [String: String] {
+        let res = try pg.exec("""
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+            WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+            """, [quoted])
+        var types: [String: String] = [:]
+        for i in 0..<res.rows { if let n = res.string(i, 0) { types[n] = res.string(i, 1) ?? "" } }
+        return types
+    }
+
     /// Column name -> type of the canonical columns; throws naming what is missing.
     private func columnTypes(_ table: String) throws -> [String: String] {
         let q = try pg.quote(table)
@@ -29,12 +40,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
             throw StorageError("no table '\(table)' in \(pg.display) (expected a table with columns: "
                                + Schema.expectedColumnsText + ")")
         }
-        let res = try pg.exec("""
-            SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-            WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
-            """, [q])
-        var types: [String: String] = [:]
-        for i in 0..<res.rows { if let n = res.string(i, 0) { types[n] = res.string(i, 1) ?? "" } }
+        let types = try attributeTypes(q)
         let missing = Schema.interactionColumns.filter { types[$0] == nil }
         if !missing.isEmpty {
             throw StorageError("table '\(table)' in \(pg.display) has no column "

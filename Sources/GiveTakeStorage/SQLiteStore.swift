@@ -64,33 +64,6 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         return names
     }
 
-    /// Rows of a `schedules` table beside `table` (nil when there is none).
-    public func scheduleRows(besides table: String) throws -> [ScheduleRow]? {
-        let parts = identifierParts(table)
-        let name = parts.count == 2 ? parts[0] + ".schedules" : "schedules"
-        let have = try columns(name)
-        if have.isEmpty { return nil }
-        for c in ["account_id", "channel", "time_zone", "hours", "holidays"] where !have.contains(c) {
-            throw StorageError("table \(name) lacks column \(c) (expected account_id, channel, time_zone, hours, holidays)")
-        }
-        let stmt = try conn.prepare("SELECT account_id, channel, time_zone, hours, holidays FROM \(SQLiteConnection.quote(name))")
-        var rows: [ScheduleRow] = []
-        var n = 0
-        while try stmt.step() {
-            n += 1
-            let origin = "\(name) row \(n)"
-            var account: Int64? = nil
-            switch stmt.type(0) {
-            case SQLITE_NULL: break
-            case SQLITE_INTEGER: account = stmt.int64(0)
-            default: throw StorageError("schedule \(origin): account_id is not an integer")
-            }
-            rows.append(ScheduleRow(accountID: account, channel: stmt.string(1), timeZone: stmt.string(2) ?? "UTC",
-                                    hours: stmt.string(3), holidays: splitHolidays(stmt.string(4)), origin: origin))
-        }
-        return rows
-    }
-
     @discardableResult
     public func scan(_ request: ScanRequest, batchSize: Int,
                      _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws -> Int {
@@ -462,4 +435,24 @@ func kindText(_ code: Int32) -> StaticString {
 @inline(__always)
 func withName<R>(_ s: StaticString, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
     try body(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+}
+
+extension SQLiteStore: ScheduleTableSource {
+    /// Rows of a `schedules` table beside `table` (in its attached database).
+    public func scheduleRows(besides table: String) throws -> [ScheduleRow]? {
+        let parts = identifierParts(table)
+        let name = parts.count == 2 ? parts[0] + ".schedules" : "schedules"
+        let have = try columns(name)
+        if have.isEmpty { return nil }
+        try checkScheduleColumns(name, have)
+        let stmt = try conn.prepare("SELECT account_id, channel, time_zone, hours, holidays FROM \(SQLiteConnection.quote(name))")
+        var rows: [ScheduleRow] = []
+        while try stmt.step() {
+            // A REAL or BLOB account_id reads as text that is no integer.
+            let account = stmt.type(0) == SQLITE_NULL ? nil : stmt.string(0)
+            rows.append(try ScheduleRow(table: name, number: rows.count + 1, accountID: account, channel: stmt.string(1),
+                                        timeZone: stmt.string(2), hours: stmt.string(3), holidays: stmt.string(4)))
+        }
+        return rows
+    }
 }

@@ -25,6 +25,38 @@ public struct ScheduleRow: Sendable {
     }
 }
 
+/// A source database that may hold a `schedules` table.
+public protocol ScheduleTableSource {
+    /// Rows of the schedules table that goes with `table` (nil when there is none).
+    func scheduleRows(besides table: String) throws -> [ScheduleRow]?
+}
+
+/// The columns of a schedules table, in the order the readers select them.
+let scheduleColumns = ["account_id", "channel", "time_zone", "hours", "holidays"]
+
+/// Throws naming the first column `name` lacks.
+func checkScheduleColumns(_ name: String, _ have: Set<String>) throws {
+    for c in scheduleColumns where !have.contains(c) {
+        throw StorageError("table \(name) lacks column \(c) (expected \(scheduleColumns.joined(separator: ", ")))")
+    }
+}
+
+extension ScheduleRow {
+    /// A row from a table's values as text (nil = NULL): account_id must be
+    /// an integer, holidays a comma-separated list, a NULL zone is UTC.
+    init(table name: String, number: Int, accountID: String?, channel: String?, timeZone: String?,
+         hours: String?, holidays: String?) throws {
+        let origin = "\(name) row \(number)"
+        var account: Int64? = nil
+        if let a = accountID {
+            guard let v = Int64(a) else { throw StorageError("schedule \(origin): account_id \"\(a)\" is not an integer") }
+            account = v
+        }
+        self.init(accountID: account, channel: channel, timeZone: timeZone ?? "UTC", hours: hours,
+                  holidays: splitHolidays(holidays), origin: origin)
+    }
+}
+
 public struct ScheduleSpec: Sendable {
     public var accountID: Int64?
     public var channel: Channel?

@@ -110,13 +110,13 @@ struct ScoringOptions: ParsableArguments {
 }
 
 extension ScoringOptions {
-    /// The schedules: --schedule FILE, else a schedules table beside the
-    /// source table (SQLite), else none. Also a key of their contents.
+    /// The schedules: --schedule FILE, else a schedules table that goes
+    /// with the source table (SQLite or PostgreSQL), else none. Also a key of their contents.
     func loadSchedules(_ store: InteractionStore) throws -> ([ScheduleSpec], String) {
         var rows: [ScheduleRow] = []
         if let schedule {
             rows = try readScheduleFile(schedule, String(decoding: try readFile(schedule), as: UTF8.self))
-        } else if let sqlite = store as? SQLiteStore, let found = try sqlite.scheduleRows(besides: table) {
+        } else if let source = store as? ScheduleTableSource, let found = try source.scheduleRows(besides: table) {
             rows = found
         }
         var key = ""

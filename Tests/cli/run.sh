@@ -413,6 +413,57 @@ elif PG_NO_TRAP=1 pg_start; then
   else
     bad "the givetake extension is not installed (run postgres/test/run.sh first)"
   fi
+  # Business schedules from PostgreSQL: the rows and schedules of hours.db
+  # (plus two holidays, one of them the Monday the replies came, which moves
+  # turn 1's due_at to Tuesday) give the same turn_scores as in SQLite,
+  # whatever the client's DateStyle.
+  cp hours.db hours-pg.db
+  sqlite3 hours-pg.db "update schedules set holidays = '2026-11-30, 2026-12-24' where channel is null"
+  givetake score hours-pg.db --as-of '2026-12-01 08:30:00' --sla-clock business -q >/dev/null
+  sqturns=$(sqlite3 hours-pg.db "select group_concat(turn_id || ':' || coalesce(cast(business_time_to_ack_s as integer), '-') || ':'
+    || coalesce(within_sla, '-') || ':' || status || ':' || due_at, ' ') from (select * from turn_scores order by turn_id)")
+  pgturns() { psql -tAc "select string_agg(turn_id || ':' || coalesce(business_time_to_ack_s::bigint::text, '-') || ':'
+    || coalesce(within_sla::int::text, '-') || ':' || status || ':' || to_char(due_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ' '
+    order by turn_id) from $1turn_scores"; }
+  equals "the Monday holiday leaves 1 h of business time for turn 1" "${sqturns%% 3:*}" "1:3600:1:acknowledged:2026-12-01 11:00:00"
+  psql -qc "create schema hours; create table hours.interactions (like public.interactions);
+    insert into hours.interactions (id, account_id, contact_id, parent_id, channel, kind, inbound, automated, has_media, created_at, author_name, body, value)
+    select id, account_id, contact_id, parent_id, channel, kind, inbound::boolean, automated::boolean, has_media::boolean, created_at::timestamptz, null, body, 0
+    from (values (1, 1, 5, null, 'facebook', 'comment', 1, 0, 0, '2026-11-27 15:00:00+00', 'help'),
+     (2, 1, null, 1, 'facebook', 'reply', 0, 0, 0, '2026-11-30 09:00:00+00', 'done'),
+     (3, 1, 6, null, 'instagram', 'comment', 1, 0, 0, '2026-11-27 15:00:00+00', 'help'),
+     (4, 1, null, 3, 'instagram', 'reply', 0, 0, 0, '2026-11-30 09:00:00+00', 'done'),
+     (5, 2, 7, null, 'facebook', 'comment', 1, 0, 0, '2026-11-27 15:00:00+00', 'help'),
+     (6, 2, null, 5, 'facebook', 'reply', 0, 0, 0, '2026-11-30 09:00:00+00', 'done'),
+     (7, 1, 8, null, 'facebook', 'comment', 1, 0, 0, '2026-11-30 15:00:00+00', 'help'),
+     (8, 1, null, null, 'twitter', 'post', 0, 0, 0, '2026-11-29 23:30:00+00', 'How to fix it: a free guide and tips'))
+     v(id, account_id, contact_id, parent_id, channel, kind, inbound, automated, has_media, created_at, body);
+    create table hours.schedules (account_id bigint, channel text, time_zone text not null, hours text, holidays date[]);
+    insert into hours.schedules values (1, null, 'Europe/Berlin', 'Mon-Fri 09:00-17:00', '{2026-11-30,2026-12-24}'),
+      (1, 'instagram', 'Europe/Berlin', 'Mon-Sat 09:00-17:00', '{2026-12-25}')"
+  PGDATESTYLE='SQL, DMY' givetake score "$PGURL" --table hours.interactions --out-prefix hours. \
+    --as-of '2026-12-01 08:30:00' --sla-clock business -q >/dev/null
+  equals "PostgreSQL: a schedules table in the source's schema gives the turn_scores of SQLite" "$(pgturns hours.)" "$sqturns"
+  psql -qc "insert into hours.schedules values (2, 'twitter', 'Mars/Base', null, '{}')"
+  expect "PostgreSQL: a bad schedule names the table row, account and channel" 1 \
+    "hours.schedules row 3 \(account 2, channel twitter\): unknown time zone \"Mars/Base\"" -- \
+    givetake score "$PGURL" --table hours.interactions --out-prefix hours. -q
+  printf '1\t\tUTC\t\t\n' >all-day.tsv
+  givetake score "$PGURL" --table hours.interactions --out-prefix hours. --schedule all-day.tsv \
+    --as-of '2026-12-01 08:30:00' --sla-clock business -q >/dev/null
+  equals "PostgreSQL: --schedule overrides the schedules table" "$(pgturns hours. | cut -d' ' -f1-2)" "1:237600:0:acknowledged:2026-11-27 19:00:00"
+  if [ "$(psql -tAc "select to_regclass('givetake.schedules') is not null")" = t ]; then
+    psql -qc "drop table hours.schedules; insert into givetake.schedules values (1, null, 'Europe/Berlin', 'Mon-Fri 09:00-17:00', '{2026-11-30,2026-12-24}'),
+      (1, 'instagram', 'Europe/Berlin', 'Mon-Sat 09:00-17:00', '{2026-12-25}')"
+    givetake score "$PGURL" --table hours.interactions --out-prefix hours. --as-of '2026-12-01 08:30:00' --sla-clock business -q >/dev/null
+    equals "PostgreSQL: the extension's givetake.schedules gives the same turn_scores" "$(pgturns hours.)" "$sqturns"
+    equals "the extension scores the same business times from givetake.schedules" \
+      "$(psql -tAc "select string_agg(turn_id || ':' || coalesce(business_time_to_ack_s::bigint::text, '-'), ' ' order by turn_id)
+         from givetake.score_turns('hours.interactions', '2026-12-01 08:30:00+00')" 2>&1)" \
+      "$(sqlite3 hours-pg.db "select group_concat(turn_id || ':' || coalesce(cast(business_time_to_ack_s as integer), '-'), ' ')
+         from (select * from turn_scores order by turn_id)")"
+    psql -qc "truncate givetake.schedules"
+  fi
   # The Swift adapter tests' PostgreSQL suite, against this cluster (the
   # default .build, already built by `swift test`, so this only links).
   if [ -z "${GIVETAKE_CLI_NO_SWIFT_PG:-}" ]; then
