@@ -3,10 +3,13 @@
 PREFIX ?= /usr/local
 SWIFT ?= swift
 DIST := $(CURDIR)/dist
-VERSION := 0.1.0
+# The version is defined once, in include/givetake.h.
+VERSION := $(shell sed -n 's/.*GT_VERSION_STRING "\(.*\)"/\1/p' include/givetake.h)
 SWIFT_STATIC := $(shell dirname $$(dirname $$(which swift)))/lib/swift_static/linux
 # A separate scratch path: -static-stdlib changes every object file.
-LIBFLAGS := -c release -Xswiftc -static-stdlib --scratch-path .build-lib
+# -enforce-exclusivity=unchecked: see Package.swift.
+RELEASEFLAGS := -c release -Xswiftc -static-stdlib -Xswiftc -enforce-exclusivity=unchecked
+LIBFLAGS := $(RELEASEFLAGS) --scratch-path .build-lib
 
 .PHONY: fuzz fuzz-build test-fuzz test-asan test-valgrind test-sqlsmith test-load lexicon wheel \
         all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
@@ -123,7 +126,7 @@ test-report:
 # dist/bin/givetake (the SwiftPM product is givetake-cli: "givetake" is the
 # library) and dist/lib/libgivetake_sqlite.so, both without a Swift runtime
 # dependency; same flags and scratch path as Tests/cli/run.sh.
-CLIFLAGS := -c release -Xswiftc -static-stdlib --scratch-path .build-cli
+CLIFLAGS := $(RELEASEFLAGS) --scratch-path .build-cli
 cli:
 	$(SWIFT) build $(CLIFLAGS) --product givetake-cli
 	$(SWIFT) build $(CLIFLAGS) --product givetake_sqlite

@@ -1,6 +1,7 @@
 // givetake: score CRM interaction tables from the command line.
 // Exit status: 0 ok, 1 error (bad data, database, file), 2 usage.
 import ArgumentParser
+import CGiveTake  // GT_VERSION_STRING only
 import GiveTakeCore
 import GiveTakeStorage
 #if canImport(Glibc)
@@ -24,7 +25,8 @@ struct Root: ParsableCommand {
     )
 }
 
-let gtVersionString = "0.1.0"
+/// Defined once, in givetake.h.
+let gtVersionString = GT_VERSION_STRING
 
 @main
 enum Entry {
