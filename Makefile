@@ -3,14 +3,17 @@
 PREFIX ?= /usr/local
 SWIFT ?= swift
 DIST := $(CURDIR)/dist
-VERSION := 0.1.0
+# The version is defined once, in include/givetake.h.
+VERSION := $(shell sed -n 's/.*GT_VERSION_STRING "\(.*\)"/\1/p' include/givetake.h)
 SWIFT_STATIC := $(shell dirname $$(dirname $$(which swift)))/lib/swift_static/linux
 # A separate scratch path: -static-stdlib changes every object file.
-LIBFLAGS := -c release -Xswiftc -static-stdlib --scratch-path .build-lib
+# -enforce-exclusivity=unchecked: see Package.swift.
+RELEASEFLAGS := -c release -Xswiftc -static-stdlib -Xswiftc -enforce-exclusivity=unchecked
+LIBFLAGS := $(RELEASEFLAGS) --scratch-path .build-lib
 
 .PHONY: fuzz fuzz-build test-fuzz test-asan test-valgrind test-sqlsmith test-load lexicon wheel \
         all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
-        demo cli install uninstall bench bench-scale clean
+        demo cli install uninstall bench bench-scale clean test-report
 
 all: lib
 
@@ -64,7 +67,7 @@ deps:
 	fi
 
 # ---- Tests ----------------------------------------------------------------
-test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli test-fuzz
+test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli test-fuzz test-report
 	@echo "make test: all suites passed"
 
 test-swift:
@@ -115,11 +118,15 @@ test-postgres: lib
 test-cli:
 	bash Tests/cli/run.sh
 
+# `givetake report` rendered by headless Chromium (installed if missing).
+test-report:
+	bash Tests/report/run.sh
+
 # ---- The CLI and the demo ------------------------------------------------
 # dist/bin/givetake (the SwiftPM product is givetake-cli: "givetake" is the
 # library) and dist/lib/libgivetake_sqlite.so, both without a Swift runtime
 # dependency; same flags and scratch path as Tests/cli/run.sh.
-CLIFLAGS := -c release -Xswiftc -static-stdlib --scratch-path .build-cli
+CLIFLAGS := $(RELEASEFLAGS) --scratch-path .build-cli
 cli:
 	$(SWIFT) build $(CLIFLAGS) --product givetake-cli
 	$(SWIFT) build $(CLIFLAGS) --product givetake_sqlite
@@ -129,6 +136,7 @@ cli:
 
 demo: deps cli
 	$(DIST)/bin/givetake demo --db demo.sqlite
+	$(DIST)/bin/givetake report demo.sqlite --out $(CURDIR)/demo-report.html
 
 # ---- Benchmarks (never part of the tests) ---------------------------------
 bench: lib
@@ -138,7 +146,7 @@ bench-scale: lib
 	$(MAKE) -C bench bench-scale
 
 clean:
-	rm -rf .build .build-lib .build-cli .build-py python/build dist demo.sqlite
+	rm -rf .build .build-lib .build-cli .build-py python/build dist demo.sqlite demo-report.html
 
 # ---- The built-in lexicon (not part of `make test`) -----------------------
 # Fits the cue weights on data/classifier (docs/classifier.md) and writes

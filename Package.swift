@@ -2,7 +2,21 @@
 import PackageDescription
 
 // GiveTake: a pure-Swift engine (GiveTakeCore) behind a C ABI
-// (include/givetake.h, implemented by the GiveTake target).
+// (include/givetake.h, implemented by the GiveTake target); storage
+// adapters, the givetake CLI and the SQLite loadable extension on top.
+//
+// Release builds of the libraries and the CLI (`make lib`, `make cli`) add
+// -Xswiftc -enforce-exclusivity=unchecked: exclusivity is checked
+// statically, and the dynamic checks cost about 10 % of scoring time on hot
+// class properties. The flag lives in the Makefile, not here, because a
+// package with unsafeFlags cannot be used as a dependency.
+//
+// swift-argument-parser is used by the givetake CLI target only: no library
+// product links or builds it. SwiftPM still resolves (fetches) every
+// dependency of a package, so a package using only GiveTakeCore resolves
+// it too (checked with SwiftPM 6.3). The CLI stays in this package so that
+// `swift build` builds everything from one clone; moving it to a nested
+// package (as bench/ is) would spare library users that fetch.
 let package = Package(
     name: "GiveTake",
     products: [
@@ -11,50 +25,38 @@ let package = Package(
         .library(name: "givetake", type: .dynamic, targets: ["GiveTake"]),
         .library(name: "givetake-static", type: .static, targets: ["GiveTake"]),
         .library(name: "GiveTakeCore", targets: ["GiveTakeCore"]),
+        // The binary is named givetake-cli because the product name "givetake"
+        // is taken by the C library above; install it as `givetake`.
+        .executable(name: "givetake-cli", targets: ["givetake"]),
+        // libgivetake_sqlite.so: `.load libgivetake_sqlite` in the sqlite3 shell.
+        .library(name: "givetake_sqlite", type: .dynamic, targets: ["GiveTakeSQLite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // The hand-written header, as a module so the compiler checks every
         // @c @implementation signature against it.
         .systemLibrary(name: "CGiveTake", path: "include"),
-        // Exclusivity is checked statically; the dynamic checks cost ~10 % of
-        // scoring time on hot class properties, so release builds skip them.
-        .target(
-            name: "GiveTakeCore",
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-        ),
+        .target(name: "GiveTakeCore"),
         .target(
             name: "GiveTake",
             dependencies: ["CGiveTake", "GiveTakeCore"],
             swiftSettings: [.enableExperimentalFeature("CImplementation")]
         ),
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "GiveTakeStorage", dependencies: ["GiveTakeCore", "CSQLite3", "CLibPQ"]),
+        .executableTarget(
+            name: "givetake",
+            dependencies: ["GiveTakeStorage", "GiveTakeCore", "CGiveTake",  // CGiveTake: GT_VERSION_STRING
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // C glue only: converts SQLite values and calls include/givetake.h.
+        .target(name: "GiveTakeSQLite", dependencies: ["GiveTake", "CGiveTake"],
+                cSettings: [.headerSearchPath("../../include")]),
         .testTarget(name: "GiveTakeCoreTests", dependencies: ["GiveTakeCore"]),
         .testTarget(name: "GiveTakeABITests", dependencies: ["GiveTake", "CGiveTake"]),
+        .testTarget(name: "GiveTakeStorageTests", dependencies: ["GiveTakeStorage", "GiveTakeCore"]),
     ]
 )
-
-// Storage adapters, the givetake CLI and the SQLite loadable extension
-// (issue 4). Appended so the lead's lists above stay untouched.
-package.dependencies += [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-]
-package.products += [
-    // The binary is named givetake-cli because the product name "givetake"
-    // is taken by the C library above; install it as `givetake`.
-    .executable(name: "givetake-cli", targets: ["givetake"]),
-    // libgivetake_sqlite.so: `.load libgivetake_sqlite` in the sqlite3 shell.
-    .library(name: "givetake_sqlite", type: .dynamic, targets: ["GiveTakeSQLite"]),
-]
-package.targets += [
-    .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-    .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-    .target(name: "GiveTakeStorage", dependencies: ["GiveTakeCore", "CSQLite3", "CLibPQ"]),
-    .executableTarget(
-        name: "givetake",
-        dependencies: ["GiveTakeStorage", "GiveTakeCore",
-                       .product(name: "ArgumentParser", package: "swift-argument-parser")]
-    ),
-    // C glue only: converts SQLite values and calls include/givetake.h.
-    .target(name: "GiveTakeSQLite", dependencies: ["GiveTake", "CGiveTake"],
-            cSettings: [.headerSearchPath("../../include")]),
-    .testTarget(name: "GiveTakeStorageTests", dependencies: ["GiveTakeStorage", "GiveTakeCore"]),
-]

@@ -511,6 +511,22 @@ int gt_scorer_set_give_target(gt_scorer *s, double target); /* 0 < t <= 1, defau
 #define GT_ACK_UNIT_ROW 1
 int gt_scorer_set_ack_unit(gt_scorer *s, int unit);
 
+/* Most bytes the scorer may plan to hold (0, the default: no limit). Before
+ * it grows, gt_scorer_add checks the state it would hold with the batch
+ * (rows, tables, stored names and bodies, the batch's text) and
+ * gt_scorer_finish the state plus its work arrays; over the limit they
+ * return GT_ENOMEM, add nothing, and gt_scorer_errmsg() says how much was
+ * needed ("storing N rows needs about X MB, above the memory limit of Y
+ * MB"). The scorer stays usable: raise the limit and call again. May be
+ * set at any time; a bytes above SIZE_MAX / 2 is GT_EINVAL. Result arrays
+ * (per account, contact, agent and turn) are not counted. */
+int gt_scorer_set_memory_limit(gt_scorer *s, size_t bytes);
+
+/* The bytes gt_scorer_finish would plan to hold for the rows added so far
+ * (the figure gt_scorer_set_memory_limit is checked against); 0 before the
+ * first row or for NULL. */
+size_t gt_scorer_memory(const gt_scorer *s);
+
 /* Add n rows, in any order and any number of calls. The batch is checked
  * first: on failure no row of it is added and gt_scorer_errmsg() names the
  * row and the field: "row N (id X): ...", N counting from 0 over all rows

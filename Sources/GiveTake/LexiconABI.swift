@@ -129,7 +129,7 @@ func lexicon(_ handle: OpaquePointer?) -> Lexicon {
         let cue = cues![i]
         func what() -> String { "gt_lexicon_add_many: cue " + String(i) + ": " }
         guard let b = bytes(cue.phrase, cue.len) else {
-            h.error.set(what() + "phrase is NULL with a non-zero length")
+            h.error.set(what() + textProblem(cue.phrase, cue.len, "phrase"))
             return GT_EINVAL
         }
         guard cue.category >= 0, cue.category < 256, let c = Category(rawValue: UInt8(cue.category)) else {
@@ -162,7 +162,7 @@ func lexicon(_ handle: OpaquePointer?) -> Lexicon {
         return GT_EINVAL
     }
     guard let b = bytes(cue.pointee.phrase, cue.pointee.len) else {
-        h.error.set("phrase is NULL with a non-zero length")
+        h.error.set(textProblem(cue.pointee.phrase, cue.pointee.len, "phrase"))
         return GT_EINVAL
     }
     let code = cue.pointee.category

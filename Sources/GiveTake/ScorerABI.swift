@@ -23,6 +23,8 @@ final class ScorerHandle {
     var interruptContext: UnsafeMutableRawPointer? = nil
     var asOf: Int64 = 0
     var rowCount = 0
+    /// gt_scorer_set_memory_limit, applied to every scorer this handle makes.
+    var memoryLimit = 0
 
     init(lexicon: Lexicon) { self.lexicon = lexicon }
 
@@ -50,6 +52,7 @@ final class ScorerHandle {
         if let scorer { return scorer }
         let made = Scorer(lexicon: lexicon)
         try made.configure(config)
+        made.memoryLimit = memoryLimit
         for (account, channel, schedule) in schedules { made.setSchedule(schedule, account: account, channel: channel) }
         scorer = made
         return made
@@ -143,6 +146,19 @@ private func configure(_ s: OpaquePointer?, _ function: String,
     }
 }
 
+@c @implementation public func gt_scorer_set_memory_limit(_ s: OpaquePointer?, _ bytes: Int) -> Int32 {
+    guard let s else { return GT_EINVAL }
+    let h = handle(s)
+    guard bytes >= 0 else {
+        h.error.set("gt_scorer_set_memory_limit: " + String(UInt(bitPattern: bytes)) + " bytes is above SIZE_MAX / 2")
+        return GT_EINVAL
+    }
+    h.memoryLimit = bytes
+    h.scorer?.memoryLimit = bytes
+    h.error.clear()
+    return GT_OK
+}
+
 @c @implementation public func gt_scorer_set_sla_clock(_ s: OpaquePointer?, _ channel: Int32, _ clock: Int32) -> Int32 {
     configure(s, "gt_scorer_set_sla_clock") { config in
         guard clock == GT_SLA_CLOCK_CALENDAR || clock == GT_SLA_CLOCK_BUSINESS else {
@@ -195,6 +211,11 @@ private func configure(_ s: OpaquePointer?, _ function: String,
     h.scorer?.setSchedule(schedule, account: account, channel: ch)
     h.error.clear()
     return GT_OK
+}
+
+@c @implementation public func gt_scorer_memory(_ s: OpaquePointer?) -> Int {
+    guard let s, let scorer = handle(s).scorer else { return 0 }
+    return scorer.plannedBytes(rows: scorer.storedRows, textBytes: 0, finishing: true)
 }
 
 @c @implementation public func gt_scorer_periods(_ rows: UnsafeMutablePointer<UnsafePointer<gt_period_score>?>?,

@@ -2,9 +2,19 @@
 import CGiveTake
 import GiveTakeCore
 
-@c @implementation public func gt_version_number() -> Int32 { 1000 }
+// The version is defined once, in givetake.h (GT_VERSION_*).
+@c @implementation public func gt_version_number() -> Int32 { GT_VERSION_NUMBER }
 
-@c @implementation public func gt_version_string() -> UnsafePointer<CChar>? { cString("0.1.0") }
+@c @implementation public func gt_version_string() -> UnsafePointer<CChar>? { versionCString }
+
+/// GT_VERSION_STRING as a NUL-terminated string that lives as long as the
+/// library (written once, by the lazy global initialiser).
+nonisolated(unsafe) private let versionCString: UnsafePointer<CChar> = {
+    let utf8 = Array(GT_VERSION_STRING.utf8CString)
+    let p = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count)
+    p.initialize(from: utf8, count: utf8.count)
+    return UnsafePointer(p)
+}()
 
 @c @implementation public func gt_strerror(_ code: Int32) -> UnsafePointer<CChar>? {
     switch code {

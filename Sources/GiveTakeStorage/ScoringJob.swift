@@ -21,6 +21,10 @@ public struct ScoringJob {
     /// Memory bound: above this many rows, accounts are scored in groups
     /// (PartitionedScoring.swift). nil = one group, however large.
     public var maxRowsInMemory: Int?
+    /// Score in groups also when the source cannot estimate its row count
+    /// (an explicit budget); a default budget only acts on a known estimate,
+    /// so it never costs an extra planning scan of a small table.
+    public var groupWhenCountUnknown = true
     /// Business schedules given to every scorer.
     public var schedules: [ScheduleSpec] = []
 
@@ -71,7 +75,8 @@ public struct ScoringJob {
         var result: Scores
         var stats: ScanStats
         var groups = 1
-        if let cap = maxRowsInMemory, (store.estimatedRowCount(table) ?? Int.max) > cap {
+        if let cap = maxRowsInMemory,
+           (store.estimatedRowCount(table) ?? (groupWhenCountUnknown ? Int.max : 0)) > cap {
             // Plan and scan in one read snapshot, so the plan covers every row read.
             var planned: (Scores?, ScanStats, Int) = (nil, ScanStats(), 1)
             try store.inReadSnapshot { planned = try partitioned(store, rowsPerGroup: cap) }

@@ -131,28 +131,16 @@ public enum Timestamp {
 
     /// 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC; the fraction only when non-zero.
     public static func format(_ micros: Int64) -> String {
-        var secs = micros / 1_000_000
-        var frac = micros % 1_000_000
-        if frac < 0 { frac += 1_000_000; secs -= 1 }
-        var day = secs / 86400
-        var rem = secs % 86400
-        if rem < 0 { rem += 86400; day -= 1 }
-        let (y, m, d) = civil(day)
-        var out = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + " "
-        out += pad(rem / 3600, 2) + ":" + pad(rem / 60 % 60, 2) + ":" + pad(rem % 60, 2)
-        if frac != 0 { out += "." + pad(frac, 6) }
-        return out
-    }
-
-    static func pad(_ v: Int64, _ width: Int) -> String {
-        let s = String(v)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        var text = TimestampText()
+        return text.format(micros) { String(decoding: $0, as: UTF8.self) }
     }
 }
 
-/// Formats timestamps like Timestamp.format into a reused buffer.
+/// Formats timestamps ('YYYY-MM-DD HH:MM:SS[.ffffff]' UTC, the fraction
+/// only when non-zero; years beyond 9999 take more digits) into a reused
+/// buffer: the one formatter behind Timestamp.format and the writers.
 struct TimestampText {
-    private var buf = [UInt8](repeating: 0, count: 32)
+    private var buf = [UInt8](repeating: 0, count: 40)
 
     mutating func format<R>(_ micros: Int64, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         var secs = micros / 1_000_000
@@ -170,8 +158,11 @@ struct TimestampText {
                 n += width
             }
             func sep(_ c: UInt8) { b[n] = c; n += 1 }
-            guard y >= 0 && y <= 9999 else { return try body(UnsafeBufferPointer(rebasing: b[0..<0])) }
-            put(y, 4); sep(0x2D); put(m, 2); sep(0x2D); put(d, 2); sep(0x20)
+            var year = y
+            if year < 0 { sep(0x2D); year = -year }
+            var width = 4, limit: Int64 = 10_000
+            while year >= limit { width += 1; limit *= 10 }
+            put(year, width); sep(0x2D); put(m, 2); sep(0x2D); put(d, 2); sep(0x20)
             put(rem / 3600, 2); sep(0x3A); put(rem / 60 % 60, 2); sep(0x3A); put(rem % 60, 2)
             if frac != 0 { sep(0x2E); put(frac, 6) }
             return try body(UnsafeBufferPointer(rebasing: b[0..<n]))

@@ -1,6 +1,7 @@
 // givetake: score CRM interaction tables from the command line.
 // Exit status: 0 ok, 1 error (bad data, database, file), 2 usage.
 import ArgumentParser
+import CGiveTake  // GT_VERSION_STRING only
 import GiveTakeCore
 import GiveTakeStorage
 #if canImport(Glibc)
@@ -20,11 +21,12 @@ struct Root: ParsableCommand {
             Exit status: 0 success, 1 error, 2 usage error.
             """,
         version: "givetake " + gtVersionString,
-        subcommands: [Score.self, Classify.self, Explain.self, Demo.self, ImportTwcs.self, LexiconCommand.self]
+        subcommands: [Score.self, Report.self, Classify.self, Explain.self, Demo.self, ImportTwcs.self, LexiconCommand.self]
     )
 }
 
-let gtVersionString = "0.1.0"
+/// Defined once, in givetake.h.
+let gtVersionString = GT_VERSION_STRING
 
 @main
 enum Entry {

@@ -33,7 +33,8 @@ struct Score: ParsableCommand {
     var incremental = false
 
     @Option(name: .customLong("max-memory"), help: ArgumentHelp(
-        "Memory budget, e.g. 512M or 2G: larger tables are scored in groups of accounts (same results).",
+        "Memory budget, e.g. 512M or 2G (default 1G; 'none': no budget): larger tables are scored "
+        + "in groups of accounts (same results).",
         valueName: "size"))
     var maxMemory: String?
 
@@ -56,8 +57,8 @@ struct Score: ParsableCommand {
 
     func validate() throws {
         try requireLocation(db, "<db>")
-        if let maxMemory, parseSize(maxMemory) == nil {
-            throw ValidationError("--max-memory '\(maxMemory)' is not a size (e.g. 512M, 2G)")
+        if let maxMemory, maxMemory != "none" && parseSize(maxMemory) == nil {
+            throw ValidationError("--max-memory '\(maxMemory)' is not a size (e.g. 512M, 2G) or 'none'")
         }
         if let g = groupRows, g < 1 { throw ValidationError("--group-rows must be at least 1") }
         if turns != nil && agents { throw ValidationError("--turns and --agents each print a table: choose one") }
@@ -85,7 +86,8 @@ struct Score: ParsableCommand {
         job.schedules = schedules
         job.configKey = options.configKey(job.config, lexBytes) + scheduleKey
         job.incremental = incremental
-        job.maxRowsInMemory = groupRows ?? maxMemory.flatMap(parseSize).map(rowsFitting)
+        job.maxRowsInMemory = groupRows ?? parseSize(maxMemory ?? defaultMaxMemory).map(rowsFitting)
+        job.groupWhenCountUnknown = groupRows != nil || maxMemory != nil
         let progress = Progress(label: "scoring \(options.table)", total: store.estimatedRowCount(options.table),
                                 enabled: !quiet)
         job.progress = { progress.update($0) }
@@ -142,6 +144,10 @@ struct Score: ParsableCommand {
 }
 
 /// "512M", "2G", "300000K", "1000000" (bytes).
+/// Memory is bounded by default: a table whose estimated row count would
+/// not fit is scored in groups of accounts.
+let defaultMaxMemory = "1G"
+
 func parseSize(_ s: String) -> Int? {
     guard let last = s.last else { return nil }
     let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30]

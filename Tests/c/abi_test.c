@@ -160,6 +160,11 @@ static void test_hostile_inputs(void) {
   CHECK(strstr(gt_lexicon_errmsg(lex), "NULL with a non-zero length") != NULL);
   CHECK(gt_lexicon_load(lex, "x\tgive\t1", SIZE_MAX) == GT_EINVAL);
   CHECK(strstr(gt_lexicon_errmsg(lex), "larger than the largest object size") != NULL);
+  gt_cue_def huge_cue = {"sale", SIZE_MAX, GT_CAT_SELLING, 0, 1.0};
+  CHECK(gt_lexicon_add_many(lex, &huge_cue, 1) == GT_EINVAL);
+  CHECK(strstr(gt_lexicon_errmsg(lex), "cue 0: phrase length") != NULL);
+  CHECK(gt_lexicon_check(lex, &huge_cue) == GT_EINVAL);
+  CHECK(strstr(gt_lexicon_errmsg(lex), "larger than the largest object size") != NULL);
   CHECK(gt_lexicon_count(lex) == 0);
   gt_lexicon_free(lex);
 
@@ -279,6 +284,35 @@ static void test_turns(void) {
   gt_scorer_free(s);
 }
 
+/* A memory limit below what the rows need: GT_ENOMEM with a message, no
+ * row added, and the same scorer goes on once the limit is lifted. */
+static void test_memory_limit(void) {
+  enum { N = 50000 };
+  static gt_interaction rows[N];
+  gt_scorer *s = NULL;
+  size_t planned;
+  int i;
+  for (i = 0; i < N; i++) rows[i] = row(i + 1, 1, GT_KIND_COMMENT, 1, i);
+  CHECK(gt_scorer_new(&s, NULL) == GT_OK);
+  CHECK(gt_scorer_memory(s) == 0);
+  CHECK(gt_scorer_set_memory_limit(s, (size_t)-1) == GT_EINVAL);
+  CHECK(gt_scorer_add(s, rows, 100) == GT_OK);
+  planned = gt_scorer_memory(s);
+  CHECK(planned > 100 * 12);
+  CHECK(gt_scorer_set_memory_limit(s, planned) == GT_OK);
+  CHECK(gt_scorer_add(s, rows + 100, N - 100) == GT_ENOMEM);
+  CHECK(strstr(gt_scorer_errmsg(s), "above the memory limit of") != NULL);
+  CHECK(gt_scorer_memory(s) == planned); /* nothing of the batch was kept */
+  CHECK(gt_scorer_set_memory_limit(s, 0) == GT_OK);
+  CHECK(gt_scorer_add(s, rows + 100, N - 100) == GT_OK);
+  CHECK(gt_scorer_memory(s) > planned);
+  CHECK(gt_scorer_set_memory_limit(s, gt_scorer_memory(s) - 1) == GT_OK);
+  CHECK(gt_scorer_finish(s) == GT_ENOMEM);
+  CHECK(gt_scorer_set_memory_limit(s, gt_scorer_memory(s)) == GT_OK);
+  CHECK(gt_scorer_finish(s) == GT_OK);
+  gt_scorer_free(s);
+}
+
 static void test_hours(void) {
   /* Berlin around 2026-03-29: CET, then CEST from 01:00 UTC (1774746000). */
   const int64_t tr[2] = {0, 1774746000LL};
@@ -349,6 +383,7 @@ int main(void) {
   test_hostile_inputs();
   test_layouts();
   test_turns();
+  test_memory_limit();
   test_hours();
   printf("c abi: %d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

@@ -38,7 +38,7 @@ if stale "$OUT/fuzz-engine" "${ENGINE[@]}" "$ROOT/include/givetake.h" "$OUT/Give
         -I "$ROOT/include" -I "$OUT/modules" "${ENGINE[@]}" "$OUT/GiveTakeCore.o" -o "$OUT/fuzz-engine"
 fi
 
-CSV=("$ROOT"/Sources/GiveTakeStorage/{TwcsImport,Timestamp,InteractionBatch}.swift "$ROOT"/Tests/fuzz/csv/*.swift)
+CSV=("$ROOT"/Sources/GiveTakeStorage/{TwcsImport,BooleanText,Timestamp,InteractionBatch}.swift "$ROOT"/Tests/fuzz/csv/*.swift)
 if stale "$OUT/fuzz-csv" "${CSV[@]}" "$OUT/GiveTakeCore.o"; then
     echo "fuzz: building fuzz-csv"
     quiet "$SWIFTC" "${FLAGS[@]}" -module-name GiveTakeStorage -I "$OUT/modules" "${CSV[@]}" \

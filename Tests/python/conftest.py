@@ -7,6 +7,8 @@ import subprocess
 
 import pytest
 
+import givetake
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
@@ -15,6 +17,21 @@ def cli_path():
         if p and os.path.exists(p):
             return p
     return None
+
+
+# A lexicon small enough to work scores out by hand, for tests of
+# mechanics (batching, NULLs, invalid UTF-8, long texts): the built-in
+# lexicon's weights are learned and change when it is retrained.
+SMALL_LEXICON = ("tips\tteaching\t1.5\n"
+                 "how to\tteaching\t1\n"
+                 "recycle\tgive\t0.25\n"
+                 "shop now\tselling\t2\n"
+                 "buy now\tselling\t1.25\n")
+
+
+@pytest.fixture(scope="session")
+def small_lex():
+    return givetake.Lexicon.from_text(SMALL_LEXICON)
 
 
 @pytest.fixture(scope="session")

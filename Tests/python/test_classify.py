@@ -12,15 +12,34 @@ TEXTS = ["Tips: how to recycle your phone", "Shop now, 20% off!", "Thanks, great
          "", "Here’s how to fix it — café guide", "Our new award-winning phone: buy now for $19.99"]
 
 
-def test_classify_hand_worked():
-    # tips 0.74 + how to 1.18 + recycle 1.2 + your 0.19 + phone 0.28 = 3.59 give (the
-    # built-in lexicon's weights); no take; "your" is a you-word
-    c = givetake.classify("Tips: how to recycle your phone")
-    assert (c.label, c.give_score, c.take_score, c.you_words, c.we_words) == ("give", pytest.approx(3.59), 0.0, 1, 0)
+GIVE_CATEGORIES = set(givetake.CATEGORIES[:givetake.CATEGORIES.index("give") + 1])
+TAKE_CATEGORIES = {"selling", "self_promotion", "take"}
+
+
+def test_classify_hand_worked(small_lex):
+    # tips (1.5) + how to (1) + recycle (0.25) = 2.75 give; no take; "your" is a you-word
+    c = givetake.classify("Tips: how to recycle your phone", lexicon=small_lex)
+    assert (c.label, c.give_score, c.take_score, c.cues, c.you_words, c.we_words) == ("give", 2.75, 0.0, 3, 1, 0)
+    assert givetake.classify(b"Tips: how to recycle your phone", lexicon=small_lex) == c
+    s = givetake.classify("Shop now, 20% off!", lexicon=small_lex)
+    assert (s.label, s.give_score, s.take_score) == ("take", 0.0, 2.0)
+    # The label needs a margin of 1: 0.25 give, and 1.5 give against 1.25 take, are neutral.
+    assert givetake.classify("recycle", lexicon=small_lex).label == "neutral"
+    assert givetake.classify("tips, buy now", lexicon=small_lex).label == "neutral"
+    assert givetake.classify("tips tips, buy now", lexicon=small_lex).label == "give"
+    assert givetake.classify("hello", lexicon=small_lex).label == "neutral"
+
+
+def test_builtin_scores_are_sums_of_explained_weights():
+    for text in TEXTS:
+        c = givetake.classify(text)
+        cues = givetake.explain(text)
+        assert c.give_score == pytest.approx(sum(x.weight for x in cues if x.category in GIVE_CATEGORIES), abs=1e-9)
+        assert c.take_score == pytest.approx(sum(x.weight for x in cues if x.category in TAKE_CATEGORIES), abs=1e-9)
+    assert givetake.classify("Tips: how to recycle your phone").label == "give"
     assert givetake.classify("Shop now, 20% off!").label == "take"
     assert givetake.classify("hello").label == "neutral"
     assert givetake.classify("Thanks, great question").appreciative is True
-    assert givetake.classify(b"Tips: how to recycle your phone") == c
 
 
 def test_negation_window():
@@ -67,11 +86,10 @@ def test_wrong_types():
         givetake.classify("x", lexicon="not a lexicon")
 
 
-def test_huge_text():
+def test_huge_text(small_lex):
     text = "tips " * 2_000_000  # 10 MB
-    c = givetake.classify(text)
-    one = givetake.classify("tips").give_score
-    assert one > 0 and c.give_score == pytest.approx(one * 2_000_000) and c.label == "give"
+    c = givetake.classify(text, lexicon=small_lex)
+    assert (c.give_score, c.cues, c.label) == (3_000_000.0, 2_000_000, "give")  # 1.5 each
 
 
 def one_by_one(texts):
@@ -100,10 +118,11 @@ def test_classify_many_generator_bytes_numpy():
     check_batch(givetake.classify_many(np.array(TEXTS)), TEXTS)
 
 
-def test_classify_many_nulls_are_empty():
-    res = givetake.classify_many(["tutorial", None, float("nan"), "buy now"])
+def test_classify_many_nulls_are_empty(small_lex):
+    res = givetake.classify_many(["tips", None, float("nan"), "buy now"], lexicon=small_lex)
     assert list(res.label) == ["give", "neutral", "neutral", "take"]
-    assert list(res.give_score) == [givetake.classify("tutorial").give_score, 0.0, 0.0, 0.0]
+    assert list(res.give_score) == [1.5, 0.0, 0.0, 0.0]
+    assert list(res.take_score) == [0.0, 0.0, 0.0, 1.25]
 
 
 def test_classify_many_series_keeps_index():
@@ -129,12 +148,13 @@ def test_classify_many_arrow_in_place():
     assert list(df["label"]) == [c.label for c in one_by_one(TEXTS)]
 
 
-def test_classify_many_invalid_utf8():
-    texts = ["tutorial", b"\xff", "buy now"]
+def test_classify_many_invalid_utf8(small_lex):
+    texts = ["tips", b"\xff", "buy now"]
     with pytest.raises(givetake.Utf8Error, match="text 1 "):
         givetake.classify_many(texts)
-    res = givetake.classify_many(texts, errors="neutral")
+    res = givetake.classify_many(texts, lexicon=small_lex, errors="neutral")
     assert list(res.label) == ["give", "neutral", "take"]
+    assert list(res.give_score) == [1.5, 0.0, 0.0] and list(res.take_score) == [0.0, 0.0, 1.25]
     with pytest.raises(givetake.Utf8Error, match="index 'b'"):
         givetake.classify_many(pd.Series(["ok", "x\udcff"], index=["a", "b"], dtype=object))
     with pytest.raises(givetake.Utf8Error, match="text 0 "):

@@ -42,10 +42,15 @@ def test_extend_builtin_and_load_file(tmp_path):
     p.write_text("recipe\tteaching\t2\n")
     lex = Lexicon.load(p, extend_builtin=True)
     assert len(lex) == len(Lexicon.builtin()) + 1
-    assert givetake.classify("how to: a recipe", lexicon=lex).give_score == pytest.approx(
-        givetake.classify("how to").give_score + 2)
+    assert list(lex)[-1] == ("recipe", "teaching", 2.0)
+    # The built-in cues still fire, and the new one adds its weight.
+    text = "how to: a recipe"
+    builtin = givetake.classify(text).give_score
+    assert builtin > 0 and "recipe" not in [c.phrase for c in givetake.explain(text)]
+    assert givetake.classify(text, lexicon=lex).give_score == builtin + 2.0
     only = Lexicon.load(str(p))
     assert len(only) == 1
+    assert givetake.classify(text, lexicon=only).give_score == 2.0
 
 
 def test_parse_errors_name_the_line(tmp_path):

@@ -84,8 +84,12 @@ gt_check_scorer(int status, gt_scorer *s, const char *what)
 
 		ereport(ERROR,
 				(errcode(gt_errcode(status)),
-				 errmsg("givetake: %s failed: %s", what,
-						msg && *msg ? msg : gt_strerror(status))));
+				 errmsg("givetake: %s failed: %s%s", what,
+						msg && *msg ? msg : gt_strerror(status),
+						status == GT_ENOMEM && gt_max_memory_kb > 0 ? " (givetake.max_memory)" : ""),
+				 status == GT_ENOMEM && gt_max_memory_kb > 0
+				 ? errhint("The limit is givetake.max_memory (now %d kB); raise it, or score fewer rows per call.",
+						   gt_max_memory_kb) : 0));
 	}
 }
 

@@ -21,6 +21,13 @@ int			gt_ack_unit = GT_ACK_UNIT_TURN;
 int			gt_sla_clock = GT_SLA_CLOCK_CALENDAR;
 int			gt_sla_clock_channel[GT_CHANNEL_COUNT] = {-1, -1, -1, -1, -1};
 
+/*
+ * givetake.max_memory: what one scorer may hold. Scoring keeps a compact
+ * record per row until the end of the source, so the default is larger
+ * than maintenance_work_mem's (64 MB): 1 GB, about 4 M rows.
+ */
+int			gt_max_memory_kb = 1024 * 1024;
+
 static char *health_weights_string = NULL;
 
 static const struct config_enum_entry lexicon_mode_options[] = {
@@ -107,7 +114,12 @@ check_health_weights(char **newval, void **extra, GucSource source)
 		}
 		w[i] = v;
 	}
+	/* PostgreSQL 16 frees GUC extras with guc_free: allocate with guc_malloc. */
+#if PG_VERSION_NUM >= 160000
+	out = guc_malloc(LOG, sizeof(w));
+#else
 	out = malloc(sizeof(w));
+#endif
 	if (!out)
 		return false;
 	memcpy(out, w, sizeof(w));
@@ -179,6 +191,12 @@ gt_define_gucs(void)
 							 "What is acknowledged: turn (a customer's messages in a thread up to the answer) or row (v1).",
 							 NULL, &gt_ack_unit, GT_ACK_UNIT_TURN, ack_unit_options,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
+
+	DefineCustomIntVariable("givetake.max_memory",
+							"Most memory one scoring call may plan to hold (-1: no limit).",
+							"Scoring stops with an out-of-memory ERROR naming this setting before it grows past it.",
+							&gt_max_memory_kb, gt_max_memory_kb, -1, MAX_KILOBYTES,
+							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
 
 	DefineCustomEnumVariable("givetake.sla_clock",
 							 "SLA clock: calendar time, or business time by givetake.schedules.",

@@ -30,6 +30,7 @@ extern double gt_give_target;
 extern double gt_health_weights[GT_HEALTH_COUNT];
 extern int	gt_lexicon_mode;
 extern int	gt_ack_unit;			/* GT_ACK_UNIT_* */
+extern int	gt_max_memory_kb;		/* givetake.max_memory, -1 = no limit */
 extern int	gt_sla_clock;			/* GT_SLA_CLOCK_* */
 extern int	gt_sla_clock_channel[GT_CHANNEL_COUNT];	/* -1 = gt_sla_clock */
 

@@ -310,6 +310,9 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt, int as_of_arg, int peri
 
 	gt_check(gt_scorer_new(slot, gt_pg_lexicon(NULL)), "creating a scorer");
 	configure(*slot, fcinfo, as_of_arg, period);
+	if (gt_max_memory_kb > 0)
+		gt_check_scorer(gt_scorer_set_memory_limit(*slot, (size_t) gt_max_memory_kb * 1024), *slot,
+						"givetake.max_memory");
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "givetake: SPI_connect failed");

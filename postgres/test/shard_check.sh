@@ -8,7 +8,10 @@
 #   2. score_accounts / score_contacts run on each shard over its own
 #      partition (refresh_scores there), and the union equals the
 #      single-node scores of the same rows, row for row;
-#   3. score_accounts over the partitioned foreign table equals them too.
+#   3. score_accounts over the partitioned foreign table equals them too;
+#   4. one coordinator query scores both shards concurrently (async
+#      foreign scans over a scoring view on each shard): the plan shows
+#      that only score rows travel, and the result equals single-node.
 # Usage: shard_check.sh [rows]   (needs the extension installed)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -41,10 +44,10 @@ CREATE TABLE interactions_local AS SELECT * FROM gen_interactions($ROWS, 60);
 CREATE TABLE interactions (LIKE interactions_local) PARTITION BY HASH (account_id);
 CREATE SERVER shard1 FOREIGN DATA WRAPPER postgres_fdw
     OPTIONS (host '127.0.0.1', port '$P1', dbname 'postgres', extensions 'givetake',
-             use_remote_estimate 'true');
+             use_remote_estimate 'true', async_capable 'true');
 CREATE SERVER shard2 FOREIGN DATA WRAPPER postgres_fdw
     OPTIONS (host '127.0.0.1', port '$P2', dbname 'postgres', extensions 'givetake',
-             use_remote_estimate 'true');
+             use_remote_estimate 'true', async_capable 'true');
 CREATE USER MAPPING FOR CURRENT_USER SERVER shard1 OPTIONS (user 'postgres');
 CREATE USER MAPPING FOR CURRENT_USER SERVER shard2 OPTIONS (user 'postgres');
 CREATE FOREIGN TABLE interactions_1 PARTITION OF interactions
@@ -128,6 +131,31 @@ d=$(q "$P0" -At -c "SELECT count(*) FROM (
   UNION ALL
   (SELECT * FROM givetake.score_accounts('interactions_local', '$AS_OF') EXCEPT ALL SELECT * FROM givetake.score_accounts('interactions', '$AS_OF'))) d")
 check "score_accounts over foreign partitions equals single-node" 0 "$d"
+
+# 4. scoring where the rows live, both shards at once: a view on each
+#    shard scores its partition; the coordinator reads both views through
+#    async foreign scans, so only score rows cross the network.
+for p in $P1 $P2; do
+    q "$p" -c "CREATE VIEW live_account_scores AS SELECT * FROM givetake.score_accounts('interactions', '$AS_OF')"
+done
+q "$P0" <<'SQL'
+CREATE SCHEMA l1; CREATE SCHEMA l2;
+IMPORT FOREIGN SCHEMA public LIMIT TO (live_account_scores) FROM SERVER shard1 INTO l1;
+IMPORT FOREIGN SCHEMA public LIMIT TO (live_account_scores) FROM SERVER shard2 INTO l2;
+CREATE VIEW live_accounts AS
+    SELECT * FROM l1.live_account_scores UNION ALL SELECT * FROM l2.live_account_scores;
+SQL
+plan=$(q "$P0" -At -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM live_accounts")
+check "live scores: both shards read by async foreign scans" 2 "$(echo "$plan" | grep -c 'Async Foreign Scan')" \
+    || echo "$plan" >&2
+check "live scores: only score rows travel (Remote SQL reads the scoring view)" 2 \
+    "$(echo "$plan" | grep -c 'Remote SQL: SELECT .* FROM public.live_account_scores$')" || echo "$plan" >&2
+check "live scores: no interaction rows travel" 0 "$(echo "$plan" | grep -c 'interactions')" || echo "$plan" >&2
+d=$(q "$P0" -At -c "SELECT count(*) FROM (
+  (SELECT * FROM live_accounts EXCEPT ALL SELECT * FROM givetake.score_accounts('interactions_local', '$AS_OF'))
+  UNION ALL
+  (SELECT * FROM givetake.score_accounts('interactions_local', '$AS_OF') EXCEPT ALL SELECT * FROM live_accounts)) d")
+check "live scores from both shards equal single-node" 0 "$d"
 
 if [ "$fail" = 0 ]; then
     echo "shard_check: all checks passed"

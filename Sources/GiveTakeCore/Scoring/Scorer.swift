@@ -29,10 +29,10 @@ struct StoredRow {
     var weWords: UInt32
     var youWords: UInt32
     var account: Int32
-    /// Inbound needs-ack row: interned first name (-1 no author_name, -2 an
-    /// author_name without a first name). Outbound possible
-    /// acknowledgement: reference of its stored body (-1 none).
-    var aux: Int32
+    /// The one text the scorer keeps of a row, read only through `firstName`
+    /// (needs-ack rows) and `bodyRef` (outbound rows): a row is one or the
+    /// other, so one field serves both without growing every row by 4 bytes.
+    var keptText: Int32
     /// Needs-ack or outbound non-automated row: its (account, thread_id)
     /// slot in `Scorer.threadIDs` (-1 none).
     var thread: Int32
@@ -42,6 +42,13 @@ struct StoredRow {
     var flags: UInt16
     var channel: UInt8
     var kind: UInt8
+
+    /// Needs-ack row: its interned first name in `Scorer.names` (-1 no
+    /// author_name, -2 an author_name without a first name).
+    @inline(__always) var firstName: Int32 { needsAck ? keptText : -1 }
+    /// Outbound row that may be a first acknowledgement: its body in
+    /// `Scorer.bodies` (-1 none).
+    @inline(__always) var bodyRef: Int32 { inbound ? -1 : keptText }
 
     @inline(__always) func has(_ f: UInt16) -> Bool { flags & f != 0 }
     @inline(__always) var inbound: Bool { flags & RowFlags.inbound != 0 }
@@ -77,6 +84,12 @@ public final class Scorer {
     var bodies = ByteArena()
     /// Anomalies found at ingest (duplicates, unknown channel/kind), per group.
     var ingestAnomalies: [Int64] = []
+    /// Most bytes the scorer may plan to hold (0 = no limit): `add` and
+    /// `finish` check `plannedBytes` against it before growing and throw
+    /// `.outOfMemory` instead (MemoryPlan.swift). May change at any time.
+    public var memoryLimit = 0
+    /// Rows kept (duplicates and rows with unknown codes are not).
+    public var storedRows: Int { rows.count }
     /// The same anomalies with the account and created_at of the row that
     /// carries each (for periods).
     var ingestAnomalyEvents: [AnomalyEvent] = []
@@ -136,6 +149,7 @@ public final class Scorer {
     /// count (a table scan): no regrowth copies, a lower memory peak.
     public func reserveCapacity(rows count: Int) {
         guard count > rows.count, count <= Int(Int32.max) else { return }
+        if memoryLimit > 0 && plannedBytes(rows: count, textBytes: 0, finishing: false) > memoryLimit { return }
         rows.reserveCapacity(count)
         idTable.reserveCapacity(count)
     }
@@ -156,6 +170,11 @@ public final class Scorer {
         }
         if rows.count > Int(Int32.max) - batch.count {
             throw GiveTakeError(.outOfMemory, "more than 2147483647 rows in one scorer")
+        }
+        if memoryLimit > 0 {
+            var text = 0
+            for i in 0..<batch.count { text &+= (batch[i].body?.count ?? 0) &+ (batch[i].authorName?.count ?? 0) }
+            try checkMemory(rows: rows.count &+ batch.count, textBytes: text, finishing: false)
         }
         for i in 0..<batch.count { ingest(batch[i]) }
         rowsAdded &+= batch.count
@@ -230,19 +249,19 @@ public final class Scorer {
             flags |= RowFlags.fitsTwitter
         }
 
-        var aux: Int32 = -1, thread: Int32 = -1, agent: Int32 = -1
+        var keptText: Int32 = -1, thread: Int32 = -1, agent: Int32 = -1
         if r.inbound && !r.automated && kind.deservesAnswer {
             if let author = r.authorName {
                 if let span = firstNameSpan(author) {
-                    aux = names.intern(UnsafeBufferPointer(rebasing: author[span]))
+                    keptText = names.intern(UnsafeBufferPointer(rebasing: author[span]))
                 } else {
-                    aux = -2
+                    keptText = -2
                 }
             }
             if let t = r.threadID { thread = threadIndex(account, t) }
         } else if !r.inbound && !r.automated {
             if (r.parentID != nil || r.threadID != nil || kind == .message) && r.body != nil {
-                aux = bodies.append(body)
+                keptText = bodies.append(body)
             }
             if let t = r.threadID { thread = threadIndex(account, t) }
             if let a = r.agentID { agent = agentIndex(account, a) }
@@ -251,7 +270,7 @@ public final class Scorer {
         let row = StoredRow(
             id: r.id, parent: r.parentID ?? 0, created: r.createdAt, contact: r.contactID ?? 0, value: r.value,
             bodyPrefix: prefixKey(body), bodyHash: byteHash(body), bodyLength: UInt32(body.count),
-            weWords: we, youWords: you, account: account, aux: aux, thread: thread, agent: agent, flags: flags,
+            weWords: we, youWords: you, account: account, keptText: keptText, thread: thread, agent: agent, flags: flags,
             channel: channel.rawValue, kind: kind.rawValue)
 
         if let existing = idTable.findOrInsert(r.id, value: Int32(rows.count)) {
@@ -313,14 +332,14 @@ public final class Scorer {
         let ag = a.agent < 0 ? Int64.min : agentIDs[Int(a.agent)], bg = b.agent < 0 ? Int64.min : agentIDs[Int(b.agent)]
         if (a.agent < 0) != (b.agent < 0) || ag != bg { return (a.agent < 0 ? 0 : 1, ag) < (b.agent < 0 ? 0 : 1, bg) }
         if nameKey(a) != nameKey(b) { return nameKey(a).lexicographicallyPrecedes(nameKey(b)) }
-        return a.needsAck && b.needsAck && a.aux < b.aux  // -2 (no first name) before -1 (no author_name)
+        return a.needsAck && b.needsAck && a.firstName < b.firstName  // -2 (no first name) before -1 (no author_name)
     }
 
     /// Orders rows by their interned first name (none first); names are
     /// compared by their stored bytes.
     private func nameKey(_ r: StoredRow) -> [UInt8] {
-        guard r.needsAck, r.aux >= 0 else { return [] }
-        return names.arena.withEntry(r.aux) { Array($0) }
+        guard r.firstName >= 0 else { return [] }
+        return names.arena.withEntry(r.firstName) { Array($0) }
     }
 
     /// Computes the results over all rows added so far. `shouldStop` is asked
@@ -328,6 +347,7 @@ public final class Scorer {
     /// `.cancelled` and the scorer keeps its rows (finish may run again).
     public func finish(shouldStop: @escaping () -> Bool = { false }) throws(GiveTakeError) -> ScoringResult {
         if let problem = config.validate() { throw GiveTakeError(.outOfRange, problem) }
+        try checkMemory(rows: rows.count, textBytes: 0, finishing: true)
         var run = ScoringRun(scorer: self, shouldStop: shouldStop)
         guard let result = run.compute() else { throw GiveTakeError(.cancelled, "scoring was cancelled") }
         return result

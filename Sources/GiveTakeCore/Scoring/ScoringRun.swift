@@ -79,28 +79,6 @@ func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
     return o ? (b > 0 ? .max : .min) : s
 }
 
-@inline(__always)
-func withChannel<T>(_ t: inout (T, T, T, T, T), _ c: Int, _ body: (inout T) -> Void) {
-    switch c {
-    case 0: body(&t.0)
-    case 1: body(&t.1)
-    case 2: body(&t.2)
-    case 3: body(&t.3)
-    default: body(&t.4)
-    }
-}
-
-@inline(__always)
-func channelValue<T>(_ t: (T, T, T, T, T), _ c: Int) -> T {
-    switch c {
-    case 0: return t.0
-    case 1: return t.1
-    case 2: return t.2
-    case 3: return t.3
-    default: return t.4
-    }
-}
-
 struct TimeToAck {
     var group: Int32
     var micros: Int64
@@ -302,8 +280,8 @@ struct ScoringRun {
                 businessMicros = o.created <= r.created ? 0 : timeline.openTime(upTo: o.created) &- openBefore
             }
             var personal = false
-            if turn.name >= 0 && o.aux >= 0 {
-                personal = scorer.bodies.withEntry(o.aux) { body in
+            if turn.name >= 0 && o.bodyRef >= 0 {
+                personal = scorer.bodies.withEntry(o.bodyRef) { body in
                     scorer.names.arena.withEntry(turn.name) { name in containsWord(body, name) }
                 }
             }

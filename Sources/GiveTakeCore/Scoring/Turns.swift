@@ -90,7 +90,7 @@ extension ScoringRun {
                 entries.append(Int32(i))
                 keys.append(key)
             } else if r.needsAck {
-                var t = TurnRecord(start: Int32(i), name: r.aux)
+                var t = TurnRecord(start: Int32(i), name: r.firstName)
                 t.firstAck = directAck[i]
                 turns.append(t)
             }
@@ -171,13 +171,13 @@ extension ScoringRun {
                 continue
             }
             if perRow || open == turns.count {
-                var t = TurnRecord(start: row, name: r.aux)
+                var t = TurnRecord(start: row, name: r.firstName)
                 t.firstAck = directAck[i]
                 turns.append(t)
             } else {
                 let t = turns.count &- 1
                 turns[t].rows &+= 1
-                if turns[t].name == -1 { turns[t].name = r.aux }
+                if turns[t].name == -1 { turns[t].name = r.firstName }
                 if directAck[i] >= 0 { offer(rows, ack: directAck[i], to: t) }
             }
         }

@@ -8,6 +8,9 @@ struct ByteArena {
 
     var count: Int { starts.count }
 
+    /// Bytes held, reserved capacity included.
+    var bytesHeld: Int { bytes.capacity &+ starts.capacity &* 8 &+ lengths.capacity &* 4 }
+
     /// Appends a copy and returns its reference.
     mutating func append(_ b: UnsafeBufferPointer<UInt8>) -> Int32 {
         starts.append(bytes.count)
@@ -38,6 +41,8 @@ struct Interner {
     private(set) var arena = ByteArena()
     private var table = KeyTable<Int64>()
     private var chains: [Int32] = []  // next id with the same hash, -1 = end
+
+    var bytesHeld: Int { arena.bytesHeld &+ table.bytesHeld &+ chains.capacity &* 4 }
 
     mutating func intern(_ b: UnsafeBufferPointer<UInt8>) -> Int32 {
         let h = foldedHash(b)

@@ -77,6 +77,16 @@ struct KeyTable<Key: TableKey> {
         return found
     }
 
+    /// Bytes the slots take now.
+    var bytesHeld: Int { slots.count &* MemoryLayout<Slot?>.stride }
+
+    /// Bytes the slots would take once `keys` keys are in (growth doubles).
+    func bytesHeld(keys: Int) -> Int {
+        var size = slots.count
+        while size &* 3 < keys &* 4 { size &<<= 1 }
+        return size &* MemoryLayout<Slot?>.stride
+    }
+
     /// Makes room for `capacity` keys without growing.
     mutating func reserveCapacity(_ capacity: Int) {
         while slots.count &* 3 < capacity &* 4 { grow() }

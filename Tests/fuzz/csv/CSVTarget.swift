@@ -26,15 +26,29 @@ private func write(_ records: [[[UInt8]]]) -> [UInt8] {
     return out
 }
 
+private func readAll(_ bytes: [UInt8], _ source: String) throws -> [[[UInt8]]] {
+    var reader = CSVReader(bytes, source: source)
+    var records: [[[UInt8]]] = []
+    while let r = try reader.next() { records.append(r) }
+    return records
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let target = getenv("FUZZ_TARGET").map { String(cString: $0) } ?? "csv"
     if target != "csv" { fputs("this binary has one target: csv\n", stderr); exit(2) }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    // Records read back the same after writing them out.
-    let records = Array(CSVReader(bytes))
-    let again = Array(CSVReader(write(records)))
-    if again != records { fail("CSV records change after a write/read round trip") }
+    // Records read back the same after writing them out; a refused input
+    // names the file and the line.
+    do {
+        let records = try readAll(bytes, "fuzz.csv")
+        let again = try readAll(write(records), "rewritten.csv")
+        if again != records { fail("CSV records change after a write/read round trip") }
+    } catch let e as StorageError {
+        if !e.message.hasPrefix("fuzz.csv: line ") { fail("CSV error without the file and line: " + e.message) }
+    } catch {
+        fail("unexpected error type")
+    }
 
     // Half the inputs get the twcs header, so the fuzzer reaches the rows.
     let header = Array("tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n".utf8)

@@ -27,12 +27,26 @@ func fuzzClassify(_ data: UnsafeBufferPointer<UInt8>) {
     check(out.give_score.bitPattern == c.give.bitPattern && out.take_score.bitPattern == c.take.bitPattern
           && out.cues == c.cues && Int(out.scalars) == check8.scalars, "gt_classify differs from the engine")
     check(n == found.count && Int(c.cues) == found.count, "explain lists \(n) cues, classify counts \(c.cues)")
-    // Cues: in text order, inside the text, not overlapping, scores add up.
-    var give = 0.0, take = 0.0, last = 0
+    // Cues: in text order, inside the text, scores add up. Word and number
+    // cues do not overlap; structural cues (docs/classifier.md) stay outside
+    // that selection and may overlap them ("$11%" is <money> and <percent>),
+    // but each fires at most once per text.
+    var give = 0.0, take = 0.0, lastStart = 0, lastEnd = 0
+    var structuralSeen: [[UInt8]] = []
     for (i, cue) in found.enumerated() {
-        check(cue.start >= last && cue.start < cue.end && cue.end <= data.count, "cue span \(cue.start)..<\(cue.end)")
-        last = cue.end
         check(cue.entry >= 0 && cue.entry < Lexicon.builtin.entries.count, "cue entry \(cue.entry)")
+        let phrase = Lexicon.builtin.entries[cue.entry].phrase
+        let structural = phrase.first == UInt8(ascii: "<") && phrase != Array("<money>".utf8)
+            && phrase != Array("<percent_off>".utf8)
+        check(cue.start >= lastStart && cue.start < cue.end && cue.end <= data.count
+              && (structural || cue.start >= lastEnd), "cue span \(cue.start)..<\(cue.end)")
+        lastStart = cue.start
+        if structural {
+            check(!structuralSeen.contains(phrase), "structural cue fired twice")
+            structuralSeen.append(phrase)
+        } else {
+            lastEnd = cue.end
+        }
         let polarity = cue.category.polarity
         check(polarity != 0, "a negation cue was listed as fired")
         if polarity > 0 { give += cue.weight } else { take += cue.weight }

@@ -92,10 +92,3 @@ func check(_ ok: Bool, _ message: @autoclosure () -> String, file: StaticString 
         abort()
     }
 }
-
-/// Defects that are known and being fixed elsewhere: the harness steers
-/// around the inputs that reach them, so a run stays green, until
-/// FUZZ_KNOWN_BUGS=1 asks for them (see Tests/fuzz/crashes/README.md).
-enum KnownBugs {
-    static let avoid: Bool = getenv("FUZZ_KNOWN_BUGS") == nil
-}

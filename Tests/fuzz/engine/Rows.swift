@@ -59,6 +59,6 @@ func makeRow(_ input: inout FuzzInput, _ pool: inout TextPool) -> gt_interaction
 private func text(_ b: UnsafeBufferPointer<UInt8>?, _ input: inout FuzzInput, _ pool: inout TextPool) -> gt_text {
     guard let b else { return gt_text(ptr: nil, len: input.byte() < 8 ? Int(input.below(5)) : 0) }
     let p = pool.copy(b)
-    if input.byte() < 4 && !KnownBugs.avoid { return gt_text(ptr: p, len: Int.min + input.below(3)) }
+    if input.byte() < 4 { return gt_text(ptr: p, len: Int.min + input.below(3)) }
     return gt_text(ptr: p, len: b.count)
 }

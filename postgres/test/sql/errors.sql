@@ -69,3 +69,17 @@ SELECT count(*) FROM givetake.score_accounts('huge');
 RESET statement_timeout;
 -- the backend is fine afterwards
 SELECT count(*) FROM givetake.score_accounts('good');
+
+-- givetake.max_memory stops a call before it outgrows the limit, with an
+-- out_of_memory ERROR that names the setting
+SHOW givetake.max_memory;
+SET givetake.max_memory = '2MB';
+DO $$
+BEGIN
+    PERFORM count(*) FROM givetake.score_accounts('huge');
+EXCEPTION WHEN out_of_memory THEN
+    RAISE NOTICE 'out_of_memory: %', substring(SQLERRM from 'above the memory limit of 2 MB \(givetake.max_memory\)');
+END $$;
+SET givetake.max_memory = -1;
+SELECT count(*) FROM givetake.score_accounts('good');
+RESET givetake.max_memory;
