@@ -164,5 +164,5 @@ secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 equals "12,000 accounts: all in the overview, 25 in detail (Chromium, ${secs}s)" "$($CHECK count big.dom | cut -d' ' -f1,2)" "12000 25"
 if $CHECK structure big.dom >check.out 2>&1; then ok "12,000 accounts: $(cat check.out)"; else bad "12,000 accounts structure" "$(cat check.out)"; fi
 
-echo "report tests: $passed passed, $failed failed"
+echo "report: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
