@@ -122,13 +122,6 @@ extension ScoringRun {
         for g in order {
             let c = counters[g]
             var s = AccountScore(accountID: scorer.accountIDs[Int(accountOf[g])], channel: nil)
-            s.needsAck = c.needsAck
-            s.pending = c.pending
-            s.acknowledged = c.acknowledged
-            s.ackRate = ratio(c.acknowledged, c.needsAck)
-            s.personalRate = ratio(c.personal, c.acknowledged)
-            s.appreciativeRate = ratio(c.appreciative, c.acknowledged)
-            s.slaRate = ratio(c.withinSLA, c.needsAck)
             s.medianAckSeconds = median[g]
             s.p90AckSeconds = p90[g]
             s.medianAckBusinessSeconds = businessMedian[g]

@@ -69,13 +69,6 @@ extension ScoringRun {
                 if slot > 0 && c.rows == 0 && c.anomalies == 0 { continue }
                 var s = AccountScore(accountID: scorer.accountIDs[a],
                                      channel: slot == 0 ? nil : Channel(rawValue: UInt8(slot &- 1)))
-                s.needsAck = c.needsAck
-                s.pending = c.pending
-                s.acknowledged = c.acknowledged
-                s.ackRate = ratio(c.acknowledged, c.needsAck)
-                s.personalRate = ratio(c.personal, c.acknowledged)
-                s.appreciativeRate = ratio(c.appreciative, c.acknowledged)
-                s.slaRate = ratio(c.withinSLA, c.needsAck)
                 s.medianAckSeconds = median[g]
                 s.p90AckSeconds = p90[g]
                 s.medianAckBusinessSeconds = businessMedian[g]
@@ -123,8 +116,16 @@ extension ScoringRun {
 }
 
 extension ScoringRun {
-    /// The account columns computed from a group's counters alone.
+    /// The account columns computed from a group's counters alone (all but
+    /// the percentiles, contacts and mean trust).
     func fillCommon(_ s: inout AccountScore, _ c: GroupCounters) {
+        s.needsAck = c.needsAck
+        s.pending = c.pending
+        s.acknowledged = c.acknowledged
+        s.ackRate = ratio(c.acknowledged, c.needsAck)
+        s.personalRate = ratio(c.personal, c.acknowledged)
+        s.appreciativeRate = ratio(c.appreciative, c.acknowledged)
+        s.slaRate = ratio(c.withinSLA, c.needsAck)
         s.givePosts = c.givePosts
         s.takePosts = c.takePosts
         s.neutralPosts = c.neutralPosts
