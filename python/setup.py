@@ -7,6 +7,7 @@ which `make lib` builds (run here when it is missing; it needs the Swift
 toolchain, so a wheel is the way to install without one).
 """
 import os
+import re
 import shutil
 import subprocess
 import sysconfig
@@ -35,6 +36,15 @@ def library() -> str:
     return path
 
 
+def version() -> str:
+    """The version is defined once, in include/givetake.h (GT_VERSION_STRING)."""
+    with open(os.path.join(ROOT, "include", "givetake.h"), encoding="utf-8") as header:
+        found = re.search(r'^#define GT_VERSION_STRING "([^"]+)"', header.read(), re.MULTILINE)
+    if not found:
+        raise SystemExit("givetake: GT_VERSION_STRING not found in include/givetake.h")
+    return found.group(1)
+
+
 class BuildPy(build_py):
     def run(self):
         super().run()
@@ -57,4 +67,4 @@ class PlatformWheel(bdist_wheel):
         return "py3", "none", sysconfig.get_platform().replace("-", "_").replace(".", "_")
 
 
-setup(distclass=NativeDistribution, cmdclass={"build_py": BuildPy, "bdist_wheel": PlatformWheel})
+setup(version=version(), distclass=NativeDistribution, cmdclass={"build_py": BuildPy, "bdist_wheel": PlatformWheel})

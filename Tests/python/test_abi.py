@@ -78,6 +78,7 @@ def test_version(abi):
     assert abi.lib.gt_version_number() == number
     assert abi.lib.gt_version_string() == string.encode()
     assert givetake.library_version() == string
+    assert givetake.__version__ == string
 
 
 def test_classify_one(abi, small_lex):

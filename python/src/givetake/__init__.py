@@ -20,7 +20,6 @@ from .errors import (CanceledError, GiveTakeError, InvalidArgumentError, Invalid
 from .lexicon import Lexicon, LexiconEntry
 from .score import ScoreResult, score
 
-__version__ = "0.1.0"
 
 CHANNELS = _abi.CHANNELS
 KINDS = _abi.KINDS
@@ -28,8 +27,13 @@ CATEGORIES = _abi.CATEGORIES
 
 
 def library_version() -> str:
-    """Version of the loaded libgivetake ("0.1.0")."""
+    """Version of the loaded libgivetake, e.g. "0.1.0"."""
     return _abi.abi().version
+
+
+# The package bundles the library it wraps, so they share one version
+# (defined in include/givetake.h).
+__version__ = library_version()
 
 
 __all__ = ["classify", "classify_many", "explain", "score", "Lexicon", "LexiconEntry", "Classification",
