@@ -126,7 +126,7 @@ test-report:
 # dist/bin/givetake (the SwiftPM product is givetake-cli: "givetake" is the
 # library) and dist/lib/libgivetake_sqlite.so, both without a Swift runtime
 # dependency; same flags and scratch path as Tests/cli/run.sh.
-CLIFLAGS := $(RELEASEFLAGS) --scratch-path .build-cli
+CLIFLAGS := $(RELEASEFLAGS) --scratch-path .build-cli --traits CLI
 cli:
 	$(SWIFT) build $(CLIFLAGS) --product givetake-cli
 	$(SWIFT) build $(CLIFLAGS) --product givetake_sqlite

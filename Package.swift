@@ -11,12 +11,10 @@ import PackageDescription
 // class properties. The flag lives in the Makefile, not here, because a
 // package with unsafeFlags cannot be used as a dependency.
 //
-// swift-argument-parser is used by the givetake CLI target only: no library
-// product links or builds it. SwiftPM still resolves (fetches) every
-// dependency of a package, so a package using only GiveTakeCore resolves
-// it too (checked with SwiftPM 6.3). The CLI stays in this package so that
-// `swift build` builds everything from one clone; moving it to a nested
-// package (as bench/ is) would spare library users that fetch.
+// swift-argument-parser is used by the givetake CLI only, behind the `CLI`
+// trait, which is off by default: a package that depends on this one never
+// resolves (fetches) it. `make cli` builds with `--traits CLI`; without the
+// trait the givetake-cli product is a stub that says how to build the tool.
 let package = Package(
     name: "GiveTake",
     products: [
@@ -30,6 +28,9 @@ let package = Package(
         .executable(name: "givetake-cli", targets: ["givetake"]),
         // libgivetake_sqlite.so: `.load libgivetake_sqlite` in the sqlite3 shell.
         .library(name: "givetake_sqlite", type: .dynamic, targets: ["GiveTakeSQLite"]),
+    ],
+    traits: [
+        .trait(name: "CLI", description: "The givetake command-line tool (needs swift-argument-parser)."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,7 +51,8 @@ let package = Package(
         .executableTarget(
             name: "givetake",
             dependencies: ["GiveTakeStorage", "GiveTakeCore", "CGiveTake",  // CGiveTake: GT_VERSION_STRING
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+                           .product(name: "ArgumentParser", package: "swift-argument-parser",
+                                     condition: .when(traits: ["CLI"]))]
         ),
         // C glue only: converts SQLite values and calls include/givetake.h.
         .target(name: "GiveTakeSQLite", dependencies: ["GiveTake", "CGiveTake"],

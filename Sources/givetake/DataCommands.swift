@@ -1,4 +1,5 @@
 // givetake demo / import-twcs: put interactions into a database.
+#if CLI  // the CLI trait (Package.swift): needs swift-argument-parser
 import ArgumentParser
 import GiveTakeCore
 import GiveTakeStorage
@@ -135,3 +136,4 @@ struct ImportTwcs: ParsableCommand {
                    + (summary.skipped > 0 ? "; skipped \(summary.skipped) that address no brand" : ""))
     }
 }
+#endif

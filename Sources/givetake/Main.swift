@@ -1,5 +1,6 @@
 // givetake: score CRM interaction tables from the command line.
 // Exit status: 0 ok, 1 error (bad data, database, file), 2 usage.
+#if CLI  // the CLI trait (Package.swift): needs swift-argument-parser
 import ArgumentParser
 import CGiveTake  // GT_VERSION_STRING only
 import GiveTakeCore
@@ -86,3 +87,20 @@ func writeStderr(_ s: String) {
         off += n
     }
 }
+#else
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Built without the CLI trait (the default, so that packages using only the
+// libraries never fetch swift-argument-parser): say how to get the tool.
+@main
+enum Entry {
+    static func main() {
+        let message = "givetake: this build has no command-line tool; build it with `make cli` "
+            + "or `swift build --traits CLI --product givetake-cli`\n"
+        _ = message.withCString { write(2, $0, strlen($0)) }
+        exit(2)
+    }
+}
+#endif

@@ -1,5 +1,6 @@
 // Options shared by the scoring commands, and their parsing into a
 // ScoringConfig and a lexicon.
+#if CLI  // the CLI trait (Package.swift): needs swift-argument-parser
 import ArgumentParser
 import GiveTakeCore
 import GiveTakeStorage
@@ -223,4 +224,5 @@ func readFile(_ path: String) throws -> [UInt8] {
 
 #if canImport(Glibc)
 import Glibc
+#endif
 #endif

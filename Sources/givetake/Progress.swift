@@ -1,5 +1,6 @@
 // A progress bar on stderr, drawn only when stderr is a terminal (so logs
 // and pipes stay clean), at most ten times a second.
+#if CLI  // the CLI trait (Package.swift)
 import GiveTakeStorage
 #if canImport(Glibc)
 import Glibc
@@ -61,3 +62,4 @@ struct Stopwatch {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }
+#endif

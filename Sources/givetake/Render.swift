@@ -1,5 +1,6 @@
 // Output of the account table: an aligned summary for people (all-channel
 // rows), or every row and column as JSON or CSV for programs.
+#if CLI  // the CLI trait (Package.swift)
 import GiveTakeCore
 import GiveTakeStorage
 
@@ -290,3 +291,4 @@ func sparkline(_ values: [Double?]) -> String {
         return bars[min(7, Int((v - lo) / (hi - lo) * 7 + 0.5))]
     })
 }
+#endif

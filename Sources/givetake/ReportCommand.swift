@@ -1,6 +1,7 @@
 // givetake report <db> --out report.html: the scores as one self-contained
 // HTML page (inline SVG charts, no scripts, no network), for people who
 // read charts rather than tables.
+#if CLI  // the CLI trait (Package.swift): needs swift-argument-parser
 import ArgumentParser
 import GiveTakeCore
 import GiveTakeStorage
@@ -128,3 +129,4 @@ func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {
         throw CLIError("cannot rename '\(tmp)' to '\(path)': \(why)")
     }
 }
+#endif

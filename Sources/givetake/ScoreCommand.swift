@@ -1,5 +1,6 @@
 // givetake score <db>: read the interactions table, score it, write the
 // score tables and print the account table.
+#if CLI  // the CLI trait (Package.swift): needs swift-argument-parser
 import ArgumentParser
 import GiveTakeCore
 import GiveTakeStorage
@@ -159,3 +160,4 @@ func parseSize(_ s: String) -> Int? {
 /// Rows the engine can hold in `bytes`: measured peak is about 240 bytes
 /// per row (1 M and 10 M rows, synthetic data), plus ~48 MB fixed.
 func rowsFitting(_ bytes: Int) -> Int { max(50_000, (bytes - 48 << 20) / 256) }
+#endif

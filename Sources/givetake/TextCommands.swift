@@ -1,5 +1,6 @@
 // givetake classify / explain / lexicon: the give-or-take classifier on
 // single texts, and the lexicon it uses.
+#if CLI  // the CLI trait (Package.swift): needs swift-argument-parser
 import ArgumentParser
 import GiveTakeCore
 import GiveTakeStorage
@@ -136,3 +137,4 @@ extension String {
         return String(s)
     }
 }
+#endif

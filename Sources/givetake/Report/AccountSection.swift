@@ -1,5 +1,6 @@
 // One account's detail section: health, give vs take, acknowledgement,
 // trust, return on giving and data quality.
+#if CLI  // the CLI trait (Package.swift)
 import GiveTakeCore
 import GiveTakeStorage
 
@@ -411,3 +412,4 @@ private func qualitySection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ a: Ac
         }
     }
 }
+#endif

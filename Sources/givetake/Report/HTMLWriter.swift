@@ -1,7 +1,7 @@
 // An append-only HTML buffer. Every piece of data goes through `text`,
 // which escapes it for both element content and quoted attribute values,
 // so a post body or a name can never open a tag or an attribute.
-
+#if CLI  // the CLI trait (Package.swift)
 struct HTMLWriter {
     private(set) var bytes: [UInt8] = []
     /// Source of unique element ids (chart titles and descriptions).
@@ -51,3 +51,4 @@ func escaped(_ s: String) -> String {
     w.text(s)
     return String(decoding: w.bytes, as: UTF8.self)
 }
+#endif

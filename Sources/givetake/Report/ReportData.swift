@@ -3,6 +3,7 @@
 // code and numbers as `givetake score`) and, beside it, each account's
 // strongest give and take posts with their bodies (the scores keep no
 // text, and the report explains why a post counted as give or take).
+#if CLI  // the CLI trait (Package.swift)
 import GiveTakeCore
 import GiveTakeStorage
 
@@ -132,3 +133,4 @@ func gatherReport(store: InteractionStore, table: String, lexicon: Lexicon, conf
     return ReportInput(result: result, names: names, config: cfg, period: period, lexicon: lexicon,
                        give: posts.give, take: posts.take, sourceLabel: sourceLabel, rowsRead: rows)
 }
+#endif

@@ -1,5 +1,6 @@
 // The report page: head and style, the overview of every account (sorted
 // by health), the detail sections, and notes on how to read them.
+#if CLI  // the CLI trait (Package.swift)
 import GiveTakeCore
 import GiveTakeStorage
 
@@ -287,3 +288,4 @@ header.page{background:none;color:#000;padding:0}header.page .meta{color:#333}ma
 section{border:none;padding:0;margin:0 0 8mm}section.account{break-before:page}h3{break-after:avoid}
 .kpi{break-inside:avoid}tr{break-inside:avoid}a{color:inherit;text-decoration:none}}
 """
+#endif

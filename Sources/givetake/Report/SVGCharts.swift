@@ -3,7 +3,7 @@
 // as a table in a <details> element. Colours are the Okabe–Ito palette,
 // and every series also differs by pattern, dash or marker shape and is
 // labelled in text, so no chart relies on colour alone.
-
+#if CLI  // the CLI trait (Package.swift)
 enum SeriesStyle {
     case give, take, neutral, ink, accent, muted
 
@@ -240,3 +240,4 @@ extension HTMLWriter {
         }
     }
 }
+#endif
