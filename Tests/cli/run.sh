@@ -26,7 +26,7 @@ fi
 mkdir -p "$SCRATCH"; T_LOG=$SCRATCH/cli-test-build.log
 echo "building givetake-cli and libgivetake_sqlite ($SCRATCH)"
 for product in givetake-cli givetake_sqlite; do
-  swift build -c release -Xswiftc -static-stdlib -Xswiftc -enforce-exclusivity=unchecked --scratch-path "$SCRATCH" --product "$product" >"$T_LOG" 2>&1 \
+  swift build -c release -Xswiftc -static-stdlib -Xswiftc -enforce-exclusivity=unchecked --scratch-path "$SCRATCH" --traits CLI --product "$product" >"$T_LOG" 2>&1 \
     || { tail -40 "$T_LOG"; echo "build of $product failed" >&2; exit 1; }
 done
 EXT=$SCRATCH/release/libgivetake_sqlite

@@ -23,7 +23,7 @@ fi
 
 mkdir -p "$SCRATCH"; LOG=$SCRATCH/report-test-build.log
 echo "building givetake-cli ($SCRATCH)"
-swift build -c release -Xswiftc -static-stdlib --scratch-path "$SCRATCH" --product givetake-cli >"$LOG" 2>&1 \
+swift build -c release -Xswiftc -static-stdlib --scratch-path "$SCRATCH" --traits CLI --product givetake-cli >"$LOG" 2>&1 \
   || { tail -40 "$LOG"; echo "build of givetake-cli failed" >&2; exit 1; }
 T=$(mktemp -d /tmp/givetake-report-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
