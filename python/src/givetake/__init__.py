@@ -16,8 +16,9 @@ from __future__ import annotations
 from . import _abi
 from .classify import Classification, Classifications, Cue, classify, classify_many, explain
 from .errors import (CanceledError, GiveTakeError, InvalidArgumentError, InvalidTypeError, LexiconParseError,
-                     LimitError, RangeError, StateError, Utf8Error)
+                     LimitError, RangeError, ScheduleError, StateError, Utf8Error)
 from .lexicon import Lexicon, LexiconEntry
+from .schedule import Schedule
 from .score import ScoreResult, score
 
 
@@ -37,6 +38,6 @@ __version__ = library_version()
 
 
 __all__ = ["classify", "classify_many", "explain", "score", "Lexicon", "LexiconEntry", "Classification",
-           "Classifications", "Cue", "ScoreResult", "GiveTakeError", "InvalidArgumentError", "InvalidTypeError",
-           "LimitError", "LexiconParseError", "Utf8Error", "RangeError", "StateError", "CanceledError",
-           "CHANNELS", "KINDS", "CATEGORIES", "library_version", "__version__"]
+           "Classifications", "Cue", "ScoreResult", "Schedule", "GiveTakeError", "InvalidArgumentError",
+           "InvalidTypeError", "LimitError", "LexiconParseError", "Utf8Error", "RangeError", "StateError",
+           "CanceledError", "ScheduleError", "CHANNELS", "KINDS", "CATEGORIES", "library_version", "__version__"]

@@ -53,6 +53,13 @@ GT_TURN_HAS_AGENT = 0x04
 GT_ACK_UNIT_TURN = 0
 GT_ACK_UNIT_ROW = 1
 
+GT_SLA_CLOCK_CALENDAR = 0
+GT_SLA_CLOCK_BUSINESS = 1
+SLA_CLOCKS = ("calendar", "business")
+
+GT_PERIOD_NONE = 0
+PERIODS = (None, "day", "week", "month")  # index = GT_PERIOD_*
+
 GT_TIME_MIN = -62135596800000000
 GT_TIME_MAX = 253402300799999999
 GT_AS_OF_LATEST = -(2 ** 63)
@@ -135,6 +142,18 @@ class AgentScore(C.Structure):
                 ("give_posts", I64), ("take_posts", I64), ("give_ratio", F64), ("me_index", F64)]
 
 
+class PeriodScore(C.Structure):
+    """gt_period_score: one row per account x local period."""
+    _fields_ = [("account_id", I64), ("period_start", I64), ("needs_ack", I64), ("pending", I64),
+                ("acknowledged", I64), ("ack_rate", F64), ("personal_rate", F64), ("appreciative_rate", F64),
+                ("sla_rate", F64), ("median_ack_s", F64), ("p90_ack_s", F64), ("median_ack_business_s", F64),
+                ("p90_ack_business_s", F64), ("give_posts", I64), ("take_posts", I64), ("neutral_posts", I64),
+                ("give_ratio", F64), ("me_index", F64), ("reply_share", F64), ("channel_fit", F64),
+                ("conv_rate_ack", F64), ("conv_rate_ignored", F64), ("conversion_lift", F64),
+                ("value_per_ack_contact", F64), ("give_attributed_leads", I64), ("health", F64),
+                ("anomalies", I64)]
+
+
 # Sizes the header pins down; a mismatch here is a bug in this file.
 assert C.sizeof(InteractionV1) == 96 and C.sizeof(AccountScoreV1) == 216
 assert C.sizeof(Classification) == 48 and C.sizeof(Cue) == 32 and C.sizeof(ContactScore) == 56
@@ -193,6 +212,18 @@ _OPTIONAL = {
     "gt_scorer_turns": (C.c_int, [P(VP), P(SIZE), VP]),
     "gt_scorer_agents": (C.c_int, [P(VP), P(SIZE), VP]),
     "gt_scorer_set_ack_unit": (C.c_int, [VP, C.c_int]),
+    # business hours, SLA clocks and periods
+    "gt_schedule_new": (C.c_int, [P(VP)]),
+    "gt_schedule_set": (C.c_int, [VP, P(I64), P(I32), SIZE, CP, SIZE, P(I32), SIZE]),
+    "gt_schedule_business_time": (C.c_int, [P(F64), VP, I64, I64]),
+    "gt_schedule_local_day": (C.c_int, [P(I64), VP, I64]),
+    "gt_schedule_instant": (C.c_int, [P(I64), VP, I64]),
+    "gt_schedule_errmsg": (CP, [VP]),
+    "gt_schedule_free": (None, [VP]),
+    "gt_scorer_set_schedule": (C.c_int, [VP, C.c_int, I64, C.c_int, VP]),
+    "gt_scorer_set_sla_clock": (C.c_int, [VP, C.c_int, C.c_int]),
+    "gt_scorer_set_period": (C.c_int, [VP, C.c_int]),
+    "gt_scorer_periods": (C.c_int, [P(VP), P(SIZE), VP]),
 }
 
 
@@ -200,8 +231,8 @@ class Abi:
     """A loaded libgivetake with typed prototypes and the layouts it speaks.
 
     ``interaction`` / ``account`` are the ctypes structures to pass and
-    read; ``has_turns`` / ``has_agents`` / ``has_ack_unit`` say which later
-    outputs and settings it has.
+    read; ``has_turns`` / ``has_agents`` / ``has_ack_unit`` /
+    ``has_schedules`` say which later outputs and settings it has.
     """
 
     def __init__(self, path: str):
@@ -225,6 +256,8 @@ class Abi:
         self.has_turns = "gt_scorer_turns" in self.optional
         self.has_agents = "gt_scorer_agents" in self.optional
         self.has_ack_unit = "gt_scorer_set_ack_unit" in self.optional
+        self.has_schedules = all(n in self.optional for n in (
+            "gt_schedule_new", "gt_scorer_set_schedule", "gt_scorer_set_sla_clock", "gt_scorer_periods"))
 
     def scorer_add(self, scorer, rows_address: int, n: int) -> int:
         if self.interaction is Interaction:

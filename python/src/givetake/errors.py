@@ -32,6 +32,12 @@ class InvalidTypeError(InvalidArgumentError, TypeError):
     """GT_EINVAL raised for a value of the wrong Python type."""
 
 
+class ScheduleError(InvalidArgumentError):
+    """A business schedule that cannot be used: an unknown time zone,
+    weekly hours that do not parse (status GT_EPARSE), a holiday that is
+    not a date. The message names the problem and the offending text."""
+
+
 class LimitError(GiveTakeError, MemoryError):
     """GT_ENOMEM: an allocation failed or a size limit was hit."""
     status = A.GT_ENOMEM

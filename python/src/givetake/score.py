@@ -14,6 +14,7 @@ from . import _abi as A
 from . import _columns, _interrupt, _text
 from .errors import InvalidArgumentError, InvalidTypeError, StateError, check
 from .lexicon import Lexicon
+from .schedule import Schedule
 
 Seconds = Union[int, float, dt.timedelta]
 _GIVE_TARGETS = {"80/20": 0.8, "4-1-1": 5 / 6, "thirds": 2 / 3}
@@ -36,6 +37,50 @@ def _channel_code(name: Any) -> int:
         if name.lower() in A.CHANNELS:
             return A.CHANNELS.index(name.lower())
     raise InvalidArgumentError(f"unknown channel {name!r} (expected one of {', '.join(A.CHANNELS)} or 'all')")
+
+
+def _schedule_key(key: Any) -> "tuple[int, int, int]":
+    """A key of score(schedules=...) -> (has_account, account_id, channel)."""
+    def account(a: Any) -> "tuple[int, int]":
+        if a is None:
+            return 0, 0
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)) or not -2 ** 63 <= a < 2 ** 63:
+            raise InvalidArgumentError(f"schedules key {key!r}: the account must be an int64 account_id or None")
+        return 1, int(a)
+
+    if isinstance(key, tuple):
+        if len(key) != 2:
+            raise InvalidArgumentError(f"schedules key {key!r}: expected (account_id or None, channel)")
+        has, acc = account(key[0])
+        try:
+            return has, acc, _channel_code(key[1])
+        except InvalidArgumentError as e:
+            raise InvalidArgumentError(f"schedules key {key!r}: {e.message}") from None
+    has, acc = account(key)
+    return has, acc, A.GT_CHANNEL_ALL
+
+
+def _set_schedules(abi: "A.Abi", s: int, schedules: Any, lo_us: int, hi_us: int) -> None:
+    items = [(None, schedules)] if isinstance(schedules, Schedule) else None
+    if items is None:
+        if not isinstance(schedules, Mapping):
+            raise InvalidTypeError(f"schedules must be a givetake.Schedule or a mapping of key -> Schedule, "
+                                   f"got {type(schedules).__name__}")
+        items = list(schedules.items())
+    for key, sched in items:
+        has, acc, ch = _schedule_key(key)
+        if not isinstance(sched, Schedule):
+            raise InvalidTypeError(f"schedules[{key!r}] must be a givetake.Schedule, got {type(sched).__name__}")
+        with sched._lock:
+            sched._cover_us(lo_us, hi_us)
+            check(abi.lib.gt_scorer_set_schedule(s, has, acc, ch, sched._handle()), f"schedules[{key!r}]",
+                  abi.lib.gt_scorer_errmsg(s))
+
+
+def _sla_clock_code(clock: Any, what: str) -> int:
+    if isinstance(clock, str) and clock.lower() in A.SLA_CLOCKS:
+        return A.SLA_CLOCKS.index(clock.lower())
+    raise InvalidArgumentError(f"{what} must be 'calendar' or 'business', not {clock!r}")
 
 
 # ---- results ---------------------------------------------------------------------
@@ -109,6 +154,17 @@ def _turn_columns(t: np.ndarray) -> Dict[str, Any]:
     }
 
 
+PERIOD_COLUMNS = tuple(f for f, _ in A.PeriodScore._fields_)
+
+
+def _period_columns(p: np.ndarray) -> Dict[str, Any]:
+    cols: Dict[str, Any] = {f: p[f] for f in PERIOD_COLUMNS}
+    epoch = dt.date(1970, 1, 1)
+    cols["period_start"] = np.array([epoch + dt.timedelta(days=d) for d in p["period_start"].tolist()],
+                                    dtype=object)
+    return cols
+
+
 def _agent_columns(g: np.ndarray) -> Dict[str, Any]:
     cols: Dict[str, Any] = {"account_id": g["account_id"], "agent_id": _masked(g["agent_id"], g["has_agent"] != 0)}
     for f in g.dtype.names or ():
@@ -128,6 +184,8 @@ def _to_frame(cols: Dict[str, Any]) -> Any:
             out[k][~present] = pd.NA
         elif v.dtype.kind == "M":
             out[k] = pd.DatetimeIndex(v).tz_localize("UTC")
+        elif v.dtype == object and k == "period_start":
+            out[k] = v
         elif v.dtype == object and k in ("channel", "status"):
             out[k] = pd.Categorical(v, categories=list(A.CHANNELS if k == "channel" else A.TURN_STATUSES))
         else:
@@ -146,6 +204,8 @@ def _to_tuples(cols: Dict[str, Any], row_type: Any) -> List[Any]:
                           for x in v.view(np.int64)])
         elif v.dtype.kind == "f":
             lists.append([None if math.isnan(x) else x for x in v.tolist()])
+        elif v.dtype == object:
+            lists.append(list(v))
         else:
             lists.append(v.tolist())
     return [row_type(*r) for r in zip(*lists)]
@@ -195,6 +255,8 @@ class ScoreResult:
     - ``contacts``: one row per account and contact (the trust ledger)
     - ``turns``, ``agents``: one row per customer turn / per agent; None
       when the loaded library predates them
+    - ``periods``: with ``period=``, one row per account and local period
+      (``period_start`` a ``datetime.date``); None without
     - ``as_of``: the scoring time used; ``rows``: rows kept after dropping
       duplicates and unknown channel/kind rows.
 
@@ -245,12 +307,14 @@ class ScoreResult:
         elif name == "channels":
             cols = _account_columns(acc[acc["channel"] != A.GT_CHANNEL_ALL], True)
         else:
-            arr = self._arrays[name] if name == "contacts" else self._lazy(name)
+            arr = self._arrays.get(name) if name in ("contacts", "periods") else self._lazy(name)
             if arr is None:
                 return None
-            cols = {"contacts": _contact_columns, "turns": _turn_columns, "agents": _agent_columns}[name](arr)
+            cols = {"contacts": _contact_columns, "turns": _turn_columns, "agents": _agent_columns,
+                    "periods": _period_columns}[name](arr)
         row_type = _row_type({"accounts": "AccountScore", "channels": "ChannelScore", "contacts": "ContactScore",
-                              "turns": "TurnScore", "agents": "AgentScore"}[name], list(cols))
+                              "turns": "TurnScore", "agents": "AgentScore", "periods": "PeriodScore"}[name],
+                             list(cols))
         value = _to_frame(cols) if self._frames else _to_tuples(cols, row_type)
         self._cache[name] = value
         return value
@@ -274,6 +338,10 @@ class ScoreResult:
     @property
     def agents(self) -> Any:
         return self._table("agents")
+
+    @property
+    def periods(self) -> Any:
+        return self._table("periods")
 
     def account_rows(self) -> np.ndarray:
         """The raw gt_account_score rows (numpy structured array), all
@@ -340,7 +408,9 @@ def build_rows(rows: Any, abi: "A.Abi") -> "tuple[np.ndarray, list]":
 def score(rows: Any, *, as_of: Any = None, sla: Union[None, Seconds, Mapping[str, Seconds]] = None,
           lexicon: Optional[Lexicon] = None, half_life: Optional[Seconds] = None,
           give_target: Union[None, float, str] = None, health_weights: Optional[Mapping[str, float]] = None,
-          ack_unit: Optional[str] = None, frames: Optional[bool] = None) -> ScoreResult:
+          ack_unit: Optional[str] = None, schedules: Union[None, Schedule, Mapping[Any, Schedule]] = None,
+          sla_clock: Union[None, str, Mapping[str, str]] = None, period: Optional[str] = None,
+          frames: Optional[bool] = None) -> ScoreResult:
     """Score interactions (docs/metrics.md section 1 columns) per account,
     channel, contact (and turn and agent when the library has them).
 
@@ -358,6 +428,17 @@ def score(rows: Any, *, as_of: Any = None, sla: Union[None, Seconds, Mapping[str
     give_target: target give ratio in (0, 1], or "80/20", "4-1-1", "thirds".
     health_weights: ``{"ack_rate": 1, "give_ratio": 2, ...}`` (>= 0).
     ack_unit: "turn" (default) or "row" (v1 numbers); libraries with turns only.
+    schedules: business hours (:class:`Schedule`) by key: ``None`` (every
+        account), an account_id, ``(account_id, channel)`` or ``(None,
+        channel)``; a turn of account a on channel c uses (a, c), else a,
+        else (None, c), else None; without one, business time is calendar
+        time in UTC. A single Schedule is ``{None: schedule}``.
+    sla_clock: "calendar" (default) or "business" for every channel, or a
+        mapping ``{"twitter": "business", "all": "calendar"}``: the clock
+        that decides within_sla, pending and due_at.
+    period: "day", "week" (ISO, from Monday) or "month": also score per
+        account x local period (in the zone of the account's schedule) into
+        ``result.periods``.
     frames: DataFrames (True) or named tuples (False); default: pandas if installed.
     """
     abi = A.abi()
@@ -419,6 +500,26 @@ def score(rows: Any, *, as_of: Any = None, sla: Union[None, Seconds, Mapping[str
             else:
                 ok(lib.gt_scorer_set_ack_unit(s, A.GT_ACK_UNIT_TURN if ack_unit == "turn" else A.GT_ACK_UNIT_ROW),
                    "ack_unit")
+        if schedules is not None or sla_clock is not None or period is not None:
+            if not abi.has_schedules:
+                raise InvalidArgumentError(f"this libgivetake ({abi.version}) has no business schedules, "
+                                           "SLA clocks or periods")
+        if period is not None:
+            if period not in A.PERIODS[1:]:
+                raise InvalidArgumentError(f"period must be 'day', 'week' or 'month', not {period!r}")
+            ok(lib.gt_scorer_set_period(s, A.PERIODS.index(period)), "period")
+        if sla_clock is not None:
+            clocks = sla_clock.items() if isinstance(sla_clock, Mapping) else [("all", sla_clock)]
+            for ch, clock in sorted(clocks, key=lambda kv: str(kv[0]).lower() != "all"):
+                ok(lib.gt_scorer_set_sla_clock(s, _channel_code(ch), _sla_clock_code(clock, f"sla_clock[{ch!r}]")),
+                   f"sla_clock[{ch!r}]")
+        if schedules is not None:
+            times = data["created_at"]
+            lo = int(times.min()) if len(times) else 0
+            hi = int(times.max()) if len(times) else 0
+            if as_of is not None:
+                lo, hi = min(lo, us), max(hi, us)
+            _set_schedules(abi, s, schedules, lo, hi)
         stop = threading.Event()
         poll = A.INTERRUPT_FN(lambda _context: 1 if stop.is_set() else 0)
         ok(lib.gt_scorer_set_interrupt(s, poll, None), "score")
@@ -437,6 +538,9 @@ def score(rows: Any, *, as_of: Any = None, sla: Union[None, Seconds, Mapping[str
         arrays["accounts"] = _copy_rows(p.value, n.value, abi.account)
         ok(lib.gt_scorer_contacts(C.byref(p), C.byref(n), s), "contacts")
         arrays["contacts"] = _copy_rows(p.value, n.value, A.ContactScore)
+        if period is not None:
+            ok(lib.gt_scorer_periods(C.byref(p), C.byref(n), s), "periods")
+            arrays["periods"] = _copy_rows(p.value, n.value, A.PeriodScore)
         as_of_us, kept = C.c_int64(), C.c_size_t()
         ok(lib.gt_scorer_as_of(C.byref(as_of_us), s), "as_of")
         ok(lib.gt_scorer_row_count(C.byref(kept), s), "row_count")
