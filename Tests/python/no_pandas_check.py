@@ -27,4 +27,12 @@ except givetake.InvalidArgumentError as e:
     assert "row 0, column 'created_at'" in str(e)
 else:
     raise AssertionError("a missing created_at was accepted")
+if givetake._abi.abi().has_schedules:
+    office = givetake.Schedule("Europe/Berlin", "Mon-Fri 09:00-17:00")
+    late = [dict(rows[0], created_at=dt.datetime(2026, 1, 2, 16, 30, tzinfo=dt.timezone.utc)),  # Fri 17:30 Berlin
+            dict(rows[1], created_at=dt.datetime(2026, 1, 5, 8, 30, tzinfo=dt.timezone.utc))]   # Mon 09:30
+    r = givetake.score(late, schedules=office, period="week")
+    assert r.turns[0].business_time_to_ack_s == 1800.0 and r.turns[0].time_to_ack_s == 64 * 3600.0
+    assert [p.period_start for p in r.periods] == [dt.date(2025, 12, 29), dt.date(2026, 1, 5)]
+    assert r.periods[1].ack_rate is None
 print("numpy-only install: ok")

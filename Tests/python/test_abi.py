@@ -37,7 +37,8 @@ def test_layouts_match_header(abi):
 HEADER = os.path.join(os.path.dirname(__file__), "..", "..", "include", "givetake.h")
 STRUCTS = {"gt_text": A.Text, "gt_classification": A.Classification, "gt_cue": A.Cue,
            "gt_interaction": A.Interaction, "gt_account_score": A.AccountScore,
-           "gt_contact_score": A.ContactScore, "gt_turn_score": A.TurnScore, "gt_agent_score": A.AgentScore}
+           "gt_contact_score": A.ContactScore, "gt_turn_score": A.TurnScore, "gt_agent_score": A.AgentScore,
+           "gt_period_score": A.PeriodScore}
 
 
 @pytest.mark.skipif(not shutil.which("cc") or not os.path.exists(HEADER), reason="needs cc and the source tree")
