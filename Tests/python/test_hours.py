@@ -338,7 +338,8 @@ def same(got, want):
 
 def assert_same_rows(got_records, want_rows, key):
     def k(r):
-        return tuple(None if same(r[c], None) else r[c] for c in key)
+        return tuple(None if same(r[c], None) else r[c].isoformat() if isinstance(r[c], dt.date) else r[c]
+                     for c in key)
     got = {k(r): r for r in got_records}
     want = {k(r): r for r in want_rows}
     assert set(got) == set(want) and want
