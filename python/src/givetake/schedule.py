@@ -37,7 +37,8 @@ def _zone(name: str) -> Any:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise ScheduleError(f"unknown time zone {name!r}") from None
+        hint = "" if zoneinfo.available_timezones() else " (no tz database found: install tzdata)"
+        raise ScheduleError(f"unknown time zone {name!r}{hint}") from None
 
 
 def zone_offsets(name: str, first_year: int, last_year: int) -> Tuple[np.ndarray, np.ndarray]:
