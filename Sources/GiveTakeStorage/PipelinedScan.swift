@@ -22,18 +22,24 @@ private final class Handoff: @unchecked Sendable {
         free = DispatchSemaphore(value: 0)
         for _ in 0..<depth { free.signal() }
     }
+
+    /// The reader's next batch, emptied, once the caller gave it back.
+    func nextFreeSlot() throws -> InteractionBatch {
+        free.wait()
+        if cancelled { throw Cancelled() }
+        let slot = slots[produced % slots.count]
+        slot.removeAll()
+        return slot
+    }
+
+    /// Hands the slot just filled to the caller.
+    func handOver() {
+        produced += 1
+        ready.signal()
+    }
 }
 
 private struct Cancelled: Error {}
-
-/// Sources that can decode straight into batches they are handed, which
-/// saves pipelinedScan a copy of every row.
-protocol BatchSource {
-    /// `next` hands out an empty batch to fill; `emit` gives it back full
-    /// (or, at the end, partly filled). Returns the row count.
-    func scanBatches(_ request: ScanRequest, next: () throws -> InteractionBatch,
-                     emit: (InteractionBatch) throws -> Void) throws -> Int
-}
 
 /// Like `source.scan`, with reading on a background thread. `body` runs on
 /// the calling thread, in order. Returns the row count.
@@ -46,25 +52,12 @@ public func pipelinedScan(_ source: InteractionSource, _ request: ScanRequest, b
     DispatchQueue.global().async {
         do {
             if let direct = src as? BatchSource {
-                _ = try direct.scanBatches(request, next: {
-                    h.free.wait()
-                    if h.cancelled { throw Cancelled() }
-                    let slot = h.slots[h.produced % depth]
-                    slot.removeAll()
-                    return slot
-                }, emit: { _ in
-                    h.produced += 1
-                    h.ready.signal()
-                })
+                _ = try direct.scanBatches(request, next: h.nextFreeSlot, emit: { _ in h.handOver() })
             } else {
                 try src.scan(request, batchSize: batchSize) { rows in
-                    h.free.wait()
-                    if h.cancelled { throw Cancelled() }
-                    let slot = h.slots[h.produced % depth]
-                    slot.removeAll()
+                    let slot = try h.nextFreeSlot()
                     for r in rows { slot.append(r, author: r.authorName, body: r.body) }
-                    h.produced += 1
-                    h.ready.signal()
+                    h.handOver()
                 }
             }
         } catch is Cancelled {

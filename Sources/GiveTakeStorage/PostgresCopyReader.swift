@@ -1,20 +1,53 @@
-// Decodes PostgreSQL binary COPY rows of the canonical SELECT (every
-// column cast to int8/text/bool/timestamptz/float8) into an
+// Reads the rows of a binary COPY ... TO STDOUT (the canonical SELECT,
+// every column cast to int8/text/bool/timestamptz/float8) into an
 // InteractionBatch. Each CopyData message holds one row (the first also
-// carries the 19-byte file header); fields are length-prefixed, so texts
-// are copied straight from libpq's buffer into the batch arena.
+// carries the 19-byte file header, the last is the trailer); fields are
+// length-prefixed, so texts are copied straight from libpq's buffer into
+// the batch arena.
+import CLibPQ
 import GiveTakeCore
 
-struct PostgresCopyReader {
+struct PostgresCopyReader: RowCursor {
+    let pg: PostgresConnection
     let table: String
     private var sawHeader = false
+    /// The current CopyData message (libpq's, freed on the next advance).
+    private var message: UnsafeMutablePointer<CChar>?
+    private var length = 0
+    /// The COPY's final result was collected (by the end or a failure).
+    private var finished = false
 
-    init(table: String) { self.table = table }
+    init(_ pg: PostgresConnection, table: String) {
+        self.pg = pg
+        self.table = table
+    }
+
+    mutating func advance() throws -> Bool {
+        if let message { PQfreemem(message) }
+        message = nil
+        let n = PQgetCopyData(pg.conn, &message, 0)
+        if n >= 0 { length = Int(n); return true }
+        finished = true
+        try pg.finishCopy()
+        if n == -2 { throw StorageError("PostgreSQL: " + pg.errorMessage) }
+        return false
+    }
+
+    @inline(__always)
+    mutating func decode(into batch: InteractionBatch, row: Int) throws {
+        _ = try read(UnsafeRawBufferPointer(start: message, count: length), into: batch, row: row)
+    }
+
+    /// After a failure: reads the rest of the COPY (keeping the connection
+    /// usable) and collects its result, whose server error wins.
+    mutating func drain() throws {
+        while !finished { _ = try advance() }
+    }
 
     /// Decodes one message; returns false on the end-of-data trailer.
-    @inline(__always)
     /// `row` is the row's position in the scan (from 0), for messages.
-    mutating func read(_ msg: UnsafeRawBufferPointer, into batch: InteractionBatch, row: Int) throws -> Bool {
+    @inline(__always)
+    private mutating func read(_ msg: UnsafeRawBufferPointer, into batch: InteractionBatch, row: Int) throws -> Bool {
         var p = 0
         let n = msg.count
         if !sawHeader {

@@ -1,8 +1,8 @@
 // PostgreSQL adapter over libpq: reads with one binary COPY ... TO STDOUT
-// (streamed row by row into fixed-size batches, never the whole table in
-// memory) and writes scores with COPY into temp tables, then replaces the
-// rows of the scored accounts in the same transaction.
-import CLibPQ
+// (PostgresCopyReader: streamed row by row into fixed-size batches, never
+// the whole table in memory) and writes scores with COPY into temp tables
+// (PostgresCopyWriter), then replaces the rows of the scored accounts in
+// the same transaction.
 import GiveTakeCore
 
 public final class PostgresStore: InteractionStore, BatchSource {
@@ -35,18 +35,9 @@ public final class PostgresStore: InteractionStore, BatchSource {
     /// Column name -> type of the canonical columns; throws naming what is missing.
     private func columnTypes(_ table: String) throws -> [String: String] {
         let q = try pg.quote(table)
-        let reg = try pg.exec("SELECT to_regclass($1) IS NOT NULL", [q])
-        if reg.string(0, 0) != "t" {
-            throw StorageError("no table '\(table)' in \(pg.display) (expected a table with columns: "
-                               + Schema.expectedColumnsText + ")")
-        }
-        let types = try attributeTypes(q)
-        let missing = Schema.interactionColumns.filter { types[$0] == nil }
-        if !missing.isEmpty {
-            throw StorageError("table '\(table)' in \(pg.display) has no column "
-                               + missing.map { "'\($0)'" }.joined(separator: ", ")
-                               + " (expected columns: " + Schema.expectedColumnsText + ")")
-        }
+        let exists = try pg.exec("SELECT to_regclass($1) IS NOT NULL", [q]).string(0, 0) == "t"
+        let types = exists ? try attributeTypes(q) : [:]
+        try Schema.checkInteractionTable(table, in: pg.display, exists: exists, has: { types[$0] != nil })
         return types
     }
 
@@ -76,8 +67,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
         if types["account_name"] != nil {
             sql = "SELECT account_id::int8, min(account_name::text) FROM \(q) WHERE account_name IS NOT NULL GROUP BY 1"
         } else {
-            let parts = identifierParts(table)
-            let accounts = try pg.quote(parts.count == 2 ? parts[0] + ".accounts" : "accounts")
+            let accounts = try pg.quote(tableBeside(table, named: "accounts"))
             let res = try pg.exec("""
                 SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname IN ('account_id', 'name')
                   AND NOT attisdropped
@@ -91,16 +81,8 @@ public final class PostgresStore: InteractionStore, BatchSource {
         return names
     }
 
-    @discardableResult
-    public func scan(_ request: ScanRequest, batchSize: Int,
-                     _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws -> Int {
-        let batch = InteractionBatch(capacity: batchSize)
-        return try scanBatches(request, next: { batch.removeAll(); return batch },
-                               emit: { try $0.withRows(body) })
-    }
-
-    func scanBatches(_ request: ScanRequest, next: () throws -> InteractionBatch,
-                     emit: (InteractionBatch) throws -> Void) throws -> Int {
+    public func scanBatches(_ request: ScanRequest, next: () throws -> InteractionBatch,
+                            emit: (InteractionBatch) throws -> Void) throws -> Int {
         let q = try pg.quote(request.table)
         let types = try columnTypes(request.table)
         let all = Schema.interactionColumns + Schema.optionalInteractionColumns
@@ -127,41 +109,13 @@ public final class PostgresStore: InteractionStore, BatchSource {
 
     private func readCopy(_ request: ScanRequest, next: () throws -> InteractionBatch,
                           emit: (InteractionBatch) throws -> Void) throws -> Int {
-        var reader = PostgresCopyReader(table: request.table)
-        var total = 0
-        var failure: Error?
-        var batch: InteractionBatch?
-        while true {
-            var buf: UnsafeMutablePointer<CChar>?
-            let n = PQgetCopyData(pg.conn, &buf, 0)
-            if n == -1 { break }
-            if n == -2 {
-                try pg.finishCopy()
-                throw StorageError("PostgreSQL: " + pg.errorMessage)
-            }
-            defer { PQfreemem(buf) }
-            // After an error keep draining, so the connection stays usable.
-            if failure != nil { continue }
-            do {
-                if batch == nil { batch = try next() }
-                _ = try reader.read(UnsafeRawBufferPointer(start: buf, count: Int(n)), into: batch!,
-                                    row: total &+ batch!.count)
-                if batch!.isFull {
-                    total &+= batch!.count
-                    try emit(batch!)
-                    batch = nil
-                }
-            } catch {
-                failure = error
-            }
+        var reader = PostgresCopyReader(pg, table: request.table)
+        do {
+            return try fillBatches(from: &reader, next: next, emit: emit)
+        } catch {
+            try reader.drain()
+            throw error
         }
-        try pg.finishCopy()
-        if let failure { throw failure }
-        if let batch, !batch.isEmpty {
-            total &+= batch.count
-            try emit(batch)
-        }
-        return total
     }
 
     private func fillAccountFilter(_ accounts: [Int64]) throws {
@@ -188,24 +142,20 @@ public final class PostgresStore: InteractionStore, BatchSource {
             try pg.exec("SELECT pg_advisory_xact_lock(\(Self.scoreTablesLock))")
             for (name, table) in zip(tables, Schema.scoreTables) {
                 try pg.exec(Self.createTable(name, table.1))
-                let have = try pg.exec("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) "
-                                       + "AND attnum > 0 AND NOT attisdropped", [name])
-                let present = Set((0..<have.rows).compactMap { have.string($0, 0) })
-                for c in table.1 where !present.contains(c.0) {
+                let present = try attributeTypes(name)
+                for c in table.1 where present[c.0] == nil {
                     try pg.exec("ALTER TABLE \(name) ADD COLUMN \(c.0) \(Schema.postgresType(c.1))")
                 }
             }
-            try pg.exec("CREATE TABLE IF NOT EXISTS \(stateTable) (table_name text, max_id int8, "
-                        + "rows_up_to_max_id int8, as_of int8, config_key text)")
+            try pg.exec(Self.createTable(stateTable, Schema.stateColumns))
             let temps = ["gt_new_accounts", "gt_new_contacts", "gt_new_turns", "gt_new_agents"]
             for (temp, name) in zip(temps, tables) {
                 try pg.exec("CREATE TEMP TABLE \(temp) (LIKE \(name)) ON COMMIT DROP")
             }
             // trust_score: integer in the one schema, bigint in tables of older versions.
-            let trust = try pg.exec("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-                                    + "WHERE attrelid = to_regclass($1) AND attname = 'trust_score'", [tables[1]])
+            let trust = try attributeTypes(tables[1])["trust_score"]
             try copyIn("pg_temp.gt_new_accounts", Schema.accountColumns, result.accounts) { $0.values(names) }
-            try copyInContacts("pg_temp.gt_new_contacts", result.contacts, trust32: trust.string(0, 0) == "integer")
+            try copyInContacts("pg_temp.gt_new_contacts", result.contacts, trust32: trust == "integer")
             try copyIn("pg_temp.gt_new_turns", Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
             try copyIn("pg_temp.gt_new_agents", Schema.agentColumns, result.agents) { $0.values(names) }
             if let replacing {
@@ -237,88 +187,43 @@ public final class PostgresStore: InteractionStore, BatchSource {
             + columns.map { "\($0.0) \(Schema.postgresType($0.1))" }.joined(separator: ", ") + ")"
     }
 
-    /// COPY FROM STDIN in text format, sent in chunks of about 1 MB.
     private func copyIn<S: Sequence>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: S,
                                      _ values: (S.Element) -> [ScoreValue]) throws {
-        try pg.exec("COPY \(table) (" + columns.map(\.0).joined(separator: ", ") + ") FROM STDIN")
-        var buf: [UInt8] = []
-        buf.reserveCapacity(1 << 20)
-        func flush() throws {
-            let rc = buf.withUnsafeBufferPointer { b in
-                b.withMemoryRebound(to: CChar.self) { PQputCopyData(pg.conn, $0.baseAddress, Int32($0.count)) }
-            }
-            if rc != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
-            buf.removeAll(keepingCapacity: true)
-        }
+        var copy = try PostgresCopyWriter(pg, table: table, columns: columns.map(\.0))
         for row in rows {
             for (i, v) in values(row).enumerated() {
-                if i > 0 { buf.append(0x09) }
-                switch v {
-                case .int(let x): buf.append(contentsOf: String(x).utf8)
-                case .real(let x): buf.append(contentsOf: x.description.utf8)
-                case .text(let s): buf.append(contentsOf: copyEscaped(s))
-                case .time(let t): buf.append(contentsOf: (Timestamp.format(t) + "+00").utf8)
-                case .bool(let b): buf.append(b ? 0x74 : 0x66)
-                case .null: buf.append(contentsOf: "\\N".utf8)
-                }
+                if i > 0 { copy.tab() }
+                copy.value(v)
             }
-            buf.append(0x0A)
-            if buf.count > (1 << 20) { try flush() }
+            try copy.endRow()
         }
-        if !buf.isEmpty { try flush() }
-        if PQputCopyEnd(pg.conn, nil) != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
-        try pg.finishCopy()
+        try copy.finish()
     }
 
-    /// Contacts are the bulk of the output: binary COPY, every field 8 bytes.
+    /// Contacts are the bulk of the output: binary COPY, no per-row arrays.
     private func copyInContacts(_ table: String, _ rows: [ContactScore], trust32: Bool) throws {
-        try pg.exec("COPY \(table) (" + Schema.contactColumns.map(\.0).joined(separator: ", ")
-                    + ") FROM STDIN (FORMAT binary)")
-        var buf: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + [UInt8](repeating: 0, count: 8)
-        buf.reserveCapacity(1 << 20)
-        func flush() throws {
-            let rc = buf.withUnsafeBufferPointer { b in
-                b.withMemoryRebound(to: CChar.self) { PQputCopyData(pg.conn, $0.baseAddress, Int32($0.count)) }
-            }
-            if rc != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
-            buf.removeAll(keepingCapacity: true)
-        }
-        func field(_ v: UInt64) {
-            buf.append(contentsOf: [0, 0, 0, 8])
-            withUnsafeBytes(of: v.bigEndian) { buf.append(contentsOf: $0) }
-        }
+        var copy = try PostgresCopyWriter(pg, table: table, columns: Schema.contactColumns.map(\.0), binary: true)
         for c in rows {
-            buf.append(contentsOf: [0, 7])
-            field(UInt64(bitPattern: c.accountID))
-            field(UInt64(bitPattern: c.contactID))
-            field(c.balance.bitPattern)
+            copy.binaryRow(fields: 7)
+            copy.field8(UInt64(bitPattern: c.accountID))
+            copy.field8(UInt64(bitPattern: c.contactID))
+            copy.field8(c.balance.bitPattern)
             if trust32 {
-                buf.append(contentsOf: [0, 0, 0, 4])
-                withUnsafeBytes(of: UInt32(bitPattern: c.trustScore).bigEndian) { buf.append(contentsOf: $0) }
+                copy.field4(UInt32(bitPattern: c.trustScore))
             } else {
-                field(UInt64(bitPattern: Int64(c.trustScore)))
+                copy.field8(UInt64(bitPattern: Int64(c.trustScore)))
             }
-            field(UInt64(bitPattern: c.acknowledged))
-            field(UInt64(bitPattern: c.unacknowledged))
-            field(UInt64(bitPattern: c.lastInteractionAt &- Timestamp.postgresEpochOffset))
-            if buf.count > (1 << 20) { try flush() }
+            copy.field8(UInt64(bitPattern: c.acknowledged))
+            copy.field8(UInt64(bitPattern: c.unacknowledged))
+            copy.field8(UInt64(bitPattern: c.lastInteractionAt &- Timestamp.postgresEpochOffset))
+            try copy.endRow()
         }
-        buf.append(contentsOf: [0xFF, 0xFF])
-        try flush()
-        if PQputCopyEnd(pg.conn, nil) != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
-        try pg.finishCopy()
+        try copy.finish()
     }
 
     public func inTransaction(_ body: () throws -> Void) throws {
-        try pg.exec("BEGIN")
-        do {
-            try body()
-            crashPointBeforeCommit()
-            try pg.exec("COMMIT")
-        } catch {
-            _ = try? pg.exec("ROLLBACK")
-            throw error
-        }
+        try runTransaction(exec: { try pg.exec($0) }, begin: "BEGIN",
+                           beforeCommit: crashPointBeforeCommit, body)
     }
 
     // MARK: Loading interactions
@@ -331,8 +236,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
     }
 
     public func writeAccountNames(_ names: AccountNames, besides table: String) throws {
-        let parts = identifierParts(table)
-        let accounts = try pg.quote(parts.count == 2 ? parts[0] + ".accounts" : "accounts")
+        let accounts = try pg.quote(tableBeside(table, named: "accounts"))
         try pg.exec("CREATE TABLE IF NOT EXISTS \(accounts) (account_id bigint PRIMARY KEY, name text)")
         for (id, name) in names.sorted(by: { $0.key < $1.key }) {
             try pg.exec("INSERT INTO \(accounts) (account_id, name) VALUES ($1, $2) "
@@ -341,52 +245,26 @@ public final class PostgresStore: InteractionStore, BatchSource {
     }
 
     public func insert(_ table: String, _ rows: UnsafeBufferPointer<Interaction>) throws {
-        let q = try pg.quote(table)
-        try pg.exec("COPY \(q) (" + Schema.interactionDDL.map(\.0).joined(separator: ", ") + ") FROM STDIN")
-        var buf: [UInt8] = []
-        buf.reserveCapacity(1 << 20)
-        func flush() throws {
-            let rc = buf.withUnsafeBufferPointer { b in
-                b.withMemoryRebound(to: CChar.self) { PQputCopyData(pg.conn, $0.baseAddress, Int32($0.count)) }
-            }
-            if rc != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
-            buf.removeAll(keepingCapacity: true)
-        }
-        func int(_ v: Int64?) { if let v { appendDecimal(&buf, v) } else { buf.append(contentsOf: [0x5C, 0x4E]) } }
-        func text(_ t: UnsafeBufferPointer<UInt8>?) {
-            guard let t else { buf.append(contentsOf: [0x5C, 0x4E]); return }
-            for b in t {
-                switch b {
-                case 0x5C: buf.append(0x5C); buf.append(0x5C)
-                case 0x09: buf.append(0x5C); buf.append(0x74)
-                case 0x0A: buf.append(0x5C); buf.append(0x6E)
-                case 0x0D: buf.append(0x5C); buf.append(0x72)
-                default: buf.append(b)
-                }
-            }
-        }
+        var copy = try PostgresCopyWriter(pg, table: try pg.quote(table), columns: Schema.interactionDDL.map(\.0))
         for r in rows {
-            int(r.id); buf.append(0x09)
-            int(r.accountID); buf.append(0x09)
-            int(r.contactID); buf.append(0x09)
-            int(r.parentID); buf.append(0x09)
-            withName(channelText(r.channel)) { text($0) }; buf.append(0x09)
-            withName(kindText(r.kind)) { text($0) }; buf.append(0x09)
-            buf.append(r.inbound ? 0x74 : 0x66); buf.append(0x09)
-            buf.append(r.automated ? 0x74 : 0x66); buf.append(0x09)
-            buf.append(r.hasMedia ? 0x74 : 0x66); buf.append(0x09)
-            buf.append(contentsOf: (Timestamp.format(r.createdAt) + "+00").utf8); buf.append(0x09)
-            text(r.authorName); buf.append(0x09)
-            text(r.body); buf.append(0x09)
-            buf.append(contentsOf: r.value.description.utf8); buf.append(0x09)
-            int(r.threadID); buf.append(0x09)
-            int(r.agentID)
-            buf.append(0x0A)
-            if buf.count > (1 << 20) { try flush() }
+            copy.int(r.id); copy.tab()
+            copy.int(r.accountID); copy.tab()
+            copy.int(r.contactID); copy.tab()
+            copy.int(r.parentID); copy.tab()
+            withName(channelText(r.channel)) { copy.text($0) }; copy.tab()
+            withName(kindText(r.kind)) { copy.text($0) }; copy.tab()
+            copy.bool(r.inbound); copy.tab()
+            copy.bool(r.automated); copy.tab()
+            copy.bool(r.hasMedia); copy.tab()
+            copy.time(r.createdAt); copy.tab()
+            copy.text(r.authorName); copy.tab()
+            copy.text(r.body); copy.tab()
+            copy.real(r.value); copy.tab()
+            copy.int(r.threadID); copy.tab()
+            copy.int(r.agentID)
+            try copy.endRow()
         }
-        if !buf.isEmpty { try flush() }
-        if PQputCopyEnd(pg.conn, nil) != 1 { throw StorageError("PostgreSQL: COPY failed: \(pg.errorMessage)") }
-        try pg.finishCopy()
+        try copy.finish()
     }
 
     // MARK: Incremental support
@@ -416,41 +294,12 @@ public final class PostgresStore: InteractionStore, BatchSource {
         var affected = Set<Int64>()
         let seed = try pg.exec("SELECT DISTINCT account_id FROM \(q) WHERE id > $1::int8 OR parent_id IN (SELECT id FROM \(q) WHERE id > $1::int8)", [hwm])
         for i in 0..<seed.rows { if let a = seed.int64(i, 0) { affected.insert(a) } }
-        // Close the set under parent and same-id references (see ScoreState).
-        while true {
-            try fillAccountFilter(Array(affected))
-            let more = try pg.exec("""
-                SELECT DISTINCT account_id FROM \(q)
-                WHERE account_id NOT IN (SELECT account_id FROM pg_temp.gt_scan_accounts)
-                  AND (id IN (SELECT parent_id FROM \(q) WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts))
-                       OR id IN (SELECT id FROM \(q) WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)))
-                """)
-            var grew = false
-            for i in 0..<more.rows { if let a = more.int64(i, 0), affected.insert(a).inserted { grew = true } }
-            if !grew { break }
+        try closeAccountSet(&affected, write: fillAccountFilter) {
+            let linked = try pg.exec(linkedAccountsQuery(q, set: "pg_temp.gt_scan_accounts"))
+            return (0..<linked.rows).compactMap { linked.int64($0, 0) }
         }
         delta.affectedAccounts = affected.sorted()
         return delta
-    }
-
-    public func readAccountScores(prefix: String) throws -> [AccountScore] {
-        let res = try pg.exec("SELECT " + Schema.accountColumns.map(\.0).joined(separator: ", ")
-                              + " FROM " + (try pg.quote(prefix + "account_scores"))
-                              + " ORDER BY account_id, " + Schema.channelOrder)
-        var out: [AccountScore] = []
-        for i in 0..<res.rows {
-            var values: [ScoreValue] = []
-            for (k, c) in Schema.accountColumns.enumerated() {
-                if res.isNull(i, k) { values.append(.null); continue }
-                switch c.1 {
-                case .int, .int32, .bool: values.append(.int(res.int64(i, k) ?? 0))
-                case .real: values.append(.real(res.double(i, k) ?? 0))
-                case .text, .time, .date: values.append(.text(res.string(i, k) ?? ""))
-                }
-            }
-            out.append(AccountScore(values: values))
-        }
-        return out
     }
 
     public func readScoreRows(prefix: String, table: String, status: String?,
@@ -490,14 +339,8 @@ public final class PostgresStore: InteractionStore, BatchSource {
     // MARK: Partition planning
 
     public func inReadSnapshot(_ body: () throws -> Void) throws {
-        try pg.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        do {
-            try body()
-            try pg.exec("COMMIT")
-        } catch {
-            _ = try? pg.exec("ROLLBACK")
-            throw error
-        }
+        try runTransaction(exec: { try pg.exec($0) },
+                           begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
     public func accountRowCounts(_ table: String) throws -> [(account: Int64, rows: Int)] {
@@ -515,33 +358,5 @@ public final class PostgresStore: InteractionStore, BatchSource {
             WHERE o.account_id <> c.account_id
             """)
         return (0..<res.rows).map { (res.int64($0, 0) ?? 0, res.int64($0, 1) ?? 0) }
-    }
-}
-
-func copyEscaped(_ s: String) -> [UInt8] {
-    var out: [UInt8] = []
-    for b in s.utf8 {
-        switch b {
-        case 0x5C: out += [0x5C, 0x5C]
-        case 0x09: out += [0x5C, 0x74]
-        case 0x0A: out += [0x5C, 0x6E]
-        case 0x0D: out += [0x5C, 0x72]
-        default: out.append(b)
-        }
-    }
-    return out
-}
-
-func appendDecimal(_ buf: inout [UInt8], _ v: Int64) {
-    if v == 0 { buf.append(0x30); return }
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var n = 0
-    var m = v.magnitude
-    withUnsafeMutableBytes(of: &digits) { d in
-        while m > 0 { d[n] = UInt8(m % 10) + 0x30; m /= 10; n += 1 }
-        if v < 0 { buf.append(0x2D) }
-        while n > 0 { n -= 1; buf.append(d[n]) }
     }
 }

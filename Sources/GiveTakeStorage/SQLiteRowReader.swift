@@ -7,13 +7,16 @@
 import CSQLite3
 import GiveTakeCore
 
-struct SQLiteRowReader {
+struct SQLiteRowReader: RowCursor {
     let stmt: SQLiteStatement
     let table: String
 
+    @inline(__always)
+    func advance() throws -> Bool { try stmt.step() }
+
     /// `row` is the row's position in the scan (from 0), for messages.
     @inline(__always)
-    func read(into batch: InteractionBatch, row: Int) throws {
+    func decode(into batch: InteractionBatch, row: Int) throws {
         let s = stmt
         guard let id = try integer(0, row, nil, "id") else {
             throw StorageError("table '\(table)', row \(row): id is NULL")

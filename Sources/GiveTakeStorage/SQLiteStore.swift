@@ -19,16 +19,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
 
     public func checkTable(_ table: String) throws {
         let present = try columns(table)
-        if present.isEmpty {
-            throw StorageError("no table '\(table)' in \(conn.path) (expected a table with columns: "
-                               + Schema.expectedColumnsText + ")")
-        }
-        let missing = Schema.interactionColumns.filter { !present.contains($0) }
-        if !missing.isEmpty {
-            throw StorageError("table '\(table)' in \(conn.path) has no column "
-                               + missing.map { "'\($0)'" }.joined(separator: ", ")
-                               + " (expected columns: " + Schema.expectedColumnsText + ")")
-        }
+        try Schema.checkInteractionTable(table, in: conn.path, exists: !present.isEmpty, has: present.contains)
     }
 
     /// Lower-cased column names of a table (empty when there is none).
@@ -49,8 +40,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             sql = "SELECT account_id, min(account_name) FROM \(SQLiteConnection.quote(table)) "
                 + "WHERE account_name IS NOT NULL GROUP BY account_id"
         } else {
-            let parts = identifierParts(table)
-            let accounts = parts.count == 2 ? parts[0] + ".accounts" : "accounts"
+            let accounts = tableBeside(table, named: "accounts")
             let have = try columns(accounts)
             guard have.contains("account_id") && have.contains("name") else { return [:] }
             sql = "SELECT account_id, min(name) FROM \(SQLiteConnection.quote(accounts)) "
@@ -64,16 +54,8 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         return names
     }
 
-    @discardableResult
-    public func scan(_ request: ScanRequest, batchSize: Int,
-                     _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws -> Int {
-        let batch = InteractionBatch(capacity: batchSize)
-        return try scanBatches(request, next: { batch.removeAll(); return batch },
-                               emit: { try $0.withRows(body) })
-    }
-
-    func scanBatches(_ request: ScanRequest, next: () throws -> InteractionBatch,
-                     emit: (InteractionBatch) throws -> Void) throws -> Int {
+    public func scanBatches(_ request: ScanRequest, next: () throws -> InteractionBatch,
+                            emit: (InteractionBatch) throws -> Void) throws -> Int {
         let table = SQLiteConnection.quote(request.table)
         let present = try columns(request.table)
         let optional = Schema.optionalInteractionColumns.map { present.contains($0) ? $0 : "NULL" }
@@ -82,23 +64,8 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             try fillAccountFilter(accounts)
             sql += " WHERE account_id IN (SELECT account_id FROM temp.gt_scan_accounts)"
         }
-        let stmt = try conn.prepare(sql)
-        let reader = SQLiteRowReader(stmt: stmt, table: request.table)
-        var batch = try next()
-        var total = 0
-        while try stmt.step() {
-            try reader.read(into: batch, row: total &+ batch.count)
-            if batch.isFull {
-                total &+= batch.count
-                try emit(batch)
-                batch = try next()
-            }
-        }
-        if !batch.isEmpty {
-            total &+= batch.count
-            try emit(batch)
-        }
-        return total
+        var reader = SQLiteRowReader(stmt: try conn.prepare(sql), table: request.table)
+        return try fillBatches(from: &reader, next: next, emit: emit)
     }
 
     private func fillAccountFilter(_ accounts: [Int64]) throws {
@@ -130,8 +97,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
                 try conn.exec(Self.createTable(name, table.1))
                 try addMissingColumns(prefix + table.0, table.1)
             }
-            try conn.exec("CREATE TABLE IF NOT EXISTS \(stateTable) (table_name TEXT, max_id INTEGER, "
-                          + "rows_up_to_max_id INTEGER, as_of INTEGER, config_key TEXT)")
+            try conn.exec(Self.createTable(stateTable, Schema.stateColumns))
             if let replacing {
                 try fillAccountFilter(replacing)
                 let filter = " WHERE account_id IN (SELECT account_id FROM temp.gt_scan_accounts)"
@@ -150,13 +116,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
                 try insertScores(periods, Schema.periodColumns, result.periods) { $0.values(names) }
             }
             try conn.exec("DELETE FROM \(stateTable)")
-            let st = try conn.prepare("INSERT INTO \(stateTable) VALUES (?, ?, ?, ?, ?)")
-            st.bind(1, state.table)
-            st.bind(2, state.maxID)
-            st.bind(3, state.rowsUpToMaxID)
-            st.bind(4, state.asOf)
-            st.bind(5, state.configKey)
-            _ = try st.step()
+            try insertScores(stateTable, Schema.stateColumns, [state]) { $0.values }
         }
     }
 
@@ -213,15 +173,8 @@ public final class SQLiteStore: InteractionStore, BatchSource {
     }
 
     public func inTransaction(_ body: () throws -> Void) throws {
-        try conn.exec("BEGIN IMMEDIATE")
-        do {
-            try body()
-            crashPointBeforeCommit()
-            try conn.exec("COMMIT")
-        } catch {
-            try? conn.exec("ROLLBACK")
-            throw error
-        }
+        try runTransaction(exec: conn.exec, begin: "BEGIN IMMEDIATE",
+                           beforeCommit: crashPointBeforeCommit, body)
     }
 
     // MARK: Loading interactions (demo, import-twcs)
@@ -234,8 +187,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
     }
 
     public func writeAccountNames(_ names: AccountNames, besides table: String) throws {
-        let parts = identifierParts(table)
-        let accounts = SQLiteConnection.quote(parts.count == 2 ? parts[0] + ".accounts" : "accounts")
+        let accounts = SQLiteConnection.quote(tableBeside(table, named: "accounts"))
         try conn.exec("CREATE TABLE IF NOT EXISTS \(accounts) (account_id INTEGER PRIMARY KEY, name TEXT)")
         let stmt = try conn.prepare("INSERT OR REPLACE INTO \(accounts) (account_id, name) VALUES (?, ?)")
         for (id, name) in names.sorted(by: { $0.key < $1.key }) {
@@ -314,48 +266,16 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         let seed = try conn.prepare("SELECT DISTINCT account_id FROM \(q) WHERE id > ?1 OR parent_id IN (SELECT id FROM \(q) WHERE id > ?1)")
         seed.bind(1, hwm)
         while try seed.step() { affected.insert(seed.int64(0)) }
-        // Close the set: rows of affected accounts may refer (by parent_id
-        // or a shared id) to rows of other accounts, which must be scored
-        // together so orphans and duplicates resolve as in a full run.
         try fillAccountFilter(Array(affected))  // creates the temp table the query names
-        // IN (subquery) rather than a join on "a OR b": SQLite builds one
-        // ephemeral index per subquery instead of a nested loop.
-        let closure = try conn.prepare("""
-            SELECT DISTINCT account_id FROM \(q)
-            WHERE account_id NOT IN (SELECT account_id FROM temp.gt_scan_accounts)
-              AND (id IN (SELECT parent_id FROM \(q) WHERE account_id IN (SELECT account_id FROM temp.gt_scan_accounts))
-                   OR id IN (SELECT id FROM \(q) WHERE account_id IN (SELECT account_id FROM temp.gt_scan_accounts)))
-            """)
-        while true {
-            try fillAccountFilter(Array(affected))
-            var grew = false
-            while try closure.step() { if affected.insert(closure.int64(0)).inserted { grew = true } }
-            closure.reset()
-            if !grew { break }
+        let linked = try conn.prepare(linkedAccountsQuery(q, set: "temp.gt_scan_accounts"))
+        try closeAccountSet(&affected, write: fillAccountFilter) {
+            var found: [Int64] = []
+            while try linked.step() { found.append(linked.int64(0)) }
+            linked.reset()
+            return found
         }
         delta.affectedAccounts = affected.sorted()
         return delta
-    }
-
-    public func readAccountScores(prefix: String) throws -> [AccountScore] {
-        let stmt = try conn.prepare("SELECT " + Schema.accountColumns.map(\.0).joined(separator: ", ")
-                                    + " FROM " + SQLiteConnection.quote(prefix + "account_scores")
-                                    + " ORDER BY account_id, " + Schema.channelOrder)
-        var out: [AccountScore] = []
-        while try stmt.step() {
-            var values: [ScoreValue] = []
-            for (i, c) in Schema.accountColumns.enumerated() {
-                let k = Int32(i)
-                if stmt.type(k) == SQLITE_NULL { values.append(.null); continue }
-                switch c.1 {
-                case .int, .int32, .bool: values.append(.int(stmt.int64(k)))
-                case .real: values.append(.real(stmt.double(k)))
-                case .text, .time, .date: values.append(.text(stmt.string(k) ?? ""))
-                }
-            }
-            out.append(AccountScore(values: values))
-        }
-        return out
     }
 
     public func readScoreRows(prefix: String, table: String, status: String?,
@@ -391,14 +311,8 @@ public final class SQLiteStore: InteractionStore, BatchSource {
     // MARK: Partition planning
 
     public func inReadSnapshot(_ body: () throws -> Void) throws {
-        try conn.exec("BEGIN")  // deferred: a read snapshot from the first read on
-        do {
-            try body()
-            try conn.exec("COMMIT")
-        } catch {
-            try? conn.exec("ROLLBACK")
-            throw error
-        }
+        // Deferred: a read snapshot from the first read on.
+        try runTransaction(exec: conn.exec, begin: "BEGIN", body)
     }
 
     public func accountRowCounts(_ table: String) throws -> [(account: Int64, rows: Int)] {
@@ -440,8 +354,7 @@ func withName<R>(_ s: StaticString, _ body: (UnsafeBufferPointer<UInt8>) throws 
 extension SQLiteStore: ScheduleTableSource {
     /// Rows of a `schedules` table beside `table` (in its attached database).
     public func scheduleRows(besides table: String) throws -> [ScheduleRow]? {
-        let parts = identifierParts(table)
-        let name = parts.count == 2 ? parts[0] + ".schedules" : "schedules"
+        let name = tableBeside(table, named: "schedules")
         let have = try columns(name)
         if have.isEmpty { return nil }
         try checkScheduleColumns(name, have)

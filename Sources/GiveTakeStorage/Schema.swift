@@ -24,6 +24,22 @@ public enum Schema {
             + ", account_name)"
     }
 
+    /// Throws naming what is wrong when `table` (in the database shown as
+    /// `location`) does not exist or lacks a required interaction column.
+    static func checkInteractionTable(_ table: String, in location: String, exists: Bool,
+                                      has: (String) -> Bool) throws {
+        if !exists {
+            throw StorageError("no table '\(table)' in \(location) (expected a table with columns: "
+                               + expectedColumnsText + ")")
+        }
+        let missing = interactionColumns.filter { !has($0) }
+        if !missing.isEmpty {
+            throw StorageError("table '\(table)' in \(location) has no column "
+                               + missing.map { "'\($0)'" }.joined(separator: ", ")
+                               + " (expected columns: " + expectedColumnsText + ")")
+        }
+    }
+
     /// (name, SQLite type, PostgreSQL type).
     static let interactionDDL: [(String, String, String)] = [
         ("id", "INTEGER NOT NULL", "bigint NOT NULL"),
@@ -100,6 +116,11 @@ public enum Schema {
         ("reply_share", .real), ("channel_fit", .real), ("conv_rate_ack", .real), ("conv_rate_ignored", .real),
         ("conversion_lift", .real), ("value_per_ack_contact", .real), ("give_attributed_leads", .int),
         ("health", .real), ("anomalies", .int), ("account_name", .text),
+    ]
+
+    /// <prefix>score_state: one row, the ScoreState of the last run.
+    static let stateColumns: [(String, ColumnType)] = [
+        ("table_name", .text), ("max_id", .int), ("rows_up_to_max_id", .int), ("as_of", .int), ("config_key", .text),
     ]
 
     public static func columns(of table: String) -> [(String, ColumnType)] {
@@ -226,6 +247,13 @@ func string(_ s: StaticString) -> String {
 /// "crm.interactions" -> ["crm", "interactions"]; a plain name -> [name].
 func identifierParts(_ name: String) -> [String] {
     name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+}
+
+/// The table `name` in the schema of `table`: ("crm.interactions",
+/// "accounts") -> "crm.accounts"; a plain table -> `name`.
+func tableBeside(_ table: String, named name: String) -> String {
+    let parts = identifierParts(table)
+    return parts.count == 2 ? parts[0] + "." + name : name
 }
 
 extension AccountScore {

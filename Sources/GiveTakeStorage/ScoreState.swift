@@ -1,6 +1,7 @@
 // What a scoring run records next to its scores so that --incremental can
 // tell which rows are new (ids above the previous maximum) and whether the
 // rest of the table is unchanged.
+import GiveTakeCore
 
 public struct ScoreState: Sendable, Equatable {
     /// The interactions table that was scored.
@@ -24,6 +25,13 @@ public struct ScoreState: Sendable, Equatable {
     }
 }
 
+extension ScoreState {
+    /// Values in Schema.stateColumns order.
+    var values: [ScoreValue] {
+        [.text(table), maxID.map { .int($0) } ?? .null, .int(rowsUpToMaxID), .int(asOf), .text(configKey)]
+    }
+}
+
 /// What changed since a ScoreState.
 public struct IncrementalDelta: Sendable {
     /// Rows with id <= the previous maxID now (compare with the state).
@@ -40,6 +48,34 @@ public struct IncrementalDelta: Sendable {
     public var affectedAccounts: [Int64]
 }
 
+/// Closes the affected accounts: rows of an affected account may refer (by
+/// parent_id or a shared id) to rows of other accounts, which must be
+/// scored together so orphans and duplicates resolve as in a full run.
+/// Each round `write`s the set to the table the query of `linked` names
+/// and adds the accounts it finds, until none is new.
+func closeAccountSet(_ accounts: inout Set<Int64>, write: ([Int64]) throws -> Void,
+                     linked: () throws -> [Int64]) throws {
+    while true {
+        try write(Array(accounts))
+        var grew = false
+        for a in try linked() where accounts.insert(a).inserted { grew = true }
+        if !grew { break }
+    }
+}
+
+/// Accounts outside `set` (a table of account_id) with a row that is the
+/// parent of, or shares its id with, a row of an account in the set.
+/// IN (subquery) rather than a join on "a OR b": SQLite builds one
+/// ephemeral index per subquery instead of a nested loop.
+func linkedAccountsQuery(_ table: String, set: String) -> String {
+    """
+    SELECT DISTINCT account_id FROM \(table)
+    WHERE account_id NOT IN (SELECT account_id FROM \(set))
+      AND (id IN (SELECT parent_id FROM \(table) WHERE account_id IN (SELECT account_id FROM \(set)))
+           OR id IN (SELECT id FROM \(table) WHERE account_id IN (SELECT account_id FROM \(set))))
+    """
+}
+
 /// Tracks the highest id and row count while a full scan streams by.
 public struct ScanStats: Sendable {
     public var rows: Int64 = 0
@@ -53,15 +89,3 @@ public struct ScanStats: Sendable {
     }
 }
 
-import GiveTakeCore
-
-/// GIVETAKE_TEST_KILL_BEFORE_COMMIT=1 makes the process kill itself with
-/// SIGKILL inside the write transaction, just before COMMIT: the tests use
-/// it to check that an interrupted run leaves the previous scores intact.
-func crashPointBeforeCommit() {
-    if getenv("GIVETAKE_TEST_KILL_BEFORE_COMMIT") != nil { kill(getpid(), SIGKILL) }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

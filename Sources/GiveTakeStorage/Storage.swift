@@ -62,8 +62,6 @@ public protocol InteractionStore: InteractionSource, ScoreSink {
     /// Accounts touched by rows with id > hwm (and rows whose parent is one), closed under parent and
     /// same-id references (see Incremental.swift), and the count check.
     func incrementalDelta(_ table: String, since state: ScoreState) throws -> IncrementalDelta
-    /// Reads back the stored account rows (for printing after --incremental).
-    func readAccountScores(prefix: String) throws -> [AccountScore]
     /// Reads back rows of a score table (`table` is one of
     /// Schema.scoreTables, unprefixed), in Schema column order, optionally
     /// filtered by status (turn_scores), ordered by `orderBy` (column names).
@@ -98,6 +96,16 @@ public func openStore(_ location: String, create: Bool = false) throws -> Intera
         throw StorageError("'\(location)' is neither a SQLite file path nor a postgres:// URL")
     }
     return try SQLiteStore(path: location, create: create)
+}
+
+extension InteractionStore {
+    /// Reads back the stored account rows (for printing after
+    /// --incremental), by account with the all-channel row first, as the
+    /// engine reports them.
+    public func readAccountScores(prefix: String) throws -> [AccountScore] {
+        try readScoreRows(prefix: prefix, table: "account_scores", status: nil,
+                          orderBy: ["account_id", Schema.channelOrder]).map(AccountScore.init(values:))
+    }
 }
 
 extension InteractionSource {

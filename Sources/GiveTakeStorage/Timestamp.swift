@@ -1,34 +1,11 @@
 // Timestamps: microseconds since the Unix epoch, UTC. SQLite stores them as
 // ISO-8601 text (or Unix seconds); PostgreSQL's binary COPY counts from
-// 2000-01-01.
+// 2000-01-01. Calendar arithmetic is the engine's (dayNumber, civilDate).
+import GiveTakeCore
 
 public enum Timestamp {
     /// Microseconds from 1970-01-01 to 2000-01-01 (PostgreSQL's epoch).
     public static let postgresEpochOffset: Int64 = 946_684_800_000_000
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date.
-    static func days(_ y: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y2 = m <= 2 ? y - 1 : y
-        let era = (y2 >= 0 ? y2 : y2 - 399) / 400
-        let yoe = y2 - era * 400
-        let mp = (m + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// (year, month, day) of days since 1970-01-01.
-    static func civil(_ z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d)
-    }
 
     /// Parses 'YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]][Z|(+|-)HH[:MM]]', or
     /// Unix seconds ('1700000000', '1700000000.5'). nil when malformed.
@@ -96,7 +73,7 @@ public enum Timestamp {
             }
         }
         guard i == n else { return nil }
-        let secs = days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset
+        let secs = dayNumber(year: y, month: mo, day: d) * 86400 + h * 3600 + mi * 60 + s - offset
         return secs * 1_000_000 + frac
     }
 
@@ -149,7 +126,7 @@ struct TimestampText {
         var day = secs / 86400
         var rem = secs % 86400
         if rem < 0 { rem += 86400; day -= 1 }
-        let (y, m, d) = Timestamp.civil(day)
+        let (y, m, d) = civilDate(day: day)
         return try buf.withUnsafeMutableBufferPointer { b in
             var n = 0
             func put(_ v: Int64, _ width: Int) {

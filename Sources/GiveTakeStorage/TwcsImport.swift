@@ -193,7 +193,7 @@ public struct TwcsImport {
               (0...60).contains(hms[2]), (0...23).contains(oh), (0...59).contains(om),
               z[0] == 0x2B || z[0] == 0x2D else { return nil }
         let offset = (z[0] == 0x2D ? -1 : 1) * (oh * 3600 + om * 60)
-        let secs = Timestamp.days(y, Int64(m + 1), d) * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2] - offset
+        let secs = dayNumber(year: y, month: Int64(m + 1), day: d) * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2] - offset
         return secs * 1_000_000
     }
 }

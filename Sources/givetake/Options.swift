@@ -169,15 +169,7 @@ func parseSLA(_ list: String, into config: ScoringConfig) throws -> ScoringConfi
         guard kv.count == 2, let seconds = parseDuration(kv[1]) else {
             throw ValidationError("--sla: '\(item)' is not channel=duration (e.g. twitter=1h)")
         }
-        let name = kv[0].lowercased()
-        if name == "all" {
-            for i in c.slaSeconds.indices { c.slaSeconds[i] = seconds }
-        } else if let ch = Channel.allCases.first(where: { channelName($0) == name }) {
-            c.slaSeconds[Int(ch.rawValue)] = seconds
-        } else {
-            throw ValidationError("--sla: unknown channel '\(kv[0])' (expected twitter, facebook, instagram, "
-                                  + "linkedin, other or all)")
-        }
+        try setPerChannel(&c.slaSeconds, kv[0].lowercased(), seconds, option: "--sla", shown: kv[0])
     }
     return c
 }
@@ -192,16 +184,23 @@ func parseSLAClock(_ list: String, into config: ScoringConfig) throws -> Scoring
         guard let clock: SLAClock = value == "business" ? .business : value == "calendar" ? .calendar : nil else {
             throw ValidationError("--sla-clock: '\(value)' is not a clock (calendar or business)")
         }
-        if name == "all" {
-            for i in c.slaClock.indices { c.slaClock[i] = clock }
-        } else if let ch = Channel.allCases.first(where: { channelName($0) == name }) {
-            c.slaClock[Int(ch.rawValue)] = clock
-        } else {
-            throw ValidationError("--sla-clock: unknown channel '\(name)' (expected twitter, facebook, instagram, "
-                                  + "linkedin, other or all)")
-        }
+        try setPerChannel(&c.slaClock, name, clock, option: "--sla-clock", shown: name)
     }
     return c
+}
+
+/// Sets the entry of channel `name` ("all": every entry) of a per-channel
+/// setting; an unknown name is an error of `option` showing `shown`.
+private func setPerChannel<T>(_ values: inout [T], _ name: String, _ value: T, option: String,
+                              shown: String) throws {
+    if name == "all" {
+        for i in values.indices { values[i] = value }
+    } else if let ch = Channel.allCases.first(where: { channelName($0) == name }) {
+        values[Int(ch.rawValue)] = value
+    } else {
+        throw ValidationError("\(option): unknown channel '\(shown)' (expected twitter, facebook, instagram, "
+                              + "linkedin, other or all)")
+    }
 }
 
 func readFile(_ path: String) throws -> [UInt8] {

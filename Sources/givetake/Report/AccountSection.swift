@@ -70,7 +70,7 @@ private func healthSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ a: Acc
                     table: DataTable(headers: [periodWord(ctx.input.period), "health", "ack rate", "personal", "in SLA",
                                                "give share", "me-index"],
                                      rows: periods.map { p in
-                                         [isoDate(p.periodStart), opt(p.score.health, 1), percent(p.score.ackRate),
+                                         [dateText(p.periodStart), opt(p.score.health, 1), percent(p.score.ackRate),
                                           percent(p.score.personalRate), percent(p.score.slaRate),
                                           percent(p.score.giveRatio), opt(p.score.meIndex, 2)]
                                      }))
@@ -117,7 +117,7 @@ private func giveTakeSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ a: A
                     yMax: 1, yLabel: { fixed($0 * 100, 0) + "%" }, target: (target, "give target \(percent0(target))"),
                     table: DataTable(headers: [periodWord(ctx.input.period), "give", "take", "neutral", "give share", "me-index"],
                                      rows: periods.map { p in
-                                         [isoDate(p.periodStart), String(p.score.givePosts), String(p.score.takePosts),
+                                         [dateText(p.periodStart), String(p.score.givePosts), String(p.score.takePosts),
                                           String(p.score.neutralPosts), percent(p.score.giveRatio), opt(p.score.meIndex, 2)]
                                      }))
     }
@@ -408,7 +408,7 @@ private func qualitySection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ a: Ac
                             .joined(separator: ", ") + ".",
                         bins: zip(labels, periods).map { ($0, $1.score.anomalies) }, style: .take, markers: [],
                         table: DataTable(headers: [periodWord(ctx.input.period), "anomalies"],
-                                         rows: periods.map { [isoDate($0.periodStart), String($0.score.anomalies)] }))
+                                         rows: periods.map { [dateText($0.periodStart), String($0.score.anomalies)] }))
         }
     }
 }

@@ -213,13 +213,6 @@ func periodLabel(_ day: Int64, _ p: Period) -> String {
     return p == .month ? "\(m) \(c.year)" : "\(c.day) \(m)"
 }
 
-/// "2026-01-05".
-func isoDate(_ day: Int64) -> String {
-    let c = civilDate(day: day)
-    func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    return "\(c.year)-\(two(c.month))-\(two(c.day))"
-}
-
 /// "2026-01-05 14:03:09" UTC.
 func secondTime(_ micros: Int64) -> String { String(Timestamp.format(micros).prefix(19)) }
 
