@@ -105,6 +105,22 @@ extension Automaton {
         var p = base + from
         let end = base + to
         let table = self.table, firstOutput = self.firstOutputOffset
+        // Four bytes a round, one bounds test for them: the loop is short
+        // and its instruction count is most of a hit-free text's cost.
+        if to &- from >= 4 {
+            let end4 = end - 3
+            while p < end4 {
+                s = table[Int(s &+ classOf[Int(p[0])])]
+                if s >= firstOutput { report(text, p + 1 - base, s, &st) }
+                s = table[Int(s &+ classOf[Int(p[1])])]
+                if s >= firstOutput { report(text, p + 2 - base, s, &st) }
+                s = table[Int(s &+ classOf[Int(p[2])])]
+                if s >= firstOutput { report(text, p + 3 - base, s, &st) }
+                s = table[Int(s &+ classOf[Int(p[3])])]
+                p += 4
+                if s >= firstOutput { report(text, p - base, s, &st) }
+            }
+        }
         while p != end {
             s = table[Int(s &+ classOf[Int(p.pointee)])]
             p += 1
