@@ -107,7 +107,7 @@ putf64(char *p, double v)
 			 errmsg("givetake: malformed %s aggregate state", (kind)), \
 			 errdetail(__VA_ARGS__)))
 
-static void
+static pg_attribute_always_inline void
 check_header(const char *kind, const char *d, Size len, uint32 magic)
 {
 	if (len < 8)
@@ -136,9 +136,10 @@ typedef void (*StateCheck) (const char *data, Size len);
  *
  * Called as an aggregate, the state passed in is the executor's own copy,
  * which PostgreSQL allows a transition function to modify in place: it is
- * updated where it is, so a row costs no copy. Otherwise (a direct call, a
- * value in compressed or short-header form) it is copied first. Either way
- * `check` has accepted its layout before anything is written to it.
+ * updated where it is, so a row costs no copy, and `in_place` checks what
+ * every write needs (layout, length) in constant time. Otherwise (a direct
+ * call, a value in compressed or short-header form) it is checked with
+ * `copied` and copied first.
  *
  * New and grown states are allocated in the current (per-call) context and
  * never freed here: when a transition function returns a different
@@ -146,8 +147,8 @@ typedef void (*StateCheck) (const char *data, Size len);
  * alike) copies the value into the aggregate's context and frees the old
  * state itself.
  */
-static bytea *
-state_for_update(FunctionCallInfo fcinfo, StateCheck check)
+static pg_attribute_always_inline bytea *
+state_for_update(FunctionCallInfo fcinfo, StateCheck in_place, StateCheck copied)
 {
 	struct varlena *v;
 	bytea	   *copy;
@@ -158,12 +159,12 @@ state_for_update(FunctionCallInfo fcinfo, StateCheck check)
 	v = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(0));
 	if (AggCheckCallContext(fcinfo, NULL) && VARATT_IS_4B_U(v))
 	{
-		check(VARDATA(v), VARSIZE(v) - VARHDRSZ);
+		in_place(VARDATA(v), VARSIZE(v) - VARHDRSZ);
 		return (bytea *) v;
 	}
 	v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
 	len = VARSIZE_ANY_EXHDR(v);
-	check(VARDATA_ANY(v), len);
+	copied(VARDATA_ANY(v), len);
 	copy = new_state(len);
 	memcpy(VARDATA(copy), VARDATA_ANY(v), len);
 	return copy;
@@ -228,7 +229,7 @@ PG_FUNCTION_INFO_V1(gt_pg_text_accum);
 Datum
 gt_pg_text_accum(PG_FUNCTION_ARGS)
 {
-	bytea	   *st = state_for_update(fcinfo, text_check);
+	bytea	   *st = state_for_update(fcinfo, text_check, text_check);
 
 	if (st == NULL)
 		st = text_new();
@@ -252,7 +253,7 @@ PG_FUNCTION_INFO_V1(gt_pg_text_combine);
 Datum
 gt_pg_text_combine(PG_FUNCTION_ARGS)
 {
-	bytea	   *a = state_for_update(fcinfo, text_check);
+	bytea	   *a = state_for_update(fcinfo, text_check, text_check);
 	Size		blen;
 	const char *b = state_for_read(fcinfo, 1, text_check, &blen);
 	int			off;
@@ -339,12 +340,11 @@ gt_pg_me_index_final(PG_FUNCTION_ARGS)
 
 #define AH_COUNT(d, i) ((d) + AH_COUNTS + 8 * (Size) (i))
 
-/* The fixed-size checks: enough for any read or write to stay in bounds. */
-static void
+/* What any read or write needs to stay in bounds; constant time. */
+static pg_attribute_always_inline void
 ack_check_shape(const char *d, Size len)
 {
 	uint32		nb;
-	double		p;
 
 	check_header(AH_KIND, d, len, AH_MAGIC);
 	if (len < AH_COUNTS)
@@ -355,24 +355,27 @@ ack_check_shape(const char *d, Size len)
 	if (len != AH_COUNTS + 8 * (Size) nb)
 		BAD_STATE(AH_KIND, "It is %zu bytes long; %u buckets make %zu.",
 				  len, nb, AH_COUNTS + 8 * (Size) nb);
-	if (get32(d + AH_RESERVED) != 0)
-		BAD_STATE(AH_KIND, "Its reserved word is not 0.");
-	if (get64(d + AH_N) < 0)
-		BAD_STATE(AH_KIND, "Its count of values is negative.");
-	p = getf64(d + AH_P);
-	if (!isnan(p) && !(p > 0 && p <= 1))
-		BAD_STATE(AH_KIND, "Its percentile p is %g, outside (0, 1].", p);
 }
 
-/* Shape, and every count non-negative, summing to n. */
+/*
+ * Everything: the shape, the reserved word, p, and every count
+ * non-negative, summing to n. For states from elsewhere (combine's second
+ * argument, direct calls) and before a final function reads one.
+ */
 static void
 ack_check_full(const char *d, Size len)
 {
 	uint32		nb,
 				i;
 	int64		sum = 0;
+	double		p;
 
 	ack_check_shape(d, len);
+	if (get32(d + AH_RESERVED) != 0)
+		BAD_STATE(AH_KIND, "Its reserved word is not 0.");
+	p = getf64(d + AH_P);
+	if (!isnan(p) && !(p > 0 && p <= 1))
+		BAD_STATE(AH_KIND, "Its percentile p is %g, outside (0, 1].", p);
 	nb = get32(d + AH_NBUCKETS);
 	for (i = 0; i < nb; i++)
 	{
@@ -400,20 +403,14 @@ ack_new(uint32 nbuckets)
 	return st;
 }
 
-/*
- * st with room for `need` buckets: st itself, or a larger copy (see
- * state_for_update for why the old one is not freed).
- */
-static bytea *
-ack_reserve(bytea *st, uint32 need)
+/* A larger copy of st with room for `need` buckets. */
+static pg_noinline bytea *
+ack_grow(bytea *st, uint32 need)
 {
 	uint32		nb = get32(VARDATA(st) + AH_NBUCKETS);
-	uint32		n;
+	uint32		n = Max(AH_MIN_BUCKETS, nb);
 	bytea	   *grown;
 
-	if (need <= nb)
-		return st;
-	n = Max(AH_MIN_BUCKETS, nb);
 	while (n < need)
 		n *= 2;
 	n = Min(n, GT_ACKHIST_BUCKETS);
@@ -423,7 +420,19 @@ ack_reserve(bytea *st, uint32 need)
 	return grown;
 }
 
-static bytea *
+/*
+ * st with room for `need` buckets: st itself, or a larger copy (see
+ * state_for_update for why the old one is not freed).
+ */
+static inline bytea *
+ack_reserve(bytea *st, uint32 need)
+{
+	if (likely(need <= get32(VARDATA(st) + AH_NBUCKETS)))
+		return st;
+	return ack_grow(st, need);
+}
+
+static inline bytea *
 ack_add(bytea *st, double seconds)
 {
 	int			b = 0;
@@ -442,10 +451,10 @@ ack_add(bytea *st, double seconds)
 	return st;
 }
 
-static bytea *
+static pg_attribute_always_inline bytea *
 ack_state(FunctionCallInfo fcinfo)
 {
-	bytea	   *st = state_for_update(fcinfo, ack_check_shape);
+	bytea	   *st = state_for_update(fcinfo, ack_check_shape, ack_check_full);
 
 	return st != NULL ? st : ack_new(0);
 }
@@ -516,7 +525,7 @@ PG_FUNCTION_INFO_V1(gt_pg_ack_combine);
 Datum
 gt_pg_ack_combine(PG_FUNCTION_ARGS)
 {
-	bytea	   *a = state_for_update(fcinfo, ack_check_shape);
+	bytea	   *a = state_for_update(fcinfo, ack_check_shape, ack_check_full);
 	Size		blen;
 	const char *b = state_for_read(fcinfo, 1, ack_check_full, &blen);
 	uint32		used,
