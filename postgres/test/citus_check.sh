@@ -88,7 +88,9 @@ Q2="SELECT channel, givetake.give_ratio(body) AS gr, givetake.me_index(body) AS 
 P=$(plan "${Q2//TABLE/interactions}")
 echo "$P" | grep -m1 -o "Query: SELECT .*" | cut -c1-200
 check "plan: worker_partial_agg on the workers, coord_combine_agg on the coordinator" \
-    "SELECT \$p\$$P\$p\$ ~ 'worker_partial_agg\\(.*give_ratio' AND \$p\$$P\$p\$ ~ 'coord_combine_agg\\(.*ack_time_percentile'"
+    "SELECT \$p\$$P\$p\$ ~ 'worker_partial_agg\\(''givetake\\.give_ratio\\(text\\)'
+            AND \$p\$$P\$p\$ ~ 'worker_partial_agg\\(''givetake\\.ack_time_percentile\\('
+            AND \$p\$$P\$p\$ ~ 'coord_combine_agg\\('"
 same "per-channel aggregates equal single-node" "$Q2"
 Q3="SELECT givetake.give_ratio(body) AS gr, givetake.ack_time_stats(extract(epoch FROM created_at)::bigint % 20000)::text AS ack
     FROM TABLE"
