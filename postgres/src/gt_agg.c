@@ -27,6 +27,7 @@
 #include "common/int.h"
 #include "funcapi.h"
 #include "port/pg_bswap.h"
+#include "catalog/pg_type.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -131,6 +132,22 @@ new_state(Size len)
 typedef void (*StateCheck) (const char *data, Size len);
 
 /*
+ * A database whose givetake was created by a build with `internal` states
+ * still declares them so, and the executor does not copy an `internal`
+ * state these functions would return: refuse, once per new state.
+ */
+static pg_noinline void
+check_declared_state_type(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo != NULL && get_fn_expr_argtype(fcinfo->flinfo, 0) == INTERNALOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("givetake: this database's givetake aggregates declare internal states, "
+						"created by an older build of the extension"),
+				 errhint("Recreate the extension: DROP EXTENSION givetake CASCADE; CREATE EXTENSION givetake;")));
+}
+
+/*
  * The state in argument 0 of a transition or combine function, ready to be
  * updated; NULL when the argument is NULL.
  *
@@ -155,7 +172,10 @@ state_for_update(FunctionCallInfo fcinfo, StateCheck in_place, StateCheck copied
 	Size		len;
 
 	if (PG_ARGISNULL(0))
+	{
+		check_declared_state_type(fcinfo);
 		return NULL;
+	}
 	v = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(0));
 	if (AggCheckCallContext(fcinfo, NULL) && VARATT_IS_4B_U(v))
 	{

@@ -231,6 +231,17 @@ SELECT st_evil_text(b) FROM (VALUES ('how to fix it')) v(b);
 -- a valid INITCOND is simply a starting state (two values of 0 s)
 SELECT (st_seeded(x)).* FROM (VALUES (0.5), (40)) v(x);
 
+-- functions declared with internal states (a catalog from an older build)
+-- are refused, not handed states the executor would not copy
+CREATE FUNCTION st_old_accum(internal, float8) RETURNS internal
+    AS '$libdir/givetake', 'gt_pg_ack_accum' LANGUAGE C;
+CREATE FUNCTION st_old_final(internal) RETURNS float8
+    AS '$libdir/givetake', 'gt_pg_ack_percentile_final' LANGUAGE C;
+CREATE AGGREGATE st_old(float8) (SFUNC = st_old_accum, STYPE = internal, FINALFUNC = st_old_final);
+SELECT st_old(x) FROM generate_series(1, 3) x;
+DROP AGGREGATE st_old(float8);
+DROP FUNCTION st_old_accum(internal, float8), st_old_final(internal);
+
 DROP AGGREGATE st_evil(float8), st_evil_merge(bytea), st_evil_counts(float8), st_evil_text(text), st_seeded(float8);
 DROP VIEW st_parallel, st_parallel_grouped;
 DROP FUNCTION st_plan(text), st_hist(int, bigint, float8, bigint[], int, int),
