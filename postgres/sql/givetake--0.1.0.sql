@@ -116,41 +116,42 @@ COMMENT ON FUNCTION givetake.active_lexicon() IS
 
 -- ---- Aggregates ------------------------------------------------------------
 
-CREATE FUNCTION givetake._text_accum(internal, text) RETURNS internal
+-- Transition states are plain bytea values with a versioned little-endian
+-- layout (docs/postgres.md, "Aggregate states"), not `internal`: parallel
+-- workers pass them as they are, and Citus pushes the aggregates down to
+-- its workers and combines their states on the coordinator. Called as an
+-- aggregate, the functions update the state in place. Every function
+-- checks a state's layout first: a malformed bytea is an ERROR.
+
+CREATE FUNCTION givetake._text_accum(bytea, text) RETURNS bytea
     AS 'MODULE_PATHNAME', 'gt_pg_text_accum' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION givetake._text_combine(internal, internal) RETURNS internal
+CREATE FUNCTION givetake._text_combine(bytea, bytea) RETURNS bytea
     AS 'MODULE_PATHNAME', 'gt_pg_text_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION givetake._text_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'gt_pg_text_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION givetake._text_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'gt_pg_text_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION givetake._give_ratio_final(internal) RETURNS float8
+CREATE FUNCTION givetake._give_ratio_final(bytea) RETURNS float8
     AS 'MODULE_PATHNAME', 'gt_pg_give_ratio_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION givetake._me_index_final(internal) RETURNS float8
+CREATE FUNCTION givetake._me_index_final(bytea) RETURNS float8
     AS 'MODULE_PATHNAME', 'gt_pg_me_index_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION givetake._text_accum(internal, text) IS 'give_ratio/me_index transition (internal)';
-COMMENT ON FUNCTION givetake._text_combine(internal, internal) IS 'give_ratio/me_index combine (internal)';
-COMMENT ON FUNCTION givetake._text_serialize(internal) IS 'give_ratio/me_index serialize (internal)';
-COMMENT ON FUNCTION givetake._text_deserialize(bytea, internal) IS 'give_ratio/me_index deserialize (internal)';
-COMMENT ON FUNCTION givetake._give_ratio_final(internal) IS 'give_ratio final (internal)';
-COMMENT ON FUNCTION givetake._me_index_final(internal) IS 'me_index final (internal)';
+COMMENT ON FUNCTION givetake._text_accum(bytea, text) IS
+    'give_ratio/me_index transition: classifies the text into the counts state (internal)';
+COMMENT ON FUNCTION givetake._text_combine(bytea, bytea) IS
+    'give_ratio/me_index combine: adds two counts states (internal)';
+COMMENT ON FUNCTION givetake._give_ratio_final(bytea) IS 'give_ratio final: give / (give + take) of a counts state (internal)';
+COMMENT ON FUNCTION givetake._me_index_final(bytea) IS 'me_index final: we / (we + you) of a counts state (internal)';
 
 -- Both share one transition state: a query using both classifies once.
 CREATE AGGREGATE givetake.give_ratio(text) (
-    SFUNC = givetake._text_accum, STYPE = internal, SSPACE = 40,
+    SFUNC = givetake._text_accum, STYPE = bytea, SSPACE = 52,
     FINALFUNC = givetake._give_ratio_final, FINALFUNC_MODIFY = READ_ONLY,
     COMBINEFUNC = givetake._text_combine,
-    SERIALFUNC = givetake._text_serialize, DESERIALFUNC = givetake._text_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE givetake.give_ratio(text) IS
     'give / (give + take) over the classified texts; NULL when none is give or take';
 
 CREATE AGGREGATE givetake.me_index(text) (
-    SFUNC = givetake._text_accum, STYPE = internal, SSPACE = 40,
+    SFUNC = givetake._text_accum, STYPE = bytea, SSPACE = 52,
     FINALFUNC = givetake._me_index_final, FINALFUNC_MODIFY = READ_ONLY,
     COMBINEFUNC = givetake._text_combine,
-    SERIALFUNC = givetake._text_serialize, DESERIALFUNC = givetake._text_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE givetake.me_index(text) IS
@@ -159,56 +160,54 @@ COMMENT ON AGGREGATE givetake.me_index(text) IS
 CREATE TYPE givetake.ack_summary AS (n bigint, median_s float8, p90_s float8);
 COMMENT ON TYPE givetake.ack_summary IS 'Result of ack_time_stats: count, median and p90 in seconds';
 
-CREATE FUNCTION givetake._ack_accum(internal, float8) RETURNS internal
+CREATE FUNCTION givetake._ack_accum(bytea, float8) RETURNS bytea
     AS 'MODULE_PATHNAME', 'gt_pg_ack_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION givetake._ack_accum(internal, interval) RETURNS internal
+CREATE FUNCTION givetake._ack_accum(bytea, interval) RETURNS bytea
     AS 'MODULE_PATHNAME', 'gt_pg_ack_accum_interval' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION givetake._ack_accum_p(internal, float8, float8) RETURNS internal
+CREATE FUNCTION givetake._ack_accum_p(bytea, float8, float8) RETURNS bytea
     AS 'MODULE_PATHNAME', 'gt_pg_ack_accum_p' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION givetake._ack_combine(internal, internal) RETURNS internal
+CREATE FUNCTION givetake._ack_combine(bytea, bytea) RETURNS bytea
     AS 'MODULE_PATHNAME', 'gt_pg_ack_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION givetake._ack_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'gt_pg_ack_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION givetake._ack_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'gt_pg_ack_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION givetake._ack_stats_final(internal) RETURNS givetake.ack_summary
+CREATE FUNCTION givetake._ack_stats_final(bytea) RETURNS givetake.ack_summary
     AS 'MODULE_PATHNAME', 'gt_pg_ack_stats_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION givetake._ack_percentile_final(internal) RETURNS float8
+CREATE FUNCTION givetake._ack_percentile_final(bytea) RETURNS float8
     AS 'MODULE_PATHNAME', 'gt_pg_ack_percentile_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION givetake._ack_accum(internal, float8) IS 'ack time transition (internal)';
-COMMENT ON FUNCTION givetake._ack_accum(internal, interval) IS 'ack time transition (internal)';
-COMMENT ON FUNCTION givetake._ack_accum_p(internal, float8, float8) IS 'ack time transition (internal)';
-COMMENT ON FUNCTION givetake._ack_combine(internal, internal) IS 'ack histogram merge (internal)';
-COMMENT ON FUNCTION givetake._ack_serialize(internal) IS 'ack histogram serialize (internal)';
-COMMENT ON FUNCTION givetake._ack_deserialize(bytea, internal) IS 'ack histogram deserialize (internal)';
-COMMENT ON FUNCTION givetake._ack_stats_final(internal) IS 'ack_time_stats final (internal)';
-COMMENT ON FUNCTION givetake._ack_percentile_final(internal) IS 'ack_time_percentile final (internal)';
+COMMENT ON FUNCTION givetake._ack_accum(bytea, float8) IS
+    'ack_time_stats transition: adds a time in seconds to the histogram state (internal)';
+COMMENT ON FUNCTION givetake._ack_accum(bytea, interval) IS
+    'ack_time_stats transition: adds an interval (its epoch seconds) to the histogram state (internal)';
+COMMENT ON FUNCTION givetake._ack_accum_p(bytea, float8, float8) IS
+    'ack_time_percentile transition: adds a time in seconds and records p (internal)';
+COMMENT ON FUNCTION givetake._ack_combine(bytea, bytea) IS
+    'ack_time_* combine: adds two histogram states (internal)';
+COMMENT ON FUNCTION givetake._ack_stats_final(bytea) IS
+    'ack_time_stats final: (n, median_s, p90_s) of a histogram state (internal)';
+COMMENT ON FUNCTION givetake._ack_percentile_final(bytea) IS
+    'ack_time_percentile final: percentile p of a histogram state (internal)';
 
+-- SSPACE: times of up to a day fill 1024 buckets (8224 bytes).
 CREATE AGGREGATE givetake.ack_time_stats(seconds float8) (
-    SFUNC = givetake._ack_accum, STYPE = internal,
+    SFUNC = givetake._ack_accum, STYPE = bytea, SSPACE = 8224,
     FINALFUNC = givetake._ack_stats_final, FINALFUNC_MODIFY = READ_ONLY,
     COMBINEFUNC = givetake._ack_combine,
-    SERIALFUNC = givetake._ack_serialize, DESERIALFUNC = givetake._ack_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE givetake.ack_time_stats(float8) IS
     '(n, median_s, p90_s) of times to acknowledge in seconds, from a mergeable histogram (within 1 s or 1 %)';
 
 CREATE AGGREGATE givetake.ack_time_stats(time_to_ack interval) (
-    SFUNC = givetake._ack_accum, STYPE = internal,
+    SFUNC = givetake._ack_accum, STYPE = bytea, SSPACE = 8224,
     FINALFUNC = givetake._ack_stats_final, FINALFUNC_MODIFY = READ_ONLY,
     COMBINEFUNC = givetake._ack_combine,
-    SERIALFUNC = givetake._ack_serialize, DESERIALFUNC = givetake._ack_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE givetake.ack_time_stats(interval) IS
     '(n, median_s, p90_s) of times to acknowledge, from a mergeable histogram (within 1 s or 1 %)';
 
 CREATE AGGREGATE givetake.ack_time_percentile(seconds float8, p float8) (
-    SFUNC = givetake._ack_accum_p, STYPE = internal,
+    SFUNC = givetake._ack_accum_p, STYPE = bytea, SSPACE = 8224,
     FINALFUNC = givetake._ack_percentile_final, FINALFUNC_MODIFY = READ_ONLY,
     COMBINEFUNC = givetake._ack_combine,
-    SERIALFUNC = givetake._ack_serialize, DESERIALFUNC = givetake._ack_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE givetake.ack_time_percentile(float8, float8) IS

@@ -25,6 +25,7 @@
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 
 #if PG_VERSION_NUM >= 170000
 #define GT_LXID (MyProc->vxid.lxid)
@@ -256,6 +257,66 @@ current_lexicon(void)
 	return cache.lex ? cache.lex : gt_pg_builtin_lexicon();
 }
 
+/*
+ * The backend's last lookup, for call sites whose FmgrInfo is new on every
+ * call (Citus's worker_partial_agg calls a transition function through a
+ * fresh one per row), which would otherwise read lexicon_state per row.
+ * Reading that row gives the same answer while the transaction and
+ * subtransaction (a rolled-back one takes its changes away), the command,
+ * the mode and the active snapshot are the same; two snapshots
+ * with equal xmin, xmax and counts of running transactions see the same
+ * commits (a commit in between changes xmax or removes one of them).
+ */
+typedef struct LastLookup
+{
+	bool		valid;
+	const gt_lexicon *lex;
+	LocalTransactionId lxid;
+	SubTransactionId subxid;
+	CommandId	cid;
+	int			mode;
+	TransactionId xmin;
+	TransactionId xmax;
+	uint32		xcnt;
+	int32		subxcnt;
+	bool		suboverflowed;
+	CommandId	curcid;
+} LastLookup;
+
+static LastLookup last;
+
+static const gt_lexicon *
+lexicon_for_command(CommandId cid)
+{
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+	const gt_lexicon *lex;
+
+	if (snap != NULL && last.valid && last.lxid == GT_LXID &&
+		last.subxid == GetCurrentSubTransactionId() && last.cid == cid &&
+		last.mode == gt_lexicon_mode && last.xmin == snap->xmin && last.xmax == snap->xmax &&
+		last.xcnt == snap->xcnt && last.subxcnt == snap->subxcnt &&
+		last.suboverflowed == snap->suboverflowed && last.curcid == snap->curcid)
+		return last.lex;
+	last.valid = false;
+	lex = current_lexicon();
+	if (snap != NULL)
+	{
+		last.lex = lex;
+		last.lxid = GT_LXID;
+		last.subxid = GetCurrentSubTransactionId();
+		last.cid = cid;
+		last.mode = gt_lexicon_mode;
+		last.xmin = snap->xmin;
+		last.xmax = snap->xmax;
+		last.xcnt = snap->xcnt;
+		last.subxcnt = snap->subxcnt;
+		last.suboverflowed = snap->suboverflowed;
+		last.curcid = snap->curcid;
+		last.valid = true;
+	}
+	return lex;
+}
+
 const gt_lexicon *
 gt_pg_lexicon(FmgrInfo *flinfo)
 {
@@ -269,7 +330,7 @@ gt_pg_lexicon(FmgrInfo *flinfo)
 		return ref->lex;
 	if (ref == NULL)
 		ref = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(LexRef));
-	ref->lex = current_lexicon();
+	ref->lex = lexicon_for_command(cid);
 	ref->lxid = GT_LXID;
 	ref->cid = cid;
 	flinfo->fn_extra = ref;

@@ -24,7 +24,9 @@ gt_private_install() {
     mkdir -p "$dest$libdir" "$dest$sharedir"
     tar -C / --exclude='givetake*' --exclude='libgivetake*' -cf - "${libdir#/}" "${sharedir#/}" | tar -C "$dest" -xf -
     # Built in a copy of postgres/ so the worktree's objects stay untouched.
-    rm -rf "$dest/build" && cp -a "$root/postgres" "$dest/build"
+    # (The Makefile reads the version from ../include/givetake.h.)
+    rm -rf "$dest/build" "$dest/include" && cp -a "$root/postgres" "$dest/build"
+    mkdir -p "$dest/include" && cp "$root/include/givetake.h" "$dest/include/"
     make -C "$dest/build" -s clean
     make -C "$dest/build" -s PG_CONFIG="$pg_config" GT_DIST="$root/dist" >/dev/null
     make -C "$dest/build" -s PG_CONFIG="$pg_config" GT_DIST="$root/dist" DESTDIR="$dest" install >/dev/null

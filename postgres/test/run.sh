@@ -30,7 +30,9 @@ fi
 export PG_CONFIG
 echo "== $("$PG_CONFIG" --version)"
 
-if [ ! -f "$GT_DIST/lib/libgivetake.so" ] || ! nm -D "$GT_DIST/lib/libgivetake.so" | grep -q ' T gt_scorer_new'; then
+# (grep reads all of nm's output: with grep -q, nm can die of SIGPIPE and
+# pipefail would then rebuild the library for nothing.)
+if [ ! -f "$GT_DIST/lib/libgivetake.so" ] || ! nm -D "$GT_DIST/lib/libgivetake.so" | grep ' T gt_scorer_new' >/dev/null; then
     echo "== building libgivetake (make lib)"
     make -C "$ROOT" lib
 fi
