@@ -27,11 +27,11 @@ public func healthScore(ackRate: Double?, personalRate: Double?, slaRate: Double
 }
 
 extension ScoringRun {
-    mutating func report(_ rows: [StoredRow]) -> ScoringResult {
+    mutating func report(_ rows: RowStore) -> ScoringResult {
         // Trust per contact, folded into mean_trust per group.
         var contactRows: [ContactScore] = []
         contactRows.reserveCapacity(contacts.count)
-        for c in contacts {
+        for c in contacts where c.channels != 0 {
             let balance = Double(c.balance) / fixedOne
             let score = trustScore(balance: balance)
             if c.hasEvent {
@@ -108,7 +108,8 @@ extension ScoringRun {
             return xa < ya
         }
         let turnTable = TurnTable(rows: rows, records: turns, accountIDs: scorer.accountIDs,
-                                  threadIDs: scorer.threadIDs, agentIDs: scorer.agentIDs, slaMicros: slaMicros)
+                                  threadIDs: scorer.threadIDs, agentIDs: scorer.agentIDs, contactIDs: scorer.contactIDs,
+                                  slaMicros: slaMicros)
         turns = []
         return ScoringResult(accounts: accounts, contacts: contactRows, agents: agentRows, turns: turnTable,
                              asOf: asOf, rowCount: rows.count)

@@ -45,7 +45,7 @@ extension ScoringRun {
 
     /// Direct replies: `directAck[i]` = the earliest non-automated outbound
     /// row of the same account whose parent is needs-ack row i.
-    mutating func findDirectAcknowledgements(_ rows: [StoredRow]) {
+    mutating func findDirectAcknowledgements(_ rows: RowStore) {
         for o in 0..<rows.count {
             if interrupted(o) { return }
             let r = rows[o]
@@ -67,8 +67,8 @@ extension ScoringRun {
     @inline(__always)
     func threadKey(_ r: StoredRow, _ i: Int) -> Int64 {
         if r.thread >= 0 { return Int64(r.thread) }
-        if r.kind == Kind.message.rawValue && parentOf[i] < 0 && contactOf[i] >= 0 {
-            return Int64(scorer.threadIDs.count) &+ Int64(contactOf[i]) &* Int64(Channel.allCases.count)
+        if r.kind == Kind.message.rawValue && parentOf[i] < 0 && r.contact >= 0 {
+            return Int64(scorer.threadIDs.count) &+ Int64(r.contact) &* Int64(Channel.allCases.count)
                 &+ Int64(r.channel)
         }
         return -1
@@ -78,7 +78,7 @@ extension ScoringRun {
     /// key are grouped by it (a hash table and per-group lists, no global
     /// sort); each thread is then ordered on its own, usually a handful of
     /// rows.
-    mutating func formTurns(_ rows: [StoredRow]) {
+    mutating func formTurns(_ rows: RowStore) {
         var entries: [Int32] = []
         var keys: [Int64] = []
         for i in 0..<rows.count {
@@ -130,7 +130,7 @@ extension ScoringRun {
 
     /// Orders one thread's rows by time, inbound before outbound at the
     /// same instant (an answer in the same microsecond counts), then id.
-    private func orderThread(_ thread: inout [Int32], _ rows: [StoredRow]) {
+    private func orderThread(_ thread: inout [Int32], _ rows: RowStore) {
         @inline(__always) func before(_ a: Int32, _ b: Int32) -> Bool {
             let x = rows[Int(a)], y = rows[Int(b)]
             if x.created != y.created { return x.created < y.created }
@@ -157,7 +157,7 @@ extension ScoringRun {
     /// The turns of one ordered thread: each outbound row answers the turns
     /// still open (one, or with ack_unit = row every row since the last
     /// answer).
-    private mutating func formTurns(inThread thread: [Int32], _ rows: [StoredRow]) {
+    private mutating func formTurns(inThread thread: [Int32], _ rows: RowStore) {
         let perRow = config.ackUnit == .row
         var open = turns.count
         for row in thread {
@@ -184,7 +184,7 @@ extension ScoringRun {
     }
 
     @inline(__always)
-    private mutating func offer(_ rows: [StoredRow], ack o: Int32, to t: Int) {
+    private mutating func offer(_ rows: RowStore, ack o: Int32, to t: Int) {
         let current = turns[t].firstAck
         if current < 0 || earlier(rows[Int(o)], rows[Int(current)]) { turns[t].firstAck = o }
     }
