@@ -84,6 +84,16 @@ struct TimeToAck {
     var micros: Int64
 }
 
+/// The times of one acknowledged turn, with the groups they count in.
+struct AckTime {
+    var micros: Int64
+    var business: Int64
+    /// `group(account, 0)`; its channel group follows at `1 + channel`.
+    var accountGroup: Int32
+    var agent: Int32
+    var channel: UInt8
+}
+
 struct ScoringRun {
     let scorer: Scorer
     let config: ScoringConfig
@@ -96,9 +106,10 @@ struct ScoringRun {
     var directAck: [Int32]
     var turns: [TurnRecord] = []
     var agents: [AgentCounters]
-    /// Times to acknowledge; groups index `groups`, then `agents`.
-    var times: [TimeToAck] = []
-    var businessTimes: [TimeToAck] = []
+    /// Times to acknowledge, one per acknowledged turn.
+    var ackTimes: [AckTime] = []
+    /// Needs-ack rows (at most one turn each).
+    var needsAckRows = 0
     /// Schedule per (account, channel) slot `account * channels + channel`
     /// (-1: always open, business time = calendar time).
     var scheduleOf: [Int32] = []
@@ -191,6 +202,7 @@ struct ScoringRun {
             if interrupted(i) { return }
             let r = rows[i]
             both(r.account, r.channel) { $0.rows &+= 1 }
+            if r.needsAck { needsAckRows &+= 1 }
             if r.has(RowFlags.hasParent) {
                 if r.parent == r.id {
                     both(r.account, r.channel) { $0.anomalies &+= 1 }
@@ -231,7 +243,7 @@ struct ScoringRun {
     }
 
     private mutating func scoreTurns(_ rows: RowStore) {
-        let agentBase = groups.count
+        ackTimes.reserveCapacity(turns.count)
         let channels = Channel.allCases.count
         for t in 0..<turns.count {
             if interrupted(t) { return }
@@ -305,14 +317,8 @@ struct ScoringRun {
             if personal { agents[a].personal &+= 1 }
             if appreciative { agents[a].appreciative &+= 1 }
             if within { agents[a].withinSLA &+= 1 }
-            times.append(TimeToAck(group: Int32(group(r.account, 0)), micros: micros))
-            times.append(TimeToAck(group: Int32(group(r.account, 1 &+ c)), micros: micros))
-            times.append(TimeToAck(group: Int32(agentBase &+ a), micros: micros))
-            if !timelines.isEmpty {
-                businessTimes.append(TimeToAck(group: Int32(group(r.account, 0)), micros: businessMicros))
-                businessTimes.append(TimeToAck(group: Int32(group(r.account, 1 &+ c)), micros: businessMicros))
-                businessTimes.append(TimeToAck(group: Int32(agentBase &+ a), micros: businessMicros))
-            }
+            ackTimes.append(AckTime(micros: micros, business: businessMicros, accountGroup: Int32(group(r.account, 0)),
+                                    agent: Int32(a), channel: r.channel))
             if slot >= 0 {
                 addTrust(slot, r.channel, (1 + (personal ? 0.5 : 0) + (within ? 0.5 : 0)) * decay(r.created))
                 contacts[Int(slot)].acknowledged &+= 1

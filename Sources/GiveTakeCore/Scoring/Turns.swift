@@ -75,52 +75,40 @@ extension ScoringRun {
     }
 
     /// Forms every turn, with its first acknowledgement. Rows with a thread
-    /// key are grouped by it (a hash table and per-group lists, no global
-    /// sort); each thread is then ordered on its own, usually a handful of
-    /// rows.
+    /// key are grouped by it (thread keys are dense, so a list head per key
+    /// and a link per row: no hashing, no global sort); each thread is then
+    /// ordered on its own, usually a handful of rows.
     mutating func formTurns(_ rows: RowStore) {
-        var entries: [Int32] = []
-        var keys: [Int64] = []
+        // Thread lists: head[key] is the last row of thread `key`, next[i]
+        // the row before i in the same thread (-1 none).
+        let keyCount = scorer.threadIDs.count &+ contacts.count &* Channel.allCases.count
+        var head = [Int32](repeating: -1, count: keyCount)
+        var next = [Int32](repeating: -1, count: rows.count)
+        var threaded = false
+        turns.reserveCapacity(needsAckRows)
         for i in 0..<rows.count {
             if interrupted(i) { return }
             let r = rows[i]
             guard r.needsAck || (!r.inbound && !r.automated) else { continue }
-            let key = threadKey(r, i)
+            let key = Int(threadKey(r, i))
             if key >= 0 {
-                entries.append(Int32(i))
-                keys.append(key)
+                next[i] = head[key]
+                head[key] = Int32(i)
+                threaded = true
             } else if r.needsAck {
                 var t = TurnRecord(start: Int32(i), name: r.firstName)
                 t.firstAck = directAck[i]
                 turns.append(t)
             }
         }
-        if entries.isEmpty || stopped { return }
-        // Thread lists: head[g] is the last entry of thread g, next[k] the
-        // entry before k in the same thread.
-        var threadOf = KeyTable<Int64>(capacity: entries.count / 2 &+ 16)
-        var head: [Int32] = []
-        var next = [Int32](repeating: -1, count: entries.count)
-        for k in 0..<entries.count {
-            // Thread keys are dense runs of small integers: mix them (a
-            // bijection) so that linear probing does not cluster.
-            var g = Int(threadOf.findOrInsert(mix(keys[k]), value: Int32(head.count)) ?? -1)
-            if g < 0 {
-                g = head.count
-                head.append(-1)
-            }
-            next[k] = head[g]
-            head[g] = Int32(k)
-        }
-        keys = []
-        threadOf = KeyTable<Int64>()
+        if !threaded || stopped { return }
         var thread: [Int32] = []  // row indices of one thread
-        for g in 0..<head.count {
+        for g in 0..<keyCount where head[g] >= 0 {
             if interrupted(g) { return }
             thread.removeAll(keepingCapacity: true)
             var k = head[g]
             while k >= 0 {
-                thread.append(entries[Int(k)])
+                thread.append(k)
                 k = next[Int(k)]
             }
             orderThread(&thread, rows)
@@ -188,13 +176,4 @@ extension ScoringRun {
         let current = turns[t].firstAck
         if current < 0 || earlier(rows[Int(o)], rows[Int(current)]) { turns[t].firstAck = o }
     }
-}
-
-/// The SplitMix64 finalizer: a bijection on 64 bits that spreads dense keys.
-@inline(__always)
-func mix(_ key: Int64) -> Int64 {
-    var z = UInt64(bitPattern: key)
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return Int64(bitPattern: z ^ (z >> 31))
 }
