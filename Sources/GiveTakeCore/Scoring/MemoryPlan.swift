@@ -5,11 +5,15 @@
 // growing table, the batch's text, and the work arrays `finish` allocates.
 
 extension Scorer {
-    /// Work bytes per row that `finish` adds: parent and direct-ack slots
-    /// (8 bytes) plus an allowance for turns and times to acknowledge (at
-    /// most one of each per row, amortised). Contact states are counted
-    /// apart (one per interned contact).
-    static let finishBytesPerRow = 8 &+ 52
+    /// Work bytes per row that `finish` adds at most at once: the parent
+    /// slot, the direct-ack slot, and one of the thread link or the turn
+    /// placement (12 bytes).
+    static let finishBytesPerRow = 12
+    /// Work bytes per needs-ack row (at most one turn each) at the peak of
+    /// `finish`: its TurnRecord (40) and either the turn's copy while turns
+    /// are put in row order (40) or its time record (32) and percentile
+    /// buffers (16).
+    static let finishBytesPerTurn = 88
 
     /// Bytes the scorer would hold with `rowCount` rows stored, `textBytes`
     /// more bytes of names and bodies, and (when `finishing`) the work
@@ -26,8 +30,10 @@ extension Scorer {
         total &+= (accountIDs.capacity &+ threadIDs.capacity &+ agentIDs.capacity &+ ingestAnomalies.capacity
                    &+ contactIDs.capacity) &* 8 &+ (contactAccounts.capacity &+ agentAccounts.capacity) &* 4
         if finishing {
-            total &+= rowCount &* Scorer.finishBytesPerRow
-            total &+= contactIDs.count &* MemoryLayout<ContactState>.stride
+            total &+= rowCount &* Scorer.finishBytesPerRow &+ needsAckRows &* Scorer.finishBytesPerTurn
+            // Contact states, and a thread-list head per thread key.
+            total &+= contactIDs.count &* (MemoryLayout<ContactState>.stride &+ 4 &* Channel.allCases.count)
+            total &+= threadIDs.count &* 4
         }
         return total &+ transient
     }

@@ -109,6 +109,9 @@ public final class Scorer {
     /// Row index -> its `RowExtra` (rows with `hasExtra`).
     var extraTable = KeyTable<Int64>()
     var extras: [RowExtra] = []
+    /// Kept rows that need an acknowledgement (each starts at most one
+    /// turn): the memory plan of `finish` counts its turns by them.
+    var needsAckRows = 0
     var names = Interner()
     var bodies = ByteArena()
     /// Anomalies found at ingest (duplicates, unknown channel/kind), per group.
@@ -307,6 +310,7 @@ public final class Scorer {
             let old = rows[Int(existing)]
             if keptBefore(row, extra, old, self.extra(Int(existing), old)) {
                 countAnomaly(old.account, Int(old.channel), old.created)
+                needsAckRows &+= (row.needsAck ? 1 : 0) &- (old.needsAck ? 1 : 0)
                 rows[Int(existing)] = row
                 if row.hasExtra { setExtra(Int(existing), extra) }
             } else {
@@ -314,6 +318,7 @@ public final class Scorer {
             }
         } else {
             if row.hasExtra { setExtra(rows.count, extra) }
+            if row.needsAck { needsAckRows &+= 1 }
             rows.append(row)
         }
     }

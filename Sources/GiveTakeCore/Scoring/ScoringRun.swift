@@ -179,6 +179,7 @@ struct ScoringRun {
         if !stopped { findDirectAcknowledgements(rows) }
         if !stopped { formTurns(rows) }
         directAck = []
+        if !stopped { orderTurnsByStart(rows.count) }
         if !stopped { prepareTimelines(rows) }
         if !stopped { scoreTurns(rows) }
         if !stopped { scoreOutbound(rows) }

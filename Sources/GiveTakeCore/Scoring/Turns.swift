@@ -171,6 +171,20 @@ extension ScoringRun {
         }
     }
 
+    /// Puts the turns in the order of their first rows (each row starts at
+    /// most one turn: a counting placement, no sort). Results do not depend
+    /// on the order of turns; the later passes then read rows in storage
+    /// order instead of thread by thread.
+    mutating func orderTurnsByStart(_ rowCount: Int) {
+        if turns.count < 2 { return }
+        var at = [Int32](repeating: -1, count: rowCount)
+        for t in 0..<turns.count { at[Int(turns[t].start)] = Int32(t) }
+        var ordered: [TurnRecord] = []
+        ordered.reserveCapacity(turns.count)
+        for i in 0..<rowCount where at[i] >= 0 { ordered.append(turns[Int(at[i])]) }
+        turns = ordered
+    }
+
     @inline(__always)
     private mutating func offer(_ rows: RowStore, ack o: Int32, to t: Int) {
         let current = turns[t].firstAck
