@@ -74,6 +74,14 @@ struct StoredRow {
     }
 }
 
+/// The interned slots of one row of a batch (-1 none).
+struct BatchSlots {
+    var account: Int32
+    var contact: Int32
+    var thread: Int32
+    var agent: Int32
+}
+
 /// What a few rows need besides `StoredRow`.
 struct RowExtra {
     var value: Double = 0
@@ -207,8 +215,46 @@ public final class Scorer {
             for i in 0..<batch.count { text &+= (batch[i].body?.count ?? 0) &+ (batch[i].authorName?.count ?? 0) }
             try checkMemory(rows: rows.count &+ batch.count, textBytes: text, finishing: false)
         }
-        for i in 0..<batch.count { ingest(batch[i]) }
+        let slots = UnsafeMutableBufferPointer<BatchSlots>.allocate(capacity: batch.count)
+        defer { slots.deallocate() }
+        internSlots(batch, slots)
+        for i in 0..<batch.count { ingest(batch[i], slots[i]) }
         rowsAdded &+= batch.count
+    }
+
+    /// The slots a batch's rows refer to, one table at a time: each loop is
+    /// a run of independent look-ups whose cache misses overlap (inside the
+    /// per-row work they would wait one by one). Keys are interned in row
+    /// order, as one pass would.
+    private func internSlots(_ batch: UnsafeBufferPointer<Interaction>, _ slots: UnsafeMutableBufferPointer<BatchSlots>) {
+        for i in 0..<batch.count {
+            slots[i] = BatchSlots(account: accountIndex(batch[i].accountID), contact: -1, thread: -1, agent: -1)
+        }
+        for i in 0..<batch.count {
+            let r = batch[i]
+            guard let c = r.contactID, Scorer.kindOf(r) != nil, Scorer.channelOf(r) != nil else { continue }
+            slots[i].contact = contactIndex(slots[i].account, c)
+        }
+        for i in 0..<batch.count {
+            let r = batch[i]
+            guard let t = r.threadID, let kind = Scorer.kindOf(r), Scorer.channelOf(r) != nil, !r.automated,
+                  !r.inbound || kind.deservesAnswer else { continue }
+            slots[i].thread = threadIndex(slots[i].account, t)
+        }
+        for i in 0..<batch.count {
+            let r = batch[i]
+            guard let a = r.agentID, !r.inbound, !r.automated, Scorer.kindOf(r) != nil, Scorer.channelOf(r) != nil
+            else { continue }
+            slots[i].agent = agentIndex(slots[i].account, a)
+        }
+    }
+
+    @inline(__always) static func channelOf(_ r: Interaction) -> Channel? {
+        r.channel >= 0 && r.channel < Int32(Channel.allCases.count) ? Channel(rawValue: UInt8(r.channel)) : nil
+    }
+
+    @inline(__always) static func kindOf(_ r: Interaction) -> Kind? {
+        r.kind >= 0 && r.kind < Int32(Kind.allCases.count) ? Kind(rawValue: UInt8(r.kind)) : nil
     }
 
     /// Adds `count` rows, `row(i)` giving the i-th (gathered into one
@@ -252,10 +298,10 @@ public final class Scorer {
         return next
     }
 
-    private func ingest(_ r: Interaction) {
-        let account = accountIndex(r.accountID)
-        let channel = r.channel >= 0 && r.channel < Int32(Channel.allCases.count) ? Channel(rawValue: UInt8(r.channel)) : nil
-        let kind = r.kind >= 0 && r.kind < Int32(Kind.allCases.count) ? Kind(rawValue: UInt8(r.kind)) : nil
+    private func ingest(_ r: Interaction, _ slots: BatchSlots) {
+        let account = slots.account
+        let channel = Scorer.channelOf(r)
+        let kind = Scorer.kindOf(r)
         guard let channel, let kind else {
             countAnomaly(account, channel.map { Int($0.rawValue) }, r.createdAt)
             return
@@ -289,16 +335,16 @@ public final class Scorer {
                     keptText = -2
                 }
             }
-            if let t = r.threadID { thread = threadIndex(account, t) }
+            thread = slots.thread
         } else if !r.inbound && !r.automated {
             if (r.parentID != nil || r.threadID != nil || kind == .message) && r.body != nil {
                 keptText = bodies.append(body)
             }
-            if let t = r.threadID { thread = threadIndex(account, t) }
-            if let a = r.agentID { agent = agentIndex(account, a) }
+            thread = slots.thread
+            agent = slots.agent
         }
 
-        let contact: Int32 = r.contactID.map { contactIndex(account, $0) } ?? -1
+        let contact = slots.contact
         let row = StoredRow(
             id: r.id, parent: r.parentID ?? 0, created: r.createdAt,
             bodyPrefix: prefixKey(body), bodyRest: bodyFingerprint(body),
