@@ -6,9 +6,10 @@
 
 extension Scorer {
     /// Work bytes per row that `finish` adds at most at once: the parent
-    /// slot, the direct-ack slot, and one of the thread link or the turn
-    /// placement (12 bytes).
-    static let finishBytesPerRow = 12
+    /// slot (4) and at most 16 bytes of passing per-row arrays (the
+    /// direct-ack slot with the thread link, the turn placement, or the
+    /// engagement slots and times of attributed leads).
+    static let finishBytesPerRow = 20
     /// Work bytes per needs-ack row (at most one turn each) at the peak of
     /// `finish`: its TurnRecord (40) and either the turn's copy while turns
     /// are put in row order (40) or its time record (32) and percentile
@@ -29,6 +30,8 @@ extension Scorer {
         total &+= contactTable.bytesHeld &+ extraTable.bytesHeld &+ extras.capacity &* MemoryLayout<RowExtra>.stride
         total &+= (accountIDs.capacity &+ threadIDs.capacity &+ agentIDs.capacity &+ ingestAnomalies.capacity
                    &+ contactIDs.capacity) &* 8 &+ (contactAccounts.capacity &+ agentAccounts.capacity) &* 4
+        // The batch's interned slots (BatchSlots), while it is ingested.
+        if !finishing { total &+= max(0, rowCount &- rows.count) &* MemoryLayout<BatchSlots>.stride }
         if finishing {
             total &+= rowCount &* Scorer.finishBytesPerRow &+ needsAckRows &* Scorer.finishBytesPerTurn
             // Contact states, and a thread-list head per thread key.
