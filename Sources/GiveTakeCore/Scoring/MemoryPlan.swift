@@ -34,8 +34,9 @@ extension Scorer {
         if !finishing { total &+= max(0, rowCount &- rows.count) &* MemoryLayout<BatchSlots>.stride }
         if finishing {
             total &+= rowCount &* Scorer.finishBytesPerRow &+ needsAckRows &* Scorer.finishBytesPerTurn
-            // Contact states, and a thread-list head per thread key.
-            total &+= contactIDs.count &* (MemoryLayout<ContactState>.stride &+ 4 &* Channel.allCases.count)
+            // Contact states (and their channels and latest time), and a
+            // thread-list head per thread key.
+            total &+= contactIDs.count &* (MemoryLayout<ContactState>.stride &+ 9 &+ 4 &* Channel.allCases.count)
             total &+= threadIDs.count &* 4
         }
         return total &+ transient

@@ -31,7 +31,7 @@ extension ScoringRun {
         // Trust per contact, folded into mean_trust per group.
         var contactRows: [ContactScore] = []
         contactRows.reserveCapacity(contacts.count)
-        for c in contacts where c.channels != 0 {
+        for (k, c) in contacts.enumerated() where contactChannels[k] != 0 {
             let balance = Double(c.balance) / fixedOne
             let score = trustScore(balance: balance)
             if c.hasEvent {
@@ -46,7 +46,7 @@ extension ScoringRun {
             contactRows.append(ContactScore(
                 accountID: scorer.accountIDs[Int(c.account)], contactID: c.contactID, balance: balance,
                 trustScore: score, acknowledged: c.acknowledged, unacknowledged: c.unacknowledged,
-                lastInteractionAt: c.last))
+                lastInteractionAt: contactLast[k]))
         }
         contactRows.sort { ($0.accountID, $0.contactID) < ($1.accountID, $1.contactID) }
 

@@ -33,8 +33,6 @@ struct AgentCounters {
 struct ContactState {
     var account: Int32
     var contactID: Int64
-    var last: Int64 = .min
-    var channels: UInt8 = 0          // channels it has rows on
     var eventChannels: UInt8 = 0     // channels with trust events
     var hasEvent = false
     var balance: Int64 = 0           // fixed point, see fixedOne
@@ -101,6 +99,11 @@ struct ScoringRun {
     /// Per contact slot of the scorer (a slot whose rows were all dropped
     /// as duplicates has no channel bit and is not reported).
     var contacts: [ContactState] = []
+    /// Per contact slot, kept apart from `contacts` so that the first pass
+    /// touches 9 bytes a contact, not a whole state: the channels it has
+    /// rows on (0: no rows, not reported) and its latest created_at.
+    var contactChannels: [UInt8] = []
+    var contactLast: [Int64] = []
     var parentOf: [Int32]
     /// Earliest direct reply per needs-ack row (-1 none).
     var directAck: [Int32]
@@ -133,6 +136,8 @@ struct ScoringRun {
         for c in 0..<scorer.contactIDs.count {
             contacts.append(ContactState(account: scorer.contactAccounts[c], contactID: scorer.contactIDs[c]))
         }
+        contactChannels = [UInt8](repeating: 0, count: scorer.contactIDs.count)
+        contactLast = [Int64](repeating: .min, count: scorer.contactIDs.count)
         parentOf = [Int32](repeating: -1, count: n)
         directAck = [Int32](repeating: -1, count: n)
         agents = [AgentCounters](repeating: AgentCounters(),
@@ -199,10 +204,15 @@ struct ScoringRun {
     // MARK: Parents and contacts
 
     private mutating func resolveParentsAndContacts(_ rows: RowStore) {
+        // Rows per group in a compact array (8 bytes a group, not a whole
+        // GroupCounters), folded in at the end.
+        var groupRows = [Int64](repeating: 0, count: groups.count)
+        defer { for g in 0..<groups.count { groups[g].rows &+= groupRows[g] } }
         for i in 0..<rows.count {
             if interrupted(i) { return }
             let r = rows[i]
-            both(r.account, r.channel) { $0.rows &+= 1 }
+            groupRows[group(r.account, 0)] &+= 1
+            groupRows[group(r.account, 1 &+ Int(r.channel))] &+= 1
             if r.needsAck { needsAckRows &+= 1 }
             if r.has(RowFlags.hasParent) {
                 if r.parent == r.id {
@@ -215,13 +225,14 @@ struct ScoringRun {
             }
             let slot = r.contact
             if slot >= 0 {
-                if contacts[Int(slot)].channels == 0 { groups[group(r.account, 0)].contacts &+= 1 }
+                let c = Int(slot)
+                if contactChannels[c] == 0 { groups[group(r.account, 0)].contacts &+= 1 }
                 let bit: UInt8 = 1 << r.channel
-                if contacts[Int(slot)].channels & bit == 0 {
-                    contacts[Int(slot)].channels |= bit
+                if contactChannels[c] & bit == 0 {
+                    contactChannels[c] |= bit
                     groups[group(r.account, 1 &+ Int(r.channel))].contacts &+= 1
                 }
-                if r.created > contacts[Int(slot)].last { contacts[Int(slot)].last = r.created }
+                if r.created > contactLast[c] { contactLast[c] = r.created }
             }
         }
     }
