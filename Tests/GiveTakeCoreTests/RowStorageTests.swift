@@ -18,6 +18,10 @@ import Testing
         return try score(reversed ? rows.reversed() : rows, config: config, batch: 1000).account(1)
     }
 
+    @Test func aKeptRowIs64Bytes() {
+        #expect(MemoryLayout<StoredRow>.stride == 64)  // docs/architecture.md, MemoryPlan.swift
+    }
+
     @Test func parentsResolveAcrossChunks() throws {
         for reversed in [false, true] {
             let a = try #require(try answeredMentions(reversed: reversed))

@@ -38,9 +38,6 @@ struct RowStore {
 
     var count: Int { storage.count }
     var isEmpty: Bool { storage.count == 0 }
-    /// Rows the allocated chunks hold.
-    var capacity: Int { storage.chunks.count &* rowChunkSize }
-
     /// Bytes held with `rows` rows (whole chunks, and their pointer list).
     static func bytesHeld(rows: Int) -> Int {
         let chunks = (rows &+ rowChunkSize &- 1) >> rowChunkShift
@@ -69,20 +66,6 @@ struct RowStore {
     @inline(__always)
     private mutating func unique() {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-    }
-
-    /// Calls `body` with each chunk's filled rows in order, and the index
-    /// of the chunk's first row: hot passes read rows through a plain
-    /// pointer.
-    @inline(__always)
-    func forEachChunk(_ body: (UnsafeBufferPointer<StoredRow>, Int) -> Void) {
-        var base = 0
-        for p in storage.chunks {
-            let n = min(storage.count &- base, rowChunkSize)
-            if n <= 0 { break }
-            body(UnsafeBufferPointer(start: p, count: n), base)
-            base &+= n
-        }
     }
 }
 
