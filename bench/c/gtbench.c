@@ -276,6 +276,8 @@ static int cmd_score(int argc, char **argv) {
     if (rc != GT_OK) die("gt_scorer_add", gt_scorer_errmsg(s));
   }
   double t_add = now() - t1;
+  double cpu_add = cpu_now() - c1;
+  size_t planned = gt_scorer_memory(s);
   rc = gt_scorer_finish(s);
   if (rc != GT_OK) die("gt_scorer_finish", gt_scorer_errmsg(s));
   double t_score = now() - t1;
@@ -286,10 +288,10 @@ static int cmd_score(int argc, char **argv) {
   gt_scorer_accounts(&acc, &na, s);
   if (out) write_accounts(out, acc, na);
   printf("{\"rows\": %zu, \"schedules\": %s, \"with_text\": %s, \"load_s\": %.6f, \"add_s\": %.6f, \"score_s\": %.6f, "
-         "\"cpu_s\": %.6f, \"rows_per_s\": %.1f, \"loaded_kb\": %ld, \"peak_kb\": %ld, \"accounts\": %zu, "
-         "\"version\": \"%s\"}\n",
-         n, schedules ? "true" : "false", with_text ? "true" : "false", t_load, t_add, t_score, cpu_score, n / t_score, loaded_kb, peak_kb, na,
-         gt_version_string());
+         "\"cpu_s\": %.6f, \"add_cpu_s\": %.6f, \"rows_per_cpu_s\": %.1f, \"rows_per_s\": %.1f, \"loaded_kb\": %ld, "
+         "\"peak_kb\": %ld, \"planned_kb\": %zu, \"accounts\": %zu, \"version\": \"%s\"}\n",
+         n, schedules ? "true" : "false", with_text ? "true" : "false", t_load, t_add, t_score, cpu_score, cpu_add,
+         n / cpu_score, n / t_score, loaded_kb, peak_kb, planned / 1024, na, gt_version_string());
   gt_scorer_free(s);
   return 0;
 }

@@ -2,36 +2,45 @@
 // memory budget (a PostgreSQL backend, an embedding process) gets
 // `.outOfMemory` with a clear message instead of an allocation the host
 // cannot refuse. The plan counts reserved capacity, the transient copy of a
-// growing array or table, the batch's text, and the per-row work arrays
-// `finish` allocates.
+// growing table, the batch's text, and the work arrays `finish` allocates.
 
 extension Scorer {
-    /// Work bytes per row that `finish` adds: contact, parent and direct-ack
-    /// slots (12 bytes) plus an allowance for contacts, turns and times to
-    /// acknowledge (at most one of each per row, amortised).
-    static let finishBytesPerRow = 12 &+ 52
+    /// Work bytes per row that `finish` adds at most at once: the parent
+    /// slot (4) and at most 16 bytes of passing per-row arrays (the
+    /// direct-ack slot with the thread link, the turn placement, or the
+    /// engagement slots and times of attributed leads).
+    static let finishBytesPerRow = 20
+    /// Work bytes per needs-ack row (at most one turn each) at the peak of
+    /// `finish`: its TurnRecord (40) and either the turn's copy while turns
+    /// are put in row order (40) or its time record (32) and percentile
+    /// buffers (16).
+    static let finishBytesPerTurn = 88
 
     /// Bytes the scorer would hold with `rowCount` rows stored, `textBytes`
     /// more bytes of names and bodies, and (when `finishing`) the work
-    /// arrays of `finish`.
+    /// arrays of `finish`. Rows live in fixed-size chunks (no copy when they
+    /// grow); the id table's old slots are counted while it rehashes.
     public func plannedBytes(rows rowCount: Int, textBytes: Int, finishing: Bool) -> Int {
-        let stride = MemoryLayout<StoredRow>.stride
-        var capacity = rows.capacity
         var transient = 0
-        if rowCount > capacity {
-            transient = capacity &* stride  // the old buffer, while copying
-            capacity = max(rowCount, capacity &* 2)
-        }
         let idNow = idTable.bytesHeld, idAfter = idTable.bytesHeld(keys: rowCount)
-        if idAfter > idNow { transient = max(transient, idNow) }
-        var total = capacity &* stride &+ idAfter
+        if idAfter > idNow { transient = idNow }
+        var total = RowStore.bytesHeld(rows: max(rowCount, rows.count)) &+ idAfter
         total &+= bodies.bytesHeld &+ names.bytesHeld &+ textBytes
         total &+= accountTable.bytesHeld &+ threadTable.bytesHeld &+ agentTable.bytesHeld
-        total &+= (accountIDs.capacity &+ threadIDs.capacity &+ agentIDs.capacity &+ ingestAnomalies.capacity) &* 8
-        if finishing { total &+= rowCount &* Scorer.finishBytesPerRow }
+        total &+= contactTable.bytesHeld &+ extraTable.bytesHeld &+ extras.capacity &* MemoryLayout<RowExtra>.stride
+        total &+= (accountIDs.capacity &+ threadIDs.capacity &+ agentIDs.capacity &+ ingestAnomalies.capacity
+                   &+ contactIDs.capacity) &* 8 &+ (contactAccounts.capacity &+ agentAccounts.capacity) &* 4
+        // The batch's interned slots (BatchSlots), while it is ingested.
+        if !finishing { total &+= max(0, rowCount &- rows.count) &* MemoryLayout<BatchSlots>.stride }
+        if finishing {
+            total &+= rowCount &* Scorer.finishBytesPerRow &+ needsAckRows &* Scorer.finishBytesPerTurn
+            // Contact states (and their channels and latest time), and a
+            // thread-list head per thread key.
+            total &+= contactIDs.count &* (MemoryLayout<ContactState>.stride &+ 9 &+ 4 &* Channel.allCases.count)
+            total &+= threadIDs.count &* 4
+        }
         return total &+ transient
     }
-
     /// Throws `.outOfMemory` when the plan exceeds `memoryLimit` (0 = none).
     func checkMemory(rows rowCount: Int, textBytes: Int, finishing: Bool) throws(GiveTakeError) {
         guard memoryLimit > 0 else { return }

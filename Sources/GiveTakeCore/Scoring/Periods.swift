@@ -8,7 +8,7 @@
 // them.
 
 extension ScoringRun {
-    mutating func scorePeriods(_ rows: [StoredRow], _ period: Period) -> [PeriodScore] {
+    mutating func scorePeriods(_ rows: RowStore, _ period: Period) -> [PeriodScore] {
         // Zone per account: its own schedule, else the default; else UTC.
         var zones: [ZoneRules] = []
         zones.reserveCapacity(scorer.accountIDs.count)
@@ -37,7 +37,7 @@ extension ScoringRun {
             let p = slot(r.account, r.created)
             counters[p].rows &+= 1
             if r.has(RowFlags.hasParent) && (r.parent == r.id || parentOf[i] < 0) { counters[p].anomalies &+= 1 }
-            if !r.inbound && !r.automated { addContent(&counters[p], r) }
+            if !r.inbound && !r.automated { addContent(&counters[p], r, scorer.extra(i, r)) }
         }
         for i in attributedLeadRows {
             let r = rows[Int(i)]
@@ -82,7 +82,7 @@ extension ScoringRun {
                 times.append(TimeToAck(group: Int32(p), micros: max(0, rows[Int(turn.firstAck)].created &- r.created)))
                 businessTimes.append(TimeToAck(group: Int32(p), micros: turn.businessMicros))
             }
-            let c = contactOf[Int(turn.start)]
+            let c = r.contact
             if c >= 0 {
                 let k = contactPeriod(c, p)
                 if turn.status == .acknowledged { contactPeriods[k].acked = true } else { contactPeriods[k].unacked = true }
@@ -91,11 +91,11 @@ extension ScoringRun {
         }
         for i in 0..<rows.count {
             let r = rows[i]
-            let c = contactOf[i]
+            let c = r.contact
             guard c >= 0, r.kind == Kind.lead.rawValue || r.kind == Kind.purchase.rawValue else { continue }
             let k = contactPeriod(c, slot(r.account, r.created))
             if r.created > contactPeriods[k].lastConversion { contactPeriods[k].lastConversion = r.created }
-            if r.kind == Kind.purchase.rawValue { contactPeriods[k].value &+= fixedMoney(r.value) }
+            if r.kind == Kind.purchase.rawValue { contactPeriods[k].value &+= fixedMoney(scorer.extra(i, r).value) }
         }
         for cp in contactPeriods {
             let g = Int(cp.period)

@@ -27,11 +27,11 @@ public func healthScore(ackRate: Double?, personalRate: Double?, slaRate: Double
 }
 
 extension ScoringRun {
-    mutating func report(_ rows: [StoredRow]) -> ScoringResult {
+    mutating func report(_ rows: RowStore) -> ScoringResult {
         // Trust per contact, folded into mean_trust per group.
         var contactRows: [ContactScore] = []
         contactRows.reserveCapacity(contacts.count)
-        for c in contacts {
+        for (k, c) in contacts.enumerated() where contactChannels[k] != 0 {
             let balance = Double(c.balance) / fixedOne
             let score = trustScore(balance: balance)
             if c.hasEvent {
@@ -46,19 +46,38 @@ extension ScoringRun {
             contactRows.append(ContactScore(
                 accountID: scorer.accountIDs[Int(c.account)], contactID: c.contactID, balance: balance,
                 trustScore: score, acknowledged: c.acknowledged, unacknowledged: c.unacknowledged,
-                lastInteractionAt: c.last))
+                lastInteractionAt: contactLast[k]))
         }
         contactRows.sort { ($0.accountID, $0.contactID) < ($1.accountID, $1.contactID) }
 
         // Exact percentile_disc of the times per group. Groups: account
         // groups, then agent slots.
+        // Each acknowledged turn counts in three groups: its account, its
+        // account x channel, its agent slot (after the account groups).
         let groupCount = groups.count &+ agents.count
-        let (median, p90) = exactPercentiles(times, groupCount: groupCount)
-        times = []
-        // Without schedules in use, business time is calendar time.
-        let (businessMedian, businessP90) = timelines.isEmpty ? (median, p90)
-            : exactPercentiles(businessTimes, groupCount: groupCount)
-        businessTimes = []
+        var median = [Double?](repeating: nil, count: groupCount), p90 = median
+        var businessMedian = median, businessP90 = median
+        var buffers = PercentileBuffers(count: ackTimes.count)
+        let agentBase = groups.count
+        ackTimes.withUnsafeBufferPointer { t in
+            let groupings: [(Int) -> Int] = [
+                { Int(t[$0].accountGroup) },
+                { Int(t[$0].accountGroup) &+ 1 &+ Int(t[$0].channel) },
+                { agentBase &+ Int(t[$0].agent) },
+            ]
+            for grouping in groupings {
+                exactPercentiles(count: t.count, groupCount: groupCount, &median, &p90, &buffers,
+                                 group: grouping, micros: { t[$0].micros })
+                // Without schedules in use, business time is calendar time.
+                if !timelines.isEmpty {
+                    exactPercentiles(count: t.count, groupCount: groupCount, &businessMedian, &businessP90, &buffers,
+                                     group: grouping, micros: { t[$0].business })
+                }
+            }
+        }
+        if timelines.isEmpty { (businessMedian, businessP90) = (median, p90) }
+        ackTimes = []
+        buffers = PercentileBuffers(count: 0)
 
         var accounts: [AccountScore] = []
         let order = (0..<scorer.accountIDs.count).sorted { scorer.accountIDs[$0] < scorer.accountIDs[$1] }
@@ -108,7 +127,8 @@ extension ScoringRun {
             return xa < ya
         }
         let turnTable = TurnTable(rows: rows, records: turns, accountIDs: scorer.accountIDs,
-                                  threadIDs: scorer.threadIDs, agentIDs: scorer.agentIDs, slaMicros: slaMicros)
+                                  threadIDs: scorer.threadIDs, agentIDs: scorer.agentIDs, contactIDs: scorer.contactIDs,
+                                  slaMicros: slaMicros)
         turns = []
         return ScoringResult(accounts: accounts, contacts: contactRows, agents: agentRows, turns: turnTable,
                              asOf: asOf, rowCount: rows.count)
@@ -151,26 +171,45 @@ extension ScoringRun {
 func exactPercentiles(_ times: [TimeToAck], groupCount: Int) -> ([Double?], [Double?]) {
     var median = [Double?](repeating: nil, count: groupCount)
     var p90 = [Double?](repeating: nil, count: groupCount)
-    if times.isEmpty { return (median, p90) }
+    var buffers = PercentileBuffers(count: times.count)
+    exactPercentiles(count: times.count, groupCount: groupCount, &median, &p90, &buffers,
+                     group: { Int(times[$0].group) }, micros: { times[$0].micros })
+    return (median, p90)
+}
+
+/// Work arrays of `exactPercentiles`, reused across the groupings of one
+/// set of times.
+struct PercentileBuffers {
+    var micros: [Int64]
+    var scratch: [Int64]
+    init(count: Int) {
+        micros = [Int64](repeating: 0, count: count)
+        scratch = [Int64](repeating: 0, count: count)
+    }
+}
+
+/// The same for `count` times whose i-th is `micros(i)` in group
+/// `group(i)` (< groupCount); writes only the groups that have times.
+func exactPercentiles(count n: Int, groupCount: Int, _ median: inout [Double?], _ p90: inout [Double?],
+                      _ buffers: inout PercentileBuffers, group: (Int) -> Int, micros timeOf: (Int) -> Int64) {
+    if n == 0 { return }
     var groupStart = [Int](repeating: 0, count: groupCount &+ 1)
-    for t in times { groupStart[Int(t.group) &+ 1] &+= 1 }
+    for i in 0..<n { groupStart[group(i) &+ 1] &+= 1 }
     for g in 0..<groupCount { groupStart[g &+ 1] &+= groupStart[g] }
     var fill = groupStart
-    var micros = [Int64](repeating: 0, count: times.count)
-    for t in times {
-        micros[fill[Int(t.group)]] = t.micros
-        fill[Int(t.group)] &+= 1
-    }
-    var scratch = [Int64](repeating: 0, count: micros.count)
-    micros.withUnsafeMutableBufferPointer { all in scratch.withUnsafeMutableBufferPointer { spare in
+    buffers.micros.withUnsafeMutableBufferPointer { all in buffers.scratch.withUnsafeMutableBufferPointer { spare in
+        for i in 0..<n {
+            let g = group(i)
+            all[fill[g]] = timeOf(i)
+            fill[g] &+= 1
+        }
         for g in 0..<groupCount where groupStart[g &+ 1] > groupStart[g] {
             let range = groupStart[g]..<groupStart[g &+ 1]
             let slice = UnsafeMutableBufferPointer(rebasing: all[range])
             sortInt64(slice, scratch: UnsafeMutableBufferPointer(rebasing: spare[range]))
-            let n = slice.count
-            median[g] = Double(slice[percentileRank(count: n, p: 0.5) &- 1]) / 1e6
-            p90[g] = Double(slice[percentileRank(count: n, p: 0.9) &- 1]) / 1e6
+            let k = slice.count
+            median[g] = Double(slice[percentileRank(count: k, p: 0.5) &- 1]) / 1e6
+            p90[g] = Double(slice[percentileRank(count: k, p: 0.9) &- 1]) / 1e6
         }
     } }
-    return (median, p90)
 }

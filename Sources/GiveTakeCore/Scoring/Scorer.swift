@@ -12,26 +12,30 @@ struct RowFlags {
     static let hasParent: UInt16 = 16
     static let appreciative: UInt16 = 32
     static let fitsTwitter: UInt16 = 64
-    static let labelShift: UInt16 = 8  // two bits: Label.rawValue
+    static let labelShift: UInt16 = 7  // two bits: Label.rawValue
+    static let channelShift: UInt16 = 9  // three bits: Channel.rawValue
+    static let kindShift: UInt16 = 12  // four bits: Kind.rawValue
     static let inputMask: UInt16 = 31
 }
 
+/// One kept row: 64 bytes (see docs/architecture.md for what is kept and
+/// why). Fields that only some rows need live in side tables of the scorer
+/// (`Scorer.extras`: purchase values and word counts above 254).
 struct StoredRow {
     var id: Int64
     var parent: Int64
     var created: Int64
-    var contact: Int64
-    var value: Double
-    /// Duplicate-id order: first 8 body bytes (big-endian), length, hash.
+    /// Duplicate-id order: the first 8 body bytes (big-endian), then
+    /// `bodyRest` = min(byte length, 2^24 - 1) << 40 | the top 40 bits of
+    /// `byteHash` (see `bodyFingerprint`).
     var bodyPrefix: UInt64
-    var bodyHash: UInt64
-    var bodyLength: UInt32
-    var weWords: UInt32
-    var youWords: UInt32
+    var bodyRest: UInt64
+    /// Its (account, contact_id) slot in `Scorer.contactIDs` (-1 none).
+    var contact: Int32
     var account: Int32
     /// The one text the scorer keeps of a row, read only through `firstName`
     /// (needs-ack rows) and `bodyRef` (outbound rows): a row is one or the
-    /// other, so one field serves both without growing every row by 4 bytes.
+    /// other, so one field serves both.
     var keptText: Int32
     /// Needs-ack or outbound non-automated row: its (account, thread_id)
     /// slot in `Scorer.threadIDs` (-1 none).
@@ -39,9 +43,16 @@ struct StoredRow {
     /// Outbound non-automated row: its (account, agent_id) slot in
     /// `Scorer.agentIDs` (-1 none).
     var agent: Int32
-    var flags: UInt16
-    var channel: UInt8
-    var kind: UInt8
+    /// We/you words of an outbound classified row; 255 = the counts are in
+    /// `Scorer.extras`.
+    var weWords: UInt8
+    var youWords: UInt8
+    /// RowFlags, label, channel and kind (see RowFlags for the bits).
+    var bits: UInt16
+
+    @inline(__always) var flags: UInt16 { bits & 0x1FF }
+    @inline(__always) var channel: UInt8 { UInt8(truncatingIfNeeded: (bits >> RowFlags.channelShift) & 7) }
+    @inline(__always) var kind: UInt8 { UInt8(truncatingIfNeeded: bits >> RowFlags.kindShift) }
 
     /// Needs-ack row: its interned first name in `Scorer.names` (-1 no
     /// author_name, -2 an author_name without a first name).
@@ -50,13 +61,32 @@ struct StoredRow {
     /// `Scorer.bodies` (-1 none).
     @inline(__always) var bodyRef: Int32 { inbound ? -1 : keptText }
 
-    @inline(__always) func has(_ f: UInt16) -> Bool { flags & f != 0 }
-    @inline(__always) var inbound: Bool { flags & RowFlags.inbound != 0 }
-    @inline(__always) var automated: Bool { flags & RowFlags.automated != 0 }
-    @inline(__always) var label: Label { Label(rawValue: UInt8((flags >> RowFlags.labelShift) & 3)) ?? .neutral }
+    @inline(__always) func has(_ f: UInt16) -> Bool { bits & f != 0 }
+    @inline(__always) var inbound: Bool { bits & RowFlags.inbound != 0 }
+    @inline(__always) var automated: Bool { bits & RowFlags.automated != 0 }
+    @inline(__always) var label: Label { Label(rawValue: UInt8((bits >> RowFlags.labelShift) & 3)) ?? .neutral }
     @inline(__always) var kindValue: Kind { Kind(rawValue: kind) ?? .like }
     /// Inbound, not automated, and of a kind that deserves an answer.
     @inline(__always) var needsAck: Bool { inbound && !automated && kindValue.deservesAnswer }
+    /// Its purchase value or word counts are in `Scorer.extras`.
+    @inline(__always) var hasExtra: Bool {
+        kind == Kind.purchase.rawValue || weWords == 255 || youWords == 255
+    }
+}
+
+/// The interned slots of one row of a batch (-1 none).
+struct BatchSlots {
+    var account: Int32
+    var contact: Int32
+    var thread: Int32
+    var agent: Int32
+}
+
+/// What a few rows need besides `StoredRow`.
+struct RowExtra {
+    var value: Double = 0
+    var weWords: UInt32 = 0
+    var youWords: UInt32 = 0
 }
 
 struct AnomalyEvent {
@@ -70,8 +100,8 @@ let groupSlots = 1 + Channel.allCases.count
 public final class Scorer {
     public let lexicon: Lexicon
     public private(set) var config: ScoringConfig
-    var rows: [StoredRow] = []
-    var idTable = KeyTable<Int64>(capacity: 1024)
+    var rows = RowStore()
+    var idTable = IdTable()
     var accountTable = KeyTable<Int64>()
     var accountIDs: [Int64] = []
     /// Interned (account, thread_id) and (account, agent_id) pairs.
@@ -80,6 +110,16 @@ public final class Scorer {
     var agentTable = KeyTable<PairKey>()
     var agentIDs: [Int64] = []
     var agentAccounts: [Int32] = []
+    /// Interned (account, contact_id) pairs: rows keep the slot.
+    var contactTable = KeyTable<PairKey>()
+    var contactIDs: [Int64] = []
+    var contactAccounts: [Int32] = []
+    /// Row index -> its `RowExtra` (rows with `hasExtra`).
+    var extraTable = KeyTable<Int64>()
+    var extras: [RowExtra] = []
+    /// Kept rows that need an acknowledgement (each starts at most one
+    /// turn): the memory plan of `finish` counts its turns by them.
+    var needsAckRows = 0
     var names = Interner()
     var bodies = ByteArena()
     /// Anomalies found at ingest (duplicates, unknown channel/kind), per group.
@@ -150,8 +190,7 @@ public final class Scorer {
     public func reserveCapacity(rows count: Int) {
         guard count > rows.count, count <= Int(Int32.max) else { return }
         if memoryLimit > 0 && plannedBytes(rows: count, textBytes: 0, finishing: false) > memoryLimit { return }
-        rows.reserveCapacity(count)
-        idTable.reserveCapacity(count)
+        idTable.reserveCapacity(count, rows)
     }
 
     /// Rows passed to successful `add` calls so far (duplicates included):
@@ -176,8 +215,46 @@ public final class Scorer {
             for i in 0..<batch.count { text &+= (batch[i].body?.count ?? 0) &+ (batch[i].authorName?.count ?? 0) }
             try checkMemory(rows: rows.count &+ batch.count, textBytes: text, finishing: false)
         }
-        for i in 0..<batch.count { ingest(batch[i]) }
+        let slots = UnsafeMutableBufferPointer<BatchSlots>.allocate(capacity: batch.count)
+        defer { slots.deallocate() }
+        internSlots(batch, slots)
+        for i in 0..<batch.count { ingest(batch[i], slots[i]) }
         rowsAdded &+= batch.count
+    }
+
+    /// The slots a batch's rows refer to, one table at a time: each loop is
+    /// a run of independent look-ups whose cache misses overlap (inside the
+    /// per-row work they would wait one by one). Keys are interned in row
+    /// order, as one pass would.
+    private func internSlots(_ batch: UnsafeBufferPointer<Interaction>, _ slots: UnsafeMutableBufferPointer<BatchSlots>) {
+        for i in 0..<batch.count {
+            slots[i] = BatchSlots(account: accountIndex(batch[i].accountID), contact: -1, thread: -1, agent: -1)
+        }
+        for i in 0..<batch.count {
+            let r = batch[i]
+            guard let c = r.contactID, Scorer.kindOf(r) != nil, Scorer.channelOf(r) != nil else { continue }
+            slots[i].contact = contactIndex(slots[i].account, c)
+        }
+        for i in 0..<batch.count {
+            let r = batch[i]
+            guard let t = r.threadID, let kind = Scorer.kindOf(r), Scorer.channelOf(r) != nil, !r.automated,
+                  !r.inbound || kind.deservesAnswer else { continue }
+            slots[i].thread = threadIndex(slots[i].account, t)
+        }
+        for i in 0..<batch.count {
+            let r = batch[i]
+            guard let a = r.agentID, !r.inbound, !r.automated, Scorer.kindOf(r) != nil, Scorer.channelOf(r) != nil
+            else { continue }
+            slots[i].agent = agentIndex(slots[i].account, a)
+        }
+    }
+
+    @inline(__always) static func channelOf(_ r: Interaction) -> Channel? {
+        r.channel >= 0 && r.channel < Int32(Channel.allCases.count) ? Channel(rawValue: UInt8(r.channel)) : nil
+    }
+
+    @inline(__always) static func kindOf(_ r: Interaction) -> Kind? {
+        r.kind >= 0 && r.kind < Int32(Kind.allCases.count) ? Kind(rawValue: UInt8(r.kind)) : nil
     }
 
     /// Adds `count` rows, `row(i)` giving the i-th (gathered into one
@@ -221,29 +298,29 @@ public final class Scorer {
         return next
     }
 
-    private func ingest(_ r: Interaction) {
-        let account = accountIndex(r.accountID)
-        let channel = r.channel >= 0 && r.channel < Int32(Channel.allCases.count) ? Channel(rawValue: UInt8(r.channel)) : nil
-        let kind = r.kind >= 0 && r.kind < Int32(Kind.allCases.count) ? Kind(rawValue: UInt8(r.kind)) : nil
+    private func ingest(_ r: Interaction, _ slots: BatchSlots) {
+        let account = slots.account
+        let channel = Scorer.channelOf(r)
+        let kind = Scorer.kindOf(r)
         guard let channel, let kind else {
             countAnomaly(account, channel.map { Int($0.rawValue) }, r.createdAt)
             return
         }
         let body = r.body ?? UnsafeBufferPointer(start: nil, count: 0)
-        var flags: UInt16 = 0
+        var flags: UInt16 = UInt16(channel.rawValue) << RowFlags.channelShift | UInt16(kind.rawValue) << RowFlags.kindShift
         if r.inbound { flags |= RowFlags.inbound }
         if r.automated { flags |= RowFlags.automated }
         if r.hasMedia { flags |= RowFlags.hasMedia }
         if r.contactID != nil { flags |= RowFlags.hasContact }
         if r.parentID != nil { flags |= RowFlags.hasParent }
 
-        var we: UInt32 = 0, you: UInt32 = 0
+        var extra = RowExtra(value: kind == .purchase ? r.value : 0)
         if !r.inbound && r.body != nil {
             let c = lexicon.classify(body)
             flags |= UInt16(c.label.rawValue) << RowFlags.labelShift
             if c.appreciative { flags |= RowFlags.appreciative }
-            we = UInt32(c.weWords)
-            you = UInt32(c.youWords)
+            extra.weWords = UInt32(truncatingIfNeeded: c.weWords)
+            extra.youWords = UInt32(truncatingIfNeeded: c.youWords)
         }
         if kind == .post && channel == .twitter && (body.count <= 280 || scalarCount(body) <= 280) {
             flags |= RowFlags.fitsTwitter
@@ -258,33 +335,67 @@ public final class Scorer {
                     keptText = -2
                 }
             }
-            if let t = r.threadID { thread = threadIndex(account, t) }
+            thread = slots.thread
         } else if !r.inbound && !r.automated {
             if (r.parentID != nil || r.threadID != nil || kind == .message) && r.body != nil {
                 keptText = bodies.append(body)
             }
-            if let t = r.threadID { thread = threadIndex(account, t) }
-            if let a = r.agentID { agent = agentIndex(account, a) }
+            thread = slots.thread
+            agent = slots.agent
         }
 
+        let contact = slots.contact
         let row = StoredRow(
-            id: r.id, parent: r.parentID ?? 0, created: r.createdAt, contact: r.contactID ?? 0, value: r.value,
-            bodyPrefix: prefixKey(body), bodyHash: byteHash(body), bodyLength: UInt32(body.count),
-            weWords: we, youWords: you, account: account, keptText: keptText, thread: thread, agent: agent, flags: flags,
-            channel: channel.rawValue, kind: kind.rawValue)
+            id: r.id, parent: r.parentID ?? 0, created: r.createdAt,
+            bodyPrefix: prefixKey(body), bodyRest: bodyFingerprint(body),
+            contact: contact, account: account, keptText: keptText, thread: thread, agent: agent,
+            weWords: UInt8(truncatingIfNeeded: min(extra.weWords, 255)),
+            youWords: UInt8(truncatingIfNeeded: min(extra.youWords, 255)), bits: flags)
 
-        if let existing = idTable.findOrInsert(r.id, value: Int32(rows.count)) {
+        if let existing = idTable.findOrInsert(r.id, row: Int32(rows.count), in: rows) {
             let old = rows[Int(existing)]
-            if keptBefore(row, old) {
+            if keptBefore(row, extra, old, self.extra(Int(existing), old)) {
                 countAnomaly(old.account, Int(old.channel), old.created)
+                needsAckRows &+= (row.needsAck ? 1 : 0) &- (old.needsAck ? 1 : 0)
                 rows[Int(existing)] = row
+                if row.hasExtra { setExtra(Int(existing), extra) }
             } else {
                 countAnomaly(account, Int(channel.rawValue), row.created)
             }
         } else {
+            if row.hasExtra { setExtra(rows.count, extra) }
+            if row.needsAck { needsAckRows &+= 1 }
             rows.append(row)
         }
     }
+
+    private func contactIndex(_ account: Int32, _ id: Int64) -> Int32 {
+        let next = Int32(contactIDs.count)
+        if let existing = contactTable.findOrInsert(PairKey(a: Int64(account), b: id), value: next) { return existing }
+        contactIDs.append(id)
+        contactAccounts.append(account)
+        return next
+    }
+
+    private func setExtra(_ row: Int, _ extra: RowExtra) {
+        let next = Int32(extras.count)
+        if let existing = extraTable.findOrInsert(Int64(row), value: next) {
+            extras[Int(existing)] = extra
+        } else {
+            extras.append(extra)
+        }
+    }
+
+    /// The purchase value and word counts of row `i` (`r` is that row).
+    @inline(__always)
+    func extra(_ i: Int, _ r: StoredRow) -> RowExtra {
+        if !r.hasExtra { return RowExtra(value: 0, weWords: UInt32(r.weWords), youWords: UInt32(r.youWords)) }
+        return extraTable.find(Int64(i)).map { extras[Int($0)] } ?? RowExtra()
+    }
+
+    /// The contact_id of a row with a contact (0 without).
+    @inline(__always)
+    func contactID(_ r: StoredRow) -> Int64 { r.contact >= 0 ? contactIDs[Int(r.contact)] : 0 }
 
     private func threadIndex(_ account: Int32, _ id: Int64) -> Int32 {
         let next = Int32(threadIDs.count)
@@ -311,22 +422,22 @@ public final class Scorer {
     /// Which of two rows sharing an id is kept: the smallest (created_at,
     /// account_id), then the smallest body in the fingerprint order (first 8
     /// bytes as an unsigned big-endian number, zero-padded; then byte
-    /// length; then the 64-bit `byteHash`; a null body is empty), then every
-    /// other field, so that the choice never depends on arrival order.
-    private func keptBefore(_ a: StoredRow, _ b: StoredRow) -> Bool {
+    /// length, capped at 2^24 - 1; then the top 40 bits of `byteHash`; a
+    /// null body is empty), then every other field (a value only counts on
+    /// a purchase row), so that the choice never depends on arrival order.
+    private func keptBefore(_ a: StoredRow, _ ax: RowExtra, _ b: StoredRow, _ bx: RowExtra) -> Bool {
         if a.created != b.created { return a.created < b.created }
         let aa = accountIDs[Int(a.account)], ba = accountIDs[Int(b.account)]
         if aa != ba { return aa < ba }
         if a.bodyPrefix != b.bodyPrefix { return a.bodyPrefix < b.bodyPrefix }
-        if a.bodyLength != b.bodyLength { return a.bodyLength < b.bodyLength }
-        if a.bodyHash != b.bodyHash { return a.bodyHash < b.bodyHash }
+        if a.bodyRest != b.bodyRest { return a.bodyRest < b.bodyRest }
         if a.kind != b.kind { return a.kind < b.kind }
         if a.channel != b.channel { return a.channel < b.channel }
         let af = a.flags & RowFlags.inputMask, bf = b.flags & RowFlags.inputMask
         if af != bf { return af < bf }
-        if a.contact != b.contact { return a.contact < b.contact }
+        if contactID(a) != contactID(b) { return contactID(a) < contactID(b) }
         if a.parent != b.parent { return a.parent < b.parent }
-        if a.value != b.value { return a.value < b.value }
+        if ax.value != bx.value { return ax.value < bx.value }
         let at = a.thread < 0 ? Int64.min : threadIDs[Int(a.thread)], bt = b.thread < 0 ? Int64.min : threadIDs[Int(b.thread)]
         if (a.thread < 0) != (b.thread < 0) || at != bt { return (a.thread < 0 ? 0 : 1, at) < (b.thread < 0 ? 0 : 1, bt) }
         let ag = a.agent < 0 ? Int64.min : agentIDs[Int(a.agent)], bg = b.agent < 0 ? Int64.min : agentIDs[Int(b.agent)]
@@ -352,6 +463,13 @@ public final class Scorer {
         guard let result = run.compute() else { throw GiveTakeError(.cancelled, "scoring was cancelled") }
         return result
     }
+}
+
+/// The rest of the duplicate-order fingerprint after `prefixKey`: the byte
+/// length (capped at 2^24 - 1) above the top 40 bits of `byteHash`.
+@inline(__always)
+func bodyFingerprint(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    UInt64(min(b.count, (1 << 24) &- 1)) << 40 | byteHash(b) >> 24
 }
 
 /// The first 8 bytes, big-endian and zero-padded, so integer order is

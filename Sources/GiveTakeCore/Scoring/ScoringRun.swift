@@ -33,8 +33,6 @@ struct AgentCounters {
 struct ContactState {
     var account: Int32
     var contactID: Int64
-    var last: Int64 = .min
-    var channels: UInt8 = 0          // channels it has rows on
     var eventChannels: UInt8 = 0     // channels with trust events
     var hasEvent = false
     var balance: Int64 = 0           // fixed point, see fixedOne
@@ -84,22 +82,37 @@ struct TimeToAck {
     var micros: Int64
 }
 
+/// The times of one acknowledged turn, with the groups they count in.
+struct AckTime {
+    var micros: Int64
+    var business: Int64
+    /// `group(account, 0)`; its channel group follows at `1 + channel`.
+    var accountGroup: Int32
+    var agent: Int32
+    var channel: UInt8
+}
+
 struct ScoringRun {
     let scorer: Scorer
     let config: ScoringConfig
     var groups: [GroupCounters]
+    /// Per contact slot of the scorer (a slot whose rows were all dropped
+    /// as duplicates has no channel bit and is not reported).
     var contacts: [ContactState] = []
-    var contactTable = KeyTable<PairKey>(capacity: 1024)
-    /// Contact slot per row (-1 = no contact).
-    var contactOf: [Int32]
+    /// Per contact slot, kept apart from `contacts` so that the first pass
+    /// touches 9 bytes a contact, not a whole state: the channels it has
+    /// rows on (0: no rows, not reported) and its latest created_at.
+    var contactChannels: [UInt8] = []
+    var contactLast: [Int64] = []
     var parentOf: [Int32]
     /// Earliest direct reply per needs-ack row (-1 none).
     var directAck: [Int32]
     var turns: [TurnRecord] = []
     var agents: [AgentCounters]
-    /// Times to acknowledge; groups index `groups`, then `agents`.
-    var times: [TimeToAck] = []
-    var businessTimes: [TimeToAck] = []
+    /// Times to acknowledge, one per acknowledged turn.
+    var ackTimes: [AckTime] = []
+    /// Needs-ack rows (at most one turn each).
+    var needsAckRows = 0
     /// Schedule per (account, channel) slot `account * channels + channel`
     /// (-1: always open, business time = calendar time).
     var scheduleOf: [Int32] = []
@@ -119,7 +132,12 @@ struct ScoringRun {
         self.config = scorer.config
         let n = scorer.rows.count
         groups = [GroupCounters](repeating: GroupCounters(), count: scorer.accountIDs.count &* groupSlots)
-        contactOf = [Int32](repeating: -1, count: n)
+        contacts.reserveCapacity(scorer.contactIDs.count)
+        for c in 0..<scorer.contactIDs.count {
+            contacts.append(ContactState(account: scorer.contactAccounts[c], contactID: scorer.contactIDs[c]))
+        }
+        contactChannels = [UInt8](repeating: 0, count: scorer.contactIDs.count)
+        contactLast = [Int64](repeating: .min, count: scorer.contactIDs.count)
         parentOf = [Int32](repeating: -1, count: n)
         directAck = [Int32](repeating: -1, count: n)
         agents = [AgentCounters](repeating: AgentCounters(),
@@ -152,8 +170,13 @@ struct ScoringRun {
     /// The results, or nil when `shouldStop` stopped the run.
     mutating func compute() -> ScoringResult? {
         let rows = scorer.rows
-        asOf = config.asOf ?? rows.reduce(Int64.min) { max($0, $1.created) }
-        if rows.isEmpty && config.asOf == nil { asOf = 0 }
+        if let a = config.asOf {
+            asOf = a
+        } else {
+            var latest = Int64.min
+            for i in 0..<rows.count { latest = max(latest, rows[i].created) }
+            asOf = rows.isEmpty ? 0 : latest
+        }
         slaMicros = config.slaSeconds.map { Int64(($0 * 1e6).rounded()) }
         for (i, a) in scorer.ingestAnomalies.enumerated() { groups[i].anomalies = a }
 
@@ -161,6 +184,7 @@ struct ScoringRun {
         if !stopped { findDirectAcknowledgements(rows) }
         if !stopped { formTurns(rows) }
         directAck = []
+        if !stopped { orderTurnsByStart(rows.count) }
         if !stopped { prepareTimelines(rows) }
         if !stopped { scoreTurns(rows) }
         if !stopped { scoreOutbound(rows) }
@@ -179,34 +203,36 @@ struct ScoringRun {
 
     // MARK: Parents and contacts
 
-    private mutating func resolveParentsAndContacts(_ rows: [StoredRow]) {
+    private mutating func resolveParentsAndContacts(_ rows: RowStore) {
+        // Rows per group in a compact array (8 bytes a group, not a whole
+        // GroupCounters), folded in at the end.
+        var groupRows = [Int64](repeating: 0, count: groups.count)
+        defer { for g in 0..<groups.count { groups[g].rows &+= groupRows[g] } }
         for i in 0..<rows.count {
             if interrupted(i) { return }
             let r = rows[i]
-            both(r.account, r.channel) { $0.rows &+= 1 }
+            groupRows[group(r.account, 0)] &+= 1
+            groupRows[group(r.account, 1 &+ Int(r.channel))] &+= 1
+            if r.needsAck { needsAckRows &+= 1 }
             if r.has(RowFlags.hasParent) {
                 if r.parent == r.id {
                     both(r.account, r.channel) { $0.anomalies &+= 1 }
-                } else if let p = scorer.idTable.find(r.parent) {
+                } else if let p = scorer.idTable.find(r.parent, in: rows) {
                     parentOf[i] = p
                 } else {
                     both(r.account, r.channel) { $0.anomalies &+= 1 }
                 }
             }
-            if r.has(RowFlags.hasContact) {
-                let next = Int32(contacts.count)
-                let slot = contactTable.findOrInsert(PairKey(a: Int64(r.account), b: r.contact), value: next) ?? next
-                if slot == next {
-                    contacts.append(ContactState(account: r.account, contactID: r.contact))
-                    groups[group(r.account, 0)].contacts &+= 1
-                }
-                contactOf[i] = slot
+            let slot = r.contact
+            if slot >= 0 {
+                let c = Int(slot)
+                if contactChannels[c] == 0 { groups[group(r.account, 0)].contacts &+= 1 }
                 let bit: UInt8 = 1 << r.channel
-                if contacts[Int(slot)].channels & bit == 0 {
-                    contacts[Int(slot)].channels |= bit
+                if contactChannels[c] & bit == 0 {
+                    contactChannels[c] |= bit
                     groups[group(r.account, 1 &+ Int(r.channel))].contacts &+= 1
                 }
-                if r.created > contacts[Int(slot)].last { contacts[Int(slot)].last = r.created }
+                if r.created > contactLast[c] { contactLast[c] = r.created }
             }
         }
     }
@@ -228,14 +254,14 @@ struct ScoringRun {
         contacts[Int(slot)].eventChannels |= 1 << channel
     }
 
-    private mutating func scoreTurns(_ rows: [StoredRow]) {
-        let agentBase = groups.count
+    private mutating func scoreTurns(_ rows: RowStore) {
+        ackTimes.reserveCapacity(turns.count)
         let channels = Channel.allCases.count
         for t in 0..<turns.count {
             if interrupted(t) { return }
             let turn = turns[t]
             let r = rows[Int(turn.start)]
-            let slot = contactOf[Int(turn.start)]
+            let slot = r.contact
             let c = Int(r.channel)
             let ack = Int(turn.firstAck)
             let line = Int(scheduleOf[Int(r.account) &* channels &+ c])
@@ -303,14 +329,8 @@ struct ScoringRun {
             if personal { agents[a].personal &+= 1 }
             if appreciative { agents[a].appreciative &+= 1 }
             if within { agents[a].withinSLA &+= 1 }
-            times.append(TimeToAck(group: Int32(group(r.account, 0)), micros: micros))
-            times.append(TimeToAck(group: Int32(group(r.account, 1 &+ c)), micros: micros))
-            times.append(TimeToAck(group: Int32(agentBase &+ a), micros: micros))
-            if !timelines.isEmpty {
-                businessTimes.append(TimeToAck(group: Int32(group(r.account, 0)), micros: businessMicros))
-                businessTimes.append(TimeToAck(group: Int32(group(r.account, 1 &+ c)), micros: businessMicros))
-                businessTimes.append(TimeToAck(group: Int32(agentBase &+ a), micros: businessMicros))
-            }
+            ackTimes.append(AckTime(micros: micros, business: businessMicros, accountGroup: Int32(group(r.account, 0)),
+                                    agent: Int32(a), channel: r.channel))
             if slot >= 0 {
                 addTrust(slot, r.channel, (1 + (personal ? 0.5 : 0) + (within ? 0.5 : 0)) * decay(r.created))
                 contacts[Int(slot)].acknowledged &+= 1
@@ -323,7 +343,7 @@ struct ScoringRun {
     /// Looks up the schedule of every (account, channel) and lays out the
     /// open intervals of each schedule in use once, over the local days
     /// its turns and their acknowledgements span.
-    private mutating func prepareTimelines(_ rows: [StoredRow]) {
+    private mutating func prepareTimelines(_ rows: RowStore) {
         let channels = Channel.allCases.count
         scheduleOf = [Int32](repeating: -1, count: scorer.accountIDs.count &* channels)
         if scorer.schedules.isEmpty { return }
@@ -361,23 +381,24 @@ struct ScoringRun {
 
     // MARK: Content
 
-    private mutating func scoreOutbound(_ rows: [StoredRow]) {
+    private mutating func scoreOutbound(_ rows: RowStore) {
         for i in 0..<rows.count {
             if interrupted(i) { return }
             let r = rows[i]
             if r.inbound || r.automated { continue }
             let kind = r.kindValue
             let label = r.label
-            both(r.account, r.channel) { addContent(&$0, r) }
+            let x = scorer.extra(i, r)
+            both(r.account, r.channel) { addContent(&$0, r, x) }
             let a = agentSlot(r)
             agents[a].present = true
-            agents[a].weWords &+= Int64(r.weWords)
-            agents[a].youWords &+= Int64(r.youWords)
+            agents[a].weWords &+= Int64(x.weWords)
+            agents[a].youWords &+= Int64(x.youWords)
             if kind == .post || kind == .share {
                 if label == .give { agents[a].givePosts &+= 1 }
                 if label == .take { agents[a].takePosts &+= 1 }
             }
-            let slot = contactOf[i]
+            let slot = r.contact
             if slot >= 0 && label != .neutral {
                 addTrust(slot, r.channel, (label == .give ? 0.5 : -0.5) * decay(r.created))
             }
@@ -386,15 +407,15 @@ struct ScoringRun {
 
     // MARK: Return on giving
 
-    private mutating func scoreConversions(_ rows: [StoredRow]) {
+    private mutating func scoreConversions(_ rows: RowStore) {
         // Purchase values are summed in fixed point: exact in any order.
         var valueOf = [Int128](repeating: 0, count: contacts.count)
         for i in 0..<rows.count {
             let r = rows[i]
-            let slot = contactOf[i]
+            let slot = r.contact
             guard slot >= 0, r.kind == Kind.lead.rawValue || r.kind == Kind.purchase.rawValue else { continue }
             if r.created > contacts[Int(slot)].lastConversion { contacts[Int(slot)].lastConversion = r.created }
-            if r.kind == Kind.purchase.rawValue { valueOf[Int(slot)] &+= fixedMoney(r.value) }
+            if r.kind == Kind.purchase.rawValue { valueOf[Int(slot)] &+= fixedMoney(scorer.extra(i, r).value) }
         }
 
         for s in 0..<contacts.count {
@@ -426,44 +447,67 @@ struct ScoringRun {
     }
 
     /// Leads by a contact who, in the 30 days before, answered a give post
-    /// of the lead's account.
-    private mutating func scoreAttributedLeads(_ rows: [StoredRow]) {
-        struct Engagement { var account: Int32; var contact: Int64; var created: Int64 }
-        var engagements: [Engagement] = []
+    /// of the lead's account. Engagements are bucketed by the (account,
+    /// contact) slot they count for (a counting sort, no comparisons across
+    /// contacts); each lead then searches its own slot's times.
+    private mutating func scoreAttributedLeads(_ rows: RowStore) {
+        var slotOf: [Int32] = []  // per engagement
+        var timeOf: [Int64] = []
         for i in 0..<rows.count {
             let r = rows[i]
             let p = Int(parentOf[i])
-            guard r.inbound, p >= 0, r.has(RowFlags.hasContact) else { continue }
+            guard r.inbound, p >= 0, r.contact >= 0 else { continue }
             let post = rows[p]
-            if post.kind == Kind.post.rawValue && !post.inbound && post.label == .give {
-                engagements.append(Engagement(account: post.account, contact: r.contact, created: r.created))
+            guard post.kind == Kind.post.rawValue && !post.inbound && post.label == .give else { continue }
+            // The slot of (the post's account, the row's contact_id): only a
+            // lead with a contact in that account can use it.
+            let slot = post.account == r.account ? r.contact
+                : scorer.contactTable.find(PairKey(a: Int64(post.account), b: scorer.contactIDs[Int(r.contact)]))
+            if let slot {
+                slotOf.append(slot)
+                timeOf.append(r.created)
             }
         }
-        if engagements.isEmpty { return }
-        engagements.sort { a, b in
-            if a.account != b.account { return a.account < b.account }
-            if a.contact != b.contact { return a.contact < b.contact }
-            return a.created < b.created
+        if slotOf.isEmpty { return }
+        var start = [Int32](repeating: 0, count: contacts.count &+ 1)
+        for s in slotOf { start[Int(s) &+ 1] &+= 1 }
+        for c in 0..<contacts.count { start[c &+ 1] &+= start[c] }
+        var times = [Int64](repeating: 0, count: slotOf.count)
+        do {
+            var fill = start
+            for k in 0..<slotOf.count {
+                let c = Int(slotOf[k])
+                times[Int(fill[c])] = timeOf[k]
+                fill[c] &+= 1
+            }
         }
+        slotOf = []
+        timeOf = []
+        var scratch = [Int64](repeating: 0, count: times.count)
+        times.withUnsafeMutableBufferPointer { all in scratch.withUnsafeMutableBufferPointer { spare in
+            for c in 0..<contacts.count where start[c &+ 1] &- start[c] > 1 {
+                let range = Int(start[c])..<Int(start[c &+ 1])
+                sortInt64(UnsafeMutableBufferPointer(rebasing: all[range]),
+                          scratch: UnsafeMutableBufferPointer(rebasing: spare[range]))
+            }
+        } }
+        scratch = []
         let window = Int64((config.attributionWindowSeconds * 1e6).rounded())
-        for i in 0..<rows.count where rows[i].kind == Kind.lead.rawValue && rows[i].has(RowFlags.hasContact) {
+        for i in 0..<rows.count {
             let r = rows[i]
+            guard r.kind == Kind.lead.rawValue, r.contact >= 0 else { continue }
+            let c = Int(r.contact)
             let from = r.created &- window
-            // First engagement >= (account, contact, from).
-            var lo = 0, hi = engagements.count
+            // First engagement time >= from in the lead's slot.
+            var lo = Int(start[c]), hi = Int(start[c &+ 1])
+            let end = hi
             while lo < hi {
                 let mid = (lo &+ hi) / 2
-                let e = engagements[mid]
-                let less = e.account != r.account ? e.account < r.account
-                    : e.contact != r.contact ? e.contact < r.contact : e.created < from
-                if less { lo = mid &+ 1 } else { hi = mid }
+                if times[mid] < from { lo = mid &+ 1 } else { hi = mid }
             }
-            if lo < engagements.count {
-                let e = engagements[lo]
-                if e.account == r.account && e.contact == r.contact && e.created <= r.created {
-                    both(r.account, r.channel) { $0.attributedLeads &+= 1 }
-                    if config.period != nil { attributedLeadRows.append(Int32(i)) }
-                }
+            if lo < end && times[lo] <= r.created {
+                both(r.account, r.channel) { $0.attributedLeads &+= 1 }
+                if config.period != nil { attributedLeadRows.append(Int32(i)) }
             }
         }
     }
@@ -471,7 +515,7 @@ struct ScoringRun {
 
 /// Content counters of one outbound non-automated row.
 @inline(__always)
-func addContent(_ g: inout GroupCounters, _ r: StoredRow) {
+func addContent(_ g: inout GroupCounters, _ r: StoredRow, _ x: RowExtra) {
     let kind = r.kindValue
     let fits: Bool
     switch Channel(rawValue: r.channel) {
@@ -479,8 +523,8 @@ func addContent(_ g: inout GroupCounters, _ r: StoredRow) {
     case .twitter?: fits = r.has(RowFlags.fitsTwitter)
     default: fits = true
     }
-    g.weWords &+= Int64(r.weWords)
-    g.youWords &+= Int64(r.youWords)
+    g.weWords &+= Int64(x.weWords)
+    g.youWords &+= Int64(x.youWords)
     switch kind {
     case .post, .share:
         switch r.label {

@@ -58,31 +58,33 @@ public struct AgentScore: Sendable, Equatable {
 /// materialises them in output order (account_id, started_at, turn_id).
 /// It shares the scorer's row storage, so drop it before adding more rows.
 public struct TurnTable: Sendable {
-    let rows: [StoredRow]
+    let rows: RowStore
     let records: [TurnRecord]
     let accountIDs: [Int64]
     let threadIDs: [Int64]
     let agentIDs: [Int64]
+    let contactIDs: [Int64]
     let slaMicros: [Int64]
     /// Turns already materialised (merged tables), besides the records.
     let materialized: [TurnScore]
 
     /// No turns.
     public init() {
-        rows = []; records = []; accountIDs = []; threadIDs = []; agentIDs = []; slaMicros = []; materialized = []
+        rows = RowStore(); records = []; accountIDs = []; threadIDs = []; agentIDs = []; contactIDs = []; slaMicros = []; materialized = []
     }
 
     /// Turns of several runs (e.g. groups of accounts scored separately)
     /// as one table; materialises them (about 150 bytes a turn).
     public init(merging tables: [TurnTable]) {
-        rows = []; records = []; accountIDs = []; threadIDs = []; agentIDs = []; slaMicros = []
+        rows = RowStore(); records = []; accountIDs = []; threadIDs = []; agentIDs = []; contactIDs = []; slaMicros = []
         var all: [TurnScore] = []
         for t in tables { all += t.rows() }
         materialized = all
     }
 
-    init(rows: [StoredRow], records: [TurnRecord], accountIDs: [Int64], threadIDs: [Int64], agentIDs: [Int64],
-         slaMicros: [Int64]) {
+    init(rows: RowStore, records: [TurnRecord], accountIDs: [Int64], threadIDs: [Int64], agentIDs: [Int64],
+         contactIDs: [Int64], slaMicros: [Int64]) {
+        self.contactIDs = contactIDs
         self.rows = rows
         self.records = records
         self.accountIDs = accountIDs
@@ -128,7 +130,7 @@ public struct TurnTable: Sendable {
         var s = TurnScore(
             accountID: accountIDs[Int(r.account)], turnID: r.id,
             threadID: r.thread >= 0 ? threadIDs[Int(r.thread)] : nil,
-            contactID: r.has(RowFlags.hasContact) ? r.contact : nil,
+            contactID: r.contact >= 0 ? contactIDs[Int(r.contact)] : nil,
             channel: Channel(rawValue: r.channel) ?? .other, startedAt: r.created, inboundRows: Int64(t.rows),
             status: t.status, dueAt: due)
         if t.status == .acknowledged && t.firstAck >= 0 {

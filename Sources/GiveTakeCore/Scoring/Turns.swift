@@ -45,7 +45,7 @@ extension ScoringRun {
 
     /// Direct replies: `directAck[i]` = the earliest non-automated outbound
     /// row of the same account whose parent is needs-ack row i.
-    mutating func findDirectAcknowledgements(_ rows: [StoredRow]) {
+    mutating func findDirectAcknowledgements(_ rows: RowStore) {
         for o in 0..<rows.count {
             if interrupted(o) { return }
             let r = rows[o]
@@ -67,60 +67,48 @@ extension ScoringRun {
     @inline(__always)
     func threadKey(_ r: StoredRow, _ i: Int) -> Int64 {
         if r.thread >= 0 { return Int64(r.thread) }
-        if r.kind == Kind.message.rawValue && parentOf[i] < 0 && contactOf[i] >= 0 {
-            return Int64(scorer.threadIDs.count) &+ Int64(contactOf[i]) &* Int64(Channel.allCases.count)
+        if r.kind == Kind.message.rawValue && parentOf[i] < 0 && r.contact >= 0 {
+            return Int64(scorer.threadIDs.count) &+ Int64(r.contact) &* Int64(Channel.allCases.count)
                 &+ Int64(r.channel)
         }
         return -1
     }
 
     /// Forms every turn, with its first acknowledgement. Rows with a thread
-    /// key are grouped by it (a hash table and per-group lists, no global
-    /// sort); each thread is then ordered on its own, usually a handful of
-    /// rows.
-    mutating func formTurns(_ rows: [StoredRow]) {
-        var entries: [Int32] = []
-        var keys: [Int64] = []
+    /// key are grouped by it (thread keys are dense, so a list head per key
+    /// and a link per row: no hashing, no global sort); each thread is then
+    /// ordered on its own, usually a handful of rows.
+    mutating func formTurns(_ rows: RowStore) {
+        // Thread lists: head[key] is the last row of thread `key`, next[i]
+        // the row before i in the same thread (-1 none).
+        let keyCount = scorer.threadIDs.count &+ contacts.count &* Channel.allCases.count
+        var head = [Int32](repeating: -1, count: keyCount)
+        var next = [Int32](repeating: -1, count: rows.count)
+        var threaded = false
+        turns.reserveCapacity(needsAckRows)
         for i in 0..<rows.count {
             if interrupted(i) { return }
             let r = rows[i]
             guard r.needsAck || (!r.inbound && !r.automated) else { continue }
-            let key = threadKey(r, i)
+            let key = Int(threadKey(r, i))
             if key >= 0 {
-                entries.append(Int32(i))
-                keys.append(key)
+                next[i] = head[key]
+                head[key] = Int32(i)
+                threaded = true
             } else if r.needsAck {
                 var t = TurnRecord(start: Int32(i), name: r.firstName)
                 t.firstAck = directAck[i]
                 turns.append(t)
             }
         }
-        if entries.isEmpty || stopped { return }
-        // Thread lists: head[g] is the last entry of thread g, next[k] the
-        // entry before k in the same thread.
-        var threadOf = KeyTable<Int64>(capacity: entries.count / 2 &+ 16)
-        var head: [Int32] = []
-        var next = [Int32](repeating: -1, count: entries.count)
-        for k in 0..<entries.count {
-            // Thread keys are dense runs of small integers: mix them (a
-            // bijection) so that linear probing does not cluster.
-            var g = Int(threadOf.findOrInsert(mix(keys[k]), value: Int32(head.count)) ?? -1)
-            if g < 0 {
-                g = head.count
-                head.append(-1)
-            }
-            next[k] = head[g]
-            head[g] = Int32(k)
-        }
-        keys = []
-        threadOf = KeyTable<Int64>()
+        if !threaded || stopped { return }
         var thread: [Int32] = []  // row indices of one thread
-        for g in 0..<head.count {
+        for g in 0..<keyCount where head[g] >= 0 {
             if interrupted(g) { return }
             thread.removeAll(keepingCapacity: true)
             var k = head[g]
             while k >= 0 {
-                thread.append(entries[Int(k)])
+                thread.append(k)
                 k = next[Int(k)]
             }
             orderThread(&thread, rows)
@@ -130,7 +118,7 @@ extension ScoringRun {
 
     /// Orders one thread's rows by time, inbound before outbound at the
     /// same instant (an answer in the same microsecond counts), then id.
-    private func orderThread(_ thread: inout [Int32], _ rows: [StoredRow]) {
+    private func orderThread(_ thread: inout [Int32], _ rows: RowStore) {
         @inline(__always) func before(_ a: Int32, _ b: Int32) -> Bool {
             let x = rows[Int(a)], y = rows[Int(b)]
             if x.created != y.created { return x.created < y.created }
@@ -157,7 +145,7 @@ extension ScoringRun {
     /// The turns of one ordered thread: each outbound row answers the turns
     /// still open (one, or with ack_unit = row every row since the last
     /// answer).
-    private mutating func formTurns(inThread thread: [Int32], _ rows: [StoredRow]) {
+    private mutating func formTurns(inThread thread: [Int32], _ rows: RowStore) {
         let perRow = config.ackUnit == .row
         var open = turns.count
         for row in thread {
@@ -183,18 +171,23 @@ extension ScoringRun {
         }
     }
 
+    /// Puts the turns in the order of their first rows (each row starts at
+    /// most one turn: a counting placement, no sort). Results do not depend
+    /// on the order of turns; the later passes then read rows in storage
+    /// order instead of thread by thread.
+    mutating func orderTurnsByStart(_ rowCount: Int) {
+        if turns.count < 2 { return }
+        var at = [Int32](repeating: -1, count: rowCount)
+        for t in 0..<turns.count { at[Int(turns[t].start)] = Int32(t) }
+        var ordered: [TurnRecord] = []
+        ordered.reserveCapacity(turns.count)
+        for i in 0..<rowCount where at[i] >= 0 { ordered.append(turns[Int(at[i])]) }
+        turns = ordered
+    }
+
     @inline(__always)
-    private mutating func offer(_ rows: [StoredRow], ack o: Int32, to t: Int) {
+    private mutating func offer(_ rows: RowStore, ack o: Int32, to t: Int) {
         let current = turns[t].firstAck
         if current < 0 || earlier(rows[Int(o)], rows[Int(current)]) { turns[t].firstAck = o }
     }
-}
-
-/// The SplitMix64 finalizer: a bijection on 64 bits that spreads dense keys.
-@inline(__always)
-func mix(_ key: Int64) -> Int64 {
-    var z = UInt64(bitPattern: key)
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return Int64(bitPattern: z ^ (z >> 31))
 }

@@ -1,38 +1,97 @@
 // Append-only byte storage with interning, for first names and the bodies
 // of rows that may be a first acknowledgement (needed for "personal").
+// Entries never move once written.
 
 struct ByteArena {
-    private(set) var bytes: [UInt8] = []
-    private var starts: [Int] = []
+    /// Bytes in chunks that never move: growing allocates the next chunk
+    /// (doubling from 4 KB up to 1 MB; an entry larger than that gets a
+    /// chunk of its own) instead of copying everything into a bigger array.
+    private var storage = ArenaChunks()
+    /// Per entry: its address, and its length.
+    private var starts: [UnsafeMutablePointer<UInt8>] = []
     private var lengths: [Int32] = []
 
     var count: Int { starts.count }
 
     /// Bytes held, reserved capacity included.
-    var bytesHeld: Int { bytes.capacity &+ starts.capacity &* 8 &+ lengths.capacity &* 4 }
+    var bytesHeld: Int { storage.held &+ starts.capacity &* 8 &+ lengths.capacity &* 4 }
 
     /// Appends a copy and returns its reference.
     mutating func append(_ b: UnsafeBufferPointer<UInt8>) -> Int32 {
-        starts.append(bytes.count)
-        lengths.append(Int32(b.count))
-        bytes.append(contentsOf: b)
+        let p = room(b.count)
+        if let base = b.baseAddress { p.update(from: base, count: b.count) }
         return Int32(starts.count &- 1)
     }
 
     /// Appends an ASCII-lower-cased copy.
     mutating func appendFolded(_ b: UnsafeBufferPointer<UInt8>) -> Int32 {
-        starts.append(bytes.count)
-        lengths.append(Int32(b.count))
-        for x in b { bytes.append(foldByte(x)) }
+        let p = room(b.count)
+        for i in 0..<b.count { p[i] = foldByte(b[i]) }
         return Int32(starts.count &- 1)
+    }
+
+    /// Records a new entry of `n` bytes and returns where to write them.
+    private mutating func room(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(&starts) }
+        let p = storage.reserve(n)
+        starts.append(p)
+        lengths.append(Int32(n))
+        return p
     }
 
     @inline(__always)
     func withEntry<R>(_ ref: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let start = starts[Int(ref)], n = Int(lengths[Int(ref)])
-        return bytes.withUnsafeBufferPointer { all in
-            body(UnsafeBufferPointer(rebasing: all[start..<(start &+ n)]))
+        body(UnsafeBufferPointer(start: starts[Int(ref)], count: Int(lengths[Int(ref)])))
+    }
+}
+
+/// The memory of a ByteArena: chunks it fills in turn.
+final class ArenaChunks {
+    private var chunks: [(base: UnsafeMutablePointer<UInt8>, size: Int)] = []
+    private var used = 0  // in the last chunk
+    private(set) var held = 0
+
+    init() {}
+
+    /// `n` bytes in the current chunk, or in a new one.
+    func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if let last = chunks.last, last.size &- used >= n {
+            defer { used &+= n }
+            return last.base + used
         }
+        var size = min(1 << 20, max(4096, (chunks.last?.size ?? 2048) &* 2))
+        if n > size { size = n }
+        let base = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
+        chunks.append((base, size))
+        held &+= size
+        used = n
+        return base
+    }
+
+    /// A copy holding the same entries; `starts` is rebased onto it.
+    func copy(_ starts: inout [UnsafeMutablePointer<UInt8>]) -> ArenaChunks {
+        let c = ArenaChunks()
+        var moved: [(old: UnsafeMutablePointer<UInt8>, new: UnsafeMutablePointer<UInt8>, size: Int)] = []
+        for k in 0..<chunks.count {
+            let (base, size) = chunks[k]
+            let q = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
+            q.update(from: base, count: k == chunks.count &- 1 ? used : size)
+            c.chunks.append((q, size))
+            moved.append((base, q, size))
+        }
+        c.used = used
+        c.held = held
+        for i in 0..<starts.count {
+            for m in moved where starts[i] >= m.old && starts[i] <= m.old + m.size {
+                starts[i] = m.new + (starts[i] - m.old)
+                break
+            }
+        }
+        return c
+    }
+
+    deinit {
+        for c in chunks { c.base.deallocate() }
     }
 }
 

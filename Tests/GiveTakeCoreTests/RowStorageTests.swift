@@ -1,0 +1,78 @@
+// The scorer's compact row storage: rows across many chunks, results kept
+// while more rows arrive, word counts and bodies beyond the compact fields.
+import Testing
+@testable import GiveTakeCore
+
+@Suite struct RowStorageTests {
+    /// 10,000 mentions, two of every three answered by a reply naming its
+    /// parent: rows and parents span several 8,192-row chunks.
+    func answeredMentions(reversed: Bool) throws -> AccountScore? {
+        var rows: [Row] = []
+        for k in 0..<10_000 {
+            rows.append(Row(id: Int64(2 * k + 1), contact: Int64(k % 97), kind: .mention, inbound: true, at: Double(k)))
+            if k % 3 != 0 { rows.append(Row(id: Int64(2 * k + 2), parent: Int64(2 * k + 1), kind: .reply, at: Double(k) + 10)) }
+        }
+        var config = ScoringConfig()
+        config.ackUnit = .row
+        config.asOf = Int64(30 * day * 1e6)  // nothing pending
+        return try score(reversed ? rows.reversed() : rows, config: config, batch: 1000).account(1)
+    }
+
+    @Test func aKeptRowIs64Bytes() {
+        #expect(MemoryLayout<StoredRow>.stride == 64)  // docs/architecture.md, MemoryPlan.swift
+    }
+
+    @Test func parentsResolveAcrossChunks() throws {
+        for reversed in [false, true] {
+            let a = try #require(try answeredMentions(reversed: reversed))
+            #expect(a.needsAck == 10_000)
+            #expect(a.acknowledged == 6_666)
+            #expect(a.contacts == 97)
+            #expect(a.anomalies == 0)
+        }
+    }
+
+    @Test func turnsOfAnEarlierFinishSurviveLaterRows() throws {
+        let scorer = Scorer(lexicon: .reference)
+        func add(_ id: Int64, at: Int64, contact: Int64) throws {
+            try scorer.add(count: 1) { _ in
+                Interaction(id: id, accountID: 1, contactID: contact, channel: 0, kind: Int32(Kind.mention.rawValue),
+                            inbound: true, createdAt: at)
+            }
+        }
+        for i in 0..<9000 { try add(Int64(i), at: Int64(i) * 1_000_000, contact: 5) }
+        let first = try scorer.finish()
+        let before = first.turns.rows()
+        #expect(before.count == 9000)
+        // An earlier duplicate of row 8500 replaces it; more rows follow.
+        try add(8500, at: -1, contact: 6)
+        for i in 9000..<9100 { try add(Int64(i), at: Int64(i) * 1_000_000, contact: 5) }
+        #expect(first.turns.rows() == before)
+        let second = try scorer.finish().turns.rows()
+        #expect(second.count == 9100)
+        #expect(second.first { $0.turnID == 8500 }?.contactID == 6)
+    }
+
+    @Test func wordCountsAbove254AreExact() throws {
+        let body = String(repeating: "our team and your team ", count: 300) + "and our plan"
+        let c = classify(body)
+        #expect(c.weWords > 255 && c.youWords > 255)  // beyond the one-byte fields
+        let a = try #require(try score([Row(id: 1, kind: .post, at: 0, body: body)]).account(1))
+        #expect(a.meIndex == Double(c.weWords) / Double(c.weWords + c.youWords))
+    }
+
+    @Test func longBodiesStayWhole() throws {
+        // A reply longer than a text chunk (1 MB), naming the author at its
+        // end, between short ones.
+        let long = String(repeating: "thanks for waiting ", count: 70_000) + "Hi Anna"
+        var rows: [Row] = []
+        for k in 0..<3 {
+            let m = Int64(10 * k)
+            rows.append(Row(id: m + 1, contact: 1, kind: .mention, inbound: true, at: Double(m), author: "Anna Berg"))
+            rows.append(Row(id: m + 2, parent: m + 1, kind: .reply, at: Double(m) + 1, body: k == 1 ? long : "ok Anna"))
+        }
+        let a = try #require(try score(rows).account(1))
+        #expect(a.acknowledged == 3)
+        #expect(a.personalRate == 1)
+    }
+}
