@@ -149,10 +149,14 @@ def load_curated():
     return cur
 
 
-def candidates(posts, curated, min_df):
+def candidates(posts, curated, min_df, min_writers=1):
     df = Counter()
+    writers = defaultdict(set)
     for p in posts:
-        df.update(ngrams(p["text"]))
+        grams = ngrams(p["text"])
+        df.update(grams)
+        for g in grams:
+            writers[g].add(p.get("source"))
     cands = [p for p in PATTERNS if p not in OMIT_PATTERNS]
     seen = set(PATTERNS)
     for phrase in curated:
@@ -161,7 +165,9 @@ def candidates(posts, curated, min_df):
             seen.add(phrase)
     for phrase, n in sorted(df.items()):
         words = phrase.count(" ") + 1
-        if phrase not in seen and n >= min_df[words - 1]:
+        # A phrase only one or two writers use is their style, not how
+        # brands write: it would not carry over to other writers' posts.
+        if phrase not in seen and n >= min_df[words - 1] and len(writers[phrase]) >= min_writers:
             cands.append(phrase)
             seen.add(phrase)
     return cands
@@ -275,19 +281,26 @@ def cap_language_neutral(phrases, w):
     return w
 
 
+def penalties(phrases, curated, hp):
+    """L2 strength per cue: curated cues and patterns carry a prior; learned
+    single words are the most particular to one writer's wording."""
+    return np.array([hp["lam_curated"] if p in curated else
+                     hp["lam_pattern"] if p in PATTERNS else
+                     hp.get("lam_word", hp["lam"]) if " " not in p else hp["lam"] for p in phrases])
+
+
 def train(engine, posts, curated, hp, log=print):
     global FUNCTION_UNIGRAMS
     FUNCTION_UNIGRAMS = bool(hp.get("skip_function_words"))
     y = np.array([{"give": 1, "take": -1, "neutral": 0}[p["label"]] for p in posts])
     texts = [p["text"] for p in posts]
-    phrases = candidates(posts, curated, hp["min_df"])
+    phrases = candidates(posts, curated, hp["min_df"], hp.get("min_writers", 1))
     log(f"candidates: {len(phrases)}")
     w = None
     for rnd in range(hp["rounds"]):
         X = features(engine, phrases, texts)
         mu = np.array([prior_of(p, curated, hp) for p in phrases])
-        lam = np.array([hp["lam_curated"] if p in curated else
-                        hp["lam_pattern"] if p in PATTERNS else hp["lam"] for p in phrases])
+        lam = penalties(phrases, curated, hp)
         w = fit(X, y, mu, lam, bounds_for(phrases), hp["k"], hp["class_w"])
         fired = np.asarray((X > 0).sum(axis=0)).ravel()
         keep = [j for j in range(len(phrases))
@@ -328,8 +341,7 @@ def train(engine, posts, curated, hp, log=print):
     # the word cues refitted around the capped pattern weights.
     X = features(engine, phrases, texts)
     mu = np.array([prior_of(p, curated, hp) for p in phrases])
-    lam = np.array([hp["lam_curated"] if p in curated else
-                    hp["lam_pattern"] if p in PATTERNS else hp["lam"] for p in phrases])
+    lam = penalties(phrases, curated, hp)
     w = fit(X, y, mu, lam, bounds_for(phrases), hp["k"], hp["class_w"])
     w = cap_language_neutral(phrases, w)
     fixed = [(v, v) if p in STRUCTURAL else b for p, v, b in zip(phrases, w, bounds_for(phrases))]
