@@ -20,8 +20,9 @@ fired after whole-word matching, leftmost-longest selection and the negation
 window. Pruning changes which cues win overlaps, so extraction and fitting
 alternate a few rounds. Candidates: the curated cues, the structural
 patterns (<reply>, <question_to_you>, ...) and word 1-3-grams seen in enough
-training posts. Hyper-parameters were chosen on the dev split; the test
-split is never read here.
+training posts (by at least `min_writers` writers). Hyper-parameters were
+chosen on the dev split and by leave-one-writer-out cross-validation
+(crossval.py); the test split is never read here.
 """
 import argparse
 import json
@@ -421,13 +422,16 @@ def to_swift(tsv, n_posts):
     return SWIFT_HEADER.replace("{n}", f"{n_posts:,}") + body.rstrip("\n") + '\n"""\n'
 
 
-# Chosen on the dev split (docs/classifier.md). max_states bounds the trie of
-# the word cues (distinct phrase prefixes), which bounds the automaton's
-# table and so the cache misses of the scan; final_min_weight drops the
-# faint cues whose hits cost more time than they carry weight.
-HYPER = {"min_df": (4, 4, 6), "rounds": 1, "k": 1.0, "lam": 2.5, "lam_curated": 1.5, "lam_pattern": 1.5,
-         "prior": 0.6, "strong_prior": 1.2, "min_weight": 0.08, "final_min_weight": 0.15, "hit_cost": 0.0, "max_cues": 5000, "max_states": 6000,
-         "class_w": {1: 1.0, -1: 1.0, 0: 1.0}}
+# Chosen on the dev split and by leave-one-writer-out cross-validation
+# (crossval.py, docs/classifier.md). min_writers keeps a learned phrase only
+# if at least that many writers used it (one writer's habits do not carry
+# over to other people's posts). max_states bounds the trie of the word cues
+# (distinct phrase prefixes), which bounds the automaton's table and so the
+# cache misses of the scan; final_min_weight and hit_cost drop the faint or
+# frequent cues whose hits cost more time than they carry weight.
+HYPER = {"min_df": (4, 4, 6), "min_writers": 3, "rounds": 1, "k": 1.0, "lam": 2.5, "lam_curated": 1.5,
+         "lam_pattern": 1.5, "prior": 0.6, "strong_prior": 1.2, "min_weight": 0.08, "final_min_weight": 0.15,
+         "hit_cost": 1.0, "max_cues": 5000, "max_states": 6000, "class_w": {1: 1.0, -1: 1.0, 0: 1.0}}
 
 
 def main():
