@@ -110,6 +110,6 @@ private struct Rng {
             #expect(error.message.hasPrefix("lexicon too large"))
         }
         #expect(lex.entries.count == before)
-        buffer("huge sale") { b in #expect(lex.classify(b).label == .take) }
+        buffer("huge sale, shop now") { b in #expect(lex.classify(b).label == .take) }
     }
 }

@@ -39,14 +39,14 @@ def test_from_text_and_add():
 
 def test_extend_builtin_and_load_file(tmp_path):
     p = tmp_path / "cues.tsv"
-    p.write_text("recipe\tteaching\t2\n")
+    p.write_text("crochet pattern\tteaching\t2\n")
     lex = Lexicon.load(p, extend_builtin=True)
     assert len(lex) == len(Lexicon.builtin()) + 1
-    assert list(lex)[-1] == ("recipe", "teaching", 2.0)
+    assert list(lex)[-1] == ("crochet pattern", "teaching", 2.0)
     # The built-in cues still fire, and the new one adds its weight.
-    text = "how to: a recipe"
+    text = "how to: a crochet pattern"
     builtin = givetake.classify(text).give_score
-    assert builtin > 0 and "recipe" not in [c.phrase for c in givetake.explain(text)]
+    assert builtin > 0 and "crochet pattern" not in [c.phrase for c in givetake.explain(text)]
     assert givetake.classify(text, lexicon=lex).give_score == builtin + 2.0
     only = Lexicon.load(str(p))
     assert len(only) == 1

@@ -20,8 +20,9 @@ fired after whole-word matching, leftmost-longest selection and the negation
 window. Pruning changes which cues win overlaps, so extraction and fitting
 alternate a few rounds. Candidates: the curated cues, the structural
 patterns (<reply>, <question_to_you>, ...) and word 1-3-grams seen in enough
-training posts. Hyper-parameters were chosen on the dev split; the test
-split is never read here.
+training posts (by at least `min_writers` writers). Hyper-parameters were
+chosen on the dev split and by leave-one-writer-out cross-validation
+(crossval.py); the test split is never read here.
 """
 import argparse
 import json
@@ -149,10 +150,14 @@ def load_curated():
     return cur
 
 
-def candidates(posts, curated, min_df):
+def candidates(posts, curated, min_df, min_writers=1):
     df = Counter()
+    writers = defaultdict(set)
     for p in posts:
-        df.update(ngrams(p["text"]))
+        grams = ngrams(p["text"])
+        df.update(grams)
+        for g in grams:
+            writers[g].add(p.get("source"))
     cands = [p for p in PATTERNS if p not in OMIT_PATTERNS]
     seen = set(PATTERNS)
     for phrase in curated:
@@ -161,7 +166,9 @@ def candidates(posts, curated, min_df):
             seen.add(phrase)
     for phrase, n in sorted(df.items()):
         words = phrase.count(" ") + 1
-        if phrase not in seen and n >= min_df[words - 1]:
+        # A phrase only one or two writers use is their style, not how
+        # brands write: it would not carry over to other writers' posts.
+        if phrase not in seen and n >= min_df[words - 1] and len(writers[phrase]) >= min_writers:
             cands.append(phrase)
             seen.add(phrase)
     return cands
@@ -275,19 +282,26 @@ def cap_language_neutral(phrases, w):
     return w
 
 
+def penalties(phrases, curated, hp):
+    """L2 strength per cue: curated cues and patterns carry a prior; learned
+    single words are the most particular to one writer's wording."""
+    return np.array([hp["lam_curated"] if p in curated else
+                     hp["lam_pattern"] if p in PATTERNS else
+                     hp.get("lam_word", hp["lam"]) if " " not in p else hp["lam"] for p in phrases])
+
+
 def train(engine, posts, curated, hp, log=print):
     global FUNCTION_UNIGRAMS
     FUNCTION_UNIGRAMS = bool(hp.get("skip_function_words"))
     y = np.array([{"give": 1, "take": -1, "neutral": 0}[p["label"]] for p in posts])
     texts = [p["text"] for p in posts]
-    phrases = candidates(posts, curated, hp["min_df"])
+    phrases = candidates(posts, curated, hp["min_df"], hp.get("min_writers", 1))
     log(f"candidates: {len(phrases)}")
     w = None
     for rnd in range(hp["rounds"]):
         X = features(engine, phrases, texts)
         mu = np.array([prior_of(p, curated, hp) for p in phrases])
-        lam = np.array([hp["lam_curated"] if p in curated else
-                        hp["lam_pattern"] if p in PATTERNS else hp["lam"] for p in phrases])
+        lam = penalties(phrases, curated, hp)
         w = fit(X, y, mu, lam, bounds_for(phrases), hp["k"], hp["class_w"])
         fired = np.asarray((X > 0).sum(axis=0)).ravel()
         keep = [j for j in range(len(phrases))
@@ -328,8 +342,7 @@ def train(engine, posts, curated, hp, log=print):
     # the word cues refitted around the capped pattern weights.
     X = features(engine, phrases, texts)
     mu = np.array([prior_of(p, curated, hp) for p in phrases])
-    lam = np.array([hp["lam_curated"] if p in curated else
-                    hp["lam_pattern"] if p in PATTERNS else hp["lam"] for p in phrases])
+    lam = penalties(phrases, curated, hp)
     w = fit(X, y, mu, lam, bounds_for(phrases), hp["k"], hp["class_w"])
     w = cap_language_neutral(phrases, w)
     fixed = [(v, v) if p in STRUCTURAL else b for p, v, b in zip(phrases, w, bounds_for(phrases))]
@@ -409,13 +422,16 @@ def to_swift(tsv, n_posts):
     return SWIFT_HEADER.replace("{n}", f"{n_posts:,}") + body.rstrip("\n") + '\n"""\n'
 
 
-# Chosen on the dev split (docs/classifier.md). max_states bounds the trie of
-# the word cues (distinct phrase prefixes), which bounds the automaton's
-# table and so the cache misses of the scan; final_min_weight drops the
-# faint cues whose hits cost more time than they carry weight.
-HYPER = {"min_df": (4, 4, 6), "rounds": 1, "k": 1.0, "lam": 2.5, "lam_curated": 1.5, "lam_pattern": 1.5,
-         "prior": 0.6, "strong_prior": 1.2, "min_weight": 0.08, "final_min_weight": 0.15, "hit_cost": 0.0, "max_cues": 5000, "max_states": 6000,
-         "class_w": {1: 1.0, -1: 1.0, 0: 1.0}}
+# Chosen on the dev split and by leave-one-writer-out cross-validation
+# (crossval.py, docs/classifier.md). min_writers keeps a learned phrase only
+# if at least that many writers used it (one writer's habits do not carry
+# over to other people's posts). max_states bounds the trie of the word cues
+# (distinct phrase prefixes), which bounds the automaton's table and so the
+# cache misses of the scan; final_min_weight and hit_cost drop the faint or
+# frequent cues whose hits cost more time than they carry weight.
+HYPER = {"min_df": (4, 4, 6), "min_writers": 3, "rounds": 1, "k": 1.0, "lam": 2.5, "lam_curated": 1.5,
+         "lam_pattern": 1.5, "prior": 0.6, "strong_prior": 1.2, "min_weight": 0.08, "final_min_weight": 0.15,
+         "hit_cost": 1.0, "max_cues": 5000, "max_states": 6000, "class_w": {1: 1.0, -1: 1.0, 0: 1.0}}
 
 
 def main():
