@@ -3,12 +3,15 @@
  * score_agents: read any table or view with the spec's column names
  * through an SPI cursor, feed gt_scorer_add in batches, return the spec
  * section 7 rows. One pass, inside the backend (plus one small query for
- * account names where the source has them).
+ * account names where the source has them) -- or, when the source does not
+ * fit in givetake.max_memory, groups of accounts scored one at a time (see
+ * score_in_groups).
  *
  * refresh_scores calls the four through internal variants that take a
  * third argument, a token it draws once per refresh: calls with the same
  * token (one statement, one snapshot) share one scored source, so the
- * four outputs cost one pass.
+ * four outputs cost one pass (a source scored in groups: one grouped pass
+ * each, the groups' scorers are not kept).
  */
 #include "gt_pg.h"
 
