@@ -522,6 +522,21 @@ int gt_scorer_set_ack_unit(gt_scorer *s, int unit);
  * (per account, contact, agent and turn) are not counted. */
 int gt_scorer_set_memory_limit(gt_scorer *s, size_t bytes);
 
+/* Bounded memory for any number of rows: a scorer keeps every row added
+ * to it, so a host with more rows than memory scores groups of accounts,
+ * one scorer at a time. Accounts are independent except for cross-account
+ * references: a row whose parent_id is a row of another account, and an
+ * id that occurs in two accounts. Put accounts linked that way in the same
+ * group (union-find over the links), pack the linked sets into groups that
+ * fit, then per group: gt_scorer_new, the same configuration and
+ * gt_scorer_set_as_of(s, as_of) with one as_of for every group (the
+ * default is the latest created_at of a kept row of the whole source; a
+ * host that wants it finds it first, e.g. by scoring the group holding the
+ * latest row first and reading gt_scorer_as_of), gt_scorer_add the
+ * group's rows, gt_scorer_finish, consume the results, gt_scorer_free.
+ * The rows are those of one pass over everything. bench/c/gtbench.c
+ * (stream) does this for generated rows. */
+
 /* The bytes gt_scorer_finish would plan to hold for the rows added so far
  * (the figure gt_scorer_set_memory_limit is checked against); 0 before the
  * first row or for NULL. */

@@ -4,113 +4,144 @@
 // duplicate id in another account) so that orphans and duplicates resolve
 // as in one run, and every group uses the global as_of: the results are
 // identical to a single run. The table is scanned once; rows are spilled
-// to temporary files per group and read back.
+// to temporary files per group and read back. Each group's results are
+// written as soon as it is scored (inside the one write transaction), so
+// only the account rows outlive their group.
 import GiveTakeCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
+/// A table's rows spilled to one file per group of accounts; the files
+/// are removed with the value.
+final class SpilledGroups {
+    let dir: String
+    let paths: [String]
+    let stats: ScanStats
+    /// Latest created_at of a row the engine can keep, and its group.
+    let latest: Int64?
+    let latestGroup: Int
+
+    init(dir: String, paths: [String], stats: ScanStats, latest: Int64?, latestGroup: Int) {
+        self.dir = dir
+        self.paths = paths
+        self.stats = stats
+        self.latest = latest
+        self.latestGroup = latestGroup
+    }
+
+    deinit { dir.withCString { removeTree($0) } }
+}
+
 extension ScoringJob {
-    /// nil when one group suffices (the caller then scores in one pass).
-    func partitioned(_ store: InteractionStore, rowsPerGroup cap: Int) throws -> (Scores?, ScanStats, Int) {
+    /// Plans groups of at most `cap` rows and spills the table to them in
+    /// one scan; nil when one group suffices (the caller then scores in
+    /// one pass). Call inside one read snapshot, so the plan covers every
+    /// row read.
+    func spillGroups(_ store: InteractionStore, rowsPerGroup cap: Int) throws -> SpilledGroups? {
         phase?("planning")
         let tc = monotonicSeconds()
         let counts = try store.accountRowCounts(table)
         if traceEnabled { trace("row counts per account: \(monotonicSeconds() - tc) s") }
         let total = counts.reduce(0) { $0 + $1.rows }
-        if total <= cap { return (nil, ScanStats(), 1) }
+        if total <= cap { return nil }
         let t0 = monotonicSeconds()
         let links = try store.crossAccountLinks(table)
         let groupOf = planGroups(counts, links, cap: cap)
         if traceEnabled { trace("plan: \(counts.count) accounts, \(links.count) cross-account links, \(monotonicSeconds() - t0) s") }
         let groups = Int(groupOf.values.max() ?? 0) + 1
-        if groups == 1 { return (nil, ScanStats(), 1) }
+        if groups == 1 { return nil }
 
         let dir = try makeTempDir()
-        defer { dir.withCString { removeTree($0) } }
-        let writers = try (0..<groups).map { try SpillWriter(path: dir + "/group-\($0)") }
+        let paths = (0..<groups).map { dir + "/group-\($0)" }
         var stats = ScanStats()
-        var latest: Int64?  // latest created_at of a row the engine can keep
+        var latest: Int64?
         var latestGroup = 0
-        try pipelinedScan(store, ScanRequest(table: table), batchSize: batchSize) { rows in
-            // Rows are checked here, where their position in the scan is
-            // known, rather than by each group's scorer.
-            for (i, r) in rows.enumerated() {
-                if let problem = Scorer.check(r) {
-                    throw StorageError("table '\(table)', row \(Int(stats.rows) + i) (id \(r.id)): " + problem.message)
+        do {
+            let writers = try paths.map { try SpillWriter(path: $0) }
+            try pipelinedScan(store, ScanRequest(table: table), batchSize: batchSize) { rows in
+                // Rows are checked here, where their position in the scan is
+                // known, rather than by each group's scorer.
+                for (i, r) in rows.enumerated() {
+                    if let problem = Scorer.check(r) {
+                        throw StorageError("table '\(table)', row \(Int(stats.rows) + i) (id \(r.id)): " + problem.message)
+                    }
                 }
-            }
-            stats.note(rows)
-            for r in rows {
-                // Planning and scan share one read snapshot: every account is planned.
-                let g = Int(groupOf[r.accountID] ?? 0)
-                try writers[g].append(r)
-                if r.channel >= 0 && r.channel < Int32(Channel.allCases.count) && r.kind >= 0
-                    && r.kind < Int32(Kind.allCases.count) && (latest == nil || r.createdAt > latest!) {
-                    latest = r.createdAt
-                    latestGroup = g
+                stats.note(rows)
+                for r in rows {
+                    // Planning and scan share one read snapshot: every account is planned.
+                    let g = Int(groupOf[r.accountID] ?? 0)
+                    try writers[g].append(r)
+                    if r.channel >= 0 && r.channel < Int32(Channel.allCases.count) && r.kind >= 0
+                        && r.kind < Int32(Kind.allCases.count) && (latest == nil || r.createdAt > latest!) {
+                        latest = r.createdAt
+                        latestGroup = g
+                    }
                 }
+                progress?(Int(stats.rows))
             }
-            progress?(Int(stats.rows))
+            for w in writers { try w.finish() }
+        } catch {
+            dir.withCString { removeTree($0) }
+            throw error
         }
-        for w in writers { try w.finish() }
-        if traceEnabled { trace("spilled \(stats.rows) rows: \(monotonicSeconds() - t0) s since planning started") }
+        if traceEnabled { trace("spilled \(stats.rows) rows in \(groups) groups: \(monotonicSeconds() - t0) s since planning started") }
+        return SpilledGroups(dir: dir, paths: paths, stats: stats, latest: latest, latestGroup: latestGroup)
+    }
 
+    /// Scores each group with a fresh scorer at the global as_of and hands
+    /// its result to `append`, then drops it. Returns the as_of and the
+    /// account rows of every group, in the order of one run.
+    func scoreGroups(_ spilled: SpilledGroups,
+                     _ append: (Scores) throws -> Void) throws -> (asOf: Int64, accounts: [AccountScore]) {
         // The global default as_of is the latest created_at of a kept row.
         // The group holding the latest row is scored first; if that row was
-        // kept, its as_of is the global one and pins the others. (If it was
-        // a dropped duplicate, every group is scored, then rescored at the
-        // largest as_of found.)
+        // kept, its as_of is the global one. (If it was a dropped duplicate,
+        // every group is scored once just for its as_of.)
+        let groups = spilled.paths.count
         var pinned = config.asOf
-        var results = [ScoringResult?](repeating: nil, count: groups)
-        let order = [latestGroup] + (0..<groups).filter { $0 != latestGroup }
-        for (k, g) in order.enumerated() {
-            phase?("computing scores, group \(k + 1) of \(groups)")
-            var cfg = config
-            cfg.asOf = pinned
-            let r = try scoreSpill(writers[g].path, cfg)
-            if pinned == nil && k == 0 && r.asOf == latest { pinned = r.asOf }
-            results[g] = r
-        }
-        var asOf = pinned ?? 0
+        var first: ScoringResult?
         if pinned == nil {
-            asOf = results.map { $0!.asOf }.max()!
-            for g in 0..<groups where results[g]!.asOf != asOf {
-                var cfg = config
-                cfg.asOf = asOf
-                results[g] = try scoreSpill(writers[g].path, cfg)
+            phase?("computing scores, group 1 of \(groups)")
+            let r = try scoreSpill(spilled.paths[spilled.latestGroup], config)
+            if r.asOf == spilled.latest {
+                pinned = r.asOf
+                first = r
+            } else {
+                var asOf = r.asOf
+                for g in 0..<groups where g != spilled.latestGroup {
+                    asOf = max(asOf, try scoreSpill(spilled.paths[g], config).asOf)
+                }
+                pinned = asOf
             }
         }
+        var cfg = config
+        cfg.asOf = pinned
         var accounts: [AccountScore] = []
-        var contacts: [ContactScore] = []
-        var agents: [AgentScore] = []
-        for r in results { accounts += r!.accounts; contacts += r!.contacts; agents += r!.agents }
-        agents.sort { x, y in
-            if x.accountID != y.accountID { return x.accountID < y.accountID }
-            guard let ya = y.agentID else { return false }
-            guard let xa = x.agentID else { return true }
-            return xa < ya
+        let order = [spilled.latestGroup] + (0..<groups).filter { $0 != spilled.latestGroup }
+        for (k, g) in order.enumerated() {
+            phase?("computing scores, group \(k + 1) of \(groups)")
+            let r: ScoringResult
+            if k == 0, let f = first {
+                r = f
+                first = nil
+            } else {
+                r = try scoreSpill(spilled.paths[g], cfg)
+            }
+            try append(r)
+            accounts += r.accounts
         }
         // The order of one run: account, then all channels first, then channel code.
         func key(_ a: AccountScore) -> (Int64, Int) { (a.accountID, a.channel.map { Int($0.rawValue) } ?? -1) }
         accounts.sort { key($0) < key($1) }
-        contacts.sort { ($0.accountID, $0.contactID) < ($1.accountID, $1.contactID) }
-        var scores = Scores(accounts: accounts, contacts: contacts, agents: agents,
-                            turns: TurnTable(merging: results.map { $0!.turns }), asOf: asOf,
-                            rowCount: results.reduce(0) { $0 + $1!.rowCount })
-        scores.periods = results.flatMap { $0!.periods }
-        scores.periods.sort { ($0.score.accountID, $0.periodStart) < ($1.score.accountID, $1.periodStart) }
-        return (scores, stats, groups)
+        return (pinned ?? 0, accounts)
     }
 
     private func scoreSpill(_ path: String, _ cfg: ScoringConfig) throws -> ScoringResult {
         let scorer = makeScorer(cfg)
         try scorer.configure(cfg)
         try readSpill(path, batchSize: batchSize) { try scorer.add($0) }
-        var result = try scorer.finish()
-        // Keep only this group's turns, not its rows.
-        result.turns = TurnTable(merging: [result.turns])
-        return result
+        return try scorer.finish()
     }
 }
 
@@ -162,7 +193,7 @@ private func makeTempDir() throws -> String {
 }
 
 /// rm -r of the spill directory (flat: files only).
-private func removeTree(_ path: UnsafePointer<CChar>) {
+func removeTree(_ path: UnsafePointer<CChar>) {
     if let d = opendir(path) {
         while let e = readdir(d) {
             let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }

@@ -134,10 +134,11 @@ public final class PostgresStore: InteractionStore, BatchSource {
 
     // MARK: Writing scores
 
-    public func writeScores(_ result: Scores, names: AccountNames, prefix: String, replacing: [Int64]?,
-                            state: ScoreState) throws {
+    public func writeScores(names: AccountNames, prefix: String, replacing: [Int64]?, periods: Bool,
+                            _ produce: (_ append: (Scores) throws -> Void) throws -> ScoreState) throws {
         let tables = try Schema.scoreTables.map { try pg.quote(prefix + $0.0) }
         let stateTable = try pg.quote(prefix + "score_state")
+        let periodsTable = try pg.quote(prefix + "period_scores")
         try inTransaction {
             try pg.exec("SELECT pg_advisory_xact_lock(\(Self.scoreTablesLock))")
             for (name, table) in zip(tables, Schema.scoreTables) {
@@ -148,16 +149,28 @@ public final class PostgresStore: InteractionStore, BatchSource {
                 }
             }
             try pg.exec(Self.createTable(stateTable, Schema.stateColumns))
+            // The parts go to temporary tables first (they spill to disk past
+            // temp_buffers), so the score tables change only at the end.
             let temps = ["gt_new_accounts", "gt_new_contacts", "gt_new_turns", "gt_new_agents"]
             for (temp, name) in zip(temps, tables) {
                 try pg.exec("CREATE TEMP TABLE \(temp) (LIKE \(name)) ON COMMIT DROP")
             }
+            if periods {
+                try pg.exec("CREATE TEMP TABLE gt_new_periods ("
+                            + Schema.periodColumns.map { "\($0.0) \(Schema.postgresType($0.1))" }.joined(separator: ", ")
+                            + ") ON COMMIT DROP")
+            }
             // trust_score: integer in the one schema, bigint in tables of older versions.
-            let trust = try attributeTypes(tables[1])["trust_score"]
-            try copyIn("pg_temp.gt_new_accounts", Schema.accountColumns, result.accounts) { $0.values(names) }
-            try copyInContacts("pg_temp.gt_new_contacts", result.contacts, trust32: trust == "integer")
-            try copyIn("pg_temp.gt_new_turns", Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
-            try copyIn("pg_temp.gt_new_agents", Schema.agentColumns, result.agents) { $0.values(names) }
+            let trust32 = try attributeTypes(tables[1])["trust_score"] == "integer"
+            let state = try produce { result in
+                try copyIn("pg_temp.gt_new_accounts", Schema.accountColumns, result.accounts) { $0.values(names) }
+                try copyInContacts("pg_temp.gt_new_contacts", result.contacts, trust32: trust32)
+                try copyIn("pg_temp.gt_new_turns", Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
+                try copyIn("pg_temp.gt_new_agents", Schema.agentColumns, result.agents) { $0.values(names) }
+                if periods {
+                    try copyIn("pg_temp.gt_new_periods", Schema.periodColumns, result.periods) { $0.values(names) }
+                }
+            }
             if let replacing {
                 try fillAccountFilter(replacing)
                 let filter = " WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)"
@@ -169,11 +182,10 @@ public final class PostgresStore: InteractionStore, BatchSource {
                 let cols = Schema.scoreTables[k].1.map(\.0).joined(separator: ", ")
                 try pg.exec("INSERT INTO \(name) (\(cols)) SELECT \(cols) FROM pg_temp.\(temp)")
             }
-            if !result.periods.isEmpty {
-                let periods = try pg.quote(prefix + "period_scores")
-                try pg.exec("DROP TABLE IF EXISTS \(periods)")
-                try pg.exec(Self.createTable(periods, Schema.periodColumns))
-                try copyIn(periods, Schema.periodColumns, result.periods) { $0.values(names) }
+            if periods {
+                try pg.exec("DROP TABLE IF EXISTS \(periodsTable)")
+                try pg.exec(Self.createTable(periodsTable, Schema.periodColumns))
+                try pg.exec("INSERT INTO \(periodsTable) SELECT * FROM pg_temp.gt_new_periods")
             }
             try pg.exec("DELETE FROM \(stateTable)")
             try pg.exec("INSERT INTO \(stateTable) VALUES ($1, $2, $3, $4, $5)",

@@ -87,11 +87,12 @@ public final class SQLiteStore: InteractionStore, BatchSource {
 
     // MARK: Writing scores
 
-    public func writeScores(_ result: Scores, names: AccountNames, prefix: String, replacing: [Int64]?,
-                            state: ScoreState) throws {
+    public func writeScores(names: AccountNames, prefix: String, replacing: [Int64]?, periods: Bool,
+                            _ produce: (_ append: (Scores) throws -> Void) throws -> ScoreState) throws {
         let tables = Schema.scoreTables.map { SQLiteConnection.quote(prefix + $0.0) }
         let accountsTable = tables[0], contactsTable = tables[1], turnsTable = tables[2], agentsTable = tables[3]
         let stateTable = SQLiteConnection.quote(prefix + "score_state")
+        let periodsTable = SQLiteConnection.quote(prefix + "period_scores")
         try inTransaction {
             for (name, table) in zip(tables, Schema.scoreTables) {
                 try conn.exec(Self.createTable(name, table.1))
@@ -105,15 +106,18 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             } else {
                 try conn.exec(tables.map { "DELETE FROM \($0)" }.joined(separator: "; "))
             }
-            try insertScores(accountsTable, Schema.accountColumns, result.accounts) { $0.values(names) }
-            try insertContacts(contactsTable, result.contacts)
-            try insertScores(turnsTable, Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
-            try insertScores(agentsTable, Schema.agentColumns, result.agents) { $0.values(names) }
-            if !result.periods.isEmpty {
-                let periods = SQLiteConnection.quote(prefix + "period_scores")
-                try conn.exec("DROP TABLE IF EXISTS \(periods)")
-                try conn.exec(Self.createTable(periods, Schema.periodColumns))
-                try insertScores(periods, Schema.periodColumns, result.periods) { $0.values(names) }
+            if periods {
+                try conn.exec("DROP TABLE IF EXISTS \(periodsTable)")
+                try conn.exec(Self.createTable(periodsTable, Schema.periodColumns))
+            }
+            let state = try produce { result in
+                try insertScores(accountsTable, Schema.accountColumns, result.accounts) { $0.values(names) }
+                try insertContacts(contactsTable, result.contacts)
+                try insertScores(turnsTable, Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
+                try insertScores(agentsTable, Schema.agentColumns, result.agents) { $0.values(names) }
+                if periods {
+                    try insertScores(periodsTable, Schema.periodColumns, result.periods) { $0.values(names) }
+                }
             }
             try conn.exec("DELETE FROM \(stateTable)")
             try insertScores(stateTable, Schema.stateColumns, [state]) { $0.values }

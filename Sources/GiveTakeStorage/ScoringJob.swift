@@ -32,7 +32,8 @@ public struct ScoringJob {
 
     public struct Outcome {
         public var accounts: [AccountScore]
-        /// Contacts of the rescored accounts (empty when nothing was rescored).
+        /// Contacts of the rescored accounts (empty when nothing was rescored,
+        /// and when scored in groups: read them from the contact table).
         public var contacts: [ContactScore]
         /// Account names from the source (empty when it has none).
         public var names: AccountNames
@@ -72,23 +73,14 @@ public struct ScoringJob {
     }
 
     private func full(_ store: InteractionStore, _ names: AccountNames) throws -> Outcome {
-        var result: Scores
-        var stats: ScanStats
-        var groups = 1
         if let cap = maxRowsInMemory,
            (store.estimatedRowCount(table) ?? (groupWhenCountUnknown ? Int.max : 0)) > cap {
             // Plan and scan in one read snapshot, so the plan covers every row read.
-            var planned: (Scores?, ScanStats, Int) = (nil, ScanStats(), 1)
-            try store.inReadSnapshot { planned = try partitioned(store, rowsPerGroup: cap) }
-            if let merged = planned.0 {
-                (result, stats, groups) = (merged, planned.1, planned.2)
-            } else {
-                (result, stats) = try score(store, ScanRequest(table: table), config)
-            }
-        } else {
-            (result, stats) = try score(store, ScanRequest(table: table), config)
+            var spilled: SpilledGroups?
+            try store.inReadSnapshot { spilled = try spillGroups(store, rowsPerGroup: cap) }
+            if let spilled { return try fullInGroups(store, names, spilled) }
         }
-        if traceEnabled && groups > 1 { trace("scored in \(groups) groups of accounts") }
+        let (result, stats) = try score(store, ScanRequest(table: table), config)
         let state = ScoreState(table: table, maxID: stats.maxID, rowsUpToMaxID: stats.rows, asOf: result.asOf,
                                configKey: configKey)
         phase?("writing scores")
@@ -97,6 +89,25 @@ public struct ScoringJob {
         if traceEnabled { trace("write \(result.accounts.count) accounts, \(result.contacts.count) contacts: \(monotonicSeconds() - t) s") }
         return Outcome(accounts: result.accounts, contacts: result.contacts, names: names, asOf: result.asOf,
                        rescored: nil, rowsRead: Int(stats.rows), fullReason: nil)
+    }
+
+    /// Scores the groups one after another inside the write transaction,
+    /// each written as soon as it is scored. The outcome's contacts are
+    /// left empty (they are in the contact table).
+    private func fullInGroups(_ store: InteractionStore, _ names: AccountNames,
+                              _ spilled: SpilledGroups) throws -> Outcome {
+        let t = monotonicSeconds()
+        var asOf: Int64 = 0
+        var accounts: [AccountScore] = []
+        try store.writeScores(names: names, prefix: prefix, replacing: nil, periods: config.period != nil) { append in
+            (asOf, accounts) = try scoreGroups(spilled, append)
+            phase?("writing scores")
+            return ScoreState(table: table, maxID: spilled.stats.maxID, rowsUpToMaxID: spilled.stats.rows,
+                              asOf: asOf, configKey: configKey)
+        }
+        if traceEnabled { trace("scored and wrote \(spilled.paths.count) groups of accounts: \(monotonicSeconds() - t) s") }
+        return Outcome(accounts: accounts, contacts: [], names: names, asOf: asOf, rescored: nil,
+                       rowsRead: Int(spilled.stats.rows), fullReason: nil)
     }
 
     private func score(_ store: InteractionStore, _ request: ScanRequest,

@@ -59,6 +59,7 @@ final class SpillWriter {
     func finish() throws {
         try flush()
         if fflush(file) != 0 { throw StorageError("cannot write spill file '\(path)': \(String(cString: strerror(errno)))") }
+        buf = []  // one buffer per group: release it before scoring
     }
 }
 

@@ -33,11 +33,25 @@ public protocol InteractionSource: AnyObject {
 
 public protocol ScoreSink: AnyObject {
     /// Writes `<prefix>account_scores`, `contact_scores`, `turn_scores` and
-    /// `agent_scores` in one transaction. `replacing` nil replaces every
-    /// row; otherwise only the rows of those accounts. `state` is recorded
-    /// for --incremental.
-    func writeScores(_ result: Scores, names: AccountNames, prefix: String, replacing: [Int64]?,
-                     state: ScoreState) throws
+    /// `agent_scores` (and `period_scores` when `periods`) in one
+    /// transaction. `replacing` nil replaces every row; otherwise only the
+    /// rows of those accounts. `produce` is called inside the transaction:
+    /// it hands over the results in parts (one per group of accounts, each
+    /// written at once, so no part outlives its group) and returns the
+    /// state recorded for --incremental. An error rolls everything back.
+    func writeScores(names: AccountNames, prefix: String, replacing: [Int64]?, periods: Bool,
+                     _ produce: (_ append: (Scores) throws -> Void) throws -> ScoreState) throws
+}
+
+extension ScoreSink {
+    /// The scores of one run, written in one transaction.
+    public func writeScores(_ result: Scores, names: AccountNames, prefix: String, replacing: [Int64]?,
+                            state: ScoreState) throws {
+        try writeScores(names: names, prefix: prefix, replacing: replacing, periods: !result.periods.isEmpty) {
+            try $0(result)
+            return state
+        }
+    }
 }
 
 /// The rows a scoring run produced (one ScoringResult, or several merged).

@@ -188,7 +188,14 @@ expect "score --period week prints a trend" 0 "^1 .* 2026-11-23\.\.2026-11-30" -
 equals "period_scores: weeks in the account's zone (row 8 is Monday in Berlin)" \
   "$(sqlite3 hours.db "select group_concat(account_id || ':' || period_start || ':' || needs_ack || ':' || give_posts, ' ') from (select * from period_scores order by account_id, period_start)")" \
   "1:2026-11-23:2:0 1:2026-11-30:1:1 2:2026-11-23:1:0 2:2026-11-30:0:0"
-givetake score demo.db --period month -q >/dev/null
+givetake score demo.db --period month -q --format csv >periods.csv
+givetake score demo.db --period month -q --format csv --group-rows 1500 --out-prefix g_ >periods-grouped.csv
+same "periods in groups of accounts give identical rows" periods.csv periods-grouped.csv
+equals "turns and contacts in groups of accounts are identical" \
+  "$(sqlite3 demo.db "select (select count(*) from (select * from turn_scores except select * from g_turn_scores))
+     + (select count(*) from (select * from g_turn_scores except select * from turn_scores))
+     + (select count(*) from (select * from contact_scores except select * from g_contact_scores))
+     + (select count(*) from turn_scores) * (select count(*) = 0 from g_turn_scores)")" "0"
 equals "period counts sum to the account counts" \
   "$(sqlite3 demo.db "select count(*) from (select account_id, sum(needs_ack) n, sum(pending) p, sum(acknowledged) a, sum(give_posts) g, sum(anomalies) x from period_scores group by account_id) t
      join account_scores s on s.account_id = t.account_id and s.channel is null where s.needs_ack = t.n and s.pending = t.p and s.acknowledged = t.a and s.give_posts = t.g and s.anomalies = t.x")" "4"

@@ -11,6 +11,11 @@
  *                                                  passes' CPU time too, steadier on a busy machine);
  *                                                  --lexicon: a lexicon file instead of the built-in
  *   gtbench calls                                  ns per C call (gt_version_number, gt_classify)
+ *   gtbench stream ROWS [--group-rows N] [--verify]
+ *                                                  ROWS generated on the fly, scored in groups of accounts
+ *                                                  of at most N rows (default 1,000,000), one scorer at a
+ *                                                  time: time, peak RSS (VmHWM); --verify also scores
+ *                                                  them in one pass and compares the account rows
  *
  * DB is the SQLite file written by `givetake demo` (table interactions).
  * Rows are read into memory first (not timed). Peak RSS: the kernel's
@@ -394,10 +399,154 @@ static int cmd_calls(void) {
   return sink == 42;
 }
 
+/* ---- stream: rows generated on the fly, scored in groups of accounts ----
+ *
+ * The recipe for bounded memory in a C host: accounts are independent
+ * except for cross-account references (a parent_id or a duplicate id in
+ * another account), so groups of accounts closed under those links,
+ * each scored by a fresh scorer at one pinned as_of, give the rows of a
+ * single pass. Here every reference stays inside its account, groups are
+ * runs of consecutive accounts of at most --group-rows rows, and as_of
+ * is fixed (a host without one finds the latest created_at first). The
+ * peak is one group's scorer, whatever the total. */
+
+static const char *const stream_bodies[] = {
+  "Here's how to fix the login bug: a quick guide for you", "Huge SALE! 20% off everything, order now",
+  "We are proud to announce our new product", "Thanks Anna, happy to help!", "Tips: 5 ways to learn SQL faster",
+  "Buy now, limited offer", "Great question, thanks for asking", "Can someone help me with my order?",
+};
+static const char *const stream_authors[] = {"Anna Lee", "Bob", "J. Smith", "José", "Kim"};
+#define STREAM_BASE INT64_C(1704067200000000) /* 2024-01-01 00:00 UTC */
+#define STREAM_SPAN INT64_C(31536000000000)   /* one year of rows per account */
+
+/* Row i (0-based) of account `account` holding n rows; ids start at first_id. */
+static void stream_row(gt_interaction *r, int64_t account, int64_t first_id, int64_t i, int64_t n) {
+  int64_t id = first_id + i, turn = i / 4, r4 = i % 4, h = id * 2654435761u % 1000003;
+  memset(r, 0, sizeof *r);
+  r->id = id;
+  r->account_id = account;
+  r->channel = (int32_t)(turn % 5);
+  r->created_at = STREAM_BASE + turn * (STREAM_SPAN / (n / 4 + 1));
+  if (r4 != 2) { r->contact_id = account * 1000 + turn % 50; r->flags |= GT_ROW_HAS_CONTACT; }
+  const char *kind;
+  switch (r4) {
+  case 0: kind = (const char *[]){"mention", "comment", "message", "reply"}[h % 4]; r->flags |= GT_ROW_INBOUND; break;
+  case 1: kind = "reply";
+    if (h % 5) { r->parent_id = id - 1; r->flags |= GT_ROW_HAS_PARENT; }
+    r->created_at += (h % 20000) * INT64_C(1000000);
+    r->agent_id = h % 7; r->flags |= GT_ROW_HAS_AGENT; break;
+  case 2: kind = h % 2 ? "post" : "share"; r->created_at += 30000000; break;
+  default: kind = (const char *[]){"like", "lead", "purchase"}[h % 3]; r->flags |= GT_ROW_INBOUND;
+    r->created_at += 60000000; r->value = h % 3 == 2 ? 25.0 : 0; break;
+  }
+  r->kind = gt_kind_parse(kind, strlen(kind));
+  if (h % 17 == 0) r->flags |= GT_ROW_AUTOMATED;
+  if (h % 3 == 0) r->flags |= GT_ROW_HAS_MEDIA;
+  if (h % 6) {
+    const char *a = stream_authors[h % 5];
+    r->author_name.ptr = a; r->author_name.len = strlen(a);
+  }
+  const char *b = stream_bodies[(turn + h) % 8];
+  r->body.ptr = b; r->body.len = strlen(b);
+  r->thread_id = account * 100000 + turn % 5000; r->flags |= GT_ROW_HAS_THREAD;
+}
+
+/* Scores accounts [from, to) of the plan in one fresh scorer; adds its
+ * account rows to *out (NULL: not kept) and its turn count to *turns. */
+static void stream_group(int64_t from, int64_t to, int64_t per_account, int64_t last_rows, int64_t accounts,
+                         int64_t as_of, gt_account_score **out, size_t *nout, size_t *turns) {
+  gt_scorer *s;
+  enum { BATCH = 8192 };
+  static gt_interaction buf[BATCH];
+  if (gt_scorer_new(&s, NULL) != GT_OK) die("gt_scorer_new", "failed");
+  if (gt_scorer_set_as_of(s, as_of) != GT_OK) die("gt_scorer_set_as_of", gt_scorer_errmsg(s));
+  size_t k = 0;
+  for (int64_t a = from; a < to; a++) {
+    int64_t n = a == accounts - 1 ? last_rows : per_account;
+    for (int64_t i = 0; i < n; i++) {
+      stream_row(&buf[k++], 1000 + a, 1 + a * per_account, i, n);
+      if (k == BATCH) {
+        if (gt_scorer_add(s, buf, k) != GT_OK) die("gt_scorer_add", gt_scorer_errmsg(s));
+        k = 0;
+      }
+    }
+  }
+  if (k && gt_scorer_add(s, buf, k) != GT_OK) die("gt_scorer_add", gt_scorer_errmsg(s));
+  if (gt_scorer_finish(s) != GT_OK) die("gt_scorer_finish", gt_scorer_errmsg(s));
+  const gt_account_score *acc;
+  const gt_turn_score *t;
+  size_t na, nt;
+  gt_scorer_accounts(&acc, &na, s);
+  gt_scorer_turns(&t, &nt, s);
+  *turns += nt;
+  if (out) {
+    *out = realloc(*out, (*nout + na) * sizeof **out);
+    if (!*out) die("realloc", "out of memory");
+    memcpy(*out + *nout, acc, na * sizeof *acc);
+    *nout += na;
+  }
+  gt_scorer_free(s);
+}
+
+/* Same numbers, NaN equal to NaN. */
+static int same_accounts(const gt_account_score *a, const gt_account_score *b, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const double *x = (const double *)&a[i], *y = (const double *)&b[i];
+    for (size_t k = 0; k < sizeof *a / sizeof(double); k++)
+      if (memcmp(&x[k], &y[k], sizeof(double)) != 0 && !(isnan(x[k]) && isnan(y[k]))) return 0;
+  }
+  return 1;
+}
+
+static int cmd_stream(int argc, char **argv) {
+  int64_t rows = strtoll(argv[0], NULL, 10), group_rows = 1000000;
+  int verify = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--group-rows") && i + 1 < argc) group_rows = strtoll(argv[++i], NULL, 10);
+    else if (!strcmp(argv[i], "--verify")) verify = 1;
+  }
+  if (rows < 4 || group_rows < 1) die("stream", "ROWS must be at least 4 and --group-rows at least 1");
+  /* about 20,000 rows per account, at least 10 accounts */
+  int64_t accounts = rows / 20000 < 10 ? 10 : rows / 20000;
+  if (accounts > rows / 4) accounts = rows / 4;
+  int64_t per_account = rows / accounts, last_rows = rows - per_account * (accounts - 1);
+  int64_t as_of = STREAM_BASE + STREAM_SPAN + INT64_C(86400000000);
+  gt_account_score *acc = NULL;
+  size_t nacc = 0, turns = 0, groups = 0;
+  double t0 = now(), c0 = cpu_now();
+  for (int64_t a = 0; a < accounts;) {
+    int64_t b = a, held = 0;
+    while (b < accounts && (b == a || held + per_account <= group_rows)) held += b == accounts - 1 ? last_rows : per_account, b++;
+    stream_group(a, b, per_account, last_rows, accounts, as_of, verify ? &acc : NULL, &nacc, &turns);
+    groups++;
+    a = b;
+  }
+  double secs = now() - t0, cpu = cpu_now() - c0;
+  long peak_kb = status_kb("VmHWM:");
+  int agree = -1;
+  if (verify) {  /* one pass over the same rows: the account rows must match */
+    gt_account_score *one = NULL;
+    size_t none = 0, t1 = 0;
+    stream_group(0, accounts, per_account, last_rows, accounts, as_of, &one, &none, &t1);
+    agree = none == nacc && t1 == turns && same_accounts(one, acc, nacc);
+    free(one);
+  }
+  printf("{\"rows\": %lld, \"accounts\": %lld, \"groups\": %zu, \"group_rows\": %lld, \"turns\": %zu, "
+         "\"seconds\": %.3f, \"cpu_s\": %.3f, \"rows_per_s\": %.1f, \"ns_per_row\": %.1f, \"peak_kb\": %ld%s%s, "
+         "\"version\": \"%s\"}\n",
+         (long long)rows, (long long)accounts, groups, (long long)group_rows, turns, secs, cpu, rows / secs,
+         secs * 1e9 / rows, peak_kb, verify ? ", \"agree\": " : "", verify ? (agree ? "true" : "false") : "",
+         gt_version_string());
+  free(acc);
+  return verify && !agree;
+}
+
 int main(int argc, char **argv) {
   if (argc >= 3 && !strcmp(argv[1], "score")) return cmd_score(argc - 2, argv + 2);
   if (argc >= 3 && !strcmp(argv[1], "classify")) return cmd_classify(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "calls")) return cmd_calls();
-  fprintf(stderr, "usage: gtbench score DB [--no-text] [--out FILE] [--schedules] | classify DB [--max N] [--reps N] [--lexicon FILE] | calls\n");
+  if (argc >= 3 && !strcmp(argv[1], "stream")) return cmd_stream(argc - 2, argv + 2);
+  fprintf(stderr, "usage: gtbench score DB [--no-text] [--out FILE] [--schedules] | classify DB [--max N] [--reps N] [--lexicon FILE] | calls\n"
+                  "       gtbench stream ROWS [--group-rows N] [--verify]\n");
   return 2;
 }

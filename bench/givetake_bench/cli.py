@@ -22,7 +22,9 @@ def main(argv=None) -> int:
     b.add_argument("--slow-texts", type=int, default=50_000, help="corpus size for VADER and Python re")
     b.add_argument("--no-postgres", action="store_true")
     s = sub.add_parser("scale")
-    s.add_argument("--skip-10m", action="store_true")
+    s.add_argument("--max-exp", type=int, default=7, help="largest size 10^N rows (4..8)")
+    s.add_argument("--cli-max-exp", type=int, default=None, help="largest size for the CLI (default: --max-exp)")
+    s.add_argument("--pg-max-exp", type=int, default=6, help="largest size for PostgreSQL")
     s.add_argument("--no-postgres", action="store_true")
     a = ap.parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so the throwaway PostgreSQL is stopped

@@ -1,14 +1,15 @@
-"""`scale`: the scoring paths from 10^4 to 10^7 rows, and their report
-bench/results/scale.{json,md,png} with the growth exponent of each."""
+"""`scale`: the scoring paths from 10^4 to 10^SCALE_MAX rows, and their
+report bench/results/scale.{json,md,png} with the growth exponent of each."""
 from __future__ import annotations
 
 import json
 import math
 import os
+import subprocess
+import time
 
 from .build import build_gtbench
-from .common import RESULTS, WORK, log
-from .data import make_data
+from .common import RESULTS, SEED, WORK, log
 from .machine import machine
 from .measure import psql_timed, run_measured
 from .postgres_runs import cli_url, create_extension
@@ -16,44 +17,58 @@ from .prereqs import ensure_postgres, ensure_python_deps, find_cli
 
 
 def scale(args) -> int:
+    """10^4 .. 10^max_exp rows, every size generated afresh and deleted after
+    use, so the run needs the disk of the largest size only. In-process:
+    gtbench stream (rows generated on the fly, scored in groups of
+    accounts); CLI: `givetake demo --no-score` writes the SQLite file (not
+    timed), `givetake score` with its default memory bound is timed."""
     ensure_python_deps()
     import engines as E
-    import dataset as D
     os.makedirs(WORK, exist_ok=True)
     cli = find_cli()
     gtb = build_gtbench()
-    sizes = [10_000, 100_000, 1_000_000] + ([] if args.skip_10m else [10_000_000])
-    pgbin = None if args.no_postgres else ensure_postgres()
+    top = args.max_exp
+    cli_top = min(top, args.cli_max_exp if args.cli_max_exp is not None else top)
+    pg_top = min(top, args.pg_max_exp)
+    pgbin = None if args.no_postgres or pg_top < 4 else ensure_postgres()
     points = []
-    for n in sizes:
-        data = make_data(n, cli)
-        p = {"rows": data["rows"]}
+    for e in range(4, top + 1):
+        n = 10 ** e
+        p = {"rows": n}
         if gtb:
-            _, rss, o = run_measured([gtb, "score", data["sqlite"]])
+            wall, rss, o = run_measured([gtb, "stream", str(n)])
             j = json.loads(o)
-            p.update(inproc_s=j["score_s"], inproc_rss_mb=rss / 1024,
-                     inproc_scorer_mb=(j["peak_kb"] - j["loaded_kb"]) / 1024)
-        if cli:
-            wall, rss, _ = run_measured([cli, "score", data["sqlite"], "--quiet", "--format", "csv"])
-            p.update(sqlite_s=wall, sqlite_rss_mb=rss / 1024)
-            if pgbin:
-                pg = E.Postgres(pgbin)
-                try:
-                    pg.start()
-                    D.load_postgres(pg, data["csv"])
-                    wall, rss, _ = run_measured([cli, "score", cli_url(pg), "--quiet", "--format", "csv"])
-                    p.update(postgres_s=wall, postgres_rss_mb=rss / 1024)
-                    if create_extension(pg).returncode == 0:
-                        secs, rss, _ = psql_timed(pg, "\\o /dev/null\nSELECT count(*) FROM "
-                                                      "givetake.score_accounts('interactions');\n")
-                        p.update(extension_s=secs, extension_rss_mb=rss / 1024 if rss else None)
-                finally:
-                    pg.stop()
+            p.update(inproc_s=j["seconds"], inproc_rss_mb=rss / 1024, inproc_scorer_mb=j["peak_kb"] / 1024,
+                     inproc_groups=j["groups"])
+        if cli and e <= cli_top:
+            db = os.path.join(WORK, f"scale-{n}.sqlite")
+            if os.path.exists(db):
+                os.unlink(db)
+            t0 = time.perf_counter()
+            subprocess.run([cli, "demo", "--rows", str(n), "--seed", str(SEED), "--db", db, "--no-score", "--quiet"],
+                           check=True)
+            p["sqlite_gen_s"] = time.perf_counter() - t0
+            try:
+                wall, rss, _ = run_measured([cli, "score", db, "--quiet", "--format", "csv"])
+                p.update(sqlite_s=wall, sqlite_rss_mb=rss / 1024)
+            finally:
+                os.unlink(db)
+        if pgbin and cli and e <= pg_top:
+            pg = E.Postgres(pgbin)
+            try:
+                pg.start()
+                subprocess.run([cli, "demo", "--rows", str(n), "--seed", str(SEED), "--db", cli_url(pg), "--no-score",
+                                "--quiet"], check=True)
+                wall, rss, _ = run_measured([cli, "score", cli_url(pg), "--quiet", "--format", "csv"])
+                p.update(postgres_s=wall, postgres_rss_mb=rss / 1024)
+                if create_extension(pg).returncode == 0:
+                    secs, rss, _ = psql_timed(pg, "\\o /dev/null\nSELECT count(*) FROM "
+                                                  "givetake.score_accounts('interactions');\n")
+                    p.update(extension_s=secs, extension_rss_mb=rss / 1024 if rss else None)
+            finally:
+                pg.stop()
         log(f"scale {n}: " + ", ".join(f"{k}={v:.3g}" for k, v in p.items() if isinstance(v, float)))
         points.append(p)
-        os.unlink(data["csv"])
-        if n >= 10_000_000:
-            os.unlink(data["sqlite"])
     doc = {"machine": machine(), "points": points, "growth": growth(points)}
     json.dump(doc, open(os.path.join(RESULTS, "scale.json"), "w"), indent=1)
     write_scale_md(doc)
@@ -80,21 +95,23 @@ def growth(points):
 def write_scale_md(doc) -> None:
     m = doc["machine"]
     L = ["# GiveTake scaling run", "", f"{m['date']}; {m['cpu']}, {m['cores']} cores; commit {m['commit']}.", "",
-         "| rows | " + " | ".join(f"{name} time | RSS" for _, name in PATHS) + " |",
-         "|---:|" + "---:|---:|" * len(PATHS)]
+         "| rows | " + " | ".join(f"{name} time | ns/row | RSS" for _, name in PATHS) + " |",
+         "|---:|" + "---:|---:|---:|" * len(PATHS)]
     for p in doc["points"]:
         cells = []
         for key, _ in PATHS:
             s, r = p.get(f"{key}_s"), p.get(f"{key}_rss_mb")
-            cells += [f"{s:.3f} s" if s else "–", f"{r:.0f} MB" if r else "–"]
+            cells += [f"{s:.3f} s" if s else "–", f"{s * 1e9 / p['rows']:.0f}" if s else "–",
+                      f"{r:.0f} MB" if r else "–"]
         L.append(f"| {p['rows']:,} | " + " | ".join(cells) + " |")
     L += ["", "Growth exponent b of time ∝ rows^b between the two largest sizes (1.0 = linear):", ""]
     for key, name in PATHS:
         if key in doc["growth"]:
             b = doc["growth"][key]
             L.append(f"- {name}: b = {b:.2f} ({'linear' if b <= 1.15 else 'super-linear'})")
-    L += ["", "RSS: peak of the measured process (in-process: gtbench incl. the loaded rows; CLI: the givetake "
-          "process; extension: the PostgreSQL backend).", ""]
+    L += ["", "RSS: peak of the measured process (in-process: gtbench, rows generated on the fly and scored "
+          "in groups of accounts of at most 1,000,000 rows; CLI: the givetake process with its default memory "
+          "bound; extension: the PostgreSQL backend). Data generation is not timed.", ""]
     open(os.path.join(RESULTS, "scale.md"), "w").write("\n".join(L))
 
 

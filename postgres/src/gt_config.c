@@ -23,10 +23,12 @@ int			gt_sla_clock_channel[GT_CHANNEL_COUNT] = {-1, -1, -1, -1, -1};
 
 /*
  * givetake.max_memory: what one scorer may hold. Scoring keeps a compact
- * record per row until the end of the source, so the default is larger
- * than maintenance_work_mem's (64 MB): 1 GB, about 4 M rows.
+ * record per row of what it scores; a source that does not fit is scored
+ * in groups of accounts, one scorer at a time. 256 MB (4x
+ * maintenance_work_mem's default) keeps a backend well under 512 MB
+ * whatever the source's size.
  */
-int			gt_max_memory_kb = 1024 * 1024;
+int			gt_max_memory_kb = 256 * 1024;
 
 static char *health_weights_string = NULL;
 
@@ -193,8 +195,8 @@ gt_define_gucs(void)
 							 PGC_USERSET, 0, NULL, NULL, NULL);
 
 	DefineCustomIntVariable("givetake.max_memory",
-							"Most memory one scoring call may plan to hold (-1: no limit).",
-							"Scoring stops with an out-of-memory ERROR naming this setting before it grows past it.",
+							"Most memory one scorer may plan to hold (-1: no limit).",
+							"A source that does not fit is scored in groups of accounts, one scorer at a time.",
 							&gt_max_memory_kb, gt_max_memory_kb, -1, MAX_KILOBYTES,
 							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
 

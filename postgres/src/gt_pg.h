@@ -41,6 +41,14 @@ void		gt_pg_apply_schedules(gt_scorer *s, MemoryContext cxt, int64 from, int64 t
 void		gt_define_gucs(void);
 
 /*
+ * Groups of accounts for memory-bounded scoring (gt_groups.c): ids sorted
+ * ascending with their row counts; links are pairs of accounts that must
+ * share a group. Fills group_of[i] (0-based) and returns the group count.
+ */
+int			gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks,
+						   const int64 *link_from, const int64 *link_to, int64 cap, int32 *group_of);
+
+/*
  * The lexicon in force (never NULL; gt_pg_interrupt is set on it). Cached in
  * flinfo->fn_extra until the command counter moves (the next statement, or
  * the next command of a PL/pgSQL block, sees a change of givetake.lexicon),

@@ -3,12 +3,15 @@
  * score_agents: read any table or view with the spec's column names
  * through an SPI cursor, feed gt_scorer_add in batches, return the spec
  * section 7 rows. One pass, inside the backend (plus one small query for
- * account names where the source has them).
+ * account names where the source has them) -- or, when the source does not
+ * fit in givetake.max_memory, groups of accounts scored one at a time (see
+ * score_in_groups).
  *
  * refresh_scores calls the four through internal variants that take a
  * third argument, a token it draws once per refresh: calls with the same
  * token (one statement, one snapshot) share one scored source, so the
- * four outputs cost one pass.
+ * four outputs cost one pass (a source scored in groups: one grouped pass
+ * each, the groups' scorers are not kept).
  */
 #include "gt_pg.h"
 
@@ -21,6 +24,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/lsyscache.h"
@@ -212,14 +216,19 @@ require(bool isnull, int col, uint64 rowno)
 				 errhint("id, account_id and created_at must not be NULL.")));
 }
 
-/* One source tuple -> gt_interaction; text pointers live in the batch context. */
+/*
+ * One source tuple -> gt_interaction; text pointers live in the batch
+ * context. The tuple has the spec columns, and in a pass over groups of
+ * accounts one more (the group).
+ */
 static void
 convert_row(gt_interaction *r, HeapTuple tup, TupleDesc desc, uint64 rowno)
 {
-	Datum		v[C_COUNT];
-	bool		n[C_COUNT];
+	Datum		v[C_COUNT + 1];
+	bool		n[C_COUNT + 1];
 	gt_text		t;
 
+	Assert(desc->natts <= C_COUNT + 1);
 	heap_deform_tuple(tup, desc, v, n);
 	memset(r, 0, sizeof(*r));
 	require(n[C_ID], C_ID, rowno);
@@ -291,14 +300,59 @@ configure(gt_scorer *s, FunctionCallInfo fcinfo, int as_of_arg, int period)
 	gt_check_scorer(gt_scorer_set_ack_unit(s, gt_ack_unit), s, "givetake.ack_unit");
 }
 
+/* Account names, sorted by account_id, for a binary search per row. */
+typedef struct AccountNames
+{
+	int			count;
+	int64	   *ids;
+	text	  **names;
+} AccountNames;
+
 /*
- * Score the relation in argument 0 (as_of in argument 1). The scorer lives
- * in a slot of `cxt`, so ERROR or cancel frees it with the context.
+ * Where a scored source's rows go: fn emits the results of a finished
+ * scorer into the call's tuplestore. Scoring in groups calls it once per
+ * group.
+ */
+typedef struct Emitter
+{
+	void		(*fn) (gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names);
+	FunctionCallInfo fcinfo;
+	const AccountNames *names;
+} Emitter;
+
+/* Scorer memory cap: ERROR or scoring in groups beyond it. */
+static void
+set_limit(gt_scorer *s)
+{
+	if (gt_max_memory_kb > 0)
+		gt_check_scorer(gt_scorer_set_memory_limit(s, (size_t) gt_max_memory_kb * 1024), s,
+						"givetake.max_memory");
+}
+
+/* gt_scorer_finish with cancellation: the library polls the flag and
+ * stops; the ERROR is raised here, outside it. Returns the status. */
+static int
+finish_scorer(gt_scorer *s)
+{
+	int			rc;
+
+	CHECK_FOR_INTERRUPTS();
+	gt_scorer_set_interrupt(s, interrupt_pending, NULL);
+	rc = gt_scorer_finish(s);
+	if (rc == GT_ECANCELED)
+		CHECK_FOR_INTERRUPTS();
+	return rc;
+}
+
+/*
+ * One pass over the source into one scorer (in a slot of `cxt`). Returns
+ * the finished scorer, or NULL when it would grow past givetake.max_memory
+ * (the scorer is then freed and *seen tells how many rows fitted).
  */
 static gt_scorer *
-score_source(FunctionCallInfo fcinfo, MemoryContext cxt, int as_of_arg, int period)
+score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, int as_of_arg, int period,
+			   int64 *seen_out)
 {
-	char	   *query = source_query(PG_GETARG_OID(0));
 	gt_scorer **slot = gt_scorer_guard(cxt);
 	gt_interaction *rows = MemoryContextAlloc(cxt, GT_BATCH_ROWS * sizeof(gt_interaction));
 	MemoryContext batch = AllocSetContextCreate(cxt, "givetake batch", ALLOCSET_DEFAULT_SIZES);
@@ -307,12 +361,12 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt, int as_of_arg, int peri
 	uint64		seen = 0;
 	int64		first = PG_INT64_MAX,
 				last = PG_INT64_MIN;
+	bool		over = false;
+	int			rc;
 
 	gt_check(gt_scorer_new(slot, gt_pg_lexicon(NULL)), "creating a scorer");
 	configure(*slot, fcinfo, as_of_arg, period);
-	if (gt_max_memory_kb > 0)
-		gt_check_scorer(gt_scorer_set_memory_limit(*slot, (size_t) gt_max_memory_kb * 1024), *slot,
-						"givetake.max_memory");
+	set_limit(*slot);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "givetake: SPI_connect failed");
@@ -339,32 +393,396 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt, int as_of_arg, int peri
 			last = Max(last, rows[i].created_at);
 		}
 		MemoryContextSwitchTo(old);
-		gt_check_scorer(gt_scorer_add(*slot, rows, n), *slot, "gt_scorer_add");
+		rc = gt_scorer_add(*slot, rows, n);
+		if (rc == GT_ENOMEM && gt_max_memory_kb > 0)
+		{
+			over = true;
+			break;
+		}
+		gt_check_scorer(rc, *slot, "gt_scorer_add");
 		seen += n;
 		SPI_freetuptable(SPI_tuptable);
 		MemoryContextReset(batch);
 	}
 	SPI_cursor_close(portal);
 	SPI_finish();
+	MemoryContextReset(batch);
+	*seen_out = (int64) seen;
 
-	if (seen > 0)
+	if (!over)
 	{
-		if (!PG_ARGISNULL(as_of_arg))
-			last = Max(last, to_unix_micros(PG_GETARG_TIMESTAMPTZ(as_of_arg), "as_of"));
-		gt_pg_apply_schedules(*slot, cxt, first, last);
+		if (seen > 0)
+		{
+			if (!PG_ARGISNULL(as_of_arg))
+				last = Max(last, to_unix_micros(PG_GETARG_TIMESTAMPTZ(as_of_arg), "as_of"));
+			gt_pg_apply_schedules(*slot, cxt, first, last);
+		}
+		rc = finish_scorer(*slot);
+		over = rc == GT_ENOMEM && gt_max_memory_kb > 0;
+		if (!over)
+		{
+			gt_check_scorer(rc, *slot, "gt_scorer_finish");
+			return *slot;
+		}
 	}
-	CHECK_FOR_INTERRUPTS();
-	/* Cancel and statement_timeout during the (single) finish call: the
-	 * library polls the flag and stops; the ERROR is raised here, outside it. */
-	gt_scorer_set_interrupt(*slot, interrupt_pending, NULL);
-	{
-		int			rc = gt_scorer_finish(*slot);
+	gt_scorer_free(*slot);
+	*slot = NULL;
+	return NULL;
+}
 
-		if (rc == GT_ECANCELED)
-			CHECK_FOR_INTERRUPTS();
-		gt_check_scorer(rc, *slot, "gt_scorer_finish");
+/*
+ * Scoring in groups of accounts. The plan: rows and created_at range per
+ * account, cross-account links (one SQL query each, like the CLI's), then
+ * gt_plan_groups; the group holding the latest created_at is group 0. The
+ * pass: one query over the source joined to the plan (two arrays) ordered
+ * by group -- a sort, which spills to disk past work_mem, so the source is
+ * read once whatever the group count and needs no index. Every query of a
+ * call shares the statement's snapshot (read-only SPI), so the plan
+ * covers every row scanned.
+ */
+typedef struct GroupRun
+{
+	FunctionCallInfo fcinfo;
+	int			as_of_arg;
+	int			period;
+	SPIPlanPtr	plan;			/* the ordered pass, parameters: ids, groups */
+	Datum		args[2];
+	int			groups;
+	int64		first,			/* created_at range of the source (Unix micros) */
+				last;
+	int64		groups_rows_max;	/* rows of the largest group */
+} GroupRun;
+
+/* A group that does not fit: one account, or accounts linked by references. */
+static void
+check_group(int rc, GroupRun *run, gt_scorer *s, int group, const char *what)
+{
+	if (rc == GT_ENOMEM)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("givetake: %s failed: an account (with the accounts it is linked to by parent_id or "
+						"shared ids; group %d of %d) does not fit in givetake.max_memory: %s",
+						what, group + 1, run->groups, gt_scorer_errmsg(s)),
+				 errhint("Raise givetake.max_memory (now %d kB).", gt_max_memory_kb)));
+	gt_check_scorer(rc, s, what);
+}
+
+/* Finish one group's scorer. */
+static void
+finish_group(GroupRun *run, gt_scorer *s, MemoryContext gcxt, int64 as_of, int group)
+{
+	gt_pg_apply_schedules(s, gcxt, run->first, as_of != GT_AS_OF_LATEST ? Max(run->last, as_of) : run->last);
+	check_group(finish_scorer(s), run, s, group, "gt_scorer_finish");
+}
+
+/* A group's rows into the tuplestore; what emitting allocates goes with it. */
+static void
+emit_group(const Emitter *emit, gt_scorer *s, MemoryContext emitcxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(emitcxt);
+
+	emit->fn(s, emit->fcinfo, emit->names);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(emitcxt);
+}
+
+/*
+ * One ordered pass over the groups, each with a fresh scorer freed before
+ * the next. as_of GT_AS_OF_LATEST (no as_of given): group 0 is scored
+ * first without one; when its as_of is the source's latest created_at it
+ * is the global one, the pass goes on pinned to it and returns true;
+ * otherwise (the latest row was dropped) it stops before emitting and
+ * returns false. emit NULL: every group is scored for its as_of only, and
+ * *max_as_of gets the largest.
+ */
+static bool
+group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
+{
+	FunctionCallInfo fcinfo = run->fcinfo;
+	MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "givetake group pass", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext batch = AllocSetContextCreate(work, "givetake batch", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext emitcxt = AllocSetContextCreate(work, "givetake group rows", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext gcxt = NULL;
+	gt_interaction *rows = MemoryContextAlloc(work, GT_BATCH_ROWS * sizeof(gt_interaction));
+	gt_scorer **slot = NULL;
+	Portal		portal;
+	uint64		seen = 0;
+	int			current = -1;
+	bool		ok = true;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "givetake: SPI_connect failed");
+	portal = SPI_cursor_open(NULL, run->plan, run->args, NULL, true);
+	for (;;)
+	{
+		uint64		i,
+					n;
+		int			k = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		SPI_cursor_fetch(portal, true, GT_BATCH_ROWS);
+		n = SPI_processed;
+		if (n == 0)
+			break;
+		for (i = 0; i <= n && ok; i++)
+		{
+			bool		isnull = false;
+			int			g = -1;
+
+			if (i < n)
+			{
+				Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, C_COUNT + 1, &isnull);
+
+				g = isnull ? -1 : DatumGetInt32(d);
+			}
+			/* A batch ends at the end of the fetch or of a group. */
+			if (k > 0 && (i == n || g != current))
+			{
+				check_group(gt_scorer_add(*slot, rows, k), run, *slot, current, "gt_scorer_add");
+				k = 0;
+				MemoryContextReset(batch);
+			}
+			if (i == n)
+				break;
+			if (g != current)
+			{
+				if (slot != NULL)
+				{
+					int64		got;
+
+					finish_group(run, *slot, gcxt, as_of, current);
+					gt_check_scorer(gt_scorer_as_of(&got, *slot), *slot, "gt_scorer_as_of");
+					if (emit == NULL)
+						*max_as_of = Max(*max_as_of, got);
+					else if (as_of == GT_AS_OF_LATEST && got != run->last)
+						ok = false;
+					else
+					{
+						as_of = got;
+						emit_group(emit, *slot, emitcxt);
+					}
+					MemoryContextDelete(gcxt);	/* frees the scorer */
+					slot = NULL;
+					if (!ok)
+						break;
+				}
+				if (g < 0)
+				{
+					/* only a NULL account_id is outside the plan: its error */
+					MemoryContext old = MemoryContextSwitchTo(batch);
+
+					convert_row(&rows[0], SPI_tuptable->vals[i], SPI_tuptable->tupdesc, seen + i + 1);
+					MemoryContextSwitchTo(old);
+					elog(ERROR, "givetake: a row of the source is outside the plan of groups");
+				}
+				current = g;
+				gcxt = AllocSetContextCreate(work, "givetake group scorer", ALLOCSET_DEFAULT_SIZES);
+				slot = gt_scorer_guard(gcxt);
+				gt_check(gt_scorer_new(slot, gt_pg_lexicon(NULL)), "creating a scorer");
+				configure(*slot, fcinfo, run->as_of_arg, run->period);
+				if (emit == NULL || as_of != GT_AS_OF_LATEST)
+					gt_check_scorer(gt_scorer_set_as_of(*slot, emit == NULL ? GT_AS_OF_LATEST : as_of), *slot,
+									"as_of");
+				set_limit(*slot);
+			}
+			{
+				MemoryContext old = MemoryContextSwitchTo(batch);
+
+				convert_row(&rows[k++], SPI_tuptable->vals[i], SPI_tuptable->tupdesc, seen + i + 1);
+				MemoryContextSwitchTo(old);
+			}
+		}
+		if (!ok)
+			break;
+		seen += n;
+		SPI_freetuptable(SPI_tuptable);
 	}
-	return *slot;
+	if (ok && slot != NULL)
+	{
+		int64		got;
+
+		finish_group(run, *slot, gcxt, as_of, current);
+		gt_check_scorer(gt_scorer_as_of(&got, *slot), *slot, "gt_scorer_as_of");
+		if (emit == NULL)
+			*max_as_of = Max(*max_as_of, got);
+		else if (as_of == GT_AS_OF_LATEST && got != run->last)
+			ok = false;
+		else
+			emit_group(emit, *slot, emitcxt);
+	}
+	SPI_cursor_close(portal);
+	SPI_finish();
+	MemoryContextDelete(work);
+	return ok;
+}
+
+/*
+ * Score the source in groups of at most `cap` rows (see GroupRun), each
+ * group's results emitted as soon as it is scored.
+ */
+static void
+score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int period, int64 cap,
+				const Emitter *emit)
+{
+	MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "givetake groups", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(work);
+	GroupRun	run;
+	int64	   *ids,
+			   *counts,
+			   *from,
+			   *to;
+	int32	   *group_of;
+	Datum	   *id_datums,
+			   *group_datums;
+	int			n,
+				nlinks,
+				i,
+				latest = -1;
+	int64		latest_at = PG_INT64_MIN;
+	Oid			argtypes[2] = {INT8ARRAYOID, INT4ARRAYOID};
+
+	memset(&run, 0, sizeof(run));
+	run.fcinfo = fcinfo;
+	run.as_of_arg = as_of_arg;
+	run.period = period;
+	run.first = PG_INT64_MAX;
+	run.last = PG_INT64_MIN;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "givetake: SPI_connect failed");
+	/* Rows and created_at range per account. */
+	if (SPI_execute(psprintf("SELECT account_id, pg_catalog.count(*), pg_catalog.min(created_at), "
+							 "pg_catalog.max(created_at) FROM (%s) q WHERE account_id IS NOT NULL "
+							 "GROUP BY 1 ORDER BY 1", query), true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "givetake: counting rows per account failed");
+	n = (int) SPI_processed;
+	ids = palloc(sizeof(int64) * Max(n, 1));
+	counts = palloc(sizeof(int64) * Max(n, 1));
+	group_of = palloc(sizeof(int32) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		null_min,
+					null_max,
+					isnull;
+		Datum		lo = SPI_getbinval(tup, desc, 3, &null_min);
+		Datum		hi = SPI_getbinval(tup, desc, 4, &null_max);
+
+		ids[i] = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		counts[i] = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		/* NULL or infinite created_at: the pass raises its error */
+		if (!null_min && !TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(lo)))
+			run.first = Min(run.first, (int64) DatumGetTimestampTz(lo) + GT_PG_EPOCH_SHIFT);
+		if (!null_max && !TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(hi)))
+		{
+			int64		at = (int64) DatumGetTimestampTz(hi) + GT_PG_EPOCH_SHIFT;
+
+			if (at > latest_at)
+			{
+				latest_at = at;
+				latest = i;
+			}
+		}
+	}
+	run.last = latest_at;
+	SPI_freetuptable(SPI_tuptable);
+
+	/* Pairs of accounts linked by a parent_id or a shared id. */
+	if (SPI_execute(psprintf("SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
+							 "ON o.id = c.parent_id WHERE o.account_id <> c.account_id UNION "
+							 "SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
+							 "ON o.id = c.id WHERE o.account_id <> c.account_id",
+							 query, query, query, query), true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "givetake: finding cross-account links failed");
+	nlinks = (int) SPI_processed;
+	from = palloc(sizeof(int64) * Max(nlinks, 1));
+	to = palloc(sizeof(int64) * Max(nlinks, 1));
+	for (i = 0; i < nlinks; i++)
+	{
+		bool		isnull;
+
+		from[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		to[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	run.groups = gt_plan_groups(n, ids, counts, nlinks, from, to, cap, group_of);
+	/* The group of the latest row first: its as_of pins the others. */
+	if (latest >= 0 && group_of[latest] != 0)
+	{
+		int32		swap = group_of[latest];
+
+		for (i = 0; i < n; i++)
+			group_of[i] = group_of[i] == swap ? 0 : group_of[i] == 0 ? swap : group_of[i];
+	}
+	id_datums = palloc(sizeof(Datum) * Max(n, 1));
+	group_datums = palloc(sizeof(Datum) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		id_datums[i] = Int64GetDatum(ids[i]);
+		group_datums[i] = Int32GetDatum(group_of[i]);
+	}
+	/* SPI calls leave its procedure context current: the arrays outlive it. */
+	MemoryContextSwitchTo(work);
+	run.args[0] = PointerGetDatum(construct_array(id_datums, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	run.args[1] = PointerGetDatum(construct_array(group_datums, n, INT4OID, 4, true, TYPALIGN_INT));
+	pfree(id_datums);
+	pfree(group_datums);
+	run.plan = SPI_prepare(psprintf("SELECT q.*, g.grp FROM (%s) q LEFT JOIN "
+									"ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int4[])) AS g(acc, grp) "
+									"ON g.acc = q.account_id ORDER BY g.grp NULLS FIRST", query),
+						   2, argtypes);
+	if (run.plan == NULL)
+		elog(ERROR, "givetake: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(run.plan) != 0)
+		elog(ERROR, "givetake: SPI_keepplan failed");
+	SPI_finish();
+	MemoryContextSwitchTo(old);
+
+	if (!PG_ARGISNULL(as_of_arg))
+		group_pass(&run, to_unix_micros(PG_GETARG_TIMESTAMPTZ(as_of_arg), "as_of"), emit, NULL);
+	else if (!group_pass(&run, GT_AS_OF_LATEST, emit, NULL))
+	{
+		/* The latest row was dropped: every group's as_of, then the pass. */
+		int64		as_of = PG_INT64_MIN;
+
+		elog(DEBUG1, "givetake: the latest row was not kept: finding the as_of of every group first");
+
+		group_pass(&run, GT_AS_OF_LATEST, NULL, &as_of);
+		group_pass(&run, as_of, emit, NULL);
+	}
+	SPI_freeplan(run.plan);
+	MemoryContextDelete(work);
+}
+
+/*
+ * Score the relation in argument 0 (as_of in argument as_of_arg): in one
+ * pass when it fits in givetake.max_memory, returning the finished scorer
+ * (in a slot of `cxt`, so ERROR or cancel frees it with the context);
+ * otherwise in groups of accounts, emitting each group through `emit`, and
+ * NULL is returned. *group_cap: on entry, > 0 skips the one-pass attempt
+ * and groups by that many rows; on return, the cap used (0: one pass).
+ */
+static gt_scorer *
+score_source(FunctionCallInfo fcinfo, MemoryContext cxt, int as_of_arg, int period, const Emitter *emit,
+			 int64 *group_cap)
+{
+	char	   *query = source_query(PG_GETARG_OID(0));
+
+	if (*group_cap <= 0)
+	{
+		int64		seen;
+		gt_scorer  *s = score_one_pass(fcinfo, cxt, query, as_of_arg, period, &seen);
+
+		if (s != NULL)
+			return s;
+		/* Half of what fitted: room for the texts of other accounts. */
+		*group_cap = Max(seen / 2, 1);
+		elog(DEBUG1, "givetake: the source does not fit in givetake.max_memory: scoring it in groups of accounts");
+	}
+	score_in_groups(fcinfo, query, as_of_arg, period, *group_cap, emit);
+	return NULL;
 }
 
 /* The scorer of the last refresh token, in a child of TopTransactionContext. */
@@ -376,6 +794,7 @@ static struct
 	TimestampTz as_of;
 	MemoryContext cxt;
 	gt_scorer  *scorer;
+	int64		group_cap;		/* > 0: the source is scored in groups, per call */
 }			shared_scorer;
 
 static int64 token_counter;
@@ -391,10 +810,12 @@ forget_shared_scorer(void *arg)
 /*
  * The scored source for this call, and the context to free after emitting
  * its rows (NULL: the scorer is shared and stays for the other calls of
- * the same refresh token).
+ * the same refresh token). NULL when the source was scored in groups and
+ * its rows were emitted through `emit` (a source too large for one scorer
+ * is scored again by each call of a refresh: the scorers are not kept).
  */
 static gt_scorer *
-scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_free)
+scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_free, const Emitter *emit)
 {
 	MemoryContext cxt;
 	MemoryContextCallback *cb;
@@ -403,18 +824,27 @@ scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_fre
 	bool		has_as_of = !PG_ARGISNULL(1);
 	TimestampTz as_of = has_as_of ? PG_GETARG_TIMESTAMPTZ(1) : 0;
 	int64		token;
+	int64		cap = 0;
 
+	*to_free = AllocSetContextCreate(CurrentMemoryContext, "givetake scorer", ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSetIdentifier(*to_free, name);
 	if (PG_NARGS() < 3 || PG_ARGISNULL(2))
-	{
-		*to_free = AllocSetContextCreate(CurrentMemoryContext, "givetake scorer", ALLOCSET_DEFAULT_SIZES);
-		MemoryContextSetIdentifier(*to_free, name);
-		return score_source(fcinfo, *to_free, 1, GT_PERIOD_NONE);
-	}
-	*to_free = NULL;
+		return score_source(fcinfo, *to_free, 1, GT_PERIOD_NONE, emit, &cap);
 	token = PG_GETARG_INT64(2);
-	if (shared_scorer.scorer != NULL && shared_scorer.token == token && shared_scorer.relid == relid &&
+	if (shared_scorer.cxt != NULL && shared_scorer.token == token && shared_scorer.relid == relid &&
 		shared_scorer.has_as_of == has_as_of && shared_scorer.as_of == as_of)
-		return shared_scorer.scorer;
+	{
+		if (shared_scorer.scorer != NULL)
+		{
+			MemoryContextDelete(*to_free);
+			*to_free = NULL;
+			return shared_scorer.scorer;
+		}
+		cap = shared_scorer.group_cap;
+		return score_source(fcinfo, *to_free, 1, GT_PERIOD_NONE, emit, &cap);
+	}
+	MemoryContextDelete(*to_free);
+	*to_free = NULL;
 	if (shared_scorer.cxt != NULL)
 		MemoryContextDelete(shared_scorer.cxt);	/* its callback clears the cache */
 	cxt = AllocSetContextCreate(TopTransactionContext, "givetake shared scorer", ALLOCSET_DEFAULT_SIZES);
@@ -422,13 +852,14 @@ scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_fre
 	cb->func = forget_shared_scorer;
 	cb->arg = NULL;
 	MemoryContextRegisterResetCallback(cxt, cb);
-	s = score_source(fcinfo, cxt, 1, GT_PERIOD_NONE);
+	s = score_source(fcinfo, cxt, 1, GT_PERIOD_NONE, emit, &cap);
 	shared_scorer.token = token;
 	shared_scorer.relid = relid;
 	shared_scorer.has_as_of = has_as_of;
 	shared_scorer.as_of = as_of;
 	shared_scorer.cxt = cxt;
 	shared_scorer.scorer = s;
+	shared_scorer.group_cap = cap;
 	return s;
 }
 
@@ -452,14 +883,6 @@ put_time(Datum *v, int i, int64 micros)
 {
 	v[i] = TimestampTzGetDatum((TimestampTz) (micros - GT_PG_EPOCH_SHIFT));
 }
-
-/* Account names, sorted by account_id, for a binary search per row. */
-typedef struct AccountNames
-{
-	int			count;
-	int64	   *ids;
-	text	  **names;
-} AccountNames;
 
 /*
  * Names where the source knows them: its account_name column (the
@@ -533,23 +956,43 @@ put_name(Datum *v, bool *n, int i, const AccountNames *names, int64 account)
 	v[i] = n[i] ? (Datum) 0 : PointerGetDatum(names->names[lo]);
 }
 
-PG_FUNCTION_INFO_V1(gt_pg_score_accounts);
-Datum
-gt_pg_score_accounts(PG_FUNCTION_ARGS)
+/*
+ * An SRF over a scored source: the rows of one scorer, or of each group
+ * of accounts in turn (a tuplestore, which spills to disk past work_mem).
+ */
+static Datum
+score_srf(FunctionCallInfo fcinfo, const char *name,
+		  void (*fn) (gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names), bool want_names)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext cxt;
 	gt_scorer  *s;
-	const gt_account_score *a;
-	size_t		count,
-				i;
-	AccountNames names;
+	AccountNames names = {0, NULL, NULL};
+	Emitter		emit;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;		/* no source, no rows */
-	s = scorer_for_call(fcinfo, "givetake score_accounts", &cxt);
-	names = account_names(PG_GETARG_OID(0), CurrentMemoryContext);
+	if (want_names)
+		names = account_names(PG_GETARG_OID(0), CurrentMemoryContext);
+	emit.fn = fn;
+	emit.fcinfo = fcinfo;
+	emit.names = &names;
+	s = scorer_for_call(fcinfo, name, &cxt, &emit);
+	if (s != NULL)
+		fn(s, fcinfo, &names);
+	if (cxt)
+		MemoryContextDelete(cxt);	/* frees the scorer */
+	return (Datum) 0;
+}
+
+static void
+emit_accounts(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const gt_account_score *a;
+	size_t		count,
+				i;
+
 	gt_check_scorer(gt_scorer_accounts(&a, &count, s), s, "gt_scorer_accounts");
 	for (i = 0; i < count; i++)
 	{
@@ -589,31 +1032,28 @@ gt_pg_score_accounts(PG_FUNCTION_ARGS)
 		v[26] = Int64GetDatum(r->give_attributed_leads);
 		put_f8(v, n, 27, r->health);
 		v[28] = Int64GetDatum(r->anomalies);
-		put_name(v, n, 29, &names, r->account_id);
+		put_name(v, n, 29, names, r->account_id);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	if (cxt)
-		MemoryContextDelete(cxt);	/* frees the scorer */
-	return (Datum) 0;
 }
 
-PG_FUNCTION_INFO_V1(gt_pg_score_contacts);
+PG_FUNCTION_INFO_V1(gt_pg_score_accounts);
 Datum
-gt_pg_score_contacts(PG_FUNCTION_ARGS)
+gt_pg_score_accounts(PG_FUNCTION_ARGS)
+{
+	return score_srf(fcinfo, "givetake score_accounts", emit_accounts, true);
+}
+
+static void
+emit_contacts(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext cxt;
-	gt_scorer  *s;
 	const gt_contact_score *c;
 	size_t		count,
 				i;
 
-	InitMaterializedSRF(fcinfo, 0);
-	if (PG_ARGISNULL(0))
-		return (Datum) 0;		/* no source, no rows */
-	s = scorer_for_call(fcinfo, "givetake score_contacts", &cxt);
 	gt_check_scorer(gt_scorer_contacts(&c, &count, s), s, "gt_scorer_contacts");
 	for (i = 0; i < count; i++)
 	{
@@ -633,28 +1073,23 @@ gt_pg_score_contacts(PG_FUNCTION_ARGS)
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	if (cxt)
-		MemoryContextDelete(cxt);
-	return (Datum) 0;
 }
 
-PG_FUNCTION_INFO_V1(gt_pg_score_turns);
+PG_FUNCTION_INFO_V1(gt_pg_score_contacts);
 Datum
-gt_pg_score_turns(PG_FUNCTION_ARGS)
+gt_pg_score_contacts(PG_FUNCTION_ARGS)
+{
+	return score_srf(fcinfo, "givetake score_contacts", emit_contacts, false);
+}
+
+static void
+emit_turns(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext cxt;
-	gt_scorer  *s;
 	const gt_turn_score *t;
 	size_t		count,
 				i;
-	AccountNames names;
 
-	InitMaterializedSRF(fcinfo, 0);
-	if (PG_ARGISNULL(0))
-		return (Datum) 0;
-	s = scorer_for_call(fcinfo, "givetake score_turns", &cxt);
-	names = account_names(PG_GETARG_OID(0), CurrentMemoryContext);
 	gt_check_scorer(gt_scorer_turns(&t, &count, s), s, "gt_scorer_turns");
 	for (i = 0; i < count; i++)
 	{
@@ -687,33 +1122,28 @@ gt_pg_score_turns(PG_FUNCTION_ARGS)
 		n[14] = r->within_sla < 0;
 		v[14] = BoolGetDatum(r->within_sla > 0);
 		put_time(v, 15, r->due_at);
-		put_name(v, n, 16, &names, r->account_id);
+		put_name(v, n, 16, names, r->account_id);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	if (cxt)
-		MemoryContextDelete(cxt);
-	return (Datum) 0;
 }
 
-PG_FUNCTION_INFO_V1(gt_pg_score_agents);
+PG_FUNCTION_INFO_V1(gt_pg_score_turns);
 Datum
-gt_pg_score_agents(PG_FUNCTION_ARGS)
+gt_pg_score_turns(PG_FUNCTION_ARGS)
+{
+	return score_srf(fcinfo, "givetake score_turns", emit_turns, true);
+}
+
+static void
+emit_agents(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext cxt;
-	gt_scorer  *s;
 	const gt_agent_score *a;
 	size_t		count,
 				i;
-	AccountNames names;
 
-	InitMaterializedSRF(fcinfo, 0);
-	if (PG_ARGISNULL(0))
-		return (Datum) 0;
-	s = scorer_for_call(fcinfo, "givetake score_agents", &cxt);
-	names = account_names(PG_GETARG_OID(0), CurrentMemoryContext);
 	gt_check_scorer(gt_scorer_agents(&a, &count, s), s, "gt_scorer_agents");
 	for (i = 0; i < count; i++)
 	{
@@ -737,14 +1167,18 @@ gt_pg_score_agents(PG_FUNCTION_ARGS)
 		v[11] = Int64GetDatum(r->take_posts);
 		put_f8(v, n, 12, r->give_ratio);
 		put_f8(v, n, 13, r->me_index);
-		put_name(v, n, 14, &names, r->account_id);
+		put_name(v, n, 14, names, r->account_id);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	if (cxt)
-		MemoryContextDelete(cxt);
-	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(gt_pg_score_agents);
+Datum
+gt_pg_score_agents(PG_FUNCTION_ARGS)
+{
+	return score_srf(fcinfo, "givetake score_agents", emit_agents, true);
 }
 
 static int
@@ -765,31 +1199,14 @@ parse_period(text *t)
 	return GT_PERIOD_NONE;
 }
 
-PG_FUNCTION_INFO_V1(gt_pg_score_periods);
-Datum
-gt_pg_score_periods(PG_FUNCTION_ARGS)
+static void
+emit_periods(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext cxt;
-	gt_scorer  *s;
 	const gt_period_score *p;
 	size_t		count,
 				i;
-	AccountNames names;
-	int			period;
 
-	InitMaterializedSRF(fcinfo, 0);
-	if (PG_ARGISNULL(0))
-		return (Datum) 0;
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("givetake.score_periods: period must not be NULL"),
-				 errhint("Use day, week (ISO, from Monday) or month.")));
-	period = parse_period(PG_GETARG_TEXT_PP(1));
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_periods", ALLOCSET_DEFAULT_SIZES);
-	s = score_source(fcinfo, cxt, 2, period);
-	names = account_names(PG_GETARG_OID(0), cxt);
 	gt_check_scorer(gt_scorer_periods(&p, &count, s), s, "gt_scorer_periods");
 	for (i = 0; i < count; i++)
 	{
@@ -825,11 +1242,41 @@ gt_pg_score_periods(PG_FUNCTION_ARGS)
 		v[24] = Int64GetDatum(r->give_attributed_leads);
 		put_f8(v, n, 25, r->health);
 		v[26] = Int64GetDatum(r->anomalies);
-		put_name(v, n, 27, &names, r->account_id);
+		put_name(v, n, 27, names, r->account_id);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+}
+
+PG_FUNCTION_INFO_V1(gt_pg_score_periods);
+Datum
+gt_pg_score_periods(PG_FUNCTION_ARGS)
+{
+	MemoryContext cxt;
+	gt_scorer  *s;
+	AccountNames names;
+	int			period;
+	int64		cap = 0;
+	Emitter		emit;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("givetake.score_periods: period must not be NULL"),
+				 errhint("Use day, week (ISO, from Monday) or month.")));
+	period = parse_period(PG_GETARG_TEXT_PP(1));
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_periods", ALLOCSET_DEFAULT_SIZES);
+	names = account_names(PG_GETARG_OID(0), cxt);
+	emit.fn = emit_periods;
+	emit.fcinfo = fcinfo;
+	emit.names = &names;
+	s = score_source(fcinfo, cxt, 2, period, &emit, &cap);
+	if (s != NULL)
+		emit_periods(s, fcinfo, &names);
 	MemoryContextDelete(cxt);
 	return (Datum) 0;
 }

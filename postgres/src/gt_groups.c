@@ -1,0 +1,124 @@
+/*
+ * gt_groups.c -- groups of accounts for memory-bounded scoring: accounts
+ * linked by a cross-account reference (a parent_id or a duplicate id in
+ * another account) go to the same group, and the linked sets are packed
+ * first-fit, largest first, into groups of at most `cap` rows (a set
+ * larger than `cap` gets a group of its own). The same plan as the CLI's
+ * planGroups (Sources/GiveTakeStorage/PartitionedScoring.swift).
+ */
+#include "gt_pg.h"
+
+#include "miscadmin.h"
+
+static int
+find_root(int *parent, int x)
+{
+	while (parent[x] != x)
+	{
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
+
+/* Index of `id` in the sorted ids[0..n), or -1. */
+static int
+find_account(const int64 *ids, int n, int64 id)
+{
+	int			lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ids[lo] == id ? lo : -1;
+}
+
+typedef struct LinkedSet
+{
+	int			root;
+	int64		rows;
+} LinkedSet;
+
+/* Largest first, ties by root index, so the plan is deterministic. */
+static int
+set_order(const void *a, const void *b)
+{
+	const LinkedSet *x = a,
+			   *y = b;
+
+	if (x->rows != y->rows)
+		return x->rows > y->rows ? -1 : 1;
+	return (x->root > y->root) - (x->root < y->root);
+}
+
+int
+gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks, const int64 *link_from,
+			   const int64 *link_to, int64 cap, int32 *group_of)
+{
+	int		   *parent = palloc(sizeof(int) * Max(n, 1));
+	int64	   *set_rows = palloc0(sizeof(int64) * Max(n, 1));
+	int32	   *set_group = palloc(sizeof(int32) * Max(n, 1));
+	LinkedSet  *sets = palloc(sizeof(LinkedSet) * Max(n, 1));
+	int64	   *load = palloc(sizeof(int64) * Max(n, 1));
+	int			nsets = 0,
+				ngroups = 0,
+				i;
+
+	for (i = 0; i < n; i++)
+		parent[i] = i;
+	for (i = 0; i < nlinks; i++)
+	{
+		int			a = find_account(ids, n, link_from[i]),
+					b = find_account(ids, n, link_to[i]);
+
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (a >= 0 && b >= 0)
+		{
+			int			ra = find_root(parent, a),
+						rb = find_root(parent, b);
+
+			if (ra != rb)
+				parent[Max(ra, rb)] = Min(ra, rb);
+		}
+	}
+	for (i = 0; i < n; i++)
+		set_rows[find_root(parent, i)] += rows[i];
+	for (i = 0; i < n; i++)
+		if (parent[i] == i)
+		{
+			sets[nsets].root = i;
+			sets[nsets].rows = set_rows[i];
+			nsets++;
+		}
+	qsort(sets, nsets, sizeof(LinkedSet), set_order);
+	for (i = 0; i < nsets; i++)
+	{
+		int			g;
+
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (g = 0; g < ngroups; g++)
+			if (load[g] + sets[i].rows <= cap)
+				break;
+		if (g == ngroups)
+			load[ngroups++] = 0;
+		load[g] += sets[i].rows;
+		set_group[sets[i].root] = g;
+	}
+	for (i = 0; i < n; i++)
+		group_of[i] = set_group[find_root(parent, i)];
+	pfree(parent);
+	pfree(set_rows);
+	pfree(set_group);
+	pfree(sets);
+	pfree(load);
+	return ngroups;
+}
