@@ -105,30 +105,43 @@ extension Automaton {
         var p = base + from
         let end = base + to
         let table = self.table, firstOutput = self.firstOutputOffset
-        if !usesWords {
-            // Four bytes a round, one bounds test for them: the loop is short
-            // and its instruction count is most of a hit-free text's cost.
-            if to &- from >= 4 {
-                let end4 = end - 3
-                while p < end4 {
-                    s = table[Int(s &+ classOf[Int(p[0])])]
-                    if s >= firstOutput { report(text, p + 1 - base, s, &st) }
-                    s = table[Int(s &+ classOf[Int(p[1])])]
-                    if s >= firstOutput { report(text, p + 2 - base, s, &st) }
-                    s = table[Int(s &+ classOf[Int(p[2])])]
-                    if s >= firstOutput { report(text, p + 3 - base, s, &st) }
-                    s = table[Int(s &+ classOf[Int(p[3])])]
-                    p += 4
-                    if s >= firstOutput { report(text, p - base, s, &st) }
-                }
-            }
-            while p != end {
-                s = table[Int(s &+ classOf[Int(p.pointee)])]
-                p += 1
+        if usesWords { return runWords(text, from: from, to: to, state: state, &st) }
+        // Four bytes a round, one bounds test for them: the loop is short
+        // and its instruction count is most of a hit-free text's cost.
+        if to &- from >= 4 {
+            let end4 = end - 3
+            while p < end4 {
+                s = table[Int(s &+ classOf[Int(p[0])])]
+                if s >= firstOutput { report(text, p + 1 - base, s, &st) }
+                s = table[Int(s &+ classOf[Int(p[1])])]
+                if s >= firstOutput { report(text, p + 2 - base, s, &st) }
+                s = table[Int(s &+ classOf[Int(p[2])])]
+                if s >= firstOutput { report(text, p + 3 - base, s, &st) }
+                s = table[Int(s &+ classOf[Int(p[3])])]
+                p += 4
                 if s >= firstOutput { report(text, p - base, s, &st) }
             }
-            return s
         }
+        while p != end {
+            s = table[Int(s &+ classOf[Int(p.pointee)])]
+            p += 1
+            if s >= firstOutput { report(text, p - base, s, &st) }
+        }
+        return s
+    }
+
+    /// `run` for an automaton with a word table: a word met in the root
+    /// state is read in one lookup. Out of line, so that the plain loop
+    /// stays as small as it was.
+    @inline(never)
+    private func runWords(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int, state: UInt32,
+                          _ st: inout ScanState) -> UInt32 {
+        let base = text.baseAddress!
+        let classOf = self.classOf
+        var s = state
+        var p = base + from
+        let end = base + to
+        let table = self.table, firstOutput = self.firstOutputOffset
         // One test a byte for both "a pattern ends here" and, with the word
         // table, "back in the root" (0 - 1 wraps to the largest value).
         let slowFrom = firstOutput &- 1
