@@ -135,10 +135,10 @@ struct Automaton {
     /// per state and byte class): 100,000 multi-word cues need ~100 MiB.
     static let maxTableBytes = 512 << 20
     /// The word table is used when the transition table is at least this
-    /// big: then the rows a word walks through are spread over more than
-    /// the L1/L2 caches hold and one lookup beats a load per byte (built-in
-    /// lexicon, 1.1 MB: +12 %); with a small table the per-byte loads hit
-    /// L1 and the lookup costs more (reference lexicon, 0.13 MB: -11 %).
+    /// big: then the rows a word walks through are spread beyond the
+    /// caches and one lookup beats a load per byte (built-in lexicon, 1.1 MB
+    /// table: +11 %); with a small table the per-byte loads hit L1 and the
+    /// lookup costs more (the tests' 101-entry lexicon: -11 % when used).
     static let wordTableMinBytes = 512 << 10
     /// At most this many words in the table (4 MiB of slots).
     static let maxWordEntries = 1 << 16
