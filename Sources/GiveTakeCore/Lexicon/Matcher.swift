@@ -105,6 +105,7 @@ extension Automaton {
         var p = base + from
         let end = base + to
         let table = self.table, firstOutput = self.firstOutputOffset
+        if usesWords { return runWords(text, from: from, to: to, state: state, &st) }
         // Four bytes a round, one bounds test for them: the loop is short
         // and its instruction count is most of a hit-free text's cost.
         if to &- from >= 4 {
@@ -127,6 +128,94 @@ extension Automaton {
             if s >= firstOutput { report(text, p - base, s, &st) }
         }
         return s
+    }
+
+    /// `run` for an automaton with a word table: a word met in the root
+    /// state is read in one lookup. Out of line, so that the plain loop
+    /// stays as small as it was.
+    @inline(never)
+    private func runWords(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int, state: UInt32,
+                          _ st: inout ScanState) -> UInt32 {
+        let base = text.baseAddress!
+        let classOf = self.classOf
+        var s = state
+        var p = base + from
+        let end = base + to
+        let table = self.table, firstOutput = self.firstOutputOffset
+        // One test a byte for both "a pattern ends here" and, with the word
+        // table, "back in the root" (0 - 1 wraps to the largest value).
+        let slowFrom = firstOutput &- 1
+        // In the root at a word start (no match under way): the whole word
+        // in one lookup when it is short and no pattern ends inside it.
+        @inline(__always) func slow(_ s: inout UInt32, _ p: inout UnsafePointer<UInt8>) {
+            if s != 0 {
+                report(text, p - base, s, &st)
+            } else if p != end && isWordByte(p.pointee) {
+                let (length, t) = wordState(text, p - base, to)
+                if length != 0 {
+                    p += length
+                    s = t
+                    if s >= firstOutput { report(text, p - base, s, &st) }
+                }
+            }
+        }
+        if s == 0 { slow(&s, &p) }
+        // Four bytes a round, one bounds test for them.
+        while end - p >= 4 {
+            s = table[Int(s &+ classOf[Int(p[0])])]
+            if s &- 1 >= slowFrom { p += 1; slow(&s, &p); continue }
+            s = table[Int(s &+ classOf[Int(p[1])])]
+            if s &- 1 >= slowFrom { p += 2; slow(&s, &p); continue }
+            s = table[Int(s &+ classOf[Int(p[2])])]
+            if s &- 1 >= slowFrom { p += 3; slow(&s, &p); continue }
+            s = table[Int(s &+ classOf[Int(p[3])])]
+            p += 4
+            if s &- 1 >= slowFrom { slow(&s, &p) }
+        }
+        while p != end {
+            s = table[Int(s &+ classOf[Int(p.pointee)])]
+            p += 1
+            if s &- 1 >= slowFrom { slow(&s, &p) }
+        }
+        return s
+    }
+
+    /// The word at text[start...] read from the root: (its length, the
+    /// state at its end), or length 0 when it must be read byte by byte
+    /// (longer than 8 bytes, past `limit`, or a pattern may end inside it).
+    @inline(__always)
+    private func wordState(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ limit: Int) -> (Int, UInt32) {
+        let base = text.baseAddress!
+        let n = text.count
+        var x: UInt64
+        if start &+ 8 <= n {
+            x = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+        } else if n >= 8 {
+            x = UnsafeRawPointer(base + (n &- 8)).loadUnaligned(as: UInt64.self) &>> UInt64(8 &* (start &+ 8 &- n))
+        } else {
+            x = 0
+            var k = n &- 1
+            while k >= start { x = x &<< 8 | UInt64(base[k]); k &-= 1 }
+        }
+        let high = x & 0x8080_8080_8080_8080
+        let y = x & 0x7F7F_7F7F_7F7F_7F7F
+        let lower = y | 0x2020_2020_2020_2020
+        let letter = (lower &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(lower &+ 0x0505_0505_0505_0505) & ~high & 0x8080_8080_8080_8080
+        let digit = (y &+ 0x5050_5050_5050_5050) & ~(y &+ 0x4646_4646_4646_4646) & 0x8080_8080_8080_8080
+        let nonWord = ~(high | letter | digit) & 0x8080_8080_8080_8080
+        // Past the text end the bytes are 0: not word bytes.
+        let length = nonWord == 0 ? 8 : nonWord.trailingZeroBitCount &>> 3
+        let end = start &+ length
+        if end > limit || (length == 8 && end < n && isWordByte(base[end])) { return (0, 0) }
+        let key = (x | letter &>> 2) & (length == 8 ? UInt64.max : (UInt64(1) &<< UInt64(8 &* length)) &- 1)
+        let slots = self.words
+        var h = Int(truncatingIfNeeded: (key &* wordHashMultiplier) &>> wordShift)
+        while true {
+            let slot = slots[h]
+            if slot.key == key { return slot.state == wordWalkMarker ? (0, 0) : (length, slot.state) }
+            if slot.key == 0 { return riskyFirstByte[Int(base[start])] ? (0, 0) : (length, deadOffset) }
+            h = (h &+ 1) & wordMask
+        }
     }
 
     // Kept out of line: inlined, it makes the scan loop spill registers.
