@@ -487,6 +487,33 @@ emit_group(const Emitter *emit, gt_scorer *s, MemoryContext emitcxt)
 }
 
 /*
+ * Finish a group's scorer and hand on its rows. emit NULL: only its as_of
+ * counts (*max_as_of keeps the largest). With no as_of given, a group
+ * whose as_of is not the source's latest created_at (the latest row was
+ * dropped) emits nothing and returns false; otherwise *as_of becomes the
+ * group's, which pins the groups after it.
+ */
+static bool
+close_group(GroupRun *run, gt_scorer *s, MemoryContext gcxt, int64 *as_of, int group,
+			const Emitter *emit, MemoryContext emitcxt, int64 *max_as_of)
+{
+	int64		got;
+
+	finish_group(run, s, gcxt, *as_of, group);
+	gt_check_scorer(gt_scorer_as_of(&got, s), s, "gt_scorer_as_of");
+	if (emit == NULL)
+	{
+		*max_as_of = Max(*max_as_of, got);
+		return true;
+	}
+	if (*as_of == GT_AS_OF_LATEST && got != run->last)
+		return false;
+	*as_of = got;
+	emit_group(emit, s, emitcxt);
+	return true;
+}
+
+/*
  * One ordered pass over the groups, each with a fresh scorer freed before
  * the next. as_of GT_AS_OF_LATEST (no as_of given): group 0 is scored
  * first without one; when its as_of is the source's latest created_at it
@@ -548,19 +575,7 @@ group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 			{
 				if (slot != NULL)
 				{
-					int64		got;
-
-					finish_group(run, *slot, gcxt, as_of, current);
-					gt_check_scorer(gt_scorer_as_of(&got, *slot), *slot, "gt_scorer_as_of");
-					if (emit == NULL)
-						*max_as_of = Max(*max_as_of, got);
-					else if (as_of == GT_AS_OF_LATEST && got != run->last)
-						ok = false;
-					else
-					{
-						as_of = got;
-						emit_group(emit, *slot, emitcxt);
-					}
+					ok = close_group(run, *slot, gcxt, &as_of, current, emit, emitcxt, max_as_of);
 					MemoryContextDelete(gcxt);	/* frees the scorer */
 					slot = NULL;
 					if (!ok)
@@ -598,18 +613,7 @@ group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 		SPI_freetuptable(SPI_tuptable);
 	}
 	if (ok && slot != NULL)
-	{
-		int64		got;
-
-		finish_group(run, *slot, gcxt, as_of, current);
-		gt_check_scorer(gt_scorer_as_of(&got, *slot), *slot, "gt_scorer_as_of");
-		if (emit == NULL)
-			*max_as_of = Max(*max_as_of, got);
-		else if (as_of == GT_AS_OF_LATEST && got != run->last)
-			ok = false;
-		else
-			emit_group(emit, *slot, emitcxt);
-	}
+		ok = close_group(run, *slot, gcxt, &as_of, current, emit, emitcxt, max_as_of);
 	SPI_cursor_close(portal);
 	SPI_finish();
 	MemoryContextDelete(work);
