@@ -10,8 +10,8 @@
  * refresh_scores calls the four through internal variants that take a
  * third argument, a token it draws once per refresh: calls with the same
  * token (one statement, one snapshot) share one scored source, so the
- * four outputs cost one pass (a source scored in groups: one grouped pass
- * each, the groups' scorers are not kept).
+ * four outputs cost one pass (a source scored in groups: the first call's
+ * grouped pass writes every kind's rows, the others take theirs).
  */
 #include "gt_pg.h"
 
@@ -31,6 +31,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
 
 /* gt_interrupt_fn for gt_scorer_finish: report a pending cancel or
  * terminate only (timers also set InterruptPending). */
@@ -308,15 +309,27 @@ typedef struct AccountNames
 	text	  **names;
 } AccountNames;
 
+/* Writes the rows of a finished scorer of one kind into a tuplestore. */
+typedef void (*EmitFn) (gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names);
+
+/* The kinds of rows refresh_scores writes, one table each. */
+typedef enum RefreshKind
+{
+	K_ACCOUNTS, K_CONTACTS, K_TURNS, K_AGENTS, K_COUNT
+} RefreshKind;
+
 /*
- * Where a scored source's rows go: fn emits the results of a finished
- * scorer into the call's tuplestore. Scoring in groups calls it once per
+ * Where a scored source's rows go: each fn emits the results of a
+ * finished scorer into its tuplestore (the call's own, or for a refresh
+ * scored in groups, one per kind). Scoring in groups calls them once per
  * group.
  */
 typedef struct Emitter
 {
-	void		(*fn) (gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names);
-	FunctionCallInfo fcinfo;
+	int			count;
+	EmitFn		fn[K_COUNT];
+	Tuplestorestate *store[K_COUNT];
+	TupleDesc	desc[K_COUNT];
 	const AccountNames *names;
 } Emitter;
 
@@ -481,7 +494,10 @@ emit_group(const Emitter *emit, gt_scorer *s, MemoryContext emitcxt)
 {
 	MemoryContext old = MemoryContextSwitchTo(emitcxt);
 
-	emit->fn(s, emit->fcinfo, emit->names);
+	int			i;
+
+	for (i = 0; i < emit->count; i++)
+		emit->fn[i] (s, emit->store[i], emit->desc[i], emit->names);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(emitcxt);
 }
@@ -744,6 +760,7 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	SPI_finish();
 	MemoryContextSwitchTo(old);
 
+	elog(DEBUG1, "givetake: %d accounts in %d groups of at most " INT64_FORMAT " rows", n, run.groups, cap);
 	if (!PG_ARGISNULL(as_of_arg))
 		group_pass(&run, to_unix_micros(PG_GETARG_TIMESTAMPTZ(as_of_arg), "as_of"), emit, NULL);
 	else if (!group_pass(&run, GT_AS_OF_LATEST, emit, NULL))
@@ -798,8 +815,19 @@ static struct
 	TimestampTz as_of;
 	MemoryContext cxt;
 	gt_scorer  *scorer;
-	int64		group_cap;		/* > 0: the source is scored in groups, per call */
+	int64		group_cap;		/* > 0: the source is scored in groups */
 }			shared_scorer;
+
+/*
+ * A refresh scored in groups: the first call's pass writes the rows of
+ * every kind; the other kinds wait here, in the statement's memory, for
+ * their call of the same token (which takes its tuplestore as its result).
+ */
+static struct
+{
+	int64		token;
+	Tuplestorestate *store[K_COUNT];
+}			refresh_stash;
 
 static int64 token_counter;
 
@@ -811,15 +839,92 @@ forget_shared_scorer(void *arg)
 	memset(&shared_scorer, 0, sizeof(shared_scorer));
 }
 
+/* The statement holding the stash is going away. */
+static void
+forget_refresh_stash(void *arg)
+{
+	if (refresh_stash.token == *(int64 *) arg)
+		memset(&refresh_stash, 0, sizeof(refresh_stash));
+}
+
+static void emit_accounts(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names);
+static void emit_contacts(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names);
+static void emit_turns(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names);
+static void emit_agents(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names);
+
+static const EmitFn kind_emit[K_COUNT] = {emit_accounts, emit_contacts, emit_turns, emit_agents};
+
+/* The public functions whose result columns the score tables have. */
+static const char *const kind_function[K_COUNT] = {
+	"givetake.score_accounts(pg_catalog.regclass,pg_catalog.timestamptz)",
+	"givetake.score_contacts(pg_catalog.regclass,pg_catalog.timestamptz)",
+	"givetake.score_turns(pg_catalog.regclass,pg_catalog.timestamptz)",
+	"givetake.score_agents(pg_catalog.regclass,pg_catalog.timestamptz)"
+};
+
+/*
+ * A refresh's first call: the other kinds' rows go to tuplestores in the
+ * statement's memory too, so a pass in groups serves all four calls.
+ */
+static void
+add_other_kinds(Emitter *emit, FunctionCallInfo fcinfo, RefreshKind own)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	int			k;
+
+	for (k = 0; k < K_COUNT; k++)
+	{
+		Oid			fn;
+		TupleDesc	desc;
+
+		if (k == own)
+			continue;
+		fn = DatumGetObjectId(DirectFunctionCall1(regprocedurein, CStringGetDatum(kind_function[k])));
+		if (get_func_result_type(fn, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "givetake: %s does not return rows", kind_function[k]);
+		emit->fn[emit->count] = kind_emit[k];
+		emit->desc[emit->count] = desc;
+		emit->store[emit->count] = tuplestore_begin_heap(false, false, work_mem);
+		emit->count++;
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* Keep the other kinds' rows of a pass in groups for their calls. */
+static void
+stash_other_kinds(const Emitter *emit, FunctionCallInfo fcinfo, int64 token)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext qcxt = rsinfo->econtext->ecxt_per_query_memory;
+	MemoryContextCallback *cb = MemoryContextAlloc(qcxt, sizeof(*cb));
+	int64	   *arg = MemoryContextAlloc(qcxt, sizeof(int64));
+	int			i,
+				k;
+
+	memset(&refresh_stash, 0, sizeof(refresh_stash));
+	refresh_stash.token = token;
+	for (i = 1; i < emit->count; i++)
+		for (k = 0; k < K_COUNT; k++)
+			if (kind_emit[k] == emit->fn[i])
+				refresh_stash.store[k] = emit->store[i];
+	*arg = token;
+	cb->func = forget_refresh_stash;
+	cb->arg = arg;
+	MemoryContextRegisterResetCallback(qcxt, cb);
+}
+
 /*
  * The scored source for this call, and the context to free after emitting
  * its rows (NULL: the scorer is shared and stays for the other calls of
  * the same refresh token). NULL when the source was scored in groups and
- * its rows were emitted through `emit` (a source too large for one scorer
- * is scored again by each call of a refresh: the scorers are not kept).
+ * its rows were emitted through `emit`: the first call of a refresh token
+ * then writes every kind's rows (see refresh_stash) and later calls take
+ * theirs.
  */
 static gt_scorer *
-scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_free, const Emitter *emit)
+scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_free, Emitter *emit,
+				RefreshKind kind)
 {
 	MemoryContext cxt;
 	MemoryContextCallback *cb;
@@ -844,6 +949,15 @@ scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_fre
 			*to_free = NULL;
 			return shared_scorer.scorer;
 		}
+		if (refresh_stash.token == token && refresh_stash.store[kind] != NULL)
+		{
+			ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+			tuplestore_end(rsinfo->setResult);
+			rsinfo->setResult = refresh_stash.store[kind];
+			refresh_stash.store[kind] = NULL;
+			return NULL;
+		}
 		cap = shared_scorer.group_cap;
 		return score_source(fcinfo, *to_free, 1, GT_PERIOD_NONE, emit, &cap);
 	}
@@ -856,7 +970,10 @@ scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_fre
 	cb->func = forget_shared_scorer;
 	cb->arg = NULL;
 	MemoryContextRegisterResetCallback(cxt, cb);
+	add_other_kinds(emit, fcinfo, kind);
 	s = score_source(fcinfo, cxt, 1, GT_PERIOD_NONE, emit, &cap);
+	if (s == NULL)
+		stash_other_kinds(emit, fcinfo, token);
 	shared_scorer.token = token;
 	shared_scorer.relid = relid;
 	shared_scorer.has_as_of = has_as_of;
@@ -965,34 +1082,38 @@ put_name(Datum *v, bool *n, int i, const AccountNames *names, int64 account)
  * of accounts in turn (a tuplestore, which spills to disk past work_mem).
  */
 static Datum
-score_srf(FunctionCallInfo fcinfo, const char *name,
-		  void (*fn) (gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names), bool want_names)
+score_srf(FunctionCallInfo fcinfo, const char *name, RefreshKind kind, bool want_names)
 {
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext cxt;
 	gt_scorer  *s;
 	AccountNames names = {0, NULL, NULL};
 	Emitter		emit;
+	bool		refresh = PG_NARGS() >= 3 && !PG_ARGISNULL(2);
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;		/* no source, no rows */
-	if (want_names)
+	/* a refresh's first call may write the rows of every kind */
+	if (want_names || refresh)
 		names = account_names(PG_GETARG_OID(0), CurrentMemoryContext);
-	emit.fn = fn;
-	emit.fcinfo = fcinfo;
+	memset(&emit, 0, sizeof(emit));
+	emit.count = 1;
+	emit.fn[0] = kind_emit[kind];
+	emit.store[0] = rsinfo->setResult;
+	emit.desc[0] = rsinfo->setDesc;
 	emit.names = &names;
-	s = scorer_for_call(fcinfo, name, &cxt, &emit);
+	s = scorer_for_call(fcinfo, name, &cxt, &emit, kind);
 	if (s != NULL)
-		fn(s, fcinfo, &names);
+		kind_emit[kind] (s, rsinfo->setResult, rsinfo->setDesc, &names);
 	if (cxt)
 		MemoryContextDelete(cxt);	/* frees the scorer */
 	return (Datum) 0;
 }
 
 static void
-emit_accounts(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
+emit_accounts(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const gt_account_score *a;
 	size_t		count,
 				i;
@@ -1037,7 +1158,7 @@ emit_accounts(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
 		put_f8(v, n, 27, r->health);
 		v[28] = Int64GetDatum(r->anomalies);
 		put_name(v, n, 29, names, r->account_id);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		tuplestore_putvalues(store, desc, v, n);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -1047,13 +1168,12 @@ PG_FUNCTION_INFO_V1(gt_pg_score_accounts);
 Datum
 gt_pg_score_accounts(PG_FUNCTION_ARGS)
 {
-	return score_srf(fcinfo, "givetake score_accounts", emit_accounts, true);
+	return score_srf(fcinfo, "givetake score_accounts", K_ACCOUNTS, true);
 }
 
 static void
-emit_contacts(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
+emit_contacts(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const gt_contact_score *c;
 	size_t		count,
 				i;
@@ -1073,7 +1193,7 @@ emit_contacts(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
 		v[4] = Int64GetDatum(r->acknowledged);
 		v[5] = Int64GetDatum(r->unacknowledged);
 		v[6] = TimestampTzGetDatum((TimestampTz) (r->last_interaction_at - GT_PG_EPOCH_SHIFT));
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		tuplestore_putvalues(store, desc, v, n);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -1083,13 +1203,12 @@ PG_FUNCTION_INFO_V1(gt_pg_score_contacts);
 Datum
 gt_pg_score_contacts(PG_FUNCTION_ARGS)
 {
-	return score_srf(fcinfo, "givetake score_contacts", emit_contacts, false);
+	return score_srf(fcinfo, "givetake score_contacts", K_CONTACTS, false);
 }
 
 static void
-emit_turns(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
+emit_turns(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const gt_turn_score *t;
 	size_t		count,
 				i;
@@ -1127,7 +1246,7 @@ emit_turns(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
 		v[14] = BoolGetDatum(r->within_sla > 0);
 		put_time(v, 15, r->due_at);
 		put_name(v, n, 16, names, r->account_id);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		tuplestore_putvalues(store, desc, v, n);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -1137,13 +1256,12 @@ PG_FUNCTION_INFO_V1(gt_pg_score_turns);
 Datum
 gt_pg_score_turns(PG_FUNCTION_ARGS)
 {
-	return score_srf(fcinfo, "givetake score_turns", emit_turns, true);
+	return score_srf(fcinfo, "givetake score_turns", K_TURNS, true);
 }
 
 static void
-emit_agents(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
+emit_agents(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const gt_agent_score *a;
 	size_t		count,
 				i;
@@ -1172,7 +1290,7 @@ emit_agents(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
 		put_f8(v, n, 12, r->give_ratio);
 		put_f8(v, n, 13, r->me_index);
 		put_name(v, n, 14, names, r->account_id);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		tuplestore_putvalues(store, desc, v, n);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -1182,7 +1300,7 @@ PG_FUNCTION_INFO_V1(gt_pg_score_agents);
 Datum
 gt_pg_score_agents(PG_FUNCTION_ARGS)
 {
-	return score_srf(fcinfo, "givetake score_agents", emit_agents, true);
+	return score_srf(fcinfo, "givetake score_agents", K_AGENTS, true);
 }
 
 static int
@@ -1204,9 +1322,8 @@ parse_period(text *t)
 }
 
 static void
-emit_periods(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
+emit_periods(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const gt_period_score *p;
 	size_t		count,
 				i;
@@ -1247,7 +1364,7 @@ emit_periods(gt_scorer *s, FunctionCallInfo fcinfo, const AccountNames *names)
 		put_f8(v, n, 25, r->health);
 		v[26] = Int64GetDatum(r->anomalies);
 		put_name(v, n, 27, names, r->account_id);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		tuplestore_putvalues(store, desc, v, n);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -1275,12 +1392,15 @@ gt_pg_score_periods(PG_FUNCTION_ARGS)
 	period = parse_period(PG_GETARG_TEXT_PP(1));
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_periods", ALLOCSET_DEFAULT_SIZES);
 	names = account_names(PG_GETARG_OID(0), cxt);
-	emit.fn = emit_periods;
-	emit.fcinfo = fcinfo;
+	memset(&emit, 0, sizeof(emit));
+	emit.count = 1;
+	emit.fn[0] = emit_periods;
+	emit.store[0] = ((ReturnSetInfo *) fcinfo->resultinfo)->setResult;
+	emit.desc[0] = ((ReturnSetInfo *) fcinfo->resultinfo)->setDesc;
 	emit.names = &names;
 	s = score_source(fcinfo, cxt, 2, period, &emit, &cap);
 	if (s != NULL)
-		emit_periods(s, fcinfo, &names);
+		emit_periods(s, emit.store[0], emit.desc[0], &names);
 	MemoryContextDelete(cxt);
 	return (Datum) 0;
 }

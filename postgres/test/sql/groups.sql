@@ -76,6 +76,15 @@ SELECT (SELECT count(*) FROM (
           (SELECT * FROM ref_agents EXCEPT ALL SELECT * FROM grouped.agent_scores)
           UNION ALL (SELECT * FROM grouped.agent_scores EXCEPT ALL SELECT * FROM ref_agents)) d) AS agents;
 
+-- refresh_scores pinned to an as_of, in one pass over the groups (one
+-- plan of groups serves the four tables)
+SET client_min_messages = debug1;
+SELECT accounts FROM givetake.refresh_scores('gx', '2024-03-01 00:00+00', 'grouped');
+RESET client_min_messages;
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_pinned EXCEPT ALL SELECT * FROM grouped.account_scores)
+  UNION ALL (SELECT * FROM grouped.account_scores EXCEPT ALL SELECT * FROM ref_pinned)) d;
+
 -- the latest row is of an unknown channel (dropped): the as_of is still
 -- the latest kept row's
 INSERT INTO gx VALUES (40001, 50, 50000, NULL, 'fax', 'mention', true, false, false, '2025-01-01 00:00+00',
@@ -89,6 +98,12 @@ RESET client_min_messages;
 SELECT count(*) AS differences FROM (
   (SELECT * FROM ref_dropped EXCEPT ALL SELECT * FROM givetake.score_accounts('gx'))
   UNION ALL (SELECT * FROM givetake.score_accounts('gx') EXCEPT ALL SELECT * FROM ref_dropped)) d;
+SET client_min_messages = debug1;
+SELECT accounts FROM givetake.refresh_scores('gx', NULL, 'grouped');
+RESET client_min_messages;
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_dropped EXCEPT ALL SELECT * FROM grouped.account_scores)
+  UNION ALL (SELECT * FROM grouped.account_scores EXCEPT ALL SELECT * FROM ref_dropped)) d;
 
 -- an account larger than the limit by itself: an out_of_memory ERROR
 -- naming the setting
