@@ -572,7 +572,7 @@ int gt_scorer_add(gt_scorer *s, const gt_interaction *rows, size_t n);
 int gt_scorer_finish(gt_scorer *s);
 
 /* Cancellation of a long gt_scorer_finish: fn(context) (see
- * gt_interrupt_fn) is called every 65,536 rows of each of its passes; a
+ * gt_interrupt_fn) is called every 8,192 rows of each of its passes; a
  * nonzero return stops it with GT_ECANCELED (no results; the rows stay, so
  * finish may run again). fn NULL removes it. */
 int gt_scorer_set_interrupt(gt_scorer *s, gt_interrupt_fn fn, void *context);

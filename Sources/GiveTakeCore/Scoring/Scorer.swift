@@ -454,7 +454,7 @@ public final class Scorer {
     }
 
     /// Computes the results over all rows added so far. `shouldStop` is asked
-    /// every 65,536 rows of each pass; when it says yes, finish throws
+    /// every 8,192 rows of each pass; when it says yes, finish throws
     /// `.cancelled` and the scorer keeps its rows (finish may run again).
     public func finish(shouldStop: @escaping () -> Bool = { false }) throws(GiveTakeError) -> ScoringResult {
         if let problem = config.validate() { throw GiveTakeError(.outOfRange, problem) }

@@ -159,11 +159,11 @@ struct ScoringRun {
         body(&groups[group(account, 1 &+ Int(channel))])
     }
 
-    /// Asks `shouldStop` every 65,536 iterations of a pass; true once it has
+    /// Asks `shouldStop` every 8,192 iterations of a pass; true once it has
     /// said yes, and the pass then returns early.
     @inline(__always)
     mutating func interrupted(_ i: Int) -> Bool {
-        if i & 0xFFFF == 0 && !stopped && shouldStop() { stopped = true }
+        if i & 0x1FFF == 0 && !stopped && shouldStop() { stopped = true }
         return stopped
     }
 
