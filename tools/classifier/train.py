@@ -11,8 +11,10 @@ loss, thresholds fixed at +-1:
     take:    softplus( k (d + 1))
     neutral: softplus( k (d - 1)) + softplus(-k (d + 1))
 with an L2 penalty that pulls each hand-curated cue (curated.tsv) toward a
-prior weight of its category's sign and every other cue toward 0. A cue with
-w > 0 becomes a give cue, w < 0 a take cue of weight |w|.
+prior weight of its category's sign and every other cue toward 0 ("routing"
+cues, which mark neutral support replies, get a take-side prior: on one axis
+that is how a cue offsets generic help words). A cue with w > 0 becomes a
+give cue, w < 0 a take cue of weight |w|.
 
 Features are what the engine itself reports: the candidate cues are loaded
 into libgivetake as a lexicon and gt_explain lists, per text, the cues that
@@ -243,6 +245,11 @@ def assign_categories(phrases, w, X, posts, curated):
     for j, p in enumerate(phrases):
         sign = 1 if w[j] > 0 else -1
         cur = curated.get(p)
+        if cur == "routing":
+            # A routing cue pulls toward neutral by offsetting give words:
+            # in a file with one give and one take axis that is a take weight.
+            cats.append("take" if sign < 0 else "helping")
+            continue
         if cur and (cur in GIVE_CATS) == (sign > 0):
             cats.append(cur)
             continue

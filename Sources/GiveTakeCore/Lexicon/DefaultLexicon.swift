@@ -13,17 +13,18 @@
 
 let defaultLexiconText: StaticString = """
 # teaching
-before you\tteaching\t1.74
-checklist\tteaching\t1.69
+before you\tteaching\t1.76
+checklist\tteaching\t1.67
 myth:\tteaching\t1.57
+free guide\tteaching\t1.50
 for anyone\tteaching\t1.42
-free guide\tteaching\t1.41
-step by step\tteaching\t1.32
-explainer\tteaching\t1.29
+if you're\tteaching\t1.32
+step by step\tteaching\t1.31
 tip\tteaching\t1.29
+explainer\tteaching\t1.27
 how to\tteaching\t1.26
 did you know\tteaching\t1.24
-if you're\tteaching\t1.22
+template\tteaching\t1.23
 tips for\tteaching\t1.21
 cheat sheet\tteaching\t1.20
 here's why\tteaching\t1.20
@@ -32,346 +33,332 @@ step-by-step\tteaching\t1.20
 top tip\tteaching\t1.20
 top tips\tteaching\t1.20
 what you need to know\tteaching\t1.20
-template\tteaching\t1.14
-always\tteaching\t1.11
+always\tteaching\t1.13
+explained\tteaching\t1.06
 tutorial\tteaching\t1.06
-trick\tteaching\t1.05
-explained\tteaching\t1.02
-swap\tteaching\t1.01
-why does\tteaching\t1.01
+swap\tteaching\t1.05
+recipe\tteaching\t1.03
+trick\tteaching\t1.03
+why does\tteaching\t1.02
+learn\tteaching\t1.01
 pro tip\tteaching\t1.00
-recipe\tteaching\t1.00
-here's what\tteaching\t0.99
-learn\tteaching\t0.99
-in plain english\tteaching\t0.97
-tip:\tteaching\t0.95
-thread\tteaching\t0.91
-what\tteaching\t0.89
+in plain english\tteaching\t0.99
+here's what\tteaching\t0.96
+tip:\tteaching\t0.96
+thread\tteaching\t0.92
+what\tteaching\t0.88
 works best\tteaching\t0.87
-small\tteaching\t0.84
-hack\tteaching\t0.82
-manual\tteaching\t0.82
-excess\tteaching\t0.80
+small\tteaching\t0.85
+hack\tteaching\t0.84
+free session\tteaching\t0.83
+manual\tteaching\t0.83
+basics\tteaching\t0.82
+which\tteaching\t0.81
 free resources\tteaching\t0.80
-free session\tteaching\t0.80
-need\tteaching\t0.79
-basics\tteaching\t0.77
-dry\tteaching\t0.77
+dry\tteaching\t0.79
+excess\tteaching\t0.79
+them\tteaching\t0.78
+need\tteaching\t0.77
 ask for\tteaching\t0.76
 water\tteaching\t0.76
-which\tteaching\t0.76
-free resource\tteaching\t0.75
-fun fact\tteaching\t0.75
+free resource\tteaching\t0.74
+templates\tteaching\t0.74
+the trick\tteaching\t0.74
 heads-up\tteaching\t0.73
-the trick\tteaching\t0.73
-means\tteaching\t0.72
+actually\tteaching\t0.72
+fun fact\tteaching\t0.72
 try this\tteaching\t0.72
-use\tteaching\t0.72
-actually\tteaching\t0.71
-anything\tteaching\t0.71
-free download\tteaching\t0.71
+cost\tteaching\t0.71
 so that\tteaching\t0.71
-templates\tteaching\t0.71
-turn\tteaching\t0.70
-what's the difference\tteaching\t0.69
-cost\tteaching\t0.68
+use\tteaching\t0.71
+anything\tteaching\t0.70
+free download\tteaching\t0.70
+in the fridge\tteaching\t0.70
+what's the difference\tteaching\t0.70
+advice\tteaching\t0.69
+if it\tteaching\t0.69
+means\tteaching\t0.69
+most\tteaching\t0.69
+myth\tteaching\t0.69
+studies\tteaching\t0.69
+then\tteaching\t0.69
+turn\tteaching\t0.69
 first,\tteaching\t0.68
-if it\tteaching\t0.68
-in the fridge\tteaching\t0.68
-myth\tteaching\t0.68
+in your\tteaching\t0.68
 psa\tteaching\t0.68
-studies\tteaching\t0.68
 at least\tteaching\t0.67
-ever wondered\tteaching\t0.67
 how-to\tteaching\t0.67
-in your\tteaching\t0.67
-roughly\tteaching\t0.67
-them\tteaching\t0.67
+ever wondered\tteaching\t0.66
 fact:\tteaching\t0.66
-then\tteaching\t0.66
+roughly\tteaching\t0.66
+rule of thumb\tteaching\t0.66
+to prevent\tteaching\t0.66
 in short\tteaching\t0.65
-most\tteaching\t0.65
 tips\tteaching\t0.65
-instead of\tteaching\t0.64
-tricks\tteaching\t0.64
+lessons\tteaching\t0.64
+things we learned\tteaching\t0.64
+worth knowing\tteaching\t0.64
 a thread\tteaching\t0.63
 it helps\tteaching\t0.63
-lessons\tteaching\t0.63
-rule of thumb\tteaching\t0.63
-things we learned\tteaching\t0.63
-to prevent\tteaching\t0.63
-worth knowing\tteaching\t0.63
+tax\tteaching\t0.63
+tricks\tteaching\t0.63
 e.g.\tteaching\t0.62
-isn't\tteaching\t0.62
-it's because\tteaching\t0.62
 the secret is\tteaching\t0.62
 common mistake\tteaching\t0.61
-cooked\tteaching\t0.61
-debt advice\tteaching\t0.61
+instead of\tteaching\t0.61
+isn't\tteaching\t0.61
+it's because\tteaching\t0.61
 reality:\tteaching\t0.61
 the quickest way\tteaching\t0.61
-the rule\tteaching\t0.61
 which means\tteaching\t0.61
 a good way to\tteaching\t0.60
 a simple way\tteaching\t0.60
+clean\tteaching\t0.60
 data shows\tteaching\t0.60
 don't forget to\tteaching\t0.60
 easy way to\tteaching\t0.60
 faq\tteaching\t0.60
 for example\tteaching\t0.60
 free class\tteaching\t0.60
-free course\tteaching\t0.60
 free workshop\tteaching\t0.60
 golden rule\tteaching\t0.60
 good to know\tteaching\t0.60
 here is why\tteaching\t0.60
 how it works\tteaching\t0.60
 infographic\tteaching\t0.60
+ingredients\tteaching\t0.60
 lasts longer\tteaching\t0.60
 learn how\tteaching\t0.60
 need to know\tteaching\t0.60
 read more about\tteaching\t0.60
 remember to\tteaching\t0.60
 research shows\tteaching\t0.60
-tax\tteaching\t0.60
 the best way to\tteaching\t0.60
 the difference between\tteaching\t0.60
 the key is\tteaching\t0.60
+the rule\tteaching\t0.60
 the science\tteaching\t0.60
 things to know\tteaching\t0.60
 tutorials\tteaching\t0.60
 we learned\tteaching\t0.60
 beginner's\tteaching\t0.59
-clean\tteaching\t0.59
-ingredients\tteaching\t0.59
+check\tteaching\t0.59
 tiny\tteaching\t0.59
-check\tteaching\t0.58
+ask\tteaching\t0.57
 for beginners\tteaching\t0.57
-ask\tteaching\t0.56
-money\tteaching\t0.55
-pay\tteaching\t0.55
+pay\tteaching\t0.56
+free course\tteaching\t0.55
 recipes\tteaching\t0.55
-they're\tteaching\t0.55
+webinar\tteaching\t0.55
 charge\tteaching\t0.54
-what we learned\tteaching\t0.53
-with a\tteaching\t0.53
-cool\tteaching\t0.52
-cut\tteaching\t0.52
-clear\tteaching\t0.51
-fridge\tteaching\t0.51
+fridge\tteaching\t0.54
+what we learned\tteaching\t0.54
+with a\tteaching\t0.54
+cut\tteaching\t0.53
+heat\tteaching\t0.53
+money\tteaching\t0.53
+if\tteaching\t0.51
 looks\tteaching\t0.51
-third\tteaching\t0.51
-webinar\tteaching\t0.51
-works\tteaching\t0.51
-checks\tteaching\t0.50
-energy\tteaching\t0.50
-existing\tteaching\t0.50
-heat\tteaching\t0.50
-if\tteaching\t0.50
-publish\tteaching\t0.50
-tell\tteaching\t0.50
-heads up\tteaching\t0.49
+hot\tteaching\t0.50
+you're\tteaching\t0.50
+checks\tteaching\t0.48
+costs\tteaching\t0.48
 damp\tteaching\t0.48
-guide\tteaching\t0.48
-mistakes\tteaching\t0.48
-to avoid\tteaching\t0.48
+heads up\tteaching\t0.48
+publish\tteaching\t0.48
+tell\tteaching\t0.48
+third\tteaching\t0.48
+and it's\tteaching\t0.47
 bread\tteaching\t0.47
-hot\tteaching\t0.47
-job\tteaching\t0.47
+glass\tteaching\t0.47
+if you\tteaching\t0.47
 keep\tteaching\t0.47
-reading\tteaching\t0.47
-slow\tteaching\t0.47
+mistakes\tteaching\t0.47
+to avoid\tteaching\t0.47
+works\tteaching\t0.47
+worth\tteaching\t0.47
 changed\tteaching\t0.46
+clear\tteaching\t0.46
 different\tteaching\t0.46
-glass\tteaching\t0.46
-if you\tteaching\t0.46
+keeps\tteaching\t0.46
+questions\tteaching\t0.46
 the first\tteaching\t0.46
-why do\tteaching\t0.46
-you want\tteaching\t0.46
-you're\tteaching\t0.46
-and it's\tteaching\t0.45
-costs\tteaching\t0.45
-once\tteaching\t0.45
-questions\tteaching\t0.45
-where\tteaching\t0.45
+guide\tteaching\t0.45
+job\tteaching\t0.45
 whitepaper\tteaching\t0.45
-window\tteaching\t0.45
-worth\tteaching\t0.45
-starting\tteaching\t0.44
+why do\tteaching\t0.45
+energy\tteaching\t0.44
+you want\tteaching\t0.44
 stop\tteaching\t0.43
-the easiest way\tteaching\t0.43
-make sure\tteaching\t0.42
-vs\tteaching\t0.42
-but\tteaching\t0.41
+where\tteaching\t0.43
+nothing\tteaching\t0.42
+reading\tteaching\t0.42
+the easiest way\tteaching\t0.42
+doesn't\tteaching\t0.41
+make sure\tteaching\t0.41
+our research\tteaching\t0.41
 rate\tteaching\t0.41
-doesn't\tteaching\t0.40
+starting\tteaching\t0.41
+but\tteaching\t0.40
 down\tteaching\t0.40
-our research\tteaching\t0.40
+vs\tteaching\t0.40
+wall\tteaching\t0.40
+we see\tteaching\t0.40
+window\tteaching\t0.40
+at home\tteaching\t0.39
 gets\tteaching\t0.39
-keeps\tteaching\t0.39
-leg\tteaching\t0.39
-roll\tteaching\t0.39
-than\tteaching\t0.39
-that's why\tteaching\t0.39
-wall\tteaching\t0.39
-we see\tteaching\t0.39
-you don't\tteaching\t0.39
-nothing\tteaching\t0.38
+rest\tteaching\t0.39
+avoid\tteaching\t0.38
+hour\tteaching\t0.38
+leg\tteaching\t0.38
+bottle\tteaching\t0.37
 guides\tteaching\t0.37
 research\tteaching\t0.37
-at home\tteaching\t0.36
-avoid\tteaching\t0.36
-hour\tteaching\t0.36
+than\tteaching\t0.37
+of your\tteaching\t0.36
 out of\tteaching\t0.36
-rest\tteaching\t0.36
+they're\tteaching\t0.36
 thin\tteaching\t0.36
-change\tteaching\t0.35
+wash\tteaching\t0.36
+for an\tteaching\t0.35
 interest\tteaching\t0.35
-rule\tteaching\t0.35
-wash\tteaching\t0.35
-bottle\tteaching\t0.34
+old\tteaching\t0.35
+that's why\tteaching\t0.35
+why\tteaching\t0.35
+you don't\tteaching\t0.35
+change\tteaching\t0.34
 fee\tteaching\t0.34
-for an\tteaching\t0.34
-stays\tteaching\t0.34
-why\tteaching\t0.34
-spot\tteaching\t0.33
-train\tteaching\t0.33
-white paper\tteaching\t0.33
+rule\tteaching\t0.34
+spot\tteaching\t0.34
+when\tteaching\t0.34
+less\tteaching\t0.33
 because\tteaching\t0.32
-less\tteaching\t0.32
-old\tteaching\t0.32
-photos\tteaching\t0.32
+common\tteaching\t0.32
 room\tteaching\t0.32
-when\tteaching\t0.32
-almost\tteaching\t0.31
-common\tteaching\t0.31
-fees\tteaching\t0.31
-rinse\tteaching\t0.31
+stays\tteaching\t0.32
+too\tteaching\t0.32
+train\tteaching\t0.32
+up\tteaching\t0.32
+white paper\tteaching\t0.32
+photos\tteaching\t0.31
 sell\tteaching\t0.31
-too\tteaching\t0.31
-up\tteaching\t0.31
-a small\tteaching\t0.30
-it's the\tteaching\t0.30
+almost\tteaching\t0.30
 weeks\tteaching\t0.30
-you need\tteaching\t0.30
-of your\tteaching\t0.29
-they\tteaching\t0.29
-things\tteaching\t0.29
-group\tteaching\t0.28
-ice\tteaching\t0.28
-some\tteaching\t0.28
-both\tteaching\t0.27
-can't\tteaching\t0.27
-paper\tteaching\t0.27
-property\tteaching\t0.27
+you\tteaching\t0.30
+a small\tteaching\t0.29
+can't\tteaching\t0.29
+fees\tteaching\t0.29
+you need\tteaching\t0.29
+it's the\tteaching\t0.27
+things\tteaching\t0.27
+both\tteaching\t0.26
 count\tteaching\t0.26
-setting\tteaching\t0.26
-this winter\tteaching\t0.26
+into\tteaching\t0.26
+paper\tteaching\t0.26
+some\tteaching\t0.26
+they\tteaching\t0.26
 what you\tteaching\t0.26
-you'll\tteaching\t0.26
-big\tteaching\t0.25
-run\tteaching\t0.25
-straight\tteaching\t0.25
-you\tteaching\t0.25
-per\tteaching\t0.24
-sit\tteaching\t0.24
-head\tteaching\t0.23
-a lot of\tteaching\t0.22
+hang\tteaching\t0.25
+per\tteaching\t0.25
+setting\tteaching\t0.25
+sit\tteaching\t0.25
+big\tteaching\t0.24
+it's\tteaching\t0.24
+run\tteaching\t0.24
+short\tteaching\t0.23
+while the\tteaching\t0.23
+you'll\tteaching\t0.23
 goes\tteaching\t0.22
-hang\tteaching\t0.22
-it's\tteaching\t0.22
+head\tteaching\t0.22
 one\tteaching\t0.22
-story\tteaching\t0.22
-take\tteaching\t0.22
+other\tteaching\t0.22
 when you\tteaching\t0.22
-a lot\tteaching\t0.21
-a year\tteaching\t0.21
-short\tteaching\t0.21
-while the\tteaching\t0.21
-a week\tteaching\t0.20
-does\tteaching\t0.20
-other\tteaching\t0.20
+can\tteaching\t0.21
+does\tteaching\t0.21
+so\tteaching\t0.21
+straight\tteaching\t0.21
+take\tteaching\t0.21
+drop\tteaching\t0.20
 people\tteaching\t0.20
-drop\tteaching\t0.19
+wind\tteaching\t0.20
+loo\tteaching\t0.19
+look\tteaching\t0.19
 quick\tteaching\t0.19
 car\tteaching\t0.18
-monthly\tteaching\t0.18
-walk\tteaching\t0.18
-wind\tteaching\t0.18
-can\tteaching\t0.17
-loo\tteaching\t0.17
-so\tteaching\t0.17
+a year\tteaching\t0.17
+act\tteaching\t0.17
+going\tteaching\t0.16
 mean\tteaching\t0.16
-act\tteaching\t0.15
-going\tteaching\t0.15
+walk\tteaching\t0.16
+found\tteaching\t0.15
 grand\tteaching\t0.15
-remember\tteaching\t0.15
 # helping
-you don't need\thelping\t1.61
+you don't need\thelping\t1.65
 usually means\thelping\t1.49
-here's how\thelping\t1.38
-settings\thelping\t1.35
-you can\thelping\t1.27
-often\thelping\t1.22
+here's how\thelping\t1.39
+settings\thelping\t1.32
+you can\thelping\t1.23
 workaround\thelping\t1.22
 clear your cache\thelping\t1.20
 here is how\thelping\t1.20
 here's what to do\thelping\t1.20
+often\thelping\t1.20
 should fix\thelping\t1.20
 this means\thelping\t1.20
 try restarting\thelping\t1.20
 you should be able to\thelping\t1.20
 that means\thelping\t1.15
-usually\thelping\t1.12
+usually\thelping\t1.13
 to fix\thelping\t1.03
 turn off\thelping\t1.01
-go to\thelping\t0.99
-is usually\thelping\t0.94
-restart\thelping\t0.85
-unplug\thelping\t0.84
-if it's\thelping\t0.83
-it means\thelping\t0.83
-means the\thelping\t0.82
-answers\thelping\t0.81
-to cancel\thelping\t0.81
+go to\thelping\t0.97
+is usually\thelping\t0.92
+it means\thelping\t0.84
+restart\thelping\t0.84
+unplug\thelping\t0.83
+if it's\thelping\t0.81
+to cancel\thelping\t0.80
+answers\thelping\t0.79
+means the\thelping\t0.79
 under settings\thelping\t0.79
-it's under\thelping\t0.78
 ones\thelping\t0.77
-under\thelping\t0.75
+error\thelping\t0.76
+if your\thelping\t0.76
+it's under\thelping\t0.76
 light\thelping\t0.74
 the card\thelping\t0.74
-check that\thelping\t0.73
-error\thelping\t0.73
-if your\thelping\t0.73
-hold\thelping\t0.72
-otherwise\thelping\t0.72
+under\thelping\t0.73
+check that\thelping\t0.72
 means your\thelping\t0.71
+swipe\thelping\t0.71
+hold\thelping\t0.69
+otherwise\thelping\t0.67
 press and hold\thelping\t0.67
-swipe\thelping\t0.66
-sign out\thelping\t0.65
-answer\thelping\t0.64
+and it'll\thelping\t0.66
+answer\thelping\t0.65
+if it still\thelping\t0.65
+it'll\thelping\t0.65
+likely\thelping\t0.65
+you need to\thelping\t0.65
 head to\thelping\t0.64
-if it still\thelping\t0.64
-it'll\thelping\t0.64
-photo\thelping\t0.64
+sign out\thelping\t0.64
 switch off\thelping\t0.64
 turn it off\thelping\t0.64
-and it'll\thelping\t0.63
 if that doesn't work\thelping\t0.63
 if the\thelping\t0.63
-likely\thelping\t0.63
 log out and back in\thelping\t0.63
+photo\thelping\t0.63
 that error\thelping\t0.63
 you can change\thelping\t0.63
-you need to\thelping\t0.63
-you'll need\thelping\t0.63
+you can find\thelping\t0.63
 if you still\thelping\t0.62
 make sure your\thelping\t0.62
-plug it\thelping\t0.62
-you can find\thelping\t0.62
+plug it\thelping\t0.61
 scroll\thelping\t0.61
+seat\thelping\t0.61
 solution\thelping\t0.61
 we've refunded\thelping\t0.61
+you'll need\thelping\t0.61
 as a workaround\thelping\t0.60
 clear the cache\thelping\t0.60
 error code\thelping\t0.60
@@ -397,156 +384,150 @@ troubleshooting\thelping\t0.60
 will fix\thelping\t0.60
 you'll be able to\thelping\t0.60
 your settings\thelping\t0.60
-seat\thelping\t0.58
 the error\thelping\t0.57
 to update\thelping\t0.56
 check your\thelping\t0.55
-credit\thelping\t0.53
-refunded\thelping\t0.53
+credit\thelping\t0.52
 if you need\thelping\t0.52
-in settings\thelping\t0.52
-to change\thelping\t0.52
-allowance\thelping\t0.50
-wifi\thelping\t0.50
-in the meantime\thelping\t0.49
-label\thelping\t0.49
+in settings\thelping\t0.51
+label\thelping\t0.51
+saved\thelping\t0.51
+to change\thelping\t0.51
+wifi\thelping\t0.51
+refunded\thelping\t0.50
 select\thelping\t0.49
-after\thelping\t0.48
-apply\thelping\t0.48
+fine\thelping\t0.48
+in the meantime\thelping\t0.48
+lost\thelping\t0.48
 payment\thelping\t0.48
-saved\thelping\t0.48
-shows\thelping\t0.48
-fine\thelping\t0.47
 off\thelping\t0.47
-you'll find\thelping\t0.47
-yourself\thelping\t0.47
-can be\thelping\t0.46
-if you're on\thelping\t0.46
-lost\thelping\t0.46
-try again\thelping\t0.46
+page\thelping\t0.47
+right\thelping\t0.46
 update the app\thelping\t0.46
-page\thelping\t0.45
-so it\thelping\t0.45
-click\thelping\t0.44
-right\thelping\t0.44
-because the\thelping\t0.43
-card\thelping\t0.43
-happy to help\thelping\t0.42
+yourself\thelping\t0.46
+after\thelping\t0.45
+apply\thelping\t0.45
+shows\thelping\t0.45
+try again\thelping\t0.45
+you'll find\thelping\t0.45
+can be\thelping\t0.43
+so it\thelping\t0.43
+because the\thelping\t0.41
 check the\thelping\t0.41
-file\thelping\t0.41
-limit\thelping\t0.41
+click\thelping\t0.41
 milk\thelping\t0.41
-info\thelping\t0.40
-solutions\thelping\t0.40
-straight away\thelping\t0.40
-refund\thelping\t0.39
-after a\thelping\t0.38
-drag\thelping\t0.38
+card\thelping\t0.40
+happy to help\thelping\t0.40
+drag\thelping\t0.39
+solutions\thelping\t0.39
+info\thelping\t0.38
+limit\thelping\t0.38
+straight away\thelping\t0.38
 claim\thelping\t0.37
+refund\thelping\t0.37
 so you\thelping\t0.37
-under the\thelping\t0.37
-reset\thelping\t0.36
-automatically\thelping\t0.35
+after a\thelping\t0.36
 from the\thelping\t0.35
-won't\thelping\t0.35
+under the\thelping\t0.35
+reset\thelping\t0.34
 needs\thelping\t0.33
-pin\thelping\t0.33
-tab\thelping\t0.32
+on your\thelping\t0.33
+tab\thelping\t0.33
+won't\thelping\t0.33
+automatically\thelping\t0.32
+pin\thelping\t0.32
 you'll see\thelping\t0.32
-cap\thelping\t0.30
-game\thelping\t0.30
-line\thelping\t0.30
+name\thelping\t0.30
+bill\thelping\t0.29
 it should\thelping\t0.29
-name\thelping\t0.28
-on your\thelping\t0.28
+line\thelping\t0.29
+game\thelping\t0.28
+actual\thelping\t0.27
 box\thelping\t0.27
-those\thelping\t0.27
-actual\thelping\t0.26
-land\thelping\t0.26
-through\thelping\t0.26
-phone\thelping\t0.25
-tick\thelping\t0.25
-white\thelping\t0.25
-should\thelping\t0.24
-update\thelping\t0.24
+white\thelping\t0.27
+cap\thelping\t0.26
+land\thelping\t0.25
+press\thelping\t0.25
+your\thelping\t0.25
+those\thelping\t0.24
+through\thelping\t0.24
+tick\thelping\t0.24
 back\thelping\t0.23
-bill\thelping\t0.23
-press\thelping\t0.23
-your\thelping\t0.23
-full\thelping\t0.22
-plug\thelping\t0.20
-within\thelping\t0.20
-<reply>\thelping\t0.19
-add\thelping\t0.19
-site\thelping\t0.19
-allow\thelping\t0.18
-seconds\thelping\t0.18
-slot\thelping\t0.16
-with the\thelping\t0.16
+phone\thelping\t0.23
+plug\thelping\t0.23
+should\thelping\t0.22
+site\thelping\t0.22
+update\thelping\t0.22
+<reply>\thelping\t0.21
+add\thelping\t0.21
+full\thelping\t0.21
+within\thelping\t0.21
+with the\thelping\t0.20
+seconds\thelping\t0.19
 your id\thelping\t0.16
-if that\thelping\t0.15
+number\thelping\t0.15
 try a\thelping\t0.15
 # crediting
 congrats to\tcrediting\t1.81
-congratulations to\tcrediting\t1.72
+congratulations to\tcrediting\t1.73
+shoutout\tcrediting\t1.70
 hats off to\tcrediting\t1.69
-thanks to everyone who\tcrediting\t1.51
-props to\tcrediting\t1.45
-shoutout\tcrediting\t1.41
-shout out\tcrediting\t1.39
+thanks to everyone who\tcrediting\t1.53
+props to\tcrediting\t1.44
+shout out\tcrediting\t1.40
 go check out\tcrediting\t1.31
-kudos\tcrediting\t1.31
-big thanks to\tcrediting\t1.29
-shout-out\tcrediting\t1.26
+big thanks to\tcrediting\t1.30
+kudos\tcrediting\t1.30
+shout-out\tcrediting\t1.27
 worth a follow\tcrediting\t1.23
-partner spotlight\tcrediting\t1.21
 customer spotlight\tcrediting\t1.20
 h/t\tcrediting\t1.20
 hat tip\tcrediting\t1.20
 hats off\tcrediting\t1.20
 member spotlight\tcrediting\t1.20
+partner spotlight\tcrediting\t1.20
 congratulations\tcrediting\t1.19
 via @\tcrediting\t1.17
-congrats\tcrediting\t1.08
-thanks to\tcrediting\t1.06
+congrats\tcrediting\t1.07
 food\tcrediting\t1.04
-huge thanks to\tcrediting\t1.01
-well deserved\tcrediting\t0.93
-volunteers\tcrediting\t0.91
+thanks to\tcrediting\t1.04
+huge thanks to\tcrediting\t1.00
+well deserved\tcrediting\t0.92
 legends\tcrediting\t0.90
+volunteers\tcrediting\t0.90
 respect to\tcrediting\t0.87
-of them\tcrediting\t0.84
-foundation\tcrediting\t0.82
-volunteer\tcrediting\t0.81
-worth reading\tcrediting\t0.80
-inspiring\tcrediting\t0.79
-thank you to everyone who\tcrediting\t0.79
-a huge thank you\tcrediting\t0.78
+debt\tcrediting\t0.85
+volunteer\tcrediting\t0.83
+foundation\tcrediting\t0.81
+inspiring\tcrediting\t0.80
+thank you to everyone who\tcrediting\t0.80
+worth reading\tcrediting\t0.78
 our friends at\tcrediting\t0.76
+their work\tcrediting\t0.76
 huge respect\tcrediting\t0.75
-their work\tcrediting\t0.74
 worth sharing\tcrediting\t0.74
+a huge thank you\tcrediting\t0.73
+customer story\tcrediting\t0.73
 go say hi\tcrediting\t0.73
-community\tcrediting\t0.72
-customer story\tcrediting\t0.70
-community group\tcrediting\t0.68
-her\tcrediting\t0.67
-local\tcrediting\t0.67
-his\tcrediting\t0.66
-well done\tcrediting\t0.66
-for sharing\tcrediting\t0.65
-so much love for\tcrediting\t0.65
+community\tcrediting\t0.70
+community group\tcrediting\t0.69
+local\tcrediting\t0.68
+his\tcrediting\t0.67
+for sharing\tcrediting\t0.66
+guide to\tcrediting\t0.66
+well done\tcrediting\t0.65
 give them a follow\tcrediting\t0.64
+so much love for\tcrediting\t0.64
 spotlight\tcrediting\t0.64
 brilliant work\tcrediting\t0.63
-guide to\tcrediting\t0.63
+her\tcrediting\t0.63
 shot by\tcrediting\t0.63
+we see you\tcrediting\t0.62
 check out\tcrediting\t0.61
 photo by\tcrediting\t0.61
+thanks for sharing\tcrediting\t0.61
 their team\tcrediting\t0.61
-we see you\tcrediting\t0.61
 who\tcrediting\t0.61
-a free\tcrediting\t0.60
 amazing work\tcrediting\t0.60
 captured by\tcrediting\t0.60
 great work\tcrediting\t0.60
@@ -555,103 +536,98 @@ love what\tcrediting\t0.60
 partners at\tcrediting\t0.60
 proud of you\tcrediting\t0.60
 so proud of them\tcrediting\t0.60
-thank you\tcrediting\t0.60
-thanks for sharing\tcrediting\t0.60
 the work they do\tcrediting\t0.60
 well-deserved\tcrediting\t0.60
 what they do\tcrediting\t0.60
 worth a listen\tcrediting\t0.60
 support local\tcrediting\t0.59
-credit to\tcrediting\t0.57
-every saturday\tcrediting\t0.57
-is free\tcrediting\t0.57
+thank you\tcrediting\t0.58
+credit to\tcrediting\t0.56
+every saturday\tcrediting\t0.56
+is free\tcrediting\t0.55
 made by\tcrediting\t0.54
-their story\tcrediting\t0.54
-shout-out to\tcrediting\t0.53
-debt\tcrediting\t0.51
-who's\tcrediting\t0.49
-their\tcrediting\t0.48
+shout-out to\tcrediting\t0.54
+their story\tcrediting\t0.53
+their\tcrediting\t0.51
 heroes\tcrediting\t0.47
-shoutout to\tcrediting\t0.46
+legend\tcrediting\t0.46
 worth a read\tcrediting\t0.46
-legend\tcrediting\t0.45
 to everyone who\tcrediting\t0.44
-charity\tcrediting\t0.42
-did\tcrediting\t0.40
-school\tcrediting\t0.38
-she's\tcrediting\t0.38
+charity\tcrediting\t0.43
 shot\tcrediting\t0.38
-<mention>\tcrediting\t0.36
+school\tcrediting\t0.37
+did\tcrediting\t0.36
 survey\tcrediting\t0.36
-turned\tcrediting\t0.35
-free to\tcrediting\t0.34
-work\tcrediting\t0.33
-for any\tcrediting\t0.32
-meet\tcrediting\t0.29
-seed\tcrediting\t0.29
-great\tcrediting\t0.27
-last week\tcrediting\t0.27
+she\tcrediting\t0.35
+<mention>\tcrediting\t0.34
+free to\tcrediting\t0.33
+seed\tcrediting\t0.33
+for any\tcrediting\t0.31
+work\tcrediting\t0.31
 brilliant\tcrediting\t0.26
+great\tcrediting\t0.26
+last week\tcrediting\t0.26
+meet\tcrediting\t0.26
 he\tcrediting\t0.25
-thank\tcrediting\t0.25
-anyone\tcrediting\t0.24
-hero\tcrediting\t0.24
-you to\tcrediting\t0.24
-she\tcrediting\t0.23
-what to\tcrediting\t0.21
+thank\tcrediting\t0.24
+hero\tcrediting\t0.23
+what to\tcrediting\t0.23
+you to\tcrediting\t0.22
+anyone\tcrediting\t0.21
 st\tcrediting\t0.20
 to everyone\tcrediting\t0.19
-member\tcrediting\t0.18
-of you\tcrediting\t0.17
-ran\tcrediting\t0.17
+member\tcrediting\t0.16
+of you\tcrediting\t0.16
+ran\tcrediting\t0.15
 # inviting
-what's your\tinviting\t1.69
-drop your\tinviting\t1.68
-tell us\tinviting\t1.64
-in the comments\tinviting\t1.26
+what's your\tinviting\t1.68
+drop your\tinviting\t1.67
+tell us\tinviting\t1.63
 comment below\tinviting\t1.25
-be honest\tinviting\t1.23
+in the comments\tinviting\t1.25
 we'd love to hear\tinviting\t1.23
 which do you\tinviting\t1.23
+be honest\tinviting\t1.22
 what do you think\tinviting\t1.21
 fill in the blank\tinviting\t1.20
 let us know in the comments\tinviting\t1.20
 this or that\tinviting\t1.20
 caption this\tinviting\t1.18
-what's the\tinviting\t1.16
+what's the\tinviting\t1.15
 share your\tinviting\t1.14
-show us\tinviting\t1.12
-tell us your\tinviting\t1.09
-reply with\tinviting\t1.02
+tell us your\tinviting\t1.10
+show us\tinviting\t1.09
+reply with\tinviting\t1.00
 poll\tinviting\t0.99
 we'll feature\tinviting\t0.94
 how do you\tinviting\t0.89
-you asked\tinviting\t0.89
-what are you\tinviting\t0.85
-what's the one\tinviting\t0.84
-what do you\tinviting\t0.83
+what's\tinviting\t0.89
+you asked\tinviting\t0.88
+what's the one\tinviting\t0.85
+what are you\tinviting\t0.84
 below\tinviting\t0.81
-which one\tinviting\t0.81
-thing\tinviting\t0.80
+what do you\tinviting\t0.81
+which one\tinviting\t0.79
+thing\tinviting\t0.77
 your best\tinviting\t0.77
+post your\tinviting\t0.76
 you've\tinviting\t0.76
-love to see\tinviting\t0.74
-post your\tinviting\t0.74
+tag us\tinviting\t0.74
 drop a\tinviting\t0.73
-tag us\tinviting\t0.72
-share a photo\tinviting\t0.67
+your questions\tinviting\t0.69
+what would you\tinviting\t0.68
 would you rather\tinviting\t0.67
 you told us\tinviting\t0.67
-ama\tinviting\t0.66
-what would you\tinviting\t0.66
-your questions\tinviting\t0.66
+love to see\tinviting\t0.66
+share a photo\tinviting\t0.66
 favourite\tinviting\t0.65
-thank you for telling us\tinviting\t0.65
 memories\tinviting\t0.64
+thank you for telling us\tinviting\t0.64
+send us a photo\tinviting\t0.63
 which side\tinviting\t0.63
+ama\tinviting\t0.62
 your go-to\tinviting\t0.62
 ask us anything\tinviting\t0.61
-send us a photo\tinviting\t0.61
 your input\tinviting\t0.61
 do you prefer\tinviting\t0.60
 favorite\tinviting\t0.60
@@ -668,66 +644,63 @@ your ideas\tinviting\t0.60
 your pics\tinviting\t0.60
 your thoughts\tinviting\t0.60
 your tips\tinviting\t0.60
-what's a\tinviting\t0.58
 who remembers\tinviting\t0.58
-go\tinviting\t0.55
-what's\tinviting\t0.55
-because of you\tinviting\t0.54
+go\tinviting\t0.56
+because of you\tinviting\t0.53
 anyone else\tinviting\t0.52
+do you\tinviting\t0.50
 your feedback\tinviting\t0.50
-do you\tinviting\t0.49
-love to hear\tinviting\t0.49
 we want to hear\tinviting\t0.49
-vote\tinviting\t0.47
-settle\tinviting\t0.46
-send us your\tinviting\t0.45
-you'd\tinviting\t0.43
-let us know\tinviting\t0.42
-your photos\tinviting\t0.40
-your stories\tinviting\t0.40
+vote\tinviting\t0.48
+settle\tinviting\t0.47
+love to hear\tinviting\t0.45
+send us your\tinviting\t0.43
+let us know\tinviting\t0.41
+your stories\tinviting\t0.41
+parents\tinviting\t0.40
+your photos\tinviting\t0.39
 lesson\tinviting\t0.38
-parents\tinviting\t0.38
-comment\tinviting\t0.37
-worst\tinviting\t0.37
-your favourite\tinviting\t0.37
-<question_to_you>\tinviting\t0.36
+your favourite\tinviting\t0.38
+comment\tinviting\t0.36
 respect\tinviting\t0.35
-bus\tinviting\t0.29
-recommend\tinviting\t0.28
-question\tinviting\t0.25
-what would\tinviting\t0.24
-would you\tinviting\t0.20
-begin\tinviting\t0.16
-had\tinviting\t0.15
+<question_to_you>\tinviting\t0.34
+recommend\tinviting\t0.30
+bus\tinviting\t0.28
+question\tinviting\t0.24
+got\tinviting\t0.23
+what would\tinviting\t0.22
+we'd love to\tinviting\t0.21
+would you\tinviting\t0.19
+had\tinviting\t0.18
 the secret\tinviting\t0.15
 yours\tinviting\t0.15
 # responsibility
-scam\tresponsibility\t1.79
+scam\tresponsibility\t1.78
 phishing\tresponsibility\t1.32
-if in doubt\tresponsibility\t1.26
 drink responsibly\tresponsibility\t1.25
+if in doubt\tresponsibility\t1.25
 recycle\tresponsibility\t1.20
-report it\tresponsibility\t1.18
+report it\tresponsibility\t1.15
 call 999\tresponsibility\t1.00
 stay safe\tresponsibility\t0.92
-hang up\tresponsibility\t0.83
+hang up\tresponsibility\t0.82
+accessibility\tresponsibility\t0.80
 check on\tresponsibility\t0.80
-accessibility\tresponsibility\t0.79
 pharmacist\tresponsibility\t0.79
+safety\tresponsibility\t0.76
+first aid\tresponsibility\t0.74
 symptoms\tresponsibility\t0.74
-first aid\tresponsibility\t0.73
-for free\tresponsibility\t0.73
-safety\tresponsibility\t0.73
-accessible\tresponsibility\t0.70
+accessible\tresponsibility\t0.72
+for free\tresponsibility\t0.70
 elderly neighbours\tresponsibility\t0.69
 free of charge\tresponsibility\t0.69
 landfill\tresponsibility\t0.69
-recycling\tresponsibility\t0.69
-if a\tresponsibility\t0.68
+recycling\tresponsibility\t0.68
+if a\tresponsibility\t0.67
 keep an eye on\tresponsibility\t0.67
 free to all\tresponsibility\t0.65
-smoke alarm\tresponsibility\t0.65
 vulnerable\tresponsibility\t0.65
+smoke alarm\tresponsibility\t0.64
 stay warm\tresponsibility\t0.64
 scams\tresponsibility\t0.61
 be careful\tresponsibility\t0.60
@@ -742,230 +715,228 @@ responsibly\tresponsibility\t0.60
 see a doctor\tresponsibility\t0.60
 stay alert\tresponsibility\t0.60
 take care\tresponsibility\t0.60
-are free\tresponsibility\t0.59
-wellbeing\tresponsibility\t0.59
+wellbeing\tresponsibility\t0.60
+safely\tresponsibility\t0.58
 weather warning\tresponsibility\t0.58
-allergy\tresponsibility\t0.57
-repair\tresponsibility\t0.57
-safely\tresponsibility\t0.57
+allergy\tresponsibility\t0.56
+are free\tresponsibility\t0.56
 mental health\tresponsibility\t0.56
-fake\tresponsibility\t0.55
+repair\tresponsibility\t0.55
 warning\tresponsibility\t0.55
+fake\tresponsibility\t0.54
 vaccination\tresponsibility\t0.54
 hydrated\tresponsibility\t0.53
 alarm\tresponsibility\t0.51
 free for everyone\tresponsibility\t0.51
 vaccine\tresponsibility\t0.51
-fraud\tresponsibility\t0.49
-advice\tresponsibility\t0.48
-reuse\tresponsibility\t0.48
-bin\tresponsibility\t0.45
+reuse\tresponsibility\t0.49
+fraud\tresponsibility\t0.48
+bin\tresponsibility\t0.44
 be aware\tresponsibility\t0.43
-sustainable\tresponsibility\t0.40
-if you've\tresponsibility\t0.38
-test\tresponsibility\t0.38
-helpline\tresponsibility\t0.36
-got a\tresponsibility\t0.32
-someone\tresponsibility\t0.29
-sustainability\tresponsibility\t0.25
+sustainable\tresponsibility\t0.41
+test\tresponsibility\t0.39
+helpline\tresponsibility\t0.37
+if you've\tresponsibility\t0.37
+someone\tresponsibility\t0.28
+sustainability\tresponsibility\t0.26
 don't\tresponsibility\t0.22
-safe\tresponsibility\t0.20
-help\tresponsibility\t0.19
-couldn't be\tresponsibility\t0.18
-emergency\tresponsibility\t0.18
+emergency\tresponsibility\t0.21
+help\tresponsibility\t0.20
+safe\tresponsibility\t0.19
+couldn't be\tresponsibility\t0.17
+hands\tresponsibility\t0.17
 any\tresponsibility\t0.15
-hands\tresponsibility\t0.15
 # selling
 <percent_off>\tselling\t3.00
-<money>\tselling\t2.56
+<money>\tselling\t2.57
 link in bio\tselling\t2.53
-half price\tselling\t1.90
-book now\tselling\t1.86
-sign up\tselling\t1.69
-use code\tselling\t1.58
+half price\tselling\t1.91
+book now\tselling\t1.84
+sign up\tselling\t1.63
+use code\tselling\t1.59
 shop the\tselling\t1.56
-don't miss\tselling\t1.54
-follow us\tselling\t1.52
-win a\tselling\t1.51
-out now\tselling\t1.50
-/mo\tselling\t1.49
+follow us\tselling\t1.54
+don't miss\tselling\t1.53
+/mo\tselling\t1.51
+win a\tselling\t1.50
 first month\tselling\t1.49
-on sale now\tselling\t1.47
-trial\tselling\t1.47
+out now\tselling\t1.48
+sold out\tselling\t1.47
+on sale now\tselling\t1.46
 order now\tselling\t1.45
-pre-order\tselling\t1.45
-sold out\tselling\t1.45
-lock in\tselling\t1.44
-sponsored\tselling\t1.41
-buy now\tselling\t1.40
-ends tonight\tselling\t1.38
+pre-order\tselling\t1.44
+lock in\tselling\t1.42
+sponsored\tselling\t1.40
+ends tonight\tselling\t1.39
 grab yours\tselling\t1.38
+start your free\tselling\t1.38
 shop now\tselling\t1.37
-start your free\tselling\t1.37
-to win\tselling\t1.35
-while stocks last\tselling\t1.35
-don't miss out\tselling\t1.34
+buy now\tselling\t1.35
+don't miss out\tselling\t1.35
+trial\tselling\t1.35
+in store\tselling\t1.34
+to win\tselling\t1.34
+while stocks last\tselling\t1.34
 cancel anytime\tselling\t1.33
+grab\tselling\t1.33
 first month free\tselling\t1.32
-in store\tselling\t1.32
 upgrade to\tselling\t1.32
-demo\tselling\t1.30
-get a free\tselling\t1.30
-grab\tselling\t1.30
+get a free\tselling\t1.31
 flash sale\tselling\t1.29
 free shipping\tselling\t1.29
 last chance\tselling\t1.29
 limited time\tselling\t1.29
-order yours\tselling\t1.28
+order yours\tselling\t1.29
+demo\tselling\t1.28
 while they last\tselling\t1.28
 chance to win\tselling\t1.27
 enquire now\tselling\t1.26
-restocked\tselling\t1.25
+restocked\tselling\t1.26
+free delivery\tselling\t1.25
 sign up now\tselling\t1.24
-free delivery\tselling\t1.23
+with code\tselling\t1.24
 get yours\tselling\t1.23
-available now\tselling\t1.22
-with code\tselling\t1.22
 ad\tselling\t1.21
+available now\tselling\t1.21
 while it lasts\tselling\t1.21
 add to cart\tselling\t1.20
 download the app\tselling\t1.20
 enter now\tselling\t1.20
+exclusive\tselling\t1.20
 preorder\tselling\t1.20
-exclusive\tselling\t1.19
-order by\tselling\t1.18
-book your\tselling\t1.16
-on sale\tselling\t1.16
+on sale\tselling\t1.19
+order by\tselling\t1.17
 back in stock\tselling\t1.15
-register now\tselling\t1.15
+book your\tselling\t1.14
 tickets\tselling\t1.14
-just dropped\tselling\t1.12
+just dropped\tselling\t1.13
+register now\tselling\t1.13
+ends sunday\tselling\t1.10
 book direct\tselling\t1.09
-ends sunday\tselling\t1.09
-bundle\tselling\t1.07
-get a quote\tselling\t1.07
+free trial\tselling\t1.09
+book online\tselling\t1.07
 giveaway\tselling\t1.07
-this week only\tselling\t1.07
-book online\tselling\t1.05
-free trial\tselling\t1.04
-like this post\tselling\t1.03
+this week only\tselling\t1.06
+upgrade\tselling\t1.06
+bundle\tselling\t1.04
+get a quote\tselling\t1.04
 tables left\tselling\t1.03
-upgrade\tselling\t1.01
-restock\tselling\t0.99
-book a demo\tselling\t0.98
-this weekend only\tselling\t0.98
-cashback\tselling\t0.97
+like this post\tselling\t1.02
+restock\tselling\t1.02
+cashback\tselling\t1.01
+this weekend only\tselling\t0.99
+switch to\tselling\t0.98
+enquire\tselling\t0.97
 pre-orders\tselling\t0.97
-enquire\tselling\t0.96
-switch to\tselling\t0.95
+book a demo\tselling\t0.96
+pro plan\tselling\t0.96
 treat yourself\tselling\t0.95
-get started\tselling\t0.94
-pro plan\tselling\t0.94
-sign up today\tselling\t0.94
-months free\tselling\t0.93
-save up to\tselling\t0.93
-apply now\tselling\t0.92
-enrol\tselling\t0.92
-pre-book\tselling\t0.92
+months free\tselling\t0.94
+save up to\tselling\t0.94
+enrol\tselling\t0.93
+get started\tselling\t0.92
 tag a friend\tselling\t0.92
-download our app\tselling\t0.91
+ends midnight\tselling\t0.91
+gifts\tselling\t0.91
 apply in\tselling\t0.90
-ends midnight\tselling\t0.90
-gifts\tselling\t0.90
+apply now\tselling\t0.90
+apr\tselling\t0.90
 are back\tselling\t0.89
-for just\tselling\t0.89
-reserve yours\tselling\t0.89
-subscribe\tselling\t0.88
-apr\tselling\t0.87
-get one free\tselling\t0.87
+sign up today\tselling\t0.89
+for just\tselling\t0.88
+get one free\tselling\t0.88
+pre-book\tselling\t0.88
+refer a friend\tselling\t0.88
+reserve yours\tselling\t0.88
+download our app\tselling\t0.87
+first 50\tselling\t0.87
+premium\tselling\t0.87
 a month\tselling\t0.86
-download now\tselling\t0.86
-first 50\tselling\t0.86
-refer a friend\tselling\t0.86
+it's back\tselling\t0.86
+subscribe\tselling\t0.86
 2 for 1\tselling\t0.85
-it's back\tselling\t0.85
 going fast\tselling\t0.84
-premium\tselling\t0.83
-subscription\tselling\t0.83
-win\tselling\t0.83
+win\tselling\t0.84
+download now\tselling\t0.82
 first 100\tselling\t0.82
 in stock\tselling\t0.81
 early bird\tselling\t0.80
 tickets on sale\tselling\t0.80
-come and see\tselling\t0.79
+stock up\tselling\t0.79
+come and see\tselling\t0.78
 get the app\tselling\t0.78
-new arrivals\tselling\t0.78
+grab a\tselling\t0.78
+per month\tselling\t0.78
 promo code\tselling\t0.78
-stock up\tselling\t0.78
-per month\tselling\t0.77
+is back\tselling\t0.77
+new arrivals\tselling\t0.77
 enter\tselling\t0.76
-grab a\tselling\t0.76
-is back\tselling\t0.75
-save\tselling\t0.75
+subscription\tselling\t0.76
+pre-order now\tselling\t0.75
 shop online\tselling\t0.75
 a night\tselling\t0.74
 ends friday\tselling\t0.74
-pre-order now\tselling\t0.74
+per person\tselling\t0.74
+buy one\tselling\t0.73
 clearance\tselling\t0.73
-deals\tselling\t0.73
 hurry\tselling\t0.73
+new in\tselling\t0.73
+offers\tselling\t0.73
 quote\tselling\t0.73
-reserve\tselling\t0.73
-special offer\tselling\t0.73
-earn\tselling\t0.72
-per person\tselling\t0.72
+save\tselling\t0.73
+deals\tselling\t0.72
+early-bird\tselling\t0.72
+reserve\tselling\t0.72
+special offer\tselling\t0.72
 try it free\tselling\t0.72
-bogo\tselling\t0.71
-earn points\tselling\t0.71
-limited edition\tselling\t0.71
-sale\tselling\t0.71
+earn\tselling\t0.71
+price\tselling\t0.71
 visit your nearest\tselling\t0.71
-buy one\tselling\t0.70
-early-bird\tselling\t0.70
-partnered with\tselling\t0.70
-price\tselling\t0.70
+bogo\tselling\t0.70
+financing\tselling\t0.70
+sale\tselling\t0.70
 become a member\tselling\t0.69
 cart\tselling\t0.69
-financing\tselling\t0.69
-new in\tselling\t0.69
-offers\tselling\t0.69
+partnered with\tselling\t0.69
 request a quote\tselling\t0.69
-switch today\tselling\t0.68
+switch today\tselling\t0.69
+members\tselling\t0.68
+earn points\tselling\t0.67
 free quote\tselling\t0.67
-members\tselling\t0.67
-per user\tselling\t0.67
+limited edition\tselling\t0.67
 today only\tselling\t0.67
 ends monday\tselling\t0.66
 book today\tselling\t0.65
 interest-free\tselling\t0.65
-last day\tselling\t0.65
 test drive\tselling\t0.65
 until midnight\tselling\t0.65
+last day\tselling\t0.64
 order online\tselling\t0.64
 order today\tselling\t0.64
+per user\tselling\t0.64
 prize draw\tselling\t0.64
 upgrade your\tselling\t0.64
 almost gone\tselling\t0.63
 cyber monday\tselling\t0.63
+exclusive offer\tselling\t0.63
 grab your\tselling\t0.63
 now includes\tselling\t0.63
 plans\tselling\t0.63
+referral\tselling\t0.63
 seats left\tselling\t0.63
+voucher\tselling\t0.63
 winter sale\tselling\t0.63
-exclusive offer\tselling\t0.62
-perfect gift\tselling\t0.62
-referral\tselling\t0.62
-starting at\tselling\t0.62
+discounts\tselling\t0.62
 summer sale\tselling\t0.62
 visit us\tselling\t0.62
-voucher\tselling\t0.62
 bundles\tselling\t0.61
 coupon\tselling\t0.61
 per night\tselling\t0.61
+perfect gift\tselling\t0.61
+starting at\tselling\t0.61
 % off\tselling\t0.60
 affiliate\tselling\t0.60
 bookings open\tselling\t0.60
-discounts\tselling\t0.60
 drops\tselling\t0.60
 enroll\tselling\t0.60
 few left\tselling\t0.60
@@ -988,123 +959,125 @@ storewide\tselling\t0.60
 subscribe now\tselling\t0.60
 tag 3 friends\tselling\t0.60
 visit our store\tselling\t0.60
-offer\tselling\t0.58
-purchase\tselling\t0.57
-ends\tselling\t0.56
+ends\tselling\t0.59
+purchase\tselling\t0.58
 plan\tselling\t0.55
-gift\tselling\t0.53
-new collection\tselling\t0.53
+new collection\tselling\t0.54
+offer\tselling\t0.53
 from just\tselling\t0.52
-pricing\tselling\t0.52
-consultation\tselling\t0.50
+gift\tselling\t0.52
+consultation\tselling\t0.49
+tariff\tselling\t0.49
 fixed rate\tselling\t0.47
-now available\tselling\t0.44
+pricing\tselling\t0.47
+black friday\tselling\t0.46
 in the app store\tselling\t0.43
 shop\tselling\t0.43
-black friday\tselling\t0.42
-order\tselling\t0.42
-buy\tselling\t0.41
-just\tselling\t0.39
-newsletter\tselling\t0.39
-checkout\tselling\t0.38
-finance\tselling\t0.38
-tariff\tselling\t0.36
-only\tselling\t0.34
-don't wait\tselling\t0.33
-code\tselling\t0.30
-starts at\tselling\t0.29
-collection\tselling\t0.20
-discount\tselling\t0.20
-membership\tselling\t0.18
+now available\tselling\t0.41
+finance\tselling\t0.39
+just\tselling\t0.38
+newsletter\tselling\t0.38
+buy\tselling\t0.37
+checkout\tselling\t0.37
+order\tselling\t0.37
+don't wait\tselling\t0.35
+only\tselling\t0.33
+code\tselling\t0.29
+starts at\tselling\t0.28
+discount\tselling\t0.24
+collection\tselling\t0.21
+in-store\tselling\t0.16
+membership\tselling\t0.16
 # self_promotion
 awards\tself_promotion\t2.05
-million\tself_promotion\t1.84
+million\tself_promotion\t1.82
 featured in\tself_promotion\t1.78
 introducing\tself_promotion\t1.63
 couldn't be prouder\tself_promotion\t1.61
 delighted to announce\tself_promotion\t1.59
-named one of\tself_promotion\t1.59
-voted best\tself_promotion\t1.50
+named one of\tself_promotion\t1.58
+voted best\tself_promotion\t1.52
 proud to announce\tself_promotion\t1.45
 just launched\tself_promotion\t1.42
-voted\tself_promotion\t1.41
+voted\tself_promotion\t1.40
 fastest-growing\tself_promotion\t1.38
 ranked\tself_promotion\t1.38
-rated #1\tself_promotion\t1.36
+rated #1\tself_promotion\t1.35
 best-selling\tself_promotion\t1.34
 bestselling\tself_promotion\t1.34
-our new\tself_promotion\t1.33
 milestone\tself_promotion\t1.32
-as seen on\tself_promotion\t1.28
-thrilled to announce\tself_promotion\t1.28
+our new\tself_promotion\t1.32
+as seen on\tself_promotion\t1.29
+thrilled to announce\tself_promotion\t1.29
+and get\tself_promotion\t1.25
 award\tself_promotion\t1.23
 pleased to announce\tself_promotion\t1.23
 award-winning\tself_promotion\t1.22
 winner\tself_promotion\t1.21
 award winning\tself_promotion\t1.20
 excited to announce\tself_promotion\t1.20
+we're proud\tself_promotion\t1.20
 world's first\tself_promotion\t1.20
-we're proud\tself_promotion\t1.19
-seed round\tself_promotion\t1.18
-largest\tself_promotion\t1.11
-named\tself_promotion\t1.11
-growing\tself_promotion\t1.07
+seed round\tself_promotion\t1.17
+named\tself_promotion\t1.13
+growing\tself_promotion\t1.10
+largest\tself_promotion\t1.06
 our best\tself_promotion\t1.05
 recognised\tself_promotion\t1.04
-celebrate\tself_promotion\t1.02
-book a\tself_promotion\t0.99
-rated\tself_promotion\t0.99
+rated\tself_promotion\t1.01
+celebrate\tself_promotion\t1.00
+launching\tself_promotion\t1.00
 we made the\tself_promotion\t0.99
-launching\tself_promotion\t0.97
+book a\tself_promotion\t0.97
 proud to\tself_promotion\t0.97
-reviews\tself_promotion\t0.95
-proud\tself_promotion\t0.90
-featured on\tself_promotion\t0.89
-record\tself_promotion\t0.88
+record\tself_promotion\t0.96
+reviews\tself_promotion\t0.94
+proud\tself_promotion\t0.91
+featured on\tself_promotion\t0.90
+proud of our\tself_promotion\t0.85
 shortlisted\tself_promotion\t0.85
-proud of our\tself_promotion\t0.84
-thrilled to\tself_promotion\t0.84
-as seen in\tself_promotion\t0.83
+thrilled to\tself_promotion\t0.85
+as seen in\tself_promotion\t0.84
 our latest\tself_promotion\t0.82
+certification\tself_promotion\t0.81
 launched\tself_promotion\t0.81
-certification\tself_promotion\t0.80
-best in\tself_promotion\t0.79
+billion\tself_promotion\t0.79
+best in\tself_promotion\t0.78
 top 100\tself_promotion\t0.78
+would recommend\tself_promotion\t0.78
 record year\tself_promotion\t0.77
-would recommend\tself_promotion\t0.77
-5-star\tself_promotion\t0.76
-billion\tself_promotion\t0.76
+we're excited\tself_promotion\t0.77
 trusted by\tself_promotion\t0.76
-we're excited\tself_promotion\t0.76
-expanding\tself_promotion\t0.75
+5-star\tself_promotion\t0.75
+for the third\tself_promotion\t0.75
 world-class\tself_promotion\t0.75
+expanding\tself_promotion\t0.74
+five-star\tself_promotion\t0.74
+proud of\tself_promotion\t0.74
 top-rated\tself_promotion\t0.74
-best-rated\tself_promotion\t0.73
-business\tself_promotion\t0.73
-five-star\tself_promotion\t0.73
-for the third\tself_promotion\t0.73
-proud of\tself_promotion\t0.73
+winners\tself_promotion\t0.73
 years in business\tself_promotion\t0.73
-join\tself_promotion\t0.72
+best-rated\tself_promotion\t0.72
 thrilled\tself_promotion\t0.72
-winners\tself_promotion\t0.72
-announce\tself_promotion\t0.71
 innovative\tself_promotion\t0.71
+business\tself_promotion\t0.70
 excellence\tself_promotion\t0.70
 finalist\tself_promotion\t0.70
-expansion\tself_promotion\t0.69
+join\tself_promotion\t0.70
+announce\tself_promotion\t0.69
+gone\tself_promotion\t0.69
 of the year\tself_promotion\t0.69
 series a\tself_promotion\t0.69
-sold\tself_promotion\t0.69
-we've just\tself_promotion\t0.69
 accreditation\tself_promotion\t0.68
 top 10\tself_promotion\t0.68
+we've just\tself_promotion\t0.68
 recommend us\tself_promotion\t0.67
-your next\tself_promotion\t0.65
-anniversary\tself_promotion\t0.63
-companies\tself_promotion\t0.63
-grand opening\tself_promotion\t0.63
-headlines\tself_promotion\t0.62
+anniversary\tself_promotion\t0.65
+sold\tself_promotion\t0.65
+expansion\tself_promotion\t0.64
+grand opening\tself_promotion\t0.64
+headlines\tself_promotion\t0.63
+your next\tself_promotion\t0.63
 we've been\tself_promotion\t0.62
 all-new\tself_promotion\t0.61
 record-breaking\tself_promotion\t0.61
@@ -1125,174 +1098,185 @@ proud sponsor\tself_promotion\t0.60
 proud sponsors\tself_promotion\t0.60
 recognized\tself_promotion\t0.60
 revolutionary\tself_promotion\t0.60
-see how\tself_promotion\t0.60
 unbeatable\tself_promotion\t0.60
 unmatched\tself_promotion\t0.60
 unveil\tself_promotion\t0.60
 unveiled\tself_promotion\t0.60
 we've launched\tself_promotion\t0.60
-and get a\tself_promotion\t0.58
-growth\tself_promotion\t0.58
-we've partnered\tself_promotion\t0.58
-the uk's\tself_promotion\t0.57
-beer\tself_promotion\t0.55
-they're gone\tself_promotion\t0.55
-trade\tself_promotion\t0.55
-won\tself_promotion\t0.55
-the best\tself_promotion\t0.54
-certified\tself_promotion\t0.53
-funding\tself_promotion\t0.53
-pack\tself_promotion\t0.52
+companies\tself_promotion\t0.59
+growth\tself_promotion\t0.59
+trade\tself_promotion\t0.57
+we've partnered\tself_promotion\t0.57
+funding\tself_promotion\t0.54
+the uk's\tself_promotion\t0.54
+with our\tself_promotion\t0.54
+won\tself_promotion\t0.54
+pack\tself_promotion\t0.53
+the best\tself_promotion\t0.53
+certified\tself_promotion\t0.52
+our team\tself_promotion\t0.52
 today we\tself_promotion\t0.52
-with our\tself_promotion\t0.52
+weekend\tself_promotion\t0.52
+this weekend\tself_promotion\t0.51
 via the link\tself_promotion\t0.51
-weekend\tself_promotion\t0.51
 years of\tself_promotion\t0.51
-book\tself_promotion\t0.50
-left\tself_promotion\t0.50
-our team\tself_promotion\t0.50
+announcing\tself_promotion\t0.50
+beer\tself_promotion\t0.50
 ready to\tself_promotion\t0.50
-this weekend\tself_promotion\t0.50
-announcing\tself_promotion\t0.49
-in the uk\tself_promotion\t0.48
-quarter\tself_promotion\t0.48
-the team\tself_promotion\t0.47
+our story\tself_promotion\t0.48
+bio\tself_promotion\t0.46
+book\tself_promotion\t0.46
+finally\tself_promotion\t0.46
+left\tself_promotion\t0.46
 this month\tself_promotion\t0.46
+today\tself_promotion\t0.46
 worldwide\tself_promotion\t0.46
 news\tself_promotion\t0.45
-our story\tself_promotion\t0.45
-today\tself_promotion\t0.45
-bio\tself_promotion\t0.44
-get your\tself_promotion\t0.44
+see\tself_promotion\t0.45
+now\tself_promotion\t0.44
+the team\tself_promotion\t0.44
 bottles\tself_promotion\t0.43
-finally\tself_promotion\t0.43
 first-ever\tself_promotion\t0.43
-friday\tself_promotion\t0.43
-now\tself_promotion\t0.43
-live\tself_promotion\t0.42
-review\tself_promotion\t0.42
-this morning\tself_promotion\t0.42
+get your\tself_promotion\t0.43
+month\tself_promotion\t0.43
+review\tself_promotion\t0.43
+this morning\tself_promotion\t0.43
+friday\tself_promotion\t0.42
+in the uk\tself_promotion\t0.42
 trusted\tself_promotion\t0.42
-ready\tself_promotion\t0.41
+brand\tself_promotion\t0.41
+come\tself_promotion\t0.41
 world's\tself_promotion\t0.41
-come\tself_promotion\t0.40
-follow\tself_promotion\t0.40
-month\tself_promotion\t0.40
-places\tself_promotion\t0.40
+live\tself_promotion\t0.40
 <hashtag>\tself_promotion\t0.39
 <percent>\tself_promotion\t0.39
-b corp\tself_promotion\t0.39
+follow\tself_promotion\t0.39
 partners\tself_promotion\t0.39
-we'll\tself_promotion\t0.39
-brand\tself_promotion\t0.38
-slots\tself_promotion\t0.38
-teams\tself_promotion\t0.38
+places\tself_promotion\t0.39
+ready\tself_promotion\t0.39
+b corp\tself_promotion\t0.38
 this week\tself_promotion\t0.38
 brand new\tself_promotion\t0.37
 countries\tself_promotion\t0.37
-selling\tself_promotion\t0.36
-zero\tself_promotion\t0.36
-here\tself_promotion\t0.35
-see\tself_promotion\t0.35
-biggest\tself_promotion\t0.34
-smart\tself_promotion\t0.34
-me\tself_promotion\t0.32
-only a\tself_promotion\t0.32
-annual\tself_promotion\t0.31
-delighted to\tself_promotion\t0.31
-industry\tself_promotion\t0.31
-plus\tself_promotion\t0.31
-launch\tself_promotion\t0.30
-new\tself_promotion\t0.30
-one of the best\tself_promotion\t0.30
-join the\tself_promotion\t0.29
-partnership\tself_promotion\t0.29
-customers\tself_promotion\t0.28
-leading\tself_promotion\t0.28
+slots\tself_promotion\t0.37
+zero\tself_promotion\t0.37
+smart\tself_promotion\t0.36
+teams\tself_promotion\t0.36
+we'll\tself_promotion\t0.36
+selling\tself_promotion\t0.33
+biggest\tself_promotion\t0.32
+delighted to\tself_promotion\t0.32
+here\tself_promotion\t0.32
+industry\tself_promotion\t0.32
+leading\tself_promotion\t0.31
+months\tself_promotion\t0.31
+one of the best\tself_promotion\t0.31
+only a\tself_promotion\t0.31
+world\tself_promotion\t0.31
+me\tself_promotion\t0.30
+and our\tself_promotion\t0.29
+new\tself_promotion\t0.29
+annual\tself_promotion\t0.28
+launch\tself_promotion\t0.28
 signed\tself_promotion\t0.28
-team\tself_promotion\t0.28
-the uk\tself_promotion\t0.28
-world\tself_promotion\t0.28
-across\tself_promotion\t0.27
-thank you to\tself_promotion\t0.26
-the app\tself_promotion\t0.26
+client\tself_promotion\t0.27
+has been\tself_promotion\t0.27
+join the\tself_promotion\t0.27
+team\tself_promotion\t0.27
+thank you to\tself_promotion\t0.27
+huge\tself_promotion\t0.26
+tomorrow\tself_promotion\t0.26
+across\tself_promotion\t0.25
 delivered\tself_promotion\t0.25
-and our\tself_promotion\t0.24
-client\tself_promotion\t0.24
-huge\tself_promotion\t0.24
-link in\tself_promotion\t0.24
-placed\tself_promotion\t0.24
-season\tself_promotion\t0.24
-tomorrow\tself_promotion\t0.24
-has been\tself_promotion\t0.23
-employees\tself_promotion\t0.22
-months\tself_promotion\t0.22
-stay\tself_promotion\t0.22
+the uk\tself_promotion\t0.25
+employees\tself_promotion\t0.24
+get the\tself_promotion\t0.24
+our\tself_promotion\t0.24
+how\tself_promotion\t0.23
+link in\tself_promotion\t0.23
+season\tself_promotion\t0.23
+stay\tself_promotion\t0.23
+customers\tself_promotion\t0.22
 sunday\tself_promotion\t0.22
-coffee\tself_promotion\t0.21
-get the\tself_promotion\t0.21
+partnership\tself_promotion\t0.21
 one of\tself_promotion\t0.20
 delighted\tself_promotion\t0.19
-november\tself_promotion\t0.19
-study\tself_promotion\t0.19
-pub\tself_promotion\t0.18
-summer\tself_promotion\t0.18
-clients\tself_promotion\t0.17
-we\tself_promotion\t0.17
+pub\tself_promotion\t0.19
+what a\tself_promotion\t0.19
+get\tself_promotion\t0.18
+passed\tself_promotion\t0.18
+study\tself_promotion\t0.18
 we're\tself_promotion\t0.17
-what a\tself_promotion\t0.17
-get\tself_promotion\t0.16
+private\tself_promotion\t0.16
 request\tself_promotion\t0.16
 table\tself_promotion\t0.16
-two\tself_promotion\t0.16
+call\tself_promotion\t0.15
+example\tself_promotion\t0.15
 january\tself_promotion\t0.15
-we've\tself_promotion\t0.15
+summer\tself_promotion\t0.15
+two\tself_promotion\t0.15
+we\tself_promotion\t0.15
 # take
-limited\ttake\t1.07
-and get\ttake\t1.04
-is here\ttake\t0.72
-is live\ttake\t0.62
+limited\ttake\t1.10
+is here\ttake\t0.71
+dm us\ttake\t0.68
+via dm\ttake\t0.66
+we'd love to help\ttake\t0.65
+is live\ttake\t0.63
+direct message\ttake\t0.60
+here for you\ttake\t0.60
+in dm\ttake\t0.60
+we'd like to help\ttake\t0.60
+we're here for you\ttake\t0.60
+send a dm\ttake\t0.59
 midnight\ttake\t0.58
-until sunday\ttake\t0.58
-on all\ttake\t0.57
-on every\ttake\t0.57
-join our\ttake\t0.54
-come and\ttake\t0.52
-gone\ttake\t0.50
-sizes\ttake\t0.50
+on all\ttake\t0.58
+on every\ttake\t0.56
+until sunday\ttake\t0.56
+join our\ttake\t0.55
+come and\ttake\t0.53
+send us a dm\ttake\t0.53
+sizes\ttake\t0.51
+look into this\ttake\t0.49
+private message\ttake\t0.49
+pass this on\ttake\t0.46
+please dm\ttake\t0.45
 nights\ttake\t0.43
-can you\ttake\t0.42
-could\ttake\t0.41
-sorry to hear\ttake\t0.40
-glad\ttake\t0.37
-drink\ttake\t0.35
-months of\ttake\t0.35
-bun\ttake\t0.31
+reaching out\ttake\t0.41
+passed this on\ttake\t0.39
+get back to you\ttake\t0.37
+glad\ttake\t0.36
+reach out\ttake\t0.36
+account details\ttake\t0.34
+drink\ttake\t0.34
+bun\ttake\t0.32
+dm\ttake\t0.32
+could\ttake\t0.31
 thursday\ttake\t0.31
-till\ttake\t0.31
-reserve your\ttake\t0.29
-black\ttake\t0.27
-main\ttake\t0.25
-sorry\ttake\t0.24
+reserve your\ttake\t0.30
+can you\ttake\t0.29
+till\ttake\t0.28
+main\ttake\t0.27
+black\ttake\t0.26
+fund\ttake\t0.26
+sorry\ttake\t0.25
+thanks for letting us know\ttake\t0.25
+order number\ttake\t0.24
 like this\ttake\t0.23
-fund\ttake\t0.22
-now in\ttake\t0.22
-pro\ttake\t0.22
+now in\ttake\t0.23
+seats\ttake\t0.22
 tag a\ttake\t0.22
-download our\ttake\t0.21
-seats\ttake\t0.21
+dr\ttake\t0.21
+in the app\ttake\t0.21
+meet the\ttake\t0.21
+pro\ttake\t0.21
 try it\ttake\t0.21
-in the app\ttake\t0.20
+download our\ttake\t0.20
 post\ttake\t0.20
-tonight\ttake\t0.20
-meet the\ttake\t0.19
-sam\ttake\t0.19
-february\ttake\t0.18
-sorry to\ttake\t0.18
-sorted\ttake\t0.18
-start your\ttake\t0.18
-dr\ttake\t0.17
-happy to\ttake\t0.15
+sorted\ttake\t0.19
+tonight\ttake\t0.18
+sam\ttake\t0.17
+start your\ttake\t0.17
 # negation
 no\tnegation\t0
 not\tnegation\t0
