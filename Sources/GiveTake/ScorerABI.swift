@@ -106,16 +106,20 @@ private func configure(_ s: OpaquePointer?, _ function: String,
 }
 
 @c @implementation public func gt_scorer_set_sla(_ s: OpaquePointer?, _ channel: Int32, _ seconds: Double) -> Int32 {
-    configure(s, "gt_scorer_set_sla") { config in
-        if channel == GT_CHANNEL_ALL {
-            for i in 0..<config.slaSeconds.count { config.slaSeconds[i] = seconds }
-        } else if channel >= 0 && channel < GT_CHANNEL_COUNT {
-            config.slaSeconds[Int(channel)] = seconds
-        } else {
-            return "unknown channel code " + String(channel)
-        }
-        return nil
+    configure(s, "gt_scorer_set_sla") { setPerChannel(&$0.slaSeconds, channel, seconds) }
+}
+
+/// Sets one channel's entry of a per-channel setting, or every entry for
+/// GT_CHANNEL_ALL; the error text for an unknown channel code.
+private func setPerChannel<T>(_ values: inout [T], _ channel: Int32, _ value: T) -> String? {
+    if channel == GT_CHANNEL_ALL {
+        for i in 0..<values.count { values[i] = value }
+    } else if channel >= 0 && channel < GT_CHANNEL_COUNT {
+        values[Int(channel)] = value
+    } else {
+        return "unknown channel code " + String(channel)
     }
+    return nil
 }
 
 @c @implementation public func gt_scorer_set_half_life(_ s: OpaquePointer?, _ seconds: Double) -> Int32 {
@@ -164,15 +168,7 @@ private func configure(_ s: OpaquePointer?, _ function: String,
         guard clock == GT_SLA_CLOCK_CALENDAR || clock == GT_SLA_CLOCK_BUSINESS else {
             return "unknown clock " + String(clock) + " (GT_SLA_CLOCK_CALENDAR or GT_SLA_CLOCK_BUSINESS)"
         }
-        let value: SLAClock = clock == GT_SLA_CLOCK_BUSINESS ? .business : .calendar
-        if channel == GT_CHANNEL_ALL {
-            for i in 0..<config.slaClock.count { config.slaClock[i] = value }
-        } else if channel >= 0 && channel < GT_CHANNEL_COUNT {
-            config.slaClock[Int(channel)] = value
-        } else {
-            return "unknown channel code " + String(channel)
-        }
-        return nil
+        return setPerChannel(&config.slaClock, channel, clock == GT_SLA_CLOCK_BUSINESS ? SLAClock.business : .calendar)
     }
 }
 

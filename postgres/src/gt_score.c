@@ -1111,6 +1111,33 @@ score_srf(FunctionCallInfo fcinfo, const char *name, RefreshKind kind, bool want
 	return (Datum) 0;
 }
 
+/*
+ * Columns 2..19 (needs_ack .. channel_fit), laid out alike in account and
+ * period rows; a macro because gt_account_score and gt_period_score are
+ * distinct structs that share these fields.
+ */
+#define PUT_ACK_AND_CONTENT(v, n, r) \
+	do { \
+		(v)[2] = Int64GetDatum((r)->needs_ack); \
+		(v)[3] = Int64GetDatum((r)->pending); \
+		(v)[4] = Int64GetDatum((r)->acknowledged); \
+		put_f8(v, n, 5, (r)->ack_rate); \
+		put_f8(v, n, 6, (r)->personal_rate); \
+		put_f8(v, n, 7, (r)->appreciative_rate); \
+		put_f8(v, n, 8, (r)->sla_rate); \
+		put_f8(v, n, 9, (r)->median_ack_s); \
+		put_f8(v, n, 10, (r)->p90_ack_s); \
+		put_f8(v, n, 11, (r)->median_ack_business_s); \
+		put_f8(v, n, 12, (r)->p90_ack_business_s); \
+		(v)[13] = Int64GetDatum((r)->give_posts); \
+		(v)[14] = Int64GetDatum((r)->take_posts); \
+		(v)[15] = Int64GetDatum((r)->neutral_posts); \
+		put_f8(v, n, 16, (r)->give_ratio); \
+		put_f8(v, n, 17, (r)->me_index); \
+		put_f8(v, n, 18, (r)->reply_share); \
+		put_f8(v, n, 19, (r)->channel_fit); \
+	} while (0)
+
 static void
 emit_accounts(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names)
 {
@@ -1130,24 +1157,7 @@ emit_accounts(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const Accoun
 		v[0] = Int64GetDatum(r->account_id);
 		n[1] = ch == NULL;
 		v[1] = ch ? CStringGetTextDatum(ch) : (Datum) 0;
-		v[2] = Int64GetDatum(r->needs_ack);
-		v[3] = Int64GetDatum(r->pending);
-		v[4] = Int64GetDatum(r->acknowledged);
-		put_f8(v, n, 5, r->ack_rate);
-		put_f8(v, n, 6, r->personal_rate);
-		put_f8(v, n, 7, r->appreciative_rate);
-		put_f8(v, n, 8, r->sla_rate);
-		put_f8(v, n, 9, r->median_ack_s);
-		put_f8(v, n, 10, r->p90_ack_s);
-		put_f8(v, n, 11, r->median_ack_business_s);
-		put_f8(v, n, 12, r->p90_ack_business_s);
-		v[13] = Int64GetDatum(r->give_posts);
-		v[14] = Int64GetDatum(r->take_posts);
-		v[15] = Int64GetDatum(r->neutral_posts);
-		put_f8(v, n, 16, r->give_ratio);
-		put_f8(v, n, 17, r->me_index);
-		put_f8(v, n, 18, r->reply_share);
-		put_f8(v, n, 19, r->channel_fit);
+		PUT_ACK_AND_CONTENT(v, n, r);
 		v[20] = Int64GetDatum(r->contacts);
 		put_f8(v, n, 21, r->mean_trust);
 		put_f8(v, n, 22, r->conv_rate_ack);
@@ -1338,24 +1348,7 @@ emit_periods(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const Account
 		memset(n, 0, sizeof(n));
 		v[0] = Int64GetDatum(r->account_id);
 		v[1] = DateADTGetDatum((DateADT) (r->period_start - 10957));
-		v[2] = Int64GetDatum(r->needs_ack);
-		v[3] = Int64GetDatum(r->pending);
-		v[4] = Int64GetDatum(r->acknowledged);
-		put_f8(v, n, 5, r->ack_rate);
-		put_f8(v, n, 6, r->personal_rate);
-		put_f8(v, n, 7, r->appreciative_rate);
-		put_f8(v, n, 8, r->sla_rate);
-		put_f8(v, n, 9, r->median_ack_s);
-		put_f8(v, n, 10, r->p90_ack_s);
-		put_f8(v, n, 11, r->median_ack_business_s);
-		put_f8(v, n, 12, r->p90_ack_business_s);
-		v[13] = Int64GetDatum(r->give_posts);
-		v[14] = Int64GetDatum(r->take_posts);
-		v[15] = Int64GetDatum(r->neutral_posts);
-		put_f8(v, n, 16, r->give_ratio);
-		put_f8(v, n, 17, r->me_index);
-		put_f8(v, n, 18, r->reply_share);
-		put_f8(v, n, 19, r->channel_fit);
+		PUT_ACK_AND_CONTENT(v, n, r);
 		put_f8(v, n, 20, r->conv_rate_ack);
 		put_f8(v, n, 21, r->conv_rate_ignored);
 		put_f8(v, n, 22, r->conversion_lift);
