@@ -5,8 +5,9 @@
 // as in one run, and every group uses the global as_of: the results are
 // identical to a single run. The table is scanned once; rows are spilled
 // to temporary files per group and read back. Each group's results are
-// written as soon as it is scored (inside the one write transaction), so
-// only the account rows outlive their group.
+// written as soon as it is scored (inside the one write transaction), or
+// summarised by a reader (`scoreEach`, for the report), so only the
+// account rows outlive their group.
 import GiveTakeCore
 #if canImport(Glibc)
 import Glibc
@@ -34,6 +35,37 @@ final class SpilledGroups {
 }
 
 extension ScoringJob {
+    /// The table spilled to groups of accounts when its estimated row count
+    /// exceeds `maxRowsInMemory` (an unknown count only with
+    /// `groupWhenCountUnknown`) and it needs more than one group; else nil,
+    /// and the caller scores it in one pass.
+    func spilledIfLarge(_ store: InteractionStore) throws -> SpilledGroups? {
+        guard let cap = maxRowsInMemory,
+              (store.estimatedRowCount(table) ?? (groupWhenCountUnknown ? Int.max : 0)) > cap else { return nil }
+        // Plan and scan in one read snapshot, so the plan covers every row read.
+        var spilled: SpilledGroups?
+        try store.inReadSnapshot { spilled = try spillGroups(store, rowsPerGroup: cap) }
+        return spilled
+    }
+
+    /// Scores the whole table and writes nothing, for a caller that keeps
+    /// only part of each result: in one pass, or, when the table is larger
+    /// than `maxRowsInMemory` (the rule of `run`), group of accounts by
+    /// group, the group holding the latest row first. `each` gets every
+    /// result (all of an account's rows are in one) and must not keep it;
+    /// at most one is alive at a time. Every result has the global as_of,
+    /// so the numbers equal one pass.
+    public func scoreEach(_ store: InteractionStore,
+                          _ each: (Scores) throws -> Void) throws -> (asOf: Int64, rowsRead: Int, groups: Int) {
+        if let spilled = try spilledIfLarge(store) {
+            let asOf = try scoreGroups(spilled, each)
+            return (asOf, Int(spilled.stats.rows), spilled.paths.count)
+        }
+        let (result, stats) = try score(store, ScanRequest(table: table), config)
+        try each(result)
+        return (result.asOf, Int(stats.rows), 1)
+    }
+
     /// Plans groups of at most `cap` rows and spills the table to them in
     /// one scan; nil when one group suffices (the caller then scores in
     /// one pass). Call inside one read snapshot, so the plan covers every
@@ -90,10 +122,8 @@ extension ScoringJob {
     }
 
     /// Scores each group with a fresh scorer at the global as_of and hands
-    /// its result to `append`, then drops it. Returns the as_of and the
-    /// account rows of every group, in the order of one run.
-    func scoreGroups(_ spilled: SpilledGroups,
-                     _ append: (Scores) throws -> Void) throws -> (asOf: Int64, accounts: [AccountScore]) {
+    /// its result to `append`, then drops it. Returns the as_of.
+    func scoreGroups(_ spilled: SpilledGroups, _ append: (Scores) throws -> Void) throws -> Int64 {
         // The global default as_of is the latest created_at of a kept row.
         // The group holding the latest row is scored first; if that row was
         // kept, its as_of is the global one. (If it was a dropped duplicate,
@@ -117,7 +147,6 @@ extension ScoringJob {
         }
         var cfg = config
         cfg.asOf = pinned
-        var accounts: [AccountScore] = []
         let order = [spilled.latestGroup] + (0..<groups).filter { $0 != spilled.latestGroup }
         for (k, g) in order.enumerated() {
             phase?("computing scores, group \(k + 1) of \(groups)")
@@ -129,20 +158,27 @@ extension ScoringJob {
                 r = try scoreSpill(spilled.paths[g], cfg)
             }
             try append(r)
-            accounts += r.accounts
         }
-        // The order of one run: account, then all channels first, then channel code.
-        func key(_ a: AccountScore) -> (Int64, Int) { (a.accountID, a.channel.map { Int($0.rawValue) } ?? -1) }
-        accounts.sort { key($0) < key($1) }
-        return (pinned ?? 0, accounts)
+        return pinned ?? 0
     }
 
     private func scoreSpill(_ path: String, _ cfg: ScoringConfig) throws -> ScoringResult {
         let scorer = makeScorer(cfg)
         try scorer.configure(cfg)
-        try readSpill(path, batchSize: batchSize) { try scorer.add($0) }
+        scorerStarts?()
+        try readSpill(path, batchSize: batchSize) { rows in
+            try scorer.add(rows)
+            try rowsScored?(rows)
+        }
         return try scorer.finish()
     }
+}
+
+/// The order of account rows in one run: account, then its all-channels
+/// row, then channel code.
+func oneRunOrder(_ x: AccountScore, _ y: AccountScore) -> Bool {
+    func key(_ a: AccountScore) -> (Int64, Int) { (a.accountID, a.channel.map { Int($0.rawValue) } ?? -1) }
+    return key(x) < key(y)
 }
 
 /// Union-find over accounts linked by references, then first-fit

@@ -27,6 +27,12 @@ public struct ScoringJob {
     public var groupWhenCountUnknown = true
     /// Business schedules given to every scorer.
     public var schedules: [ScheduleSpec] = []
+    /// Called before a scorer gets its first row: once per scan, or per
+    /// group of accounts (a group may be read twice when the global as_of
+    /// must be found first), so `rowsScored` can start afresh.
+    public var scorerStarts: (() -> Void)?
+    /// Sees every batch of rows a scorer was given.
+    public var rowsScored: ((UnsafeBufferPointer<Interaction>) throws -> Void)?
 
     public init() {}
 
@@ -73,13 +79,7 @@ public struct ScoringJob {
     }
 
     private func full(_ store: InteractionStore, _ names: AccountNames) throws -> Outcome {
-        if let cap = maxRowsInMemory,
-           (store.estimatedRowCount(table) ?? (groupWhenCountUnknown ? Int.max : 0)) > cap {
-            // Plan and scan in one read snapshot, so the plan covers every row read.
-            var spilled: SpilledGroups?
-            try store.inReadSnapshot { spilled = try spillGroups(store, rowsPerGroup: cap) }
-            if let spilled { return try fullInGroups(store, names, spilled) }
-        }
+        if let spilled = try spilledIfLarge(store) { return try fullInGroups(store, names, spilled) }
         let (result, stats) = try score(store, ScanRequest(table: table), config)
         let state = ScoreState(table: table, maxID: stats.maxID, rowsUpToMaxID: stats.rows, asOf: result.asOf,
                                configKey: configKey)
@@ -100,7 +100,11 @@ public struct ScoringJob {
         var asOf: Int64 = 0
         var accounts: [AccountScore] = []
         try store.writeScores(names: names, prefix: prefix, replacing: nil, periods: config.period != nil) { append in
-            (asOf, accounts) = try scoreGroups(spilled, append)
+            asOf = try scoreGroups(spilled) { r in
+                try append(r)
+                accounts += r.accounts
+            }
+            accounts.sort(by: oneRunOrder)
             phase?("writing scores")
             return ScoreState(table: table, maxID: spilled.stats.maxID, rowsUpToMaxID: spilled.stats.rows,
                               asOf: asOf, configKey: configKey)
@@ -110,10 +114,11 @@ public struct ScoringJob {
                        rowsRead: Int(spilled.stats.rows), fullReason: nil)
     }
 
-    private func score(_ store: InteractionStore, _ request: ScanRequest,
+    func score(_ store: InteractionStore, _ request: ScanRequest,
                        _ cfg: ScoringConfig) throws -> (Scores, ScanStats) {
         let scorer = makeScorer(cfg)
         try scorer.configure(cfg)
+        scorerStarts?()
         var stats = ScanStats()
         var addTime = 0.0
         let start = monotonicSeconds()
@@ -126,6 +131,7 @@ public struct ScoringJob {
                 throw StorageError("table '\(request.table)', " + e.message)  // "row N (id X): ..."
             }
             addTime += monotonicSeconds() - t
+            try rowsScored?(rows)
             progress?(Int(stats.rows))
         }
         phase?("computing scores")

@@ -25,7 +25,8 @@ struct Report: ParsableCommand {
         discussion: """
             Reads <db> like `givetake score` and scores it in this process with the same code \
             and options (business schedules and SLA clocks included), so the page always matches the rows as they are now (stored score \
-            tables are neither read nor written). The page has an overview of every account, \
+            tables are neither read nor written). Like `score`, a table larger than --max-memory is \
+            scored in groups of accounts, with the same numbers. The page has an overview of every account, \
             sorted by health, and a detail section for the --top most active accounts (turns \
             plus posts), or for every account with --all, or for the --account ones: health \
             and its components per --period, give vs take against the target with each side's \
@@ -58,6 +59,8 @@ struct Report: ParsableCommand {
 
     @OptionGroup var options: ScoringOptions
 
+    @OptionGroup var memory: MemoryOptions
+
     @Flag(name: .shortAndLong, help: "No progress bar or summary on stderr.")
     var quiet = false
 
@@ -74,30 +77,36 @@ struct Report: ParsableCommand {
     func run() throws {
         let clock = Stopwatch()
         let store = try openStore(db)
-        let (lexicon, _) = try options.loadLexicon()
-        var config = try options.config()
-        if let target { config.giveTarget = target.ratio }
-        let (schedules, _) = try options.loadSchedules(store)
+        var job = ScoringJob()
+        job.table = options.table
+        (job.lexicon, _) = try options.loadLexicon()
+        job.config = try options.config()
+        if let target { job.config.giveTarget = target.ratio }
+        job.config.period = period.period
+        (job.schedules, _) = try options.loadSchedules(store)
+        memory.apply(to: &job)
         let only = accounts.isEmpty ? nil : Set(accounts)
         let progress = Progress(label: "scoring \(options.table)", total: store.estimatedRowCount(options.table),
                                 enabled: !quiet)
-        let input = try gatherReport(store: store, table: options.table, lexicon: lexicon, config: config,
-                                     schedules: schedules, period: period.period, postsPerSide: 3, only: only,
-                                     sourceLabel: sourceLabel(db, table: options.table), progress: progress)
-        if let only {
-            let known = Set(input.result.accounts.map(\.accountID))
+        job.progress = { progress.update($0) }
+        job.phase = { progress.show($0) }
+        let input = try gatherReport(store: store, job: job, detail: all || only != nil ? .all : .top(top), only: only,
+                                     postsPerSide: 3, sourceLabel: sourceLabel(db, table: options.table))
+        if only != nil {
+            let known = Set(input.accounts.map(\.accountID))
             if let missing = accounts.first(where: { !known.contains($0) }) {
                 progress.finish()
                 throw CLIError("account \(missing) has no rows in '\(options.table)'")
             }
         }
         progress.show("writing \(out)")
-        let page = renderReport(input, detail: all || only != nil ? .all : .top(top), only: only)
+        let page = renderReport(input)
         try writeFileAtomically(out, page)
         progress.finish()
         if !quiet {
             printError("wrote \(out) (\(fixed(Double(page.count) / 1_048_576, 2)) MB) from \(grouped(input.rowsRead)) rows "
-                       + "of '\(options.table)' in \(fixed(clock.seconds, 2)) s")
+                       + "of '\(options.table)'" + (input.groups > 1 ? " in \(input.groups) groups of accounts" : "")
+                       + " in \(fixed(clock.seconds, 2)) s")
         }
     }
 }

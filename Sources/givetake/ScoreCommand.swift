@@ -33,14 +33,7 @@ struct Score: ParsableCommand {
     @Flag(help: "Rescore only the accounts affected by rows added since the last run.")
     var incremental = false
 
-    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
-        "Memory bound of the whole run, e.g. 512M or 2G (default 512M; 'none': no bound): larger tables "
-        + "are scored in groups of accounts (same results).",
-        valueName: "size"))
-    var maxMemory: String?
-
-    @Option(name: .customLong("group-rows"), help: .hidden)
-    var groupRows: Int?
+    @OptionGroup var memory: MemoryOptions
 
     @Flag(name: .shortAndLong, help: "No progress bar or summary on stderr.")
     var quiet = false
@@ -58,10 +51,6 @@ struct Score: ParsableCommand {
 
     func validate() throws {
         try requireLocation(db, "<db>")
-        if let maxMemory, maxMemory != "none" && parseSize(maxMemory) == nil {
-            throw ValidationError("--max-memory '\(maxMemory)' is not a size (e.g. 512M, 2G) or 'none'")
-        }
-        if let g = groupRows, g < 1 { throw ValidationError("--group-rows must be at least 1") }
         if turns != nil && agents { throw ValidationError("--turns and --agents each print a table: choose one") }
         if period != nil && (turns != nil || agents) {
             throw ValidationError("--period prints the trend table: leave out --turns and --agents")
@@ -87,8 +76,7 @@ struct Score: ParsableCommand {
         job.schedules = schedules
         job.configKey = options.configKey(job.config, lexBytes) + scheduleKey
         job.incremental = incremental
-        job.maxRowsInMemory = groupRows ?? parseSize(maxMemory ?? defaultMaxMemory).map(rowsFitting)
-        job.groupWhenCountUnknown = groupRows != nil || maxMemory != nil
+        memory.apply(to: &job)
         let progress = Progress(label: "scoring \(options.table)", total: store.estimatedRowCount(options.table),
                                 enabled: !quiet)
         job.progress = { progress.update($0) }
@@ -141,6 +129,33 @@ struct Score: ParsableCommand {
                 + (period == nil ? " and \(p)agent_scores" : ", \(p)agent_scores and \(p)period_scores")
             printError(note)
         }
+    }
+}
+
+/// --max-memory (and --group-rows, hidden, for tests): the memory bound
+/// of `score` and `report`.
+struct MemoryOptions: ParsableArguments {
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "Memory bound of the whole run, e.g. 512M or 2G (default 512M; 'none': no bound): larger tables "
+        + "are scored in groups of accounts (same results).",
+        valueName: "size"))
+    var maxMemory: String?
+
+    @Option(name: .customLong("group-rows"), help: .hidden)
+    var groupRows: Int?
+
+    func validate() throws {
+        if let maxMemory, maxMemory != "none" && parseSize(maxMemory) == nil {
+            throw ValidationError("--max-memory '\(maxMemory)' is not a size (e.g. 512M, 2G) or 'none'")
+        }
+        if let g = groupRows, g < 1 { throw ValidationError("--group-rows must be at least 1") }
+    }
+
+    /// The job's bound in rows per group; a default bound acts only on a
+    /// known row estimate.
+    func apply(to job: inout ScoringJob) {
+        job.maxRowsInMemory = groupRows ?? parseSize(maxMemory ?? defaultMaxMemory).map(rowsFitting)
+        job.groupWhenCountUnknown = groupRows != nil || maxMemory != nil
     }
 }
 

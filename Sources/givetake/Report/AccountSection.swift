@@ -4,9 +4,9 @@
 import GiveTakeCore
 import GiveTakeStorage
 
-func renderAccount(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: AccountView) {
-    let a = v.all, id = a.accountID
-    let periods = Array(ctx.input.result.periods[v.periods])
+func renderAccount(_ w: inout HTMLWriter, _ ctx: ReportContext, _ d: AccountDigest) {
+    let a = d.all, id = a.accountID
+    let periods = d.periods
     w.raw("<section class=\"account\" id=\"account-\(id)\" data-account=\"\(id)\" aria-labelledby=\"account-\(id)-h\">")
     w.raw("<h2 id=\"account-\(id)-h\">"); w.text(ctx.name(id)); w.raw(" <span class=\"id\">#\(id)</span></h2>")
     w.raw("<div class=\"kpis\">")
@@ -19,9 +19,9 @@ func renderAccount(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: AccountView
     kpi(&w, "Pending", String(a.pending), metric: "pending", note: "turns still within SLA")
     w.raw("</div>")
     healthSection(&w, ctx, a, periods)
-    giveTakeSection(&w, ctx, a, periods)
-    ackSection(&w, ctx, v)
-    trustSection(&w, ctx, v)
+    giveTakeSection(&w, ctx, d)
+    ackSection(&w, ctx, d)
+    trustSection(&w, ctx, d)
     returnSection(&w, a)
     qualitySection(&w, ctx, a, periods)
     w.raw("<p><a href=\"#overview\">Back to the overview</a></p></section>\n")
@@ -89,7 +89,8 @@ private func trendSummary(_ what: String, _ labels: [String], _ values: [String?
 
 // MARK: Give vs take
 
-private func giveTakeSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ a: AccountScore, _ periods: [PeriodScore]) {
+private func giveTakeSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ d: AccountDigest) {
+    let a = d.all, periods = d.periods
     let target = ctx.config.giveTarget
     h3(&w, "Give vs take", "The brand's own posts and shares, classified by their words. Target: "
        + "\(percent0(target)) give (\(targetName(target))).")
@@ -122,8 +123,8 @@ private func giveTakeSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ a: A
                                      }))
     }
     w.raw("</div><div class=\"grid2\">")
-    postList(&w, ctx, ctx.input.give[a.accountID] ?? [], .give)
-    postList(&w, ctx, ctx.input.take[a.accountID] ?? [], .take)
+    postList(&w, ctx, d.give, .give)
+    postList(&w, ctx, d.take, .take)
     w.raw("</div>")
 }
 
@@ -165,8 +166,8 @@ private func postList(_ w: inout HTMLWriter, _ ctx: ReportContext, _ posts: [Top
 
 // MARK: Acknowledgement
 
-private let ackEdges: [Double] = [0, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 259200]
-private let ackLabels = ["<5m", "5–15m", "15–30m", "30m–1h", "1–2h", "2–4h", "4–8h", "8–24h", "1–3d", "≥3d"]
+let ackEdges: [Double] = [0, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 259200]
+let ackLabels = ["<5m", "5–15m", "15–30m", "30m–1h", "1–2h", "2–4h", "4–8h", "8–24h", "1–3d", "≥3d"]
 
 /// A time's position in the ackEdges bins (fractional, for markers).
 private func ackPosition(_ s: Double) -> Double {
@@ -176,20 +177,15 @@ private func ackPosition(_ s: Double) -> Double {
     return Double(ackEdges.count - 1) + 0.5
 }
 
-private func ackSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: AccountView) {
+/// The histogram band of a time to acknowledge.
+func ackBand(_ s: Double) -> Int { min(ackLabels.count - 1, Int(ackPosition(s))) }
+
+private func ackSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: AccountDigest) {
     let a = v.all
     h3(&w, "Acknowledgement", "Did customers get an answer, how fast, and how personal? Counted in turns (a customer's "
        + "messages up to the answer).")
     // Time to acknowledge per channel, on the channel's SLA clock.
-    let turns = ctx.turns[v.turns]
-    var hist: [Channel: [Int64]] = [:]
-    var pendingTurns: [TurnScore] = []
-    for t in turns {
-        if t.status == .pending { pendingTurns.append(t); continue }
-        let business = ctx.config.slaClock[Int(t.channel.rawValue)] == .business
-        guard let s = business ? t.businessTimeToAckSeconds : t.timeToAckSeconds else { continue }
-        hist[t.channel, default: [Int64](repeating: 0, count: ackLabels.count)][min(ackLabels.count - 1, Int(ackPosition(s)))] += 1
-    }
+    let hist = v.ackBins
     w.raw("<div class=\"grid2\"><div>")
     if a.needsAck == 0 && a.pending == 0 {
         w.element("p", "", "No customer messages that need an answer.")
@@ -216,11 +212,10 @@ private func ackSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: Accoun
     w.raw("</div><div>")
     // At-risk list.
     w.element("h4", "", "At risk: waiting for an answer, soonest due first")
-    if pendingTurns.isEmpty {
+    if v.pendingTurns == 0 {
         w.element("p", "class=\"note\"", "No turn is waiting within its SLA right now.")
     } else {
-        pendingTurns.sort { ($0.dueAt, $0.turnID) < ($1.dueAt, $1.turnID) }
-        let shown = pendingTurns.prefix(10)
+        let shown = v.atRisk
         w.raw("<div class=\"scroll\"><table class=\"risk\"><thead><tr>")
         for h in ["Due (UTC)", "Due in", "Channel", "Contact", "Waiting since (UTC)", "Messages", "Turn"] {
             w.element("th", "scope=\"col\"", h)
@@ -238,8 +233,8 @@ private func ackSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: Accoun
             w.raw("</tr>")
         }
         w.raw("</tbody></table></div>")
-        if pendingTurns.count > shown.count {
-            w.element("p", "class=\"note\"", "and \(pendingTurns.count - shown.count) more; `givetake score --turns pending` lists them all.")
+        if v.pendingTurns > shown.count {
+            w.element("p", "class=\"note\"", "and \(v.pendingTurns - shown.count) more; `givetake score --turns pending` lists them all.")
         }
     }
 
@@ -273,11 +268,8 @@ private func ackSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: Accoun
     }
 
     // Agents.
-    let agents = ctx.input.result.agents[v.agents].sorted {
-        $0.acknowledged != $1.acknowledged ? $0.acknowledged > $1.acknowledged : ($0.agentID ?? .min) < ($1.agentID ?? .min)
-    }
     w.element("h4", "", "Agents")
-    if agents.isEmpty {
+    if v.topAgents.isEmpty {
         w.element("p", "class=\"note\"", "No answers or posts by the brand.")
     } else {
         w.raw("<div class=\"scroll\"><table class=\"agents\"><thead><tr>")
@@ -285,7 +277,7 @@ private func ackSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: Accoun
             w.element("th", "scope=\"col\"", h)
         }
         w.raw("</tr></thead><tbody>")
-        for g in agents.prefix(15) {
+        for g in v.topAgents {
             w.raw("<tr>")
             w.element("th", "scope=\"row\"", g.agentID.map { "agent \($0)" } ?? "no agent id")
             w.element("td", "", String(g.acknowledged))
@@ -299,26 +291,26 @@ private func ackSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: Accoun
             w.raw("</tr>")
         }
         w.raw("</tbody></table></div>")
-        if agents.count > 15 { w.element("p", "class=\"note\"", "and \(agents.count - 15) more agents.") }
+        if v.agentCount > v.topAgents.count {
+            w.element("p", "class=\"note\"", "and \(v.agentCount - v.topAgents.count) more agents.")
+        }
     }
 }
 
 // MARK: Trust
 
-private func trustSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: AccountView) {
+private func trustSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: AccountDigest) {
     h3(&w, "Trust", "Each contact's trust, 0 to 100 (50 = no history). Answers raise it; ignored turns and take posts "
        + "aimed at the contact lower it; older events fade.")
-    let contacts = ctx.input.result.contacts[v.contacts]
-    if contacts.isEmpty {
+    if v.contactCount == 0 {
         w.element("p", "class=\"note\"", "No contacts.")
         return
     }
-    var bins = [Int64](repeating: 0, count: 10)
-    for c in contacts { bins[min(9, max(0, Int(c.trustScore) / 10))] += 1 }
+    let bins = v.trustBins
     let labels = (0..<10).map { $0 == 9 ? "90–100" : "\($0 * 10)–\($0 * 10 + 9)" }
     w.raw("<div class=\"grid2\">")
     let mean = v.all.meanTrust
-    w.histogram(title: "Trust of \(grouped(contacts.count)) contacts",
+    w.histogram(title: "Trust of \(grouped(v.contactCount)) contacts",
                 summary: "Contacts per trust band; mean trust \(opt(mean, 1)). "
                     + zip(labels, bins).map { "\($0): \($1)" }.joined(separator: ", ") + ".",
                 bins: zip(labels, bins).map { ($0, $1) }, style: .give,
@@ -326,11 +318,7 @@ private func trustSection(_ w: inout HTMLWriter, _ ctx: ReportContext, _ v: Acco
                 table: DataTable(headers: ["trust", "contacts"], rows: zip(labels, bins).map { [$0, String($1)] }))
     // Lowest balance first: the scorer keeps each contact's current
     // decayed balance, not its history, so "fell most" is "lowest now".
-    let lowest = contacts.sorted { x, y in
-        if x.balance != y.balance { return x.balance < y.balance }
-        if x.unacknowledged != y.unacknowledged { return x.unacknowledged > y.unacknowledged }
-        return x.contactID < y.contactID
-    }.prefix(10).filter { $0.balance < 0 }
+    let lowest = v.lowestTrust
     w.raw("<div>"); w.element("h4", "", "Lowest trust now")
     w.element("p", "class=\"note\"", "The contacts with the most negative balance: recent ignored turns (−1 each) "
               + "and take posts aimed at them (−0.5) weigh most. Trust cannot be compared with an earlier run here, "

@@ -1,8 +1,11 @@
-// What the report shows, gathered in one scan of the source: the full
-// scoring result (accounts, contacts, turns, agents, periods: the same
-// code and numbers as `givetake score`) and, beside it, each account's
-// strongest give and take posts with their bodies (the scores keep no
+// What the report shows, gathered while the source is scored (by the same
+// code and with the same numbers as `givetake score`, in groups of
+// accounts when the table is larger than --max-memory): every account's
+// scores for the overview and, for the accounts shown in detail, a digest
+// of each scoring output (AccountDigest.swift) with the account's
+// strongest give and take posts and their bodies (the scores keep no
 // text, and the report explains why a post counted as give or take).
+// Each group's result is dropped once digested.
 #if CLI  // the CLI trait (Package.swift)
 import GiveTakeCore
 import GiveTakeStorage
@@ -71,66 +74,85 @@ final class TopPostCollector {
 
 /// Everything the page is rendered from.
 struct ReportInput {
-    var result: ScoringResult
+    /// Every account's all-channels row (the overview), in no order.
+    var accounts: [AccountScore]
+    /// The accounts shown in detail.
+    var digests: [Int64: AccountDigest]
+    var asOf: Int64
     var names: AccountNames
     var config: ScoringConfig
     var period: Period
     var lexicon: Lexicon
-    var give: [Int64: [TopPost]]
-    var take: [Int64: [TopPost]]
     /// Where the rows came from, without credentials.
     var sourceLabel: String
     var rowsRead: Int
+    /// Groups of accounts scored one after another (1: one pass).
+    var groups: Int
 }
 
-/// One account's rows of every output, as index ranges into the sorted
-/// result arrays (built in one pass over each).
-struct AccountView {
-    var all: AccountScore
-    var channels: [AccountScore] = []
-    var contacts: Range<Int> = 0..<0
-    var agents: Range<Int> = 0..<0
-    var periods: Range<Int> = 0..<0
-    var turns: Range<Int> = 0..<0
+enum DetailChoice {
+    case all
+    case top(Int)
 }
 
-/// Groups sorted rows by account id: id -> range.
-func ranges<T>(_ rows: [T], _ account: (T) -> Int64) -> [Int64: Range<Int>] {
-    var out: [Int64: Range<Int>] = [:]
-    var start = 0
-    while start < rows.count {
-        let a = account(rows[start])
-        var end = start + 1
-        while end < rows.count && account(rows[end]) == a { end += 1 }
-        out[a] = start..<end
-        start = end
+/// Collects, result by result, the overview rows of every account and the
+/// digests of the detail accounts: all of them, or the `top` most active
+/// (turns plus posts; ties: the smaller id) among those seen so far, so
+/// that at most `top` digests are kept.
+final class ReportCollector {
+    let config: ScoringConfig
+    let detail: DetailChoice
+    let only: Set<Int64>?
+    private(set) var accounts: [AccountScore] = []
+    private(set) var digests: [Int64: AccountDigest] = [:]
+    /// With .top: the detail accounts so far, most active first.
+    private var busiest: [(activity: Int64, id: Int64)] = []
+
+    init(config: ScoringConfig, detail: DetailChoice, only: Set<Int64>?) {
+        self.config = config
+        self.detail = detail
+        self.only = only
     }
-    return out
+
+    func add(_ r: Scores, posts: TopPostCollector) {
+        var selected = Set<Int64>()
+        for a in r.accounts where a.channel == nil && only.map({ $0.contains(a.accountID) }) ?? true {
+            accounts.append(a)
+            switch detail {
+            case .all: selected.insert(a.accountID)
+            case .top(let n):
+                let activity = a.needsAck + a.pending + a.givePosts + a.takePosts + a.neutralPosts
+                keepFirst(&busiest, (activity, a.accountID), limit: n) {
+                    $0.activity != $1.activity ? $0.activity > $1.activity : $0.id < $1.id
+                }
+            }
+        }
+        if case .top = detail {
+            let kept = Set(busiest.map(\.id))
+            digests = digests.filter { kept.contains($0.key) }
+            selected = kept.subtracting(digests.keys)
+        }
+        digests.merge(makeDigests(of: r, for: selected, config: config, posts: posts)) { $1 }
+    }
 }
 
-/// Scores `table` of `store` in this process, like `givetake score`
-/// without writing anything, and collects the top posts in the same scan.
-func gatherReport(store: InteractionStore, table: String, lexicon: Lexicon, config: ScoringConfig,
-                  schedules: [ScheduleSpec], period: Period, postsPerSide: Int, only: Set<Int64>?, sourceLabel: String,
-                  progress: Progress) throws -> ReportInput {
-    try store.checkTable(table)
-    let names = try store.accountNames(table)
-    var cfg = config
-    cfg.period = period
-    let scorer = Scorer(lexicon: lexicon, config: ScoringConfig())
-    for s in schedules { scorer.setSchedule(s.schedule, account: s.accountID, channel: s.channel) }
-    try scorer.configure(cfg)
-    let posts = TopPostCollector(lexicon: lexicon, perSide: postsPerSide, only: only)
-    var rows = 0
-    try pipelinedScan(store, ScanRequest(table: table), batchSize: 8192) { batch in
-        try scorer.add(batch)
-        posts.add(batch)
-        rows += batch.count
-        progress.update(rows)
-    }
-    progress.show("computing scores")
-    let result = try scorer.finish()
-    return ReportInput(result: result, names: names, config: cfg, period: period, lexicon: lexicon,
-                       give: posts.give, take: posts.take, sourceLabel: sourceLabel, rowsRead: rows)
+/// Scores `table` of `store` in this process like `givetake score` (in
+/// groups of accounts when `job` says so), writing nothing, and collects
+/// what the page shows in the same scans.
+func gatherReport(store: InteractionStore, job: ScoringJob, detail: DetailChoice, only: Set<Int64>?,
+                  postsPerSide: Int, sourceLabel: String) throws -> ReportInput {
+    try store.checkTable(job.table)
+    let names = try store.accountNames(job.table)
+    let collector = ReportCollector(config: job.config, detail: detail, only: only)
+    // One collector of top posts per scorer, so it holds one group's.
+    let lexicon = job.lexicon
+    var posts = TopPostCollector(lexicon: lexicon, perSide: postsPerSide, only: only)
+    var job = job
+    job.scorerStarts = { posts = TopPostCollector(lexicon: lexicon, perSide: postsPerSide, only: only) }
+    job.rowsScored = { posts.add($0) }
+    let run = try job.scoreEach(store) { collector.add($0, posts: posts) }
+    return ReportInput(accounts: collector.accounts, digests: collector.digests, asOf: run.asOf, names: names,
+                       config: job.config, period: job.config.period ?? .week, lexicon: job.lexicon,
+                       sourceLabel: sourceLabel, rowsRead: run.rowsRead, groups: run.groups)
 }
 #endif
