@@ -3,7 +3,9 @@
 # page is rendered by headless Chromium and the assertions run on the DOM
 # it produced (--dump-dom): titles, structure, accessibility, numbers equal
 # to `givetake score --format json`, edge-case accounts, HTML escaping,
-# and a 12,000-account report (size asserted, time reported).
+# a report scored in groups of accounts (--max-memory) equal to the
+# one-pass page byte for byte, and a 12,000-account report (size
+# asserted, time reported).
 #   bash Tests/report/run.sh      (REPORT_SCREENSHOT=path also saves a PNG of the demo report)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -102,6 +104,27 @@ dom hours.html hours.dom
 if $CHECK numbers hours.dom hours.json 2 >check.out 2>&1; then ok "business clock: $(cat check.out)"; else bad "business clock numbers" "$(cat check.out)"; fi
 text_has "business clock: histograms on business hours" hours.dom "twitter: time to acknowledge (business hours)"
 expect "--account of no rows is an error" 1 "account 999 has no rows" -- givetake report demo.db --out x.html --account 999
+
+# ---- Scored in groups of accounts (--max-memory) ----------------------------
+# A table larger than the bound is scored group by group and digested; the
+# page must be the one-pass page, byte for byte.
+same_page() {  # same_page NAME A B
+  if cmp -s "$2" "$3"; then ok "$1"; else bad "$1" "$(cmp "$2" "$3" 2>&1)"; fi
+}
+expect "--max-memory takes a size" 2 "is not a size" -- givetake report demo.db --max-memory lots
+expect "--group-rows 1500: the demo in 4 groups" 0 "in 4 groups of accounts" -- \
+  givetake report demo.db --out grouped.html --group-rows 1500
+same_page "--group-rows 1500: the same page as one pass" grouped.html demo.html
+givetake demo --db groups.db --rows 150000 --no-score -q
+sqlite3 groups.db "CREATE TABLE schedules (account_id INTEGER, channel TEXT, time_zone TEXT, hours TEXT, holidays TEXT);
+  INSERT INTO schedules VALUES (1001, NULL, 'Europe/Berlin', 'Mon-Fri 09:00-17:00', NULL),
+                               (1040, 'twitter', 'Asia/Tokyo', 'Mon-Sat 08:00-20:00', '2026-01-19');"
+for opts in "--top 3" "--all --period month --sla-clock business"; do
+  givetake report groups.db --out pass.html --max-memory none -q $opts
+  expect "150,000 rows, --max-memory 1M $opts: scored in groups" 0 "in [0-9]+ groups of accounts" -- \
+    givetake report groups.db --out grouped.html --max-memory 1M $opts
+  same_page "150,000 rows, --max-memory 1M $opts: the same page as one pass" grouped.html pass.html
+done
 
 # ---- Edge cases and escaping -----------------------------------------------
 givetake demo --db edge.db --rows 1 --no-score -q
