@@ -174,8 +174,8 @@ func parseSize(_ s: String) -> Int? {
 
 /// Rows per group for a process bound of `bytes`: one group's scorer gets
 /// 60 % of it (the rest is for the plan, the account rows of every group,
-/// one group's results while they are written, buffers and the database
-/// library). The scorer's measured peak is 162–175 bytes per row (1 M and
+/// one group's results while they are written or digested for the report,
+/// buffers and the database library). The scorer's measured peak is 162–175 bytes per row (1 M and
 /// 10 M rows, synthetic data; it plans 190), plus ~48 MB fixed.
 func rowsFitting(_ bytes: Int) -> Int { max(50_000, (bytes * 3 / 5 - 48 << 20) / 200) }
 #endif
