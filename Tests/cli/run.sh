@@ -357,6 +357,10 @@ elif PG_NO_TRAP=1 pg_start; then
   same "PostgreSQL, SQLite and in-process give identical account rows" pg.csv memory.csv
   givetake score "$PGURL" --format csv -q --group-rows 2000 >pg-grouped.csv
   same "PostgreSQL in groups of accounts gives identical rows" pg-grouped.csv memory.csv
+  givetake report "$PGURL" --out pg-report.html -q --max-memory none
+  expect "PostgreSQL: report in groups of accounts" 0 "in [0-9]+ groups of accounts" -- \
+    givetake report "$PGURL" --out pg-report-grouped.html --group-rows 2000
+  same "PostgreSQL: the report in groups of accounts is the one-pass page" pg-report-grouped.html pg-report.html
   pgc=$(psql -tAc "select count(*), sum(trust_score), sum(acknowledged), sum(unacknowledged), round(sum(balance)::numeric, 6) from contact_scores")
   sqc=$(sqlite3 demo.db "select count(*), sum(trust_score), sum(acknowledged), sum(unacknowledged), printf('%.6f', sum(balance)) from contact_scores" | tr -d '\n')
   givetake demo --db same.db --rows 6000 -q >/dev/null
