@@ -29,14 +29,7 @@ import GiveTakeCore
     @Test func groupsOfAccountsGiveTheSameScores() throws {
         let dir = TempDir()
         let store = try SQLiteStore(path: dir.file("g.db"), create: true)
-        try load(store, rows: 9000, seed: 5)
-        // Links across accounts: a duplicate id and a reply whose parent is in another account.
-        try store.conn.exec("""
-            INSERT INTO interactions SELECT id, 1004, contact_id, parent_id, channel, kind, inbound, automated,
-              has_media, created_at, author_name, 'dup ' || coalesce(body, ''), value, thread_id, agent_id FROM interactions WHERE id = 10;
-            INSERT INTO interactions SELECT 90000001, 1001, contact_id, (SELECT min(id) FROM interactions WHERE account_id = 1003),
-              channel, 'reply', 0, 0, 0, created_at, NULL, 'see above', 0, NULL, NULL FROM interactions WHERE id = 20
-            """)
+        try loadLinkedAccounts(store)
         var job = ScoringJob()
         let whole = try job.run(store)
         job.maxRowsInMemory = 1200
@@ -53,6 +46,41 @@ import GiveTakeCore
             let b = try store.readScoreRows(prefix: "g_", table: table, status: nil, orderBy: order)
             #expect(a.count > 0 && a == b, "\(table)")
         }
+    }
+
+    @Test func scoreEachHandsOverEveryGroupWithItsRows() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("e.db"), create: true)
+        try loadLinkedAccounts(store)
+        var job = ScoringJob()
+        let whole = try job.run(store)
+        var seen = Set<Int64>(), rowsOfPass = 0, rowsHandedOver = 0
+        var accounts: [AccountScore] = [], asOfs = Set<Int64>()
+        job.maxRowsInMemory = 1200
+        job.scorerStarts = { seen = []; rowsOfPass = 0 }
+        job.rowsScored = { rows in
+            rowsOfPass += rows.count
+            for r in rows { seen.insert(r.accountID) }
+        }
+        let run = try job.scoreEach(store) { r in
+            // The rows the scorer was given are those of the accounts it returns.
+            #expect(Set(r.accounts.map(\.accountID)) == seen)
+            rowsHandedOver += rowsOfPass
+            accounts += r.accounts
+            asOfs.insert(r.asOf)
+        }
+        #expect(run.groups == 2)  // every account is over the cap; the linked ones share a group
+        #expect(run.rowsRead == 9002 && rowsHandedOver == 9002)
+        #expect(asOfs == [whole.asOf] && run.asOf == whole.asOf)
+        #expect(accounts.sorted(by: oneRunOrder) == whole.accounts)
+        // One pass when the table fits: a single result.
+        job.maxRowsInMemory = 10_000
+        var results = 0
+        let one = try job.scoreEach(store) { r in
+            results += 1
+            #expect(r.accounts == whole.accounts)
+        }
+        #expect(one.groups == 1 && results == 1 && one.rowsRead == 9002)
     }
 
     @Test func planGroupsKeepsLinkedAccountsTogether() {
@@ -233,4 +261,16 @@ import GiveTakeCore
         let out = try job.run(store)
         #expect(try store.readAccountScores(prefix: "p\"q_") == out.accounts)
     }
+}
+
+/// 9,000 synthetic rows plus links across accounts: a duplicate id, and a
+/// reply whose parent is in another account.
+private func loadLinkedAccounts(_ store: SQLiteStore) throws {
+    try load(store, rows: 9000, seed: 5)
+    try store.conn.exec("""
+        INSERT INTO interactions SELECT id, 1004, contact_id, parent_id, channel, kind, inbound, automated,
+          has_media, created_at, author_name, 'dup ' || coalesce(body, ''), value, thread_id, agent_id FROM interactions WHERE id = 10;
+        INSERT INTO interactions SELECT 90000001, 1001, contact_id, (SELECT min(id) FROM interactions WHERE account_id = 1003),
+          channel, 'reply', 0, 0, 0, created_at, NULL, 'see above', 0, NULL, NULL FROM interactions WHERE id = 20
+        """)
 }
