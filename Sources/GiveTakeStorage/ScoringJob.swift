@@ -115,7 +115,7 @@ public struct ScoringJob {
     }
 
     func score(_ store: InteractionStore, _ request: ScanRequest,
-                       _ cfg: ScoringConfig) throws -> (Scores, ScanStats) {
+               _ cfg: ScoringConfig) throws -> (Scores, ScanStats) {
         let scorer = makeScorer(cfg)
         try scorer.configure(cfg)
         scorerStarts?()
