@@ -160,10 +160,14 @@ SENTENCE_START = re.compile(
 START = "<start> "
 
 
+LINKS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[\w.-]+\.(?:com|org|net|io|co|uk|gov|nhs|ly|de|jp)\b\S*")
+
+
 def sentence_starts(text: str):
-    """The words that open a sentence of `text`, as "<start> word" cues."""
+    """The words that open a sentence of `text`, as "<start> word" cues
+    (never a piece of a link or an address)."""
     out = set()
-    for m in SENTENCE_START.finditer(norm(text)):
+    for m in SENTENCE_START.finditer(LINKS.sub("|", norm(text))):
         out.add(START + m.group(1))
         if START_WORDS > 1 and m.group(2):
             out.add(START + m.group(1) + " " + m.group(2))
