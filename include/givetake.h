@@ -162,6 +162,10 @@ typedef int (*gt_interrupt_fn)(void *context);
  *   "<question_to_you>" ('?' after a you-word), "<question>", "<step>"
  *   ("1. ", "2) "), "<link>", "<percent>" ("94%", not "% off"),
  *   "<exclamation>", "<hashtag>".
+ * "<start> phrase" is a phrase that counts only where a sentence opens (the
+ * text's start, after a line break, after '.', '!', '?' or an emoji and
+ * white space, after a reply's leading @handles): every such sentence
+ * counts, outside overlap selection and never negated.
  */
 typedef struct gt_lexicon gt_lexicon;
 

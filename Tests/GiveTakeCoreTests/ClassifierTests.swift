@@ -257,6 +257,43 @@ import Testing
         #expect(classify("no #deal", Self.lex).take == 0.9)
     }
 
+    @Test func sentenceStartCues() throws {
+        let l = Lexicon(withDefaults: false)
+        let text = "<start> try\tteaching\t0.6\ntry restarting\thelping\t0.5\n<start> we're\tself_promotion\t0.4\n"
+            + "<start> don't miss\tselling\t1.1\nnot\tnegation\t0\n"
+        try bytesOf(text).withUnsafeBufferPointer { buf throws(GiveTakeError) in try l.load(buf) }
+        func spans(_ t: String) -> [String] { explain(t, l).map { $0.0 } }
+        #expect(spans("Try it") == ["Try"])                                  // the text's start
+        #expect(spans("  Try it") == ["Try"])
+        #expect(spans("worth a try") == [])                                  // mid-sentence
+        #expect(spans("ok, try it") == [])
+        #expect(spans("Done. Try it! Try again?\ntry later") == ["Try", "Try", "try"])  // every sentence
+        #expect(spans("Done.Try") == [])                                     // no space: not a new sentence
+        #expect(spans("@sam_k Try this") == ["Try"])                         // after a reply's handles
+        #expect(spans("@a, @b try") == ["try"])
+        #expect(spans("hi @sam try") == [])
+        #expect(spans("Nice \u{1F389} Try it") == ["Try"])                   // after an emoji
+        #expect(spans("caf\u{E9} Try it") == [])                             // a letter is no sentence end
+        #expect(spans("We\u{2019}re open. We're here") == ["We\u{2019}re", "We're"])
+        #expect(spans("Don't miss it") == ["Don't miss"])
+        // Outside leftmost-longest selection: both cues count.
+        #expect(spans("Try restarting it") == ["Try restarting", "Try"])
+        #expect(classify("Try restarting it", l).give == 1.1)
+        // Never negated: the negation window reaches only within a sentence.
+        #expect(classify("Not now. Try later", l).give == 0.6)
+        #expect(classify("Tryst", l).give == 0)                              // whole words only
+        // Bare or pattern-valued "<start>" is an error naming the form.
+        for bad in ["<start>\tgive\t1\n", "<start> <money>\tgive\t1\n"] {
+            let m = Lexicon(withDefaults: false)
+            do {
+                try bytesOf(bad).withUnsafeBufferPointer { buf throws(GiveTakeError) in try m.load(buf) }
+                Issue.record("accepted \(bad)")
+            } catch {
+                #expect(error.message.contains("<start> followed by a phrase"), "\(error.message)")
+            }
+        }
+    }
+
     @Test func unknownPatternNamesTheKnownOnes() {
         let l = Lexicon(withDefaults: false)
         do {

@@ -152,11 +152,51 @@ def load_curated():
     return cur
 
 
-def candidates(posts, curated, min_df, min_writers=1):
+# Where a sentence opens, as StructuralCues.swift `opensSentence` sees it
+# (close enough to pick candidates; the engine decides where they fire).
+SENTENCE_START = re.compile(
+    r"(?:^\s*(?:@\w+[\s,]+)*|\n\s*|[.!?]\s+|[\U0001F000-\U0010FFFF\u2600-\u27BF]\s+)"
+    r"([a-z][a-z0-9]*(?:'[a-z]+)?)(?![\w'])(?: ([a-z][a-z0-9]*(?:'[a-z]+)?)(?![\w']))?")
+START = "<start> "
+
+
+def mask_links(text: str) -> str:
+    """The corpus's links are invented (example.com/...): fitted as written,
+    the words inside them would learn the labels of the posts that carry
+    links. Every link becomes one placeholder that no cue matches."""
+    return LINKS.sub(LINK_PLACEHOLDER, text)
+
+
+LINK_PLACEHOLDER = "https://t.co/x"
+LINKS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[\w.-]+\.(?:com|org|net|io|co|uk|gov|nhs|ly|de|jp)\b\S*")
+
+
+def sentence_starts(text: str):
+    """The words that open a sentence of `text`, as "<start> word" cues
+    (never a piece of a link or an address)."""
+    out = set()
+    for m in SENTENCE_START.finditer(LINKS.sub("|", norm(text))):
+        out.add(START + m.group(1))
+        if START_WORDS > 1 and m.group(2):
+            out.add(START + m.group(1) + " " + m.group(2))
+    return out
+
+
+START_WORDS = 1  # set from the hyper-parameter "start_words"
+
+
+def automaton_bytes(phrase):
+    """What the automaton's trie holds for a cue."""
+    return phrase[len(START):] if phrase.startswith(START) else phrase
+
+
+def candidates(posts, curated, min_df, min_writers=1, min_df_start=None):
     df = Counter()
     writers = defaultdict(set)
     for p in posts:
         grams = ngrams(p["text"])
+        if min_df_start:
+            grams |= sentence_starts(p["text"])
         df.update(grams)
         for g in grams:
             writers[g].add(p.get("source"))
@@ -167,6 +207,11 @@ def candidates(posts, curated, min_df, min_writers=1):
             cands.append(phrase)
             seen.add(phrase)
     for phrase, n in sorted(df.items()):
+        if phrase.startswith(START):
+            if phrase not in seen and n >= min_df_start and len(writers[phrase]) >= min_writers:
+                cands.append(phrase)
+                seen.add(phrase)
+            continue
         words = phrase.count(" ") + 1
         # A phrase only one or two writers use is their style, not how
         # brands write: it would not carry over to other writers' posts.
@@ -300,9 +345,11 @@ def penalties(phrases, curated, hp):
 def train(engine, posts, curated, hp, log=print):
     global FUNCTION_UNIGRAMS
     FUNCTION_UNIGRAMS = bool(hp.get("skip_function_words"))
+    global START_WORDS
+    START_WORDS = hp.get("start_words", 1)
     y = np.array([{"give": 1, "take": -1, "neutral": 0}[p["label"]] for p in posts])
-    texts = [p["text"] for p in posts]
-    phrases = candidates(posts, curated, hp["min_df"], hp.get("min_writers", 1))
+    texts = [mask_links(p["text"]) for p in posts]
+    phrases = candidates(posts, curated, hp["min_df"], hp.get("min_writers", 1), hp.get("min_df_start"))
     log(f"candidates: {len(phrases)}")
     w = None
     for rnd in range(hp["rounds"]):
@@ -332,12 +379,14 @@ def train(engine, posts, curated, hp, log=print):
                   and abs(w[j]) >= hp["final_min_weight"]]
         for j in agrees:
             keep.add(j)
-            prefixes |= {phrases[j][:i] for i in range(1, len(phrases[j]) + 1)}
+            b = automaton_bytes(phrases[j])
+            prefixes |= {b[:i] for i in range(1, len(b) + 1)}
         for j in np.argsort(-score):
             p = phrases[int(j)]
             if p in PATTERNS:
                 continue
-            new = {p[:i] for i in range(1, len(p) + 1)} - prefixes
+            b = automaton_bytes(p)
+            new = {b[:i] for i in range(1, len(b) + 1)} - prefixes
             if len(keep) >= hp["max_cues"] + len(PATTERNS) or len(prefixes) + len(new) > hp["max_states"]:
                 continue
             prefixes |= new
@@ -438,7 +487,7 @@ def to_swift(tsv, n_posts):
 # frequent cues whose hits cost more time than they carry weight.
 HYPER = {"min_df": (4, 4, 6), "min_writers": 3, "rounds": 1, "k": 1.0, "lam": 2.5, "lam_curated": 1.5,
          "lam_pattern": 1.5, "prior": 0.6, "strong_prior": 1.2, "min_weight": 0.08, "final_min_weight": 0.15,
-         "hit_cost": 1.0, "max_cues": 5000, "max_states": 6000, "class_w": {1: 1.0, -1: 1.0, 0: 1.0}}
+         "hit_cost": 1.0, "max_cues": 5000, "max_states": 8000, "min_df_start": 6, "class_w": {1: 1.0, -1: 1.0, 0: 1.0}}
 
 
 def main():

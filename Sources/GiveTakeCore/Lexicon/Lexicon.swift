@@ -175,27 +175,37 @@ public final class Lexicon: @unchecked Sendable {
         }
         if phrase.isEmpty { throw GiveTakeError(.parse, "empty phrase") }
         if phrase.count > maxPhraseBytes { throw GiveTakeError(.outOfRange, "phrase longer than 256 bytes") }
-        if phrase.first == 0x3C && phrase.last == 0x3E && patternKind(phrase) == nil {
+        if phrase.first == 0x3C && (phrase.last == 0x3E || phrase.starts(with: sentenceStartPrefix))
+            && patternKind(phrase) == nil {
             throw GiveTakeError(.parse, "unknown pattern '" + String(decoding: phrase, as: UTF8.self)
-                                + "' (patterns are <percent_off>, <money>" + structuralPatternList + ")")
+                                + "' (patterns are <percent_off>, <money>" + structuralPatternList
+                                + ", <start> followed by a phrase)")
         }
         return LexiconEntry(phrase: phrase, category: category, weight: weight)
     }
 
     // MARK: Compilation
 
-    enum PatternKind { case percentOff, money, structural(StructuralCue) }
+    enum PatternKind { case percentOff, money, structural(StructuralCue), sentenceStart([UInt8]) }
 
     static func patternKind(_ phrase: [UInt8]) -> PatternKind? {
         if phrase == Array("<percent_off>".utf8) { return .percentOff }
         if phrase == Array("<money>".utf8) { return .money }
         if let s = StructuralCue.parse(phrase) { return .structural(s) }
+        if let words = sentenceStartPhrase(phrase) { return .sentenceStart(words) }
         return nil
+    }
+
+    /// The phrase of "<start> phrase", when it is a word phrase (not a pattern).
+    static func sentenceStartPhrase(_ phrase: [UInt8]) -> [UInt8]? {
+        let n = sentenceStartPrefix.count
+        guard phrase.count > n, phrase.starts(with: sentenceStartPrefix), phrase[n] != 0x3C else { return nil }
+        return Array(phrase[n...])
     }
 
     private static var structuralPatternList: String {
         var s = ""
-        for c in StructuralCue.allCases {
+        for c in StructuralCue.allCases where c != .sentenceStart {
             let name = c.name
             s += ", <" + String(decoding: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount),
                                 as: UTF8.self) + ">"
@@ -227,6 +237,10 @@ public final class Lexicon: @unchecked Sendable {
             case .structural(let kind)?:
                 for trigger in kind.triggers {
                     list.append(makePattern(trigger, layer, PatternFlags(structural: kind), Int32(index), w))
+                }
+            case .sentenceStart(let words)?:
+                for variant in apostropheVariants(words) {
+                    list.append(makePattern(variant, layer, PatternFlags(structural: .sentenceStart), Int32(index), w))
                 }
             case nil:
                 for variant in apostropheVariants(e.phrase) {

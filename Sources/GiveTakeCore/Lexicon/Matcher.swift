@@ -455,7 +455,9 @@ extension Lexicon {
             }
             let pat = patterns[Int(h.pattern)]
             let kind = pat.flags.structuralKind
-            if kind != 0 {
+            if kind == StructuralCue.sentenceStart.rawValue {
+                // Outside the overlap rule, every sentence it opens (StructuralCues.swift).
+            } else if kind != 0 {
                 // Outside the overlap rule, once per text (StructuralCues.swift).
                 let bit: UInt32 = 1 << UInt32(kind & 31)
                 if resolved.structuralSeen & bit != 0 { continue }

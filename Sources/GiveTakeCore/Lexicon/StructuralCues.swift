@@ -8,9 +8,17 @@
 // Unlike word cues they do not take part in leftmost-longest selection (a
 // mention inside "via @x" still counts), are never negated, and count at
 // most once per text: they describe the post, not a phrase in it.
+//
+// A sentence-start cue, "<start> try", is a phrase that counts only where a
+// sentence begins: "Try restarting" is an instruction, "worth a try" is not.
+// It is a structural cue whose trigger is its own phrase; it stays outside
+// leftmost-longest selection (so "<start> try" and "try restarting" both
+// count) and is never negated, but counts every sentence it opens.
 
 enum StructuralCue: UInt8, CaseIterable {
     case reply = 1, mention, questionToYou, question, step, link, percent, exclamation, hashtag
+    /// "<start> phrase": written with its phrase, so not among the bare names.
+    case sentenceStart
 
     /// The name inside the angle brackets in a lexicon file.
     var name: StaticString {
@@ -24,13 +32,14 @@ enum StructuralCue: UInt8, CaseIterable {
         case .percent: return "percent"                // "40%" not followed by "off"
         case .exclamation: return "exclamation"        // '!'
         case .hashtag: return "hashtag"                // #word
+        case .sentenceStart: return "start"            // "<start> phrase": the phrase opens a sentence
         }
     }
 
     static func parse(_ phrase: [UInt8]) -> StructuralCue? {
         guard phrase.count > 2, phrase.first == 0x3C, phrase.last == 0x3E else { return nil }
         let inner = Array(phrase[1..<(phrase.count &- 1)])
-        for c in StructuralCue.allCases {
+        for c in StructuralCue.allCases where c != .sentenceStart {
             let s = c.name
             if s.utf8CodeUnitCount == inner.count
                 && inner.withUnsafeBufferPointer({ staticEquals(s, $0) }) { return c }
@@ -53,6 +62,7 @@ enum StructuralCue: UInt8, CaseIterable {
         case .percent: return [[0x25]]
         case .exclamation: return [[0x21]]
         case .hashtag: return [[0x23]]
+        case .sentenceStart: return []  // the phrase itself (Lexicon.compile)
         }
     }
 }
@@ -83,6 +93,35 @@ private func inLeadingHandles(_ text: UnsafeBufferPointer<UInt8>, _ pos: Int) ->
         while i < text.count && isHandleByte(text[i]) { i &+= 1 }
     }
     return true
+}
+
+/// The prefix of a sentence-start cue, "<start> ", folded.
+let sentenceStartPrefix: [UInt8] = Array("<start> ".utf8)
+
+/// Whether text[pos...] opens a sentence: nothing but white space before it,
+/// or white space after '.', '!', '?' or an emoji, or a line break, or only
+/// the @handles a reply opens with.
+func opensSentence(_ text: UnsafeBufferPointer<UInt8>, _ pos: Int) -> Bool {
+    var i = pos
+    var spaced = false
+    while i > 0 && isSpaceByte(text[i &- 1]) {
+        if text[i &- 1] == 0x0A { return true }
+        spaced = true
+        i &-= 1
+    }
+    if i == 0 { return true }
+    let b = text[i &- 1]
+    if spaced && (b == 0x2E || b == 0x21 || b == 0x3F) { return true }
+    if spaced && b >= 0x80 {
+        // The code point before the space: an emoji (4 bytes) or a dingbat
+        // or symbol (U+2600-U+27BF) ends a sentence the way '!' does.
+        var lead = i &- 1
+        while lead > 0 && text[lead] & 0xC0 == 0x80 && i &- lead < 4 { lead &-= 1 }
+        let l = text[lead]
+        if l >= 0xF0 { return true }
+        if l == 0xE2 && lead &+ 1 < i && text[lead &+ 1] >= 0x98 && text[lead &+ 1] <= 0x9E { return true }
+    }
+    return spaced && inLeadingHandles(text, pos)
 }
 
 /// Confirms a structural trigger that matched text[start..<end]; returns the
@@ -124,6 +163,8 @@ func structuralSpan(_ kind: UInt8, _ text: UnsafeBufferPointer<UInt8>, _ start: 
             return nil  // "% off" is the <percent_off> pattern
         }
         return (s, end)
+    case .sentenceStart?:
+        return opensSentence(text, start) ? (start, end) : nil
     case .hashtag?:
         if start > 0 && isWordByte(text[start &- 1]) { return nil }
         guard end < n, isASCIILetter(text[end]) else { return nil }
