@@ -3,8 +3,10 @@
 00_lexicon.sql + 10_classify.sql) with GiveTake's C ABI (gt_classify_batch).
 
 Corpora: the 16,000 real inbound tweets of shared/data/twcs_spotify_requests.csv,
-the outbound bodies of a synthetic data set, and generated edge cases
-(boundaries, negation windows, numbers, apostrophes, non-ASCII).
+the outbound bodies of a synthetic data set, generated edge cases
+(boundaries, negation windows, numbers, apostrophes, non-ASCII), and
+generated sentence starts for the "<start> phrase" cues (openers from
+OPENERS before the lexicon's start phrases and the word cues they overlap).
 
 Compared per text: give score, take score, label, we-words, you-words and
 appreciative. Exit 1 on any disagreement that is not listed in KNOWN
@@ -22,6 +24,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import engines as E  # noqa: E402
 import gtlib  # noqa: E402
+
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+import lexicon as L  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 TWCS = os.path.join(os.path.dirname(ROOT), "shared", "data", "twcs_spotify_requests.csv")
@@ -63,6 +68,51 @@ def fuzz_texts(n=20000, seed=3) -> list[str]:
     for _ in range(n):
         k = r.randrange(1, 10)
         out.append("".join(r.choice(PIECES) + r.choice(SEPS) for _ in range(k)).strip())
+    return out
+
+
+# Where a sentence opens (or seems to): the text start, '.', '!', '?', an
+# emoji or a symbol and white space, a line break, a reply's @handles; and
+# places that are no sentence start: mid-sentence, no space after '.', a
+# letter, a variation selector or '\r' alone before the space, a mention.
+OPENERS = ["", " ", "  ", "\n", "\t", ". ", ".  ", "! ", "? ", "!\n", "?!\n\n", ".\t", "\r\n", " \r ", "\r",
+           "Done.", "Done. ", "ok, ", "worth a ", ": ", "; ", "... ", ") ", "\"", "'", "’", "- ", "#",
+           " \U0001F389 ", "\U0001F389 ", "\U0001F389", "☀ ", "✅\n", "❤️ ", "✨ ", "é ", "caf\u00e9 ", "x ",
+           "@sam_k ", "@a, @b ", "@a,@b\n", "@a. ", "@a\U0001F389 ", "hi @sam ", "@", "@ ", ", ", "_@y ", "1. ",
+           "https://t.co/x ", "$5. ", "20% off. ", "not ", "no. ", "never ", "\u00a0"]
+
+
+def start_pieces() -> tuple[list[str], list[str]]:
+    """Phrases of the lexicon's sentence-start cues in several cases and
+    both apostrophes, glued to letters (whole words only), the word cues
+    that begin with one (both count), and filler; the first list is tried
+    after every opener."""
+    entries = L.default_lexicon()
+    starts = [p for p, _, _ in L.start_cues(entries)] or ["try", "we're"]
+    words = [p for p, _, _ in L.cues_and_negations(entries)[0] if not p.startswith("<")]
+    r = random.Random(11)
+    pick = starts if len(starts) <= 60 else r.sample(starts, 60)
+    forms = []
+    for s in pick:
+        forms += [s, s.capitalize(), s.upper(), s + "s", "x" + s, s.replace("'", "’")]
+    first = {s.split(" ")[0] for s in starts}
+    overlaps = [w for w in words if w.split(" ")[0] in first and w not in first]
+    apostrophes = [s for s in starts if "'" in s]
+    apostrophes += [s.replace("'", "’").capitalize() for s in apostrophes]
+    every = forms[:36] + overlaps[:8] + apostrophes[:4] + apostrophes[-4:]
+    return every, forms + overlaps[:80] + apostrophes + ["it", "the app", "thanks", "you", "we", "sale", "20% off"]
+
+
+def start_texts(n=3000, seed=5) -> list[str]:
+    """Sentence-start cases: every opener before the first pieces, then
+    random sequences of opener + piece."""
+    r = random.Random(seed)
+    every, pieces = start_pieces()
+    out = [o + p + " it" for p in every for o in OPENERS]
+    for _ in range(n):
+        k = r.randrange(1, 5)
+        out.append("".join(r.choice(OPENERS) + r.choice(pieces) + r.choice(["", " ", " it", " now"])
+                           for _ in range(k)))
     return out
 
 
@@ -125,7 +175,8 @@ def main(argv=None) -> int:
     if gt is None:
         print(f"check_classify: GiveTake library not available yet: {why}")
         return 2
-    corpora = {"twcs_spotify": twcs_texts(), "synthetic": synthetic_texts(), "edge_cases": fuzz_texts()}
+    corpora = {"twcs_spotify": twcs_texts(), "synthetic": synthetic_texts(), "edge_cases": fuzz_texts(),
+               "sentence_starts": start_texts()}
     if a.quick:
         corpora = {k: v[:2000] for k, v in corpora.items()}
     engines = [e for e in a.engines.split(",") if e]

@@ -60,9 +60,13 @@ def corpus(db: str, limit: int) -> list[bytes]:
 
 
 def lexicon_phrases() -> list[str]:
+    """Word-cue phrases and the phrases of sentence-start cues (found
+    anywhere: matching only)."""
     import lexicon as L
-    cues, _ = L.cues_and_negations(L.default_lexicon())
-    return sorted({L.norm_phrase(p) for p, _, _ in cues if not p.startswith("<")})
+    entries = L.default_lexicon()
+    cues, _ = L.cues_and_negations(entries)
+    return sorted({L.norm_phrase(p) for p, _, _ in cues if not p.startswith("<")}
+                  | {L.norm_phrase(p) for p, _, _ in L.start_cues(entries)})
 
 
 def hyperscan_patterns() -> list[bytes]:
@@ -78,8 +82,7 @@ def classify(name: str, db: str, limit: int) -> dict:
     import lexicon as L
     texts = corpus(db, limit)
     entries = L.default_lexicon()
-    cues, _ = L.cues_and_negations(entries)
-    phrases = sorted({L.norm_phrase(p) for p, _, _ in cues if not p.startswith("<")})
+    phrases = lexicon_phrases()
     count = 0
     if name in ("hyperscan", "hyperscan-buffer"):
         import hyperscan

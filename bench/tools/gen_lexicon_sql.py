@@ -48,6 +48,9 @@ PG_TEMPLATE = r"""-- PostgreSQL: the lexicon as a table and the matching rules a
 -- negation-window lookbehind is costly, so texts without a negation word
 -- use the plain cue regex. Structural cues (<reply>, <step>, ...) count once
 -- per text outside the overlap rule: one case-sensitive test each.
+-- Sentence-start cues ("<start> try") count in every sentence they open,
+-- outside the overlap rule and never negated: one regexp_matches per layer
+-- of phrases that cannot match at the same position (bench/tools/lexicon.py).
 DROP TABLE IF EXISTS gt_lex CASCADE;
 CREATE TABLE gt_lex (phrase text PRIMARY KEY, category text NOT NULL,
                      polarity int NOT NULL, weight float8 NOT NULL);
@@ -75,7 +78,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
   UNION ALL
   SELECT false, gt_cue_key(m[1])
   FROM regexp_matches(body COLLATE "C", @CUE@, 'gi') AS m
-  WHERE NOT (body COLLATE "C" ~* @NEG@)@STRUCTURAL@
+  WHERE NOT (body COLLATE "C" ~* @NEG@)@STRUCTURAL@@START@
 $f$;
 
 CREATE OR REPLACE FUNCTION gt_we_words(body text) RETURNS int
@@ -103,8 +106,13 @@ def postgres(entries) -> str:
     we, you = L.pronoun_words()
     structural = "".join(f"\n  UNION ALL\n  SELECT false, {q(c)} WHERE body COLLATE \"C\" ~ "
                          f"{dollar(L.structural_regex(c, 'pg'))}" for c in structural_cues(entries))
+    key = "'<start> ' || replace(lower(m[1] COLLATE \"C\"), '’', '''')"
+    start = "".join(f"\n  UNION ALL\n  SELECT false, {key}\n"
+                    f"  FROM regexp_matches(body COLLATE \"C\", {dollar(L.start_regex(layer, True))}, 'gi') AS m"
+                    for layer in L.start_layers(entries))
     subst = {
         "@STRUCTURAL@": structural,
+        "@START@": start,
         "@ROWS@": lex_rows(entries),
         "@FULL@": dollar(L.lookaround_regex(entries, True)),
         "@CUE@": dollar(L.lookaround_cue_regex(entries, True)),
@@ -129,6 +137,10 @@ def sqlite(entries) -> str:
             ("nonword", L.NW_PG)]
     rows = ",\n".join(f"  ({q(n)}, {q(p)})" for n, p in pats)
     srows = ",\n".join(f"  ({q(c)}, {q(L.structural_regex(c, 'pg'))})" for c in structural_cues(entries))
+    start_rows = ",\n".join(f"  ({i}, {q(L.start_regex(layer))})" for i, layer in enumerate(L.start_layers(entries), 1))
+    start = ("DROP TABLE IF EXISTS gt_start;\n"
+             "CREATE TABLE gt_start (layer int PRIMARY KEY, pattern text NOT NULL);\n"
+             + (f"INSERT INTO gt_start VALUES\n{start_rows};\n" if start_rows else ""))
     structural = ("DROP TABLE IF EXISTS gt_structural;\n"
                   "CREATE TABLE gt_structural (phrase text PRIMARY KEY, pattern text NOT NULL);\n"
                   + (f"INSERT INTO gt_structural VALUES\n{srows};\n" if srows else ""))
@@ -138,7 +150,9 @@ def sqlite(entries) -> str:
 -- variable-length lookbehind re cannot compile). The patterns live in a
 -- table. cue_negation is only needed for texts with a negation word.
 -- gt_structural: one test per structural cue (once per text, outside the
--- overlap rule).
+-- overlap rule). gt_start: sentence-start cues, one pattern per layer of
+-- phrases that cannot match at the same position; every match counts
+-- (module regex: variable-length lookbehind).
 DROP TABLE IF EXISTS gt_lex;
 CREATE TABLE gt_lex (phrase text PRIMARY KEY, category text NOT NULL,
                      polarity int NOT NULL, weight real NOT NULL);
@@ -148,7 +162,7 @@ DROP TABLE IF EXISTS gt_regex;
 CREATE TABLE gt_regex (name text PRIMARY KEY, pattern text NOT NULL);
 INSERT INTO gt_regex VALUES
 {rows};
-{structural}"""
+{structural}{start}"""
 
 
 def skeleton(phrase: str) -> str:
@@ -169,6 +183,8 @@ def duckdb(entries) -> str:
     for n in negs:
         if n in skel:
             raise SystemExit(f"negation {n!r} is also a cue skeleton")
+    for p, c, w in L.start_cues(entries):
+        skel[L.START + skeleton(L.norm_phrase(p))] = (L.polarity(c), w, L.START + p)
     rows = [f"  ({q(k)}, {pol}, {w!r}, false)" for k, (pol, w, _) in sorted(skel.items())]
     rows += [f"  ({q(n)}, 0, 0.0, true)" for n in negs]
     srows = [f"  ({q(c)}, {q(L.structural_regex(c, 're2'))})" for c in structural_cues(entries)]
@@ -180,6 +196,15 @@ def duckdb(entries) -> str:
     words = lambda ws: "|".join("".join(L.lit(ch) for ch in w) for w in sorted(ws, key=len, reverse=True))
     (money_ascii, _), (money_wide, _) = L.money_mark_regexes()
     neg_any = "|".join("".join(L.lit(ch) for ch in n) for n in negs)
+    layers = L.start_layers(entries, split_boundary=True)
+    if layers:
+        mark = f"regexp_replace(replace(b, chr(3), chr(4)), {q(L.start_mark_regex())}, '\\0' || chr(3), 'g')"
+        hits = ""
+        for layer in reversed(layers):
+            one = f"regexp_extract_all(s, {q(L.start_re2_regex(layer))}, 1)"
+            hits = f"list_concat({one},\n    {hits})" if hits else one
+    else:
+        mark, hits = "NULL::VARCHAR", "[]::VARCHAR[]"
     return HEADER + f"""-- DuckDB (RE2: no lookaround). gt_prep() doubles every non-word
 -- character and marks valid <percent_off> (chr(1)) and <money> (chr(2))
 -- spans; gt_tokens() walks the text: group 1 = gap, group 2 = token (a cue,
@@ -222,7 +247,16 @@ CREATE OR REPLACE MACRO gt_you_words(d) AS
 CREATE OR REPLACE MACRO gt_appreciative(b) AS coalesce(regexp_matches(b, {q(L.appreciative_regex("re2"))}), false);
 
 -- structural cues: one test per cue on the body (weights in gt_lex_skel)
-{structural}"""
+{structural}
+-- sentence-start cues: gt_mark_starts() puts chr(3) where a sentence opens
+-- (chr(3) in the body becomes chr(4) first); gt_start_hits() lists the
+-- phrases after a mark, one regexp_extract_all per layer of phrases that
+-- cannot match at the same position; every hit counts (key '<start> ' ||
+-- lower-cased phrase in gt_lex_skel).
+CREATE OR REPLACE MACRO gt_mark_starts(b) AS {mark};
+CREATE OR REPLACE MACRO gt_start_hits(s) AS
+  {hits};
+"""
 
 
 def main(argv=None) -> int:

@@ -34,6 +34,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 SWIFT_LEXICON = os.path.join(ROOT, "Sources", "GiveTakeCore", "Lexicon", "DefaultLexicon.swift")
 
+START = "<start> "  # "<start> phrase": a sentence-start cue (StructuralCues.swift)
+
 GIVE = ("teaching", "helping", "crediting", "inviting", "responsibility", "give")
 TAKE = ("selling", "self_promotion", "take")
 CATEGORIES = GIVE + TAKE + ("negation",)
@@ -95,7 +97,9 @@ def norm_phrase(p: str) -> str:
 
 
 def cues_and_negations(entries):
-    cues = [(p, c, w) for p, c, w in entries if c != "negation" and w > 0]
+    """Word cues and patterns (sentence-start cues apart: start_cues), and
+    the negation words."""
+    cues = [(p, c, w) for p, c, w in entries if c != "negation" and w > 0 and not p.startswith(START)]
     negs = [p for p, c, w in entries if c == "negation"]
     return cues, negs
 
@@ -110,6 +114,17 @@ def apostrophe_variants(phrase: str) -> list[str]:
 def check_supported(entries) -> None:
     """The SQL formulations rely on properties the default lexicon has."""
     cues, negs = cues_and_negations(entries)
+    for p, c, _ in entries:
+        if not p.startswith(START):
+            continue
+        words = p[len(START):]
+        if c == "negation":
+            raise SystemExit(f"sentence-start negation {p!r}: not supported by bench SQL")
+        if not (words[0].isascii() and words[0].isalnum()):
+            raise SystemExit(f"sentence-start cue {p!r} does not open with an ASCII letter or digit: "
+                             "not supported by bench SQL")
+        if re.search(r"[.!?\u2600-\u27bf\U00010000-\U0010ffff] ", words):
+            raise SystemExit(f"sentence-start cue {p!r} spans a sentence end: not supported by bench SQL")
     for p, _, _ in cues:
         if p.startswith("<"):
             if p not in ("<percent_off>", "<money>") and p not in STRUCTURAL:
@@ -391,3 +406,87 @@ def structural_regex(cue: str, dialect: str) -> str:
     if cue == "<hashtag>":
         return rf"(?:^|{NW})#[A-Za-z]" if re2 else rf"(?<!{W})#[A-Za-z]"
     raise SystemExit(f"unknown structural cue {cue!r}")
+
+
+# ------------------------------------------------- sentence-start cues
+
+# "<start> phrase" (StructuralCues.swift, opensSentence): the phrase, as
+# whole words, where a sentence opens: after nothing but white space, after
+# a white-space run that holds a line break or follows '.', '!', '?', an
+# emoji (a code point above U+FFFF) or a symbol U+2600-U+27BF, or after the
+# run of @handles (with white space and commas) a reply opens with, when
+# white space ends it. Outside leftmost-longest selection, never negated,
+# counted in every sentence it opens: several start cues may count at one
+# position ("<start> try" and "<start> try again"), so the phrases are split
+# into layers in which no two can match at the same position, and each layer
+# is one regex whose every match is a hit.
+
+WS = r"[ \t\r\n]"
+
+
+def start_cues(entries) -> list[tuple[str, str, float]]:
+    """(phrase after "<start> ", category, weight)."""
+    return [(p[len(START):], c, w) for p, c, w in entries
+            if p.startswith(START) and c != "negation" and w > 0]
+
+
+def _word_prefix(u: str, v: str) -> bool:
+    """Can u and v both match at one position (u shorter)?"""
+    return len(u) < len(v) and v.startswith(u) and (not is_word_char(u[-1]) or not is_word_char(v[len(u)]))
+
+
+def start_layers(entries, split_boundary: bool = False) -> list[list[str]]:
+    """The phrase variants, in layers: a variant goes one layer above every
+    variant that is a word prefix of it. Longest first within a layer. With
+    split_boundary, variants that end in a word character (they need a
+    boundary after them) and the others go to separate layers."""
+    variants = sorted({v for p, _, _ in start_cues(entries) for v in apostrophe_variants(p)}, key=len)
+    depth: dict[str, int] = {}
+    for v in variants:
+        depth[v] = 1 + max((depth[u] for u in depth if _word_prefix(u, v)), default=0)
+    layers: dict[tuple[int, bool], list[str]] = {}
+    for v, d in depth.items():
+        layers.setdefault((d, split_boundary and is_word_char(v[-1])), []).append(v)
+    return [sorted(vs, key=lambda v: (-len(v), v)) for _, vs in sorted(layers.items())]
+
+
+def start_lookbehind() -> str:
+    """PostgreSQL ARE / Python regex: the position opens a sentence."""
+    H = r"[_0-9A-Za-z\u0080-\U0010FFFF]"
+    end = r"[.!?\u2600-\u27BF\U00010000-\U0010FFFF]"
+    return rf"(?<=^{WS}*|\n{WS}*|{end}{WS}+|^(?:[ \t\r\n,]|@{H}*)*{WS})"
+
+
+def start_regex(layer: list[str], fold: bool = False) -> str:
+    """PostgreSQL ARE (fold: flag 'i' under COLLATE "C") / Python regex:
+    group 1 = a phrase of the layer where a sentence opens."""
+    alts = "|".join("".join(_esc(c, fold) for c in v) + (f"(?!{W_PG})" if is_word_char(v[-1]) else "")
+                    for v in layer)
+    return f"{start_lookbehind()}({alts})"
+
+
+START_MARK = r"\x03"  # put in front of every sentence opening (re2 dialect)
+
+
+def start_mark_regex() -> str:
+    """RE2, on the body (chr(3) replaced first): regexp_replace(b, this,
+    '\\0' || chr(3), 'g') puts chr(3) where a sentence opens in front of
+    an ASCII letter or digit (a start phrase's first character). Each match
+    ends a maximal white-space run; the alternatives that consume a
+    character come before the empty match at the start, which would step
+    over it."""
+    H = r"[_0-9A-Za-z\x{80}-\x{10FFFF}]"
+    end = r"[.!?\x{2600}-\x{27BF}\x{10000}-\x{10FFFF}]"
+    return rf"^(?:[ \t\r\n,]|@{H}*)*{WS}|{end}{WS}+|\n{WS}*|^{WS}*"
+
+
+def start_re2_regex(layer: list[str]) -> str:
+    """RE2, on marked text: group 1 = a phrase of the layer after a mark
+    (all of the layer end in a word character, or none does)."""
+    alts = "|".join(_re2_start_literal(v) for v in layer)
+    right = f"(?:{NW_RE2}|$)" if is_word_char(layer[0][-1]) else ""
+    return f"{START_MARK}({alts}){right}"
+
+
+def _re2_start_literal(v: str) -> str:
+    return "".join(lit(c) for c in v)

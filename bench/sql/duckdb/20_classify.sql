@@ -33,7 +33,12 @@ WITH p AS (
         -- structural cues: once per text, outside the overlap rule
         SELECT p.id, s.polarity, s.weight, false
         FROM p JOIN gt_structural g ON regexp_matches(p.body, g.pattern)
-               JOIN gt_lex_skel s ON s.skel = g.phrase)
+               JOIN gt_lex_skel s ON s.skel = g.phrase
+        UNION ALL
+        -- sentence-start cues: every sentence they open, outside the overlap rule
+        SELECT h.id, s.polarity, s.weight, false
+        FROM (SELECT id, unnest(gt_start_hits(gt_mark_starts(body))) AS m FROM p) h
+        JOIN gt_lex_skel s ON s.skel = '<start> ' || replace(lower(h.m), '’', ''''))
   GROUP BY id
 )
 SELECT p.id,

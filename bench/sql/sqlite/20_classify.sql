@@ -15,6 +15,10 @@ WITH hits AS (
   UNION ALL
   -- structural cues: once per text, outside the overlap rule
   SELECT t.id, 0, g.phrase FROM gt_texts t JOIN gt_structural g ON t.body REGEXP g.pattern
+  UNION ALL
+  -- sentence-start cues: every sentence they open, outside the overlap rule
+  SELECT t.id, 0, '<start> ' || json_extract(j.value, '$[0]')
+  FROM gt_texts t, gt_start g, json_each(regexp_matches(t.body, g.pattern)) j
 ), scored AS (
   SELECT h.id,
          sum(CASE WHEN l.polarity > 0 AND NOT h.negated THEN l.weight ELSE 0 END) AS give_score,
