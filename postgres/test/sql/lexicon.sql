@@ -1,14 +1,14 @@
 -- User lexicon: extend, replace, builtin; cache invalidation.
 SELECT count(*) > 50 AS builtin_has_cues FROM givetake.active_lexicon();
-SELECT givetake.classify('book an onboarding call');
+SELECT givetake.classify('an onboarding call');
 
 INSERT INTO givetake.lexicon VALUES ('onboarding call', 'helping', 2), ('sale', 'selling', 0);
 -- extend (default): the new cue fires; weight 0 disables the built-in "sale"
-SELECT givetake.classify('book an onboarding call'), givetake.give_score('book an onboarding call') >= 2 AS gives,
+SELECT givetake.classify('an onboarding call'), givetake.give_score('an onboarding call') >= 2 AS gives,
        givetake.classify('sale today');
 SELECT cue, category, "offset", length FROM givetake.explain('an onboarding call, sale today');
 -- classify_builtin ignores the table (IMMUTABLE)
-SELECT givetake.classify_builtin('book an onboarding call'), givetake.classify_builtin('sale today');
+SELECT givetake.classify_builtin('an onboarding call'), givetake.classify_builtin('sale today');
 
 SET givetake.lexicon_mode = 'replace';
 -- replace: only the two table rows are cues
@@ -16,7 +16,7 @@ SELECT count(*) FROM givetake.active_lexicon();
 SELECT givetake.take_score('order now $5'), givetake.give_score('onboarding call');
 
 SET givetake.lexicon_mode = 'builtin';
-SELECT givetake.classify('book an onboarding call'), givetake.take_score('sale today') > 0 AS sale_takes;
+SELECT givetake.classify('an onboarding call'), givetake.take_score('sale today') > 0 AS sale_takes;
 RESET givetake.lexicon_mode;
 
 -- a change inside a transaction is seen at once and undone by ROLLBACK
@@ -40,4 +40,4 @@ INSERT INTO givetake.lexicon SELECT * FROM givetake.parse_lexicon(E'webinar seri
 SELECT givetake.give_score('join our webinar series');
 
 TRUNCATE givetake.lexicon;
-SELECT givetake.classify('book an onboarding call'), givetake.take_score('sale today') > 0 AS sale_takes;
+SELECT givetake.classify('an onboarding call'), givetake.take_score('sale today') > 0 AS sale_takes;

@@ -17,19 +17,19 @@ BEGIN
 END $$;
 DELETE FROM givetake.lexicon;
 BEGIN ISOLATION LEVEL READ COMMITTED;
-SELECT givetake.classify('zyzzyva deals') AS before, fresh_classify('zyzzyva deals') AS before_fresh;
+SELECT givetake.classify('zyzzyva') AS before, fresh_classify('zyzzyva') AS before_fresh;
 SELECT other_session($$INSERT INTO givetake.lexicon VALUES ('zyzzyva', 'selling', 5)$$);
-SELECT givetake.classify('zyzzyva deals') AS after, fresh_classify('zyzzyva deals') AS after_fresh;
+SELECT givetake.classify('zyzzyva') AS after, fresh_classify('zyzzyva') AS after_fresh;
 SELECT other_session($$DELETE FROM givetake.lexicon WHERE phrase = 'zyzzyva'$$);
-SELECT givetake.classify('zyzzyva deals') AS removed, fresh_classify('zyzzyva deals') AS removed_fresh;
+SELECT givetake.classify('zyzzyva') AS removed, fresh_classify('zyzzyva') AS removed_fresh;
 COMMIT;
 -- REPEATABLE READ keeps the transaction's snapshot: the change is not seen
 BEGIN ISOLATION LEVEL REPEATABLE READ;
-SELECT fresh_classify('zyzzyva deals') AS before;
+SELECT fresh_classify('zyzzyva') AS before;
 SELECT other_session($$INSERT INTO givetake.lexicon VALUES ('zyzzyva', 'selling', 5)$$);
-SELECT fresh_classify('zyzzyva deals') AS still_before;
+SELECT fresh_classify('zyzzyva') AS still_before;
 COMMIT;
-SELECT fresh_classify('zyzzyva deals') AS next_transaction;
+SELECT fresh_classify('zyzzyva') AS next_transaction;
 DELETE FROM givetake.lexicon;
 DROP FUNCTION fresh_classify(text), other_session(text);
 DROP EXTENSION dblink;
