@@ -30,18 +30,25 @@ func fuzzClassify(_ data: UnsafeBufferPointer<UInt8>) {
     // Cues: in text order, inside the text, scores add up. Word and number
     // cues do not overlap; structural cues (docs/classifier.md) stay outside
     // that selection and may overlap them ("$11%" is <money> and <percent>),
-    // but each fires at most once per text.
+    // but each fires at most once per text; a sentence-start cue ("<start>
+    // try") is outside it too and fires once per sentence, never twice at
+    // one place.
     var give = 0.0, take = 0.0, lastStart = 0, lastEnd = 0
     var structuralSeen: [[UInt8]] = []
+    var startSeen: [([UInt8], Int)] = []
     for (i, cue) in found.enumerated() {
         check(cue.entry >= 0 && cue.entry < Lexicon.builtin.entries.count, "cue entry \(cue.entry)")
         let phrase = Lexicon.builtin.entries[cue.entry].phrase
         let structural = phrase.first == UInt8(ascii: "<") && phrase != Array("<money>".utf8)
             && phrase != Array("<percent_off>".utf8)
+        let sentenceStart = phrase.starts(with: Array("<start> ".utf8))
         check(cue.start >= lastStart && cue.start < cue.end && cue.end <= data.count
               && (structural || cue.start >= lastEnd), "cue span \(cue.start)..<\(cue.end)")
         lastStart = cue.start
-        if structural {
+        if sentenceStart {
+            check(!startSeen.contains { $0.0 == phrase && $0.1 == cue.start }, "sentence-start cue fired twice at one place")
+            startSeen.append((phrase, cue.start))
+        } else if structural {
             check(!structuralSeen.contains(phrase), "structural cue fired twice")
             structuralSeen.append(phrase)
         } else {
