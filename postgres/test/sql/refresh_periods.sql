@@ -85,6 +85,23 @@ SELECT (SELECT count(*) FROM ((TABLE before_accounts EXCEPT ALL TABLE pp.account
        (SELECT count(*) FROM ((TABLE before_periods EXCEPT ALL TABLE pp.period_scores)
           UNION ALL (TABLE pp.period_scores EXCEPT ALL TABLE before_periods)) d) AS period_differences;
 
+-- and so does a cancel (statement_timeout) while scoring a large source
+CREATE VIEW pp.huge AS SELECT g::bigint AS id, (g % 1000)::bigint AS account_id, NULL::bigint AS contact_id,
+    NULL::bigint AS parent_id, 'twitter'::text AS channel, 'post'::text AS kind, false AS inbound,
+    false AS automated, false AS has_media, now() AS created_at, NULL::text AS author_name,
+    'tips on how to do it'::text AS body, 0::float8 AS value
+FROM (SELECT generate_series(1, 30000000) AS g) s;
+SET statement_timeout = '300ms';
+\set VERBOSITY terse
+SELECT * FROM givetake.refresh_scores('pp.huge', NULL, 'pp', 'week');
+\set VERBOSITY default
+RESET statement_timeout;
+SELECT (SELECT count(*) FROM ((TABLE before_accounts EXCEPT ALL TABLE pp.account_scores)
+          UNION ALL (TABLE pp.account_scores EXCEPT ALL TABLE before_accounts)) d) AS account_differences,
+       (SELECT count(*) FROM ((TABLE before_periods EXCEPT ALL TABLE pp.period_scores)
+          UNION ALL (TABLE pp.period_scores EXCEPT ALL TABLE before_periods)) d) AS period_differences;
+DROP VIEW pp.huge;
+
 -- without a period (the three-argument call, as before): the four tables
 -- are replaced, period_scores is left as it was
 SELECT * FROM givetake.refresh_scores('pp.ix', NULL, NULL);
