@@ -421,6 +421,23 @@ elif PG_NO_TRAP=1 pg_start; then
       diffs=$((diffs + n))
     done
     equals "the extension and the CLI write identical rows" "$diffs" "0"
+    # period_scores too: givetake score --period week and
+    # refresh_scores(..., period => 'week'), each into the other's table.
+    givetake score "$PGURL" --period week --out-prefix cli. -q >/dev/null
+    expect "the extension writes into the period_scores the CLI created" 0 "" -- \
+      psql -v ON_ERROR_STOP=1 -qc "select * from givetake.refresh_scores('public.interactions', null, 'ext', 'week')"
+    pcols() { psql -tAc "select column_name, data_type, ordinal_position from information_schema.columns
+      where table_schema = '$1' and table_name = 'period_scores' order by ordinal_position"; }
+    equals "period_scores of the extension and the CLI have the same columns, types and order" "$(pcols ext)" "$(pcols cli)"
+    pdiff() { psql -tAc "select count(*) from ((table ext.period_scores except all table cli.period_scores)
+      union all (table cli.period_scores except all table ext.period_scores)) d"; }
+    equals "givetake score --period week and refresh_scores(period => 'week') write identical period_scores" \
+      "$(pdiff)|$(psql -tAc 'select count(*) > 0 from ext.period_scores')" "0|t"
+    psql -qc "drop table ext.period_scores"
+    psql -qc "select * from givetake.refresh_scores('public.interactions', null, 'ext', 'week')" >/dev/null
+    givetake score "$PGURL" --period week --out-prefix ext. -q >/dev/null
+    psql -qc "select * from givetake.refresh_scores('public.interactions', null, 'cli', 'week')" >/dev/null
+    equals "the CLI rewrites an extension-made period_scores with the same rows" "$(pdiff)" "0"
   else
     bad "the givetake extension is not installed (run postgres/test/run.sh first)"
   fi

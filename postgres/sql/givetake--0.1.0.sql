@@ -322,10 +322,13 @@ COMMENT ON FUNCTION givetake.score_periods(regclass, text, timestamptz) IS
     'The account rows per account x day, week (ISO, from Monday) or month in the account''s time zone';
 
 -- refresh_scores scores its source once: these variants share one scored
--- source between the calls that pass the same token (internal).
-CREATE FUNCTION givetake._refresh_token() RETURNS bigint
+-- source between the calls that pass the same token (internal). The token
+-- carries the refresh's period, so whichever call scores the source first
+-- scores the period rows too.
+CREATE FUNCTION givetake._refresh_token(period text DEFAULT NULL) RETURNS bigint
     AS 'MODULE_PATHNAME', 'gt_pg_refresh_token' LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION givetake._refresh_token() IS 'A token unique in this backend, for one refresh (internal)';
+COMMENT ON FUNCTION givetake._refresh_token(text) IS
+    'A token unique in this backend, for one refresh with period day, week, month or NULL (internal)';
 CREATE FUNCTION givetake._score_accounts(source regclass, as_of timestamptz, token bigint)
     RETURNS SETOF record AS 'MODULE_PATHNAME', 'gt_pg_score_accounts' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 CREATE FUNCTION givetake._score_contacts(source regclass, as_of timestamptz, token bigint)
@@ -342,6 +345,11 @@ COMMENT ON FUNCTION givetake._score_turns(regclass, timestamptz, bigint) IS
     'score_turns sharing the scored source of one refresh token (internal)';
 COMMENT ON FUNCTION givetake._score_agents(regclass, timestamptz, bigint) IS
     'score_agents sharing the scored source of one refresh token (internal)';
+-- period must be the token's (an ERROR otherwise).
+CREATE FUNCTION givetake._score_periods(source regclass, period text, as_of timestamptz, token bigint)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'gt_pg_score_periods' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION givetake._score_periods(regclass, text, timestamptz, bigint) IS
+    'score_periods sharing the scored source of one refresh token with that period (internal)';
 
 -- The score tables have exactly the columns of these functions' results:
 -- one definition, shared with the givetake CLI (which writes the same
@@ -358,24 +366,30 @@ DECLARE
 BEGIN
     cols := '';
     coldefs := '';
-    IF to_regclass(format('%I.%I', target_schema, tab)) IS NULL THEN
-        EXECUTE format('CREATE TABLE %I.%I AS SELECT * FROM %s(NULL) WITH NO DATA',
-                       target_schema, tab, fn::regproc);
-    END IF;
     FOR col IN
         SELECT u.name, format_type(u.typ, NULL) AS typ
         FROM pg_proc p, unnest(p.proargnames, p.proallargtypes, p.proargmodes)
              WITH ORDINALITY AS u(name, typ, mode, ord)
         WHERE p.oid = fn AND u.mode = 't' ORDER BY u.ord
     LOOP
-        IF NOT EXISTS (SELECT FROM pg_attribute
-                       WHERE attrelid = format('%I.%I', target_schema, tab)::regclass
-                         AND attname = col.name AND NOT attisdropped) THEN
-            EXECUTE format('ALTER TABLE %I.%I ADD COLUMN %I %s', target_schema, tab, col.name, col.typ);
-        END IF;
         cols := cols || CASE WHEN cols = '' THEN '' ELSE ', ' END || quote_ident(col.name);
         coldefs := coldefs || CASE WHEN coldefs = '' THEN '' ELSE ', ' END
                    || quote_ident(col.name) || ' ' || col.typ;
+    END LOOP;
+    IF to_regclass(format('%I.%I', target_schema, tab)) IS NULL THEN
+        EXECUTE format('CREATE TABLE %I.%I (%s)', target_schema, tab, coldefs);
+    END IF;
+    FOR col IN
+        SELECT u.name, format_type(u.typ, NULL) AS typ
+        FROM pg_proc p, unnest(p.proargnames, p.proallargtypes, p.proargmodes)
+             WITH ORDINALITY AS u(name, typ, mode, ord)
+        WHERE p.oid = fn AND u.mode = 't'
+          AND NOT EXISTS (SELECT FROM pg_attribute
+                          WHERE attrelid = format('%I.%I', target_schema, tab)::regclass
+                            AND attname = u.name AND NOT attisdropped)
+        ORDER BY u.ord
+    LOOP
+        EXECUTE format('ALTER TABLE %I.%I ADD COLUMN %I %s', target_schema, tab, col.name, col.typ);
     END LOOP;
 END
 $$;
@@ -383,14 +397,19 @@ COMMENT ON FUNCTION givetake._score_table(name, name, regprocedure) IS
     'Creates or completes a score table from a score function''s result columns (internal)';
 
 -- Writes <target_schema>.account_scores, .contact_scores, .turn_scores and
--- .agent_scores (created when missing; default schema: the source's). All
--- are replaced in one statement, so they share a snapshot and an ERROR or
--- cancel leaves the previous scores untouched; readers keep seeing them
--- until commit. Creating and altering the tables is serialised by an
+-- .agent_scores, and with a period (day, week or month) .period_scores
+-- (created when missing; default schema: the source's). All are replaced
+-- in one statement from one scoring of the source, so they share a
+-- snapshot and an ERROR or cancel leaves the previous scores untouched;
+-- readers keep seeing them until commit. Without a period, period_scores
+-- is left as it is. Creating and altering the tables is serialised by an
 -- advisory lock, so concurrent first refreshes of a new schema queue up.
+-- One function with period DEFAULT NULL (not an overload beside the
+-- three-argument one, which would make every call ambiguous): calls
+-- with one to three arguments work as before.
 CREATE FUNCTION givetake.refresh_scores(source regclass, as_of timestamptz DEFAULT NULL,
-        target_schema name DEFAULT NULL, OUT accounts bigint, OUT contacts bigint,
-        OUT turns bigint, OUT agents bigint)
+        target_schema name DEFAULT NULL, period text DEFAULT NULL, OUT accounts bigint,
+        OUT contacts bigint, OUT turns bigint, OUT agents bigint, OUT periods bigint)
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -401,7 +420,11 @@ DECLARE
     c record;
     t record;
     g record;
-    token bigint := givetake._refresh_token();
+    p record;
+    periods_cte text := '';
+    periods_count text := 'NULL::bigint';
+    -- an unknown period is an ERROR here, before any table is touched
+    token bigint := givetake._refresh_token(period);
 BEGIN
     IF source IS NULL THEN
         RAISE EXCEPTION 'givetake.refresh_scores: source must not be NULL';
@@ -412,9 +435,22 @@ BEGIN
     c := givetake._score_table(schema, 'contact_scores', 'givetake.score_contacts(regclass, timestamptz)');
     t := givetake._score_table(schema, 'turn_scores', 'givetake.score_turns(regclass, timestamptz)');
     g := givetake._score_table(schema, 'agent_scores', 'givetake.score_agents(regclass, timestamptz)');
-    -- Self-conflicting but reader-compatible: concurrent refreshes queue up.
-    EXECUTE format('LOCK TABLE %1$I.account_scores, %1$I.contact_scores, %1$I.turn_scores, '
-                   '%1$I.agent_scores IN SHARE ROW EXCLUSIVE MODE', schema);
+    IF period IS NULL THEN
+        -- Self-conflicting but reader-compatible: concurrent refreshes queue up.
+        EXECUTE format('LOCK TABLE %1$I.account_scores, %1$I.contact_scores, %1$I.turn_scores, '
+                       '%1$I.agent_scores IN SHARE ROW EXCLUSIVE MODE', schema);
+    ELSE
+        p := givetake._score_table(schema, 'period_scores',
+                                   'givetake.score_periods(regclass, text, timestamptz)');
+        EXECUTE format('LOCK TABLE %1$I.account_scores, %1$I.contact_scores, %1$I.turn_scores, '
+                       '%1$I.agent_scores, %1$I.period_scores IN SHARE ROW EXCLUSIVE MODE', schema);
+        periods_cte := format($p$,
+        del_p AS (DELETE FROM %1$I.period_scores),
+        ins_p AS (INSERT INTO %1$I.period_scores (%2$s)
+                  SELECT %2$s FROM givetake._score_periods($1, $4, $2, $3) AS r(%3$s) RETURNING 1)$p$,
+            schema, p.cols, p.coldefs);
+        periods_count := '(SELECT count(*) FROM ins_p)';
+    END IF;
     EXECUTE format($f$WITH
         del_a AS (DELETE FROM %1$I.account_scores),
         del_c AS (DELETE FROM %1$I.contact_scores),
@@ -427,15 +463,16 @@ BEGIN
         ins_t AS (INSERT INTO %1$I.turn_scores (%4$s)
                   SELECT %4$s FROM givetake._score_turns($1, $2, $3) AS r(%8$s) RETURNING 1),
         ins_g AS (INSERT INTO %1$I.agent_scores (%5$s)
-                  SELECT %5$s FROM givetake._score_agents($1, $2, $3) AS r(%9$s) RETURNING 1)
+                  SELECT %5$s FROM givetake._score_agents($1, $2, $3) AS r(%9$s) RETURNING 1)%10$s
         SELECT (SELECT count(*) FROM ins_a), (SELECT count(*) FROM ins_c),
-               (SELECT count(*) FROM ins_t), (SELECT count(*) FROM ins_g)$f$,
-        schema, a.cols, c.cols, t.cols, g.cols, a.coldefs, c.coldefs, t.coldefs, g.coldefs)
-        USING source, as_of, token INTO accounts, contacts, turns, agents;
+               (SELECT count(*) FROM ins_t), (SELECT count(*) FROM ins_g), %11$s$f$,
+        schema, a.cols, c.cols, t.cols, g.cols, a.coldefs, c.coldefs, t.coldefs, g.coldefs,
+        periods_cte, periods_count)
+        USING source, as_of, token, period INTO accounts, contacts, turns, agents, periods;
 END
 $$;
-COMMENT ON FUNCTION givetake.refresh_scores(regclass, timestamptz, name) IS
-    'Atomically replaces account_scores, contact_scores, turn_scores and agent_scores (in target_schema, default: the source''s schema)';
+COMMENT ON FUNCTION givetake.refresh_scores(regclass, timestamptz, name, text) IS
+    'Atomically replaces account_scores, contact_scores, turn_scores and agent_scores (in target_schema, default: the source''s schema), and with period (day, week or month) period_scores; without one period_scores is left as it is';
 
 -- ---- Chatwoot mapping ------------------------------------------------------
 -- A view with the spec's columns over a Chatwoot database (docs/chatwoot.md):

@@ -7,11 +7,12 @@
  * fit in givetake.max_memory, groups of accounts scored one at a time (see
  * score_in_groups).
  *
- * refresh_scores calls the four through internal variants that take a
- * third argument, a token it draws once per refresh: calls with the same
- * token (one statement, one snapshot) share one scored source, so the
- * four outputs cost one pass (a source scored in groups: the first call's
- * grouped pass writes every kind's rows, the others take theirs).
+ * refresh_scores calls the four (and score_periods, when it is given a
+ * period) through internal variants that take a token it draws once per
+ * refresh, with the refresh's period: calls with the same token (one
+ * statement, one snapshot) share one scored source, so the outputs cost
+ * one pass (a source scored in groups: the first call's grouped pass
+ * writes every kind's rows, the others take theirs).
  */
 #include "gt_pg.h"
 
@@ -312,10 +313,11 @@ typedef struct AccountNames
 /* Writes the rows of a finished scorer of one kind into a tuplestore. */
 typedef void (*EmitFn) (gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names);
 
-/* The kinds of rows refresh_scores writes, one table each. */
+/* The kinds of rows refresh_scores writes, one table each (periods only
+ * when the refresh has a period). */
 typedef enum RefreshKind
 {
-	K_ACCOUNTS, K_CONTACTS, K_TURNS, K_AGENTS, K_COUNT
+	K_ACCOUNTS, K_CONTACTS, K_TURNS, K_AGENTS, K_PERIODS, K_COUNT
 } RefreshKind;
 
 /*
@@ -813,6 +815,7 @@ static struct
 	Oid			relid;
 	bool		has_as_of;
 	TimestampTz as_of;
+	int			period;
 	MemoryContext cxt;
 	gt_scorer  *scorer;
 	int64		group_cap;		/* > 0: the source is scored in groups */
@@ -830,6 +833,13 @@ static struct
 }			refresh_stash;
 
 static int64 token_counter;
+
+/* The period of the last refresh token drawn (GT_PERIOD_NONE: none). */
+static struct
+{
+	int64		token;
+	int			period;
+}			token_period;
 
 /* The context holding the shared scorer is going away (transaction end). */
 static void
@@ -851,23 +861,27 @@ static void emit_accounts(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, 
 static void emit_contacts(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names);
 static void emit_turns(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names);
 static void emit_agents(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names);
+static void emit_periods(gt_scorer *s, Tuplestorestate *store, TupleDesc desc, const AccountNames *names);
+static int	parse_period(text *t, const char *fn);
 
-static const EmitFn kind_emit[K_COUNT] = {emit_accounts, emit_contacts, emit_turns, emit_agents};
+static const EmitFn kind_emit[K_COUNT] = {emit_accounts, emit_contacts, emit_turns, emit_agents, emit_periods};
 
 /* The public functions whose result columns the score tables have. */
 static const char *const kind_function[K_COUNT] = {
 	"givetake.score_accounts(pg_catalog.regclass,pg_catalog.timestamptz)",
 	"givetake.score_contacts(pg_catalog.regclass,pg_catalog.timestamptz)",
 	"givetake.score_turns(pg_catalog.regclass,pg_catalog.timestamptz)",
-	"givetake.score_agents(pg_catalog.regclass,pg_catalog.timestamptz)"
+	"givetake.score_agents(pg_catalog.regclass,pg_catalog.timestamptz)",
+	"givetake.score_periods(pg_catalog.regclass,pg_catalog.text,pg_catalog.timestamptz)"
 };
 
 /*
  * A refresh's first call: the other kinds' rows go to tuplestores in the
- * statement's memory too, so a pass in groups serves all four calls.
+ * statement's memory too, so a pass in groups serves every call (periods
+ * only with a period).
  */
 static void
-add_other_kinds(Emitter *emit, FunctionCallInfo fcinfo, RefreshKind own)
+add_other_kinds(Emitter *emit, FunctionCallInfo fcinfo, RefreshKind own, int period)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
@@ -878,7 +892,7 @@ add_other_kinds(Emitter *emit, FunctionCallInfo fcinfo, RefreshKind own)
 		Oid			fn;
 		TupleDesc	desc;
 
-		if (k == own)
+		if (k == own || (k == K_PERIODS && period == GT_PERIOD_NONE))
 			continue;
 		fn = DatumGetObjectId(DirectFunctionCall1(regprocedurein, CStringGetDatum(kind_function[k])));
 		if (get_func_result_type(fn, NULL, &desc) != TYPEFUNC_COMPOSITE)
@@ -924,24 +938,33 @@ stash_other_kinds(const Emitter *emit, FunctionCallInfo fcinfo, int64 token)
  */
 static gt_scorer *
 scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_free, Emitter *emit,
-				RefreshKind kind)
+				RefreshKind kind, int as_of_arg, int token_arg)
 {
 	MemoryContext cxt;
 	MemoryContextCallback *cb;
 	gt_scorer  *s;
 	Oid			relid = PG_GETARG_OID(0);
-	bool		has_as_of = !PG_ARGISNULL(1);
-	TimestampTz as_of = has_as_of ? PG_GETARG_TIMESTAMPTZ(1) : 0;
+	bool		has_as_of = !PG_ARGISNULL(as_of_arg);
+	TimestampTz as_of = has_as_of ? PG_GETARG_TIMESTAMPTZ(as_of_arg) : 0;
 	int64		token;
+	int			period;
 	int64		cap = 0;
 
 	*to_free = AllocSetContextCreate(CurrentMemoryContext, "givetake scorer", ALLOCSET_DEFAULT_SIZES);
 	MemoryContextSetIdentifier(*to_free, name);
-	if (PG_NARGS() < 3 || PG_ARGISNULL(2))
-		return score_source(fcinfo, *to_free, 1, GT_PERIOD_NONE, emit, &cap);
-	token = PG_GETARG_INT64(2);
+	if (PG_NARGS() <= token_arg || PG_ARGISNULL(token_arg))
+		return score_source(fcinfo, *to_free, as_of_arg, GT_PERIOD_NONE, emit, &cap);
+	token = PG_GETARG_INT64(token_arg);
+	period = token_period.token == token ? token_period.period : GT_PERIOD_NONE;
+	/* The period rows of a refresh are those of the token's scorer. */
+	if (kind == K_PERIODS &&
+		(PG_ARGISNULL(1) || parse_period(PG_GETARG_TEXT_PP(1), "givetake._score_periods") != period))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("givetake._score_periods: period \"%s\" is not the period of its refresh token",
+						PG_ARGISNULL(1) ? "NULL" : text_to_cstring(PG_GETARG_TEXT_PP(1)))));
 	if (shared_scorer.cxt != NULL && shared_scorer.token == token && shared_scorer.relid == relid &&
-		shared_scorer.has_as_of == has_as_of && shared_scorer.as_of == as_of)
+		shared_scorer.has_as_of == has_as_of && shared_scorer.as_of == as_of && shared_scorer.period == period)
 	{
 		if (shared_scorer.scorer != NULL)
 		{
@@ -959,7 +982,7 @@ scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_fre
 			return NULL;
 		}
 		cap = shared_scorer.group_cap;
-		return score_source(fcinfo, *to_free, 1, GT_PERIOD_NONE, emit, &cap);
+		return score_source(fcinfo, *to_free, as_of_arg, period, emit, &cap);
 	}
 	MemoryContextDelete(*to_free);
 	*to_free = NULL;
@@ -970,26 +993,36 @@ scorer_for_call(FunctionCallInfo fcinfo, const char *name, MemoryContext *to_fre
 	cb->func = forget_shared_scorer;
 	cb->arg = NULL;
 	MemoryContextRegisterResetCallback(cxt, cb);
-	add_other_kinds(emit, fcinfo, kind);
-	s = score_source(fcinfo, cxt, 1, GT_PERIOD_NONE, emit, &cap);
+	add_other_kinds(emit, fcinfo, kind, period);
+	s = score_source(fcinfo, cxt, as_of_arg, period, emit, &cap);
 	if (s == NULL)
 		stash_other_kinds(emit, fcinfo, token);
 	shared_scorer.token = token;
 	shared_scorer.relid = relid;
 	shared_scorer.has_as_of = has_as_of;
 	shared_scorer.as_of = as_of;
+	shared_scorer.period = period;
 	shared_scorer.cxt = cxt;
 	shared_scorer.scorer = s;
 	shared_scorer.group_cap = cap;
 	return s;
 }
 
-/* A new refresh token: unique within this backend. */
+/*
+ * A new refresh token, unique within this backend, for a refresh with the
+ * period in argument 0 (NULL: none; an unknown one is an ERROR).
+ */
 PG_FUNCTION_INFO_V1(gt_pg_refresh_token);
 Datum
 gt_pg_refresh_token(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(++token_counter);
+	int			period = GT_PERIOD_NONE;
+
+	if (PG_NARGS() >= 1 && !PG_ARGISNULL(0))
+		period = parse_period(PG_GETARG_TEXT_PP(0), "givetake.refresh_scores");
+	token_period.token = ++token_counter;
+	token_period.period = period;
+	PG_RETURN_INT64(token_counter);
 }
 
 static inline void
@@ -1082,14 +1115,15 @@ put_name(Datum *v, bool *n, int i, const AccountNames *names, int64 account)
  * of accounts in turn (a tuplestore, which spills to disk past work_mem).
  */
 static Datum
-score_srf(FunctionCallInfo fcinfo, const char *name, RefreshKind kind, bool want_names)
+score_srf(FunctionCallInfo fcinfo, const char *name, RefreshKind kind, bool want_names, int as_of_arg,
+		  int token_arg)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext cxt;
 	gt_scorer  *s;
 	AccountNames names = {0, NULL, NULL};
 	Emitter		emit;
-	bool		refresh = PG_NARGS() >= 3 && !PG_ARGISNULL(2);
+	bool		refresh = PG_NARGS() > token_arg && !PG_ARGISNULL(token_arg);
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
@@ -1103,7 +1137,7 @@ score_srf(FunctionCallInfo fcinfo, const char *name, RefreshKind kind, bool want
 	emit.store[0] = rsinfo->setResult;
 	emit.desc[0] = rsinfo->setDesc;
 	emit.names = &names;
-	s = scorer_for_call(fcinfo, name, &cxt, &emit, kind);
+	s = scorer_for_call(fcinfo, name, &cxt, &emit, kind, as_of_arg, token_arg);
 	if (s != NULL)
 		kind_emit[kind] (s, rsinfo->setResult, rsinfo->setDesc, &names);
 	if (cxt)
@@ -1178,7 +1212,7 @@ PG_FUNCTION_INFO_V1(gt_pg_score_accounts);
 Datum
 gt_pg_score_accounts(PG_FUNCTION_ARGS)
 {
-	return score_srf(fcinfo, "givetake score_accounts", K_ACCOUNTS, true);
+	return score_srf(fcinfo, "givetake score_accounts", K_ACCOUNTS, true, 1, 2);
 }
 
 static void
@@ -1213,7 +1247,7 @@ PG_FUNCTION_INFO_V1(gt_pg_score_contacts);
 Datum
 gt_pg_score_contacts(PG_FUNCTION_ARGS)
 {
-	return score_srf(fcinfo, "givetake score_contacts", K_CONTACTS, false);
+	return score_srf(fcinfo, "givetake score_contacts", K_CONTACTS, false, 1, 2);
 }
 
 static void
@@ -1266,7 +1300,7 @@ PG_FUNCTION_INFO_V1(gt_pg_score_turns);
 Datum
 gt_pg_score_turns(PG_FUNCTION_ARGS)
 {
-	return score_srf(fcinfo, "givetake score_turns", K_TURNS, true);
+	return score_srf(fcinfo, "givetake score_turns", K_TURNS, true, 1, 2);
 }
 
 static void
@@ -1310,11 +1344,12 @@ PG_FUNCTION_INFO_V1(gt_pg_score_agents);
 Datum
 gt_pg_score_agents(PG_FUNCTION_ARGS)
 {
-	return score_srf(fcinfo, "givetake score_agents", K_AGENTS, true);
+	return score_srf(fcinfo, "givetake score_agents", K_AGENTS, true, 1, 2);
 }
 
+/* A period name; unknown ones are an ERROR of function `fn` naming it. */
 static int
-parse_period(text *t)
+parse_period(text *t, const char *fn)
 {
 	char	   *p = text_to_cstring(t);
 
@@ -1326,7 +1361,7 @@ parse_period(text *t)
 		return GT_PERIOD_MONTH;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("givetake.score_periods: unknown period \"%s\"", p),
+			 errmsg("%s: unknown period \"%s\"", fn, p),
 			 errhint("Use day, week (ISO, from Monday) or month.")));
 	return GT_PERIOD_NONE;
 }
@@ -1374,6 +1409,9 @@ gt_pg_score_periods(PG_FUNCTION_ARGS)
 	int64		cap = 0;
 	Emitter		emit;
 
+	/* _score_periods(source, period, as_of, token): a refresh's period rows */
+	if (PG_NARGS() >= 4 && !PG_ARGISNULL(3))
+		return score_srf(fcinfo, "givetake score_periods", K_PERIODS, true, 2, 3);
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
@@ -1382,7 +1420,7 @@ gt_pg_score_periods(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("givetake.score_periods: period must not be NULL"),
 				 errhint("Use day, week (ISO, from Monday) or month.")));
-	period = parse_period(PG_GETARG_TEXT_PP(1));
+	period = parse_period(PG_GETARG_TEXT_PP(1), "givetake.score_periods");
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake score_periods", ALLOCSET_DEFAULT_SIZES);
 	names = account_names(PG_GETARG_OID(0), cxt);
 	memset(&emit, 0, sizeof(emit));
