@@ -116,6 +116,19 @@ import Testing
         #expect(classify("tips", lex).give > 0)
     }
 
+    @Test func weightsAreTheNearestDoubles() {
+        // Written weights read back as written: "1.59" is the double nearest
+        // 1.59, so it prints as 1.59 (not 1.5899999999999999) in SQL and JSON.
+        for (text, value) in [("1.59", 1.59), ("0.1", 0.1), ("2.55", 2.55), ("1000", 1000.0), ("0.07", 0.07),
+                              ("+3.5", 3.5), (".5", 0.5), ("7.", 7.0), ("123.456789", 123.456789)] {
+            let parsed = bytesOf(text).withUnsafeBufferPointer { parseDecimal($0) }
+            #expect(parsed?.bitPattern == value.bitPattern, "\(text) -> \(String(describing: parsed))")
+        }
+        for bad in ["", ".", "1.2.3", "1e3", "--1", "1 2"] {
+            #expect(bytesOf(bad).withUnsafeBufferPointer { parseDecimal($0) } == nil, "\(bad)")
+        }
+    }
+
     @Test func emptyLexiconReplaces() throws {
         let lex = Lexicon(withDefaults: false)
         try bytesOf("widget\tgive\t1.25\r\n").withUnsafeBufferPointer { try lex.load($0) }

@@ -305,20 +305,35 @@ func parseDecimal(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
     var i = 0
     var negative = false
     if i < b.count && (b[i] == 0x2D || b[i] == 0x2B) { negative = b[i] == 0x2D; i &+= 1 }
-    var value = 0.0
+    // All digits into one integer mantissa, then one division by a power of
+    // ten: both exact while the mantissa stays below 2^53 and there are at
+    // most 22 decimals, so "1.59" is the double nearest 1.59 (adding 0.59 to
+    // 1 would round twice and print as 1.5899999999999999).
+    var mantissa = 0.0
+    var decimals = 0
     var digits = 0
-    while i < b.count && isDigitByte(b[i]) {
-        value = value * 10 + Double(b[i] &- 0x30); digits &+= 1; i &+= 1
-    }
-    if i < b.count && b[i] == 0x2E {
-        i &+= 1
-        var scale = 1.0
-        var frac = 0.0
-        while i < b.count && isDigitByte(b[i]) {
-            frac = frac * 10 + Double(b[i] &- 0x30); scale *= 10; digits &+= 1; i &+= 1
+    var inFraction = false
+    while i < b.count {
+        if isDigitByte(b[i]) {
+            mantissa = mantissa * 10 + Double(b[i] &- 0x30)
+            digits &+= 1
+            if inFraction { decimals &+= 1 }
+        } else if b[i] == 0x2E && !inFraction {
+            inFraction = true
+        } else {
+            break
         }
-        value += frac / scale
+        i &+= 1
     }
     if digits == 0 || i != b.count { return nil }
+    var value: Double
+    if mantissa <= 9_007_199_254_740_992 && decimals <= 22 {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        value = mantissa / scale
+    } else {
+        value = mantissa
+        for _ in 0..<decimals { value /= 10 }
+    }
     return negative ? -value : value
 }
