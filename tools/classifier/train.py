@@ -407,6 +407,14 @@ def train(engine, posts, curated, hp, log=print):
     # A cue that fires in a fraction f of posts costs the scan a hit that
     # often: it must carry at least hit_cost * f of weight to stay.
     freq = np.asarray((X > 0).sum(axis=0)).ravel() / max(len(texts), 1)
+    # A sentence-start cue costs a report wherever its words occur, at a
+    # sentence start or not ("if" mid-sentence is reported, then dropped):
+    # it pays start_hit_cost per share of posts its words occur in.
+    for j, p in enumerate(phrases):
+        if p.startswith(START) and hp.get("start_hit_cost"):
+            words = re.compile(r"(?<![\w'])" + re.escape(automaton_bytes(p)) + r"(?![\w'])")
+            occurs = sum(1 for t in texts if words.search(norm(t))) / max(len(texts), 1)
+            freq[j] = max(freq[j], hp["start_hit_cost"] / hp["hit_cost"] * occurs)
     keep = [j for j in range(len(phrases))
             if abs(w[j]) >= max(hp["final_min_weight"], hp["hit_cost"] * freq[j])]
     phrases = [phrases[j] for j in keep]
@@ -487,7 +495,7 @@ def to_swift(tsv, n_posts):
 # frequent cues whose hits cost more time than they carry weight.
 HYPER = {"min_df": (4, 4, 6), "min_writers": 3, "rounds": 1, "k": 1.0, "lam": 2.5, "lam_curated": 1.5,
          "lam_pattern": 1.5, "prior": 0.6, "strong_prior": 1.2, "min_weight": 0.08, "final_min_weight": 0.15,
-         "hit_cost": 1.0, "max_cues": 5000, "max_states": 8000, "min_df_start": 6, "class_w": {1: 1.0, -1: 1.0, 0: 1.0}}
+         "hit_cost": 1.0, "max_cues": 5000, "max_states": 8000, "min_df_start": 6, "start_hit_cost": 3.0, "class_w": {1: 1.0, -1: 1.0, 0: 1.0}}
 
 
 def main():

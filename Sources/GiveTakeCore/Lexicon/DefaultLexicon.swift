@@ -446,7 +446,6 @@ sec\tteaching\t0.29
 simple\tteaching\t0.29
 sometimes\tteaching\t0.29
 stretch\tteaching\t0.29
-<start> a\tteaching\t0.28
 <start> day\tteaching\t0.28
 <start> freeze\tteaching\t0.28
 <start> saves\tteaching\t0.28
@@ -491,7 +490,6 @@ thinking about\tteaching\t0.26
 used\tteaching\t0.26
 whatever\tteaching\t0.26
 yellow\tteaching\t0.26
-<start> it\tteaching\t0.25
 <start> leave\tteaching\t0.25
 asked\tteaching\t0.25
 bring a\tteaching\t0.25
@@ -542,7 +540,6 @@ cook\tteaching\t0.22
 difference\tteaching\t0.22
 floor\tteaching\t0.22
 need to\tteaching\t0.22
-<start> at\tteaching\t0.21
 <start> going\tteaching\t0.21
 <start> use\tteaching\t0.21
 anywhere\tteaching\t0.21
@@ -805,7 +802,6 @@ driver\thelping\t0.33
 on your\thelping\t0.33
 hours before\thelping\t0.32
 update the app\thelping\t0.32
-<start> to\thelping\t0.31
 <start> yours\thelping\t0.30
 from the\thelping\t0.30
 letter\thelping\t0.30
@@ -824,7 +820,6 @@ log\thelping\t0.25
 page\thelping\t0.25
 promo\thelping\t0.25
 via\thelping\t0.25
-<start> your\thelping\t0.24
 address\thelping\t0.24
 box\thelping\t0.24
 card\thelping\t0.24
@@ -850,7 +845,6 @@ press a\thelping\t0.20
 <start> hold\thelping\t0.19
 pick\thelping\t0.19
 <start> settings\thelping\t0.18
-<start> you\thelping\t0.18
 follow the\thelping\t0.18
 form\thelping\t0.18
 plug\thelping\t0.18
@@ -1993,7 +1987,6 @@ here's to\tself_promotion\t0.20
 holidays\tself_promotion\t0.20
 season\tself_promotion\t0.20
 we're delighted\tself_promotion\t0.20
-<start> our\tself_promotion\t0.19
 celebrating\tself_promotion\t0.19
 coffee\tself_promotion\t0.19
 find\tself_promotion\t0.19
@@ -2003,9 +1996,7 @@ stores\tself_promotion\t0.19
 thanks for the\tself_promotion\t0.19
 we're now\tself_promotion\t0.19
 workshop\tself_promotion\t0.19
-<start> are\tself_promotion\t0.18
 <start> award\tself_promotion\t0.18
-<start> can\tself_promotion\t0.18
 <start> game\tself_promotion\t0.18
 <start> update\tself_promotion\t0.18
 and we\tself_promotion\t0.18
@@ -2027,8 +2018,6 @@ the future\tself_promotion\t0.17
 <start> most\tself_promotion\t0.16
 another\tself_promotion\t0.16
 your story\tself_promotion\t0.16
-<start> in\tself_promotion\t0.15
-<start> we're\tself_promotion\t0.15
 available\tself_promotion\t0.15
 call\tself_promotion\t0.15
 closes\tself_promotion\t0.15
@@ -2211,7 +2200,6 @@ reach out\ttake\t0.19
 <start> spot\ttake\t0.18
 <start> unlimited\ttake\t0.18
 up to 4\ttake\t0.18
-<start> be\ttake\t0.17
 bun\ttake\t0.17
 <start> donate\ttake\t0.16
 <start> private\ttake\t0.16
