@@ -185,6 +185,17 @@ def sentence_starts(text: str):
 START_WORDS = 1  # set from the hyper-parameter "start_words"
 
 
+WORD = re.compile(r"(?<![\w'])[\w']+(?![\w'])")
+
+
+def word_post_counts(texts):
+    """How many of `texts` each whole word occurs in (after norm)."""
+    counts = Counter()
+    for t in texts:
+        counts.update(set(WORD.findall(norm(t))))
+    return counts
+
+
 def automaton_bytes(phrase):
     """What the automaton's trie holds for a cue."""
     return phrase[len(START):] if phrase.startswith(START) else phrase
@@ -410,11 +421,18 @@ def train(engine, posts, curated, hp, log=print):
     # A sentence-start cue costs a report wherever its words occur, at a
     # sentence start or not ("if" mid-sentence is reported, then dropped):
     # it pays start_hit_cost per share of posts its words occur in.
-    for j, p in enumerate(phrases):
-        if p.startswith(START) and hp.get("start_hit_cost"):
-            words = re.compile(r"(?<![\w'])" + re.escape(automaton_bytes(p)) + r"(?![\w'])")
-            occurs = sum(1 for t in texts if words.search(norm(t))) / max(len(texts), 1)
-            freq[j] = max(freq[j], hp["start_hit_cost"] / hp["hit_cost"] * occurs)
+    if hp.get("start_hit_cost"):
+        posts_with = word_post_counts(texts)
+        for j, p in enumerate(phrases):
+            if p.startswith(START):
+                words = automaton_bytes(p)
+                if " " in words:  # a phrase: look for it whole
+                    rx = re.compile(r"(?<![\w'])" + re.escape(words) + r"(?![\w'])")
+                    n = sum(1 for t in texts if rx.search(norm(t)))
+                else:
+                    n = posts_with.get(words, 0)
+                occurs = n / max(len(texts), 1)
+                freq[j] = max(freq[j], hp["start_hit_cost"] / hp["hit_cost"] * occurs)
     keep = [j for j in range(len(phrases))
             if abs(w[j]) >= max(hp["final_min_weight"], hp["hit_cost"] * freq[j])]
     phrases = [phrases[j] for j in keep]
