@@ -81,7 +81,8 @@ too so very just also only even still yet again more most much many some any all
 if but because while though although up's it's that's there's here's what's let's
 one two get got go going make made""".split())
 
-HANDLES_LINKS = re.compile(r"@[\w.]+|https?://\S+|www\.\S+|\S+@\S+|[\w.-]+\.(?:com|org|net|io|co|uk|gov|nhs|ly|de|jp)\b\S*")
+LINKS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[\w.-]+\.(?:com|org|net|io|co|uk|gov|nhs|ly|de|jp)\b\S*")
+HANDLES_LINKS = re.compile(r"@[\w.]+|" + LINKS.pattern)
 TOKEN = re.compile(r"[a-z0-9\u0080-\U0010ffff]+(?:['\-/][a-z0-9\u0080-\U0010ffff]+)*")
 
 
@@ -168,7 +169,6 @@ def mask_links(text: str) -> str:
 
 
 LINK_PLACEHOLDER = "https://t.co/x"
-LINKS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[\w.-]+\.(?:com|org|net|io|co|uk|gov|nhs|ly|de|jp)\b\S*")
 
 
 def sentence_starts(text: str):

@@ -455,13 +455,14 @@ extension Lexicon {
             }
             let pat = patterns[Int(h.pattern)]
             let kind = pat.flags.structuralKind
-            if kind == StructuralCue.sentenceStart.rawValue {
-                // Outside the overlap rule, every sentence it opens (StructuralCues.swift).
-            } else if kind != 0 {
-                // Outside the overlap rule, once per text (StructuralCues.swift).
-                let bit: UInt32 = 1 << UInt32(kind & 31)
-                if resolved.structuralSeen & bit != 0 { continue }
-                resolved.structuralSeen |= bit
+            if kind != 0 {
+                // Outside the overlap rule (StructuralCues.swift): once per
+                // text, a sentence-start cue once per sentence it opens.
+                if kind != StructuralCue.sentenceStart.rawValue {
+                    let bit: UInt32 = 1 << UInt32(kind & 31)
+                    if resolved.structuralSeen & bit != 0 { continue }
+                    resolved.structuralSeen |= bit
+                }
             } else {
                 if h.start < resolved.lastEnd { continue }
                 resolved.lastEnd = h.end
