@@ -26,14 +26,20 @@ def run_child(argv, env=None, stdin=None):
 
 def run_measured(argv, env=None):
     """(wall seconds, peak RSS kB, stdout) via /usr/bin/time -f."""
+    wall, _, rss, out = run_measured_cpu(argv, env)
+    return wall, rss, out
+
+
+def run_measured_cpu(argv, env=None):
+    """(wall seconds, CPU seconds (user + system), peak RSS kB, stdout) via
+    /usr/bin/time -f; CPU and RSS are None without /usr/bin/time."""
     timefile = os.path.join(WORK, "time.txt")
     if os.path.exists("/usr/bin/time"):
-        wall, out = run_child(["/usr/bin/time", "-f", "%M", "-o", timefile] + argv, env=env)
-        rss = int(open(timefile).read().strip().split("\n")[-1])
-    else:
-        wall, out = run_child(argv, env=env)
-        rss = None
-    return wall, rss, out
+        wall, out = run_child(["/usr/bin/time", "-f", "%M %U %S", "-o", timefile] + argv, env=env)
+        rss, user, system = open(timefile).read().strip().split("\n")[-1].split()
+        return wall, float(user) + float(system), int(rss), out
+    wall, out = run_child(argv, env=env)
+    return wall, None, None, out
 
 
 PSQL_TIME = re.compile(r"^Time: ([0-9.]+) ms", re.M)

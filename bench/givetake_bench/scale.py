@@ -1,9 +1,9 @@
 """`scale`: the scoring paths from 10^4 to 10^SCALE_MAX rows, and their
-report bench/results/scale.{json,md,png} with the growth exponent of each."""
+report bench/results/scale.{json,md,png}: time per row between
+consecutive sizes, which is constant when the time is linear."""
 from __future__ import annotations
 
 import json
-import math
 import os
 import subprocess
 import time
@@ -11,7 +11,7 @@ import time
 from .build import build_gtbench
 from .common import RESULTS, SEED, WORK, log
 from .machine import machine
-from .measure import psql_timed, run_measured
+from .measure import psql_timed, run_measured_cpu
 from .postgres_runs import cli_url, create_extension
 from .prereqs import ensure_postgres, ensure_python_deps, find_cli
 
@@ -36,10 +36,10 @@ def scale(args) -> int:
         n = 10 ** e
         p = {"rows": n}
         if gtb:
-            wall, rss, o = run_measured([gtb, "stream", str(n)])
+            wall, _, rss, o = run_measured_cpu([gtb, "stream", str(n)])
             j = json.loads(o)
-            p.update(inproc_s=j["seconds"], inproc_rss_mb=rss / 1024, inproc_scorer_mb=j["peak_kb"] / 1024,
-                     inproc_groups=j["groups"])
+            p.update(inproc_s=j["cpu_s"], inproc_wall_s=j["seconds"], inproc_rss_mb=rss / 1024,
+                     inproc_scorer_mb=j["peak_kb"] / 1024, inproc_groups=j["groups"])
         if cli and e <= cli_top:
             db = os.path.join(WORK, f"scale-{n}.sqlite")
             if os.path.exists(db):
@@ -49,8 +49,9 @@ def scale(args) -> int:
                            check=True)
             p["sqlite_gen_s"] = time.perf_counter() - t0
             try:
-                wall, rss, _ = run_measured([cli, "score", db, "--quiet", "--format", "csv"])
-                p.update(sqlite_s=wall, sqlite_rss_mb=rss / 1024)
+                wall, cpu, rss, _ = run_measured_cpu([cli, "score", db, "--quiet", "--format", "csv"])
+                p.update(sqlite_s=cpu if cpu is not None else wall, sqlite_wall_s=wall,
+                         sqlite_rss_mb=rss / 1024 if rss else None)
             finally:
                 os.unlink(db)
         if pgbin and cli and e <= pg_top:
@@ -59,8 +60,8 @@ def scale(args) -> int:
                 pg.start()
                 subprocess.run([cli, "demo", "--rows", str(n), "--seed", str(SEED), "--db", cli_url(pg), "--no-score",
                                 "--quiet"], check=True)
-                wall, rss, _ = run_measured([cli, "score", cli_url(pg), "--quiet", "--format", "csv"])
-                p.update(postgres_s=wall, postgres_rss_mb=rss / 1024)
+                wall, _, rss, _ = run_measured_cpu([cli, "score", cli_url(pg), "--quiet", "--format", "csv"])
+                p.update(postgres_s=wall, postgres_rss_mb=rss / 1024 if rss else None)
                 if create_extension(pg).returncode == 0:
                     secs, rss, _ = psql_timed(pg, "\\o /dev/null\nSELECT count(*) FROM "
                                                   "givetake.score_accounts('interactions');\n")
@@ -69,7 +70,7 @@ def scale(args) -> int:
                 pg.stop()
         log(f"scale {n}: " + ", ".join(f"{k}={v:.3g}" for k, v in p.items() if isinstance(v, float)))
         points.append(p)
-    doc = {"machine": machine(), "points": points, "growth": growth(points)}
+    doc = {"machine": machine(), "points": points, "linearity": linearity(points)}
     json.dump(doc, open(os.path.join(RESULTS, "scale.json"), "w"), indent=1)
     write_scale_md(doc)
     scale_chart(doc)
@@ -77,41 +78,66 @@ def scale(args) -> int:
     return 0
 
 
-PATHS = (("inproc", "GiveTake in-process"), ("sqlite", "givetake score, SQLite"),
-         ("postgres", "givetake score, PostgreSQL"), ("extension", "PostgreSQL extension"))
+# (key, name, clock): the in-process and SQLite paths are timed in CPU
+# seconds of their one process (steady on a shared machine); the
+# PostgreSQL paths in wall seconds (the work is split between processes).
+PATHS = (("inproc", "GiveTake in-process", "CPU"), ("sqlite", "givetake score, SQLite", "CPU"),
+         ("postgres", "givetake score, PostgreSQL", "wall"), ("extension", "PostgreSQL extension", "wall"))
+# Linear: every step's time per added row within this of the last step's.
+LINEAR_TOLERANCE = 0.15
 
 
-def growth(points):
-    """Exponent b of time ~ rows^b between the two largest sizes (1 = linear)."""
+def linearity(points):
+    """Per path: the time per row added between consecutive sizes
+    ((t2 - t1) / (n2 - n1), which leaves out the fixed start-up cost),
+    each step's deviation from the last step's, and the fixed start-up cost
+    that a straight line through the first step puts at zero rows."""
     out = {}
-    for key, _ in PATHS:
+    for key, _, _ in PATHS:
         pts = [(p["rows"], p[f"{key}_s"]) for p in points if p.get(f"{key}_s")]
-        if len(pts) >= 2:
-            (n1, t1), (n2, t2) = pts[-2], pts[-1]
-            out[key] = math.log(t2 / t1) / math.log(n2 / n1)
+        if len(pts) < 2:
+            continue
+        steps = [((n2 - n1) and (t2 - t1) / (n2 - n1), n1, n2) for (n1, t1), (n2, t2) in zip(pts, pts[1:])]
+        last = steps[-1][0]
+        if last <= 0:
+            continue
+        (n_first, t_first), first = pts[0], steps[0][0]
+        out[key] = {
+            "steps": [{"from": n1, "to": n2, "ns_per_row": m * 1e9, "deviation": m / last - 1} for m, n1, n2 in steps],
+            "max_deviation": max(abs(m / last - 1) for m, _, _ in steps),
+            "fixed_s": t_first - first * n_first,
+        }
     return out
 
 
 def write_scale_md(doc) -> None:
     m = doc["machine"]
+    lin = doc["linearity"]
     L = ["# GiveTake scaling run", "", f"{m['date']}; {m['cpu']}, {m['cores']} cores; commit {m['commit']}.", "",
-         "| rows | " + " | ".join(f"{name} time | ns/row | RSS" for _, name in PATHS) + " |",
+         "| rows | " + " | ".join(f"{name} ({clock}) | ns/row | RSS" for _, name, clock in PATHS) + " |",
          "|---:|" + "---:|---:|---:|" * len(PATHS)]
     for p in doc["points"]:
         cells = []
-        for key, _ in PATHS:
+        for key, _, _ in PATHS:
             s, r = p.get(f"{key}_s"), p.get(f"{key}_rss_mb")
             cells += [f"{s:.3f} s" if s else "–", f"{s * 1e9 / p['rows']:.0f}" if s else "–",
                       f"{r:.0f} MB" if r else "–"]
         L.append(f"| {p['rows']:,} | " + " | ".join(cells) + " |")
-    L += ["", "Growth exponent b of time ∝ rows^b between the two largest sizes (1.0 = linear):", ""]
-    for key, name in PATHS:
-        if key in doc["growth"]:
-            b = doc["growth"][key]
-            L.append(f"- {name}: b = {b:.2f} ({'linear' if b <= 1.15 else 'super-linear'})")
+    L += ["", "Time per row added between consecutive sizes, (t2 − t1) / (n2 − n1): constant when the time is "
+          f"linear (a fixed start-up cost drops out). Linear here means every step within ±{LINEAR_TOLERANCE:.0%} "
+          "of the last step.", ""]
+    for key, name, clock in PATHS:
+        if key not in lin:
+            continue
+        x = lin[key]
+        steps = ", ".join(f"10^{len(str(s['from'])) - 1}→10^{len(str(s['to'])) - 1}: {s['ns_per_row']:.0f} ns "
+                          f"({s['deviation']:+.0%})" for s in x["steps"])
+        verdict = "linear" if x["max_deviation"] <= LINEAR_TOLERANCE else "not within the tolerance"
+        L.append(f"- {name} ({clock}): {steps}; fixed cost {x['fixed_s'] * 1e3:.0f} ms — {verdict}")
     L += ["", "RSS: peak of the measured process (in-process: gtbench, rows generated on the fly and scored "
           "in groups of accounts of at most 1,000,000 rows; CLI: the givetake process with its default memory "
-          "bound; extension: the PostgreSQL backend). Data generation is not timed.", ""]
+          "bound; extension: the PostgreSQL backend). Data generation is not timed. CPU: user + system seconds "
+          "of the process; wall: elapsed seconds (client and server).", ""]
     open(os.path.join(RESULTS, "scale.md"), "w").write("\n".join(L))
 
 
@@ -123,13 +149,13 @@ def scale_chart(doc) -> None:
     except ImportError:
         return
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 5))
-    for key, name in PATHS:
+    for key, name, _ in PATHS:
         pts = [(p["rows"], p.get(f"{key}_s"), p.get(f"{key}_rss_mb")) for p in doc["points"] if p.get(f"{key}_s")]
         if not pts:
             continue
         a1.plot([x for x, _, _ in pts], [t for _, t, _ in pts], "o-", label=name)
         a2.plot([x for x, _, r in pts if r], [r for _, _, r in pts if r], "o-", label=name)
-    for ax, yl, title in ((a1, "seconds", "Time"), (a2, "peak RSS, MB", "Memory")):
+    for ax, yl, title in ((a1, "seconds (in-process, SQLite: CPU; PostgreSQL: wall)", "Time"), (a2, "peak RSS, MB", "Memory")):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("rows")
