@@ -134,10 +134,11 @@ def write_scale_md(doc) -> None:
                           f"({s['deviation']:+.0%})" for s in x["steps"])
         verdict = "linear" if x["max_deviation"] <= LINEAR_TOLERANCE else "not within the tolerance"
         L.append(f"- {name} ({clock}): {steps}; fixed cost {x['fixed_s'] * 1e3:.0f} ms — {verdict}")
-    L += ["", "RSS: peak of the measured process (in-process: gtbench, rows generated on the fly and scored "
-          "in groups of accounts of at most 1,000,000 rows; CLI: the givetake process with its default memory "
-          "bound; extension: the PostgreSQL backend). Data generation is not timed. CPU: user + system seconds "
-          "of the process; wall: elapsed seconds (client and server).", ""]
+    L += ["", "In-process: gtbench generates the rows on the fly (their generation is inside its time) and scores "
+          "them in groups of accounts of at most 1,000,000 rows. CLI: `givetake demo` writes the data (not "
+          "timed), `givetake score` with its default memory bound. RSS: peak of the measured process (the "
+          "extension: the PostgreSQL backend). CPU: user + system seconds of the process; wall: elapsed "
+          "seconds (client and server).", ""]
     open(os.path.join(RESULTS, "scale.md"), "w").write("\n".join(L))
 
 

@@ -513,7 +513,7 @@ def to_swift(tsv, n_posts):
 # frequent cues whose hits cost more time than they carry weight.
 HYPER = {"min_df": (4, 4, 6), "min_writers": 3, "rounds": 1, "k": 1.0, "lam": 2.5, "lam_curated": 1.5,
          "lam_pattern": 1.5, "prior": 0.6, "strong_prior": 1.2, "min_weight": 0.08, "final_min_weight": 0.15,
-         "hit_cost": 1.0, "max_cues": 5000, "max_states": 8000, "min_df_start": 6, "start_hit_cost": 3.0, "class_w": {1: 1.0, -1: 1.0, 0: 1.0}}
+         "hit_cost": 1.0, "max_cues": 5000, "max_states": 9000, "min_df_start": 6, "start_hit_cost": 3.0, "class_w": {1: 1.0, -1: 1.0, 0: 1.0}}
 
 
 def main():

@@ -20,7 +20,7 @@ INSERT INTO crm_activity VALUES
  -- needs ack; first ack is row 2 after 30 min: personal, appreciative, within 1 h
  (1, 10, 100, NULL, 'twitter', 'mention', 'in', false, false, '2024-03-01 12:00', 'Anna Lee', 'my order is late', NULL),
  (2, 10, 100, 1, 'twitter', 'reply', 'out', false, false, '2024-03-01 12:30', 'Brand',
-  'Sorry Anna, thanks for waiting. Here''s how to track it: open Orders, then tap Track.', NULL), -- give (here's how)
+  'Thanks Anna! Here''s how to track it: open the app, tap Orders, then tap Track.', NULL), -- give (here's how)
  -- needs ack, never answered; 7 h old at as_of (facebook SLA 4 h): unacknowledged
  (3, 10, 101, NULL, 'facebook', 'comment', 'in', false, false, '2024-03-01 13:00', 'Bob', 'hello??', NULL),
  (4, 10, NULL, NULL, 'facebook', 'post', 'out', false, false, '2024-03-01 14:00', 'Brand',

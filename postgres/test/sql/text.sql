@@ -4,9 +4,9 @@
 SET givetake.lexicon_mode = 'builtin';
 
 -- give: "here's how" + "fix" are helping cues; nothing takes
-SELECT givetake.classify('Here''s how to fix it'),
-       givetake.give_score('Here''s how to fix it') > 0 AS gives,
-       givetake.take_score('Here''s how to fix it') AS take;
+SELECT givetake.classify('Here''s how to fix it: restart the router, then wait two minutes.'),
+       givetake.give_score('Here''s how to fix it: restart the router, then wait two minutes.') > 0 AS gives,
+       givetake.take_score('Here''s how to fix it: restart the router, then wait two minutes.') AS take;
 
 -- take: huge + sale + 20% off + order now + $19.99, all take cues
 SELECT givetake.classify('Huge SALE! 20% off everything, order now $19.99'),
