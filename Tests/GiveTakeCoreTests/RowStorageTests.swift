@@ -32,6 +32,29 @@ import Testing
         }
     }
 
+    /// Mentions with ids 1... and their replies with ids 2^30 + 1...: with
+    /// ordered homes the two ranges fall on the same slots, so the id table
+    /// switches to scattered homes midway; every parent and duplicate must
+    /// still be found after the switch.
+    @Test func interleavedIdRangesResolve() throws {
+        var rows: [Row] = []
+        for k in 0..<10_000 {
+            rows.append(Row(id: Int64(k + 1), contact: Int64(k % 97), kind: .mention, inbound: true, at: Double(k)))
+            if k % 3 != 0 {
+                rows.append(Row(id: Int64(1 << 30) + Int64(k + 1), parent: Int64(k + 1), kind: .reply, at: Double(k) + 10))
+            }
+        }
+        // The first 50 mentions again: duplicate ids, dropped as anomalies.
+        for k in 0..<50 { rows.append(Row(id: Int64(k + 1), contact: 1, kind: .mention, inbound: true, at: 20_000)) }
+        var config = ScoringConfig()
+        config.ackUnit = .row
+        config.asOf = Int64(30 * day * 1e6)
+        let a = try #require(try score(rows, config: config, batch: 1000).account(1))
+        #expect(a.needsAck == 10_000)
+        #expect(a.acknowledged == 6_666)
+        #expect(a.anomalies == 50)
+    }
+
     @Test func turnsOfAnEarlierFinishSurviveLaterRows() throws {
         let scorer = Scorer(lexicon: .reference)
         func add(_ id: Int64, at: Int64, contact: Int64) throws {

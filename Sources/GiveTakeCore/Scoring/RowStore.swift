@@ -71,13 +71,24 @@ struct RowStore {
 
 /// id -> row index by open addressing on row indices alone (4 bytes a
 /// slot): the id of a slot is read from its row. Linear probing on a
-/// power-of-two table at most 3/4 full; the home slot keeps the low bits
-/// of an id in order (ids are mostly dense and ascending, so neighbouring
-/// ids probe neighbouring slots and rows).
+/// power-of-two table at most 3/4 full. The home slot first keeps the low
+/// bits of an id in order: ids are mostly dense and ascending, so
+/// neighbouring ids probe neighbouring slots and rows. Two id ranges that
+/// meet modulo the table size (a table scanned from its middle, the ids
+/// of two systems interleaved) would then pile into one probe run, and
+/// every insert would walk it (quadratic time): the first probe longer
+/// than `orderedProbeLimit` switches the table for good to scattered homes
+/// (runs of 16 consecutive ids, one cache line of slots, placed by a
+/// multiplicative hash) and rebuilds it.
 struct IdTable {
     private var slots: [Int32]
     private var mask: Int
+    private var scattered = false
     private(set) var count = 0
+
+    /// Probes one look-up may take with ordered homes before the table
+    /// switches to scattered ones.
+    static let orderedProbeLimit = 64
 
     init() {
         slots = [Int32](repeating: -1, count: 16)
@@ -85,9 +96,12 @@ struct IdTable {
     }
 
     @inline(__always)
-    private static func home(_ id: Int64, _ mask: Int) -> Int {
+    private static func home(_ id: Int64, _ mask: Int, _ scattered: Bool) -> Int {
         let x = UInt64(bitPattern: id)
-        return Int(truncatingIfNeeded: x ^ (x >> 13) ^ (x >> 29) ^ (x >> 47)) & mask
+        if !scattered { return Int(truncatingIfNeeded: x ^ (x >> 13) ^ (x >> 29) ^ (x >> 47)) & mask }
+        var run = (x >> 4) &* 0x9E37_79B9_7F4A_7C15
+        run ^= run >> 32
+        return Int(truncatingIfNeeded: run << 4 | x & 15) & mask
     }
 
     /// Bytes the slots take now.
@@ -102,7 +116,7 @@ struct IdTable {
 
     func find(_ id: Int64, in rows: RowStore) -> Int32? {
         slots.withUnsafeBufferPointer { s in
-            var i = IdTable.home(id, mask)
+            var i = IdTable.home(id, mask, scattered)
             while true {
                 let r = s[i]
                 if r < 0 { return nil }
@@ -115,33 +129,50 @@ struct IdTable {
     /// The row holding `id`, or nil after recording `row` (whose id is
     /// `id`, appended next) for it.
     mutating func findOrInsert(_ id: Int64, row: Int32, in rows: RowStore) -> Int32? {
-        if (count &+ 1) &* 4 > slots.count &* 3 { grow(rows) }
-        let mask = self.mask
-        let found: Int32? = slots.withUnsafeMutableBufferPointer { s in
-            var i = IdTable.home(id, mask)
-            while true {
-                let r = s[i]
-                if r < 0 { s[i] = row; return nil }
-                if rows[Int(r)].id == id { return r }
-                i = (i &+ 1) & mask
+        if (count &+ 1) &* 4 > slots.count &* 3 { rebuild(rows, size: slots.count &* 2) }
+        while true {
+            let mask = self.mask, scattered = self.scattered
+            // (found, probed too long): with ordered homes a long probe
+            // stops the look-up before it inserts.
+            let (found, long): (Int32?, Bool) = slots.withUnsafeMutableBufferPointer { s in
+                var i = IdTable.home(id, mask, scattered)
+                var probes = 0
+                while true {
+                    let r = s[i]
+                    if r < 0 {
+                        if !scattered && probes > IdTable.orderedProbeLimit { return (nil, true) }
+                        s[i] = row
+                        return (nil, false)
+                    }
+                    if rows[Int(r)].id == id { return (r, false) }
+                    i = (i &+ 1) & mask
+                    probes &+= 1
+                }
             }
+            if long {
+                self.scattered = true
+                rebuild(rows, size: slots.count)
+                continue
+            }
+            if found == nil { count &+= 1 }
+            return found
         }
-        if found == nil { count &+= 1 }
-        return found
     }
 
     /// Makes room for `keys` ids without growing.
     mutating func reserveCapacity(_ keys: Int, _ rows: RowStore) {
-        while slots.count &* 3 < keys &* 4 { grow(rows) }
+        var size = slots.count
+        while size &* 3 < keys &* 4 { size &<<= 1 }
+        if size != slots.count { rebuild(rows, size: size) }
     }
 
-    private mutating func grow(_ rows: RowStore) {
-        let size = slots.count &* 2
+    /// The same ids in a table of `size` slots (homes as `scattered` says).
+    private mutating func rebuild(_ rows: RowStore, size: Int) {
         var fresh = [Int32](repeating: -1, count: size)
-        let mask = size &- 1
+        let mask = size &- 1, scattered = self.scattered
         fresh.withUnsafeMutableBufferPointer { s in
             for r in slots where r >= 0 {
-                var i = IdTable.home(rows[Int(r)].id, mask)
+                var i = IdTable.home(rows[Int(r)].id, mask, scattered)
                 while s[i] >= 0 { i = (i &+ 1) & mask }
                 s[i] = r
             }
