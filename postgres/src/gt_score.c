@@ -28,6 +28,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -449,10 +450,12 @@ score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, in
  * Scoring in groups of accounts. The plan: rows and created_at range per
  * account, cross-account links (one SQL query each, like the CLI's), then
  * gt_plan_groups; the group holding the latest created_at is group 0. The
- * pass: one query over the source joined to the plan (two arrays) ordered
- * by group -- a sort, which spills to disk past work_mem, so the source is
- * read once whatever the group count and needs no index. Every query of a
- * call shares the statement's snapshot (read-only SPI), so the plan
+ * source is then read once whatever the group count, with no index: one
+ * scan into a temporary file per group (gt_spill.c), each group scored
+ * from its file; or, with more groups than work_mem holds file buffers
+ * for, one query over the source joined to the plan (two arrays) ordered
+ * by group -- a sort, which spills to disk past work_mem. Every query of
+ * a call shares the statement's snapshot (read-only SPI), so the plan
  * covers every row scanned.
  */
 typedef struct GroupRun
@@ -937,7 +940,8 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	SPI_finish();
 	MemoryContextSwitchTo(old);
 
-	elog(DEBUG1, "givetake: %d accounts in %d groups of at most " INT64_FORMAT " rows", n, run.groups, cap);
+	elog(DEBUG1, "givetake: %d accounts in %d groups of at most " INT64_FORMAT " rows, read through a sort",
+		 n, run.groups, cap);
 	run_passes(&run, emit);
 	SPI_freeplan(run.plan);
 	MemoryContextDelete(work);
@@ -968,7 +972,19 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt, int as_of_arg, int peri
 		*group_cap = Max(seen / 2, 1);
 		elog(DEBUG1, "givetake: the source does not fit in givetake.max_memory: scoring it in groups of accounts");
 	}
-	score_in_groups(fcinfo, query, as_of_arg, period, *group_cap, emit);
+	{
+		/*
+		 * The grouped queries plan without JIT: at these sizes PostgreSQL
+		 * would compile them (a fifth of a second for the links, at 10 M
+		 * rows) and a compile does not stop for a cancel. The setting is
+		 * restored on return, and by the abort on ERROR.
+		 */
+		int			nest = NewGUCNestLevel();
+
+		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		score_in_groups(fcinfo, query, as_of_arg, period, *group_cap, emit);
+		AtEOXact_GUC(true, nest);
+	}
 	return NULL;
 }
 
