@@ -5,11 +5,13 @@
 # givetake.max_memory 64 MB, for each row count: a table of
 # gen_interactions rows (100 accounts, no index); one uncancelled run of
 # score_accounts and of refresh_scores with log_min_messages = debug2,
-# whose timestamped DEBUG messages give each phase's window:
+# whose timestamped DEBUG messages give each phase's window (and
+# log_temp_files the size of its temporary files):
 #   first     the one-pass attempt, until the source does not fit
 #   count     planning: rows and created_at range per account
 #   links     planning: the cross-account links
-#   read      the ordered read, until its first rows
+#   read      reading the source into a file per group (or, with more
+#             groups than that, the sort until its first rows)
 #   score     scoring the groups
 #   write     (refresh_scores) the rest of the statement: the tables
 # then runs with statement_timeout = T at 25, 50 and 75 % of each window,
@@ -41,6 +43,10 @@ if [ -n "${GT_BENCH_DIR:-}" ]; then
 fi
 trap gt_stop_all EXIT
 gt_tmpdir
+# A kept cluster left running stops before its tree is rebuilt.
+if [ -f "$GT_TMP/bench/postmaster.pid" ] && [ -x "$GT_TMP/pg/usr/lib/postgresql/15/bin/pg_ctl" ]; then
+    gt_as_pg "$GT_TMP/pg/usr/lib/postgresql/15/bin/pg_ctl" -D "$GT_TMP/bench" -m fast -w stop >/dev/null || true
+fi
 echo "== building the extension into a private PostgreSQL tree"
 gt_private_install "$GT_TMP/pg" >/dev/null
 if [ -f "$GT_TMP/bench/PG_VERSION" ]; then
@@ -72,7 +78,7 @@ for n in "${ROWS[@]}"; do
     for f in $FUNCS; do
         sql="$(call "$f" "$n")"
         # The debug run: phase boundaries from the server log (%n: epoch ms).
-        out="$(q -At -c "$SETUP" -c "SET log_min_messages = debug2" \
+        out="$(q -At -c "$SETUP" -c "SET log_min_messages = debug2" -c "SET log_temp_files = 0" \
             -c "SELECT pg_backend_pid(), round(extract(epoch FROM clock_timestamp()) * 1000)" \
             -c "$sql" -c "SELECT round(extract(epoch FROM clock_timestamp()) * 1000)")"
         pid="$(echo "$out" | head -1 | cut -d'|' -f1)"
@@ -86,7 +92,9 @@ for n in "${ROWS[@]}"; do
         b_score="$(at "the pass over")"
         b_end=$((tend - t0))
         groups="$(grep "\[$pid\] DEBUG:  givetake: [0-9]* accounts in" "$LOG" | tail -1 | sed 's/.* in \([0-9]*\) groups.*/\1/')"
-        echo "== $f, $n rows ($groups groups), load $(cut -d' ' -f1-3 /proc/loadavg): uncancelled ${b_end} ms;" \
+        temp="$(grep "\[$pid\] LOG:  temporary file:" "$LOG" | sed 's/.*size \([0-9]*\).*/\1/' \
+            | awk '{ s += $1; if ($1 > m) m = $1 } END { printf "%d MB in temporary files (largest %d MB)", s / 1048576, m / 1048576 }')"
+        echo "== $f, $n rows ($groups groups, $temp), load $(cut -d' ' -f1-3 /proc/loadavg): uncancelled ${b_end} ms;" \
              "phases end at first ${b_first}, count ${b_count}, links ${b_links}, read ${b_read}, score ${b_score} ms"
         phases="first:0:$b_first count:$b_first:$b_count links:$b_count:$b_links read:$b_links:$b_read score:$b_read:$b_score"
         [ "$f" = refresh_scores ] && phases="$phases write:$b_score:$b_end"
