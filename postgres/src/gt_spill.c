@@ -1,13 +1,12 @@
 /*
  * gt_spill.c -- the rows of a source scored in groups of accounts, kept
  * per group in temporary files (BufFile) between the one scan that reads
- * the source and the scoring of each group. A row is stored converted: a
- * fixed head, the optional ids its flags announce, then the texts as
- * UTF-8 -- smaller than the source tuple, since the temporary files'
- * size is what an ERROR or cancel pays to delete them (the kernel drops
- * their cached pages on unlink). A group's file is deleted as soon as the
- * group is scored for the last time; the rest go with the transaction's
- * resources on ERROR or cancel.
+ * the source and the scoring of each group. A row is stored converted and
+ * packed (varints, the texts as UTF-8), since the files' size is what an
+ * ERROR or cancel pays to delete them: the kernel drops their cached
+ * pages on unlink. A group's file is deleted as soon as the group is
+ * scored for the last time; the rest go with the transaction's resources
+ * on ERROR or cancel.
  */
 #include "gt_pg.h"
 
@@ -15,31 +14,27 @@
 #include "storage/buffile.h"
 #include "utils/memutils.h"
 
-/* The fixed part of a stored row. */
-typedef struct SpillHead
-{
-	int64		id;
-	int64		account_id;
-	int64		created_at;
-	double		value;
-	uint32		flags;
-	int16		channel;		/* out of range: -1, unknown either way */
-	int16		kind;
-	uint32		author_len;		/* SPILL_NULL: NULL */
-	uint32		body_len;
-} SpillHead;
-
-#define SPILL_NULL PG_UINT32_MAX
-/* A batch read back ends early once its texts pass this size. */
-#define SPILL_TEXT_BATCH (8 * 1024 * 1024)
+/*
+ * A stored row: its payload's length (uint32), then the payload: a byte
+ * saying whether a non-zero value follows, channel + 1 and kind + 1 (a
+ * byte each, 0: unknown), varints (zigzag) of the GT_ROW_* flags, id,
+ * account_id, created_at minus the previous row's of the file, and the
+ * ids the flags announce, the value (8 bytes) when non-zero, then the
+ * lengths + 1 (0: NULL) of author_name and body, and their bytes.
+ */
+#define SPILL_HEAD_MAX (3 + 8 * 10 + 8 + 2 * 10)
+/* A batch read back ends early once its rows pass this size. */
+#define SPILL_BATCH_BYTES (8 * 1024 * 1024)
 
 struct GtSpill
 {
 	int			count;
 	BufFile   **files;			/* NULL: no row (yet), or dropped */
+	int64	   *last_created;	/* per file: the previous row's, writing */
+	int64		read_created;	/* the same, reading (one file at a time) */
 	MemoryContext cxt;
-	char	   *text;			/* texts of the last batch read */
-	size_t		text_cap;
+	char	   *buf;			/* payloads of the last batch read */
+	size_t		buf_cap;
 };
 
 GtSpill *
@@ -49,29 +44,39 @@ gt_spill_create(int groups)
 
 	sp->count = groups;
 	sp->files = palloc0(sizeof(BufFile *) * Max(groups, 1));
+	sp->last_created = palloc0(sizeof(int64) * Max(groups, 1));
 	sp->cxt = CurrentMemoryContext;
 	return sp;
 }
 
-static int16
+static uint8
 small_code(int32 v)
 {
-	return v >= PG_INT16_MIN && v <= PG_INT16_MAX ? (int16) v : -1;
+	return v >= 0 && v < 255 ? (uint8) (v + 1) : 0;
 }
 
-static void
-put_text(BufFile *f, const gt_text *t)
+static char *
+put_varint(char *p, int64 v)
 {
-	if (t->ptr != NULL && t->len > 0)
-		BufFileWrite(f, (void *) t->ptr, t->len);
+	uint64		u = ((uint64) v << 1) ^ (uint64) (v >> 63);
+
+	while (u >= 0x80)
+	{
+		*p++ = (char) (u | 0x80);
+		u >>= 7;
+	}
+	*p++ = (char) u;
+	return p;
 }
 
 void
 gt_spill_write(GtSpill *sp, int group, const gt_interaction *r)
 {
-	SpillHead	h;
-	int64		opt[4];
-	int			nopt = 0;
+	char		head[SPILL_HEAD_MAX];
+	char	   *p = head;
+	uint32		len;
+	size_t		alen = r->author_name.ptr ? r->author_name.len : 0,
+				blen = r->body.ptr ? r->body.len : 0;
 	BufFile    *f;
 
 	Assert(group >= 0 && group < sp->count);
@@ -83,53 +88,76 @@ gt_spill_write(GtSpill *sp, int group, const gt_interaction *r)
 		MemoryContextSwitchTo(old);
 	}
 	f = sp->files[group];
-	memset(&h, 0, sizeof(h));
-	h.id = r->id;
-	h.account_id = r->account_id;
-	h.created_at = r->created_at;
-	h.value = r->value;
-	h.flags = r->flags;
-	h.channel = small_code(r->channel);
-	h.kind = small_code(r->kind);
-	h.author_len = r->author_name.ptr ? (uint32) r->author_name.len : SPILL_NULL;
-	h.body_len = r->body.ptr ? (uint32) r->body.len : SPILL_NULL;
+	*p++ = (char) (r->value != 0.0);
+	*p++ = (char) small_code(r->channel);
+	*p++ = (char) small_code(r->kind);
+	p = put_varint(p, (int64) r->flags);
+	p = put_varint(p, r->id);
+	p = put_varint(p, r->account_id);
+	p = put_varint(p, (int64) ((uint64) r->created_at - (uint64) sp->last_created[group]));
+	sp->last_created[group] = r->created_at;
 	if (r->flags & GT_ROW_HAS_CONTACT)
-		opt[nopt++] = r->contact_id;
+		p = put_varint(p, r->contact_id);
 	if (r->flags & GT_ROW_HAS_PARENT)
-		opt[nopt++] = r->parent_id;
+		p = put_varint(p, r->parent_id);
 	if (r->flags & GT_ROW_HAS_THREAD)
-		opt[nopt++] = r->thread_id;
+		p = put_varint(p, r->thread_id);
 	if (r->flags & GT_ROW_HAS_AGENT)
-		opt[nopt++] = r->agent_id;
-	BufFileWrite(f, &h, sizeof(h));
-	if (nopt > 0)
-		BufFileWrite(f, opt, sizeof(int64) * nopt);
-	put_text(f, &r->author_name);
-	put_text(f, &r->body);
+		p = put_varint(p, r->agent_id);
+	if (r->value != 0.0)
+	{
+		memcpy(p, &r->value, sizeof(double));
+		p += sizeof(double);
+	}
+	p = put_varint(p, r->author_name.ptr ? (int64) alen + 1 : 0);
+	p = put_varint(p, r->body.ptr ? (int64) blen + 1 : 0);
+	len = (uint32) ((p - head) + alen + blen);
+	BufFileWrite(f, &len, sizeof(len));
+	BufFileWrite(f, head, p - head);
+	if (alen > 0)
+		BufFileWrite(f, (void *) r->author_name.ptr, alen);
+	if (blen > 0)
+		BufFileWrite(f, (void *) r->body.ptr, blen);
 }
 
 void
 gt_spill_rewind(GtSpill *sp, int group)
 {
+	sp->read_created = 0;
 	if (sp->files[group] != NULL && BufFileSeek(sp->files[group], 0, 0, SEEK_SET) != 0)
 		ereport(ERROR,
 				(errcode_for_file_access(),
 				 errmsg("givetake: could not rewind a temporary file of group %d", group + 1)));
 }
 
-static void
-read_exact(BufFile *f, void *p, size_t n, int group)
+pg_attribute_noreturn() static void
+corrupt(int group)
 {
-	if (n > 0 && BufFileRead(f, p, n) != n)
-		ereport(ERROR,
-				(errcode_for_file_access(),
-				 errmsg("givetake: could not read a temporary file of group %d", group + 1)));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("givetake: a temporary file of group %d is damaged", group + 1)));
 }
 
-static size_t
-text_len(uint32 len)
+/* A varint within [*p, end), or ERROR. */
+static int64
+get_varint(const char **p, const char *end, int group)
 {
-	return len == SPILL_NULL ? 0 : len;
+	uint64		u = 0;
+	int			shift = 0;
+
+	for (;;)
+	{
+		uint8		b;
+
+		if (*p >= end || shift > 63)
+			corrupt(group);
+		b = (uint8) *(*p)++;
+		u |= (uint64) (b & 0x7F) << shift;
+		if (b < 0x80)
+			break;
+		shift += 7;
+	}
+	return (int64) (u >> 1) ^ -(int64) (u & 1);
 }
 
 int
@@ -142,66 +170,81 @@ gt_spill_read(GtSpill *sp, int group, gt_interaction *rows, int max)
 
 	if (f == NULL)
 		return 0;
-	while (k < max && used < SPILL_TEXT_BATCH)
+	while (k < max && used < SPILL_BATCH_BYTES)
 	{
-		SpillHead	h;
 		gt_interaction *r = &rows[k];
-		int64		opt[4];
-		int			nopt = 0,
-					j = 0;
-		size_t		n = BufFileRead(f, &h, sizeof(h)),
-					texts;
+		uint32		len;
+		size_t		n = BufFileRead(f, &len, sizeof(len));
+		const char *p,
+				   *end;
+		bool		has_value;
 
 		if (n == 0)
 			break;
-		if (n != sizeof(h))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("givetake: a temporary file of group %d ends inside a row", group + 1)));
-		memset(r, 0, sizeof(*r));
-		r->id = h.id;
-		r->account_id = h.account_id;
-		r->created_at = h.created_at;
-		r->value = h.value;
-		r->flags = h.flags;
-		r->channel = h.channel;
-		r->kind = h.kind;
-		nopt = ((h.flags & GT_ROW_HAS_CONTACT) != 0) + ((h.flags & GT_ROW_HAS_PARENT) != 0) +
-			((h.flags & GT_ROW_HAS_THREAD) != 0) + ((h.flags & GT_ROW_HAS_AGENT) != 0);
-		read_exact(f, opt, sizeof(int64) * nopt, group);
-		if (h.flags & GT_ROW_HAS_CONTACT)
-			r->contact_id = opt[j++];
-		if (h.flags & GT_ROW_HAS_PARENT)
-			r->parent_id = opt[j++];
-		if (h.flags & GT_ROW_HAS_THREAD)
-			r->thread_id = opt[j++];
-		if (h.flags & GT_ROW_HAS_AGENT)
-			r->agent_id = opt[j++];
-		texts = text_len(h.author_len) + text_len(h.body_len);
-		if (used + texts > sp->text_cap)
+		if (n != sizeof(len))
+			corrupt(group);
+		if (used + len > sp->buf_cap)
 		{
-			size_t		cap = Max(Max(sp->text_cap * 2, used + texts), (size_t) 65536);
+			size_t		cap = Max(Max(sp->buf_cap * 2, used + len), (size_t) 65536);
 
-			sp->text = sp->text ? repalloc_huge(sp->text, cap)
-				: MemoryContextAllocHuge(sp->cxt, cap);
-			sp->text_cap = cap;
+			/* rows already read point by offset: the buffer may move */
+			sp->buf = sp->buf ? repalloc_huge(sp->buf, cap) : MemoryContextAllocHuge(sp->cxt, cap);
+			sp->buf_cap = cap;
 		}
-		read_exact(f, sp->text + used, texts, group);
-		/* offsets + 1 for now (0: NULL); pointers once the arena stops moving */
-		r->author_name.ptr = h.author_len == SPILL_NULL ? NULL : (const char *) (uintptr_t) (used + 1);
-		r->author_name.len = text_len(h.author_len);
-		used += text_len(h.author_len);
-		r->body.ptr = h.body_len == SPILL_NULL ? NULL : (const char *) (uintptr_t) (used + 1);
-		r->body.len = text_len(h.body_len);
-		used += text_len(h.body_len);
+		if (BufFileRead(f, sp->buf + used, len) != len)
+			corrupt(group);
+		p = sp->buf + used;
+		end = p + len;
+		if (len < 3)
+			corrupt(group);
+		memset(r, 0, sizeof(*r));
+		has_value = p[0] != 0;
+		r->channel = (int32) (uint8) p[1] - 1;
+		r->kind = (int32) (uint8) p[2] - 1;
+		p += 3;
+		r->flags = (uint32) get_varint(&p, end, group);
+		r->id = get_varint(&p, end, group);
+		r->account_id = get_varint(&p, end, group);
+		sp->read_created = (int64) ((uint64) sp->read_created + (uint64) get_varint(&p, end, group));
+		r->created_at = sp->read_created;
+		if (r->flags & GT_ROW_HAS_CONTACT)
+			r->contact_id = get_varint(&p, end, group);
+		if (r->flags & GT_ROW_HAS_PARENT)
+			r->parent_id = get_varint(&p, end, group);
+		if (r->flags & GT_ROW_HAS_THREAD)
+			r->thread_id = get_varint(&p, end, group);
+		if (r->flags & GT_ROW_HAS_AGENT)
+			r->agent_id = get_varint(&p, end, group);
+		if (has_value)
+		{
+			if (end - p < (ptrdiff_t) sizeof(double))
+				corrupt(group);
+			memcpy(&r->value, p, sizeof(double));
+			p += sizeof(double);
+		}
+		/* the two lengths, then the two texts */
+		{
+			int64		alen = get_varint(&p, end, group),
+						blen = get_varint(&p, end, group);
+			const char *base = sp->buf;
+
+			if (alen < 0 || blen < 0 || (alen > 0 ? alen - 1 : 0) + (blen > 0 ? blen - 1 : 0) != end - p)
+				corrupt(group);
+			r->author_name.ptr = alen ? (const char *) (uintptr_t) (p - base + 1) : NULL;
+			r->author_name.len = alen ? (size_t) (alen - 1) : 0;
+			p += r->author_name.len;
+			r->body.ptr = blen ? (const char *) (uintptr_t) (p - base + 1) : NULL;
+			r->body.len = blen ? (size_t) (blen - 1) : 0;
+		}
+		used += len;
 		k++;
 	}
 	for (i = 0; i < k; i++)
 	{
 		if (rows[i].author_name.ptr)
-			rows[i].author_name.ptr = sp->text + ((uintptr_t) rows[i].author_name.ptr - 1);
+			rows[i].author_name.ptr = sp->buf + ((uintptr_t) rows[i].author_name.ptr - 1);
 		if (rows[i].body.ptr)
-			rows[i].body.ptr = sp->text + ((uintptr_t) rows[i].body.ptr - 1);
+			rows[i].body.ptr = sp->buf + ((uintptr_t) rows[i].body.ptr - 1);
 	}
 	return k;
 }
