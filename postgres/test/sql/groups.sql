@@ -128,6 +128,22 @@ SELECT count(*) AS differences FROM (
   (SELECT * FROM ref_dropped EXCEPT ALL SELECT * FROM grouped.account_scores)
   UNION ALL (SELECT * FROM grouped.account_scores EXCEPT ALL SELECT * FROM ref_dropped)) d;
 
+-- an ERROR while the rows are read into the group files (the last row
+-- has an infinite created_at) leaves the tables as they were, and the
+-- next call scores again
+INSERT INTO gx VALUES (40002, 7, 7000, NULL, 'twitter', 'mention', true, false, false, 'infinity',
+                       NULL, 'hello', 0, NULL, NULL);
+\set VERBOSITY terse
+SELECT accounts FROM givetake.refresh_scores('gx', NULL, 'grouped');
+\set VERBOSITY default
+DELETE FROM gx WHERE id = 40002;
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_dropped EXCEPT ALL SELECT * FROM grouped.account_scores)
+  UNION ALL (SELECT * FROM grouped.account_scores EXCEPT ALL SELECT * FROM ref_dropped)) d;
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_dropped EXCEPT ALL SELECT * FROM givetake.score_accounts('gx'))
+  UNION ALL (SELECT * FROM givetake.score_accounts('gx') EXCEPT ALL SELECT * FROM ref_dropped)) d;
+
 -- an account larger than the limit by itself: an out_of_memory ERROR
 -- naming the setting
 SET givetake.max_memory = '16kB';
