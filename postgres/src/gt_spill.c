@@ -10,17 +10,20 @@
  */
 #include "gt_pg.h"
 
+#include <math.h>
+
 #include "miscadmin.h"
 #include "storage/buffile.h"
 #include "utils/memutils.h"
 
 /*
  * A stored row: its payload's length (uint32), then the payload: a byte
- * saying whether a non-zero value follows, channel + 1 and kind + 1 (a
- * byte each, 0: unknown), varints (zigzag) of the GT_ROW_* flags, id,
- * account_id, created_at minus the previous row's of the file, and the
- * ids the flags announce, the value (8 bytes) when non-zero, then the
- * lengths + 1 (0: NULL) of author_name and body, and their bytes.
+ * saying whether a value other than 0.0 follows, channel + 1 and
+ * kind + 1 (a byte each, 0: unknown), varints (zigzag) of the GT_ROW_*
+ * flags, id, account_id, created_at minus the previous row's of the
+ * file, and the ids the flags announce, the value (8 bytes) unless 0.0,
+ * then the lengths + 1 (0: NULL) of author_name and body, and their
+ * bytes.
  */
 #define SPILL_HEAD_MAX (3 + 8 * 10 + 8 + 2 * 10)
 /* A batch read back ends early once its rows pass this size. */
@@ -77,6 +80,8 @@ gt_spill_write(GtSpill *sp, int group, const gt_interaction *r)
 	uint32		len;
 	size_t		alen = r->author_name.ptr ? r->author_name.len : 0,
 				blen = r->body.ptr ? r->body.len : 0;
+	/* 0.0 is left out, -0.0 kept: the value reads back bit for bit */
+	bool		has_value = r->value != 0.0 || signbit(r->value);
 	BufFile    *f;
 
 	Assert(group >= 0 && group < sp->count);
@@ -88,7 +93,7 @@ gt_spill_write(GtSpill *sp, int group, const gt_interaction *r)
 		MemoryContextSwitchTo(old);
 	}
 	f = sp->files[group];
-	*p++ = (char) (r->value != 0.0);
+	*p++ = (char) has_value;
 	*p++ = (char) small_code(r->channel);
 	*p++ = (char) small_code(r->kind);
 	p = put_varint(p, (int64) r->flags);
@@ -104,7 +109,7 @@ gt_spill_write(GtSpill *sp, int group, const gt_interaction *r)
 		p = put_varint(p, r->thread_id);
 	if (r->flags & GT_ROW_HAS_AGENT)
 		p = put_varint(p, r->agent_id);
-	if (r->value != 0.0)
+	if (has_value)
 	{
 		memcpy(p, &r->value, sizeof(double));
 		p += sizeof(double);
