@@ -16,7 +16,9 @@
 #   write     (refresh_scores) the rest of the statement: the tables
 # then runs with statement_timeout = T at 25, 50 and 75 % of each window,
 # REPS times each, and prints elapsed - T (psql's \timing), the delay from
-# the timeout to the ERROR.
+# the timeout to the ERROR; then one pg_cancel_backend in the middle of
+# each phase (the time from the signal to the end of the statement; the
+# session's connection time shifts it a few ms later into the phase).
 # Usage: cancel_groups.sh [rows ...]   (default 2000000 10000000)
 # Env: REPS (default 2); FUNCS (default "score_accounts refresh_scores");
 #      GT_BENCH_DIR: keep the cluster and its tables there between runs
@@ -114,6 +116,26 @@ for n in "${ROWS[@]}"; do
             done
             printf '   %-6s window %6d-%6d ms: elapsed - T (ms) @T: %s\n' "$name" "$lo" "$hi" "${res[*]}"
         done
+        # pg_cancel_backend in the middle of each phase: the time from the
+        # signal (noted on the same host's clock as it is sent) to the end
+        # of the victim's psql.
+        res=()
+        for ph in $phases; do
+            IFS=: read -r name lo hi <<<"$ph"
+            t=$(( (lo + hi) / 2 ))
+            q -c "SET application_name = 'victim'" -c "$SETUP" -c "$sql" >/dev/null 2>"$GT_TMP/victim.err" &
+            victim=$!
+            sleep "$(awk -v t="$t" 'BEGIN { printf "%.3f", t / 1000 }')"
+            sent=$(q -At -c "SELECT round(extract(epoch FROM clock_timestamp()) * 1000), pg_cancel_backend(pid)
+                             FROM pg_stat_activity WHERE application_name = 'victim'" | cut -d'|' -f1)
+            wait $victim || true
+            if [ -n "$sent" ] && grep -q "canceling statement" "$GT_TMP/victim.err"; then
+                res+=("$name $(( $(date +%s%3N) - sent ))")
+            else
+                res+=("$name (not cancelled)")
+            fi
+        done
+        echo "   pg_cancel_backend mid-phase, signal to end (ms): $(IFS=,; echo "${res[*]}")"
     done
 done
 echo "== load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
