@@ -975,8 +975,8 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt, int as_of_arg, int peri
 	{
 		/*
 		 * The grouped queries plan without JIT: at these sizes PostgreSQL
-		 * would compile them (a fifth of a second for the links, at 10 M
-		 * rows) and a compile does not stop for a cancel. The setting is
+		 * would compile them (0.15 s for the links query at 10 M rows)
+		 * and a compile does not stop for a cancel. The setting is
 		 * restored on return, and by the abort on ERROR.
 		 */
 		int			nest = NewGUCNestLevel();
