@@ -960,32 +960,44 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt, int as_of_arg, int peri
 			 int64 *group_cap)
 {
 	char	   *query = source_query(PG_GETARG_OID(0));
+	gt_scorer  *s = NULL;
+	int			nest = NewGUCNestLevel();
 
+	/*
+	 * Scans of the source start at its first block, not where another
+	 * scan of a large table is (synchronized scans): the rows come in the
+	 * table's order, so row numbers in errors do not move, and ids do not
+	 * come as two ranges -- the end of the table, then its start -- which
+	 * the scorer's id table (linear probing, neighbouring ids in
+	 * neighbouring slots) takes up to a second a batch to insert. The
+	 * settings are restored on return, and by the abort on ERROR.
+	 */
+	(void) set_config_option("synchronize_seqscans", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
+							 0, false);
 	if (*group_cap <= 0)
 	{
 		int64		seen;
-		gt_scorer  *s = score_one_pass(fcinfo, cxt, query, as_of_arg, period, &seen);
 
-		if (s != NULL)
-			return s;
-		/* Half of what fitted: room for the texts of other accounts. */
-		*group_cap = Max(seen / 2, 1);
-		elog(DEBUG1, "givetake: the source does not fit in givetake.max_memory: scoring it in groups of accounts");
+		s = score_one_pass(fcinfo, cxt, query, as_of_arg, period, &seen);
+		if (s == NULL)
+		{
+			/* Half of what fitted: room for the texts of other accounts. */
+			*group_cap = Max(seen / 2, 1);
+			elog(DEBUG1, "givetake: the source does not fit in givetake.max_memory: scoring it in groups of accounts");
+		}
 	}
+	if (s == NULL)
 	{
 		/*
 		 * The grouped queries plan without JIT: at these sizes PostgreSQL
 		 * would compile them (0.15 s for the links query at 10 M rows)
-		 * and a compile does not stop for a cancel. The setting is
-		 * restored on return, and by the abort on ERROR.
+		 * and a compile does not stop for a cancel.
 		 */
-		int			nest = NewGUCNestLevel();
-
 		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 		score_in_groups(fcinfo, query, as_of_arg, period, *group_cap, emit);
-		AtEOXact_GUC(true, nest);
 	}
-	return NULL;
+	AtEOXact_GUC(true, nest);
+	return s;
 }
 
 /* The scorer of the last refresh token, in a child of TopTransactionContext. */
