@@ -49,6 +49,20 @@ int			gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks,
 						   const int64 *link_from, const int64 *link_to, int64 cap, int32 *group_of);
 
 /*
+ * Rows of a source scored in groups, kept per group in temporary files
+ * (gt_spill.c) that go with the transaction's resources. gt_spill_read
+ * reads up to `max` rows of a group; their texts stay valid until the next
+ * read. A group's file is deleted by gt_spill_drop.
+ */
+typedef struct GtSpill GtSpill;
+
+GtSpill    *gt_spill_create(int groups);
+void		gt_spill_write(GtSpill *sp, int group, const gt_interaction *r);
+void		gt_spill_rewind(GtSpill *sp, int group);
+int			gt_spill_read(GtSpill *sp, int group, gt_interaction *rows, int max);
+void		gt_spill_drop(GtSpill *sp, int group);
+
+/*
  * The lexicon in force (never NULL; gt_pg_interrupt is set on it). Cached in
  * flinfo->fn_extra until the command counter moves (the next statement, or
  * the next command of a PL/pgSQL block, sees a change of givetake.lexicon),

@@ -28,6 +28,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -449,10 +450,12 @@ score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, in
  * Scoring in groups of accounts. The plan: rows and created_at range per
  * account, cross-account links (one SQL query each, like the CLI's), then
  * gt_plan_groups; the group holding the latest created_at is group 0. The
- * pass: one query over the source joined to the plan (two arrays) ordered
- * by group -- a sort, which spills to disk past work_mem, so the source is
- * read once whatever the group count and needs no index. Every query of a
- * call shares the statement's snapshot (read-only SPI), so the plan
+ * source is then read once whatever the group count, with no index: one
+ * scan into a temporary file per group (gt_spill.c), each group scored
+ * from its file; or, with more groups than work_mem holds file buffers
+ * for, one query over the source joined to the plan (two arrays) ordered
+ * by group -- a sort, which spills to disk past work_mem. Every query of
+ * a call shares the statement's snapshot (read-only SPI), so the plan
  * covers every row scanned.
  */
 typedef struct GroupRun
@@ -460,6 +463,7 @@ typedef struct GroupRun
 	FunctionCallInfo fcinfo;
 	int			as_of_arg;
 	int			period;
+	GtSpill    *spill;			/* the rows per group, or NULL: */
 	SPIPlanPtr	plan;			/* the ordered pass, parameters: ids, groups */
 	Datum		args[2];
 	int			groups;
@@ -531,6 +535,63 @@ close_group(GroupRun *run, gt_scorer *s, MemoryContext gcxt, int64 *as_of, int g
 	return true;
 }
 
+/* A fresh scorer for the next group, in a slot of a new child of `work`. */
+static gt_scorer **
+open_group(GroupRun *run, int64 as_of, const Emitter *emit, MemoryContext work, MemoryContext *gcxt)
+{
+	gt_scorer **slot;
+
+	*gcxt = AllocSetContextCreate(work, "givetake group scorer", ALLOCSET_DEFAULT_SIZES);
+	slot = gt_scorer_guard(*gcxt);
+	gt_check(gt_scorer_new(slot, gt_pg_lexicon(NULL)), "creating a scorer");
+	configure(*slot, run->fcinfo, run->as_of_arg, run->period);
+	if (emit == NULL || as_of != GT_AS_OF_LATEST)
+		gt_check_scorer(gt_scorer_set_as_of(*slot, emit == NULL ? GT_AS_OF_LATEST : as_of), *slot, "as_of");
+	set_limit(*slot);
+	return slot;
+}
+
+/*
+ * A pass over the groups kept in temporary files (run->spill), as
+ * group_pass below. A group's file is deleted once the group is emitted:
+ * no later pass needs it.
+ */
+static bool
+spill_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
+{
+	MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "givetake group pass", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext emitcxt = AllocSetContextCreate(work, "givetake group rows", ALLOCSET_DEFAULT_SIZES);
+	gt_interaction *rows = MemoryContextAlloc(work, GT_BATCH_ROWS * sizeof(gt_interaction));
+	bool		ok = true;
+	int			g;
+
+	for (g = 0; g < run->groups && ok; g++)
+	{
+		MemoryContext gcxt;
+		gt_scorer **slot;
+		int			k;
+
+		CHECK_FOR_INTERRUPTS();
+		gt_spill_rewind(run->spill, g);
+		k = gt_spill_read(run->spill, g, rows, GT_BATCH_ROWS);
+		if (k == 0)
+			continue;
+		slot = open_group(run, as_of, emit, work, &gcxt);
+		do
+		{
+			check_group(gt_scorer_add(*slot, rows, k), run, *slot, g, "gt_scorer_add");
+			CHECK_FOR_INTERRUPTS();
+		} while ((k = gt_spill_read(run->spill, g, rows, GT_BATCH_ROWS)) > 0);
+		ok = close_group(run, *slot, gcxt, &as_of, g, emit, emitcxt, max_as_of);
+		MemoryContextDelete(gcxt);	/* frees the scorer */
+		if (ok && emit != NULL)
+			gt_spill_drop(run->spill, g);
+	}
+	MemoryContextDelete(work);
+	elog(DEBUG2, "givetake: the pass over %d groups ended", run->groups);
+	return ok;
+}
+
 /*
  * One ordered pass over the groups, each with a fresh scorer freed before
  * the next. as_of GT_AS_OF_LATEST (no as_of given): group 0 is scored
@@ -541,9 +602,8 @@ close_group(GroupRun *run, gt_scorer *s, MemoryContext gcxt, int64 *as_of, int g
  * *max_as_of gets the largest.
  */
 static bool
-group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
+sorted_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 {
-	FunctionCallInfo fcinfo = run->fcinfo;
 	MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "givetake group pass", ALLOCSET_DEFAULT_SIZES);
 	MemoryContext batch = AllocSetContextCreate(work, "givetake batch", ALLOCSET_DEFAULT_SIZES);
 	MemoryContext emitcxt = AllocSetContextCreate(work, "givetake group rows", ALLOCSET_DEFAULT_SIZES);
@@ -567,6 +627,8 @@ group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 		CHECK_FOR_INTERRUPTS();
 		SPI_cursor_fetch(portal, true, GT_BATCH_ROWS);
 		n = SPI_processed;
+		if (seen == 0)
+			elog(DEBUG2, "givetake: the ordered read returned its first rows");
 		if (n == 0)
 			break;
 		for (i = 0; i <= n && ok; i++)
@@ -609,14 +671,7 @@ group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 					elog(ERROR, "givetake: a row of the source is outside the plan of groups");
 				}
 				current = g;
-				gcxt = AllocSetContextCreate(work, "givetake group scorer", ALLOCSET_DEFAULT_SIZES);
-				slot = gt_scorer_guard(gcxt);
-				gt_check(gt_scorer_new(slot, gt_pg_lexicon(NULL)), "creating a scorer");
-				configure(*slot, fcinfo, run->as_of_arg, run->period);
-				if (emit == NULL || as_of != GT_AS_OF_LATEST)
-					gt_check_scorer(gt_scorer_set_as_of(*slot, emit == NULL ? GT_AS_OF_LATEST : as_of), *slot,
-									"as_of");
-				set_limit(*slot);
+				slot = open_group(run, as_of, emit, work, &gcxt);
 			}
 			{
 				MemoryContext old = MemoryContextSwitchTo(batch);
@@ -635,7 +690,116 @@ group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 	SPI_cursor_close(portal);
 	SPI_finish();
 	MemoryContextDelete(work);
+	elog(DEBUG2, "givetake: the pass over %d groups ended", run->groups);
 	return ok;
+}
+
+static bool
+group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
+{
+	return run->spill != NULL ? spill_pass(run, as_of, emit, max_as_of)
+		: sorted_pass(run, as_of, emit, max_as_of);
+}
+
+/* The pass that emits, after one that finds the as_of when it must. */
+static void
+run_passes(GroupRun *run, const Emitter *emit)
+{
+	FunctionCallInfo fcinfo = run->fcinfo;
+
+	if (!PG_ARGISNULL(run->as_of_arg))
+		group_pass(run, to_unix_micros(PG_GETARG_TIMESTAMPTZ(run->as_of_arg), "as_of"), emit, NULL);
+	else if (!group_pass(run, GT_AS_OF_LATEST, emit, NULL))
+	{
+		/* The latest row was dropped: every group's as_of, then the pass. */
+		int64		as_of = PG_INT64_MIN;
+
+		elog(DEBUG1, "givetake: the latest row was not kept: finding the as_of of every group first");
+
+		group_pass(run, GT_AS_OF_LATEST, NULL, &as_of);
+		group_pass(run, as_of, emit, NULL);
+	}
+}
+
+/*
+ * A file per group costs a BufFile buffer (BLCKSZ) while the source is
+ * read: up to work_mem's worth of them (at least 16); more groups are read
+ * through a sort.
+ */
+static int
+spill_files_max(void)
+{
+	return (int) Max(16, (int64) work_mem * 1024 / BLCKSZ);
+}
+
+/* Index of `id` in the sorted ids[0..n), or -1. */
+static int
+account_index(const int64 *ids, int n, int64 id)
+{
+	int			lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ids[lo] == id ? lo : -1;
+}
+
+/* One scan of the source, each row converted into its group's file. */
+static void
+spill_source(GroupRun *run, const char *query, const int64 *ids, const int32 *group_of, int n)
+{
+	MemoryContext batch = AllocSetContextCreate(CurrentMemoryContext, "givetake batch", ALLOCSET_DEFAULT_SIZES);
+	SPIPlanPtr	plan;
+	Portal		portal;
+	uint64		seen = 0;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "givetake: SPI_connect failed");
+	plan = SPI_prepare(query, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "givetake: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	for (;;)
+	{
+		uint64		i,
+					count;
+		MemoryContext old;
+
+		CHECK_FOR_INTERRUPTS();
+		SPI_cursor_fetch(portal, true, GT_BATCH_ROWS);
+		count = SPI_processed;
+		if (seen == 0)
+			elog(DEBUG2, "givetake: the read into groups returned its first rows");
+		if (count == 0)
+			break;
+		old = MemoryContextSwitchTo(batch);
+		for (i = 0; i < count; i++)
+		{
+			gt_interaction r;
+			int			a;
+
+			convert_row(&r, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, seen + i + 1);
+			a = account_index(ids, n, r.account_id);
+			if (a < 0)
+				elog(ERROR, "givetake: a row of the source is outside the plan of groups");
+			gt_spill_write(run->spill, group_of[a], &r);
+		}
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(batch);
+		seen += count;
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	SPI_finish();
+	MemoryContextDelete(batch);
+	elog(DEBUG2, "givetake: the rows of %d groups are in their files", run->groups);
 }
 
 /*
@@ -709,6 +873,7 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	}
 	run.last = latest_at;
 	SPI_freetuptable(SPI_tuptable);
+	elog(DEBUG2, "givetake: rows of %d accounts counted", n);
 
 	/* Pairs of accounts linked by a parent_id or a shared id. */
 	if (SPI_execute(psprintf("SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
@@ -738,6 +903,19 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 		for (i = 0; i < n; i++)
 			group_of[i] = group_of[i] == swap ? 0 : group_of[i] == 0 ? swap : group_of[i];
 	}
+	if (run.groups <= spill_files_max())
+	{
+		/* One scan of the source into a file per group. */
+		SPI_finish();
+		MemoryContextSwitchTo(work);
+		elog(DEBUG1, "givetake: %d accounts in %d groups of at most " INT64_FORMAT " rows", n, run.groups, cap);
+		run.spill = gt_spill_create(run.groups);
+		spill_source(&run, query, ids, group_of, n);
+		MemoryContextSwitchTo(old);
+		run_passes(&run, emit);
+		MemoryContextDelete(work);
+		return;
+	}
 	id_datums = palloc(sizeof(Datum) * Max(n, 1));
 	group_datums = palloc(sizeof(Datum) * Max(n, 1));
 	for (i = 0; i < n; i++)
@@ -762,19 +940,9 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	SPI_finish();
 	MemoryContextSwitchTo(old);
 
-	elog(DEBUG1, "givetake: %d accounts in %d groups of at most " INT64_FORMAT " rows", n, run.groups, cap);
-	if (!PG_ARGISNULL(as_of_arg))
-		group_pass(&run, to_unix_micros(PG_GETARG_TIMESTAMPTZ(as_of_arg), "as_of"), emit, NULL);
-	else if (!group_pass(&run, GT_AS_OF_LATEST, emit, NULL))
-	{
-		/* The latest row was dropped: every group's as_of, then the pass. */
-		int64		as_of = PG_INT64_MIN;
-
-		elog(DEBUG1, "givetake: the latest row was not kept: finding the as_of of every group first");
-
-		group_pass(&run, GT_AS_OF_LATEST, NULL, &as_of);
-		group_pass(&run, as_of, emit, NULL);
-	}
+	elog(DEBUG1, "givetake: %d accounts in %d groups of at most " INT64_FORMAT " rows, read through a sort",
+		 n, run.groups, cap);
+	run_passes(&run, emit);
 	SPI_freeplan(run.plan);
 	MemoryContextDelete(work);
 }
@@ -792,20 +960,44 @@ score_source(FunctionCallInfo fcinfo, MemoryContext cxt, int as_of_arg, int peri
 			 int64 *group_cap)
 {
 	char	   *query = source_query(PG_GETARG_OID(0));
+	gt_scorer  *s = NULL;
+	int			nest = NewGUCNestLevel();
 
+	/*
+	 * Scans of the source start at its first block, not where another
+	 * scan of a large table is (synchronized scans): the rows come in the
+	 * table's order, so row numbers in errors do not move, and ids do not
+	 * come as two ranges -- the end of the table, then its start -- which
+	 * the scorer's id table (linear probing, neighbouring ids in
+	 * neighbouring slots) takes up to a second a batch to insert. The
+	 * settings are restored on return, and by the abort on ERROR.
+	 */
+	(void) set_config_option("synchronize_seqscans", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
+							 0, false);
 	if (*group_cap <= 0)
 	{
 		int64		seen;
-		gt_scorer  *s = score_one_pass(fcinfo, cxt, query, as_of_arg, period, &seen);
 
-		if (s != NULL)
-			return s;
-		/* Half of what fitted: room for the texts of other accounts. */
-		*group_cap = Max(seen / 2, 1);
-		elog(DEBUG1, "givetake: the source does not fit in givetake.max_memory: scoring it in groups of accounts");
+		s = score_one_pass(fcinfo, cxt, query, as_of_arg, period, &seen);
+		if (s == NULL)
+		{
+			/* Half of what fitted: room for the texts of other accounts. */
+			*group_cap = Max(seen / 2, 1);
+			elog(DEBUG1, "givetake: the source does not fit in givetake.max_memory: scoring it in groups of accounts");
+		}
 	}
-	score_in_groups(fcinfo, query, as_of_arg, period, *group_cap, emit);
-	return NULL;
+	if (s == NULL)
+	{
+		/*
+		 * The grouped queries plan without JIT: at these sizes PostgreSQL
+		 * would compile them (0.15 s for the links query at 10 M rows)
+		 * and a compile does not stop for a cancel.
+		 */
+		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		score_in_groups(fcinfo, query, as_of_arg, period, *group_cap, emit);
+	}
+	AtEOXact_GUC(true, nest);
+	return s;
 }
 
 /* The scorer of the last refresh token, in a child of TopTransactionContext. */

@@ -60,6 +60,29 @@ SELECT count(*) AS differences FROM (
   (SELECT * FROM ref_pinned EXCEPT ALL SELECT * FROM givetake.score_accounts('gx', '2024-03-01 00:00+00'))
   UNION ALL (SELECT * FROM givetake.score_accounts('gx', '2024-03-01 00:00+00') EXCEPT ALL SELECT * FROM ref_pinned)) d;
 
+-- more groups than work_mem holds file buffers for: the source is read
+-- through a sort, with the same rows (gx four times over, 20 groups)
+CREATE TEMP TABLE gy AS
+SELECT id + k * 100000 AS id, account_id + k * 1000 AS account_id, contact_id + k * 10000000 AS contact_id,
+       parent_id + k * 100000 AS parent_id, channel, kind, inbound, automated, has_media, created_at,
+       author_name, body, value, thread_id, agent_id
+FROM gx, generate_series(0, 3) k;
+SET givetake.max_memory = -1;
+CREATE TEMP TABLE ref_gy_accounts AS SELECT * FROM givetake.score_accounts('gy');
+CREATE TEMP TABLE ref_gy_turns AS SELECT * FROM givetake.score_turns('gy');
+SET givetake.max_memory = '1MB';
+SET work_mem = '64kB';
+SET client_min_messages = debug1;
+SELECT count(*) FROM givetake.score_accounts('gy');
+RESET client_min_messages;
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_gy_accounts EXCEPT ALL SELECT * FROM givetake.score_accounts('gy'))
+  UNION ALL (SELECT * FROM givetake.score_accounts('gy') EXCEPT ALL SELECT * FROM ref_gy_accounts)) d;
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_gy_turns EXCEPT ALL SELECT * FROM givetake.score_turns('gy'))
+  UNION ALL (SELECT * FROM givetake.score_turns('gy') EXCEPT ALL SELECT * FROM ref_gy_turns)) d;
+RESET work_mem;
+
 -- refresh_scores in groups writes the same tables
 CREATE SCHEMA grouped;
 SELECT * FROM givetake.refresh_scores('gx', NULL, 'grouped');
@@ -104,6 +127,22 @@ RESET client_min_messages;
 SELECT count(*) AS differences FROM (
   (SELECT * FROM ref_dropped EXCEPT ALL SELECT * FROM grouped.account_scores)
   UNION ALL (SELECT * FROM grouped.account_scores EXCEPT ALL SELECT * FROM ref_dropped)) d;
+
+-- an ERROR while the rows are read into the group files (the last row
+-- has an infinite created_at) leaves the tables as they were, and the
+-- next call scores again
+INSERT INTO gx VALUES (40002, 7, 7000, NULL, 'twitter', 'mention', true, false, false, 'infinity',
+                       NULL, 'hello', 0, NULL, NULL);
+\set VERBOSITY terse
+SELECT accounts FROM givetake.refresh_scores('gx', NULL, 'grouped');
+\set VERBOSITY default
+DELETE FROM gx WHERE id = 40002;
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_dropped EXCEPT ALL SELECT * FROM grouped.account_scores)
+  UNION ALL (SELECT * FROM grouped.account_scores EXCEPT ALL SELECT * FROM ref_dropped)) d;
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_dropped EXCEPT ALL SELECT * FROM givetake.score_accounts('gx'))
+  UNION ALL (SELECT * FROM givetake.score_accounts('gx') EXCEPT ALL SELECT * FROM ref_dropped)) d;
 
 -- an account larger than the limit by itself: an out_of_memory ERROR
 -- naming the setting
