@@ -22,8 +22,8 @@ find_root(int *parent, int x)
 }
 
 /* Index of `id` in the sorted ids[0..n), or -1. */
-static int
-find_account(const int64 *ids, int n, int64 id)
+int
+gt_find_account(const int64 *ids, int n, int64 id)
 {
 	int			lo = 0,
 				hi = n;
@@ -75,8 +75,8 @@ gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks, const int
 		parent[i] = i;
 	for (i = 0; i < nlinks; i++)
 	{
-		int			a = find_account(ids, n, link_from[i]),
-					b = find_account(ids, n, link_to[i]);
+		int			a = gt_find_account(ids, n, link_from[i]),
+					b = gt_find_account(ids, n, link_to[i]);
 
 		if ((i & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();

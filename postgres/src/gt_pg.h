@@ -47,6 +47,8 @@ void		gt_define_gucs(void);
  */
 int			gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks,
 						   const int64 *link_from, const int64 *link_to, int64 cap, int32 *group_of);
+/* Index of `id` in the sorted ids[0..n), or -1. */
+int			gt_find_account(const int64 *ids, int n, int64 id);
 
 /*
  * Rows of a source scored in groups, kept per group in temporary files

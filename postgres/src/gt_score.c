@@ -361,6 +361,23 @@ finish_scorer(gt_scorer *s)
 }
 
 /*
+ * SPI_connect and a read-only cursor over the whole source query (rows in
+ * the order the scan returns them); the caller closes it and SPI_finish-es.
+ */
+static Portal
+open_source_cursor(const char *query)
+{
+	SPIPlanPtr	plan;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "givetake: SPI_connect failed");
+	plan = SPI_prepare(query, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "givetake: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	return SPI_cursor_open(NULL, plan, NULL, NULL, true);
+}
+
+/*
  * One pass over the source into one scorer (in a slot of `cxt`). Returns
  * the finished scorer, or NULL when it would grow past givetake.max_memory
  * (the scorer is then freed and *seen tells how many rows fitted).
@@ -372,7 +389,6 @@ score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, in
 	gt_scorer **slot = gt_scorer_guard(cxt);
 	gt_interaction *rows = MemoryContextAlloc(cxt, GT_BATCH_ROWS * sizeof(gt_interaction));
 	MemoryContext batch = AllocSetContextCreate(cxt, "givetake batch", ALLOCSET_DEFAULT_SIZES);
-	SPIPlanPtr	plan;
 	Portal		portal;
 	uint64		seen = 0;
 	int64		first = PG_INT64_MAX,
@@ -384,12 +400,7 @@ score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, in
 	configure(*slot, fcinfo, as_of_arg, period);
 	set_limit(*slot);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "givetake: SPI_connect failed");
-	plan = SPI_prepare(query, 0, NULL);
-	if (plan == NULL)
-		elog(ERROR, "givetake: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	portal = open_source_cursor(query);
 	for (;;)
 	{
 		uint64		i,
@@ -732,40 +743,15 @@ spill_files_max(void)
 	return (int) Max(16, (int64) work_mem * 1024 / BLCKSZ);
 }
 
-/* Index of `id` in the sorted ids[0..n), or -1. */
-static int
-account_index(const int64 *ids, int n, int64 id)
-{
-	int			lo = 0,
-				hi = n;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (ids[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && ids[lo] == id ? lo : -1;
-}
-
 /* One scan of the source, each row converted into its group's file. */
 static void
 spill_source(GroupRun *run, const char *query, const int64 *ids, const int32 *group_of, int n)
 {
 	MemoryContext batch = AllocSetContextCreate(CurrentMemoryContext, "givetake batch", ALLOCSET_DEFAULT_SIZES);
-	SPIPlanPtr	plan;
 	Portal		portal;
 	uint64		seen = 0;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "givetake: SPI_connect failed");
-	plan = SPI_prepare(query, 0, NULL);
-	if (plan == NULL)
-		elog(ERROR, "givetake: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	portal = open_source_cursor(query);
 	for (;;)
 	{
 		uint64		i,
@@ -786,7 +772,7 @@ spill_source(GroupRun *run, const char *query, const int64 *ids, const int32 *gr
 			int			a;
 
 			convert_row(&r, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, seen + i + 1);
-			a = account_index(ids, n, r.account_id);
+			a = gt_find_account(ids, n, r.account_id);
 			if (a < 0)
 				elog(ERROR, "givetake: a row of the source is outside the plan of groups");
 			gt_spill_write(run->spill, group_of[a], &r);
