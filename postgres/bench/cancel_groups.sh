@@ -15,10 +15,13 @@
 #   score     scoring the groups
 #   write     (refresh_scores) the rest of the statement: the tables
 # then runs with statement_timeout = T at 25, 50 and 75 % of each window,
-# REPS times each, and prints elapsed - T (psql's \timing), the delay from
-# the timeout to the ERROR; then one pg_cancel_backend in the middle of
-# each phase (the time from the signal to the end of the statement; the
-# session's connection time shifts it a few ms later into the phase).
+# REPS times each, and prints two delays from the timeout: to the ERROR
+# (its server-log time; the backend sends it to the client then) and to
+# the end of the statement (psql's \timing - T: the transaction's abort,
+# which deletes the statement's temporary files, comes in between); then
+# one pg_cancel_backend in the middle of each phase (signal to ERROR and
+# to the end; the session's connection time shifts it a few ms later into
+# the phase).
 # Usage: cancel_groups.sh [rows ...]   (default 2000000 10000000)
 # Env: REPS (default 2); FUNCS (default "score_accounts refresh_scores");
 #      GT_BENCH_DIR: keep the cluster and its tables there between runs
@@ -62,6 +65,17 @@ fi
 LOG="$GT_TMP/bench.log"
 q() { psql -X -q -v ON_ERROR_STOP=1 -h "$GT_TMP" -p "$GT_PORT" -U postgres -d postgres "$@"; }
 SETUP="SET givetake.max_memory = '64MB'; SET work_mem = '4MB'"
+# Milliseconds from the statement timeout (the statement's start, logged
+# by log_statement, plus T) to the ERROR in the server log. The ERROR is
+# logged and sent to the client before the transaction aborts; the abort
+# (deleting the statement's temporary files) is the rest of "to end".
+to_error() {
+    local st er
+    st="$(grep "\[$1\] LOG:  statement: SELECT" "$LOG" | tail -1 | cut -d' ' -f1)"
+    er="$(grep "\[$1\] ERROR:  canceling statement" "$LOG" | tail -1 | cut -d' ' -f1)"
+    if [ -n "$st" ] && [ -n "$er" ]; then awk -v s="$st" -v e="$er" -v t="$2" 'BEGIN { printf "%d", (e - s) * 1000 - t }'
+    else echo "-"; fi
+}
 
 q -c "CREATE EXTENSION IF NOT EXISTS givetake" -f "$PGDIR/test/gen_interactions.sql" >/dev/null
 call() {
@@ -107,14 +121,16 @@ for n in "${ROWS[@]}"; do
                 t=$(( lo + (hi - lo) * pct / 100 ))
                 [ "$t" -lt 1 ] && t=1
                 for _ in $(seq "$REPS"); do
-                    o="$(q -c "$SETUP" -c "SET statement_timeout = '${t}ms'" -c '\timing on' -c "$sql" 2>&1 || true)"
+                    o="$(q -At -c "$SETUP" -c "SET log_statement = 'all'" -c "SELECT 'pid', pg_backend_pid()" \
+                         -c "SET statement_timeout = '${t}ms'" -c '\timing on' -c "$sql" 2>&1 || true)"
                     ms="$(echo "$o" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)"
+                    vpid="$(echo "$o" | sed -n 's/^pid|//p')"
                     # not cancelled (finished before T): marked
                     done_mark="$(echo "$o" | grep -q "canceling statement" || echo '(not cancelled)')"
-                    res+=("$(awk -v e="$ms" -v t="$t" 'BEGIN { printf "%d", e - t }')@${t}${done_mark}")
+                    res+=("$(to_error "$vpid" "$t")/$(awk -v e="$ms" -v t="$t" 'BEGIN { printf "%d", e - t }')@${t}${done_mark}")
                 done
             done
-            printf '   %-6s window %6d-%6d ms: elapsed - T (ms) @T: %s\n' "$name" "$lo" "$hi" "${res[*]}"
+            printf '   %-6s window %6d-%6d ms: to ERROR/to end (ms) @T: %s\n' "$name" "$lo" "$hi" "${res[*]}"
         done
         # pg_cancel_backend in the middle of each phase: the time from the
         # signal (noted on the same host's clock as it is sent) to the end
@@ -126,16 +142,19 @@ for n in "${ROWS[@]}"; do
             q -c "SET application_name = 'victim'" -c "$SETUP" -c "$sql" >/dev/null 2>"$GT_TMP/victim.err" &
             victim=$!
             sleep "$(awk -v t="$t" 'BEGIN { printf "%.3f", t / 1000 }')"
-            sent=$(q -At -c "SELECT round(extract(epoch FROM clock_timestamp()) * 1000), pg_cancel_backend(pid)
-                             FROM pg_stat_activity WHERE application_name = 'victim'" | cut -d'|' -f1)
+            sig="$(q -At -c "SELECT round(extract(epoch FROM clock_timestamp()) * 1000), pid, pg_cancel_backend(pid)
+                             FROM pg_stat_activity WHERE application_name = 'victim'")"
+            sent="$(echo "$sig" | cut -d'|' -f1)"
+            vpid="$(echo "$sig" | cut -d'|' -f2)"
             wait $victim || true
             if [ -n "$sent" ] && grep -q "canceling statement" "$GT_TMP/victim.err"; then
-                res+=("$name $(( $(date +%s%3N) - sent ))")
+                err="$(grep "\[$vpid\] ERROR:  canceling statement" "$LOG" | tail -1 | cut -d' ' -f1)"
+                res+=("$name $(awk -v e="$err" -v s="$sent" 'BEGIN { printf "%d", e * 1000 - s }')/$(( $(date +%s%3N) - sent ))")
             else
                 res+=("$name (not cancelled)")
             fi
         done
-        echo "   pg_cancel_backend mid-phase, signal to end (ms): $(IFS=,; echo "${res[*]}")"
+        echo "   pg_cancel_backend mid-phase, signal to ERROR/to end (ms): $(IFS=,; echo "${res[*]}")"
     done
 done
 echo "== load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
