@@ -296,6 +296,10 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
         return GT_EINVAL
     }
     guard let rows else { return GT_OK }
+    // Each caller row is read once: checked and converted into one buffer
+    // that the scorer reads in place.
+    let lifted = UnsafeMutableBufferPointer<Interaction>.allocate(capacity: n)
+    defer { lifted.deallocate() }  // Interaction is trivial: no deinitialize
     for i in 0..<n {
         let r = row(rows, i, rowSize)
         let bad = !isReadable(r.body) ? textProblem(r.body.ptr, r.body.len, "body")
@@ -304,11 +308,12 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
             h.error.set("row " + String((h.scorer?.rowsAdded ?? 0) &+ i) + " (id " + String(r.id) + "): " + bad)
             return GT_EINVAL
         }
+        (lifted.baseAddress! + i).initialize(to: lift(r, rowSize))
     }
     do { _ = try h.makeScorer() } catch { return h.fail(error) }
     h.dropResults()
     do {
-        try h.scorer!.add(count: n) { lift(row(rows, $0, rowSize), rowSize) }  // converted once into one buffer
+        if n > 0 { try h.scorer!.add(UnsafeBufferPointer(lifted)) }
     } catch {
         return h.fail(error)
     }

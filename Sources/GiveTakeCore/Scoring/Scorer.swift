@@ -218,7 +218,10 @@ public final class Scorer {
         let slots = UnsafeMutableBufferPointer<BatchSlots>.allocate(capacity: batch.count)
         defer { slots.deallocate() }
         internSlots(batch, slots)
-        for i in 0..<batch.count { ingest(batch[i], slots[i]) }
+        // The rows are passed inout and made unique once per batch, so the
+        // per-row work holds no extra reference and checks no sharing.
+        rows.makeUnique()
+        for i in 0..<batch.count { ingest(batch[i], slots[i], &rows) }
         rowsAdded &+= batch.count
     }
 
@@ -298,7 +301,8 @@ public final class Scorer {
         return next
     }
 
-    private func ingest(_ r: Interaction, _ slots: BatchSlots) {
+    /// `rows` is `self.rows` (unique: see `RowStore.appendUnique`).
+    private func ingest(_ r: Interaction, _ slots: BatchSlots, _ rows: inout RowStore) {
         let account = slots.account
         let channel = Scorer.channelOf(r)
         let kind = Scorer.kindOf(r)
@@ -365,7 +369,7 @@ public final class Scorer {
         } else {
             if row.hasExtra { setExtra(rows.count, extra) }
             if row.needsAck { needsAckRows &+= 1 }
-            rows.append(row)
+            rows.appendUnique(row)
         }
     }
 
