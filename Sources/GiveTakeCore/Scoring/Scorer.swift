@@ -230,8 +230,13 @@ public final class Scorer {
     /// per-row work they would wait one by one). Keys are interned in row
     /// order, as one pass would.
     private func internSlots(_ batch: UnsafeBufferPointer<Interaction>, _ slots: UnsafeMutableBufferPointer<BatchSlots>) {
+        // Rows of one account mostly come together: a repeated account is
+        // not looked up again.
+        var lastID: Int64 = 0, lastAccount: Int32 = -1
         for i in 0..<batch.count {
-            slots[i] = BatchSlots(account: accountIndex(batch[i].accountID), contact: -1, thread: -1, agent: -1)
+            let id = batch[i].accountID
+            if lastAccount < 0 || id != lastID { lastAccount = accountIndex(id); lastID = id }
+            slots[i] = BatchSlots(account: lastAccount, contact: -1, thread: -1, agent: -1)
         }
         for i in 0..<batch.count {
             let r = batch[i]
