@@ -15,8 +15,18 @@ public enum Channel: UInt8, CaseIterable, Sendable {
 
     /// ASCII case-insensitive; nil when unknown.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Channel? {
-        for c in allCases where staticEquals(c.name, bytes) { return c }
-        return nil
+        // The first letter names the one candidate (hosts parse a code per row).
+        guard let first = bytes.first else { return nil }
+        let c: Channel
+        switch foldByte(first) {
+        case UInt8(ascii: "t"): c = .twitter
+        case UInt8(ascii: "f"): c = .facebook
+        case UInt8(ascii: "i"): c = .instagram
+        case UInt8(ascii: "l"): c = .linkedin
+        case UInt8(ascii: "o"): c = .other
+        default: return nil
+        }
+        return staticEquals(c.name, bytes) ? c : nil
     }
 }
 
@@ -37,9 +47,22 @@ public enum Kind: UInt8, CaseIterable, Sendable {
         }
     }
 
+    /// ASCII case-insensitive; nil when unknown.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Kind? {
-        for k in allCases where staticEquals(k.name, bytes) { return k }
-        return nil
+        // The first letter and the length name the one candidate (hosts
+        // parse a code per row).
+        guard bytes.count >= 4 else { return nil }
+        let k: Kind
+        switch foldByte(bytes[0]) {
+        case UInt8(ascii: "p"): k = bytes.count == 4 ? .post : .purchase
+        case UInt8(ascii: "s"): k = .share
+        case UInt8(ascii: "c"): k = .comment
+        case UInt8(ascii: "r"): k = .reply
+        case UInt8(ascii: "m"): k = foldByte(bytes[2]) == UInt8(ascii: "n") ? .mention : .message
+        case UInt8(ascii: "l"): k = foldByte(bytes[1]) == UInt8(ascii: "i") ? .like : .lead
+        default: return nil
+        }
+        return staticEquals(k.name, bytes) ? k : nil
     }
 
     /// Inbound rows of these kinds deserve an answer (spec section 3).
