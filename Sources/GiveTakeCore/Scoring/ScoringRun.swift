@@ -262,6 +262,9 @@ struct ScoringRun {
             let turn = turns[t]
             let r = rows[Int(turn.start)]
             let slot = r.contact
+            // Started first: the series' chain of divisions then overlaps
+            // the look-ups below instead of waiting at the end.
+            let weight = slot >= 0 ? decay(r.created) : 0
             let c = Int(r.channel)
             let ack = Int(turn.firstAck)
             let line = Int(scheduleOf[Int(r.account) &* channels &+ c])
@@ -286,7 +289,7 @@ struct ScoringRun {
                 turns[t].status = .unacknowledged
                 both(r.account, r.channel) { $0.needsAck &+= 1 }
                 if slot >= 0 {
-                    addTrust(slot, r.channel, -decay(r.created))
+                    addTrust(slot, r.channel, -weight)
                     contacts[Int(slot)].unacknowledged &+= 1
                     contacts[Int(slot)].unackedChannels |= 1 << r.channel
                     noteFirstNeedsAck(slot, r)
@@ -332,7 +335,7 @@ struct ScoringRun {
             ackTimes.append(AckTime(micros: micros, business: businessMicros, accountGroup: Int32(group(r.account, 0)),
                                     agent: Int32(a), channel: r.channel))
             if slot >= 0 {
-                addTrust(slot, r.channel, (1 + (personal ? 0.5 : 0) + (within ? 0.5 : 0)) * decay(r.created))
+                addTrust(slot, r.channel, (1 + (personal ? 0.5 : 0) + (within ? 0.5 : 0)) * weight)
                 contacts[Int(slot)].acknowledged &+= 1
                 contacts[Int(slot)].ackedChannels |= 1 << r.channel
                 noteFirstNeedsAck(slot, r)
