@@ -11,11 +11,13 @@
  *                                                  passes' CPU time too, steadier on a busy machine);
  *                                                  --lexicon: a lexicon file instead of the built-in
  *   gtbench calls                                  ns per C call (gt_version_number, gt_classify)
- *   gtbench stream ROWS [--group-rows N] [--verify]
+ *   gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory]
  *                                                  ROWS generated on the fly, scored in groups of accounts
  *                                                  of at most N rows (default 1,000,000), one scorer at a
  *                                                  time: time, peak RSS (VmHWM); --verify also scores
- *                                                  them in one pass and compares the account rows
+ *                                                  them in one pass and compares the account rows;
+ *                                                  --keep-memory: glibc keeps freed memory for the next
+ *                                                  group instead of returning it to the kernel
  *
  * DB is the SQLite file written by `givetake demo` (table interactions).
  * Rows are read into memory first (not timed). Peak RSS: the kernel's
@@ -25,6 +27,7 @@
  * agreement check.
  */
 #define _GNU_SOURCE
+#include <malloc.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -500,11 +503,17 @@ static int same_accounts(const gt_account_score *a, const gt_account_score *b, s
 
 static int cmd_stream(int argc, char **argv) {
   int64_t rows = strtoll(argv[0], NULL, 10), group_rows = 1000000;
-  int verify = 0;
+  int verify = 0, keep_memory = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--group-rows") && i + 1 < argc) group_rows = strtoll(argv[++i], NULL, 10);
     else if (!strcmp(argv[i], "--verify")) verify = 1;
+    else if (!strcmp(argv[i], "--keep-memory")) keep_memory = 1;
   }
+  /* Each group's scorer frees what it held; by default glibc returns it
+   * to the kernel (large blocks are mapped on their own, a free heap top
+   * is trimmed) and the next group takes page faults to get it back. */
+  if (keep_memory && !(mallopt(M_MMAP_THRESHOLD, 32 << 20) && mallopt(M_TRIM_THRESHOLD, 1 << 30)))
+    die("mallopt", "failed");
   if (rows < 4 || group_rows < 1) die("stream", "ROWS must be at least 4 and --group-rows at least 1");
   /* about 20,000 rows per account, at least 10 accounts */
   int64_t accounts = rows / 20000 < 10 ? 10 : rows / 20000;
@@ -533,10 +542,10 @@ static int cmd_stream(int argc, char **argv) {
   }
   printf("{\"rows\": %lld, \"accounts\": %lld, \"groups\": %zu, \"group_rows\": %lld, \"turns\": %zu, "
          "\"seconds\": %.3f, \"cpu_s\": %.3f, \"rows_per_s\": %.1f, \"ns_per_row\": %.1f, \"peak_kb\": %ld%s%s, "
-         "\"version\": \"%s\"}\n",
+         "\"keep_memory\": %s, \"version\": \"%s\"}\n",
          (long long)rows, (long long)accounts, groups, (long long)group_rows, turns, secs, cpu, rows / secs,
          secs * 1e9 / rows, peak_kb, verify ? ", \"agree\": " : "", verify ? (agree ? "true" : "false") : "",
-         gt_version_string());
+         keep_memory ? "true" : "false", gt_version_string());
   free(acc);
   return verify && !agree;
 }
@@ -547,6 +556,6 @@ int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "calls")) return cmd_calls();
   if (argc >= 3 && !strcmp(argv[1], "stream")) return cmd_stream(argc - 2, argv + 2);
   fprintf(stderr, "usage: gtbench score DB [--no-text] [--out FILE] [--schedules] | classify DB [--max N] [--reps N] [--lexicon FILE] | calls\n"
-                  "       gtbench stream ROWS [--group-rows N] [--verify]\n");
+                  "       gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory]\n");
   return 2;
 }
