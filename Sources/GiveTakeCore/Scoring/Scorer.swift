@@ -230,24 +230,30 @@ public final class Scorer {
     /// per-row work they would wait one by one). Keys are interned in row
     /// order, as one pass would.
     private func internSlots(_ batch: UnsafeBufferPointer<Interaction>, _ slots: UnsafeMutableBufferPointer<BatchSlots>) {
-        // Rows of one account mostly come together: a repeated account is
-        // not looked up again.
+        // Rows of one account, and of one conversation, mostly come
+        // together: a key equal to the previous row's is not looked up again.
         var lastID: Int64 = 0, lastAccount: Int32 = -1
         for i in 0..<batch.count {
             let id = batch[i].accountID
             if lastAccount < 0 || id != lastID { lastAccount = accountIndex(id); lastID = id }
             slots[i] = BatchSlots(account: lastAccount, contact: -1, thread: -1, agent: -1)
         }
+        var last = (account: Int32(-1), id: Int64(0), slot: Int32(-1))
         for i in 0..<batch.count {
             let r = batch[i]
             guard let c = r.contactID, Scorer.kindOf(r) != nil, Scorer.channelOf(r) != nil else { continue }
-            slots[i].contact = contactIndex(slots[i].account, c)
+            let account = slots[i].account
+            if account != last.account || c != last.id { last = (account, c, contactIndex(account, c)) }
+            slots[i].contact = last.slot
         }
+        last = (-1, 0, -1)
         for i in 0..<batch.count {
             let r = batch[i]
             guard let t = r.threadID, let kind = Scorer.kindOf(r), Scorer.channelOf(r) != nil, !r.automated,
                   !r.inbound || kind.deservesAnswer else { continue }
-            slots[i].thread = threadIndex(slots[i].account, t)
+            let account = slots[i].account
+            if account != last.account || t != last.id { last = (account, t, threadIndex(account, t)) }
+            slots[i].thread = last.slot
         }
         for i in 0..<batch.count {
             let r = batch[i]
