@@ -221,7 +221,7 @@ public final class Scorer {
         // The rows are passed inout and made unique once per batch, so the
         // per-row work holds no extra reference and checks no sharing.
         rows.makeUnique()
-        for i in 0..<batch.count { ingest(batch[i], slots[i], &rows) }
+        for i in 0..<batch.count { ingest(batch.baseAddress! + i, slots[i], &rows) }
         rowsAdded &+= batch.count
     }
 
@@ -313,7 +313,9 @@ public final class Scorer {
     }
 
     /// `rows` is `self.rows` (unique: see `RowStore.appendUnique`).
-    private func ingest(_ r: Interaction, _ slots: BatchSlots, _ rows: inout RowStore) {
+    /// The row is read in place (not copied to pass it).
+    private func ingest(_ p: UnsafePointer<Interaction>, _ slots: BatchSlots, _ rows: inout RowStore) {
+        let r = p.pointee
         let account = slots.account
         let channel = Scorer.channelOf(r)
         let kind = Scorer.kindOf(r)
