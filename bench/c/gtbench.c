@@ -419,6 +419,21 @@ static const char *const stream_bodies[] = {
   "Buy now, limited offer", "Great question, thanks for asking", "Can someone help me with my order?",
 };
 static const char *const stream_authors[] = {"Anna Lee", "Bob", "J. Smith", "José", "Kim"};
+/* Lengths and kind codes looked up once (stream_init), so the generator's
+ * own cost per row stays small beside the engine's. */
+static size_t stream_body_len[8], stream_author_len[5];
+static int32_t stream_kind_code[4][4]; /* [row type][variant] */
+static const char *const stream_kinds[4][4] = {
+  {"mention", "comment", "message", "reply"}, {"reply"}, {"share", "post"}, {"like", "lead", "purchase"}};
+
+static void stream_init(void) {
+  for (int i = 0; i < 8; i++) stream_body_len[i] = strlen(stream_bodies[i]);
+  for (int i = 0; i < 5; i++) stream_author_len[i] = strlen(stream_authors[i]);
+  for (int t = 0; t < 4; t++)
+    for (int v = 0; v < 4 && stream_kinds[t][v]; v++)
+      stream_kind_code[t][v] = gt_kind_parse(stream_kinds[t][v], strlen(stream_kinds[t][v]));
+}
+
 #define STREAM_BASE INT64_C(1704067200000000) /* 2024-01-01 00:00 UTC */
 #define STREAM_SPAN INT64_C(31536000000000)   /* one year of rows per account */
 
@@ -431,26 +446,22 @@ static void stream_row(gt_interaction *r, int64_t account, int64_t first_id, int
   r->channel = (int32_t)(turn % 5);
   r->created_at = STREAM_BASE + turn * (STREAM_SPAN / (n / 4 + 1));
   if (r4 != 2) { r->contact_id = account * 1000 + turn % 50; r->flags |= GT_ROW_HAS_CONTACT; }
-  const char *kind;
   switch (r4) {
-  case 0: kind = (const char *[]){"mention", "comment", "message", "reply"}[h % 4]; r->flags |= GT_ROW_INBOUND; break;
-  case 1: kind = "reply";
+  case 0: r->kind = stream_kind_code[0][h % 4]; r->flags |= GT_ROW_INBOUND; break;
+  case 1: r->kind = stream_kind_code[1][0];
     if (h % 5) { r->parent_id = id - 1; r->flags |= GT_ROW_HAS_PARENT; }
     r->created_at += (h % 20000) * INT64_C(1000000);
     r->agent_id = h % 7; r->flags |= GT_ROW_HAS_AGENT; break;
-  case 2: kind = h % 2 ? "post" : "share"; r->created_at += 30000000; break;
-  default: kind = (const char *[]){"like", "lead", "purchase"}[h % 3]; r->flags |= GT_ROW_INBOUND;
+  case 2: r->kind = stream_kind_code[2][h % 2]; r->created_at += 30000000; break;
+  default: r->kind = stream_kind_code[3][h % 3]; r->flags |= GT_ROW_INBOUND;
     r->created_at += 60000000; r->value = h % 3 == 2 ? 25.0 : 0; break;
   }
-  r->kind = gt_kind_parse(kind, strlen(kind));
   if (h % 17 == 0) r->flags |= GT_ROW_AUTOMATED;
   if (h % 3 == 0) r->flags |= GT_ROW_HAS_MEDIA;
   if (h % 6) {
-    const char *a = stream_authors[h % 5];
-    r->author_name.ptr = a; r->author_name.len = strlen(a);
+    r->author_name.ptr = stream_authors[h % 5]; r->author_name.len = stream_author_len[h % 5];
   }
-  const char *b = stream_bodies[(turn + h) % 8];
-  r->body.ptr = b; r->body.len = strlen(b);
+  r->body.ptr = stream_bodies[(turn + h) % 8]; r->body.len = stream_body_len[(turn + h) % 8];
   r->thread_id = account * 100000 + turn % 5000; r->flags |= GT_ROW_HAS_THREAD;
 }
 
@@ -515,6 +526,7 @@ static int cmd_stream(int argc, char **argv) {
   if (keep_memory && !(mallopt(M_MMAP_THRESHOLD, 32 << 20) && mallopt(M_TRIM_THRESHOLD, 1 << 30)))
     die("mallopt", "failed");
   if (rows < 4 || group_rows < 1) die("stream", "ROWS must be at least 4 and --group-rows at least 1");
+  stream_init();
   /* about 20,000 rows per account, at least 10 accounts */
   int64_t accounts = rows / 20000 < 10 ? 10 : rows / 20000;
   if (accounts > rows / 4) accounts = rows / 4;
