@@ -36,6 +36,15 @@ import Testing
         #expect(parseChannel("") == nil && parseChannel("fax") == nil)
     }
 
+    @Test func kindsThatDeserveAnAnswerByCode() {
+        let deserving: [Kind] = [.comment, .reply, .mention, .message]
+        for k in Kind.allCases {
+            #expect(k.deservesAnswer == deserving.contains(k), "\(k.name)")
+            #expect(Kind.deservesAnswer(k.rawValue) == deserving.contains(k))
+        }
+        for raw in UInt8(Kind.allCases.count)...255 { #expect(!Kind.deservesAnswer(raw), "code \(raw)") }
+    }
+
     /// exp2 as first defined: the Taylor series in a loop. Balances are
     /// documented to the last bit, so any faster form must give these bits.
     func referenceExp2(_ x: Double) -> Double {

@@ -66,7 +66,14 @@ public enum Kind: UInt8, CaseIterable, Sendable {
     }
 
     /// Inbound rows of these kinds deserve an answer (spec section 3).
-    var deservesAnswer: Bool {
-        self == .comment || self == .mention || self == .message || self == .reply
+    @inline(__always)
+    var deservesAnswer: Bool { Kind.deservesAnswer(rawValue) }
+
+    /// `deservesAnswer` of a raw kind code (false for codes of no kind):
+    /// one bit test, for per-row loops that keep the code.
+    @inline(__always)
+    static func deservesAnswer(_ raw: UInt8) -> Bool {
+        let kinds: UInt32 = 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5  // comment, reply, mention, message
+        return raw < 32 && (kinds >> UInt32(raw)) & 1 != 0
     }
 }

@@ -67,7 +67,7 @@ struct StoredRow {
     @inline(__always) var label: Label { Label(rawValue: UInt8((bits >> RowFlags.labelShift) & 3)) ?? .neutral }
     @inline(__always) var kindValue: Kind { Kind(rawValue: kind) ?? .like }
     /// Inbound, not automated, and of a kind that deserves an answer.
-    @inline(__always) var needsAck: Bool { inbound && !automated && kindValue.deservesAnswer }
+    @inline(__always) var needsAck: Bool { inbound && !automated && Kind.deservesAnswer(kind) }
     /// Its purchase value or word counts are in `Scorer.extras`.
     @inline(__always) var hasExtra: Bool {
         kind == Kind.purchase.rawValue || weWords == 255 || youWords == 255
