@@ -539,7 +539,12 @@ int gt_scorer_set_memory_limit(gt_scorer *s, size_t bytes);
  * latest row first and reading gt_scorer_as_of), gt_scorer_add the
  * group's rows, gt_scorer_finish, consume the results, gt_scorer_free.
  * The rows are those of one pass over everything. bench/c/gtbench.c
- * (stream) does this for generated rows. */
+ * (stream) does this for generated rows. With glibc's default settings a
+ * freed scorer's memory goes back to the kernel and the next group's
+ * scorer takes a page fault per 4 kB to get it again; a host that scores
+ * many groups keeps it with mallopt(M_MMAP_THRESHOLD, 32 << 20) and
+ * mallopt(M_TRIM_THRESHOLD, ...) above a group's peak (gtbench stream
+ * --keep-memory). */
 
 /* The bytes gt_scorer_finish would plan to hold for the rows added so far
  * (the figure gt_scorer_set_memory_limit is checked against); 0 before the

@@ -255,11 +255,12 @@ private func row(_ base: UnsafeRawPointer, _ i: Int, _ rowSize: Int) -> gt_inter
     return r
 }
 
+/// `readsThread`, `readsAgent`: the caller's rows hold the field (it lies
+/// wholly within the row size).
 @inline(__always)
-private func lift(_ r: gt_interaction, _ rowSize: Int) -> Interaction {
-    // A field is the caller's when it lies wholly within its row size.
-    let hasThread = rowSize >= threadEnd && r.flags & UInt32(GT_ROW_HAS_THREAD) != 0
-    let hasAgent = rowSize >= agentEnd && r.flags & UInt32(GT_ROW_HAS_AGENT) != 0
+private func lift(_ r: gt_interaction, readsThread: Bool, readsAgent: Bool) -> Interaction {
+    let hasThread = readsThread && r.flags & UInt32(GT_ROW_HAS_THREAD) != 0
+    let hasAgent = readsAgent && r.flags & UInt32(GT_ROW_HAS_AGENT) != 0
     return Interaction(
         id: r.id, accountID: r.account_id,
         contactID: r.flags & UInt32(GT_ROW_HAS_CONTACT) != 0 ? r.contact_id : nil,
@@ -296,6 +297,11 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
         return GT_EINVAL
     }
     guard let rows else { return GT_OK }
+    // Each caller row is read once: checked and converted into one buffer
+    // that the scorer reads in place.
+    let lifted = UnsafeMutableBufferPointer<Interaction>.allocate(capacity: n)
+    defer { lifted.deallocate() }  // Interaction is trivial: no deinitialize
+    let readsThread = rowSize >= threadEnd, readsAgent = rowSize >= agentEnd  // globals read once, not per row
     for i in 0..<n {
         let r = row(rows, i, rowSize)
         let bad = !isReadable(r.body) ? textProblem(r.body.ptr, r.body.len, "body")
@@ -304,11 +310,12 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
             h.error.set("row " + String((h.scorer?.rowsAdded ?? 0) &+ i) + " (id " + String(r.id) + "): " + bad)
             return GT_EINVAL
         }
+        (lifted.baseAddress! + i).initialize(to: lift(r, readsThread: readsThread, readsAgent: readsAgent))
     }
     do { _ = try h.makeScorer() } catch { return h.fail(error) }
     h.dropResults()
     do {
-        try h.scorer!.add(count: n) { lift(row(rows, $0, rowSize), rowSize) }  // converted once into one buffer
+        if n > 0 { try h.scorer!.add(UnsafeBufferPointer(lifted)) }
     } catch {
         return h.fail(error)
     }

@@ -11,11 +11,13 @@
  *                                                  passes' CPU time too, steadier on a busy machine);
  *                                                  --lexicon: a lexicon file instead of the built-in
  *   gtbench calls                                  ns per C call (gt_version_number, gt_classify)
- *   gtbench stream ROWS [--group-rows N] [--verify]
+ *   gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory]
  *                                                  ROWS generated on the fly, scored in groups of accounts
  *                                                  of at most N rows (default 1,000,000), one scorer at a
  *                                                  time: time, peak RSS (VmHWM); --verify also scores
- *                                                  them in one pass and compares the account rows
+ *                                                  them in one pass and compares the account rows;
+ *                                                  --keep-memory: glibc keeps freed memory for the next
+ *                                                  group instead of returning it to the kernel
  *
  * DB is the SQLite file written by `givetake demo` (table interactions).
  * Rows are read into memory first (not timed). Peak RSS: the kernel's
@@ -25,6 +27,7 @@
  * agreement check.
  */
 #define _GNU_SOURCE
+#include <malloc.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -416,6 +419,21 @@ static const char *const stream_bodies[] = {
   "Buy now, limited offer", "Great question, thanks for asking", "Can someone help me with my order?",
 };
 static const char *const stream_authors[] = {"Anna Lee", "Bob", "J. Smith", "José", "Kim"};
+/* Lengths and kind codes looked up once (stream_init), so the generator's
+ * own cost per row stays small beside the engine's. */
+static size_t stream_body_len[8], stream_author_len[5];
+static int32_t stream_kind_code[4][4]; /* [row type][variant] */
+static const char *const stream_kinds[4][4] = {
+  {"mention", "comment", "message", "reply"}, {"reply"}, {"share", "post"}, {"like", "lead", "purchase"}};
+
+static void stream_init(void) {
+  for (int i = 0; i < 8; i++) stream_body_len[i] = strlen(stream_bodies[i]);
+  for (int i = 0; i < 5; i++) stream_author_len[i] = strlen(stream_authors[i]);
+  for (int t = 0; t < 4; t++)
+    for (int v = 0; v < 4 && stream_kinds[t][v]; v++)
+      stream_kind_code[t][v] = gt_kind_parse(stream_kinds[t][v], strlen(stream_kinds[t][v]));
+}
+
 #define STREAM_BASE INT64_C(1704067200000000) /* 2024-01-01 00:00 UTC */
 #define STREAM_SPAN INT64_C(31536000000000)   /* one year of rows per account */
 
@@ -428,26 +446,22 @@ static void stream_row(gt_interaction *r, int64_t account, int64_t first_id, int
   r->channel = (int32_t)(turn % 5);
   r->created_at = STREAM_BASE + turn * (STREAM_SPAN / (n / 4 + 1));
   if (r4 != 2) { r->contact_id = account * 1000 + turn % 50; r->flags |= GT_ROW_HAS_CONTACT; }
-  const char *kind;
   switch (r4) {
-  case 0: kind = (const char *[]){"mention", "comment", "message", "reply"}[h % 4]; r->flags |= GT_ROW_INBOUND; break;
-  case 1: kind = "reply";
+  case 0: r->kind = stream_kind_code[0][h % 4]; r->flags |= GT_ROW_INBOUND; break;
+  case 1: r->kind = stream_kind_code[1][0];
     if (h % 5) { r->parent_id = id - 1; r->flags |= GT_ROW_HAS_PARENT; }
     r->created_at += (h % 20000) * INT64_C(1000000);
     r->agent_id = h % 7; r->flags |= GT_ROW_HAS_AGENT; break;
-  case 2: kind = h % 2 ? "post" : "share"; r->created_at += 30000000; break;
-  default: kind = (const char *[]){"like", "lead", "purchase"}[h % 3]; r->flags |= GT_ROW_INBOUND;
+  case 2: r->kind = stream_kind_code[2][h % 2]; r->created_at += 30000000; break;
+  default: r->kind = stream_kind_code[3][h % 3]; r->flags |= GT_ROW_INBOUND;
     r->created_at += 60000000; r->value = h % 3 == 2 ? 25.0 : 0; break;
   }
-  r->kind = gt_kind_parse(kind, strlen(kind));
   if (h % 17 == 0) r->flags |= GT_ROW_AUTOMATED;
   if (h % 3 == 0) r->flags |= GT_ROW_HAS_MEDIA;
   if (h % 6) {
-    const char *a = stream_authors[h % 5];
-    r->author_name.ptr = a; r->author_name.len = strlen(a);
+    r->author_name.ptr = stream_authors[h % 5]; r->author_name.len = stream_author_len[h % 5];
   }
-  const char *b = stream_bodies[(turn + h) % 8];
-  r->body.ptr = b; r->body.len = strlen(b);
+  r->body.ptr = stream_bodies[(turn + h) % 8]; r->body.len = stream_body_len[(turn + h) % 8];
   r->thread_id = account * 100000 + turn % 5000; r->flags |= GT_ROW_HAS_THREAD;
 }
 
@@ -500,12 +514,19 @@ static int same_accounts(const gt_account_score *a, const gt_account_score *b, s
 
 static int cmd_stream(int argc, char **argv) {
   int64_t rows = strtoll(argv[0], NULL, 10), group_rows = 1000000;
-  int verify = 0;
+  int verify = 0, keep_memory = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--group-rows") && i + 1 < argc) group_rows = strtoll(argv[++i], NULL, 10);
     else if (!strcmp(argv[i], "--verify")) verify = 1;
+    else if (!strcmp(argv[i], "--keep-memory")) keep_memory = 1;
   }
+  /* Each group's scorer frees what it held; by default glibc returns it
+   * to the kernel (large blocks are mapped on their own, a free heap top
+   * is trimmed) and the next group takes page faults to get it back. */
+  if (keep_memory && !(mallopt(M_MMAP_THRESHOLD, 32 << 20) && mallopt(M_TRIM_THRESHOLD, 1 << 30)))
+    die("mallopt", "failed");
   if (rows < 4 || group_rows < 1) die("stream", "ROWS must be at least 4 and --group-rows at least 1");
+  stream_init();
   /* about 20,000 rows per account, at least 10 accounts */
   int64_t accounts = rows / 20000 < 10 ? 10 : rows / 20000;
   if (accounts > rows / 4) accounts = rows / 4;
@@ -533,10 +554,10 @@ static int cmd_stream(int argc, char **argv) {
   }
   printf("{\"rows\": %lld, \"accounts\": %lld, \"groups\": %zu, \"group_rows\": %lld, \"turns\": %zu, "
          "\"seconds\": %.3f, \"cpu_s\": %.3f, \"rows_per_s\": %.1f, \"ns_per_row\": %.1f, \"peak_kb\": %ld%s%s, "
-         "\"version\": \"%s\"}\n",
+         "\"keep_memory\": %s, \"version\": \"%s\"}\n",
          (long long)rows, (long long)accounts, groups, (long long)group_rows, turns, secs, cpu, rows / secs,
          secs * 1e9 / rows, peak_kb, verify ? ", \"agree\": " : "", verify ? (agree ? "true" : "false") : "",
-         gt_version_string());
+         keep_memory ? "true" : "false", gt_version_string());
   free(acc);
   return verify && !agree;
 }
@@ -547,6 +568,6 @@ int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "calls")) return cmd_calls();
   if (argc >= 3 && !strcmp(argv[1], "stream")) return cmd_stream(argc - 2, argv + 2);
   fprintf(stderr, "usage: gtbench score DB [--no-text] [--out FILE] [--schedules] | classify DB [--max N] [--reps N] [--lexicon FILE] | calls\n"
-                  "       gtbench stream ROWS [--group-rows N] [--verify]\n");
+                  "       gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory]\n");
   return 2;
 }

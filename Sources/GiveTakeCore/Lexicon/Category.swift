@@ -42,6 +42,7 @@ public enum Label: UInt8, Sendable {
 }
 
 /// ASCII case-insensitive comparison of a lower-case static name with bytes.
+@inline(__always)
 func staticEquals(_ s: StaticString, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     let n = s.utf8CodeUnitCount
     if n != bytes.count { return false }

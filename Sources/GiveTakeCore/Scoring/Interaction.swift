@@ -24,6 +24,7 @@ public struct Interaction {
     /// For an outbound row, the brand's person or bot who sent it.
     public var agentID: Int64?
 
+    @inlinable
     public init(id: Int64, accountID: Int64, contactID: Int64? = nil, parentID: Int64? = nil,
                 channel: Int32, kind: Int32, inbound: Bool, automated: Bool = false, hasMedia: Bool = false,
                 createdAt: Int64, authorName: UnsafeBufferPointer<UInt8>? = nil,

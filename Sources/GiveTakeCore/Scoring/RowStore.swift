@@ -55,6 +55,16 @@ struct RowStore {
 
     mutating func append(_ row: StoredRow) {
         unique()
+        appendUnique(row)
+    }
+
+    /// Copies the chunks if a copy of the store shares them.
+    mutating func makeUnique() { unique() }
+
+    /// `append` without the sharing check: `makeUnique()` was called
+    /// since the store was last copied (per-row loops call it once).
+    @inline(__always)
+    mutating func appendUnique(_ row: StoredRow) {
         let i = storage.count
         if i & (rowChunkSize &- 1) == 0 && i >> rowChunkShift == storage.chunks.count {
             storage.chunks.append(UnsafeMutablePointer<StoredRow>.allocate(capacity: rowChunkSize))

@@ -67,7 +67,7 @@ struct StoredRow {
     @inline(__always) var label: Label { Label(rawValue: UInt8((bits >> RowFlags.labelShift) & 3)) ?? .neutral }
     @inline(__always) var kindValue: Kind { Kind(rawValue: kind) ?? .like }
     /// Inbound, not automated, and of a kind that deserves an answer.
-    @inline(__always) var needsAck: Bool { inbound && !automated && kindValue.deservesAnswer }
+    @inline(__always) var needsAck: Bool { inbound && !automated && Kind.deservesAnswer(kind) }
     /// Its purchase value or word counts are in `Scorer.extras`.
     @inline(__always) var hasExtra: Bool {
         kind == Kind.purchase.rawValue || weWords == 255 || youWords == 255
@@ -218,7 +218,10 @@ public final class Scorer {
         let slots = UnsafeMutableBufferPointer<BatchSlots>.allocate(capacity: batch.count)
         defer { slots.deallocate() }
         internSlots(batch, slots)
-        for i in 0..<batch.count { ingest(batch[i], slots[i]) }
+        // The rows are passed inout and made unique once per batch, so the
+        // per-row work holds no extra reference and checks no sharing.
+        rows.makeUnique()
+        for i in 0..<batch.count { ingest(batch.baseAddress! + i, slots[i], &rows) }
         rowsAdded &+= batch.count
     }
 
@@ -227,19 +230,30 @@ public final class Scorer {
     /// per-row work they would wait one by one). Keys are interned in row
     /// order, as one pass would.
     private func internSlots(_ batch: UnsafeBufferPointer<Interaction>, _ slots: UnsafeMutableBufferPointer<BatchSlots>) {
+        // Rows of one account, and of one conversation, mostly come
+        // together: a key equal to the previous row's is not looked up again.
+        var lastID: Int64 = 0, lastAccount: Int32 = -1
         for i in 0..<batch.count {
-            slots[i] = BatchSlots(account: accountIndex(batch[i].accountID), contact: -1, thread: -1, agent: -1)
+            let id = batch[i].accountID
+            if lastAccount < 0 || id != lastID { lastAccount = accountIndex(id); lastID = id }
+            slots[i] = BatchSlots(account: lastAccount, contact: -1, thread: -1, agent: -1)
         }
+        var last = (account: Int32(-1), id: Int64(0), slot: Int32(-1))
         for i in 0..<batch.count {
             let r = batch[i]
             guard let c = r.contactID, Scorer.kindOf(r) != nil, Scorer.channelOf(r) != nil else { continue }
-            slots[i].contact = contactIndex(slots[i].account, c)
+            let account = slots[i].account
+            if account != last.account || c != last.id { last = (account, c, contactIndex(account, c)) }
+            slots[i].contact = last.slot
         }
+        last = (-1, 0, -1)
         for i in 0..<batch.count {
             let r = batch[i]
             guard let t = r.threadID, let kind = Scorer.kindOf(r), Scorer.channelOf(r) != nil, !r.automated,
                   !r.inbound || kind.deservesAnswer else { continue }
-            slots[i].thread = threadIndex(slots[i].account, t)
+            let account = slots[i].account
+            if account != last.account || t != last.id { last = (account, t, threadIndex(account, t)) }
+            slots[i].thread = last.slot
         }
         for i in 0..<batch.count {
             let r = batch[i]
@@ -298,7 +312,10 @@ public final class Scorer {
         return next
     }
 
-    private func ingest(_ r: Interaction, _ slots: BatchSlots) {
+    /// `rows` is `self.rows` (unique: see `RowStore.appendUnique`).
+    /// The row is read in place (not copied to pass it).
+    private func ingest(_ p: UnsafePointer<Interaction>, _ slots: BatchSlots, _ rows: inout RowStore) {
+        let r = p.pointee
         let account = slots.account
         let channel = Scorer.channelOf(r)
         let kind = Scorer.kindOf(r)
@@ -365,7 +382,7 @@ public final class Scorer {
         } else {
             if row.hasExtra { setExtra(rows.count, extra) }
             if row.needsAck { needsAckRows &+= 1 }
-            rows.append(row)
+            rows.appendUnique(row)
         }
     }
 

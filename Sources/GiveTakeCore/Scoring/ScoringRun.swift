@@ -257,11 +257,19 @@ struct ScoringRun {
     private mutating func scoreTurns(_ rows: RowStore) {
         ackTimes.reserveCapacity(turns.count)
         let channels = Channel.allCases.count
+        var weights = DecayBlock()
         for t in 0..<turns.count {
             if interrupted(t) { return }
+            if t & (decayBlockRows &- 1) == 0 {
+                weights.fill(count: min(decayBlockRows, turns.count &- t)) { k in
+                    let r = rows[Int(turns[t &+ k].start)]
+                    return r.contact >= 0 ? decay(r.created) : 0
+                }
+            }
             let turn = turns[t]
             let r = rows[Int(turn.start)]
             let slot = r.contact
+            let weight = weights[t & (decayBlockRows &- 1)]
             let c = Int(r.channel)
             let ack = Int(turn.firstAck)
             let line = Int(scheduleOf[Int(r.account) &* channels &+ c])
@@ -286,7 +294,7 @@ struct ScoringRun {
                 turns[t].status = .unacknowledged
                 both(r.account, r.channel) { $0.needsAck &+= 1 }
                 if slot >= 0 {
-                    addTrust(slot, r.channel, -decay(r.created))
+                    addTrust(slot, r.channel, -weight)
                     contacts[Int(slot)].unacknowledged &+= 1
                     contacts[Int(slot)].unackedChannels |= 1 << r.channel
                     noteFirstNeedsAck(slot, r)
@@ -332,7 +340,7 @@ struct ScoringRun {
             ackTimes.append(AckTime(micros: micros, business: businessMicros, accountGroup: Int32(group(r.account, 0)),
                                     agent: Int32(a), channel: r.channel))
             if slot >= 0 {
-                addTrust(slot, r.channel, (1 + (personal ? 0.5 : 0) + (within ? 0.5 : 0)) * decay(r.created))
+                addTrust(slot, r.channel, (1 + (personal ? 0.5 : 0) + (within ? 0.5 : 0)) * weight)
                 contacts[Int(slot)].acknowledged &+= 1
                 contacts[Int(slot)].ackedChannels |= 1 << r.channel
                 noteFirstNeedsAck(slot, r)
@@ -382,8 +390,16 @@ struct ScoringRun {
     // MARK: Content
 
     private mutating func scoreOutbound(_ rows: RowStore) {
+        var weights = DecayBlock()
         for i in 0..<rows.count {
             if interrupted(i) { return }
+            if i & (decayBlockRows &- 1) == 0 {
+                weights.fill(count: min(decayBlockRows, rows.count &- i)) { k in
+                    let r = rows[i &+ k]
+                    let weighs = !r.inbound && !r.automated && r.contact >= 0 && r.label != .neutral
+                    return weighs ? decay(r.created) : 0
+                }
+            }
             let r = rows[i]
             if r.inbound || r.automated { continue }
             let kind = r.kindValue
@@ -400,7 +416,7 @@ struct ScoringRun {
             }
             let slot = r.contact
             if slot >= 0 && label != .neutral {
-                addTrust(slot, r.channel, (label == .give ? 0.5 : -0.5) * decay(r.created))
+                addTrust(slot, r.channel, (label == .give ? 0.5 : -0.5) * weights[i & (decayBlockRows &- 1)])
             }
         }
     }
@@ -545,4 +561,26 @@ func addContent(_ g: inout GroupCounters, _ r: StoredRow, _ x: RowExtra) {
     default:
         break
     }
+}
+
+/// Rows (or turns) whose trust weights `DecayBlock` computes at once.
+let decayBlockRows = 256
+
+/// The trust weights (`decay`) of a block of rows or turns, computed in a
+/// loop of their own before the block is scored: each weight is a series
+/// whose divisions form one long chain, and in a tight loop the chains of
+/// consecutive rows overlap (inside the scoring loop each waited for the
+/// last). The same values, in the same order of use.
+struct DecayBlock {
+    private var weights = [Double](repeating: 0, count: decayBlockRows)
+
+    @inline(__always)
+    mutating func fill(count: Int, _ weight: (Int) -> Double) {
+        weights.withUnsafeMutableBufferPointer { w in
+            for k in 0..<count { w[k] = weight(k) }
+        }
+    }
+
+    @inline(__always)
+    subscript(k: Int) -> Double { weights[k] }
 }

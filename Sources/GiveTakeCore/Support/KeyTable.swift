@@ -62,6 +62,9 @@ struct KeyTable<Key: TableKey> {
 
     /// Returns the existing value, or inserts `value` and returns nil.
     mutating func findOrInsert(_ key: Key, value: Int32) -> Int32? {
+        // A key that is in is found by reading alone: no check for a shared
+        // array, no write back.
+        if let found = find(key) { return found }
         if (count &+ 1) &* 4 > slots.count &* 3 { grow() }
         let start = home(key), mask = self.mask
         let found: Int32? = slots.withUnsafeMutableBufferPointer { s in
