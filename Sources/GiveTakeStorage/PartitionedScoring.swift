@@ -3,8 +3,10 @@
 // Groups are closed under cross-account references (a parent_id or a
 // duplicate id in another account) so that orphans and duplicates resolve
 // as in one run, and every group uses the global as_of: the results are
-// identical to a single run. The table is scanned once; rows are spilled
-// to temporary files per group and read back. Each group's results are
+// identical to a single run. The table is scanned once: its rows are
+// spilled to one temporary file while the scan counts rows per account and
+// collects the keys of cross-account links; then the groups are planned
+// and the file is split into one per group, read back group by group. Each group's results are
 // written as soon as it is scored (inside the one write transaction), or
 // summarised by a reader (`scoreEach`, for the report), so only the
 // account rows outlive their group.
@@ -42,7 +44,7 @@ extension ScoringJob {
     func spilledIfLarge(_ store: InteractionStore) throws -> SpilledGroups? {
         guard let cap = maxRowsInMemory,
               (store.estimatedRowCount(table) ?? (groupWhenCountUnknown ? Int.max : 0)) > cap else { return nil }
-        // Plan and scan in one read snapshot, so the plan covers every row read.
+        // One read snapshot: the plan covers every row read.
         var spilled: SpilledGroups?
         try store.inReadSnapshot { spilled = try spillGroups(store, rowsPerGroup: cap) }
         return spilled
@@ -66,31 +68,23 @@ extension ScoringJob {
         return (result.asOf, Int(stats.rows), 1)
     }
 
-    /// Plans groups of at most `cap` rows and spills the table to them in
-    /// one scan; nil when one group suffices (the caller then scores in
-    /// one pass). Call inside one read snapshot, so the plan covers every
-    /// row read.
-    func spillGroups(_ store: InteractionStore, rowsPerGroup cap: Int) throws -> SpilledGroups? {
-        phase?("planning")
-        let tc = monotonicSeconds()
-        let counts = try store.accountRowCounts(table)
-        if traceEnabled { trace("row counts per account: \(monotonicSeconds() - tc) s") }
-        let total = counts.reduce(0) { $0 + $1.rows }
-        if total <= cap { return nil }
+    /// Spills the table in one scan, then plans groups of at most `cap`
+    /// rows and splits the spill into one file per group (a single group
+    /// keeps the one file). The scan collects what the plan needs: rows
+    /// per account, and the ids and parent ids that can link accounts
+    /// (CrossAccountLinks). Call inside one read snapshot.
+    func spillGroups(_ store: InteractionStore, rowsPerGroup cap: Int) throws -> SpilledGroups {
+        phase?("reading rows")
         let t0 = monotonicSeconds()
-        let links = try store.crossAccountLinks(table)
-        let groupOf = planGroups(counts, links, cap: cap)
-        if traceEnabled { trace("plan: \(counts.count) accounts, \(links.count) cross-account links, \(monotonicSeconds() - t0) s") }
-        let groups = Int(groupOf.values.max() ?? 0) + 1
-        if groups == 1 { return nil }
-
         let dir = try makeTempDir()
-        let paths = (0..<groups).map { dir + "/group-\($0)" }
-        var stats = ScanStats()
-        var latest: Int64?
-        var latestGroup = 0
         do {
-            let writers = try paths.map { try SpillWriter(path: $0) }
+            let all = try SpillWriter(path: dir + "/rows")
+            let linkKeys = try CrossAccountLinks(
+                dir: dir, partitions: CrossAccountLinks.partitions(rows: store.estimatedRowCount(table), perPartition: cap))
+            var stats = ScanStats()
+            var latest: Int64?
+            var latestAccount: Int64 = 0
+            var counts = RowCounts()
             try pipelinedScan(store, ScanRequest(table: table), batchSize: batchSize) { rows in
                 // Rows are checked here, where their position in the scan is
                 // known, rather than by each group's scorer.
@@ -101,24 +95,45 @@ extension ScoringJob {
                 }
                 stats.note(rows)
                 for r in rows {
-                    // Planning and scan share one read snapshot: every account is planned.
-                    let g = Int(groupOf[r.accountID] ?? 0)
-                    try writers[g].append(r)
+                    try all.append(r)
+                    try linkKeys.note(id: r.id, account: r.accountID, parent: r.parentID)
+                    counts.note(r.accountID)
                     if r.channel >= 0 && r.channel < Int32(Channel.allCases.count) && r.kind >= 0
                         && r.kind < Int32(Kind.allCases.count) && (latest == nil || r.createdAt > latest!) {
                         latest = r.createdAt
-                        latestGroup = g
+                        latestAccount = r.accountID
                     }
                 }
                 progress?(Int(stats.rows))
             }
+            let accounts = counts.perAccount()
+            try all.finish()
+            if traceEnabled { trace("spilled \(stats.rows) rows of \(accounts.count) accounts: \(monotonicSeconds() - t0) s") }
+
+            phase?("planning groups of accounts")
+            let t1 = monotonicSeconds()
+            let links = Int(stats.rows) > cap ? try linkKeys.links() : []
+            let groupOf = planGroups(accounts, links, cap: cap)
+            let groups = Int(groupOf.values.max() ?? 0) + 1
+            if traceEnabled { trace("plan: \(links.count) cross-account links, \(groups) groups: \(monotonicSeconds() - t1) s") }
+            if groups == 1 {
+                return SpilledGroups(dir: dir, paths: [all.path], stats: stats, latest: latest, latestGroup: 0)
+            }
+
+            let t2 = monotonicSeconds()
+            let writers = try (0..<groups).map { try SpillWriter(path: dir + "/group-\($0)") }
+            try readSpillRecords(all.path) { record, size in
+                try writers[Int(groupOf[spilledAccount(record)] ?? 0)].append(record: record, size: size)
+            }
             for w in writers { try w.finish() }
+            unlink(all.path)
+            if traceEnabled { trace("split into \(groups) group files: \(monotonicSeconds() - t2) s") }
+            return SpilledGroups(dir: dir, paths: writers.map(\.path), stats: stats, latest: latest,
+                                 latestGroup: Int(groupOf[latestAccount] ?? 0))
         } catch {
             dir.withCString { removeTree($0) }
             throw error
         }
-        if traceEnabled { trace("spilled \(stats.rows) rows in \(groups) groups: \(monotonicSeconds() - t0) s since planning started") }
-        return SpilledGroups(dir: dir, paths: paths, stats: stats, latest: latest, latestGroup: latestGroup)
     }
 
     /// Scores each group with a fresh scorer at the global as_of and hands
@@ -171,6 +186,34 @@ extension ScoringJob {
             try rowsScored?(rows)
         }
         return try scorer.finish()
+    }
+}
+
+/// Rows per account, counted as rows stream by.
+struct RowCounts {
+    private var counts: [Int64: Int] = [:]
+    // Rows of one account often come in runs: count a run, then add it.
+    private var runAccount: Int64 = 0
+    private var run = 0
+
+    @inline(__always)
+    mutating func note(_ account: Int64) {
+        if account != runAccount || run == 0 {
+            flushRun()
+            runAccount = account
+        }
+        run += 1
+    }
+
+    private mutating func flushRun() {
+        if run > 0 { counts[runAccount] = (counts[runAccount] ?? 0) + run }
+        run = 0
+    }
+
+    /// By account id.
+    mutating func perAccount() -> [(account: Int64, rows: Int)] {
+        flushRun()
+        return counts.map { (account: $0.key, rows: $0.value) }.sorted { $0.account < $1.account }
     }
 }
 
