@@ -67,52 +67,72 @@ final class FileWriter {
     }
 }
 
-/// Reads `path` front to back and hands `body` each complete record: the
-/// bytes from the current position to its end. `recordSize` gets the bytes
-/// available at a record's start and returns its size, or nil when it
-/// needs more bytes to tell. A record never straddles two calls.
-func readRecords(_ path: String, chunkSize: Int = 4 << 20,
-                 recordSize: (UnsafeRawBufferPointer) -> Int?,
-                 _ body: (UnsafeRawPointer, Int) throws -> Void) throws {
-    guard let f = fopen(path, "rb") else {
-        throw StorageError("cannot read temporary file '\(path)': \(String(cString: strerror(errno)))")
+/// Reads a file of records front to back in large chunks. `recordSize`
+/// gets the bytes available at a record's start and returns its size, or
+/// nil when it needs more bytes to tell. A plain loop over `next()` (no
+/// closure per record) keeps the caller's hot loop free of captures.
+final class RecordReader {
+    let path: String
+    private let file: UnsafeMutablePointer<FILE>
+    private let recordSize: (UnsafeRawBufferPointer) -> Int?
+    private var chunk: UnsafeMutableRawPointer
+    private var capacity: Int
+    private var have = 0  // bytes in chunk
+    private var pos = 0   // start of the next record
+    private var eof = false
+
+    init(path: String, chunkSize: Int = 4 << 20, recordSize: @escaping (UnsafeRawBufferPointer) -> Int?) throws {
+        guard let f = fopen(path, "rb") else {
+            throw StorageError("cannot read temporary file '\(path)': \(String(cString: strerror(errno)))")
+        }
+        self.path = path
+        file = f
+        self.recordSize = recordSize
+        capacity = chunkSize
+        chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
     }
-    defer { fclose(f) }
-    var capacity = chunkSize
-    var chunk = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-    defer { chunk.deallocate() }
-    var have = 0
-    var eof = false
-    while true {
-        if !eof {
-            let n = fread(chunk + have, 1, capacity - have, f)
-            if n == 0 {
-                if ferror(f) != 0 { throw StorageError("cannot read temporary file '\(path)': \(String(cString: strerror(errno)))") }
-                eof = true
+
+    deinit {
+        fclose(file)
+        chunk.deallocate()
+    }
+
+    /// The next record (valid until the next call), or nil at the end.
+    @inline(__always)
+    func next() throws -> UnsafeRawBufferPointer? {
+        while true {
+            if pos < have, let size = recordSize(UnsafeRawBufferPointer(start: chunk + pos, count: have - pos)),
+               pos + size <= have {
+                defer { pos += size }
+                return UnsafeRawBufferPointer(start: chunk + pos, count: size)
             }
-            have += n
+            if eof {
+                if pos != have { throw StorageError("temporary file '\(path)' is truncated") }
+                return nil
+            }
+            try refill()
         }
-        var pos = 0
-        while pos < have, let size = recordSize(UnsafeRawBufferPointer(start: chunk + pos, count: have - pos)),
-              pos + size <= have {
-            try body(chunk + pos, size)
-            pos += size
-        }
-        if pos > 0 {
-            // Keep the partial record at the front.
-            memmove(chunk, chunk + pos, have - pos)
-            have -= pos
-        } else if have == capacity {
-            // One record larger than the chunk: grow it.
+    }
+
+    private func refill() throws {
+        // Keep the partial record at the front; grow for one larger than the chunk.
+        memmove(chunk, chunk + pos, have - pos)
+        have -= pos
+        pos = 0
+        if have == capacity {
             let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
             bigger.copyMemory(from: chunk, byteCount: have)
             chunk.deallocate()
             chunk = bigger
             capacity *= 2
         }
-        if eof {
-            if have != 0 { throw StorageError("temporary file '\(path)' is truncated") }
-            return
+        let n = fread(chunk + have, 1, capacity - have, file)
+        if n == 0 {
+            if ferror(file) != 0 {
+                throw StorageError("cannot read temporary file '\(path)': \(String(cString: strerror(errno)))")
+            }
+            eof = true
         }
+        have += n
     }
 }

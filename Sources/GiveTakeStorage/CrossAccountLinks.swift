@@ -61,9 +61,9 @@ final class CrossAccountLinks {
             let table = try IdTable(loading: ids[p].path) { a, b in
                 if sets.join(a, b) { out.append((a, b)) }
             }
-            try readRecords(parents[p].path, recordSize: { $0.count >= 16 ? 16 : nil }) { r, _ in
-                let parent = Int64(littleEndian: r.loadUnaligned(as: Int64.self))
-                let account = Int64(littleEndian: r.loadUnaligned(fromByteOffset: 8, as: Int64.self))
+            let refs = try pairRecords(parents[p].path)
+            while let r = try refs.next() {
+                let (parent, account) = pair(r)
                 if let owner = table.account(of: parent), owner != account, sets.join(owner, account) {
                     out.append((owner, account))
                 }
@@ -71,6 +71,17 @@ final class CrossAccountLinks {
         }
         return out
     }
+}
+
+/// A file of (key, account) records.
+private func pairRecords(_ path: String) throws -> RecordReader {
+    try RecordReader(path: path) { $0.count >= 16 ? 16 : nil }
+}
+
+@inline(__always)
+private func pair(_ r: UnsafeRawBufferPointer) -> (Int64, Int64) {
+    (Int64(littleEndian: r.loadUnaligned(as: Int64.self)),
+     Int64(littleEndian: r.loadUnaligned(fromByteOffset: 8, as: Int64.self)))
 }
 
 /// Ids of one partition and the account of the first row with each;
@@ -95,14 +106,14 @@ private struct IdTable {
         var keys = [Int64](repeating: 0, count: slots)
         var accounts = [Int64](repeating: 0, count: slots)
         var used = [Bool](repeating: false, count: slots)
-        try readRecords(path, recordSize: { $0.count >= 16 ? 16 : nil }) { r, _ in
-            let id = Int64(littleEndian: r.loadUnaligned(as: Int64.self))
-            let account = Int64(littleEndian: r.loadUnaligned(fromByteOffset: 8, as: Int64.self))
+        let rows = try pairRecords(path)
+        next: while let r = try rows.next() {
+            let (id, account) = pair(r)
             var i = Self.home(id, mask)
             while used[i] {
                 if keys[i] == id {
                     if accounts[i] != account { onShared(accounts[i], account) }
-                    return
+                    continue next
                 }
                 i = (i + 1) & mask
             }

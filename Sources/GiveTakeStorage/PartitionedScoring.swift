@@ -122,8 +122,9 @@ extension ScoringJob {
 
             let t2 = monotonicSeconds()
             let writers = try (0..<groups).map { try SpillWriter(path: dir + "/group-\($0)") }
-            try readSpillRecords(all.path) { record, size in
-                try writers[Int(groupOf[spilledAccount(record)] ?? 0)].append(record: record, size: size)
+            let records = try spillRecords(all.path)
+            while let record = try records.next() {
+                try writers[Int(groupOf[spilledAccount(record)] ?? 0)].append(record: record)
             }
             for w in writers { try w.finish() }
             unlink(all.path)
@@ -181,6 +182,7 @@ extension ScoringJob {
         let scorer = makeScorer(cfg)
         try scorer.configure(cfg)
         scorerStarts?()
+        let rowsScored = self.rowsScored  // the batch closure captures no copy of the job
         try readSpill(path, batchSize: batchSize) { rows in
             try scorer.add(rows)
             try rowsScored?(rows)

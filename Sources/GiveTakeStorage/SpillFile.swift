@@ -51,10 +51,10 @@ final class SpillWriter {
         rows += 1
     }
 
-    /// Appends one record as read back by `readSpillRecords`.
+    /// Appends one record as read back by `spillRecords`.
     @inline(__always)
-    func append(record: UnsafeRawPointer, size: Int) throws {
-        try out.write(record, count: size)
+    func append(record: UnsafeRawBufferPointer) throws {
+        try out.write(record.baseAddress!, count: record.count)
         rows += 1
     }
 
@@ -63,27 +63,29 @@ final class SpillWriter {
 
 /// The account of a spilled record.
 @inline(__always)
-func spilledAccount(_ record: UnsafeRawPointer) -> Int64 {
+func spilledAccount(_ record: UnsafeRawBufferPointer) -> Int64 {
     Int64(littleEndian: record.loadUnaligned(fromByteOffset: 8, as: Int64.self))
 }
 
-/// Each record of a spill file, undecoded, in the order written.
-func readSpillRecords(_ path: String, _ body: (UnsafeRawPointer, Int) throws -> Void) throws {
-    try readRecords(path, recordSize: { p in
+/// The records of a spill file, undecoded, in the order written.
+func spillRecords(_ path: String) throws -> RecordReader {
+    try RecordReader(path: path) { p in
         guard p.count >= fixedSize else { return nil }
         let authorLen = Int(Int32(littleEndian: p.loadUnaligned(fromByteOffset: 73, as: Int32.self)))
         let bodyLen = Int(Int32(littleEndian: p.loadUnaligned(fromByteOffset: 77, as: Int32.self)))
         return fixedSize + max(0, authorLen) + max(0, bodyLen)
-    }, body)
+    }
 }
 
 /// Streams a spill file back in batches.
 func readSpill(_ path: String, batchSize: Int, _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws {
     let batch = InteractionBatch(capacity: batchSize)
+    let records = try spillRecords(path)
     @inline(__always) func load<T: FixedWidthInteger>(_ p: UnsafeRawPointer, _ at: Int, _: T.Type) -> T {
         T(littleEndian: p.loadUnaligned(fromByteOffset: at, as: T.self))
     }
-    try readSpillRecords(path) { p, _ in
+    while let record = try records.next() {
+        let p = record.baseAddress!
         let authorLen = Int(load(p, 73, Int32.self))
         let bodyLen = Int(load(p, 77, Int32.self))
         let flags = p.load(fromByteOffset: 72, as: UInt8.self)
