@@ -15,17 +15,18 @@ import GiveTakeCore
 import Glibc
 #endif
 
-/// A table's rows spilled to one file per group of accounts; the files
-/// are removed with the value.
+/// A table's rows spilled to files, each group of accounts the rows of
+/// one or more files (merged back into scan order); the files are removed
+/// with the value.
 final class SpilledGroups {
     let dir: String
-    let paths: [String]
+    let paths: [[String]]
     let stats: ScanStats
     /// Latest created_at of a row the engine can keep, and its group.
     let latest: Int64?
     let latestGroup: Int
 
-    init(dir: String, paths: [String], stats: ScanStats, latest: Int64?, latestGroup: Int) {
+    init(dir: String, paths: [[String]], stats: ScanStats, latest: Int64?, latestGroup: Int) {
         self.dir = dir
         self.paths = paths
         self.stats = stats
@@ -68,19 +69,27 @@ extension ScoringJob {
         return (result.asOf, Int(stats.rows), 1)
     }
 
-    /// Spills the table in one scan, then plans groups of at most `cap`
-    /// rows and splits the spill into one file per group (a single group
-    /// keeps the one file). The scan collects what the plan needs: rows
-    /// per account, and the ids and parent ids that can link accounts
-    /// (CrossAccountLinks). Call inside one read snapshot.
+    /// Spills the table in one scan and plans groups of at most `cap` rows.
+    /// Rows go to bucket files by a hash of their account, each in scan
+    /// order, while the scan counts rows per account and collects the keys
+    /// of cross-account links (CrossAccountLinks). A group is then a set of
+    /// whole buckets, read back merged in scan order; only when no such
+    /// sets fit (linked accounts in buckets that together exceed `cap`) are
+    /// the buckets split again into one file per group of accounts. Call
+    /// inside one read snapshot.
     func spillGroups(_ store: InteractionStore, rowsPerGroup cap: Int) throws -> SpilledGroups {
         phase?("reading rows")
         let t0 = monotonicSeconds()
         let dir = try makeTempDir()
         do {
-            let all = try SpillWriter(path: dir + "/rows")
+            let estimate = store.estimatedRowCount(table)
+            let bucketCount = spillBucketCount ?? spillBuckets(rows: estimate, cap: cap)
+            // The buckets' write buffers share 64 MB.
+            let buckets = try (0..<bucketCount).map {
+                try SpillWriter(path: dir + "/bucket-\($0)", bufferSize: max(64 << 10, min(1 << 20, (64 << 20) / bucketCount)))
+            }
             let linkKeys = try CrossAccountLinks(
-                dir: dir, partitions: CrossAccountLinks.partitions(rows: store.estimatedRowCount(table), perPartition: cap))
+                dir: dir, partitions: CrossAccountLinks.partitions(rows: estimate, perPartition: cap))
             var stats = ScanStats()
             var latest: Int64?
             var latestAccount: Int64 = 0
@@ -93,9 +102,10 @@ extension ScoringJob {
                         throw StorageError("table '\(table)', row \(Int(stats.rows) + i) (id \(r.id)): " + problem.message)
                     }
                 }
+                let first = Int64(stats.rows)
                 stats.note(rows)
-                for r in rows {
-                    try all.append(r)
+                for (i, r) in rows.enumerated() {
+                    try buckets[bucketOf(r.accountID, bucketCount)].append(r, seq: first + Int64(i))
                     try linkKeys.note(id: r.id, account: r.accountID, parent: r.parentID)
                     counts.note(r.accountID)
                     if r.channel >= 0 && r.channel < Int32(Channel.allCases.count) && r.kind >= 0
@@ -107,29 +117,45 @@ extension ScoringJob {
                 progress?(Int(stats.rows))
             }
             let accounts = counts.perAccount()
-            try all.finish()
-            if traceEnabled { trace("spilled \(stats.rows) rows of \(accounts.count) accounts: \(monotonicSeconds() - t0) s") }
+            for b in buckets { try b.finish() }
+            if traceEnabled {
+                trace("spilled \(stats.rows) rows of \(accounts.count) accounts to \(bucketCount) buckets: "
+                      + "\(monotonicSeconds() - t0) s")
+            }
 
             phase?("planning groups of accounts")
             let t1 = monotonicSeconds()
             let links = Int(stats.rows) > cap ? try linkKeys.links() : []
+            let paths = buckets.map(\.path)
+            if let groupOfBucket = planBuckets(accounts, links, buckets: bucketCount, cap: cap) {
+                let groups = max(1, Int(groupOfBucket.max() ?? 0) + 1)
+                var files = [[String]](repeating: [], count: groups)
+                for (b, g) in groupOfBucket.enumerated() where g >= 0 { files[Int(g)].append(paths[b]) }
+                if traceEnabled {
+                    trace("plan: \(links.count) cross-account links, \(groups) groups of whole buckets: "
+                          + "\(monotonicSeconds() - t1) s")
+                }
+                return SpilledGroups(dir: dir, paths: files, stats: stats, latest: latest,
+                                     latestGroup: Int(max(0, groupOfBucket[bucketOf(latestAccount, bucketCount)])))
+            }
             let groupOf = planGroups(accounts, links, cap: cap)
             let groups = Int(groupOf.values.max() ?? 0) + 1
-            if traceEnabled { trace("plan: \(links.count) cross-account links, \(groups) groups: \(monotonicSeconds() - t1) s") }
+            if traceEnabled { trace("plan: \(links.count) cross-account links, \(groups) groups of accounts: \(monotonicSeconds() - t1) s") }
             if groups == 1 {
-                return SpilledGroups(dir: dir, paths: [all.path], stats: stats, latest: latest, latestGroup: 0)
+                return SpilledGroups(dir: dir, paths: [paths], stats: stats, latest: latest, latestGroup: 0)
             }
-
             let t2 = monotonicSeconds()
-            let writers = try (0..<groups).map { try SpillWriter(path: dir + "/group-\($0)") }
-            let records = try spillRecords(all.path)
+            let writers = try (0..<groups).map {
+                try SpillWriter(path: dir + "/group-\($0)", bufferSize: max(64 << 10, min(1 << 20, (64 << 20) / groups)))
+            }
+            let records = try MergedSpill(paths, memory: 64 << 20)
             while let record = try records.next() {
                 try writers[Int(groupOf[spilledAccount(record)] ?? 0)].append(record: record)
             }
             for w in writers { try w.finish() }
-            unlink(all.path)
+            for p in paths { unlink(p) }
             if traceEnabled { trace("split into \(groups) group files: \(monotonicSeconds() - t2) s") }
-            return SpilledGroups(dir: dir, paths: writers.map(\.path), stats: stats, latest: latest,
+            return SpilledGroups(dir: dir, paths: writers.map { [$0.path] }, stats: stats, latest: latest,
                                  latestGroup: Int(groupOf[latestAccount] ?? 0))
         } catch {
             dir.withCString { removeTree($0) }
@@ -178,16 +204,89 @@ extension ScoringJob {
         return pinned ?? 0
     }
 
-    private func scoreSpill(_ path: String, _ cfg: ScoringConfig) throws -> ScoringResult {
+    private func scoreSpill(_ paths: [String], _ cfg: ScoringConfig) throws -> ScoringResult {
         let scorer = makeScorer(cfg)
         try scorer.configure(cfg)
         scorerStarts?()
         let rowsScored = self.rowsScored  // the batch closure captures no copy of the job
-        try readSpill(path, batchSize: batchSize) { rows in
+        try readSpill(paths, batchSize: batchSize) { rows in
             try scorer.add(rows)
             try rowsScored?(rows)
         }
         return try scorer.finish()
+    }
+}
+
+/// Spill buckets for about `rows` rows and groups of `cap`: about four
+/// per group, so whole buckets pack into groups with little slack.
+func spillBuckets(rows: Int?, cap: Int) -> Int {
+    guard let rows else { return 64 }
+    return min(256, max(2, 4 * (rows / max(1, cap) + 1)))
+}
+
+@inline(__always)
+func bucketOf(_ account: Int64, _ buckets: Int) -> Int {
+    Int((UInt64(bitPattern: account) &* 0x9E37_79B9_7F4A_7C15) >> 33) % buckets
+}
+
+/// The group of each bucket (-1 for an empty one) when groups of whole
+/// buckets keep linked accounts together within at most `cap` rows, or
+/// put one set of linked accounts larger than `cap` in a group of its own
+/// (as planGroups does); nil when they cannot.
+func planBuckets(_ counts: [(account: Int64, rows: Int)], _ links: [(Int64, Int64)],
+                 buckets: Int, cap: Int) -> [Int32]? {
+    var accountIndex: [Int64: Int] = [:]
+    for (i, c) in counts.enumerated() { accountIndex[c.account] = i }
+    var accountSets = DisjointSets(counts.count)
+    var bucketSets = DisjointSets(buckets)
+    var bucketLinks: [(Int64, Int64)] = []
+    for (a, b) in links {
+        guard let i = accountIndex[a], let j = accountIndex[b] else { continue }
+        accountSets.join(i, j)
+        let x = bucketOf(a, buckets), y = bucketOf(b, buckets)
+        if bucketSets.join(x, y) { bucketLinks.append((Int64(x), Int64(y))) }
+    }
+    var rows = [Int](repeating: 0, count: buckets)
+    // Per set of buckets: its rows, and one account set in it (or -2: several).
+    var setRows: [Int: Int] = [:]
+    var setAccounts: [Int: Int] = [:]
+    for (i, c) in counts.enumerated() {
+        let b = bucketOf(c.account, buckets)
+        rows[b] += c.rows
+        let s = bucketSets.find(b)
+        setRows[s, default: 0] += c.rows
+        let a = accountSets.find(i)
+        if let seen = setAccounts[s] {
+            if seen != a { setAccounts[s] = -2 }
+        } else {
+            setAccounts[s] = a
+        }
+    }
+    for (s, n) in setRows where n > cap && setAccounts[s] == -2 { return nil }
+    let used = (0..<buckets).filter { rows[$0] > 0 }
+    let groupOf = planGroups(used.map { (account: Int64($0), rows: rows[$0]) }, bucketLinks, cap: cap)
+    return (0..<buckets).map { groupOf[Int64($0)] ?? -1 }
+}
+
+/// Union-find over 0..<n.
+struct DisjointSets {
+    private var parent: [Int]
+
+    init(_ n: Int) { parent = Array(0..<n) }
+
+    mutating func find(_ x: Int) -> Int {
+        var x = x
+        while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+        return x
+    }
+
+    /// Joins the sets of `a` and `b`; false when they were one already.
+    @discardableResult
+    mutating func join(_ a: Int, _ b: Int) -> Bool {
+        let ra = find(a), rb = find(b)
+        if ra == rb { return false }
+        parent[max(ra, rb)] = min(ra, rb)
+        return true
     }
 }
 

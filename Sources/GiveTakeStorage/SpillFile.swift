@@ -8,20 +8,22 @@ import Glibc
 
 /// Record: id, account, contact, parent, created_at, value, thread,
 /// agent (8 bytes each), channel, kind (4 each), flags (1), author length,
-/// body length (4 each, -1 = NULL), then the author and body bytes.
-private let fixedSize = 8 * 8 + 2 * 4 + 1 + 2 * 4
+/// body length (4 each, -1 = NULL), the row's position in the scan (8),
+/// then the author and body bytes.
+private let fixedSize = 8 * 8 + 2 * 4 + 1 + 2 * 4 + 8
 
 final class SpillWriter {
     private let out: FileWriter
     private(set) var rows = 0
     var path: String { out.path }
 
-    init(path: String) throws {
-        out = try FileWriter(path: path)
+    init(path: String, bufferSize: Int = 1 << 20) throws {
+        out = try FileWriter(path: path, bufferSize: bufferSize)
     }
 
+    /// Appends `r`, the row at position `seq` of the scan.
     @inline(__always)
-    func append(_ r: Interaction) throws {
+    func append(_ r: Interaction, seq: Int64) throws {
         let authorLen = r.authorName.map { $0.count } ?? -1
         let bodyLen = r.body.map { $0.count } ?? -1
         let size = fixedSize + max(0, authorLen) + max(0, bodyLen)
@@ -43,6 +45,7 @@ final class SpillWriter {
         put(flags, 72)
         put(Int32(truncatingIfNeeded: authorLen), 73)
         put(Int32(truncatingIfNeeded: bodyLen), 77)
+        put(seq, 81)
         if let a = r.authorName, a.count > 0 { (p + fixedSize).copyMemory(from: a.baseAddress!, byteCount: a.count) }
         if let b = r.body, b.count > 0 {
             (p + fixedSize + max(0, authorLen)).copyMemory(from: b.baseAddress!, byteCount: b.count)
@@ -67,9 +70,15 @@ func spilledAccount(_ record: UnsafeRawBufferPointer) -> Int64 {
     Int64(littleEndian: record.loadUnaligned(fromByteOffset: 8, as: Int64.self))
 }
 
+/// The scan position of a spilled record.
+@inline(__always)
+func spilledSeq(_ record: UnsafeRawBufferPointer) -> Int64 {
+    Int64(littleEndian: record.loadUnaligned(fromByteOffset: 81, as: Int64.self))
+}
+
 /// The records of a spill file, undecoded, in the order written.
-func spillRecords(_ path: String) throws -> RecordReader {
-    try RecordReader(path: path) { p in
+func spillRecords(_ path: String, chunkSize: Int = 4 << 20) throws -> RecordReader {
+    try RecordReader(path: path, chunkSize: chunkSize) { p in
         guard p.count >= fixedSize else { return nil }
         let authorLen = Int(Int32(littleEndian: p.loadUnaligned(fromByteOffset: 73, as: Int32.self)))
         let bodyLen = Int(Int32(littleEndian: p.loadUnaligned(fromByteOffset: 77, as: Int32.self)))
@@ -77,10 +86,43 @@ func spillRecords(_ path: String) throws -> RecordReader {
     }
 }
 
-/// Streams a spill file back in batches.
-func readSpill(_ path: String, batchSize: Int, _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws {
+/// The records of several spill files, each written in scan order, merged
+/// back into scan order.
+final class MergedSpill {
+    private let readers: [RecordReader]
+    private var heads: [UnsafeRawBufferPointer?]
+    private var taken = -1  // the reader whose head was returned last
+
+    /// `paths` share `memory` bytes of read buffers.
+    init(_ paths: [String], memory: Int = 16 << 20) throws {
+        let chunk = max(64 << 10, min(4 << 20, memory / max(1, paths.count)))
+        readers = try paths.map { try spillRecords($0, chunkSize: chunk) }
+        heads = try readers.map { try $0.next() }
+    }
+
+    /// The record earliest in the scan (valid until the next call), or nil.
+    @inline(__always)
+    func next() throws -> UnsafeRawBufferPointer? {
+        if taken >= 0 { heads[taken] = try readers[taken].next() }
+        taken = -1
+        var least = Int64.max
+        for i in heads.indices {
+            if let h = heads[i] {
+                let s = spilledSeq(h)
+                if taken < 0 || s < least {
+                    taken = i
+                    least = s
+                }
+            }
+        }
+        return taken < 0 ? nil : heads[taken]
+    }
+}
+
+/// Streams spill files back in batches, in scan order.
+func readSpill(_ paths: [String], batchSize: Int, _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws {
     let batch = InteractionBatch(capacity: batchSize)
-    let records = try spillRecords(path)
+    let records = try MergedSpill(paths)
     @inline(__always) func load<T: FixedWidthInteger>(_ p: UnsafeRawPointer, _ at: Int, _: T.Type) -> T {
         T(littleEndian: p.loadUnaligned(fromByteOffset: at, as: T.self))
     }
