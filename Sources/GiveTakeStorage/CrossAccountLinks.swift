@@ -88,9 +88,13 @@ private func pair(_ r: UnsafeRawBufferPointer) -> (Int64, Int64) {
 /// `onShared` gets (first account, other account) for a later row with
 /// the same id in another account.
 private struct IdTable {
-    private var keys: [Int64]
-    private var accounts: [Int64]
-    private var used: [Bool]
+    private struct Slot {
+        var id: Int64 = 0
+        var account: Int64 = 0
+        var used = false
+    }
+    // One slot per probe: one cache line, not one per field.
+    private var slots: [Slot]
     private let mask: Int
 
     init(loading path: String, onShared: (Int64, Int64) -> Void) throws {
@@ -100,30 +104,26 @@ private struct IdTable {
             size = ftell(f)
             fclose(f)
         }
-        var slots = 16
-        while slots < 2 * (size / 16) { slots *= 2 }
-        let mask = slots - 1
-        var keys = [Int64](repeating: 0, count: slots)
-        var accounts = [Int64](repeating: 0, count: slots)
-        var used = [Bool](repeating: false, count: slots)
+        var n = 16
+        while n < 2 * (size / 16) { n *= 2 }
+        let mask = n - 1
+        var slots = [Slot](repeating: Slot(), count: n)
         let rows = try pairRecords(path)
-        next: while let r = try rows.next() {
-            let (id, account) = pair(r)
-            var i = Self.home(id, mask)
-            while used[i] {
-                if keys[i] == id {
-                    if accounts[i] != account { onShared(accounts[i], account) }
-                    continue next
+        try slots.withUnsafeMutableBufferPointer { t in
+            next: while let r = try rows.next() {
+                let (id, account) = pair(r)
+                var i = Self.home(id, mask)
+                while t[i].used {
+                    if t[i].id == id {
+                        if t[i].account != account { onShared(t[i].account, account) }
+                        continue next
+                    }
+                    i = (i + 1) & mask
                 }
-                i = (i + 1) & mask
+                t[i] = Slot(id: id, account: account, used: true)
             }
-            used[i] = true
-            keys[i] = id
-            accounts[i] = account
         }
-        self.keys = keys
-        self.accounts = accounts
-        self.used = used
+        self.slots = slots
         self.mask = mask
     }
 
@@ -137,8 +137,8 @@ private struct IdTable {
     @inline(__always)
     func account(of id: Int64) -> Int64? {
         var i = Self.home(id, mask)
-        while used[i] {
-            if keys[i] == id { return accounts[i] }
+        while slots[i].used {
+            if slots[i].id == id { return slots[i].account }
             i = (i + 1) & mask
         }
         return nil

@@ -84,16 +84,9 @@ extension ScoringJob {
         do {
             let estimate = store.estimatedRowCount(table)
             let bucketCount = spillBucketCount ?? spillBuckets(rows: estimate, cap: cap)
-            // The buckets' write buffers share 64 MB.
-            let buckets = try (0..<bucketCount).map {
-                try SpillWriter(path: dir + "/bucket-\($0)", bufferSize: max(64 << 10, min(1 << 20, (64 << 20) / bucketCount)))
-            }
-            let linkKeys = try CrossAccountLinks(
-                dir: dir, partitions: CrossAccountLinks.partitions(rows: estimate, perPartition: cap))
+            let scan = try SpillScan(dir: dir, buckets: bucketCount,
+                                     linkPartitions: CrossAccountLinks.partitions(rows: estimate, perPartition: cap))
             var stats = ScanStats()
-            var latest: Int64?
-            var latestAccount: Int64 = 0
-            var counts = RowCounts()
             try pipelinedScan(store, ScanRequest(table: table), batchSize: batchSize) { rows in
                 // Rows are checked here, where their position in the scan is
                 // known, rather than by each group's scorer.
@@ -102,22 +95,12 @@ extension ScoringJob {
                         throw StorageError("table '\(table)', row \(Int(stats.rows) + i) (id \(r.id)): " + problem.message)
                     }
                 }
-                let first = Int64(stats.rows)
+                try scan.add(rows, first: Int64(stats.rows))
                 stats.note(rows)
-                for (i, r) in rows.enumerated() {
-                    try buckets[bucketOf(r.accountID, bucketCount)].append(r, seq: first + Int64(i))
-                    try linkKeys.note(id: r.id, account: r.accountID, parent: r.parentID)
-                    counts.note(r.accountID)
-                    if r.channel >= 0 && r.channel < Int32(Channel.allCases.count) && r.kind >= 0
-                        && r.kind < Int32(Kind.allCases.count) && (latest == nil || r.createdAt > latest!) {
-                        latest = r.createdAt
-                        latestAccount = r.accountID
-                    }
-                }
                 progress?(Int(stats.rows))
             }
-            let accounts = counts.perAccount()
-            for b in buckets { try b.finish() }
+            let accounts = try scan.finish()
+            let (latest, latestAccount) = (scan.latest, scan.latestAccount)
             if traceEnabled {
                 trace("spilled \(stats.rows) rows of \(accounts.count) accounts to \(bucketCount) buckets: "
                       + "\(monotonicSeconds() - t0) s")
@@ -125,8 +108,8 @@ extension ScoringJob {
 
             phase?("planning groups of accounts")
             let t1 = monotonicSeconds()
-            let links = Int(stats.rows) > cap ? try linkKeys.links() : []
-            let paths = buckets.map(\.path)
+            let links = Int(stats.rows) > cap ? try scan.links.links() : []
+            let paths = scan.paths
             if let groupOfBucket = planBuckets(accounts, links, buckets: bucketCount, cap: cap) {
                 let groups = max(1, Int(groupOfBucket.max() ?? 0) + 1)
                 var files = [[String]](repeating: [], count: groups)
@@ -214,107 +197,6 @@ extension ScoringJob {
             try rowsScored?(rows)
         }
         return try scorer.finish()
-    }
-}
-
-/// Spill buckets for about `rows` rows and groups of `cap`: about four
-/// per group, so whole buckets pack into groups with little slack.
-func spillBuckets(rows: Int?, cap: Int) -> Int {
-    guard let rows else { return 64 }
-    return min(256, max(2, 4 * (rows / max(1, cap) + 1)))
-}
-
-@inline(__always)
-func bucketOf(_ account: Int64, _ buckets: Int) -> Int {
-    Int((UInt64(bitPattern: account) &* 0x9E37_79B9_7F4A_7C15) >> 33) % buckets
-}
-
-/// The group of each bucket (-1 for an empty one) when groups of whole
-/// buckets keep linked accounts together within at most `cap` rows, or
-/// put one set of linked accounts larger than `cap` in a group of its own
-/// (as planGroups does); nil when they cannot.
-func planBuckets(_ counts: [(account: Int64, rows: Int)], _ links: [(Int64, Int64)],
-                 buckets: Int, cap: Int) -> [Int32]? {
-    var accountIndex: [Int64: Int] = [:]
-    for (i, c) in counts.enumerated() { accountIndex[c.account] = i }
-    var accountSets = DisjointSets(counts.count)
-    var bucketSets = DisjointSets(buckets)
-    var bucketLinks: [(Int64, Int64)] = []
-    for (a, b) in links {
-        guard let i = accountIndex[a], let j = accountIndex[b] else { continue }
-        accountSets.join(i, j)
-        let x = bucketOf(a, buckets), y = bucketOf(b, buckets)
-        if bucketSets.join(x, y) { bucketLinks.append((Int64(x), Int64(y))) }
-    }
-    var rows = [Int](repeating: 0, count: buckets)
-    // Per set of buckets: its rows, and one account set in it (or -2: several).
-    var setRows: [Int: Int] = [:]
-    var setAccounts: [Int: Int] = [:]
-    for (i, c) in counts.enumerated() {
-        let b = bucketOf(c.account, buckets)
-        rows[b] += c.rows
-        let s = bucketSets.find(b)
-        setRows[s, default: 0] += c.rows
-        let a = accountSets.find(i)
-        if let seen = setAccounts[s] {
-            if seen != a { setAccounts[s] = -2 }
-        } else {
-            setAccounts[s] = a
-        }
-    }
-    for (s, n) in setRows where n > cap && setAccounts[s] == -2 { return nil }
-    let used = (0..<buckets).filter { rows[$0] > 0 }
-    let groupOf = planGroups(used.map { (account: Int64($0), rows: rows[$0]) }, bucketLinks, cap: cap)
-    return (0..<buckets).map { groupOf[Int64($0)] ?? -1 }
-}
-
-/// Union-find over 0..<n.
-struct DisjointSets {
-    private var parent: [Int]
-
-    init(_ n: Int) { parent = Array(0..<n) }
-
-    mutating func find(_ x: Int) -> Int {
-        var x = x
-        while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
-        return x
-    }
-
-    /// Joins the sets of `a` and `b`; false when they were one already.
-    @discardableResult
-    mutating func join(_ a: Int, _ b: Int) -> Bool {
-        let ra = find(a), rb = find(b)
-        if ra == rb { return false }
-        parent[max(ra, rb)] = min(ra, rb)
-        return true
-    }
-}
-
-/// Rows per account, counted as rows stream by.
-struct RowCounts {
-    private var counts: [Int64: Int] = [:]
-    // Rows of one account often come in runs: count a run, then add it.
-    private var runAccount: Int64 = 0
-    private var run = 0
-
-    @inline(__always)
-    mutating func note(_ account: Int64) {
-        if account != runAccount || run == 0 {
-            flushRun()
-            runAccount = account
-        }
-        run += 1
-    }
-
-    private mutating func flushRun() {
-        if run > 0 { counts[runAccount] = (counts[runAccount] ?? 0) + run }
-        run = 0
-    }
-
-    /// By account id.
-    mutating func perAccount() -> [(account: Int64, rows: Int)] {
-        flushRun()
-        return counts.map { (account: $0.key, rows: $0.value) }.sorted { $0.account < $1.account }
     }
 }
 
