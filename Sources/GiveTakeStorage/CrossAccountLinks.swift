@@ -68,6 +68,8 @@ final class CrossAccountLinks {
                     out.append((owner, account))
                 }
             }
+            unlink(ids[p].path)
+            unlink(parents[p].path)
         }
         return out
     }

@@ -21,14 +21,17 @@ import Glibc
 final class SpilledGroups {
     let dir: String
     let paths: [[String]]
+    /// Rows of each group.
+    let rows: [Int]
     let stats: ScanStats
     /// Latest created_at of a row the engine can keep, and its group.
     let latest: Int64?
     let latestGroup: Int
 
-    init(dir: String, paths: [[String]], stats: ScanStats, latest: Int64?, latestGroup: Int) {
+    init(dir: String, paths: [[String]], rows: [Int], stats: ScanStats, latest: Int64?, latestGroup: Int) {
         self.dir = dir
         self.paths = paths
+        self.rows = rows
         self.stats = stats
         self.latest = latest
         self.latestGroup = latestGroup
@@ -113,19 +116,24 @@ extension ScoringJob {
             if let groupOfBucket = planBuckets(accounts, links, buckets: bucketCount, cap: cap) {
                 let groups = max(1, Int(groupOfBucket.max() ?? 0) + 1)
                 var files = [[String]](repeating: [], count: groups)
-                for (b, g) in groupOfBucket.enumerated() where g >= 0 { files[Int(g)].append(paths[b]) }
+                var rows = [Int](repeating: 0, count: groups)
+                for (b, g) in groupOfBucket.enumerated() where g >= 0 {
+                    files[Int(g)].append(paths[b])
+                    rows[Int(g)] += scan.rowsPerBucket[b]
+                }
                 if traceEnabled {
                     trace("plan: \(links.count) cross-account links, \(groups) groups of whole buckets: "
                           + "\(monotonicSeconds() - t1) s")
                 }
-                return SpilledGroups(dir: dir, paths: files, stats: stats, latest: latest,
+                return SpilledGroups(dir: dir, paths: files, rows: rows, stats: stats, latest: latest,
                                      latestGroup: Int(max(0, groupOfBucket[bucketOf(latestAccount, bucketCount)])))
             }
             let groupOf = planGroups(accounts, links, cap: cap)
             let groups = Int(groupOf.values.max() ?? 0) + 1
             if traceEnabled { trace("plan: \(links.count) cross-account links, \(groups) groups of accounts: \(monotonicSeconds() - t1) s") }
             if groups == 1 {
-                return SpilledGroups(dir: dir, paths: [paths], stats: stats, latest: latest, latestGroup: 0)
+                return SpilledGroups(dir: dir, paths: [paths], rows: [Int(stats.rows)], stats: stats, latest: latest,
+                                     latestGroup: 0)
             }
             let t2 = monotonicSeconds()
             let writers = try (0..<groups).map {
@@ -138,7 +146,8 @@ extension ScoringJob {
             for w in writers { try w.finish() }
             for p in paths { unlink(p) }
             if traceEnabled { trace("split into \(groups) group files: \(monotonicSeconds() - t2) s") }
-            return SpilledGroups(dir: dir, paths: writers.map { [$0.path] }, stats: stats, latest: latest,
+            return SpilledGroups(dir: dir, paths: writers.map { [$0.path] }, rows: writers.map(\.rows), stats: stats,
+                                 latest: latest,
                                  latestGroup: Int(groupOf[latestAccount] ?? 0))
         } catch {
             dir.withCString { removeTree($0) }
@@ -158,14 +167,14 @@ extension ScoringJob {
         var first: ScoringResult?
         if pinned == nil {
             phase?("computing scores, group 1 of \(groups)")
-            let r = try scoreSpill(spilled.paths[spilled.latestGroup], config)
+            let r = try scoreSpill(spilled, spilled.latestGroup, config)
             if r.asOf == spilled.latest {
                 pinned = r.asOf
                 first = r
             } else {
                 var asOf = r.asOf
                 for g in 0..<groups where g != spilled.latestGroup {
-                    asOf = max(asOf, try scoreSpill(spilled.paths[g], config).asOf)
+                    asOf = max(asOf, try scoreSpill(spilled, g, config).asOf)
                 }
                 pinned = asOf
             }
@@ -180,16 +189,22 @@ extension ScoringJob {
                 r = f
                 first = nil
             } else {
-                r = try scoreSpill(spilled.paths[g], cfg)
+                r = try scoreSpill(spilled, g, cfg)
             }
+            // Read for the last time: free the disk (and spare writing
+            // back pages that are no longer needed).
+            for p in spilled.paths[g] { unlink(p) }
             try append(r)
         }
         return pinned ?? 0
     }
 
-    private func scoreSpill(_ paths: [String], _ cfg: ScoringConfig) throws -> ScoringResult {
+    private func scoreSpill(_ spilled: SpilledGroups, _ group: Int, _ cfg: ScoringConfig) throws -> ScoringResult {
         let scorer = makeScorer(cfg)
         try scorer.configure(cfg)
+        // The group's row count is known: its id table is sized once.
+        scorer.reserveCapacity(rows: spilled.rows[group])
+        let paths = spilled.paths[group]
         scorerStarts?()
         let rowsScored = self.rowsScored  // the batch closure captures no copy of the job
         try readSpill(paths, batchSize: batchSize) { rows in

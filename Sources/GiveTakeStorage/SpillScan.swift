@@ -15,6 +15,7 @@ final class SpillScan {
     private(set) var latest: Int64?
     private(set) var latestAccount: Int64 = 0
     var paths: [String] { writers.map(\.path) }
+    var rowsPerBucket: [Int] { writers.map(\.rows) }
 
     init(dir: String, buckets: Int, linkPartitions: Int) throws {
         // The buckets' write buffers share 64 MB.
