@@ -13,6 +13,9 @@ import Glibc
 final class CrossAccountLinks {
     private let ids: [FileWriter]
     private let parents: [FileWriter]
+    // Unretained references for the per-row calls (the arrays keep them alive).
+    private let idRefs: [Unmanaged<FileWriter>]
+    private let parentRefs: [Unmanaged<FileWriter>]
 
     /// `partitions` files of ids and of parent ids under `dir` (removed
     /// with it).
@@ -20,6 +23,8 @@ final class CrossAccountLinks {
         let n = max(1, partitions)
         ids = try (0..<n).map { try FileWriter(path: dir + "/ids-\($0)", bufferSize: 1 << 16) }
         parents = try (0..<n).map { try FileWriter(path: dir + "/parents-\($0)", bufferSize: 1 << 16) }
+        idRefs = ids.map { Unmanaged.passUnretained($0) }
+        parentRefs = parents.map { Unmanaged.passUnretained($0) }
     }
 
     /// Partitions for about `rows` rows when a partition should hold at
@@ -35,17 +40,19 @@ final class CrossAccountLinks {
     }
 
     @inline(__always)
-    private static func put(_ w: FileWriter, _ key: Int64, _ account: Int64) throws {
-        let p = try w.reserve(16)
-        p.storeBytes(of: key.littleEndian, as: Int64.self)
-        p.storeBytes(of: account.littleEndian, toByteOffset: 8, as: Int64.self)
-        w.commit(16)
+    private static func put(_ w: Unmanaged<FileWriter>, _ key: Int64, _ account: Int64) throws {
+        try w._withUnsafeGuaranteedRef { w in
+            let p = try w.reserve(16)
+            p.storeBytes(of: key.littleEndian, as: Int64.self)
+            p.storeBytes(of: account.littleEndian, toByteOffset: 8, as: Int64.self)
+            w.commit(16)
+        }
     }
 
     @inline(__always)
     func note(id: Int64, account: Int64, parent: Int64?) throws {
-        try Self.put(ids[partition(id)], id, account)
-        if let parent { try Self.put(parents[partition(parent)], parent, account) }
+        try Self.put(idRefs[partition(id)], id, account)
+        if let parent { try Self.put(parentRefs[partition(parent)], parent, account) }
     }
 
     /// Pairs of accounts whose union (as connected sets) equals that of

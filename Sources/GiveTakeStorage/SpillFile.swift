@@ -90,6 +90,7 @@ func spillRecords(_ path: String, chunkSize: Int = 4 << 20) throws -> RecordRead
 /// back into scan order.
 final class MergedSpill {
     private let readers: [RecordReader]
+    private let refs: [Unmanaged<RecordReader>]  // unretained, for the per-record call
     private var heads: [UnsafeRawBufferPointer?]
     private var taken = -1  // the reader whose head was returned last
 
@@ -97,13 +98,14 @@ final class MergedSpill {
     init(_ paths: [String], memory: Int = 16 << 20) throws {
         let chunk = max(64 << 10, min(4 << 20, memory / max(1, paths.count)))
         readers = try paths.map { try spillRecords($0, chunkSize: chunk) }
+        refs = readers.map { Unmanaged.passUnretained($0) }
         heads = try readers.map { try $0.next() }
     }
 
     /// The record earliest in the scan (valid until the next call), or nil.
     @inline(__always)
     func next() throws -> UnsafeRawBufferPointer? {
-        if taken >= 0 { heads[taken] = try readers[taken].next() }
+        if taken >= 0 { heads[taken] = try refs[taken]._withUnsafeGuaranteedRef { try $0.next() } }
         taken = -1
         var least = Int64.max
         for i in heads.indices {
