@@ -30,7 +30,7 @@ final class CrossAccountLinks {
     /// Partitions for about `rows` rows when a partition should hold at
     /// most `perPartition` of them.
     static func partitions(rows: Int?, perPartition: Int) -> Int {
-        guard let rows else { return 256 }
+        guard let rows else { return 64 }
         return min(256, max(1, rows / max(1, perPartition) + 1))
     }
 

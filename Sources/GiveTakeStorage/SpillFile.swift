@@ -6,11 +6,34 @@ import GiveTakeCore
 import Glibc
 #endif
 
-/// Record: id, account, contact, parent, created_at, value, thread,
-/// agent (8 bytes each), channel, kind (4 each), flags (1), author length,
-/// body length (4 each, -1 = NULL), the row's position in the scan (8),
-/// then the author and body bytes.
-private let fixedSize = 8 * 8 + 2 * 4 + 1 + 2 * 4 + 8
+/// Record, packed (fields little-endian): flags (1: inbound, automated,
+/// has_media, then which of contact, parent, thread, agent and a non-zero
+/// value follow), layout (1: channel and kind as 4 bytes rather than 1,
+/// author and body present), the row's position in the scan, id, account,
+/// created_at (8 each), value, contact, parent, thread, agent (8 each,
+/// when present), channel, kind (1 or 4 each), author and body lengths
+/// (4 each, when present), then the author and body bytes. The fixed part
+/// averages about 60 bytes, not 89 with every field in place.
+private enum Flag {
+    static let inbound: UInt8 = 1, automated: UInt8 = 2, hasMedia: UInt8 = 4, contact: UInt8 = 8
+    static let parent: UInt8 = 16, thread: UInt8 = 32, agent: UInt8 = 64, value: UInt8 = 128
+    static let optional: UInt8 = 0b1111_1000
+}
+
+private enum Layout {
+    static let wideChannel: UInt8 = 1, wideKind: UInt8 = 2, author: UInt8 = 4, body: UInt8 = 8
+}
+
+/// Offsets of the fields every record has.
+private let seqAt = 2, idAt = 10, accountAt = 18, createdAt = 26, optionalAt = 34
+
+/// Bytes before the texts, from the first two bytes.
+@inline(__always)
+private func headerSize(_ flags: UInt8, _ layout: UInt8) -> Int {
+    optionalAt + 8 * (flags & Flag.optional).nonzeroBitCount
+        + (layout & Layout.wideChannel != 0 ? 4 : 1) + (layout & Layout.wideKind != 0 ? 4 : 1)
+        + (layout & Layout.author != 0 ? 4 : 0) + (layout & Layout.body != 0 ? 4 : 0)
+}
 
 final class SpillWriter {
     private let out: FileWriter
@@ -24,32 +47,43 @@ final class SpillWriter {
     /// Appends `r`, the row at position `seq` of the scan.
     @inline(__always)
     func append(_ r: Interaction, seq: Int64) throws {
-        let authorLen = r.authorName.map { $0.count } ?? -1
-        let bodyLen = r.body.map { $0.count } ?? -1
-        let size = fixedSize + max(0, authorLen) + max(0, bodyLen)
+        var flags: UInt8 = 0, layout: UInt8 = 0
+        if r.inbound { flags |= Flag.inbound }
+        if r.automated { flags |= Flag.automated }
+        if r.hasMedia { flags |= Flag.hasMedia }
+        if r.contactID != nil { flags |= Flag.contact }
+        if r.parentID != nil { flags |= Flag.parent }
+        if r.threadID != nil { flags |= Flag.thread }
+        if r.agentID != nil { flags |= Flag.agent }
+        if r.value.bitPattern != 0 { flags |= Flag.value }
+        let wideChannel = !(r.channel >= 0 && r.channel < 256), wideKind = !(r.kind >= 0 && r.kind < 256)
+        if wideChannel { layout |= Layout.wideChannel }
+        if wideKind { layout |= Layout.wideKind }
+        if r.authorName != nil { layout |= Layout.author }
+        if r.body != nil { layout |= Layout.body }
+        let authorLen = r.authorName?.count ?? 0, bodyLen = r.body?.count ?? 0
+        let header = headerSize(flags, layout)
+        let size = header + authorLen + bodyLen
         let p = try out.reserve(size)
-        @inline(__always) func put<T: FixedWidthInteger>(_ v: T, _ at: Int) {
-            p.storeBytes(of: v.littleEndian, toByteOffset: at, as: T.self)
+        p.storeBytes(of: flags, as: UInt8.self)
+        p.storeBytes(of: layout, toByteOffset: 1, as: UInt8.self)
+        var o = seqAt
+        @inline(__always) func put<T: FixedWidthInteger>(_ v: T) {
+            p.storeBytes(of: v.littleEndian, toByteOffset: o, as: T.self)
+            o += MemoryLayout<T>.size
         }
-        put(r.id, 0); put(r.accountID, 8); put(r.contactID ?? 0, 16); put(r.parentID ?? 0, 24)
-        put(r.createdAt, 32); put(r.value.bitPattern, 40); put(r.threadID ?? 0, 48); put(r.agentID ?? 0, 56)
-        put(r.channel, 64); put(r.kind, 68)
-        var flags: UInt8 = 0
-        if r.inbound { flags |= 1 }
-        if r.automated { flags |= 2 }
-        if r.hasMedia { flags |= 4 }
-        if r.contactID != nil { flags |= 8 }
-        if r.parentID != nil { flags |= 16 }
-        if r.threadID != nil { flags |= 32 }
-        if r.agentID != nil { flags |= 64 }
-        put(flags, 72)
-        put(Int32(truncatingIfNeeded: authorLen), 73)
-        put(Int32(truncatingIfNeeded: bodyLen), 77)
-        put(seq, 81)
-        if let a = r.authorName, a.count > 0 { (p + fixedSize).copyMemory(from: a.baseAddress!, byteCount: a.count) }
-        if let b = r.body, b.count > 0 {
-            (p + fixedSize + max(0, authorLen)).copyMemory(from: b.baseAddress!, byteCount: b.count)
-        }
+        put(seq); put(r.id); put(r.accountID); put(r.createdAt)
+        if flags & Flag.value != 0 { put(r.value.bitPattern) }
+        if let v = r.contactID { put(v) }
+        if let v = r.parentID { put(v) }
+        if let v = r.threadID { put(v) }
+        if let v = r.agentID { put(v) }
+        if wideChannel { put(r.channel) } else { put(UInt8(truncatingIfNeeded: r.channel)) }
+        if wideKind { put(r.kind) } else { put(UInt8(truncatingIfNeeded: r.kind)) }
+        if r.authorName != nil { put(UInt32(truncatingIfNeeded: authorLen)) }
+        if r.body != nil { put(UInt32(truncatingIfNeeded: bodyLen)) }
+        if let a = r.authorName, authorLen > 0 { (p + header).copyMemory(from: a.baseAddress!, byteCount: authorLen) }
+        if let b = r.body, bodyLen > 0 { (p + header + authorLen).copyMemory(from: b.baseAddress!, byteCount: bodyLen) }
         out.commit(size)
         rows += 1
     }
@@ -67,22 +101,33 @@ final class SpillWriter {
 /// The account of a spilled record.
 @inline(__always)
 func spilledAccount(_ record: UnsafeRawBufferPointer) -> Int64 {
-    Int64(littleEndian: record.loadUnaligned(fromByteOffset: 8, as: Int64.self))
+    Int64(littleEndian: record.loadUnaligned(fromByteOffset: accountAt, as: Int64.self))
 }
 
 /// The scan position of a spilled record.
 @inline(__always)
 func spilledSeq(_ record: UnsafeRawBufferPointer) -> Int64 {
-    Int64(littleEndian: record.loadUnaligned(fromByteOffset: 81, as: Int64.self))
+    Int64(littleEndian: record.loadUnaligned(fromByteOffset: seqAt, as: Int64.self))
 }
 
 /// The records of a spill file, undecoded, in the order written.
 func spillRecords(_ path: String, chunkSize: Int = 4 << 20) throws -> RecordReader {
     try RecordReader(path: path, chunkSize: chunkSize) { p in
-        guard p.count >= fixedSize else { return nil }
-        let authorLen = Int(Int32(littleEndian: p.loadUnaligned(fromByteOffset: 73, as: Int32.self)))
-        let bodyLen = Int(Int32(littleEndian: p.loadUnaligned(fromByteOffset: 77, as: Int32.self)))
-        return fixedSize + max(0, authorLen) + max(0, bodyLen)
+        guard p.count >= 2 else { return nil }
+        let flags = p[0], layout = p[1]
+        let header = headerSize(flags, layout)
+        guard p.count >= header else { return nil }
+        // The lengths are the last fields of the header.
+        var end = header, texts = 0
+        if layout & Layout.body != 0 {
+            end -= 4
+            texts += Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: end, as: UInt32.self)))
+        }
+        if layout & Layout.author != 0 {
+            end -= 4
+            texts += Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: end, as: UInt32.self)))
+        }
+        return header + texts
     }
 }
 
@@ -130,20 +175,28 @@ func readSpill(_ paths: [String], batchSize: Int, _ body: (UnsafeBufferPointer<I
     }
     while let record = try records.next() {
         let p = record.baseAddress!
-        let authorLen = Int(load(p, 73, Int32.self))
-        let bodyLen = Int(load(p, 77, Int32.self))
-        let flags = p.load(fromByteOffset: 72, as: UInt8.self)
+        let flags = p.load(as: UInt8.self), layout = p.load(fromByteOffset: 1, as: UInt8.self)
+        var o = optionalAt
+        @inline(__always) func next<T: FixedWidthInteger>(_: T.Type) -> T {
+            defer { o += MemoryLayout<T>.size }
+            return load(p, o, T.self)
+        }
+        let value = flags & Flag.value != 0 ? Double(bitPattern: next(UInt64.self)) : 0
+        let contact = flags & Flag.contact != 0 ? next(Int64.self) : nil
+        let parent = flags & Flag.parent != 0 ? next(Int64.self) : nil
+        let thread = flags & Flag.thread != 0 ? next(Int64.self) : nil
+        let agent = flags & Flag.agent != 0 ? next(Int64.self) : nil
+        let channel = layout & Layout.wideChannel != 0 ? next(Int32.self) : Int32(next(UInt8.self))
+        let kind = layout & Layout.wideKind != 0 ? next(Int32.self) : Int32(next(UInt8.self))
+        let authorLen = layout & Layout.author != 0 ? Int(next(UInt32.self)) : -1
+        let bodyLen = layout & Layout.body != 0 ? Int(next(UInt32.self)) : -1
         let row = Interaction(
-            id: load(p, 0, Int64.self), accountID: load(p, 8, Int64.self),
-            contactID: flags & 8 != 0 ? load(p, 16, Int64.self) : nil,
-            parentID: flags & 16 != 0 ? load(p, 24, Int64.self) : nil,
-            channel: load(p, 64, Int32.self), kind: load(p, 68, Int32.self),
-            inbound: flags & 1 != 0, automated: flags & 2 != 0, hasMedia: flags & 4 != 0,
-            createdAt: load(p, 32, Int64.self),
-            value: Double(bitPattern: load(p, 40, UInt64.self)),
-            threadID: flags & 32 != 0 ? load(p, 48, Int64.self) : nil,
-            agentID: flags & 64 != 0 ? load(p, 56, Int64.self) : nil)
-        let base = (p + fixedSize).assumingMemoryBound(to: UInt8.self)
+            id: load(p, idAt, Int64.self), accountID: load(p, accountAt, Int64.self),
+            contactID: contact, parentID: parent, channel: channel, kind: kind,
+            inbound: flags & Flag.inbound != 0, automated: flags & Flag.automated != 0,
+            hasMedia: flags & Flag.hasMedia != 0, createdAt: load(p, createdAt, Int64.self),
+            value: value, threadID: thread, agentID: agent)
+        let base = (p + o).assumingMemoryBound(to: UInt8.self)
         let author = authorLen < 0 ? nil : UnsafeBufferPointer(start: base, count: authorLen)
         let text = bodyLen < 0 ? nil : UnsafeBufferPointer(start: base + max(0, authorLen), count: bodyLen)
         batch.append(row, author: author, body: text)
