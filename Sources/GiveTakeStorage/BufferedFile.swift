@@ -8,7 +8,7 @@ import Glibc
 
 final class FileWriter {
     let path: String
-    private let file: UnsafeMutablePointer<FILE>
+    private var file: UnsafeMutablePointer<FILE>?
     private var buf: UnsafeMutableRawPointer
     private var capacity: Int
     private var used = 0
@@ -24,7 +24,7 @@ final class FileWriter {
     }
 
     deinit {
-        fclose(file)
+        if let file { fclose(file) }
         buf.deallocate()
     }
 
@@ -52,16 +52,20 @@ final class FileWriter {
     }
 
     func flush() throws {
+        guard let file else { throw StorageError("temporary file '\(path)' is already complete") }
         if used > 0 && fwrite(buf, 1, used, file) != used {
             throw StorageError("cannot write temporary file '\(path)': \(String(cString: strerror(errno)))")
         }
         used = 0
     }
 
-    /// Writes what is buffered; the file is complete on disk.
+    /// Writes what is buffered and closes the file (many files are read
+    /// at once later: they should not hold a descriptor each meanwhile).
     func finish() throws {
         try flush()
-        if fflush(file) != 0 {
+        let closed = fclose(file)
+        file = nil
+        if closed != 0 {
             throw StorageError("cannot write temporary file '\(path)': \(String(cString: strerror(errno)))")
         }
     }
