@@ -3,10 +3,10 @@
 // Groups are closed under cross-account references (a parent_id or a
 // duplicate id in another account) so that orphans and duplicates resolve
 // as in one run, and every group uses the global as_of: the results are
-// identical to a single run. The table is scanned once: its rows are
-// spilled to one temporary file while the scan counts rows per account and
-// collects the keys of cross-account links; then the groups are planned
-// and the file is split into one per group, read back group by group. Each group's results are
+// identical to a single run. The table is scanned once (SpillScan.swift):
+// its rows are spilled to bucket files by account while the scan collects
+// what the plan needs; each group is then read back from its buckets, in
+// scan order, by a fresh scorer. Each group's results are
 // written as soon as it is scored (inside the one write transaction), or
 // summarised by a reader (`scoreEach`, for the report), so only the
 // account rows outlive their group.
@@ -43,8 +43,9 @@ final class SpilledGroups {
 extension ScoringJob {
     /// The table spilled to groups of accounts when its estimated row count
     /// exceeds `maxRowsInMemory` (an unknown count only with
-    /// `groupWhenCountUnknown`) and it needs more than one group; else nil,
-    /// and the caller scores it in one pass.
+    /// `groupWhenCountUnknown`); else nil, and the caller scores it in one
+    /// pass. (A spilled table that turns out to fit is one group, read
+    /// back from the spill rather than scanned again.)
     func spilledIfLarge(_ store: InteractionStore) throws -> SpilledGroups? {
         guard let cap = maxRowsInMemory,
               (store.estimatedRowCount(table) ?? (groupWhenCountUnknown ? Int.max : 0)) > cap else { return nil }
