@@ -3,8 +3,10 @@
 // Groups are closed under cross-account references (a parent_id or a
 // duplicate id in another account) so that orphans and duplicates resolve
 // as in one run, and every group uses the global as_of: the results are
-// identical to a single run. The table is scanned once; rows are spilled
-// to temporary files per group and read back. Each group's results are
+// identical to a single run. The table is scanned once (SpillScan.swift):
+// its rows are spilled to bucket files by account while the scan collects
+// what the plan needs; each group is then read back from its buckets, in
+// scan order, by a fresh scorer. Each group's results are
 // written as soon as it is scored (inside the one write transaction), or
 // summarised by a reader (`scoreEach`, for the report), so only the
 // account rows outlive their group.
@@ -13,19 +15,23 @@ import GiveTakeCore
 import Glibc
 #endif
 
-/// A table's rows spilled to one file per group of accounts; the files
-/// are removed with the value.
+/// A table's rows spilled to files, each group of accounts the rows of
+/// one or more files (merged back into scan order); the files are removed
+/// with the value.
 final class SpilledGroups {
     let dir: String
-    let paths: [String]
+    let paths: [[String]]
+    /// Rows of each group.
+    let rows: [Int]
     let stats: ScanStats
     /// Latest created_at of a row the engine can keep, and its group.
     let latest: Int64?
     let latestGroup: Int
 
-    init(dir: String, paths: [String], stats: ScanStats, latest: Int64?, latestGroup: Int) {
+    init(dir: String, paths: [[String]], rows: [Int], stats: ScanStats, latest: Int64?, latestGroup: Int) {
         self.dir = dir
         self.paths = paths
+        self.rows = rows
         self.stats = stats
         self.latest = latest
         self.latestGroup = latestGroup
@@ -37,12 +43,13 @@ final class SpilledGroups {
 extension ScoringJob {
     /// The table spilled to groups of accounts when its estimated row count
     /// exceeds `maxRowsInMemory` (an unknown count only with
-    /// `groupWhenCountUnknown`) and it needs more than one group; else nil,
-    /// and the caller scores it in one pass.
+    /// `groupWhenCountUnknown`); else nil, and the caller scores it in one
+    /// pass. (A spilled table that turns out to fit is one group, read
+    /// back from the spill rather than scanned again.)
     func spilledIfLarge(_ store: InteractionStore) throws -> SpilledGroups? {
         guard let cap = maxRowsInMemory,
               (store.estimatedRowCount(table) ?? (groupWhenCountUnknown ? Int.max : 0)) > cap else { return nil }
-        // Plan and scan in one read snapshot, so the plan covers every row read.
+        // One read snapshot: the plan covers every row read.
         var spilled: SpilledGroups?
         try store.inReadSnapshot { spilled = try spillGroups(store, rowsPerGroup: cap) }
         return spilled
@@ -66,31 +73,24 @@ extension ScoringJob {
         return (result.asOf, Int(stats.rows), 1)
     }
 
-    /// Plans groups of at most `cap` rows and spills the table to them in
-    /// one scan; nil when one group suffices (the caller then scores in
-    /// one pass). Call inside one read snapshot, so the plan covers every
-    /// row read.
-    func spillGroups(_ store: InteractionStore, rowsPerGroup cap: Int) throws -> SpilledGroups? {
-        phase?("planning")
-        let tc = monotonicSeconds()
-        let counts = try store.accountRowCounts(table)
-        if traceEnabled { trace("row counts per account: \(monotonicSeconds() - tc) s") }
-        let total = counts.reduce(0) { $0 + $1.rows }
-        if total <= cap { return nil }
+    /// Spills the table in one scan and plans groups of at most `cap` rows.
+    /// Rows go to bucket files by a hash of their account, each in scan
+    /// order, while the scan counts rows per account and collects the keys
+    /// of cross-account links (CrossAccountLinks). A group is then a set of
+    /// whole buckets, read back merged in scan order; only when no such
+    /// sets fit (linked accounts in buckets that together exceed `cap`) are
+    /// the buckets split again into one file per group of accounts. Call
+    /// inside one read snapshot.
+    func spillGroups(_ store: InteractionStore, rowsPerGroup cap: Int) throws -> SpilledGroups {
+        phase?("reading rows")
         let t0 = monotonicSeconds()
-        let links = try store.crossAccountLinks(table)
-        let groupOf = planGroups(counts, links, cap: cap)
-        if traceEnabled { trace("plan: \(counts.count) accounts, \(links.count) cross-account links, \(monotonicSeconds() - t0) s") }
-        let groups = Int(groupOf.values.max() ?? 0) + 1
-        if groups == 1 { return nil }
-
         let dir = try makeTempDir()
-        let paths = (0..<groups).map { dir + "/group-\($0)" }
-        var stats = ScanStats()
-        var latest: Int64?
-        var latestGroup = 0
         do {
-            let writers = try paths.map { try SpillWriter(path: $0) }
+            let estimate = store.estimatedRowCount(table)
+            let bucketCount = spillBucketCount ?? spillBuckets(rows: estimate, cap: cap)
+            let scan = try SpillScan(dir: dir, buckets: bucketCount,
+                                     linkPartitions: CrossAccountLinks.partitions(rows: estimate, perPartition: cap))
+            var stats = ScanStats()
             try pipelinedScan(store, ScanRequest(table: table), batchSize: batchSize) { rows in
                 // Rows are checked here, where their position in the scan is
                 // known, rather than by each group's scorer.
@@ -99,26 +99,61 @@ extension ScoringJob {
                         throw StorageError("table '\(table)', row \(Int(stats.rows) + i) (id \(r.id)): " + problem.message)
                     }
                 }
+                try scan.add(rows, first: Int64(stats.rows))
                 stats.note(rows)
-                for r in rows {
-                    // Planning and scan share one read snapshot: every account is planned.
-                    let g = Int(groupOf[r.accountID] ?? 0)
-                    try writers[g].append(r)
-                    if r.channel >= 0 && r.channel < Int32(Channel.allCases.count) && r.kind >= 0
-                        && r.kind < Int32(Kind.allCases.count) && (latest == nil || r.createdAt > latest!) {
-                        latest = r.createdAt
-                        latestGroup = g
-                    }
-                }
                 progress?(Int(stats.rows))
             }
+            let accounts = try scan.finish()
+            let (latest, latestAccount) = (scan.latest, scan.latestAccount)
+            if traceEnabled {
+                trace("spilled \(stats.rows) rows of \(accounts.count) accounts to \(bucketCount) buckets: "
+                      + "\(monotonicSeconds() - t0) s")
+            }
+
+            phase?("planning groups of accounts")
+            let t1 = monotonicSeconds()
+            let links = Int(stats.rows) > cap ? try scan.links.links() : []
+            let paths = scan.paths
+            if let groupOfBucket = planBuckets(accounts, links, buckets: bucketCount, cap: cap) {
+                let groups = max(1, Int(groupOfBucket.max() ?? 0) + 1)
+                var files = [[String]](repeating: [], count: groups)
+                var rows = [Int](repeating: 0, count: groups)
+                for (b, g) in groupOfBucket.enumerated() where g >= 0 {
+                    files[Int(g)].append(paths[b])
+                    rows[Int(g)] += scan.rowsPerBucket[b]
+                }
+                if traceEnabled {
+                    trace("plan: \(links.count) cross-account links, \(groups) groups of whole buckets: "
+                          + "\(monotonicSeconds() - t1) s")
+                }
+                return SpilledGroups(dir: dir, paths: files, rows: rows, stats: stats, latest: latest,
+                                     latestGroup: Int(max(0, groupOfBucket[bucketOf(latestAccount, bucketCount)])))
+            }
+            let groupOf = planGroups(accounts, links, cap: cap)
+            let groups = Int(groupOf.values.max() ?? 0) + 1
+            if traceEnabled { trace("plan: \(links.count) cross-account links, \(groups) groups of accounts: \(monotonicSeconds() - t1) s") }
+            if groups == 1 {
+                return SpilledGroups(dir: dir, paths: [paths], rows: [Int(stats.rows)], stats: stats, latest: latest,
+                                     latestGroup: 0)
+            }
+            let t2 = monotonicSeconds()
+            let writers = try (0..<groups).map {
+                try SpillWriter(path: dir + "/group-\($0)", bufferSize: max(64 << 10, min(1 << 20, (64 << 20) / groups)))
+            }
+            let records = try MergedSpill(paths, memory: 64 << 20)
+            while let record = try records.next() {
+                try writers[Int(groupOf[spilledAccount(record)] ?? 0)].append(record: record)
+            }
             for w in writers { try w.finish() }
+            for p in paths { unlink(p) }
+            if traceEnabled { trace("split into \(groups) group files: \(monotonicSeconds() - t2) s") }
+            return SpilledGroups(dir: dir, paths: writers.map { [$0.path] }, rows: writers.map(\.rows), stats: stats,
+                                 latest: latest,
+                                 latestGroup: Int(groupOf[latestAccount] ?? 0))
         } catch {
             dir.withCString { removeTree($0) }
             throw error
         }
-        if traceEnabled { trace("spilled \(stats.rows) rows in \(groups) groups: \(monotonicSeconds() - t0) s since planning started") }
-        return SpilledGroups(dir: dir, paths: paths, stats: stats, latest: latest, latestGroup: latestGroup)
     }
 
     /// Scores each group with a fresh scorer at the global as_of and hands
@@ -133,14 +168,14 @@ extension ScoringJob {
         var first: ScoringResult?
         if pinned == nil {
             phase?("computing scores, group 1 of \(groups)")
-            let r = try scoreSpill(spilled.paths[spilled.latestGroup], config)
+            let r = try scoreSpill(spilled, spilled.latestGroup, config)
             if r.asOf == spilled.latest {
                 pinned = r.asOf
                 first = r
             } else {
                 var asOf = r.asOf
                 for g in 0..<groups where g != spilled.latestGroup {
-                    asOf = max(asOf, try scoreSpill(spilled.paths[g], config).asOf)
+                    asOf = max(asOf, try scoreSpill(spilled, g, config).asOf)
                 }
                 pinned = asOf
             }
@@ -155,18 +190,25 @@ extension ScoringJob {
                 r = f
                 first = nil
             } else {
-                r = try scoreSpill(spilled.paths[g], cfg)
+                r = try scoreSpill(spilled, g, cfg)
             }
+            // Read for the last time: free the disk (and spare writing
+            // back pages that are no longer needed).
+            for p in spilled.paths[g] { unlink(p) }
             try append(r)
         }
         return pinned ?? 0
     }
 
-    private func scoreSpill(_ path: String, _ cfg: ScoringConfig) throws -> ScoringResult {
+    private func scoreSpill(_ spilled: SpilledGroups, _ group: Int, _ cfg: ScoringConfig) throws -> ScoringResult {
         let scorer = makeScorer(cfg)
         try scorer.configure(cfg)
+        // The group's row count is known: its id table is sized once.
+        scorer.reserveCapacity(rows: spilled.rows[group])
+        let paths = spilled.paths[group]
         scorerStarts?()
-        try readSpill(path, batchSize: batchSize) { rows in
+        let rowsScored = self.rowsScored  // the batch closure captures no copy of the job
+        try readSpill(paths, batchSize: batchSize) { rows in
             try scorer.add(rows)
             try rowsScored?(rows)
         }

@@ -348,27 +348,10 @@ public final class PostgresStore: InteractionStore, BatchSource {
         return out
     }
 
-    // MARK: Partition planning
+    // MARK: Memory-bounded scoring
 
     public func inReadSnapshot(_ body: () throws -> Void) throws {
         try runTransaction(exec: { try pg.exec($0) },
                            begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
-    }
-
-    public func accountRowCounts(_ table: String) throws -> [(account: Int64, rows: Int)] {
-        let res = try pg.exec("SELECT account_id::int8, count(*) FROM \(try pg.quote(table)) GROUP BY 1")
-        return (0..<res.rows).map { (res.int64($0, 0) ?? 0, Int(res.int64($0, 1) ?? 0)) }
-    }
-
-    public func crossAccountLinks(_ table: String) throws -> [(Int64, Int64)] {
-        let q = try pg.quote(table)
-        let res = try pg.exec("""
-            SELECT DISTINCT c.account_id::int8, o.account_id::int8 FROM \(q) c JOIN \(q) o ON o.id = c.parent_id
-            WHERE o.account_id <> c.account_id
-            UNION
-            SELECT DISTINCT c.account_id::int8, o.account_id::int8 FROM \(q) c JOIN \(q) o ON o.id = c.id
-            WHERE o.account_id <> c.account_id
-            """)
-        return (0..<res.rows).map { (res.int64($0, 0) ?? 0, res.int64($0, 1) ?? 0) }
     }
 }

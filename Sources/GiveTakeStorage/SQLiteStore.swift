@@ -312,32 +312,11 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         return out
     }
 
-    // MARK: Partition planning
+    // MARK: Memory-bounded scoring
 
     public func inReadSnapshot(_ body: () throws -> Void) throws {
         // Deferred: a read snapshot from the first read on.
         try runTransaction(exec: conn.exec, begin: "BEGIN", body)
-    }
-
-    public func accountRowCounts(_ table: String) throws -> [(account: Int64, rows: Int)] {
-        let stmt = try conn.prepare("SELECT account_id, count(*) FROM \(SQLiteConnection.quote(table)) GROUP BY account_id")
-        var out: [(account: Int64, rows: Int)] = []
-        while try stmt.step() { out.append((stmt.int64(0), Int(stmt.int64(1)))) }
-        return out
-    }
-
-    public func crossAccountLinks(_ table: String) throws -> [(Int64, Int64)] {
-        let q = SQLiteConnection.quote(table)
-        let stmt = try conn.prepare("""
-            SELECT DISTINCT c.account_id, o.account_id FROM \(q) c JOIN \(q) o ON o.id = c.parent_id
-            WHERE o.account_id <> c.account_id
-            UNION
-            SELECT DISTINCT c.account_id, o.account_id FROM \(q) c JOIN \(q) o ON o.id = c.id
-            WHERE o.account_id <> c.account_id
-            """)
-        var out: [(Int64, Int64)] = []
-        while try stmt.step() { out.append((stmt.int64(0), stmt.int64(1))) }
-        return out
     }
 }
 

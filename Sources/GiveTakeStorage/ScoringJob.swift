@@ -25,6 +25,9 @@ public struct ScoringJob {
     /// (an explicit budget); a default budget only acts on a known estimate,
     /// so it never costs an extra planning scan of a small table.
     public var groupWhenCountUnknown = true
+    /// Spill buckets of grouped scoring (nil: from the row estimate); one
+    /// bucket makes every plan split the spill by group (for tests).
+    var spillBucketCount: Int?
     /// Business schedules given to every scorer.
     public var schedules: [ScheduleSpec] = []
     /// Called before a scorer gets its first row: once per scan, or per

@@ -6,123 +6,203 @@ import GiveTakeCore
 import Glibc
 #endif
 
-/// Record: id, account, contact, parent, created_at, value, thread,
-/// agent (8 bytes each), channel, kind (4 each), flags (1), author length,
-/// body length (4 each, -1 = NULL), then the author and body bytes.
-private let fixedSize = 8 * 8 + 2 * 4 + 1 + 2 * 4
+/// Record, packed (fields little-endian): flags (1: inbound, automated,
+/// has_media, then which of contact, parent, thread, agent and a non-zero
+/// value follow), layout (1: channel and kind as 4 bytes rather than 1,
+/// author and body present), the row's position in the scan, id, account,
+/// created_at (8 each), value, contact, parent, thread, agent (8 each,
+/// when present), channel, kind (1 or 4 each), author and body lengths
+/// (4 each, when present), then the author and body bytes. The fixed part
+/// averages about 60 bytes, not 89 with every field in place.
+private enum Flag {
+    static let inbound: UInt8 = 1, automated: UInt8 = 2, hasMedia: UInt8 = 4, contact: UInt8 = 8
+    static let parent: UInt8 = 16, thread: UInt8 = 32, agent: UInt8 = 64, value: UInt8 = 128
+    static let optional: UInt8 = 0b1111_1000
+}
+
+private enum Layout {
+    static let wideChannel: UInt8 = 1, wideKind: UInt8 = 2, author: UInt8 = 4, body: UInt8 = 8
+}
+
+/// Offsets of the fields every record has.
+private let seqAt = 2, idAt = 10, accountAt = 18, createdAt = 26, optionalAt = 34
+
+/// Bytes before the texts, from the first two bytes.
+@inline(__always)
+private func headerSize(_ flags: UInt8, _ layout: UInt8) -> Int {
+    optionalAt + 8 * (flags & Flag.optional).nonzeroBitCount
+        + (layout & Layout.wideChannel != 0 ? 4 : 1) + (layout & Layout.wideKind != 0 ? 4 : 1)
+        + (layout & Layout.author != 0 ? 4 : 0) + (layout & Layout.body != 0 ? 4 : 0)
+}
 
 final class SpillWriter {
-    let path: String
-    private let file: UnsafeMutablePointer<FILE>
-    private var buf: [UInt8] = []
+    private let out: FileWriter
     private(set) var rows = 0
+    var path: String { out.path }
 
-    init(path: String) throws {
-        guard let f = fopen(path, "wb") else {
-            throw StorageError("cannot create spill file '\(path)': \(String(cString: strerror(errno)))")
-        }
-        self.path = path
-        file = f
-        buf.reserveCapacity(1 << 20)
+    init(path: String, bufferSize: Int = 1 << 20) throws {
+        out = try FileWriter(path: path, bufferSize: bufferSize)
     }
 
-    deinit { fclose(file) }
-
+    /// Appends `r`, the row at position `seq` of the scan.
     @inline(__always)
-    func append(_ r: Interaction) throws {
-        func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { buf.append(contentsOf: $0) } }
-        put(r.id); put(r.accountID); put(r.contactID ?? 0); put(r.parentID ?? 0); put(r.createdAt)
-        put(r.value.bitPattern); put(r.threadID ?? 0); put(r.agentID ?? 0); put(r.channel); put(r.kind)
-        var flags: UInt8 = 0
-        if r.inbound { flags |= 1 }
-        if r.automated { flags |= 2 }
-        if r.hasMedia { flags |= 4 }
-        if r.contactID != nil { flags |= 8 }
-        if r.parentID != nil { flags |= 16 }
-        if r.threadID != nil { flags |= 32 }
-        if r.agentID != nil { flags |= 64 }
-        buf.append(flags)
-        put(Int32(r.authorName.map { $0.count } ?? -1))
-        put(Int32(r.body.map { $0.count } ?? -1))
-        if let a = r.authorName, a.count > 0 { buf.append(contentsOf: a) }
-        if let b = r.body, b.count > 0 { buf.append(contentsOf: b) }
+    func append(_ r: Interaction, seq: Int64) throws {
+        var flags: UInt8 = 0, layout: UInt8 = 0
+        if r.inbound { flags |= Flag.inbound }
+        if r.automated { flags |= Flag.automated }
+        if r.hasMedia { flags |= Flag.hasMedia }
+        if r.contactID != nil { flags |= Flag.contact }
+        if r.parentID != nil { flags |= Flag.parent }
+        if r.threadID != nil { flags |= Flag.thread }
+        if r.agentID != nil { flags |= Flag.agent }
+        if r.value.bitPattern != 0 { flags |= Flag.value }
+        let wideChannel = !(r.channel >= 0 && r.channel < 256), wideKind = !(r.kind >= 0 && r.kind < 256)
+        if wideChannel { layout |= Layout.wideChannel }
+        if wideKind { layout |= Layout.wideKind }
+        if r.authorName != nil { layout |= Layout.author }
+        if r.body != nil { layout |= Layout.body }
+        let authorLen = r.authorName?.count ?? 0, bodyLen = r.body?.count ?? 0
+        let header = headerSize(flags, layout)
+        let size = header + authorLen + bodyLen
+        let p = try out.reserve(size)
+        p.storeBytes(of: flags, as: UInt8.self)
+        p.storeBytes(of: layout, toByteOffset: 1, as: UInt8.self)
+        var o = seqAt
+        @inline(__always) func put<T: FixedWidthInteger>(_ v: T) {
+            p.storeBytes(of: v.littleEndian, toByteOffset: o, as: T.self)
+            o += MemoryLayout<T>.size
+        }
+        put(seq); put(r.id); put(r.accountID); put(r.createdAt)
+        if flags & Flag.value != 0 { put(r.value.bitPattern) }
+        if let v = r.contactID { put(v) }
+        if let v = r.parentID { put(v) }
+        if let v = r.threadID { put(v) }
+        if let v = r.agentID { put(v) }
+        if wideChannel { put(r.channel) } else { put(UInt8(truncatingIfNeeded: r.channel)) }
+        if wideKind { put(r.kind) } else { put(UInt8(truncatingIfNeeded: r.kind)) }
+        if r.authorName != nil { put(UInt32(truncatingIfNeeded: authorLen)) }
+        if r.body != nil { put(UInt32(truncatingIfNeeded: bodyLen)) }
+        if let a = r.authorName, authorLen > 0 { (p + header).copyMemory(from: a.baseAddress!, byteCount: authorLen) }
+        if let b = r.body, bodyLen > 0 { (p + header + authorLen).copyMemory(from: b.baseAddress!, byteCount: bodyLen) }
+        out.commit(size)
         rows += 1
-        if buf.count >= 1 << 20 { try flush() }
     }
 
-    func flush() throws {
-        let n = buf.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        if n != buf.count { throw StorageError("cannot write spill file '\(path)': \(String(cString: strerror(errno)))") }
-        buf.removeAll(keepingCapacity: true)
+    /// Appends one record as read back by `spillRecords`.
+    @inline(__always)
+    func append(record: UnsafeRawBufferPointer) throws {
+        try out.write(record.baseAddress!, count: record.count)
+        rows += 1
     }
 
-    func finish() throws {
-        try flush()
-        if fflush(file) != 0 { throw StorageError("cannot write spill file '\(path)': \(String(cString: strerror(errno)))") }
-        buf = []  // one buffer per group: release it before scoring
+    func finish() throws { try out.finish() }
+}
+
+/// The account of a spilled record.
+@inline(__always)
+func spilledAccount(_ record: UnsafeRawBufferPointer) -> Int64 {
+    Int64(littleEndian: record.loadUnaligned(fromByteOffset: accountAt, as: Int64.self))
+}
+
+/// The scan position of a spilled record.
+@inline(__always)
+func spilledSeq(_ record: UnsafeRawBufferPointer) -> Int64 {
+    Int64(littleEndian: record.loadUnaligned(fromByteOffset: seqAt, as: Int64.self))
+}
+
+/// The records of a spill file, undecoded, in the order written.
+func spillRecords(_ path: String, chunkSize: Int = 4 << 20) throws -> RecordReader {
+    try RecordReader(path: path, chunkSize: chunkSize) { p in
+        guard p.count >= 2 else { return nil }
+        let flags = p[0], layout = p[1]
+        let header = headerSize(flags, layout)
+        guard p.count >= header else { return nil }
+        // The lengths are the last fields of the header.
+        var end = header, texts = 0
+        if layout & Layout.body != 0 {
+            end -= 4
+            texts += Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: end, as: UInt32.self)))
+        }
+        if layout & Layout.author != 0 {
+            end -= 4
+            texts += Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: end, as: UInt32.self)))
+        }
+        return header + texts
     }
 }
 
-/// Streams a spill file back in batches.
-func readSpill(_ path: String, batchSize: Int, _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws {
-    guard let f = fopen(path, "rb") else {
-        throw StorageError("cannot read spill file '\(path)': \(String(cString: strerror(errno)))")
+/// The records of several spill files, each written in scan order, merged
+/// back into scan order.
+final class MergedSpill {
+    private let readers: [RecordReader]
+    private let refs: [Unmanaged<RecordReader>]  // unretained, for the per-record call
+    private var heads: [UnsafeRawBufferPointer?]
+    private var taken = -1  // the reader whose head was returned last
+
+    /// `paths` share `memory` bytes of read buffers.
+    init(_ paths: [String], memory: Int = 16 << 20) throws {
+        let chunk = max(64 << 10, min(4 << 20, memory / max(1, paths.count)))
+        readers = try paths.map { try spillRecords($0, chunkSize: chunk) }
+        refs = readers.map { Unmanaged.passUnretained($0) }
+        heads = try readers.map { try $0.next() }
     }
-    defer { fclose(f) }
-    var chunk = [UInt8](repeating: 0, count: 4 << 20)
-    var have = 0  // bytes in chunk
-    var eof = false
-    let batch = InteractionBatch(capacity: batchSize)
-    func load<T: FixedWidthInteger>(_ p: UnsafeRawBufferPointer, _ at: Int, _: T.Type) -> T {
-        T(littleEndian: p.loadUnaligned(fromByteOffset: at, as: T.self))
-    }
-    while true {
-        if !eof {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress! + have, 1, $0.count - have, f) }
-            have += n
-            if n == 0 { eof = true }
-        }
-        var pos = 0
-        try chunk.withUnsafeBytes { p in
-            while pos + fixedSize <= have {
-                let authorLen = Int(load(p, pos + 73, Int32.self))
-                let bodyLen = Int(load(p, pos + 77, Int32.self))
-                let size = fixedSize + max(0, authorLen) + max(0, bodyLen)
-                if pos + size > have { break }
-                let flags = p[pos + 72]
-                let row = Interaction(
-                    id: load(p, pos, Int64.self), accountID: load(p, pos + 8, Int64.self),
-                    contactID: flags & 8 != 0 ? load(p, pos + 16, Int64.self) : nil,
-                    parentID: flags & 16 != 0 ? load(p, pos + 24, Int64.self) : nil,
-                    channel: load(p, pos + 64, Int32.self), kind: load(p, pos + 68, Int32.self),
-                    inbound: flags & 1 != 0, automated: flags & 2 != 0, hasMedia: flags & 4 != 0,
-                    createdAt: load(p, pos + 32, Int64.self),
-                    value: Double(bitPattern: load(p, pos + 40, UInt64.self)),
-                    threadID: flags & 32 != 0 ? load(p, pos + 48, Int64.self) : nil,
-                    agentID: flags & 64 != 0 ? load(p, pos + 56, Int64.self) : nil)
-                let base = p.baseAddress!.assumingMemoryBound(to: UInt8.self) + pos + fixedSize
-                let author = authorLen < 0 ? nil : UnsafeBufferPointer(start: base, count: authorLen)
-                let text = bodyLen < 0 ? nil : UnsafeBufferPointer(start: base + max(0, authorLen), count: bodyLen)
-                batch.append(row, author: author, body: text)
-                pos += size
-                if batch.isFull {
-                    try batch.withRows(body)
-                    batch.removeAll()
+
+    /// The record earliest in the scan (valid until the next call), or nil.
+    @inline(__always)
+    func next() throws -> UnsafeRawBufferPointer? {
+        if taken >= 0 { heads[taken] = try refs[taken]._withUnsafeGuaranteedRef { try $0.next() } }
+        taken = -1
+        var least = Int64.max
+        for i in heads.indices {
+            if let h = heads[i] {
+                let s = spilledSeq(h)
+                if taken < 0 || s < least {
+                    taken = i
+                    least = s
                 }
             }
         }
-        // Keep the partial record; grow the chunk for one larger than it.
-        if pos > 0 {
-            chunk.withUnsafeMutableBytes { p in
-                _ = memmove(p.baseAddress!, p.baseAddress! + pos, have - pos)
-            }
-            have -= pos
-        } else if have == chunk.count {
-            chunk += [UInt8](repeating: 0, count: chunk.count)
+        return taken < 0 ? nil : heads[taken]
+    }
+}
+
+/// Streams spill files back in batches, in scan order.
+func readSpill(_ paths: [String], batchSize: Int, _ body: (UnsafeBufferPointer<Interaction>) throws -> Void) throws {
+    let batch = InteractionBatch(capacity: batchSize)
+    let records = try MergedSpill(paths)
+    @inline(__always) func load<T: FixedWidthInteger>(_ p: UnsafeRawPointer, _ at: Int, _: T.Type) -> T {
+        T(littleEndian: p.loadUnaligned(fromByteOffset: at, as: T.self))
+    }
+    while let record = try records.next() {
+        let p = record.baseAddress!
+        let flags = p.load(as: UInt8.self), layout = p.load(fromByteOffset: 1, as: UInt8.self)
+        var o = optionalAt
+        @inline(__always) func next<T: FixedWidthInteger>(_: T.Type) -> T {
+            defer { o += MemoryLayout<T>.size }
+            return load(p, o, T.self)
         }
-        if eof {
-            if have != 0 { throw StorageError("spill file '\(path)' is truncated") }
-            break
+        let value = flags & Flag.value != 0 ? Double(bitPattern: next(UInt64.self)) : 0
+        let contact = flags & Flag.contact != 0 ? next(Int64.self) : nil
+        let parent = flags & Flag.parent != 0 ? next(Int64.self) : nil
+        let thread = flags & Flag.thread != 0 ? next(Int64.self) : nil
+        let agent = flags & Flag.agent != 0 ? next(Int64.self) : nil
+        let channel = layout & Layout.wideChannel != 0 ? next(Int32.self) : Int32(next(UInt8.self))
+        let kind = layout & Layout.wideKind != 0 ? next(Int32.self) : Int32(next(UInt8.self))
+        let authorLen = layout & Layout.author != 0 ? Int(next(UInt32.self)) : -1
+        let bodyLen = layout & Layout.body != 0 ? Int(next(UInt32.self)) : -1
+        let row = Interaction(
+            id: load(p, idAt, Int64.self), accountID: load(p, accountAt, Int64.self),
+            contactID: contact, parentID: parent, channel: channel, kind: kind,
+            inbound: flags & Flag.inbound != 0, automated: flags & Flag.automated != 0,
+            hasMedia: flags & Flag.hasMedia != 0, createdAt: load(p, createdAt, Int64.self),
+            value: value, threadID: thread, agentID: agent)
+        let base = (p + o).assumingMemoryBound(to: UInt8.self)
+        let author = authorLen < 0 ? nil : UnsafeBufferPointer(start: base, count: authorLen)
+        let text = bodyLen < 0 ? nil : UnsafeBufferPointer(start: base + max(0, authorLen), count: bodyLen)
+        batch.append(row, author: author, body: text)
+        if batch.isFull {
+            try batch.withRows(body)
+            batch.removeAll()
         }
     }
     if !batch.isEmpty { try batch.withRows(body) }

@@ -82,10 +82,6 @@ public protocol InteractionStore: InteractionSource, ScoreSink {
     func readScoreRows(prefix: String, table: String, status: String?, orderBy: [String]) throws -> [[ScoreValue]]
     /// Runs `body` in one read transaction (a consistent snapshot).
     func inReadSnapshot(_ body: () throws -> Void) throws
-    /// Rows per account (for memory-bounded scoring).
-    func accountRowCounts(_ table: String) throws -> [(account: Int64, rows: Int)]
-    /// Pairs of different accounts linked by a parent_id or a shared id.
-    func crossAccountLinks(_ table: String) throws -> [(Int64, Int64)]
 }
 
 /// An error with a message for the user; exit status 1.

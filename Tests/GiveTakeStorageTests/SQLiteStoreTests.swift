@@ -34,17 +34,21 @@ import GiveTakeCore
         let whole = try job.run(store)
         job.maxRowsInMemory = 1200
         job.prefix = "g_"
-        let grouped = try job.run(store)
-        #expect(grouped.accounts == whole.accounts)
-        #expect(grouped.asOf == whole.asOf)
-        // Each group's rows were written as it was scored: the tables match.
-        #expect(grouped.contacts.isEmpty && whole.contacts.count > 100)
-        let orders = ["contact_scores": ["account_id", "contact_id"], "turn_scores": ["account_id", "turn_id"],
-                      "agent_scores": ["account_id", "agent_id NULLS FIRST"]]
-        for (table, order) in orders {
-            let a = try store.readScoreRows(prefix: "", table: table, status: nil, orderBy: order)
-            let b = try store.readScoreRows(prefix: "g_", table: table, status: nil, orderBy: order)
-            #expect(a.count > 0 && a == b, "\(table)")
+        // Groups of whole spill buckets; one bucket forces the split by group.
+        for buckets in [nil, 1, 3] {
+            job.spillBucketCount = buckets
+            let grouped = try job.run(store)
+            #expect(grouped.accounts == whole.accounts)
+            #expect(grouped.asOf == whole.asOf)
+            // Each group's rows were written as it was scored: the tables match.
+            #expect(grouped.contacts.isEmpty && whole.contacts.count > 100)
+            let orders = ["contact_scores": ["account_id", "contact_id"], "turn_scores": ["account_id", "turn_id"],
+                          "agent_scores": ["account_id", "agent_id NULLS FIRST"]]
+            for (table, order) in orders {
+                let a = try store.readScoreRows(prefix: "", table: table, status: nil, orderBy: order)
+                let b = try store.readScoreRows(prefix: "g_", table: table, status: nil, orderBy: order)
+                #expect(a.count > 0 && a == b, "\(table), \(buckets.map(String.init) ?? "default") buckets")
+            }
         }
     }
 
@@ -81,6 +85,26 @@ import GiveTakeCore
             #expect(r.accounts == whole.accounts)
         }
         #expect(one.groups == 1 && results == 1 && one.rowsRead == 9002)
+    }
+
+    @Test func planBucketsKeepsLinkedAccountsInOneGroupOrDeclines() {
+        let counts: [(account: Int64, rows: Int)] = (Int64(1)...40).map { (account: $0, rows: 10) }
+        let buckets = 8
+        let b = { (a: Int64) in bucketOf(a, buckets) }
+        // Unlinked: every group within the cap, every non-empty bucket in one group.
+        let free = planBuckets(counts, [], buckets: buckets, cap: 100)!
+        var load: [Int32: Int] = [:]
+        for c in counts { load[free[b(c.account)], default: 0] += c.rows }
+        #expect(load.values.allSatisfy { $0 <= 100 } && !load.keys.contains(-1))
+        // Linked accounts in two buckets: those buckets share a group.
+        let (x, y) = (Int64(1), (Int64(2)...40).first { b($0) != b(1) }!)
+        let linked = planBuckets(counts, [(x, y)], buckets: buckets, cap: 200)!
+        #expect(linked[b(x)] == linked[b(y)])
+        // Linked buckets that together pass the cap with other accounts in them: no plan.
+        #expect(planBuckets(counts, [(x, y)], buckets: buckets, cap: 60) == nil)
+        // One account larger than the cap alone in its bucket: a group of its own.
+        let big = planBuckets([(account: 7, rows: 500), (account: 8, rows: 5)], [], buckets: 64, cap: 100)!
+        if b(7) != bucketOf(8, 64) { #expect(big[bucketOf(7, 64)] != big[bucketOf(8, 64)]) }
     }
 
     @Test func planGroupsKeepsLinkedAccountsTogether() {

@@ -89,6 +89,10 @@ expect "json parses and has every row" 0 "^rows=$(($(wc -l <sqlite.csv) - 1))$" 
   python3 -c 'import json,sys; d=json.load(open("out.json")); print("rows=%d" % len(d["accounts"]))'
 givetake score demo.db --format csv -q --group-rows 1500 >grouped.csv
 same "scoring in groups of accounts (memory bound) gives identical rows" sqlite.csv grouped.csv
+sqlite3 demo.db "select * from account_scores order by account_id, channel" >before-spill.txt
+expect "grouped scoring names a temporary directory it cannot use" 1 "cannot create a temporary directory in /nonexistent-tmp" -- \
+  env TMPDIR=/nonexistent-tmp givetake score demo.db --group-rows 1500
+same "... and leaves the previous scores" before-spill.txt <(sqlite3 demo.db "select * from account_scores order by account_id, channel")
 expect "--max-memory takes a size" 2 "is not a size" -- givetake score demo.db --max-memory lots
 givetake score demo.db --format csv -q >again.csv
 same "a rerun gives identical output" sqlite.csv again.csv
