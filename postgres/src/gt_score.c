@@ -789,6 +789,52 @@ spill_source(GroupRun *run, const char *query, const int64 *ids, const int32 *gr
 }
 
 /*
+ * The plan's facts in one read of the source: only the four columns the
+ * plan needs (the rest are not even converted). The links are NULL
+ * (facts->parent) when a partition of them does not fit in
+ * givetake.max_memory.
+ */
+static void
+plan_source(const char *query, GtPlanFacts *facts)
+{
+	GtPlanScan *ps = gt_plan_scan_begin();
+	Portal		portal;
+
+	portal = open_source_cursor(psprintf("SELECT q.account_id, q.id, q.parent_id, q.created_at FROM (%s) q", query));
+	for (;;)
+	{
+		uint64		i,
+					count;
+
+		CHECK_FOR_INTERRUPTS();
+		SPI_cursor_fetch(portal, true, GT_BATCH_ROWS);
+		count = SPI_processed;
+		if (count == 0)
+			break;
+		for (i = 0; i < count; i++)
+		{
+			Datum		v[4];
+			bool		isnull[4];
+			TimestampTz at;
+
+			heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, v, isnull);
+			/* NULL account_id or created_at, infinite created_at: scoring raises the error */
+			if (isnull[0])
+				continue;
+			at = isnull[3] ? 0 : DatumGetTimestampTz(v[3]);
+			gt_plan_scan_row(ps, DatumGetInt64(v[0]), !isnull[1], isnull[1] ? 0 : DatumGetInt64(v[1]),
+							 !isnull[2], isnull[2] ? 0 : DatumGetInt64(v[2]),
+							 !isnull[3] && !TIMESTAMP_NOT_FINITE(at), (int64) at + GT_PG_EPOCH_SHIFT);
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	SPI_finish();
+	if (!gt_plan_scan_end(ps, (size_t) gt_max_memory_kb * 1024, facts))
+		facts->parent = NULL;
+}
+
+/*
  * Score the source in groups of at most `cap` rows (see GroupRun), each
  * group's results emitted as soon as it is scored.
  */
@@ -809,8 +855,8 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	int			n,
 				nlinks,
 				i,
-				latest = -1;
-	int64		latest_at = PG_INT64_MIN;
+				latest;
+	GtPlanFacts facts;
 	Oid			argtypes[2] = {INT8ARRAYOID, INT4ARRAYOID};
 
 	memset(&run, 0, sizeof(run));
@@ -820,67 +866,43 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	run.first = PG_INT64_MAX;
 	run.last = PG_INT64_MIN;
 
+	/* Rows and created_at range per account, and the linked accounts. */
+	plan_source(query, &facts);
+	n = facts.accounts;
+	ids = facts.ids;
+	counts = facts.rows;
+	run.first = facts.first;
+	run.last = facts.last;
+	latest = facts.latest;
+	group_of = palloc(sizeof(int32) * Max(n, 1));
+	elog(DEBUG2, "givetake: rows of %d accounts counted", n);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "givetake: SPI_connect failed");
-	/* Rows and created_at range per account. */
-	if (SPI_execute(psprintf("SELECT account_id, pg_catalog.count(*), pg_catalog.min(created_at), "
-							 "pg_catalog.max(created_at) FROM (%s) q WHERE account_id IS NOT NULL "
-							 "GROUP BY 1 ORDER BY 1", query), true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "givetake: counting rows per account failed");
-	n = (int) SPI_processed;
-	ids = palloc(sizeof(int64) * Max(n, 1));
-	counts = palloc(sizeof(int64) * Max(n, 1));
-	group_of = palloc(sizeof(int32) * Max(n, 1));
-	for (i = 0; i < n; i++)
+	if (facts.parent != NULL)
+		run.groups = gt_pack_groups(n, counts, facts.parent, cap, group_of);
+	else
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		null_min,
-					null_max,
-					isnull;
-		Datum		lo = SPI_getbinval(tup, desc, 3, &null_min);
-		Datum		hi = SPI_getbinval(tup, desc, 4, &null_max);
-
-		ids[i] = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-		counts[i] = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-		/* NULL or infinite created_at: the pass raises its error */
-		if (!null_min && !TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(lo)))
-			run.first = Min(run.first, (int64) DatumGetTimestampTz(lo) + GT_PG_EPOCH_SHIFT);
-		if (!null_max && !TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(hi)))
+		/* A partition of the links did not fit: PostgreSQL's joins find them. */
+		elog(DEBUG1, "givetake: finding the cross-account links with SQL");
+		if (SPI_execute(psprintf("SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
+								 "ON o.id = c.parent_id WHERE o.account_id <> c.account_id UNION "
+								 "SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
+								 "ON o.id = c.id WHERE o.account_id <> c.account_id",
+								 query, query, query, query), true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "givetake: finding cross-account links failed");
+		nlinks = (int) SPI_processed;
+		from = palloc(sizeof(int64) * Max(nlinks, 1));
+		to = palloc(sizeof(int64) * Max(nlinks, 1));
+		for (i = 0; i < nlinks; i++)
 		{
-			int64		at = (int64) DatumGetTimestampTz(hi) + GT_PG_EPOCH_SHIFT;
+			bool		isnull;
 
-			if (at > latest_at)
-			{
-				latest_at = at;
-				latest = i;
-			}
+			from[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+			to[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
 		}
+		SPI_freetuptable(SPI_tuptable);
+		run.groups = gt_plan_groups(n, ids, counts, nlinks, from, to, cap, group_of);
 	}
-	run.last = latest_at;
-	SPI_freetuptable(SPI_tuptable);
-	elog(DEBUG2, "givetake: rows of %d accounts counted", n);
-
-	/* Pairs of accounts linked by a parent_id or a shared id. */
-	if (SPI_execute(psprintf("SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
-							 "ON o.id = c.parent_id WHERE o.account_id <> c.account_id UNION "
-							 "SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
-							 "ON o.id = c.id WHERE o.account_id <> c.account_id",
-							 query, query, query, query), true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "givetake: finding cross-account links failed");
-	nlinks = (int) SPI_processed;
-	from = palloc(sizeof(int64) * Max(nlinks, 1));
-	to = palloc(sizeof(int64) * Max(nlinks, 1));
-	for (i = 0; i < nlinks; i++)
-	{
-		bool		isnull;
-
-		from[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-		to[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
-	}
-	SPI_freetuptable(SPI_tuptable);
-
-	run.groups = gt_plan_groups(n, ids, counts, nlinks, from, to, cap, group_of);
 	/* The group of the latest row first: its as_of pins the others. */
 	if (latest >= 0 && group_of[latest] != 0)
 	{
