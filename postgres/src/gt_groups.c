@@ -137,3 +137,27 @@ gt_pack_groups(int n, const int64 *rows, int *parent, int64 cap, int32 *group_of
 	pfree(load);
 	return ngroups;
 }
+
+void
+gt_group_map_build(GtGroupMap *map, int n, const int64 *ids, const int32 *group_of)
+{
+	uint64		size = 16,
+				i;
+	int			k;
+
+	while (size < (uint64) n * 2)
+		size *= 2;
+	map->ids = palloc(sizeof(int64) * size);
+	map->groups = palloc(sizeof(int32) * size);
+	map->mask = size - 1;
+	for (i = 0; i < size; i++)
+		map->groups[i] = -1;
+	for (k = 0; k < n; k++)
+	{
+		i = gt_mix64((uint64) ids[k]) & map->mask;
+		while (map->groups[i] >= 0)
+			i = (i + 1) & map->mask;
+		map->ids[i] = ids[k];
+		map->groups[i] = group_of[k];
+	}
+}

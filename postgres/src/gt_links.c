@@ -25,18 +25,6 @@
 /* Account index (by first appearance) and whether the key is the row's id. */
 #define OWN_BIT 0x80000000u
 
-/* MurmurHash3's 64-bit finalizer: every bit of the key moves the top bits. */
-static inline uint64
-mix64(uint64 h)
-{
-	h ^= h >> 33;
-	h *= UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return h;
-}
-
 typedef struct LinkRecord
 {
 	int64		key;
@@ -126,7 +114,7 @@ account_index(GtPlanScan *ps, int64 id)
 static void
 put_record(GtPlanScan *ps, int64 key, uint32 account)
 {
-	int			part = (int) (mix64((uint64) key) >> LINK_PART_SHIFT);
+	int			part = (int) (gt_mix64((uint64) key) >> LINK_PART_SHIFT);
 	char		buf[RECORD_BYTES];
 
 	if (ps->files[part] == NULL)
@@ -183,7 +171,7 @@ static KeySlot *
 find_slot(const KeyTable *t, int64 key)
 {
 	uint64		mask = t->size - 1,
-				i = mix64((uint64) key) & mask;
+				i = gt_mix64((uint64) key) & mask;
 
 	while (t->slots[i].account >= 0 && t->slots[i].key != key)
 		i = (i + 1) & mask;

@@ -49,6 +49,42 @@ int			gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks,
 						   const int64 *link_from, const int64 *link_to, int64 cap, int32 *group_of);
 /* Index of `id` in the sorted ids[0..n), or -1. */
 int			gt_find_account(const int64 *ids, int n, int64 id);
+/* MurmurHash3's 64-bit finalizer: every bit of the key moves every bit. */
+static inline uint64
+gt_mix64(uint64 h)
+{
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+/* The group of each account of a plan by hash, for the read into groups. */
+typedef struct GtGroupMap
+{
+	int64	   *ids;
+	int32	   *groups;			/* -1: empty slot */
+	uint64		mask;
+} GtGroupMap;
+
+void		gt_group_map_build(GtGroupMap *map, int n, const int64 *ids, const int32 *group_of);
+/* The group of account `id`, or -1 when the plan has no such account. */
+static inline int32
+gt_group_map_find(const GtGroupMap *map, int64 id)
+{
+	uint64		i = gt_mix64((uint64) id) & map->mask;
+
+	while (map->groups[i] >= 0)
+	{
+		if (map->ids[i] == id)
+			return map->groups[i];
+		i = (i + 1) & map->mask;
+	}
+	return -1;
+}
+
 /*
  * The same packing from sets of accounts already joined: parent[] is a
  * union-find forest over the indices of ids (parent[i] == i: a root),

@@ -44,6 +44,8 @@ interrupt_pending(void *context)
 }
 
 #define GT_BATCH_ROWS 4096
+/* The one-pass attempt looks at the source's planned size from here on. */
+#define EARLY_CHECK_ROWS 65536
 
 typedef enum ColKind
 {
@@ -378,9 +380,38 @@ open_source_cursor(const char *query)
 }
 
 /*
+ * Whether the rows read so far (`seen`, planned at `mem` bytes) project
+ * the source past twice the memory limit, by the planner's row estimate of
+ * the cursor: then reading on to the limit would only be thrown away.
+ * Checked when `seen` reaches a power of two from 2^16 rows on. A wrong
+ * estimate costs time only: too low, the pass reads on to the limit; too
+ * high, a source that fits is scored in groups, with the same results.
+ */
+static bool
+projects_past_limit(Portal portal, uint64 seen, size_t mem)
+{
+	PlannedStmt *stmt;
+	double		limit = (double) gt_max_memory_kb * 1024;
+
+	if (gt_max_memory_kb <= 0 || seen < EARLY_CHECK_ROWS || (seen & (seen - 1)) != 0 || mem == 0 ||
+		list_length(portal->stmts) != 1)
+		return false;
+	stmt = linitial_node(PlannedStmt, portal->stmts);
+	/*
+	 * And the rows read are an eighth of those that would fit at their
+	 * bytes per row, which fixed costs inflate at the start: the groups'
+	 * size follows from that figure.
+	 */
+	return stmt->planTree != NULL && stmt->planTree->plan_rows * ((double) mem / (double) seen) > 2 * limit &&
+		(double) seen * 8 >= limit / ((double) mem / (double) seen);
+}
+
+/*
  * One pass over the source into one scorer (in a slot of `cxt`). Returns
  * the finished scorer, or NULL when it would grow past givetake.max_memory
- * (the scorer is then freed and *seen tells how many rows fitted).
+ * (the scorer is then freed and *seen tells how many rows fitted) -- or
+ * when the rows read so far project the source past twice the limit
+ * (*seen: the rows that would fit at their bytes per row).
  */
 static gt_scorer *
 score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, int as_of_arg, int period,
@@ -430,6 +461,18 @@ score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, in
 		seen += n;
 		SPI_freetuptable(SPI_tuptable);
 		MemoryContextReset(batch);
+		if (projects_past_limit(portal, seen, gt_scorer_memory(*slot)))
+		{
+			size_t		mem = gt_scorer_memory(*slot);
+
+			elog(DEBUG1, "givetake: the first " UINT64_FORMAT " rows project the source past givetake.max_memory",
+				 seen);
+			/* whole batches, as when the limit stops the pass */
+			seen = (uint64) ((double) gt_max_memory_kb * 1024 / mem * seen) / GT_BATCH_ROWS * GT_BATCH_ROWS;
+			seen = Max(seen, GT_BATCH_ROWS);
+			over = true;
+			break;
+		}
 	}
 	SPI_cursor_close(portal);
 	SPI_finish();
@@ -750,7 +793,9 @@ spill_source(GroupRun *run, const char *query, const int64 *ids, const int32 *gr
 	MemoryContext batch = AllocSetContextCreate(CurrentMemoryContext, "givetake batch", ALLOCSET_DEFAULT_SIZES);
 	Portal		portal;
 	uint64		seen = 0;
+	GtGroupMap	map;
 
+	gt_group_map_build(&map, n, ids, group_of);
 	portal = open_source_cursor(query);
 	for (;;)
 	{
@@ -769,13 +814,13 @@ spill_source(GroupRun *run, const char *query, const int64 *ids, const int32 *gr
 		for (i = 0; i < count; i++)
 		{
 			gt_interaction r;
-			int			a;
+			int32		g;
 
 			convert_row(&r, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, seen + i + 1);
-			a = gt_find_account(ids, n, r.account_id);
-			if (a < 0)
+			g = gt_group_map_find(&map, r.account_id);
+			if (g < 0)
 				elog(ERROR, "givetake: a row of the source is outside the plan of groups");
-			gt_spill_write(run->spill, group_of[a], &r);
+			gt_spill_write(run->spill, g, &r);
 		}
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(batch);
