@@ -14,7 +14,6 @@
 
 #include "miscadmin.h"
 #include "storage/buffile.h"
-#include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -33,45 +32,71 @@ typedef struct LinkRecord
 
 #define RECORD_BYTES (sizeof(int64) + sizeof(uint32))
 
-typedef struct AccountEntry
-{
-	int64		id;				/* hash key */
-	int32		index;
-} AccountEntry;
+/* Link records wait per partition in a buffer of this many, then go to
+ * its file in one write. */
+#define PENDING_RECORDS 170
 
 struct GtPlanScan
 {
 	MemoryContext cxt;
-	HTAB	   *accounts;
 	int			count;
 	int			capacity;
 	int64	   *ids;			/* per index, by first appearance */
 	int64	   *rows;
 	int64	   *first;			/* finite created_at range, or INT64_MAX / MIN */
 	int64	   *last;
+	int64	   *slot_ids;		/* account id -> index: open addressing */
+	int32	   *slot_index;		/* -1: empty */
+	uint64		slot_mask;		/* slots - 1; slots >= 2 * count */
 	int64		cached_id;		/* the previous row's account */
 	int32		cached_index;	/* -1: none */
 	BufFile    *files[LINK_PARTS];
 	int64		records[LINK_PARTS];
+	char	   *pending;		/* PENDING_RECORDS records per partition */
+	int			pending_count[LINK_PARTS];
 };
+
+/* The slots of the account map, 2 * capacity of them, filled from ids[]. */
+static void
+build_slots(GtPlanScan *ps)
+{
+	uint64		size = (uint64) ps->capacity * 2,
+				i;
+	int			k;
+
+	if (ps->slot_ids != NULL)
+	{
+		pfree(ps->slot_ids);
+		pfree(ps->slot_index);
+	}
+	ps->slot_ids = MemoryContextAlloc(ps->cxt, sizeof(int64) * size);
+	ps->slot_index = MemoryContextAlloc(ps->cxt, sizeof(int32) * size);
+	ps->slot_mask = size - 1;
+	for (i = 0; i < size; i++)
+		ps->slot_index[i] = -1;
+	for (k = 0; k < ps->count; k++)
+	{
+		i = gt_mix64((uint64) ps->ids[k]) & ps->slot_mask;
+		while (ps->slot_index[i] >= 0)
+			i = (i + 1) & ps->slot_mask;
+		ps->slot_ids[i] = ps->ids[k];
+		ps->slot_index[i] = k;
+	}
+}
 
 GtPlanScan *
 gt_plan_scan_begin(void)
 {
 	GtPlanScan *ps = palloc0(sizeof(GtPlanScan));
-	HASHCTL		ctl;
 
 	ps->cxt = CurrentMemoryContext;
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(int64);
-	ctl.entrysize = sizeof(AccountEntry);
-	ctl.hcxt = ps->cxt;
-	ps->accounts = hash_create("givetake plan accounts", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	ps->capacity = 1024;
 	ps->ids = palloc(sizeof(int64) * ps->capacity);
 	ps->rows = palloc(sizeof(int64) * ps->capacity);
 	ps->first = palloc(sizeof(int64) * ps->capacity);
 	ps->last = palloc(sizeof(int64) * ps->capacity);
+	ps->pending = palloc((Size) LINK_PARTS * PENDING_RECORDS * RECORD_BYTES);
+	build_slots(ps);
 	ps->cached_index = -1;
 	return ps;
 }
@@ -79,14 +104,25 @@ gt_plan_scan_begin(void)
 static int32
 account_index(GtPlanScan *ps, int64 id)
 {
-	AccountEntry *e;
-	bool		found;
+	uint64		i;
+	int32		a;
 
 	if (ps->cached_index >= 0 && ps->cached_id == id)
 		return ps->cached_index;
-	e = hash_search(ps->accounts, &id, HASH_ENTER, &found);
-	if (!found)
+	i = gt_mix64((uint64) id) & ps->slot_mask;
+	while (ps->slot_index[i] >= 0 && ps->slot_ids[i] != id)
+		i = (i + 1) & ps->slot_mask;
+	if (ps->slot_index[i] >= 0)
+		a = ps->slot_index[i];
+	else
 	{
+		a = ps->count++;
+		ps->ids[a] = id;
+		ps->rows[a] = 0;
+		ps->first[a] = PG_INT64_MAX;
+		ps->last[a] = PG_INT64_MIN;
+		ps->slot_ids[i] = id;
+		ps->slot_index[i] = a;
 		if (ps->count == ps->capacity)
 		{
 			/* indices carry OWN_BIT beside them: below 2^31 */
@@ -99,24 +135,20 @@ account_index(GtPlanScan *ps, int64 id)
 			ps->rows = repalloc(ps->rows, sizeof(int64) * ps->capacity);
 			ps->first = repalloc(ps->first, sizeof(int64) * ps->capacity);
 			ps->last = repalloc(ps->last, sizeof(int64) * ps->capacity);
+			build_slots(ps);
 		}
-		e->index = ps->count++;
-		ps->ids[e->index] = id;
-		ps->rows[e->index] = 0;
-		ps->first[e->index] = PG_INT64_MAX;
-		ps->last[e->index] = PG_INT64_MIN;
 	}
 	ps->cached_id = id;
-	ps->cached_index = e->index;
-	return e->index;
+	ps->cached_index = a;
+	return a;
 }
 
+/* A partition's waiting records into its file. */
 static void
-put_record(GtPlanScan *ps, int64 key, uint32 account)
+flush_part(GtPlanScan *ps, int part)
 {
-	int			part = (int) (gt_mix64((uint64) key) >> LINK_PART_SHIFT);
-	char		buf[RECORD_BYTES];
-
+	if (ps->pending_count[part] == 0)
+		return;
 	if (ps->files[part] == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(ps->cxt);
@@ -124,10 +156,22 @@ put_record(GtPlanScan *ps, int64 key, uint32 account)
 		ps->files[part] = BufFileCreateTemp(false);
 		MemoryContextSwitchTo(old);
 	}
-	memcpy(buf, &key, sizeof(int64));
-	memcpy(buf + sizeof(int64), &account, sizeof(uint32));
-	BufFileWrite(ps->files[part], buf, RECORD_BYTES);
+	BufFileWrite(ps->files[part], ps->pending + (Size) part * PENDING_RECORDS * RECORD_BYTES,
+				 (size_t) ps->pending_count[part] * RECORD_BYTES);
+	ps->pending_count[part] = 0;
+}
+
+static void
+put_record(GtPlanScan *ps, int64 key, uint32 account)
+{
+	int			part = (int) (gt_mix64((uint64) key) >> LINK_PART_SHIFT);
+	char	   *p = ps->pending + ((Size) part * PENDING_RECORDS + ps->pending_count[part]) * RECORD_BYTES;
+
+	memcpy(p, &key, sizeof(int64));
+	memcpy(p + sizeof(int64), &account, sizeof(uint32));
 	ps->records[part]++;
+	if (++ps->pending_count[part] == PENDING_RECORDS)
+		flush_part(ps, part);
 }
 
 /*
@@ -215,26 +259,52 @@ key_table_grow(KeyTable *t, MemoryContext cxt, size_t budget)
 	return true;
 }
 
-static void
-read_record(BufFile *f, LinkRecord *r)
+/* Reads a partition's records back in large pieces (through the
+ * emptied buffers of the waiting records). */
+typedef struct RecordReader
 {
-	char		buf[RECORD_BYTES];
+	BufFile    *file;
+	char	   *buf;
+	int			count;			/* records in buf */
+	int			next;
+	int64		left;			/* records not yet in buf */
+} RecordReader;
 
-	if (BufFileRead(f, buf, RECORD_BYTES) != RECORD_BYTES)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("givetake: a temporary file of the plan is damaged")));
-	memcpy(&r->key, buf, sizeof(int64));
-	memcpy(&r->account, buf + sizeof(int64), sizeof(uint32));
-}
+#define READ_RECORDS (LINK_PARTS * PENDING_RECORDS)
 
 static void
-rewind_file(BufFile *f)
+reader_start(RecordReader *rd, GtPlanScan *ps, int part)
 {
-	if (BufFileSeek(f, 0, 0, SEEK_SET) != 0)
+	rd->file = ps->files[part];
+	rd->buf = ps->pending;
+	rd->count = rd->next = 0;
+	rd->left = ps->records[part];
+	if (BufFileSeek(rd->file, 0, 0, SEEK_SET) != 0)
 		ereport(ERROR,
 				(errcode_for_file_access(),
 				 errmsg("givetake: could not rewind a temporary file of the plan")));
+}
+
+static void
+next_record(RecordReader *rd, LinkRecord *r)
+{
+	const char *p;
+
+	if (rd->next == rd->count)
+	{
+		int			want = (int) Min(rd->left, (int64) READ_RECORDS);
+
+		if (want == 0 || BufFileRead(rd->file, rd->buf, (size_t) want * RECORD_BYTES) != (size_t) want * RECORD_BYTES)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("givetake: a temporary file of the plan is damaged")));
+		rd->count = want;
+		rd->next = 0;
+		rd->left -= want;
+	}
+	p = rd->buf + (Size) rd->next++ * RECORD_BYTES;
+	memcpy(&r->key, p, sizeof(int64));
+	memcpy(&r->account, p + sizeof(int64), sizeof(uint32));
 }
 
 /*
@@ -247,17 +317,17 @@ rewind_file(BufFile *f)
 static bool
 resolve_part(GtPlanScan *ps, int part, const int32 *sorted_of, int *parent, size_t budget)
 {
-	BufFile    *f = ps->files[part];
 	int64		n = ps->records[part],
 				i;
 	KeyTable	t;
+	RecordReader rd;
 	bool		linked = false;
 
 	if (n == 0)
 		return true;
 	if (!key_table_init(&t, ps->cxt, 1024, budget))
 		return false;
-	rewind_file(f);
+	reader_start(&rd, ps, part);
 	for (i = 0; i < n; i++)
 	{
 		LinkRecord	r;
@@ -266,7 +336,7 @@ resolve_part(GtPlanScan *ps, int part, const int32 *sorted_of, int *parent, size
 
 		if ((i & 65535) == 0)
 			CHECK_FOR_INTERRUPTS();
-		read_record(f, &r);
+		next_record(&rd, &r);
 		a = sorted_of[r.account & ~OWN_BIT];
 		s = find_slot(&t, r.key);
 		if (s->account < 0)
@@ -294,7 +364,7 @@ resolve_part(GtPlanScan *ps, int part, const int32 *sorted_of, int *parent, size
 	}
 	if (linked)
 	{
-		rewind_file(f);
+		reader_start(&rd, ps, part);
 		for (i = 0; i < n; i++)
 		{
 			LinkRecord	r;
@@ -303,7 +373,7 @@ resolve_part(GtPlanScan *ps, int part, const int32 *sorted_of, int *parent, size
 
 			if ((i & 65535) == 0)
 				CHECK_FOR_INTERRUPTS();
-			read_record(f, &r);
+			next_record(&rd, &r);
 			a = sorted_of[r.account & ~OWN_BIT];
 			s = find_slot(&t, r.key);
 			if (s->owned && s->account != a)
@@ -365,6 +435,8 @@ gt_plan_scan_end(GtPlanScan *ps, size_t budget, GtPlanFacts *facts)
 			facts->latest = i;
 		}
 	}
+	for (part = 0; part < LINK_PARTS; part++)
+		flush_part(ps, part);
 	for (part = 0; part < LINK_PARTS; part++)
 	{
 		if (fits)
