@@ -222,19 +222,14 @@ require(bool isnull, int col, uint64 rowno)
 }
 
 /*
- * One source tuple -> gt_interaction; text pointers live in the batch
- * context. The tuple has the spec columns, and in a pass over groups of
- * accounts one more (the group).
+ * One source row (its values and nulls) -> gt_interaction; text pointers
+ * live in the batch context.
  */
 static void
-convert_row(gt_interaction *r, HeapTuple tup, TupleDesc desc, uint64 rowno)
+convert_values(gt_interaction *r, const Datum *v, const bool *n, uint64 rowno)
 {
-	Datum		v[C_COUNT + 1];
-	bool		n[C_COUNT + 1];
 	gt_text		t;
 
-	Assert(desc->natts <= C_COUNT + 1);
-	heap_deform_tuple(tup, desc, v, n);
 	memset(r, 0, sizeof(*r));
 	require(n[C_ID], C_ID, rowno);
 	require(n[C_ACCOUNT], C_ACCOUNT, rowno);
@@ -281,6 +276,19 @@ convert_row(gt_interaction *r, HeapTuple tup, TupleDesc desc, uint64 rowno)
 		r->agent_id = DatumGetInt64(v[C_AGENT]);
 		r->flags |= GT_ROW_HAS_AGENT;
 	}
+}
+
+/* The same from a tuple of the spec columns, and in a pass over groups of
+ * accounts one more (the group). */
+static void
+convert_row(gt_interaction *r, HeapTuple tup, TupleDesc desc, uint64 rowno)
+{
+	Datum		v[C_COUNT + 1];
+	bool		n[C_COUNT + 1];
+
+	Assert(desc->natts <= C_COUNT + 1);
+	heap_deform_tuple(tup, desc, v, n);
+	convert_values(r, v, n, rowno);
 }
 
 static void
@@ -498,6 +506,76 @@ score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, in
 	gt_scorer_free(*slot);
 	*slot = NULL;
 	return NULL;
+}
+
+/*
+ * A read of the source whose rows go one slot at a time to `row`, through
+ * a DestReceiver (SPI_execute_plan_extended): no copy of each row into
+ * SPI_tuptable and no deforming of that copy. row() runs in a batch
+ * context reset every GT_BATCH_ROWS rows; the executor polls cancellation
+ * per row. For the reads of a grouped pass, which keep nothing of a row
+ * once it is written out.
+ */
+typedef struct SlotScan
+{
+	DestReceiver pub;
+	void		(*row) (struct SlotScan *scan, TupleTableSlot *slot);
+	void	   *arg;
+	MemoryContext batch;
+	uint64		rows;			/* handed to row() so far */
+} SlotScan;
+
+static bool
+slot_scan_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	SlotScan   *scan = (SlotScan *) self;
+	MemoryContext old = MemoryContextSwitchTo(scan->batch);
+
+	slot_getallattrs(slot);
+	scan->row(scan, slot);
+	MemoryContextSwitchTo(old);
+	if (++scan->rows % GT_BATCH_ROWS == 0)
+		MemoryContextReset(scan->batch);
+	return true;
+}
+
+static void
+slot_scan_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+slot_scan_end(DestReceiver *self)
+{
+}
+
+static void
+scan_source(const char *query, SlotScan *scan)
+{
+	SPIPlanPtr	plan;
+	SPIExecuteOptions options;
+	int			rc;
+
+	scan->pub.receiveSlot = slot_scan_receive;
+	scan->pub.rStartup = slot_scan_startup;
+	scan->pub.rShutdown = slot_scan_end;
+	scan->pub.rDestroy = slot_scan_end;
+	scan->pub.mydest = DestNone;
+	scan->batch = AllocSetContextCreate(CurrentMemoryContext, "givetake batch", ALLOCSET_DEFAULT_SIZES);
+	scan->rows = 0;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "givetake: SPI_connect failed");
+	plan = SPI_prepare(query, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "givetake: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	memset(&options, 0, sizeof(options));
+	options.read_only = true;
+	options.dest = (DestReceiver *) scan;
+	rc = SPI_execute_plan_extended(plan, &options);
+	if (rc < 0)
+		elog(ERROR, "givetake: reading the source failed: %s", SPI_result_code_string(rc));
+	SPI_finish();
+	MemoryContextDelete(scan->batch);
 }
 
 /*
@@ -786,51 +864,58 @@ spill_files_max(void)
 	return (int) Max(16, (int64) work_mem * 1024 / BLCKSZ);
 }
 
+typedef struct SpillScan
+{
+	GroupRun   *run;
+	GtGroupMap	map;
+} SpillScan;
+
+static void
+spill_row(SlotScan *scan, TupleTableSlot *slot)
+{
+	SpillScan  *sp = scan->arg;
+	gt_interaction r;
+	int32		g;
+
+	if (scan->rows == 0)
+		elog(DEBUG2, "givetake: the read into groups returned its first rows");
+	convert_values(&r, slot->tts_values, slot->tts_isnull, scan->rows + 1);
+	g = gt_group_map_find(&sp->map, r.account_id);
+	if (g < 0)
+		elog(ERROR, "givetake: a row of the source is outside the plan of groups");
+	gt_spill_write(sp->run->spill, g, &r);
+}
+
 /* One scan of the source, each row converted into its group's file. */
 static void
 spill_source(GroupRun *run, const char *query, const int64 *ids, const int32 *group_of, int n)
 {
-	MemoryContext batch = AllocSetContextCreate(CurrentMemoryContext, "givetake batch", ALLOCSET_DEFAULT_SIZES);
-	Portal		portal;
-	uint64		seen = 0;
-	GtGroupMap	map;
+	SlotScan	scan;
+	SpillScan	sp;
 
-	gt_group_map_build(&map, n, ids, group_of);
-	portal = open_source_cursor(query);
-	for (;;)
-	{
-		uint64		i,
-					count;
-		MemoryContext old;
-
-		CHECK_FOR_INTERRUPTS();
-		SPI_cursor_fetch(portal, true, GT_BATCH_ROWS);
-		count = SPI_processed;
-		if (seen == 0)
-			elog(DEBUG2, "givetake: the read into groups returned its first rows");
-		if (count == 0)
-			break;
-		old = MemoryContextSwitchTo(batch);
-		for (i = 0; i < count; i++)
-		{
-			gt_interaction r;
-			int32		g;
-
-			convert_row(&r, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, seen + i + 1);
-			g = gt_group_map_find(&map, r.account_id);
-			if (g < 0)
-				elog(ERROR, "givetake: a row of the source is outside the plan of groups");
-			gt_spill_write(run->spill, g, &r);
-		}
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(batch);
-		seen += count;
-		SPI_freetuptable(SPI_tuptable);
-	}
-	SPI_cursor_close(portal);
-	SPI_finish();
-	MemoryContextDelete(batch);
+	memset(&scan, 0, sizeof(scan));
+	sp.run = run;
+	gt_group_map_build(&sp.map, n, ids, group_of);
+	scan.row = spill_row;
+	scan.arg = &sp;
+	scan_source(query, &scan);
 	elog(DEBUG2, "givetake: the rows of %d groups are in their files", run->groups);
+}
+
+static void
+plan_row(SlotScan *scan, TupleTableSlot *slot)
+{
+	const Datum *v = slot->tts_values;
+	const bool *isnull = slot->tts_isnull;
+	TimestampTz at = isnull[3] ? 0 : DatumGetTimestampTz(v[3]);
+
+	/* NULL account_id or created_at, infinite created_at: the read into
+	 * groups raises the error */
+	if (isnull[0])
+		return;
+	gt_plan_scan_row(scan->arg, DatumGetInt64(v[0]), !isnull[1], isnull[1] ? 0 : DatumGetInt64(v[1]),
+					 !isnull[2], isnull[2] ? 0 : DatumGetInt64(v[2]),
+					 !isnull[3] && !TIMESTAMP_NOT_FINITE(at), (int64) at + GT_PG_EPOCH_SHIFT);
 }
 
 /*
@@ -842,40 +927,13 @@ spill_source(GroupRun *run, const char *query, const int64 *ids, const int32 *gr
 static void
 plan_source(const char *query, GtPlanFacts *facts)
 {
-	GtPlanScan *ps = gt_plan_scan_begin();
-	Portal		portal;
+	SlotScan	scan;
 
-	portal = open_source_cursor(psprintf("SELECT q.account_id, q.id, q.parent_id, q.created_at FROM (%s) q", query));
-	for (;;)
-	{
-		uint64		i,
-					count;
-
-		CHECK_FOR_INTERRUPTS();
-		SPI_cursor_fetch(portal, true, GT_BATCH_ROWS);
-		count = SPI_processed;
-		if (count == 0)
-			break;
-		for (i = 0; i < count; i++)
-		{
-			Datum		v[4];
-			bool		isnull[4];
-			TimestampTz at;
-
-			heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, v, isnull);
-			/* NULL account_id or created_at, infinite created_at: scoring raises the error */
-			if (isnull[0])
-				continue;
-			at = isnull[3] ? 0 : DatumGetTimestampTz(v[3]);
-			gt_plan_scan_row(ps, DatumGetInt64(v[0]), !isnull[1], isnull[1] ? 0 : DatumGetInt64(v[1]),
-							 !isnull[2], isnull[2] ? 0 : DatumGetInt64(v[2]),
-							 !isnull[3] && !TIMESTAMP_NOT_FINITE(at), (int64) at + GT_PG_EPOCH_SHIFT);
-		}
-		SPI_freetuptable(SPI_tuptable);
-	}
-	SPI_cursor_close(portal);
-	SPI_finish();
-	if (!gt_plan_scan_end(ps, (size_t) gt_max_memory_kb * 1024, facts))
+	memset(&scan, 0, sizeof(scan));
+	scan.row = plan_row;
+	scan.arg = gt_plan_scan_begin();
+	scan_source(psprintf("SELECT q.account_id, q.id, q.parent_id, q.created_at FROM (%s) q", query), &scan);
+	if (!gt_plan_scan_end(scan.arg, (size_t) gt_max_memory_kb * 1024, facts))
 		facts->parent = NULL;
 }
 
