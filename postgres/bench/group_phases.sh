@@ -19,7 +19,7 @@ SETUP="${2:-}"
 start=$(wc -l <"$LOG")
 out="$(psql -X -q -At -v ON_ERROR_STOP=1 <<SQL
 SET log_min_messages = debug2; SET log_statement = 'all'; SET log_min_duration_statement = 0;
-$SETUP
+${SETUP:+$SETUP;}
 SELECT pg_backend_pid();
 SELECT sum(split_part(pg_read_file('/proc/' || pg_backend_pid() || '/stat'), ' ', f)::bigint) FROM (VALUES (14), (15)) v(f);
 SELECT count(*) FROM givetake.score_accounts('$T');
