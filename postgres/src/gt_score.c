@@ -388,21 +388,25 @@ open_source_cursor(const char *query)
 }
 
 /*
- * Whether the rows read so far (`seen`, planned at `mem` bytes) project
- * the source past twice the memory limit, by the planner's row estimate of
+ * Whether the rows read so far (`seen`, in scorer `s`) project the
+ * source past twice the memory limit, by the planner's row estimate of
  * the cursor: then reading on to the limit would only be thrown away.
  * Checked when `seen` reaches a power of two from 2^16 rows on. A wrong
  * estimate costs time only: too low, the pass reads on to the limit; too
  * high, a source that fits is scored in groups, with the same results.
  */
 static bool
-projects_past_limit(Portal portal, uint64 seen, size_t mem)
+projects_past_limit(Portal portal, uint64 seen, const gt_scorer *s)
 {
 	PlannedStmt *stmt;
 	double		limit = (double) gt_max_memory_kb * 1024;
+	size_t		mem;
 
-	if (gt_max_memory_kb <= 0 || seen < EARLY_CHECK_ROWS || (seen & (seen - 1)) != 0 || mem == 0 ||
+	if (gt_max_memory_kb <= 0 || seen < EARLY_CHECK_ROWS || (seen & (seen - 1)) != 0 ||
 		list_length(portal->stmts) != 1)
+		return false;
+	mem = gt_scorer_memory(s);
+	if (mem == 0)
 		return false;
 	stmt = linitial_node(PlannedStmt, portal->stmts);
 	/*
@@ -469,7 +473,7 @@ score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, in
 		seen += n;
 		SPI_freetuptable(SPI_tuptable);
 		MemoryContextReset(batch);
-		if (projects_past_limit(portal, seen, gt_scorer_memory(*slot)))
+		if (projects_past_limit(portal, seen, *slot))
 		{
 			size_t		mem = gt_scorer_memory(*slot);
 
@@ -580,15 +584,16 @@ scan_source(const char *query, SlotScan *scan)
 
 /*
  * Scoring in groups of accounts. The plan: rows and created_at range per
- * account, cross-account links (one SQL query each, like the CLI's), then
- * gt_plan_groups; the group holding the latest created_at is group 0. The
- * source is then read once whatever the group count, with no index: one
- * scan into a temporary file per group (gt_spill.c), each group scored
- * from its file; or, with more groups than work_mem holds file buffers
- * for, one query over the source joined to the plan (two arrays) ordered
- * by group -- a sort, which spills to disk past work_mem. Every query of
- * a call shares the statement's snapshot (read-only SPI), so the plan
- * covers every row scanned.
+ * account and the cross-account links, from one read of four columns
+ * (gt_links.c; SQL self-joins find the links when a partition of them
+ * does not fit), then gt_pack_groups; the group holding the latest
+ * created_at is group 0. The source is then read once more whatever the
+ * group count, with no index: one scan into a temporary file per group
+ * (gt_spill.c), each group scored from its file; or, with more groups
+ * than work_mem holds file buffers for, one query over the source joined
+ * to the plan (two arrays) ordered by group -- a sort, which spills to
+ * disk past work_mem. Every query of a call shares the statement's
+ * snapshot (read-only SPI), so the plan covers every row scanned.
  */
 typedef struct GroupRun
 {
