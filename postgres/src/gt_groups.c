@@ -58,17 +58,23 @@ set_order(const void *a, const void *b)
 	return (x->root > y->root) - (x->root < y->root);
 }
 
+/* Join the sets of accounts a and b; a set's root is its smallest index. */
+void
+gt_link_accounts(int *parent, int a, int b)
+{
+	int			ra = find_root(parent, a),
+				rb = find_root(parent, b);
+
+	if (ra != rb)
+		parent[Max(ra, rb)] = Min(ra, rb);
+}
+
 int
 gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks, const int64 *link_from,
 			   const int64 *link_to, int64 cap, int32 *group_of)
 {
 	int		   *parent = palloc(sizeof(int) * Max(n, 1));
-	int64	   *set_rows = palloc0(sizeof(int64) * Max(n, 1));
-	int32	   *set_group = palloc(sizeof(int32) * Max(n, 1));
-	LinkedSet  *sets = palloc(sizeof(LinkedSet) * Max(n, 1));
-	int64	   *load = palloc(sizeof(int64) * Max(n, 1));
-	int			nsets = 0,
-				ngroups = 0,
+	int			ngroups,
 				i;
 
 	for (i = 0; i < n; i++)
@@ -81,14 +87,24 @@ gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks, const int
 		if ((i & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (a >= 0 && b >= 0)
-		{
-			int			ra = find_root(parent, a),
-						rb = find_root(parent, b);
-
-			if (ra != rb)
-				parent[Max(ra, rb)] = Min(ra, rb);
-		}
+			gt_link_accounts(parent, a, b);
 	}
+	ngroups = gt_pack_groups(n, rows, parent, cap, group_of);
+	pfree(parent);
+	return ngroups;
+}
+
+int
+gt_pack_groups(int n, const int64 *rows, int *parent, int64 cap, int32 *group_of)
+{
+	int64	   *set_rows = palloc0(sizeof(int64) * Max(n, 1));
+	int32	   *set_group = palloc(sizeof(int32) * Max(n, 1));
+	LinkedSet  *sets = palloc(sizeof(LinkedSet) * Max(n, 1));
+	int64	   *load = palloc(sizeof(int64) * Max(n, 1));
+	int			nsets = 0,
+				ngroups = 0,
+				i;
+
 	for (i = 0; i < n; i++)
 		set_rows[find_root(parent, i)] += rows[i];
 	for (i = 0; i < n; i++)
@@ -115,10 +131,33 @@ gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks, const int
 	}
 	for (i = 0; i < n; i++)
 		group_of[i] = set_group[find_root(parent, i)];
-	pfree(parent);
 	pfree(set_rows);
 	pfree(set_group);
 	pfree(sets);
 	pfree(load);
 	return ngroups;
+}
+
+void
+gt_group_map_build(GtGroupMap *map, int n, const int64 *ids, const int32 *group_of)
+{
+	uint64		size = 16,
+				i;
+	int			k;
+
+	while (size < (uint64) n * 2)
+		size *= 2;
+	map->ids = palloc(sizeof(int64) * size);
+	map->groups = palloc(sizeof(int32) * size);
+	map->mask = size - 1;
+	for (i = 0; i < size; i++)
+		map->groups[i] = -1;
+	for (k = 0; k < n; k++)
+	{
+		i = gt_mix64((uint64) ids[k]) & map->mask;
+		while (map->groups[i] >= 0)
+			i = (i + 1) & map->mask;
+		map->ids[i] = ids[k];
+		map->groups[i] = group_of[k];
+	}
 }

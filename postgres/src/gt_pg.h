@@ -49,6 +49,74 @@ int			gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks,
 						   const int64 *link_from, const int64 *link_to, int64 cap, int32 *group_of);
 /* Index of `id` in the sorted ids[0..n), or -1. */
 int			gt_find_account(const int64 *ids, int n, int64 id);
+/* MurmurHash3's 64-bit finalizer: every bit of the key moves every bit. */
+static inline uint64
+gt_mix64(uint64 h)
+{
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+/* The group of each account of a plan by hash, for the read into groups. */
+typedef struct GtGroupMap
+{
+	int64	   *ids;
+	int32	   *groups;			/* -1: empty slot */
+	uint64		mask;
+} GtGroupMap;
+
+void		gt_group_map_build(GtGroupMap *map, int n, const int64 *ids, const int32 *group_of);
+/* The group of account `id`, or -1 when the plan has no such account. */
+static inline int32
+gt_group_map_find(const GtGroupMap *map, int64 id)
+{
+	uint64		i = gt_mix64((uint64) id) & map->mask;
+
+	while (map->groups[i] >= 0)
+	{
+		if (map->ids[i] == id)
+			return map->groups[i];
+		i = (i + 1) & map->mask;
+	}
+	return -1;
+}
+
+/*
+ * The same packing from sets of accounts already joined: parent[] is a
+ * union-find forest over the indices of ids (parent[i] == i: a root),
+ * joined by gt_link_accounts; the forest is compressed in place.
+ */
+int			gt_pack_groups(int n, const int64 *rows, int *parent, int64 cap, int32 *group_of);
+void		gt_link_accounts(int *parent, int a, int b);
+
+/*
+ * The plan's facts gathered in one read of the source (gt_links.c): rows
+ * and created_at range per account, and the accounts linked by a
+ * parent_id or a shared id, found per hash partition of the ids, each
+ * partition in memory (the partitions wait in temporary files). Returns
+ * false when a partition would need more than `budget` bytes.
+ */
+typedef struct GtPlanFacts
+{
+	int			accounts;
+	int64	   *ids;			/* sorted */
+	int64	   *rows;
+	int		   *parent;			/* for gt_pack_groups */
+	int64		first,			/* created_at range of the source (Unix micros) */
+				last;
+	int			latest;			/* the account of `last`, -1: none */
+} GtPlanFacts;
+
+typedef struct GtPlanScan GtPlanScan;
+
+GtPlanScan *gt_plan_scan_begin(void);
+void		gt_plan_scan_row(GtPlanScan *ps, int64 account, bool has_id, int64 id, bool has_parent,
+							 int64 parent, bool has_created, int64 created);
+bool		gt_plan_scan_end(GtPlanScan *ps, size_t budget, GtPlanFacts *facts);
 
 /*
  * Rows of a source scored in groups, kept per group in temporary files

@@ -44,6 +44,8 @@ interrupt_pending(void *context)
 }
 
 #define GT_BATCH_ROWS 4096
+/* The one-pass attempt looks at the source's planned size from here on. */
+#define EARLY_CHECK_ROWS 65536
 
 typedef enum ColKind
 {
@@ -220,19 +222,14 @@ require(bool isnull, int col, uint64 rowno)
 }
 
 /*
- * One source tuple -> gt_interaction; text pointers live in the batch
- * context. The tuple has the spec columns, and in a pass over groups of
- * accounts one more (the group).
+ * One source row (its values and nulls) -> gt_interaction; text pointers
+ * live in the batch context.
  */
 static void
-convert_row(gt_interaction *r, HeapTuple tup, TupleDesc desc, uint64 rowno)
+convert_values(gt_interaction *r, const Datum *v, const bool *n, uint64 rowno)
 {
-	Datum		v[C_COUNT + 1];
-	bool		n[C_COUNT + 1];
 	gt_text		t;
 
-	Assert(desc->natts <= C_COUNT + 1);
-	heap_deform_tuple(tup, desc, v, n);
 	memset(r, 0, sizeof(*r));
 	require(n[C_ID], C_ID, rowno);
 	require(n[C_ACCOUNT], C_ACCOUNT, rowno);
@@ -279,6 +276,19 @@ convert_row(gt_interaction *r, HeapTuple tup, TupleDesc desc, uint64 rowno)
 		r->agent_id = DatumGetInt64(v[C_AGENT]);
 		r->flags |= GT_ROW_HAS_AGENT;
 	}
+}
+
+/* The same from a tuple of the spec columns, and in a pass over groups of
+ * accounts one more (the group). */
+static void
+convert_row(gt_interaction *r, HeapTuple tup, TupleDesc desc, uint64 rowno)
+{
+	Datum		v[C_COUNT + 1];
+	bool		n[C_COUNT + 1];
+
+	Assert(desc->natts <= C_COUNT + 1);
+	heap_deform_tuple(tup, desc, v, n);
+	convert_values(r, v, n, rowno);
 }
 
 static void
@@ -378,9 +388,42 @@ open_source_cursor(const char *query)
 }
 
 /*
+ * Whether the rows read so far (`seen`, in scorer `s`) project the
+ * source past twice the memory limit, by the planner's row estimate of
+ * the cursor: then reading on to the limit would only be thrown away.
+ * Checked when `seen` reaches a power of two from 2^16 rows on. A wrong
+ * estimate costs time only: too low, the pass reads on to the limit; too
+ * high, a source that fits is scored in groups, with the same results.
+ */
+static bool
+projects_past_limit(Portal portal, uint64 seen, const gt_scorer *s)
+{
+	PlannedStmt *stmt;
+	double		limit = (double) gt_max_memory_kb * 1024;
+	size_t		mem;
+
+	if (gt_max_memory_kb <= 0 || seen < EARLY_CHECK_ROWS || (seen & (seen - 1)) != 0 ||
+		list_length(portal->stmts) != 1)
+		return false;
+	mem = gt_scorer_memory(s);
+	if (mem == 0)
+		return false;
+	stmt = linitial_node(PlannedStmt, portal->stmts);
+	/*
+	 * And the rows read are an eighth of those that would fit at their
+	 * bytes per row, which fixed costs inflate at the start: the groups'
+	 * size follows from that figure.
+	 */
+	return stmt->planTree != NULL && stmt->planTree->plan_rows * ((double) mem / (double) seen) > 2 * limit &&
+		(double) seen * 8 >= limit / ((double) mem / (double) seen);
+}
+
+/*
  * One pass over the source into one scorer (in a slot of `cxt`). Returns
  * the finished scorer, or NULL when it would grow past givetake.max_memory
- * (the scorer is then freed and *seen tells how many rows fitted).
+ * (the scorer is then freed and *seen tells how many rows fitted) -- or
+ * when the rows read so far project the source past twice the limit
+ * (*seen: the rows that would fit at their bytes per row).
  */
 static gt_scorer *
 score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, int as_of_arg, int period,
@@ -430,6 +473,18 @@ score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, in
 		seen += n;
 		SPI_freetuptable(SPI_tuptable);
 		MemoryContextReset(batch);
+		if (projects_past_limit(portal, seen, *slot))
+		{
+			size_t		mem = gt_scorer_memory(*slot);
+
+			elog(DEBUG1, "givetake: the first " UINT64_FORMAT " rows project the source past givetake.max_memory",
+				 seen);
+			/* whole batches, as when the limit stops the pass */
+			seen = (uint64) ((double) gt_max_memory_kb * 1024 / mem * seen) / GT_BATCH_ROWS * GT_BATCH_ROWS;
+			seen = Max(seen, GT_BATCH_ROWS);
+			over = true;
+			break;
+		}
 	}
 	SPI_cursor_close(portal);
 	SPI_finish();
@@ -458,16 +513,87 @@ score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, in
 }
 
 /*
+ * A read of the source whose rows go one slot at a time to `row`, through
+ * a DestReceiver (SPI_execute_plan_extended): no copy of each row into
+ * SPI_tuptable and no deforming of that copy. row() runs in a batch
+ * context reset every GT_BATCH_ROWS rows; the executor polls cancellation
+ * per row. For the reads of a grouped pass, which keep nothing of a row
+ * once it is written out.
+ */
+typedef struct SlotScan
+{
+	DestReceiver pub;
+	void		(*row) (struct SlotScan *scan, TupleTableSlot *slot);
+	void	   *arg;
+	MemoryContext batch;
+	uint64		rows;			/* handed to row() so far */
+} SlotScan;
+
+static bool
+slot_scan_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	SlotScan   *scan = (SlotScan *) self;
+	MemoryContext old = MemoryContextSwitchTo(scan->batch);
+
+	slot_getallattrs(slot);
+	scan->row(scan, slot);
+	MemoryContextSwitchTo(old);
+	if (++scan->rows % GT_BATCH_ROWS == 0)
+		MemoryContextReset(scan->batch);
+	return true;
+}
+
+static void
+slot_scan_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+slot_scan_end(DestReceiver *self)
+{
+}
+
+static void
+scan_source(const char *query, SlotScan *scan)
+{
+	SPIPlanPtr	plan;
+	SPIExecuteOptions options;
+	int			rc;
+
+	scan->pub.receiveSlot = slot_scan_receive;
+	scan->pub.rStartup = slot_scan_startup;
+	scan->pub.rShutdown = slot_scan_end;
+	scan->pub.rDestroy = slot_scan_end;
+	scan->pub.mydest = DestNone;
+	scan->batch = AllocSetContextCreate(CurrentMemoryContext, "givetake batch", ALLOCSET_DEFAULT_SIZES);
+	scan->rows = 0;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "givetake: SPI_connect failed");
+	plan = SPI_prepare(query, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "givetake: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	memset(&options, 0, sizeof(options));
+	options.read_only = true;
+	options.dest = (DestReceiver *) scan;
+	rc = SPI_execute_plan_extended(plan, &options);
+	if (rc < 0)
+		elog(ERROR, "givetake: reading the source failed: %s", SPI_result_code_string(rc));
+	SPI_finish();
+	MemoryContextDelete(scan->batch);
+}
+
+/*
  * Scoring in groups of accounts. The plan: rows and created_at range per
- * account, cross-account links (one SQL query each, like the CLI's), then
- * gt_plan_groups; the group holding the latest created_at is group 0. The
- * source is then read once whatever the group count, with no index: one
- * scan into a temporary file per group (gt_spill.c), each group scored
- * from its file; or, with more groups than work_mem holds file buffers
- * for, one query over the source joined to the plan (two arrays) ordered
- * by group -- a sort, which spills to disk past work_mem. Every query of
- * a call shares the statement's snapshot (read-only SPI), so the plan
- * covers every row scanned.
+ * account and the cross-account links, from one read of four columns
+ * (gt_links.c; SQL self-joins find the links when a partition of them
+ * does not fit), then gt_pack_groups; the group holding the latest
+ * created_at is group 0. The source is then read once more whatever the
+ * group count, with no index: one scan into a temporary file per group
+ * (gt_spill.c), each group scored from its file; or, with more groups
+ * than work_mem holds file buffers for, one query over the source joined
+ * to the plan (two arrays) ordered by group -- a sort, which spills to
+ * disk past work_mem. Every query of a call shares the statement's
+ * snapshot (read-only SPI), so the plan covers every row scanned.
  */
 typedef struct GroupRun
 {
@@ -743,49 +869,77 @@ spill_files_max(void)
 	return (int) Max(16, (int64) work_mem * 1024 / BLCKSZ);
 }
 
+typedef struct SpillScan
+{
+	GroupRun   *run;
+	GtGroupMap	map;
+} SpillScan;
+
+static void
+spill_row(SlotScan *scan, TupleTableSlot *slot)
+{
+	SpillScan  *sp = scan->arg;
+	gt_interaction r;
+	int32		g;
+
+	if (scan->rows == 0)
+		elog(DEBUG2, "givetake: the read into groups returned its first rows");
+	convert_values(&r, slot->tts_values, slot->tts_isnull, scan->rows + 1);
+	g = gt_group_map_find(&sp->map, r.account_id);
+	if (g < 0)
+		elog(ERROR, "givetake: a row of the source is outside the plan of groups");
+	gt_spill_write(sp->run->spill, g, &r);
+}
+
 /* One scan of the source, each row converted into its group's file. */
 static void
 spill_source(GroupRun *run, const char *query, const int64 *ids, const int32 *group_of, int n)
 {
-	MemoryContext batch = AllocSetContextCreate(CurrentMemoryContext, "givetake batch", ALLOCSET_DEFAULT_SIZES);
-	Portal		portal;
-	uint64		seen = 0;
+	SlotScan	scan;
+	SpillScan	sp;
 
-	portal = open_source_cursor(query);
-	for (;;)
-	{
-		uint64		i,
-					count;
-		MemoryContext old;
-
-		CHECK_FOR_INTERRUPTS();
-		SPI_cursor_fetch(portal, true, GT_BATCH_ROWS);
-		count = SPI_processed;
-		if (seen == 0)
-			elog(DEBUG2, "givetake: the read into groups returned its first rows");
-		if (count == 0)
-			break;
-		old = MemoryContextSwitchTo(batch);
-		for (i = 0; i < count; i++)
-		{
-			gt_interaction r;
-			int			a;
-
-			convert_row(&r, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, seen + i + 1);
-			a = gt_find_account(ids, n, r.account_id);
-			if (a < 0)
-				elog(ERROR, "givetake: a row of the source is outside the plan of groups");
-			gt_spill_write(run->spill, group_of[a], &r);
-		}
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(batch);
-		seen += count;
-		SPI_freetuptable(SPI_tuptable);
-	}
-	SPI_cursor_close(portal);
-	SPI_finish();
-	MemoryContextDelete(batch);
+	memset(&scan, 0, sizeof(scan));
+	sp.run = run;
+	gt_group_map_build(&sp.map, n, ids, group_of);
+	scan.row = spill_row;
+	scan.arg = &sp;
+	scan_source(query, &scan);
 	elog(DEBUG2, "givetake: the rows of %d groups are in their files", run->groups);
+}
+
+static void
+plan_row(SlotScan *scan, TupleTableSlot *slot)
+{
+	const Datum *v = slot->tts_values;
+	const bool *isnull = slot->tts_isnull;
+	TimestampTz at = isnull[3] ? 0 : DatumGetTimestampTz(v[3]);
+
+	/* NULL account_id or created_at, infinite created_at: the read into
+	 * groups raises the error */
+	if (isnull[0])
+		return;
+	gt_plan_scan_row(scan->arg, DatumGetInt64(v[0]), !isnull[1], isnull[1] ? 0 : DatumGetInt64(v[1]),
+					 !isnull[2], isnull[2] ? 0 : DatumGetInt64(v[2]),
+					 !isnull[3] && !TIMESTAMP_NOT_FINITE(at), (int64) at + GT_PG_EPOCH_SHIFT);
+}
+
+/*
+ * The plan's facts in one read of the source: only the four columns the
+ * plan needs (the rest are not even converted). The links are NULL
+ * (facts->parent) when a partition of them does not fit in
+ * givetake.max_memory.
+ */
+static void
+plan_source(const char *query, GtPlanFacts *facts)
+{
+	SlotScan	scan;
+
+	memset(&scan, 0, sizeof(scan));
+	scan.row = plan_row;
+	scan.arg = gt_plan_scan_begin();
+	scan_source(psprintf("SELECT q.account_id, q.id, q.parent_id, q.created_at FROM (%s) q", query), &scan);
+	if (!gt_plan_scan_end(scan.arg, (size_t) gt_max_memory_kb * 1024, facts))
+		facts->parent = NULL;
 }
 
 /*
@@ -809,8 +963,8 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	int			n,
 				nlinks,
 				i,
-				latest = -1;
-	int64		latest_at = PG_INT64_MIN;
+				latest;
+	GtPlanFacts facts;
 	Oid			argtypes[2] = {INT8ARRAYOID, INT4ARRAYOID};
 
 	memset(&run, 0, sizeof(run));
@@ -820,67 +974,43 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	run.first = PG_INT64_MAX;
 	run.last = PG_INT64_MIN;
 
+	/* Rows and created_at range per account, and the linked accounts. */
+	plan_source(query, &facts);
+	n = facts.accounts;
+	ids = facts.ids;
+	counts = facts.rows;
+	run.first = facts.first;
+	run.last = facts.last;
+	latest = facts.latest;
+	group_of = palloc(sizeof(int32) * Max(n, 1));
+	elog(DEBUG2, "givetake: rows of %d accounts counted", n);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "givetake: SPI_connect failed");
-	/* Rows and created_at range per account. */
-	if (SPI_execute(psprintf("SELECT account_id, pg_catalog.count(*), pg_catalog.min(created_at), "
-							 "pg_catalog.max(created_at) FROM (%s) q WHERE account_id IS NOT NULL "
-							 "GROUP BY 1 ORDER BY 1", query), true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "givetake: counting rows per account failed");
-	n = (int) SPI_processed;
-	ids = palloc(sizeof(int64) * Max(n, 1));
-	counts = palloc(sizeof(int64) * Max(n, 1));
-	group_of = palloc(sizeof(int32) * Max(n, 1));
-	for (i = 0; i < n; i++)
+	if (facts.parent != NULL)
+		run.groups = gt_pack_groups(n, counts, facts.parent, cap, group_of);
+	else
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		null_min,
-					null_max,
-					isnull;
-		Datum		lo = SPI_getbinval(tup, desc, 3, &null_min);
-		Datum		hi = SPI_getbinval(tup, desc, 4, &null_max);
-
-		ids[i] = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-		counts[i] = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-		/* NULL or infinite created_at: the pass raises its error */
-		if (!null_min && !TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(lo)))
-			run.first = Min(run.first, (int64) DatumGetTimestampTz(lo) + GT_PG_EPOCH_SHIFT);
-		if (!null_max && !TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(hi)))
+		/* A partition of the links did not fit: PostgreSQL's joins find them. */
+		elog(DEBUG1, "givetake: finding the cross-account links with SQL");
+		if (SPI_execute(psprintf("SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
+								 "ON o.id = c.parent_id WHERE o.account_id <> c.account_id UNION "
+								 "SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
+								 "ON o.id = c.id WHERE o.account_id <> c.account_id",
+								 query, query, query, query), true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "givetake: finding cross-account links failed");
+		nlinks = (int) SPI_processed;
+		from = palloc(sizeof(int64) * Max(nlinks, 1));
+		to = palloc(sizeof(int64) * Max(nlinks, 1));
+		for (i = 0; i < nlinks; i++)
 		{
-			int64		at = (int64) DatumGetTimestampTz(hi) + GT_PG_EPOCH_SHIFT;
+			bool		isnull;
 
-			if (at > latest_at)
-			{
-				latest_at = at;
-				latest = i;
-			}
+			from[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+			to[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
 		}
+		SPI_freetuptable(SPI_tuptable);
+		run.groups = gt_plan_groups(n, ids, counts, nlinks, from, to, cap, group_of);
 	}
-	run.last = latest_at;
-	SPI_freetuptable(SPI_tuptable);
-	elog(DEBUG2, "givetake: rows of %d accounts counted", n);
-
-	/* Pairs of accounts linked by a parent_id or a shared id. */
-	if (SPI_execute(psprintf("SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
-							 "ON o.id = c.parent_id WHERE o.account_id <> c.account_id UNION "
-							 "SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
-							 "ON o.id = c.id WHERE o.account_id <> c.account_id",
-							 query, query, query, query), true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "givetake: finding cross-account links failed");
-	nlinks = (int) SPI_processed;
-	from = palloc(sizeof(int64) * Max(nlinks, 1));
-	to = palloc(sizeof(int64) * Max(nlinks, 1));
-	for (i = 0; i < nlinks; i++)
-	{
-		bool		isnull;
-
-		from[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-		to[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
-	}
-	SPI_freetuptable(SPI_tuptable);
-
-	run.groups = gt_plan_groups(n, ids, counts, nlinks, from, to, cap, group_of);
 	/* The group of the latest row first: its as_of pins the others. */
 	if (latest >= 0 && group_of[latest] != 0)
 	{
