@@ -71,11 +71,9 @@ gt_link_accounts(int *parent, int a, int b)
 
 int
 gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks, const int64 *link_from,
-			   const int64 *link_to, int64 cap, int32 *group_of)
+			   const int64 *link_to, int64 cap, int *parent, int32 *group_of)
 {
-	int		   *parent = palloc(sizeof(int) * Max(n, 1));
-	int			ngroups,
-				i;
+	int			i;
 
 	for (i = 0; i < n; i++)
 		parent[i] = i;
@@ -89,9 +87,7 @@ gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks, const int
 		if (a >= 0 && b >= 0)
 			gt_link_accounts(parent, a, b);
 	}
-	ngroups = gt_pack_groups(n, rows, parent, cap, group_of);
-	pfree(parent);
-	return ngroups;
+	return gt_pack_groups(n, rows, parent, cap, group_of);
 }
 
 int
@@ -129,8 +125,12 @@ gt_pack_groups(int n, const int64 *rows, int *parent, int64 cap, int32 *group_of
 		load[g] += sets[i].rows;
 		set_group[sets[i].root] = g;
 	}
+	/* a root is its set's smallest index: in index order, one step each */
 	for (i = 0; i < n; i++)
-		group_of[i] = set_group[find_root(parent, i)];
+	{
+		parent[i] = parent[parent[i]];
+		group_of[i] = set_group[parent[i]];
+	}
 	pfree(set_rows);
 	pfree(set_group);
 	pfree(sets);

@@ -43,10 +43,12 @@ void		gt_define_gucs(void);
 /*
  * Groups of accounts for memory-bounded scoring (gt_groups.c): ids sorted
  * ascending with their row counts; links are pairs of accounts that must
- * share a group. Fills group_of[i] (0-based) and returns the group count.
+ * share a group. Fills group_of[i] (0-based) and parent[i] (the root of
+ * i's linked set, as gt_pack_groups leaves it) and returns the group count.
  */
 int			gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks,
-						   const int64 *link_from, const int64 *link_to, int64 cap, int32 *group_of);
+						   const int64 *link_from, const int64 *link_to, int64 cap, int *parent,
+						   int32 *group_of);
 /* Index of `id` in the sorted ids[0..n), or -1. */
 int			gt_find_account(const int64 *ids, int n, int64 id);
 /* MurmurHash3's 64-bit finalizer: every bit of the key moves every bit. */
@@ -87,8 +89,9 @@ gt_group_map_find(const GtGroupMap *map, int64 id)
 
 /*
  * The same packing from sets of accounts already joined: parent[] is a
- * union-find forest over the indices of ids (parent[i] == i: a root),
- * joined by gt_link_accounts; the forest is compressed in place.
+ * union-find forest over the indices of ids (parent[i] == i: a root, the
+ * smallest index of its set), joined by gt_link_accounts; the forest is
+ * flattened in place (parent[i]: the root of i's set).
  */
 int			gt_pack_groups(int n, const int64 *rows, int *parent, int64 cap, int32 *group_of);
 void		gt_link_accounts(int *parent, int a, int b);
@@ -127,6 +130,8 @@ bool		gt_plan_scan_end(GtPlanScan *ps, size_t budget, GtPlanFacts *facts);
 typedef struct GtSpill GtSpill;
 
 GtSpill    *gt_spill_create(int groups);
+/* One more (empty) group; returns its number. */
+int			gt_spill_add_group(GtSpill *sp);
 void		gt_spill_write(GtSpill *sp, int group, const gt_interaction *r);
 void		gt_spill_rewind(GtSpill *sp, int group);
 int			gt_spill_read(GtSpill *sp, int group, gt_interaction *rows, int max);

@@ -594,6 +594,14 @@ scan_source(const char *query, SlotScan *scan)
  * to the plan (two arrays) ordered by group -- a sort, which spills to
  * disk past work_mem. Every query of a call shares the statement's
  * snapshot (read-only SPI), so the plan covers every row scanned.
+ *
+ * The groups are packed by rows, but what a group costs also depends on
+ * its contacts, threads and accounts: a group of many linked sets may not
+ * fit although each set would. Such a group read from its file is split
+ * in two by linked set (split_group) and the parts are scored in its
+ * place; only one linked set that does not fit is an ERROR. The ordered
+ * pass cannot read a group again: there, a group that does not fit is an
+ * ERROR.
  */
 typedef struct GroupRun
 {
@@ -603,32 +611,45 @@ typedef struct GroupRun
 	GtSpill    *spill;			/* the rows per group, or NULL: */
 	SPIPlanPtr	plan;			/* the ordered pass, parameters: ids, groups */
 	Datum		args[2];
-	int			groups;
+	int			groups;			/* groups scored (entries of order) */
 	int64		first,			/* created_at range of the source (Unix micros) */
 				last;
-	int64		groups_rows_max;	/* rows of the largest group */
+	/* With the files: what splitting a group needs. */
+	int32	   *order;			/* the groups' numbers in the order scored */
+	int		   *group_sets;		/* per group number: its linked sets */
+	GtGroupMap	sets;			/* account id -> its set (the root's index) */
+	int32	   *set_group;		/* per account index: a root's group, else -1 */
+	int64	   *set_rows;		/* per account index: a root's set's rows */
+	int			accounts;
+	int			latest_set;		/* the set of the latest created_at, -1: none */
 } GroupRun;
 
 /* A group that does not fit: one account, or accounts linked by references. */
 static void
-check_group(int rc, GroupRun *run, gt_scorer *s, int group, const char *what)
+check_group(int rc, GroupRun *run, gt_scorer *s, int pos, const char *what)
 {
 	if (rc == GT_ENOMEM)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("givetake: %s failed: an account (with the accounts it is linked to by parent_id or "
 						"shared ids; group %d of %d) does not fit in givetake.max_memory: %s",
-						what, group + 1, run->groups, gt_scorer_errmsg(s)),
+						what, pos + 1, run->groups, gt_scorer_errmsg(s)),
 				 errhint("Raise givetake.max_memory (now %d kB).", gt_max_memory_kb)));
 	gt_check_scorer(rc, s, what);
 }
 
-/* Finish one group's scorer. */
-static void
-finish_group(GroupRun *run, gt_scorer *s, MemoryContext gcxt, int64 as_of, int group)
+/* Finish one group's scorer: GT_ENOMEM is returned when `splittable`. */
+static int
+finish_group(GroupRun *run, gt_scorer *s, MemoryContext gcxt, int64 as_of, int pos, bool splittable)
 {
+	int			rc;
+
 	gt_pg_apply_schedules(s, gcxt, run->first, as_of != GT_AS_OF_LATEST ? Max(run->last, as_of) : run->last);
-	check_group(finish_scorer(s), run, s, group, "gt_scorer_finish");
+	rc = finish_scorer(s);
+	if (rc == GT_ENOMEM && splittable)
+		return rc;
+	check_group(rc, run, s, pos, "gt_scorer_finish");
+	return rc;
 }
 
 /* A group's rows into the tuplestore; what emitting allocates goes with it. */
@@ -645,31 +666,40 @@ emit_group(const Emitter *emit, gt_scorer *s, MemoryContext emitcxt)
 	MemoryContextReset(emitcxt);
 }
 
+typedef enum CloseResult
+{
+	CLOSE_DONE,					/* emitted (or its as_of noted) */
+	CLOSE_NOT_LATEST,			/* the latest row was dropped: nothing emitted */
+	CLOSE_TOO_BIG				/* did not fit (only when splittable): nothing emitted */
+} CloseResult;
+
 /*
  * Finish a group's scorer and hand on its rows. emit NULL: only its as_of
  * counts (*max_as_of keeps the largest). With no as_of given, a group
  * whose as_of is not the source's latest created_at (the latest row was
- * dropped) emits nothing and returns false; otherwise *as_of becomes the
- * group's, which pins the groups after it.
+ * dropped) emits nothing and returns CLOSE_NOT_LATEST; otherwise *as_of
+ * becomes the group's, which pins the groups after it. A group that does
+ * not fit is an ERROR, or when `splittable` returns CLOSE_TOO_BIG.
  */
-static bool
-close_group(GroupRun *run, gt_scorer *s, MemoryContext gcxt, int64 *as_of, int group,
-			const Emitter *emit, MemoryContext emitcxt, int64 *max_as_of)
+static CloseResult
+close_group(GroupRun *run, gt_scorer *s, MemoryContext gcxt, int64 *as_of, int pos,
+			const Emitter *emit, MemoryContext emitcxt, int64 *max_as_of, bool splittable)
 {
 	int64		got;
 
-	finish_group(run, s, gcxt, *as_of, group);
+	if (finish_group(run, s, gcxt, *as_of, pos, splittable) == GT_ENOMEM)
+		return CLOSE_TOO_BIG;
 	gt_check_scorer(gt_scorer_as_of(&got, s), s, "gt_scorer_as_of");
 	if (emit == NULL)
 	{
 		*max_as_of = Max(*max_as_of, got);
-		return true;
+		return CLOSE_DONE;
 	}
 	if (*as_of == GT_AS_OF_LATEST && got != run->last)
-		return false;
+		return CLOSE_NOT_LATEST;
 	*as_of = got;
 	emit_group(emit, s, emitcxt);
-	return true;
+	return CLOSE_DONE;
 }
 
 /* A fresh scorer for the next group, in a slot of a new child of `work`. */
@@ -688,10 +718,111 @@ open_group(GroupRun *run, int64 as_of, const Emitter *emit, MemoryContext work, 
 	return slot;
 }
 
+typedef struct SetLoad
+{
+	int			root;
+	int64		rows;
+} SetLoad;
+
+/* Largest first, ties by root, so a split is deterministic. */
+static int
+set_load_order(const void *a, const void *b)
+{
+	const SetLoad *x = a,
+			   *y = b;
+
+	if (x->rows != y->rows)
+		return x->rows > y->rows ? -1 : 1;
+	return (x->root > y->root) - (x->root < y->root);
+}
+
+/*
+ * The group at `pos` of the order (two linked sets or more) into two new
+ * groups in its place: its sets largest first, each to the part with fewer
+ * rows so far; the part holding the latest created_at first. One read of
+ * the group's file writes each row to its part's file; the group's file
+ * is then deleted. `rows`: a batch buffer of GT_BATCH_ROWS.
+ */
+static void
+split_group(GroupRun *run, int pos, gt_interaction *rows)
+{
+	int			g = run->order[pos];
+	SetLoad    *sets = palloc(sizeof(SetLoad) * run->group_sets[g]);
+	int64		load[2] = {0, 0};
+	int			part[2],
+				nsets = 0,
+				i,
+				k;
+
+	for (i = 0; i < run->accounts; i++)
+	{
+		if ((i & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (run->set_group[i] == g)
+		{
+			Assert(nsets < run->group_sets[g]);
+			sets[nsets].root = i;
+			sets[nsets].rows = run->set_rows[i];
+			nsets++;
+		}
+	}
+	Assert(nsets == run->group_sets[g] && nsets > 1);
+	qsort(sets, nsets, sizeof(SetLoad), set_load_order);
+	part[0] = gt_spill_add_group(run->spill);
+	part[1] = gt_spill_add_group(run->spill);
+	run->group_sets = repalloc(run->group_sets, sizeof(int) * (part[1] + 1));
+	run->group_sets[part[0]] = run->group_sets[part[1]] = 0;
+	for (i = 0; i < nsets; i++)
+	{
+		int			p = load[1] < load[0] ? 1 : 0;
+
+		load[p] += sets[i].rows;
+		run->set_group[sets[i].root] = part[p];
+		run->group_sets[part[p]]++;
+	}
+	if (run->latest_set >= 0 && run->set_group[run->latest_set] == part[1])
+	{
+		int			swap = part[0];
+		int64		swap_load = load[0];
+
+		part[0] = part[1];
+		part[1] = swap;
+		load[0] = load[1];
+		load[1] = swap_load;
+	}
+	pfree(sets);
+	elog(DEBUG1, "givetake: group %d of %d does not fit in givetake.max_memory: split into groups of "
+		 INT64_FORMAT " and " INT64_FORMAT " rows", pos + 1, run->groups, load[0], load[1]);
+
+	gt_spill_rewind(run->spill, g);
+	while ((k = gt_spill_read(run->spill, g, rows, GT_BATCH_ROWS)) > 0)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (i = 0; i < k; i++)
+		{
+			int32		root = gt_group_map_find(&run->sets, rows[i].account_id);
+
+			if (root < 0)
+				elog(ERROR, "givetake: a row of the source is outside the plan of groups");
+			gt_spill_write(run->spill, run->set_group[root], &rows[i]);
+		}
+	}
+	gt_spill_drop(run->spill, g);
+
+	/* the two parts take the group's place in the order */
+	run->order = repalloc(run->order, sizeof(int32) * (run->groups + 1));
+	memmove(&run->order[pos + 2], &run->order[pos + 1], sizeof(int32) * (run->groups - pos - 1));
+	run->order[pos] = part[0];
+	run->order[pos + 1] = part[1];
+	run->groups++;
+}
+
 /*
  * A pass over the groups kept in temporary files (run->spill), as
  * group_pass below. A group's file is deleted once the group is emitted:
- * no later pass needs it.
+ * no later pass needs it. A group of several linked sets that does not
+ * fit is split in two (its scorer freed first, nothing of it emitted) and
+ * the parts are scored in its place.
  */
 static bool
 spill_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
@@ -699,14 +830,17 @@ spill_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 	MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "givetake group pass", ALLOCSET_DEFAULT_SIZES);
 	MemoryContext emitcxt = AllocSetContextCreate(work, "givetake group rows", ALLOCSET_DEFAULT_SIZES);
 	gt_interaction *rows = MemoryContextAlloc(work, GT_BATCH_ROWS * sizeof(gt_interaction));
-	bool		ok = true;
-	int			g;
+	CloseResult closed = CLOSE_DONE;
+	int			pos;
 
-	for (g = 0; g < run->groups && ok; g++)
+	for (pos = 0; pos < run->groups && closed == CLOSE_DONE; pos++)
 	{
+		int			g = run->order[pos];
+		bool		splittable = run->group_sets[g] > 1;
 		MemoryContext gcxt;
 		gt_scorer **slot;
-		int			k;
+		int			k,
+					rc = GT_OK;
 
 		CHECK_FOR_INTERRUPTS();
 		gt_spill_rewind(run->spill, g);
@@ -716,17 +850,27 @@ spill_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 		slot = open_group(run, as_of, emit, work, &gcxt);
 		do
 		{
-			check_group(gt_scorer_add(*slot, rows, k), run, *slot, g, "gt_scorer_add");
+			rc = gt_scorer_add(*slot, rows, k);
+			if (rc == GT_ENOMEM && splittable)
+				break;
+			check_group(rc, run, *slot, pos, "gt_scorer_add");
 			CHECK_FOR_INTERRUPTS();
 		} while ((k = gt_spill_read(run->spill, g, rows, GT_BATCH_ROWS)) > 0);
-		ok = close_group(run, *slot, gcxt, &as_of, g, emit, emitcxt, max_as_of);
+		closed = rc == GT_OK ? close_group(run, *slot, gcxt, &as_of, pos, emit, emitcxt, max_as_of, splittable)
+			: CLOSE_TOO_BIG;
 		MemoryContextDelete(gcxt);	/* frees the scorer */
-		if (ok && emit != NULL)
+		if (closed == CLOSE_TOO_BIG)
+		{
+			split_group(run, pos, rows);
+			closed = CLOSE_DONE;
+			pos--;				/* the first part is next */
+		}
+		else if (closed == CLOSE_DONE && emit != NULL)
 			gt_spill_drop(run->spill, g);
 	}
 	MemoryContextDelete(work);
 	elog(DEBUG2, "givetake: the pass over %d groups ended", run->groups);
-	return ok;
+	return closed == CLOSE_DONE;
 }
 
 /*
@@ -792,7 +936,8 @@ sorted_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 			{
 				if (slot != NULL)
 				{
-					ok = close_group(run, *slot, gcxt, &as_of, current, emit, emitcxt, max_as_of);
+					ok = close_group(run, *slot, gcxt, &as_of, current, emit, emitcxt, max_as_of,
+									 false) == CLOSE_DONE;
 					MemoryContextDelete(gcxt);	/* frees the scorer */
 					slot = NULL;
 					if (!ok)
@@ -823,7 +968,7 @@ sorted_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 		SPI_freetuptable(SPI_tuptable);
 	}
 	if (ok && slot != NULL)
-		ok = close_group(run, *slot, gcxt, &as_of, current, emit, emitcxt, max_as_of);
+		ok = close_group(run, *slot, gcxt, &as_of, current, emit, emitcxt, max_as_of, false) == CLOSE_DONE;
 	SPI_cursor_close(portal);
 	SPI_finish();
 	MemoryContextDelete(work);
@@ -869,40 +1014,55 @@ spill_files_max(void)
 	return (int) Max(16, (int64) work_mem * 1024 / BLCKSZ);
 }
 
-typedef struct SpillScan
-{
-	GroupRun   *run;
-	GtGroupMap	map;
-} SpillScan;
-
 static void
 spill_row(SlotScan *scan, TupleTableSlot *slot)
 {
-	SpillScan  *sp = scan->arg;
+	GroupRun   *run = scan->arg;
 	gt_interaction r;
-	int32		g;
+	int32		set;
 
 	if (scan->rows == 0)
 		elog(DEBUG2, "givetake: the read into groups returned its first rows");
 	convert_values(&r, slot->tts_values, slot->tts_isnull, scan->rows + 1);
-	g = gt_group_map_find(&sp->map, r.account_id);
-	if (g < 0)
+	set = gt_group_map_find(&run->sets, r.account_id);
+	if (set < 0)
 		elog(ERROR, "givetake: a row of the source is outside the plan of groups");
-	gt_spill_write(sp->run->spill, g, &r);
+	gt_spill_write(run->spill, run->set_group[set], &r);
 }
 
-/* One scan of the source, each row converted into its group's file. */
+/*
+ * One scan of the source, each row converted into its group's file; and
+ * what splitting a group needs (see GroupRun), from the plan: parent[i]
+ * is the root of account i's linked set.
+ */
 static void
-spill_source(GroupRun *run, const char *query, const int64 *ids, const int32 *group_of, int n)
+spill_source(GroupRun *run, const char *query, const int64 *ids, const int64 *counts, const int *parent,
+			 const int32 *group_of, int n, int latest)
 {
 	SlotScan	scan;
-	SpillScan	sp;
+	int			i;
+
+	run->accounts = n;
+	run->set_group = palloc(sizeof(int32) * Max(n, 1));
+	run->set_rows = palloc0(sizeof(int64) * Max(n, 1));
+	run->group_sets = palloc0(sizeof(int) * Max(run->groups, 1));
+	run->order = palloc(sizeof(int32) * Max(run->groups, 1));
+	for (i = 0; i < run->groups; i++)
+		run->order[i] = i;
+	for (i = 0; i < n; i++)
+	{
+		run->set_rows[parent[i]] += counts[i];
+		run->set_group[i] = parent[i] == i ? group_of[i] : -1;
+		if (parent[i] == i)
+			run->group_sets[group_of[i]]++;
+	}
+	run->latest_set = latest >= 0 ? parent[latest] : -1;
+	StaticAssertStmt(sizeof(int) == sizeof(int32), "a root is stored as a group number");
+	gt_group_map_build(&run->sets, n, ids, (const int32 *) parent);
 
 	memset(&scan, 0, sizeof(scan));
-	sp.run = run;
-	gt_group_map_build(&sp.map, n, ids, group_of);
 	scan.row = spill_row;
-	scan.arg = &sp;
+	scan.arg = run;
 	scan_source(query, &scan);
 	elog(DEBUG2, "givetake: the rows of %d groups are in their files", run->groups);
 }
@@ -957,6 +1117,7 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 			   *counts,
 			   *from,
 			   *to;
+	int		   *parent;
 	int32	   *group_of;
 	Datum	   *id_datums,
 			   *group_datums;
@@ -986,8 +1147,9 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	elog(DEBUG2, "givetake: rows of %d accounts counted", n);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "givetake: SPI_connect failed");
-	if (facts.parent != NULL)
-		run.groups = gt_pack_groups(n, counts, facts.parent, cap, group_of);
+	parent = facts.parent;
+	if (parent != NULL)
+		run.groups = gt_pack_groups(n, counts, parent, cap, group_of);
 	else
 	{
 		/* A partition of the links did not fit: PostgreSQL's joins find them. */
@@ -1009,7 +1171,8 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 			to[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
 		}
 		SPI_freetuptable(SPI_tuptable);
-		run.groups = gt_plan_groups(n, ids, counts, nlinks, from, to, cap, group_of);
+		parent = palloc(sizeof(int) * Max(n, 1));
+		run.groups = gt_plan_groups(n, ids, counts, nlinks, from, to, cap, parent, group_of);
 	}
 	/* The group of the latest row first: its as_of pins the others. */
 	if (latest >= 0 && group_of[latest] != 0)
@@ -1026,7 +1189,7 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 		MemoryContextSwitchTo(work);
 		elog(DEBUG1, "givetake: %d accounts in %d groups of at most " INT64_FORMAT " rows", n, run.groups, cap);
 		run.spill = gt_spill_create(run.groups);
-		spill_source(&run, query, ids, group_of, n);
+		spill_source(&run, query, ids, counts, parent, group_of, n, latest);
 		MemoryContextSwitchTo(old);
 		run_passes(&run, emit);
 		MemoryContextDelete(work);

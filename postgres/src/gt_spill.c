@@ -52,6 +52,16 @@ gt_spill_create(int groups)
 	return sp;
 }
 
+int
+gt_spill_add_group(GtSpill *sp)
+{
+	sp->files = repalloc(sp->files, sizeof(BufFile *) * (sp->count + 1));
+	sp->last_created = repalloc(sp->last_created, sizeof(int64) * (sp->count + 1));
+	sp->files[sp->count] = NULL;
+	sp->last_created[sp->count] = 0;
+	return sp->count++;
+}
+
 static uint8
 small_code(int32 v)
 {

@@ -1,0 +1,109 @@
+-- Groups are packed by rows, but a row of a new contact costs more than
+-- a row of a known one: a group of many small accounts with a contact per
+-- row does not fit in givetake.max_memory although each account would.
+-- Such a group is split by linked set and its parts scored in its place,
+-- with the rows of one pass. 20 accounts of 600 rows of one contact come
+-- first (the bytes per row of the first pass, hence the groups' size in
+-- rows, are theirs), then 1,500 accounts of 8 rows, a contact per row;
+-- accounts 1101-1103 are linked (replies to each other's rows), so they
+-- stay in one part.
+CREATE TABLE gsp (id bigint, account_id bigint, contact_id bigint, parent_id bigint,
+    channel text, kind text, inbound boolean, automated boolean, has_media boolean,
+    created_at timestamptz, author_name text, body text, value float8, thread_id bigint, agent_id bigint);
+INSERT INTO gsp
+SELECT a * 100000 + g, a, CASE WHEN a <= 20 THEN a * 1000 ELSE a * 100000 + g END,
+       CASE WHEN g % 2 = 0 THEN a * 100000 + g - 1 END,
+       (ARRAY['twitter', 'facebook', 'instagram', 'linkedin', 'other'])[1 + a % 5],
+       CASE WHEN g % 2 = 1 THEN 'mention' ELSE 'reply' END,
+       g % 2 = 1, false, false,
+       timestamptz '2024-01-01 00:00+00' + (a * 13 + g) * interval '7 minutes' + (g % 2) * interval '90 seconds',
+       CASE WHEN g % 2 = 1 THEN 'Customer ' || a || '-' || g ELSE 'Brand' END,
+       (ARRAY['Thanks Anna, happy to help!', 'Huge SALE! 20% off, order now', 'where is my order?'])[1 + g % 3],
+       CASE WHEN g = 7 THEN 25.0 ELSE 0 END, CASE WHEN g > 4 THEN a * 10 END, CASE WHEN g % 2 = 0 THEN a % 7 END
+FROM generate_series(1, 1520) a, LATERAL generate_series(1, CASE WHEN a <= 20 THEN 600 ELSE 8 END) g
+ORDER BY a, g;
+UPDATE gsp SET parent_id = 110200001 WHERE id = 110100002;
+UPDATE gsp SET parent_id = 110300003 WHERE id = 110200004;
+
+SET givetake.max_memory = -1;
+CREATE TEMP TABLE ref_sp_accounts AS SELECT * FROM givetake.score_accounts('gsp');
+CREATE TEMP TABLE ref_sp_contacts AS SELECT * FROM givetake.score_contacts('gsp');
+CREATE TEMP TABLE ref_sp_turns AS SELECT * FROM givetake.score_turns('gsp');
+CREATE TEMP TABLE ref_sp_agents AS SELECT * FROM givetake.score_agents('gsp');
+CREATE TEMP TABLE ref_sp_periods AS SELECT * FROM givetake.score_periods('gsp', 'month');
+SELECT count(*) AS accounts, count(DISTINCT account_id) AS distinct_accounts FROM ref_sp_accounts;
+
+SET givetake.max_memory = '1MB';
+-- the groups that do not fit are split (DEBUG1 says which)
+SET client_min_messages = debug1;
+SELECT count(*) FROM givetake.score_accounts('gsp');
+RESET client_min_messages;
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_sp_accounts EXCEPT ALL SELECT * FROM givetake.score_accounts('gsp'))
+  UNION ALL (SELECT * FROM givetake.score_accounts('gsp') EXCEPT ALL SELECT * FROM ref_sp_accounts)) d;
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_sp_contacts EXCEPT ALL SELECT * FROM givetake.score_contacts('gsp'))
+  UNION ALL (SELECT * FROM givetake.score_contacts('gsp') EXCEPT ALL SELECT * FROM ref_sp_contacts)) d;
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_sp_turns EXCEPT ALL SELECT * FROM givetake.score_turns('gsp'))
+  UNION ALL (SELECT * FROM givetake.score_turns('gsp') EXCEPT ALL SELECT * FROM ref_sp_turns)) d;
+
+-- refresh_scores: one grouped pass, every table as one pass wrote it
+CREATE SCHEMA split;
+SELECT * FROM givetake.refresh_scores('gsp', NULL, 'split', 'month');
+SELECT (SELECT count(*) FROM (
+          (SELECT * FROM ref_sp_accounts EXCEPT ALL SELECT * FROM split.account_scores)
+          UNION ALL (SELECT * FROM split.account_scores EXCEPT ALL SELECT * FROM ref_sp_accounts)) d) AS accounts,
+       (SELECT count(*) FROM (
+          (SELECT * FROM ref_sp_contacts EXCEPT ALL SELECT * FROM split.contact_scores)
+          UNION ALL (SELECT * FROM split.contact_scores EXCEPT ALL SELECT * FROM ref_sp_contacts)) d) AS contacts,
+       (SELECT count(*) FROM (
+          (SELECT * FROM ref_sp_turns EXCEPT ALL SELECT * FROM split.turn_scores)
+          UNION ALL (SELECT * FROM split.turn_scores EXCEPT ALL SELECT * FROM ref_sp_turns)) d) AS turns,
+       (SELECT count(*) FROM (
+          (SELECT * FROM ref_sp_agents EXCEPT ALL SELECT * FROM split.agent_scores)
+          UNION ALL (SELECT * FROM split.agent_scores EXCEPT ALL SELECT * FROM ref_sp_agents)) d) AS agents,
+       (SELECT count(*) FROM (
+          (SELECT * FROM ref_sp_periods EXCEPT ALL SELECT * FROM split.period_scores)
+          UNION ALL (SELECT * FROM split.period_scores EXCEPT ALL SELECT * FROM ref_sp_periods)) d) AS periods;
+
+-- the latest row is dropped (an unknown channel): every group is scored
+-- for its as_of first, splits included, then the pass that emits
+INSERT INTO gsp VALUES (999999999, 1300, 1300, NULL, 'fax', 'mention', true, false, false,
+                        '2025-01-01 00:00+00', NULL, 'hello', 0, NULL, NULL);
+SET givetake.max_memory = -1;
+CREATE TEMP TABLE ref_sp_dropped AS SELECT * FROM givetake.score_accounts('gsp');
+SET givetake.max_memory = '1MB';
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_sp_dropped EXCEPT ALL SELECT * FROM givetake.score_accounts('gsp'))
+  UNION ALL (SELECT * FROM givetake.score_accounts('gsp') EXCEPT ALL SELECT * FROM ref_sp_dropped)) d;
+SELECT accounts FROM givetake.refresh_scores('gsp', NULL, 'split');
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_sp_dropped EXCEPT ALL SELECT * FROM split.account_scores)
+  UNION ALL (SELECT * FROM split.account_scores EXCEPT ALL SELECT * FROM ref_sp_dropped)) d;
+
+-- one account that does not fit by itself (3,500 rows, a contact per
+-- row) is still the ERROR, once the groups around it are split away; the
+-- tables stay as they were
+INSERT INTO gsp
+SELECT 200000000 + g, 2000, 200000000 + g, NULL, 'twitter', 'mention', true, false, false,
+       timestamptz '2024-02-01 00:00+00' + g * interval '1 minute', 'Customer', 'hello', 0, NULL, NULL
+FROM generate_series(1, 3500) g;
+DO $$
+BEGIN
+    PERFORM count(*) FROM givetake.score_accounts('gsp');
+EXCEPTION WHEN out_of_memory THEN
+    RAISE NOTICE 'out_of_memory: %', substring(SQLERRM from '^.*does not fit in givetake.max_memory');
+END $$;
+DO $$
+BEGIN
+    PERFORM givetake.refresh_scores('gsp', NULL, 'split');
+EXCEPTION WHEN out_of_memory THEN
+    RAISE NOTICE 'out_of_memory: %', substring(SQLERRM from '^.*does not fit in givetake.max_memory');
+END $$;
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM ref_sp_dropped EXCEPT ALL SELECT * FROM split.account_scores)
+  UNION ALL (SELECT * FROM split.account_scores EXCEPT ALL SELECT * FROM ref_sp_dropped)) d;
+RESET givetake.max_memory;
+DROP SCHEMA split CASCADE;
+DROP TABLE gsp;
