@@ -760,7 +760,8 @@ split_group(GroupRun *run, int pos, gt_interaction *rows)
 			CHECK_FOR_INTERRUPTS();
 		if (run->set_group[i] == g)
 		{
-			Assert(nsets < run->group_sets[g]);
+			if (nsets == run->group_sets[g])
+				elog(ERROR, "givetake: group %d holds more linked sets than planned", pos + 1);
 			sets[nsets].root = i;
 			sets[nsets].rows = run->set_rows[i];
 			nsets++;
