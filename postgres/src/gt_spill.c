@@ -5,8 +5,8 @@
  * packed (varints, the texts as UTF-8), since the files' size is what an
  * ERROR or cancel pays to delete them: the kernel drops their cached
  * pages on unlink. A group's file is deleted as soon as the group is
- * scored for the last time; the rest go with the transaction's resources
- * on ERROR or cancel.
+ * scored for the last time, or split into two new groups; the rest go
+ * with the transaction's resources on ERROR or cancel.
  */
 #include "gt_pg.h"
 
