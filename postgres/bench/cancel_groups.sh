@@ -8,8 +8,9 @@
 # whose timestamped DEBUG messages give each phase's window (and
 # log_temp_files the size of its temporary files):
 #   first     the one-pass attempt, until the source does not fit
-#   count     planning: rows and created_at range per account
-#   links     planning: the cross-account links
+#   plan      planning: one read of the source for rows and created_at
+#             range per account and the cross-account links (and, when
+#             a partition of the links does not fit, SQL joins)
 #   read      reading the source into a file per group (or, with more
 #             groups than that, the sort until its first rows)
 #   score     scoring the groups
@@ -102,8 +103,7 @@ for n in "${ROWS[@]}"; do
         tend="$(echo "$out" | tail -1)"
         at() { grep "\[$pid\] DEBUG:  givetake: $1" "$LOG" | tail -1 | cut -d' ' -f1 | awk -v t0="$t0" '{printf "%d", $1 * 1000 - t0}'; }
         b_first="$(at "the source does not fit")"
-        b_count="$(at "rows of [0-9]* accounts counted")"
-        b_links="$(at "[0-9]* accounts in [0-9]* groups")"
+        b_plan="$(at "[0-9]* accounts in [0-9]* groups")"
         b_read="$(at "the ordered read returned\|the rows of [0-9]* groups are in their files")"
         b_score="$(at "the pass over")"
         b_end=$((tend - t0))
@@ -111,8 +111,8 @@ for n in "${ROWS[@]}"; do
         temp="$(grep "\[$pid\] LOG:  temporary file:" "$LOG" | sed 's/.*size \([0-9]*\).*/\1/' \
             | awk '{ s += $1; if ($1 > m) m = $1 } END { printf "%d MB in temporary files (largest %d MB)", s / 1048576, m / 1048576 }')"
         echo "== $f, $n rows ($groups groups, $temp), load $(cut -d' ' -f1-3 /proc/loadavg): uncancelled ${b_end} ms;" \
-             "phases end at first ${b_first}, count ${b_count}, links ${b_links}, read ${b_read}, score ${b_score} ms"
-        phases="first:0:$b_first count:$b_first:$b_count links:$b_count:$b_links read:$b_links:$b_read score:$b_read:$b_score"
+             "phases end at first ${b_first}, plan ${b_plan}, read ${b_read}, score ${b_score} ms"
+        phases="first:0:$b_first plan:$b_first:$b_plan read:$b_plan:$b_read score:$b_read:$b_score"
         [ "$f" = refresh_scores ] && phases="$phases write:$b_score:$b_end"
         for ph in $phases; do
             IFS=: read -r name lo hi <<<"$ph"
