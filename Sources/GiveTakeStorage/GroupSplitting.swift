@@ -57,7 +57,7 @@ extension ScoringJob {
         let accounts = counts.perAccount()
         guard let partOf = halves(accounts, spilled.links) else {
             let who = accounts.count <= 1 ? "account \(accounts.first?.account ?? 0) (\(rows) rows) does"
-                : "account \(accounts[0].account) and the \(accounts.count - 1) accounts linked to it (\(rows) rows) do"
+                : "account \(accounts[0].account) with the \(accounts.count - 1) account(s) linked to it (\(rows) rows) does"
             throw StorageError("table '\(table)': \(who) not fit the memory bound: " + cause.message)
         }
         let parts = 2
