@@ -6,7 +6,8 @@
 // identical to a single run. The table is scanned once (SpillScan.swift):
 // its rows are spilled to bucket files by account while the scan collects
 // what the plan needs; each group is then read back from its buckets, in
-// scan order, by a fresh scorer. Each group's results are
+// scan order, by a fresh scorer (split by linked set when it outgrows
+// the scorer's memory limit: GroupSplitting.swift). Each group's results are
 // written as soon as it is scored (inside the one write transaction), or
 // summarised by a reader (`scoreEach`, for the report), so only the
 // account rows outlive their group.

@@ -387,6 +387,22 @@ elif PG_NO_TRAP=1 pg_start; then
   same "PostgreSQL, SQLite and in-process give identical account rows" pg.csv memory.csv
   givetake score "$PGURL" --format csv -q --group-rows 2000 >pg-grouped.csv
   same "PostgreSQL in groups of accounts gives identical rows" pg-grouped.csv memory.csv
+  # The many small accounts of small.db: a group that outgrows its scorer
+  # is split, as over SQLite.
+  psql -qc "create table small (like interactions); insert into small (id, account_id, contact_id, parent_id, channel,
+      kind, inbound, created_at, body, value)
+    select i, (i - 1) / 3 + 1, i, case when i % 30 = 3 then i + 1 end, 'facebook',
+      case when i % 30 = 3 then 'reply' else 'comment' end, i % 30 <> 3,
+      timestamptz '2026-11-01 00:00:00+00' + (i * 7 % 40000) * interval '1 minute', 'help please', 0
+    from generate_series(1, 120000) i; analyze small"
+  pgscores() { for t in account_scores contact_scores turn_scores agent_scores; do
+    psql -tAc "select * from $1$t order by 1, 2, 3, 4"; done; }
+  givetake score "$PGURL" --table small --out-prefix small1_ -q --max-memory none >/dev/null
+  expect "PostgreSQL: a group that outgrows its scorer is split by linked set" 0 "split into 2 parts" -- \
+    env GIVETAKE_TRACE=1 givetake score "$PGURL" --table small --out-prefix smalls_ -q --max-memory 16M
+  pgscores small1_ >pg-small-one-pass.txt
+  equals "PostgreSQL: one pass scores every account" "$(grep -c . pg-small-one-pass.txt)" "320000"
+  same "PostgreSQL: ... and scores as one pass" pg-small-one-pass.txt <(pgscores smalls_)
   givetake report "$PGURL" --out pg-report.html -q --max-memory none
   expect "PostgreSQL: report in groups of accounts" 0 "in [0-9]+ groups of accounts" -- \
     givetake report "$PGURL" --out pg-report-grouped.html --group-rows 2000
