@@ -390,9 +390,9 @@ elif PG_NO_TRAP=1 pg_start; then
   # The many small accounts of small.db: a group that outgrows its scorer
   # is split, as over SQLite.
   psql -qc "create table small (like interactions); insert into small (id, account_id, contact_id, parent_id, channel,
-      kind, inbound, created_at, body, value)
+      kind, inbound, automated, has_media, created_at, body, value)
     select i, (i - 1) / 3 + 1, i, case when i % 30 = 3 then i + 1 end, 'facebook',
-      case when i % 30 = 3 then 'reply' else 'comment' end, i % 30 <> 3,
+      case when i % 30 = 3 then 'reply' else 'comment' end, i % 30 <> 3, false, false,
       timestamptz '2026-11-01 00:00:00+00' + (i * 7 % 40000) * interval '1 minute', 'help please', 0
     from generate_series(1, 120000) i; analyze small"
   pgscores() { for t in account_scores contact_scores turn_scores agent_scores; do
