@@ -181,9 +181,12 @@ func parseSize(_ s: String) -> Int? {
 func rowsFitting(_ bytes: Int) -> Int { max(50_000, (bytes * 3 / 5 - 48 << 20) / plannedBytesPerRow) }
 
 /// The memory limit of one group's scorer for a process bound of `bytes`:
-/// what its rows were given. A group whose contacts, threads or texts
-/// make it outgrow this is split by linked set.
-func scorerBytes(_ bytes: Int) -> Int { rowsFitting(bytes) * plannedBytesPerRow }
+/// its 60 % (the 48 MB fixed part is outside the scorer's plan, so a group
+/// of `rowsFitting` rows of typical data plans well under it), and never
+/// less than what a group's rows were given (the 50,000-row floor). A
+/// group whose contacts, threads or texts make it outgrow the limit is
+/// split by linked set.
+func scorerBytes(_ bytes: Int) -> Int { max(bytes * 3 / 5, rowsFitting(bytes) * plannedBytesPerRow) }
 
 let plannedBytesPerRow = 200
 #endif
