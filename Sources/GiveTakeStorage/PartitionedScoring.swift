@@ -6,7 +6,8 @@
 // identical to a single run. The table is scanned once (SpillScan.swift):
 // its rows are spilled to bucket files by account while the scan collects
 // what the plan needs; each group is then read back from its buckets, in
-// scan order, by a fresh scorer. Each group's results are
+// scan order, by a fresh scorer (split by linked set when it outgrows
+// the scorer's memory limit: GroupSplitting.swift). Each group's results are
 // written as soon as it is scored (inside the one write transaction), or
 // summarised by a reader (`scoreEach`, for the report), so only the
 // account rows outlive their group.
@@ -27,14 +28,21 @@ final class SpilledGroups {
     /// Latest created_at of a row the engine can keep, and its group.
     let latest: Int64?
     let latestGroup: Int
+    /// The cross-account links (as planGroups takes them), to split a
+    /// group by linked set when its scorer runs out of memory.
+    let links: [(Int64, Int64)]
+    /// Files of split groups made so far (their names are numbered).
+    var splits = 0
 
-    init(dir: String, paths: [[String]], rows: [Int], stats: ScanStats, latest: Int64?, latestGroup: Int) {
+    init(dir: String, paths: [[String]], rows: [Int], stats: ScanStats, latest: Int64?, latestGroup: Int,
+         links: [(Int64, Int64)]) {
         self.dir = dir
         self.paths = paths
         self.rows = rows
         self.stats = stats
         self.latest = latest
         self.latestGroup = latestGroup
+        self.links = links
     }
 
     deinit { dir.withCString { removeTree($0) } }
@@ -112,7 +120,9 @@ extension ScoringJob {
 
             phase?("planning groups of accounts")
             let t1 = monotonicSeconds()
-            let links = Int(stats.rows) > cap ? try scan.links.links() : []
+            // With a scorer memory limit, even one group may have to be
+            // split by linked set.
+            let links = Int(stats.rows) > cap || scorerMemoryLimit != nil ? try scan.links.links() : []
             let paths = scan.paths
             if let groupOfBucket = planBuckets(accounts, links, buckets: bucketCount, cap: cap) {
                 let groups = max(1, Int(groupOfBucket.max() ?? 0) + 1)
@@ -127,14 +137,15 @@ extension ScoringJob {
                           + "\(monotonicSeconds() - t1) s")
                 }
                 return SpilledGroups(dir: dir, paths: files, rows: rows, stats: stats, latest: latest,
-                                     latestGroup: Int(max(0, groupOfBucket[bucketOf(latestAccount, bucketCount)])))
+                                     latestGroup: Int(max(0, groupOfBucket[bucketOf(latestAccount, bucketCount)])),
+                                     links: links)
             }
             let groupOf = planGroups(accounts, links, cap: cap)
             let groups = Int(groupOf.values.max() ?? 0) + 1
             if traceEnabled { trace("plan: \(links.count) cross-account links, \(groups) groups of accounts: \(monotonicSeconds() - t1) s") }
             if groups == 1 {
                 return SpilledGroups(dir: dir, paths: [paths], rows: [Int(stats.rows)], stats: stats, latest: latest,
-                                     latestGroup: 0)
+                                     latestGroup: 0, links: links)
             }
             let t2 = monotonicSeconds()
             let writers = try (0..<groups).map {
@@ -149,7 +160,7 @@ extension ScoringJob {
             if traceEnabled { trace("split into \(groups) group files: \(monotonicSeconds() - t2) s") }
             return SpilledGroups(dir: dir, paths: writers.map { [$0.path] }, rows: writers.map(\.rows), stats: stats,
                                  latest: latest,
-                                 latestGroup: Int(groupOf[latestAccount] ?? 0))
+                                 latestGroup: Int(groupOf[latestAccount] ?? 0), links: links)
         } catch {
             dir.withCString { removeTree($0) }
             throw error
@@ -157,60 +168,72 @@ extension ScoringJob {
     }
 
     /// Scores each group with a fresh scorer at the global as_of and hands
-    /// its result to `append`, then drops it. Returns the as_of.
+    /// its results to `append` (one, or one per part of a group split for
+    /// memory: GroupSplitting.swift), dropping each. Returns the as_of.
     func scoreGroups(_ spilled: SpilledGroups, _ append: (Scores) throws -> Void) throws -> Int64 {
         // The global default as_of is the latest created_at of a kept row.
         // The group holding the latest row is scored first; if that row was
-        // kept, its as_of is the global one. (If it was a dropped duplicate,
-        // every group is scored once just for its as_of.)
+        // kept, its as_of is the global one, and its result is kept when it
+        // was scored in one piece (the parts of a split group each have
+        // their own as_of: they are scored again). If the latest row was a
+        // dropped duplicate, every group is scored once just for its as_of.
         let groups = spilled.paths.count
         var pinned = config.asOf
         var first: ScoringResult?
         if pinned == nil {
-            phase?("computing scores, group 1 of \(groups)")
-            let r = try scoreSpill(spilled, spilled.latestGroup, config)
-            if r.asOf == spilled.latest {
-                pinned = r.asOf
-                first = r
-            } else {
-                var asOf = r.asOf
-                for g in 0..<groups where g != spilled.latestGroup {
-                    asOf = max(asOf, try scoreSpill(spilled, g, config).asOf)
-                }
-                pinned = asOf
+            let label = "group 1 of \(groups)"
+            phase?("computing scores, " + label)
+            var asOf = Int64.min
+            try scoreSplitting(spilled, spilled.latestGroup, config, label: label, lastRead: false) { r, whole in
+                asOf = max(asOf, r.asOf)
+                if whole { first = r }
             }
+            if asOf != spilled.latest {
+                first = nil
+                for g in 0..<groups where g != spilled.latestGroup {
+                    try scoreSplitting(spilled, g, config, label: "group \(g + 1) of \(groups)", lastRead: false) { r, _ in
+                        asOf = max(asOf, r.asOf)
+                    }
+                }
+            }
+            pinned = asOf
         }
         var cfg = config
         cfg.asOf = pinned
         let order = [spilled.latestGroup] + (0..<groups).filter { $0 != spilled.latestGroup }
         for (k, g) in order.enumerated() {
-            phase?("computing scores, group \(k + 1) of \(groups)")
-            let r: ScoringResult
+            let label = "group \(k + 1) of \(groups)"
+            phase?("computing scores, " + label)
             if k == 0, let f = first {
-                r = f
                 first = nil
-            } else {
-                r = try scoreSpill(spilled, g, cfg)
+                for p in spilled.paths[g] { unlink(p) }
+                try append(f)
+                continue
             }
-            // Read for the last time: free the disk (and spare writing
-            // back pages that are no longer needed).
-            for p in spilled.paths[g] { unlink(p) }
-            try append(r)
+            // Read for the last time: its files are deleted once read (to
+            // free the disk and spare writing back pages no longer needed).
+            try scoreSplitting(spilled, g, cfg, label: label, lastRead: true) { r, _ in try append(r) }
         }
         return pinned ?? 0
     }
 
-    private func scoreSpill(_ spilled: SpilledGroups, _ group: Int, _ cfg: ScoringConfig) throws -> ScoringResult {
+    /// A fresh scorer with the memory limit, given the rows of `paths`
+    /// (`rows` of them) in scan order.
+    func scoreSpill(_ paths: [String], rows: Int, _ cfg: ScoringConfig) throws -> ScoringResult {
         let scorer = makeScorer(cfg)
         try scorer.configure(cfg)
-        // The group's row count is known: its id table is sized once.
-        scorer.reserveCapacity(rows: spilled.rows[group])
-        let paths = spilled.paths[group]
+        scorer.memoryLimit = scorerMemoryLimit ?? 0
+        // The row count is known: the id table is sized once.
+        scorer.reserveCapacity(rows: rows)
         scorerStarts?()
         let rowsScored = self.rowsScored  // the batch closure captures no copy of the job
         try readSpill(paths, batchSize: batchSize) { rows in
             try scorer.add(rows)
             try rowsScored?(rows)
+        }
+        if traceEnabled {
+            trace("scoring \(rows) rows: \(scorer.plannedBytes(rows: scorer.storedRows, textBytes: 0, finishing: true)) "
+                  + "bytes planned at the finish")
         }
         return try scorer.finish()
     }

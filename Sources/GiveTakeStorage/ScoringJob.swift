@@ -25,6 +25,11 @@ public struct ScoringJob {
     /// (an explicit budget); a default budget only acts on a known estimate,
     /// so it never costs an extra planning scan of a small table.
     public var groupWhenCountUnknown = true
+    /// Memory limit of each group's scorer in bytes (nil: none). A group
+    /// whose scorer would outgrow it is split by linked set
+    /// (GroupSplitting.swift); only one linked set that does not fit is an
+    /// error. (A table scored in one pass has no limit.)
+    public var scorerMemoryLimit: Int?
     /// Spill buckets of grouped scoring (nil: from the row estimate); one
     /// bucket makes every plan split the spill by group (for tests).
     var spillBucketCount: Int?

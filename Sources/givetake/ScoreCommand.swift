@@ -156,6 +156,7 @@ struct MemoryOptions: ParsableArguments {
     func apply(to job: inout ScoringJob) {
         job.maxRowsInMemory = groupRows ?? parseSize(maxMemory ?? defaultMaxMemory).map(rowsFitting)
         job.groupWhenCountUnknown = groupRows != nil || maxMemory != nil
+        job.scorerMemoryLimit = parseSize(maxMemory ?? defaultMaxMemory).map(scorerBytes)
     }
 }
 
@@ -177,5 +178,15 @@ func parseSize(_ s: String) -> Int? {
 /// one group's results while they are written or digested for the report,
 /// buffers and the database library). The scorer's measured peak is 162–175 bytes per row (1 M and
 /// 10 M rows, synthetic data; it plans 190), plus ~48 MB fixed.
-func rowsFitting(_ bytes: Int) -> Int { max(50_000, (bytes * 3 / 5 - 48 << 20) / 200) }
+func rowsFitting(_ bytes: Int) -> Int { max(50_000, (bytes * 3 / 5 - 48 << 20) / plannedBytesPerRow) }
+
+/// The memory limit of one group's scorer for a process bound of `bytes`:
+/// its 60 % (the 48 MB fixed part is outside the scorer's plan, so a group
+/// of `rowsFitting` rows of typical data plans well under it), and never
+/// less than what a group's rows were given (the 50,000-row floor). A
+/// group whose contacts, threads or texts make it outgrow the limit is
+/// split by linked set.
+func scorerBytes(_ bytes: Int) -> Int { max(bytes * 3 / 5, rowsFitting(bytes) * plannedBytesPerRow) }
+
+let plannedBytesPerRow = 200
 #endif

@@ -94,6 +94,32 @@ expect "grouped scoring names a temporary directory it cannot use" 1 "cannot cre
   env TMPDIR=/nonexistent-tmp givetake score demo.db --group-rows 1500
 same "... and leaves the previous scores" before-spill.txt <(sqlite3 demo.db "select * from account_scores order by account_id, channel")
 expect "--max-memory takes a size" 2 "is not a size" -- givetake score demo.db --max-memory lots
+# Groups are packed by rows, but a contact per row weighs more: a group of
+# many small accounts outgrows its scorer (16M: groups of 50,000 rows, a
+# 10 MB scorer) and is split by linked set, with the scores of one pass.
+sqlite3 small.db "CREATE TABLE interactions (id INTEGER, account_id INTEGER, contact_id INTEGER, parent_id INTEGER,
+  channel TEXT, kind TEXT, inbound INTEGER, automated INTEGER, has_media INTEGER, created_at TEXT, author_name TEXT,
+  body TEXT, value REAL);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120000)
+INSERT INTO interactions SELECT i, (i - 1) / 3 + 1, i, CASE WHEN i % 30 = 3 THEN i + 1 END, 'facebook',
+  CASE WHEN i % 30 = 3 THEN 'reply' ELSE 'comment' END, i % 30 <> 3, 0, 0,
+  datetime('2026-11-01', '+' || (i * 7 % 40000) || ' minutes'), NULL, 'help please', 0 FROM n;"
+dump_scores() {  # dump_scores DB PREFIX: every score table, sorted
+  for t in account_scores contact_scores turn_scores agent_scores; do
+    sqlite3 "$1" "select * from $2$t order by 1, 2, 3, 4"
+  done
+}
+givetake score small.db -q --max-memory none >/dev/null
+dump_scores small.db "" >small-one-pass.txt
+equals "one pass scores every account" "$(sqlite3 small.db 'select count(*) from account_scores where channel is null')" "40000"
+expect "a group that outgrows its scorer is split by linked set" 0 "split into 2 parts" -- \
+  env GIVETAKE_TRACE=1 givetake score small.db -q --max-memory 16M --out-prefix s_
+same "... and scores as one pass" small-one-pass.txt <(dump_scores small.db s_)
+sqlite3 small.db "update interactions set account_id = 1 where account_id <= 20000"
+expect "one account larger than the scorer's limit is an error" 1 \
+  "account 1 \(60000 rows\) does not fit the memory bound: .*above the memory limit of 10 MB" -- \
+  givetake score small.db -q --max-memory 16M
+same "... and leaves the previous scores" small-one-pass.txt <(dump_scores small.db "")
 givetake score demo.db --format csv -q >again.csv
 same "a rerun gives identical output" sqlite.csv again.csv
 expect "progress and summary stay off a non-terminal stdout" 0 "^account" -- givetake score demo.db
@@ -361,6 +387,22 @@ elif PG_NO_TRAP=1 pg_start; then
   same "PostgreSQL, SQLite and in-process give identical account rows" pg.csv memory.csv
   givetake score "$PGURL" --format csv -q --group-rows 2000 >pg-grouped.csv
   same "PostgreSQL in groups of accounts gives identical rows" pg-grouped.csv memory.csv
+  # The many small accounts of small.db: a group that outgrows its scorer
+  # is split, as over SQLite.
+  psql -qc "create table small (like interactions); insert into small (id, account_id, contact_id, parent_id, channel,
+      kind, inbound, automated, has_media, created_at, body, value)
+    select i, (i - 1) / 3 + 1, i, case when i % 30 = 3 then i + 1 end, 'facebook',
+      case when i % 30 = 3 then 'reply' else 'comment' end, i % 30 <> 3, false, false,
+      timestamptz '2026-11-01 00:00:00+00' + (i * 7 % 40000) * interval '1 minute', 'help please', 0
+    from generate_series(1, 120000) i; analyze small"
+  pgscores() { for t in account_scores contact_scores turn_scores agent_scores; do
+    psql -tAc "select * from $1$t order by 1, 2, 3, 4"; done; }
+  givetake score "$PGURL" --table small --out-prefix small1_ -q --max-memory none >/dev/null
+  expect "PostgreSQL: a group that outgrows its scorer is split by linked set" 0 "split into 2 parts" -- \
+    env GIVETAKE_TRACE=1 givetake score "$PGURL" --table small --out-prefix smalls_ -q --max-memory 16M
+  pgscores small1_ >pg-small-one-pass.txt
+  equals "PostgreSQL: one pass scores every account" "$(grep -c . pg-small-one-pass.txt)" "320000"
+  same "PostgreSQL: ... and scores as one pass" pg-small-one-pass.txt <(pgscores smalls_)
   givetake report "$PGURL" --out pg-report.html -q --max-memory none
   expect "PostgreSQL: report in groups of accounts" 0 "in [0-9]+ groups of accounts" -- \
     givetake report "$PGURL" --out pg-report-grouped.html --group-rows 2000

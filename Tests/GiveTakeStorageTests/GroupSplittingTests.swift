@@ -1,0 +1,93 @@
+// Groups of accounts whose scorer outgrows its memory limit are split by
+// linked set; the scores stay those of one pass, and only one linked set
+// that does not fit is an error.
+import GiveTakeCore
+import Testing
+@testable import GiveTakeStorage
+
+@Suite struct GroupSplittingTests {
+    /// 1000 accounts of 3 rows, a contact per row (what a row count does
+    /// not see), every tenth account replying to a row of the next, and one
+    /// id shared by two accounts: linked sets that must stay together.
+    private func loadSmallAccounts(_ store: SQLiteStore) throws {
+        try store.createInteractionsTable("interactions", replace: true)
+        try store.conn.exec("""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+            INSERT INTO interactions (id, account_id, contact_id, parent_id, channel, kind, inbound, automated,
+              has_media, created_at, author_name, body, value)
+            SELECT i, (i - 1) / 3 + 1, i,
+              CASE WHEN i % 30 = 3 THEN i + 1 END,
+              'facebook', CASE WHEN i % 30 = 3 THEN 'reply' ELSE 'comment' END, i % 30 <> 3, 0, 0,
+              datetime('2026-11-01', '+' || (i * 7 % 3000) || ' minutes'), NULL, 'help please', 0 FROM n;
+            INSERT INTO interactions (id, account_id, contact_id, channel, kind, inbound, automated, has_media,
+              created_at, body, value)
+            VALUES (500, 900, 9001, 'facebook', 'comment', 1, 0, 0, '2026-11-02 10:00:00', 'dup', 0);
+            """)
+    }
+
+    @Test func groupsThatOutgrowTheScorerAreSplitByLinkedSet() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("split.db"), create: true)
+        try loadSmallAccounts(store)
+        var job = ScoringJob()
+        let whole = try job.run(store)
+        job.prefix = "g_"
+        job.maxRowsInMemory = 2000
+        // About 1,000 rows of this table fit: groups of 2,000 rows do not,
+        // their halves do.
+        job.scorerMemoryLimit = 1_000_000
+        var scorers = 0
+        job.scorerStarts = { scorers += 1 }
+        for buckets in [nil, 1] {
+            job.spillBucketCount = buckets
+            scorers = 0
+            let grouped = try job.run(store)
+            #expect(scorers > 4, "the groups were split (\(scorers) scorers)")
+            #expect(grouped.accounts == whole.accounts && grouped.asOf == whole.asOf)
+            let orders = ["account_scores": ["account_id", "channel NULLS FIRST"],
+                          "contact_scores": ["account_id", "contact_id"], "turn_scores": ["account_id", "turn_id"],
+                          "agent_scores": ["account_id", "agent_id NULLS FIRST"]]
+            for (table, order) in orders {
+                let a = try store.readScoreRows(prefix: "", table: table, status: nil, orderBy: order)
+                let b = try store.readScoreRows(prefix: "g_", table: table, status: nil, orderBy: order)
+                #expect(a.count > 0 && a == b, "\(table), \(buckets.map(String.init) ?? "default") buckets")
+            }
+        }
+        // The report's reader gets every account once, at the global as_of.
+        var accounts: [AccountScore] = []
+        let each = try job.scoreEach(store) { r in
+            #expect(r.asOf == whole.asOf)
+            accounts += r.accounts
+        }
+        #expect(each.asOf == whole.asOf && accounts.sorted(by: oneRunOrder) == whole.accounts)
+    }
+
+    @Test func oneLinkedSetThatDoesNotFitIsAnErrorAndWritesNothing() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("big.db"), create: true)
+        try loadSmallAccounts(store)
+        var job = ScoringJob()
+        job.maxRowsInMemory = 2000
+        job.scorerMemoryLimit = 1_000_000
+        let before = try job.run(store)
+        // Accounts 1 to 900 become one account: more rows than fit.
+        try store.conn.exec("UPDATE interactions SET account_id = 1 WHERE account_id <= 900")
+        do {
+            _ = try job.run(store)
+            Issue.record("an account larger than the memory limit was scored")
+        } catch let e as StorageError {
+            #expect(e.message.contains("account 1 (2701 rows) does not fit the memory bound"), "\(e.message)")
+            #expect(e.message.contains("above the memory limit of 1 MB"), "\(e.message)")
+        }
+        #expect(try store.readAccountScores(prefix: "") == before.accounts)
+        // Linked to another account: both are named.
+        try store.conn.exec("UPDATE interactions SET parent_id = 2800 WHERE id = 1")
+        do {
+            _ = try job.run(store)
+            Issue.record("a linked set larger than the memory limit was scored")
+        } catch let e as StorageError {
+            #expect(e.message.contains("account 1 with the 1 account(s) linked to it"), "\(e.message)")
+        }
+        #expect(try store.readAccountScores(prefix: "") == before.accounts)
+    }
+}
