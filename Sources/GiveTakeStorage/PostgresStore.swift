@@ -126,8 +126,20 @@ public final class PostgresStore: InteractionStore, BatchSource {
     }
 
     public func estimatedRowCount(_ table: String) -> Int? {
+        // As the planner estimates: the rows per page of the last ANALYZE
+        // times the pages the table has now (it may have grown since);
+        // never analyzed (reltuples -1, as right after a bulk load), its
+        // size over 40 bytes, more rows than a heap page can hold of
+        // interaction rows, so a large fresh table is never taken for small.
         guard let q = try? pg.quote(table),
-              let res = try? pg.exec("SELECT reltuples::int8 FROM pg_class WHERE oid = to_regclass($1)", [q]),
+              let res = try? pg.exec("""
+                  SELECT CASE WHEN c.reltuples >= 0 AND c.relpages > 0
+                              THEN (c.reltuples / c.relpages * (pg_relation_size(c.oid)
+                                    / current_setting('block_size')::int8))::int8
+                              WHEN pg_relation_size(c.oid) > 0 THEN pg_relation_size(c.oid) / 40
+                              ELSE c.reltuples::int8 END
+                  FROM pg_class c WHERE c.oid = to_regclass($1)
+                  """, [q]),
               res.rows == 1, let n = res.int64(0, 0), n >= 0 else { return nil }
         return Int(n)
     }

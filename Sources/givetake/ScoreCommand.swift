@@ -151,11 +151,12 @@ struct MemoryOptions: ParsableArguments {
         if let g = groupRows, g < 1 { throw ValidationError("--group-rows must be at least 1") }
     }
 
-    /// The job's bound in rows per group; a default bound acts only on a
-    /// known row estimate.
+    /// The job's bound in rows per group. A source whose row count cannot
+    /// be estimated (a view) is spilled and planned like a large one (read
+    /// back as one group when it fits), so the bound holds without a flag.
     func apply(to job: inout ScoringJob) {
         job.maxRowsInMemory = groupRows ?? parseSize(maxMemory ?? defaultMaxMemory).map(rowsFitting)
-        job.groupWhenCountUnknown = groupRows != nil || maxMemory != nil
+        job.groupWhenCountUnknown = job.maxRowsInMemory != nil
         job.scorerMemoryLimit = parseSize(maxMemory ?? defaultMaxMemory).map(scorerBytes)
     }
 }
