@@ -154,29 +154,20 @@ private struct IdTable {
     }
 }
 
-/// Union-find over account ids.
+/// Union-find over account ids (DisjointSets over their first-seen order).
 private struct AccountSets {
     private var index: [Int64: Int] = [:]
-    private var parent: [Int] = []
+    private var sets = DisjointSets(0)
 
     private mutating func node(_ a: Int64) -> Int {
         if let i = index[a] { return i }
-        index[a] = parent.count
-        parent.append(parent.count)
-        return parent.count - 1
-    }
-
-    private mutating func find(_ x: Int) -> Int {
-        var x = x
-        while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
-        return x
+        index[a] = index.count
+        return sets.add()
     }
 
     /// Joins the sets of `a` and `b`; false when they were one already.
     mutating func join(_ a: Int64, _ b: Int64) -> Bool {
-        let ra = find(node(a)), rb = find(node(b))
-        if ra == rb { return false }
-        parent[max(ra, rb)] = min(ra, rb)
-        return true
+        let i = node(a), j = node(b)
+        return sets.join(i, j)
     }
 }

@@ -252,21 +252,14 @@ func oneRunOrder(_ x: AccountScore, _ y: AccountScore) -> Bool {
 func planGroups(_ counts: [(account: Int64, rows: Int)], _ links: [(Int64, Int64)], cap: Int) -> [Int64: Int32] {
     var index: [Int64: Int] = [:]
     for (i, c) in counts.enumerated() { index[c.account] = i }
-    var parent = Array(0..<counts.count)
-    func find(_ x: Int) -> Int {
-        var x = x
-        while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
-        return x
-    }
+    var linked = DisjointSets(counts.count)
     for (a, b) in links {
-        guard let i = index[a], let j = index[b] else { continue }
-        let ri = find(i), rj = find(j)
-        if ri != rj { parent[max(ri, rj)] = min(ri, rj) }
+        if let i = index[a], let j = index[b] { linked.join(i, j) }
     }
     var members: [Int: [Int]] = [:]
     var size: [Int: Int] = [:]
     for i in 0..<counts.count {
-        let r = find(i)
+        let r = linked.find(i)
         members[r, default: []].append(i)
         size[r, default: 0] += counts[i].rows
     }

@@ -98,28 +98,6 @@ func planBuckets(_ counts: [(account: Int64, rows: Int)], _ links: [(Int64, Int6
     return (0..<buckets).map { groupOf[Int64($0)] ?? -1 }
 }
 
-/// Union-find over 0..<n.
-struct DisjointSets {
-    private var parent: [Int]
-
-    init(_ n: Int) { parent = Array(0..<n) }
-
-    mutating func find(_ x: Int) -> Int {
-        var x = x
-        while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
-        return x
-    }
-
-    /// Joins the sets of `a` and `b`; false when they were one already.
-    @discardableResult
-    mutating func join(_ a: Int, _ b: Int) -> Bool {
-        let ra = find(a), rb = find(b)
-        if ra == rb { return false }
-        parent[max(ra, rb)] = min(ra, rb)
-        return true
-    }
-}
-
 /// Rows per account, counted as rows stream by.
 struct RowCounts {
     private var counts: [Int64: Int] = [:]
