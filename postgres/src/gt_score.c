@@ -597,11 +597,17 @@ scan_source(const char *query, SlotScan *scan)
  *
  * The groups are packed by rows, but what a group costs also depends on
  * its contacts, threads and accounts: a group of many linked sets may not
- * fit although each set would. Such a group read from its file is split
- * in two by linked set (split_group) and the parts are scored in its
- * place; only one linked set that does not fit is an ERROR. The ordered
- * pass cannot read a group again: there, a group that does not fit is an
- * ERROR.
+ * fit although each set would. Such a group is split in two by linked set
+ * (partition_sets) and the parts are scored in its place, each split
+ * again if it still does not fit; only one linked set that does not fit
+ * is an ERROR. A group read from its file is split into two new files
+ * (split_group). The ordered read cannot go back: there the rest of the
+ * group's rows are skipped, and each part's rows are read again by a
+ * query over the source restricted to its accounts (account_id =
+ * ANY(...), the same snapshot; the scorer does not depend on the order
+ * of rows), before the ordered read goes on with the next group
+ * (split_ordered_group). Without an index on account_id each such read
+ * scans the whole source: a split there costs a scan per part.
  */
 typedef struct GroupRun
 {
@@ -611,15 +617,20 @@ typedef struct GroupRun
 	GtSpill    *spill;			/* the rows per group, or NULL: */
 	SPIPlanPtr	plan;			/* the ordered pass, parameters: ids, groups */
 	Datum		args[2];
+	const char *part_query;		/* the ordered pass: the rows of some accounts ($1) */
 	int			groups;			/* groups scored (entries of order) */
+	int			plan_groups;	/* groups of the plan (a split adds one) */
 	int64		first,			/* created_at range of the source (Unix micros) */
 				last;
-	/* With the files: what splitting a group needs. */
-	int32	   *order;			/* the groups' numbers in the order scored */
+	/* What splitting a group needs. */
+	int32	   *order;			/* the files: the groups' numbers in the order scored */
 	int		   *group_sets;		/* per group number: its linked sets */
-	GtGroupMap	sets;			/* account id -> its set (the root's index) */
+	GtGroupMap	sets;			/* the files: account id -> its set (the root's index) */
 	int32	   *set_group;		/* per account index: a root's group, else -1 */
 	int64	   *set_rows;		/* per account index: a root's set's rows */
+	const int64 *ids;			/* per account index: its id */
+	const int  *root;			/* per account index: its set's root */
+	const int32 *plan_group;	/* per account index: its group in the plan */
 	int			accounts;
 	int			latest_set;		/* the set of the latest created_at, -1: none */
 } GroupRun;
@@ -722,6 +733,8 @@ typedef struct SetLoad
 {
 	int			root;
 	int64		rows;
+	int			first,			/* the ordered pass: its accounts in a list */
+				count;
 } SetLoad;
 
 /* Largest first, ties by root, so a split is deterministic. */
@@ -737,18 +750,60 @@ set_load_order(const void *a, const void *b)
 }
 
 /*
+ * The linked sets of a group that does not fit (two or more) into two
+ * parts: largest first, each to the part with fewer rows so far; part 0
+ * is the one holding the latest created_at, so it is scored first. Sorts
+ * `sets`; part[i] gets the part of sets[i], load[] the parts' rows. Both
+ * parts get a set: every set has rows.
+ */
+static void
+partition_sets(const GroupRun *run, SetLoad *sets, int nsets, int *part, int64 load[2])
+{
+	bool		latest_second = false;
+	int			i;
+
+	qsort(sets, nsets, sizeof(SetLoad), set_load_order);
+	load[0] = load[1] = 0;
+	for (i = 0; i < nsets; i++)
+	{
+		int			p = load[1] < load[0] ? 1 : 0;
+
+		load[p] += sets[i].rows;
+		part[i] = p;
+		if (p == 1 && sets[i].root == run->latest_set)
+			latest_second = true;
+	}
+	if (latest_second)
+	{
+		int64		swap = load[0];
+
+		for (i = 0; i < nsets; i++)
+			part[i] = 1 - part[i];
+		load[0] = load[1];
+		load[1] = swap;
+	}
+}
+
+static void
+log_split(const GroupRun *run, int pos, const int64 load[2])
+{
+	elog(DEBUG1, "givetake: group %d of %d does not fit in givetake.max_memory: split into groups of "
+		 INT64_FORMAT " and " INT64_FORMAT " rows", pos + 1, run->groups, load[0], load[1]);
+}
+
+/*
  * The group at `pos` of the order (two linked sets or more) into two new
- * groups in its place: its sets largest first, each to the part with fewer
- * rows so far; the part holding the latest created_at first. One read of
- * the group's file writes each row to its part's file; the group's file
- * is then deleted. `rows`: a batch buffer of GT_BATCH_ROWS.
+ * groups in its place, by partition_sets. One read of the group's file
+ * writes each row to its part's file; the group's file is then deleted.
+ * `rows`: a batch buffer of GT_BATCH_ROWS.
  */
 static void
 split_group(GroupRun *run, int pos, gt_interaction *rows)
 {
 	int			g = run->order[pos];
 	SetLoad    *sets = palloc(sizeof(SetLoad) * run->group_sets[g]);
-	int64		load[2] = {0, 0};
+	int		   *part_of = palloc(sizeof(int) * run->group_sets[g]);
+	int64		load[2];
 	int			part[2],
 				nsets = 0,
 				i,
@@ -768,32 +823,19 @@ split_group(GroupRun *run, int pos, gt_interaction *rows)
 		}
 	}
 	Assert(nsets == run->group_sets[g] && nsets > 1);
-	qsort(sets, nsets, sizeof(SetLoad), set_load_order);
+	partition_sets(run, sets, nsets, part_of, load);
 	part[0] = gt_spill_add_group(run->spill);
 	part[1] = gt_spill_add_group(run->spill);
 	run->group_sets = repalloc(run->group_sets, sizeof(int) * (part[1] + 1));
 	run->group_sets[part[0]] = run->group_sets[part[1]] = 0;
 	for (i = 0; i < nsets; i++)
 	{
-		int			p = load[1] < load[0] ? 1 : 0;
-
-		load[p] += sets[i].rows;
-		run->set_group[sets[i].root] = part[p];
-		run->group_sets[part[p]]++;
-	}
-	if (run->latest_set >= 0 && run->set_group[run->latest_set] == part[1])
-	{
-		int			swap = part[0];
-		int64		swap_load = load[0];
-
-		part[0] = part[1];
-		part[1] = swap;
-		load[0] = load[1];
-		load[1] = swap_load;
+		run->set_group[sets[i].root] = part[part_of[i]];
+		run->group_sets[part[part_of[i]]]++;
 	}
 	pfree(sets);
-	elog(DEBUG1, "givetake: group %d of %d does not fit in givetake.max_memory: split into groups of "
-		 INT64_FORMAT " and " INT64_FORMAT " rows", pos + 1, run->groups, load[0], load[1]);
+	pfree(part_of);
+	log_split(run, pos, load);
 
 	gt_spill_rewind(run->spill, g);
 	while ((k = gt_spill_read(run->spill, g, rows, GT_BATCH_ROWS)) > 0)
@@ -874,34 +916,276 @@ spill_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 	return closed == CLOSE_DONE;
 }
 
+/* The state of one ordered pass (sorted_pass). */
+typedef struct OrderedPass
+{
+	GroupRun   *run;
+	const Emitter *emit;
+	int64		as_of;			/* as close_group takes it */
+	int64	   *max_as_of;
+	MemoryContext work,			/* the pass's; group scorers are its children */
+				batch,			/* the texts of the rows of a batch */
+				emitcxt;
+	gt_interaction *rows;		/* a batch of GT_BATCH_ROWS */
+	int			pos;			/* the place of the next group scored */
+} OrderedPass;
+
+/*
+ * Score one part of a split group of the ordered pass: its linked sets
+ * sets[0..nsets), whose accounts are members[], read again from the
+ * source (run->part_query). As close_group; CLOSE_TOO_BIG only with two
+ * sets or more.
+ */
+static CloseResult
+score_part(OrderedPass *p, const SetLoad *sets, int nsets, const int *members)
+{
+	GroupRun   *run = p->run;
+	bool		splittable = nsets > 1;
+	Oid			argtype = INT8ARRAYOID;
+	Datum	   *ids;
+	Datum		arg;
+	Portal		portal;
+	MemoryContext gcxt;
+	gt_scorer **slot;
+	CloseResult closed;
+	uint64		seen = 0;
+	int			naccounts = 0,
+				i,
+				j,
+				rc = GT_OK;
+
+	for (i = 0; i < nsets; i++)
+		naccounts += sets[i].count;
+	ids = palloc(sizeof(Datum) * naccounts);
+	naccounts = 0;
+	for (i = 0; i < nsets; i++)
+		for (j = 0; j < sets[i].count; j++)
+			ids[naccounts++] = Int64GetDatum(run->ids[members[sets[i].first + j]]);
+	arg = PointerGetDatum(construct_array(ids, naccounts, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	pfree(ids);
+
+	portal = SPI_cursor_open_with_args(NULL, run->part_query, 1, &argtype, &arg, NULL, true, 0);
+	slot = open_group(run, p->as_of, p->emit, p->work, &gcxt);
+	for (;;)
+	{
+		SPITupleTable *tt;
+		uint64		n;
+		MemoryContext old;
+
+		CHECK_FOR_INTERRUPTS();
+		SPI_cursor_fetch(portal, true, GT_BATCH_ROWS);
+		n = SPI_processed;
+		tt = SPI_tuptable;
+		if (n == 0)
+			break;
+		old = MemoryContextSwitchTo(p->batch);
+		for (i = 0; i < (int) n; i++)
+			convert_row(&p->rows[i], tt->vals[i], tt->tupdesc, seen + i + 1);
+		MemoryContextSwitchTo(old);
+		rc = gt_scorer_add(*slot, p->rows, n);
+		SPI_freetuptable(tt);
+		MemoryContextReset(p->batch);
+		if (rc == GT_ENOMEM && splittable)
+			break;
+		check_group(rc, run, *slot, p->pos, "gt_scorer_add");
+		seen += n;
+	}
+	SPI_cursor_close(portal);
+	pfree(DatumGetPointer(arg));
+	if (rc != GT_OK)
+		closed = CLOSE_TOO_BIG;
+	else if (seen == 0)
+		closed = CLOSE_DONE;	/* nothing to score (the plan's snapshot has rows) */
+	else
+		closed = close_group(run, *slot, gcxt, &p->as_of, p->pos, p->emit, p->emitcxt, p->max_as_of,
+							 splittable);
+	MemoryContextDelete(gcxt);	/* frees the scorer */
+	if (closed == CLOSE_DONE)
+		p->pos++;
+	return closed;
+}
+
+/* An account list ordered by linked set (its root), then by index. */
+static int
+member_order(const void *a, const void *b, void *arg)
+{
+	const int  *root = arg;
+	int			x = *(const int *) a,
+				y = *(const int *) b;
+
+	if (root[x] != root[y])
+		return root[x] < root[y] ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+/*
+ * Group g of the ordered pass (two linked sets or more) did not fit; its
+ * scorer is freed and nothing of it emitted, and the caller skips the rest
+ * of its rows. Its sets are split in two by partition_sets, as a group in
+ * a file is, and each part is scored in its place from its rows read
+ * again (score_part), a part that does not fit split again, depth first:
+ * the parts come in the order split_group gives them. Returns CLOSE_DONE,
+ * or CLOSE_NOT_LATEST as close_group does.
+ */
+static CloseResult
+split_ordered_group(OrderedPass *p, int g)
+{
+	GroupRun   *run = p->run;
+	MemoryContext cxt = AllocSetContextCreate(p->work, "givetake split", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	int			nsets = run->group_sets[g],
+				nmembers = 0,
+				top = 0,
+				s = -1,
+				i;
+	int		   *members;
+	SetLoad    *sets = palloc(sizeof(SetLoad) * nsets),
+			   *sorted = palloc(sizeof(SetLoad) * nsets);
+	int		   *part_of = palloc(sizeof(int) * nsets);
+	/* ranges of sets still to score, the next on top; too_big: split it */
+	int		   *lo = palloc(sizeof(int) * (nsets + 1)),
+			   *hi = palloc(sizeof(int) * (nsets + 1));
+	bool	   *too_big = palloc(sizeof(bool) * (nsets + 1));
+	CloseResult closed = CLOSE_DONE;
+
+	for (i = 0; i < run->accounts; i++)
+		if (run->plan_group[i] == g)
+			nmembers++;
+	members = palloc(sizeof(int) * Max(nmembers, 1));
+	nmembers = 0;
+	for (i = 0; i < run->accounts; i++)
+	{
+		if ((i & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (run->plan_group[i] == g)
+			members[nmembers++] = i;
+	}
+	qsort_arg(members, nmembers, sizeof(int), member_order, (void *) run->root);
+	for (i = 0; i < nmembers; i++)
+	{
+		int			r = run->root[members[i]];
+
+		if (s < 0 || sets[s].root != r)
+		{
+			if (++s == nsets)
+				elog(ERROR, "givetake: group %d holds more linked sets than planned", p->pos + 1);
+			sets[s].root = r;
+			sets[s].rows = run->set_rows[r];
+			sets[s].first = i;
+			sets[s].count = 0;
+		}
+		sets[s].count++;
+	}
+	if (s + 1 != nsets || nsets < 2)
+		elog(ERROR, "givetake: group %d holds other linked sets than planned", p->pos + 1);
+
+	lo[top] = 0;
+	hi[top] = nsets;
+	too_big[top++] = true;
+	while (top > 0 && closed == CLOSE_DONE)
+	{
+		int			from,
+					to,
+					n0 = 0,
+					n1 = 0;
+		int64		load[2];
+
+		top--;
+		from = lo[top];
+		to = hi[top];
+		if (!too_big[top])
+		{
+			closed = score_part(p, &sets[from], to - from, members);
+			if (closed != CLOSE_TOO_BIG)
+				continue;
+			closed = CLOSE_DONE;
+		}
+		/* two parts in its place, the first on top */
+		CHECK_FOR_INTERRUPTS();
+		partition_sets(run, &sets[from], to - from, part_of, load);
+		for (i = from; i < to; i++)
+			if (part_of[i - from] == 0)
+				sorted[n0++] = sets[i];
+		for (i = from; i < to; i++)
+			if (part_of[i - from] == 1)
+				sorted[n0 + n1++] = sets[i];
+		memcpy(&sets[from], sorted, sizeof(SetLoad) * (to - from));
+		log_split(run, p->pos, load);
+		run->groups++;
+		lo[top] = from + n0;
+		hi[top] = to;
+		too_big[top++] = false;
+		lo[top] = from;
+		hi[top] = from + n0;
+		too_big[top++] = false;
+	}
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
+	return closed;
+}
+
+/*
+ * The end of group g of the ordered pass: close its scorer (slot NULL:
+ * the group already outgrew it), or split the group when it does not fit.
+ */
+static CloseResult
+end_ordered_group(OrderedPass *p, int g, gt_scorer **slot, MemoryContext gcxt)
+{
+	CloseResult closed = CLOSE_TOO_BIG;
+
+	if (slot != NULL)
+	{
+		closed = close_group(p->run, *slot, gcxt, &p->as_of, p->pos, p->emit, p->emitcxt, p->max_as_of,
+							 p->run->group_sets[g] > 1);
+		MemoryContextDelete(gcxt);	/* frees the scorer */
+	}
+	if (closed == CLOSE_TOO_BIG)
+		return split_ordered_group(p, g);
+	if (closed == CLOSE_DONE)
+		p->pos++;
+	return closed;
+}
+
 /*
  * One ordered pass over the groups, each with a fresh scorer freed before
- * the next. as_of GT_AS_OF_LATEST (no as_of given): group 0 is scored
- * first without one; when its as_of is the source's latest created_at it
- * is the global one, the pass goes on pinned to it and returns true;
- * otherwise (the latest row was dropped) it stops before emitting and
- * returns false. emit NULL: every group is scored for its as_of only, and
- * *max_as_of gets the largest.
+ * the next; a group that does not fit is split (split_ordered_group).
+ * as_of GT_AS_OF_LATEST (no as_of given): group 0 is scored first without
+ * one; when its as_of is the source's latest created_at it is the global
+ * one, the pass goes on pinned to it and returns true; otherwise (the
+ * latest row was dropped) it stops before emitting and returns false.
+ * emit NULL: every group is scored for its as_of only, and *max_as_of
+ * gets the largest. Each pass splits afresh: the ordered read returns the
+ * plan's groups.
  */
 static bool
 sorted_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 {
-	MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "givetake group pass", ALLOCSET_DEFAULT_SIZES);
-	MemoryContext batch = AllocSetContextCreate(work, "givetake batch", ALLOCSET_DEFAULT_SIZES);
-	MemoryContext emitcxt = AllocSetContextCreate(work, "givetake group rows", ALLOCSET_DEFAULT_SIZES);
+	OrderedPass p;
 	MemoryContext gcxt = NULL;
-	gt_interaction *rows = MemoryContextAlloc(work, GT_BATCH_ROWS * sizeof(gt_interaction));
 	gt_scorer **slot = NULL;
 	Portal		portal;
 	uint64		seen = 0;
 	int			current = -1;
-	bool		ok = true;
+	bool		over = false;	/* the current group outgrew its scorer: skip its rows */
+	CloseResult closed = CLOSE_DONE;
+
+	memset(&p, 0, sizeof(p));
+	p.run = run;
+	p.emit = emit;
+	p.as_of = as_of;
+	p.max_as_of = max_as_of;
+	p.work = AllocSetContextCreate(CurrentMemoryContext, "givetake group pass", ALLOCSET_DEFAULT_SIZES);
+	p.batch = AllocSetContextCreate(p.work, "givetake batch", ALLOCSET_DEFAULT_SIZES);
+	p.emitcxt = AllocSetContextCreate(p.work, "givetake group rows", ALLOCSET_DEFAULT_SIZES);
+	p.rows = MemoryContextAlloc(p.work, GT_BATCH_ROWS * sizeof(gt_interaction));
+	run->groups = run->plan_groups;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "givetake: SPI_connect failed");
 	portal = SPI_cursor_open(NULL, run->plan, run->args, NULL, true);
-	for (;;)
+	while (closed == CLOSE_DONE)
 	{
+		SPITupleTable *tt;
 		uint64		i,
 					n;
 		int			k = 0;
@@ -909,72 +1193,81 @@ sorted_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 		CHECK_FOR_INTERRUPTS();
 		SPI_cursor_fetch(portal, true, GT_BATCH_ROWS);
 		n = SPI_processed;
+		/* a split reads on this connection too: keep this fetch's rows */
+		tt = SPI_tuptable;
 		if (seen == 0)
 			elog(DEBUG2, "givetake: the ordered read returned its first rows");
 		if (n == 0)
 			break;
-		for (i = 0; i <= n && ok; i++)
+		for (i = 0; i <= n; i++)
 		{
 			bool		isnull = false;
 			int			g = -1;
 
 			if (i < n)
 			{
-				Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, C_COUNT + 1, &isnull);
+				Datum		d = SPI_getbinval(tt->vals[i], tt->tupdesc, C_COUNT + 1, &isnull);
 
 				g = isnull ? -1 : DatumGetInt32(d);
 			}
 			/* A batch ends at the end of the fetch or of a group. */
 			if (k > 0 && (i == n || g != current))
 			{
-				check_group(gt_scorer_add(*slot, rows, k), run, *slot, current, "gt_scorer_add");
+				int			rc = gt_scorer_add(*slot, p.rows, k);
+
 				k = 0;
-				MemoryContextReset(batch);
+				MemoryContextReset(p.batch);
+				if (rc == GT_ENOMEM && run->group_sets[current] > 1)
+				{
+					over = true;
+					MemoryContextDelete(gcxt);	/* frees the scorer */
+					slot = NULL;
+				}
+				else
+					check_group(rc, run, *slot, p.pos, "gt_scorer_add");
 			}
 			if (i == n)
 				break;
 			if (g != current)
 			{
-				if (slot != NULL)
+				if (current >= 0)
 				{
-					ok = close_group(run, *slot, gcxt, &as_of, current, emit, emitcxt, max_as_of,
-									 false) == CLOSE_DONE;
-					MemoryContextDelete(gcxt);	/* frees the scorer */
+					closed = end_ordered_group(&p, current, slot, gcxt);
 					slot = NULL;
-					if (!ok)
+					if (closed != CLOSE_DONE)
 						break;
 				}
 				if (g < 0)
 				{
 					/* only a NULL account_id is outside the plan: its error */
-					MemoryContext old = MemoryContextSwitchTo(batch);
+					MemoryContext old = MemoryContextSwitchTo(p.batch);
 
-					convert_row(&rows[0], SPI_tuptable->vals[i], SPI_tuptable->tupdesc, seen + i + 1);
+					convert_row(&p.rows[0], tt->vals[i], tt->tupdesc, seen + i + 1);
 					MemoryContextSwitchTo(old);
 					elog(ERROR, "givetake: a row of the source is outside the plan of groups");
 				}
 				current = g;
-				slot = open_group(run, as_of, emit, work, &gcxt);
+				over = false;
+				slot = open_group(run, p.as_of, emit, p.work, &gcxt);
 			}
+			if (!over)
 			{
-				MemoryContext old = MemoryContextSwitchTo(batch);
+				MemoryContext old = MemoryContextSwitchTo(p.batch);
 
-				convert_row(&rows[k++], SPI_tuptable->vals[i], SPI_tuptable->tupdesc, seen + i + 1);
+				convert_row(&p.rows[k++], tt->vals[i], tt->tupdesc, seen + i + 1);
 				MemoryContextSwitchTo(old);
 			}
 		}
-		if (!ok)
-			break;
 		seen += n;
-		SPI_freetuptable(SPI_tuptable);
+		SPI_freetuptable(tt);
 	}
-	if (ok && slot != NULL)
-		ok = close_group(run, *slot, gcxt, &as_of, current, emit, emitcxt, max_as_of, false) == CLOSE_DONE;
+	if (closed == CLOSE_DONE && current >= 0)
+		closed = end_ordered_group(&p, current, slot, gcxt);
 	SPI_cursor_close(portal);
 	SPI_finish();
-	MemoryContextDelete(work);
+	MemoryContextDelete(p.work);
 	elog(DEBUG2, "givetake: the pass over %d groups ended", run->groups);
-	return ok;
+	return closed == CLOSE_DONE;
 }
 
 static bool
@@ -1032,18 +1325,21 @@ spill_row(SlotScan *scan, TupleTableSlot *slot)
 }
 
 /*
- * One scan of the source, each row converted into its group's file; and
- * what splitting a group needs (see GroupRun), from the plan: parent[i]
- * is the root of account i's linked set.
+ * What splitting a group needs (see GroupRun), from the plan: parent[i]
+ * is the root of account i's linked set, group_of[i] its group. The
+ * arrays stay the caller's.
  */
 static void
-spill_source(GroupRun *run, const char *query, const int64 *ids, const int64 *counts, const int *parent,
-			 const int32 *group_of, int n, int latest)
+plan_splits(GroupRun *run, const int64 *ids, const int64 *counts, const int *parent, const int32 *group_of,
+			int n, int latest)
 {
-	SlotScan	scan;
 	int			i;
 
 	run->accounts = n;
+	run->ids = ids;
+	run->root = parent;
+	run->plan_group = group_of;
+	run->plan_groups = run->groups;
 	run->set_group = palloc(sizeof(int32) * Max(n, 1));
 	run->set_rows = palloc0(sizeof(int64) * Max(n, 1));
 	run->group_sets = palloc0(sizeof(int) * Max(run->groups, 1));
@@ -1058,8 +1354,16 @@ spill_source(GroupRun *run, const char *query, const int64 *ids, const int64 *co
 			run->group_sets[group_of[i]]++;
 	}
 	run->latest_set = latest >= 0 ? parent[latest] : -1;
+}
+
+/* One scan of the source, each row converted into its group's file. */
+static void
+spill_source(GroupRun *run, const char *query)
+{
+	SlotScan	scan;
+
 	StaticAssertStmt(sizeof(int) == sizeof(int32), "a root is stored as a group number");
-	gt_group_map_build(&run->sets, n, ids, (const int32 *) parent);
+	gt_group_map_build(&run->sets, run->accounts, run->ids, (const int32 *) run->root);
 
 	memset(&scan, 0, sizeof(scan));
 	scan.row = spill_row;
@@ -1172,7 +1476,8 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 			to[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
 		}
 		SPI_freetuptable(SPI_tuptable);
-		parent = palloc(sizeof(int) * Max(n, 1));
+		/* in `work`: the split of a group reads it after SPI_finish */
+		parent = MemoryContextAlloc(work, sizeof(int) * Max(n, 1));
 		run.groups = gt_plan_groups(n, ids, counts, nlinks, from, to, cap, parent, group_of);
 	}
 	/* The group of the latest row first: its as_of pins the others. */
@@ -1190,7 +1495,8 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 		MemoryContextSwitchTo(work);
 		elog(DEBUG1, "givetake: %d accounts in %d groups of at most " INT64_FORMAT " rows", n, run.groups, cap);
 		run.spill = gt_spill_create(run.groups);
-		spill_source(&run, query, ids, counts, parent, group_of, n, latest);
+		plan_splits(&run, ids, counts, parent, group_of, n, latest);
+		spill_source(&run, query);
 		MemoryContextSwitchTo(old);
 		run_passes(&run, emit);
 		MemoryContextDelete(work);
@@ -1218,6 +1524,10 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	if (SPI_keepplan(run.plan) != 0)
 		elog(ERROR, "givetake: SPI_keepplan failed");
 	SPI_finish();
+	/* A group that does not fit is read again by account (score_part). */
+	MemoryContextSwitchTo(work);
+	run.part_query = psprintf("SELECT q.* FROM (%s) q WHERE q.account_id = ANY($1::pg_catalog.int8[])", query);
+	plan_splits(&run, ids, counts, parent, group_of, n, latest);
 	MemoryContextSwitchTo(old);
 
 	elog(DEBUG1, "givetake: %d accounts in %d groups of at most " INT64_FORMAT " rows, read through a sort",
