@@ -551,6 +551,13 @@ int gt_scorer_set_memory_limit(gt_scorer *s, size_t bytes);
  * first row or for NULL. */
 size_t gt_scorer_memory(const gt_scorer *s);
 
+/* The bytes gt_scorer_finish plans per account for its report (the
+ * account's counters and result rows per channel, about 4 KB), part of
+ * gt_scorer_memory. A host that packs accounts into groups by row count
+ * adds this to each account's rows, so that a group of many small
+ * accounts is planned to fit its limit. */
+size_t gt_scorer_account_bytes(void);
+
 /* Add n rows, in any order and any number of calls. The batch is checked
  * first: on failure no row of it is added and gt_scorer_errmsg() names the
  * row and the field: "row N (id X): ...", N counting from 0 over all rows

@@ -214,6 +214,8 @@ private func setPerChannel<T>(_ values: inout [T], _ channel: Int32, _ value: T)
     return scorer.plannedBytes(rows: scorer.storedRows, textBytes: 0, finishing: true)
 }
 
+@c @implementation public func gt_scorer_account_bytes() -> Int { Scorer.reportBytesPerAccount }
+
 @c @implementation public func gt_scorer_periods(_ rows: UnsafeMutablePointer<UnsafePointer<gt_period_score>?>?,
                                                 _ count: UnsafeMutablePointer<Int>?, _ s: OpaquePointer?) -> Int32 {
     guard let rows, let count, let s else { return GT_EINVAL }

@@ -2,9 +2,9 @@
 // depends on the contacts, threads and texts of its rows: a group of many
 // small accounts can outgrow the scorer's memory limit although each of its
 // linked sets (an account with the accounts linked to it) fits. Such a
-// group is split by linked set into parts, each scored by a fresh scorer
-// (and split again if it still does not fit); only one linked set that
-// does not fit is an error. Parts are closed under links like groups, so
+// group is split by linked set into as many parts as its planned memory
+// needs, each scored by a fresh scorer (and split again if it still does
+// not fit); only one linked set that does not fit is an error. Parts are closed under links like groups, so
 // the results equal one pass.
 import GiveTakeCore
 #if canImport(Glibc)
@@ -27,10 +27,10 @@ extension ScoringJob {
         let result: ScoringResult
         do {
             result = try scoreSpill(paths, rows: rows, cfg)
-        } catch let e as GiveTakeError where e.code == .outOfMemory {
+        } catch let e as GroupTooLarge {
             // The failed scorer is gone; nothing of it was handed on (a
             // group's result is written only once it is complete).
-            let parts = try split(spilled, paths, rows: rows, cause: e)
+            let parts = try split(spilled, paths, rows: rows, into: e.partsNeeded, cause: e.cause)
             if lastRead { for p in paths { unlink(p) } }
             for (k, part) in parts.enumerated() {
                 let partLabel = label + ", part \(k + 1) of \(parts.count)"
@@ -45,22 +45,22 @@ extension ScoringJob {
         try each(result, true)
     }
 
-    /// Writes the rows of `paths` to two part files by linked set (see
-    /// `halves`), each in scan order. One linked set cannot be split: the
-    /// error says it does not fit.
-    private func split(_ spilled: SpilledGroups, _ paths: [String], rows: Int,
+    /// Writes the rows of `paths` to `wanted` part files (fewer when there
+    /// are fewer linked sets) by linked set (see `partition`), each in scan
+    /// order. One linked set cannot be split: the error says it does not
+    /// fit.
+    private func split(_ spilled: SpilledGroups, _ paths: [String], rows: Int, into wanted: Int,
                        cause: GiveTakeError) throws -> [(path: String, rows: Int)] {
         let t = monotonicSeconds()
         var counts = RowCounts()
         let records = try MergedSpill(paths)
         while let r = try records.next() { counts.note(spilledAccount(r)) }
         let accounts = counts.perAccount()
-        guard let partOf = halves(accounts, spilled.links) else {
+        guard let (partOf, parts) = partition(accounts, spilled.links, parts: wanted) else {
             let who = accounts.count <= 1 ? "account \(accounts.first?.account ?? 0) (\(rows) rows) does"
                 : "account \(accounts[0].account) with the \(accounts.count - 1) account(s) linked to it (\(rows) rows) does"
             throw StorageError("table '\(table)': \(who) not fit the memory bound: " + cause.message)
         }
-        let parts = 2
         let n = spilled.splits
         spilled.splits += 1
         let writers = try (0..<parts).map {
@@ -77,10 +77,12 @@ extension ScoringJob {
     }
 }
 
-/// Two parts of about half the rows each, of whole linked sets: the sets,
-/// largest first, each to the part with fewer rows so far. The part (0 or
-/// 1) of each account; nil when the accounts are one linked set.
-func halves(_ counts: [(account: Int64, rows: Int)], _ links: [(Int64, Int64)]) -> [Int64: Int32]? {
+/// Up to `parts` parts of about equal rows, of whole linked sets: the
+/// sets, largest first, each to the part with the fewest rows so far. The
+/// part of each account and the number of parts; nil when the accounts
+/// are one linked set.
+func partition(_ counts: [(account: Int64, rows: Int)], _ links: [(Int64, Int64)],
+               parts wanted: Int) -> (partOf: [Int64: Int32], parts: Int)? {
     var index: [Int64: Int] = [:]
     for (i, c) in counts.enumerated() { index[c.account] = i }
     var sets = DisjointSets(counts.count)
@@ -90,20 +92,37 @@ func halves(_ counts: [(account: Int64, rows: Int)], _ links: [(Int64, Int64)]) 
     var size: [Int: Int] = [:]
     for i in counts.indices { size[sets.find(i), default: 0] += counts[i].rows }
     if size.count < 2 { return nil }
+    let parts = min(max(2, wanted), size.count)
     // Largest first, ties by root index, so the split is deterministic.
     let roots = size.keys.sorted { (size[$0]!, -$0) > (size[$1]!, -$1) }
-    var load = (0, 0)
+    var load = [Int](repeating: 0, count: parts)
     var partOfRoot: [Int: Int32] = [:]
     for r in roots {
-        if load.0 <= load.1 {
-            load.0 += size[r]!
-            partOfRoot[r] = 0
-        } else {
-            load.1 += size[r]!
-            partOfRoot[r] = 1
-        }
+        var least = 0
+        for p in 1..<parts where load[p] < load[least] { least = p }
+        load[least] += size[r]!
+        partOfRoot[r] = Int32(least)
     }
     var partOf: [Int64: Int32] = [:]
     for i in counts.indices { partOf[counts[i].account] = partOfRoot[sets.find(i)]! }
-    return partOf
+    return (partOf, parts)
+}
+
+/// A group's scorer ran out of its memory limit: the limit error and how
+/// many parts of equal rows would each fit, from what the whole group
+/// would plan (a scorer that stopped while storing plans for the rows it
+/// holds: scaled to the group's rows), with a margin, as parts are
+/// balanced by rows, not bytes.
+struct GroupTooLarge: Error {
+    let cause: GiveTakeError
+    let partsNeeded: Int
+
+    init(_ cause: GiveTakeError, _ scorer: Scorer, groupRows: Int) {
+        self.cause = cause
+        let stored = scorer.storedRows
+        let held = scorer.plannedBytes(rows: stored, textBytes: 0, finishing: true)
+        let planned = stored > 0 && stored < groupRows ? held / stored * groupRows : held
+        let limit = scorer.memoryLimit
+        partsNeeded = limit > 0 ? max(2, (planned + planned / 4) / limit + 1) : 2
+    }
 }

@@ -124,7 +124,11 @@ extension ScoringJob {
             // split by linked set.
             let links = Int(stats.rows) > cap || scorerMemoryLimit != nil ? try scan.links.links() : []
             let paths = scan.paths
-            if let groupOfBucket = planBuckets(accounts, links, buckets: bucketCount, cap: cap) {
+            // Packed by rows plus each account's share of the report, so a
+            // group of many small accounts is planned to fit rather than
+            // found too large (and split) after it was read.
+            let weighted = accounts.map { (account: $0.account, rows: $0.rows + accountWeightInRows) }
+            if let groupOfBucket = planBuckets(weighted, links, buckets: bucketCount, cap: cap) {
                 let groups = max(1, Int(groupOfBucket.max() ?? 0) + 1)
                 var files = [[String]](repeating: [], count: groups)
                 var rows = [Int](repeating: 0, count: groups)
@@ -140,7 +144,7 @@ extension ScoringJob {
                                      latestGroup: Int(max(0, groupOfBucket[bucketOf(latestAccount, bucketCount)])),
                                      links: links)
             }
-            let groupOf = planGroups(accounts, links, cap: cap)
+            let groupOf = planGroups(weighted, links, cap: cap)
             let groups = Int(groupOf.values.max() ?? 0) + 1
             if traceEnabled { trace("plan: \(links.count) cross-account links, \(groups) groups of accounts: \(monotonicSeconds() - t1) s") }
             if groups == 1 {
@@ -227,17 +231,30 @@ extension ScoringJob {
         scorer.reserveCapacity(rows: rows)
         scorerStarts?()
         let rowsScored = self.rowsScored  // the batch closure captures no copy of the job
-        try readSpill(paths, batchSize: batchSize) { rows in
-            try scorer.add(rows)
-            try rowsScored?(rows)
+        do {
+            try readSpill(paths, batchSize: batchSize) { batch in
+                try scorer.add(batch)
+                try rowsScored?(batch)
+            }
+        } catch let e as GiveTakeError where e.code == .outOfMemory {
+            throw GroupTooLarge(e, scorer, groupRows: rows)
         }
         if traceEnabled {
             trace("scoring \(rows) rows: \(scorer.plannedBytes(rows: scorer.storedRows, textBytes: 0, finishing: true)) "
                   + "bytes planned at the finish")
         }
-        return try scorer.finish()
+        do {
+            return try scorer.finish()
+        } catch {  // typed: a GiveTakeError
+            if error.code == .outOfMemory { throw GroupTooLarge(error, scorer, groupRows: rows) }
+            throw error
+        }
     }
 }
+
+/// What one account adds to a group's scorer beyond its rows, in rows of
+/// the 200 bytes a group is planned with: its report (about 4 KB).
+let accountWeightInRows = Scorer.reportBytesPerAccount / 200 + 1
 
 /// The order of account rows in one run: account, then its all-channels
 /// row, then channel code.

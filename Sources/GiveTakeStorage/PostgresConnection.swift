@@ -29,6 +29,9 @@ final class PostgresConnection {
 
     var errorMessage: String { trimmed(String(cString: PQerrorMessage(conn))) }
 
+    /// Inside a transaction block (BEGIN issued, no COMMIT yet).
+    var inTransaction: Bool { PQtransactionStatus(conn) != PQTRANS_IDLE }
+
     /// Runs a statement; returns the result (caller clears) for queries.
     @discardableResult
     func exec(_ sql: String, _ params: [String?] = []) throws -> PostgresResult {
@@ -79,6 +82,16 @@ final class PostgresConnection {
             defer { PQfreemem(p) }
             return String(cString: p)
         }.joined(separator: ".")
+    }
+
+    /// A string as a quoted SQL literal (PQescapeLiteral), for statements
+    /// that take no parameters (DECLARE CURSOR).
+    func literal(_ value: String) throws -> String {
+        guard let p = PQescapeLiteral(conn, value, value.utf8.count) else {
+            throw StorageError("PostgreSQL: cannot quote '\(value)': \(errorMessage)")
+        }
+        defer { PQfreemem(p) }
+        return String(cString: p)
     }
 }
 

@@ -326,8 +326,8 @@ public final class PostgresStore: InteractionStore, BatchSource {
         return delta
     }
 
-    public func readScoreRows(prefix: String, table: String, status: String?,
-                              orderBy: [String]) throws -> [[ScoreValue]] {
+    public func forEachScoreRow(prefix: String, table: String, status: String?, orderBy: [String],
+                                _ body: ([ScoreValue]) throws -> Void) throws {
         let columns = Schema.columns(of: table)
         // Times as microseconds since the Unix epoch; booleans as 0/1.
         let select = columns.map { c -> String in
@@ -338,26 +338,37 @@ public final class PostgresStore: InteractionStore, BatchSource {
             }
         }
         var sql = "SELECT " + select.joined(separator: ", ") + " FROM " + (try pg.quote(prefix + table))
-        var params: [String?] = []
-        if let status { sql += " WHERE status = $1"; params.append(status) }
+        if let status { sql += " WHERE status = " + (try pg.literal(status)) }
         if !orderBy.isEmpty { sql += " ORDER BY " + orderBy.joined(separator: ", ") }
-        let res = try pg.exec(sql, params)
-        var out: [[ScoreValue]] = []
-        for i in 0..<res.rows {
-            var values: [ScoreValue] = []
-            for (k, c) in columns.enumerated() {
-                if res.isNull(i, k) { values.append(.null); continue }
-                switch c.1 {
-                case .int, .int32: values.append(.int(res.int64(i, k) ?? 0))
-                case .bool: values.append(.bool(res.int64(i, k) == 1))
-                case .real: values.append(.real(res.double(i, k) ?? 0))
-                case .text, .date: values.append(.text(res.string(i, k) ?? ""))
-                case .time: values.append(.time(res.int64(i, k) ?? 0))
+        // A cursor, so the client holds one batch of rows, not the table.
+        func fetchAll() throws {
+            try pg.exec("DECLARE givetake_score_rows NO SCROLL CURSOR FOR " + sql)
+            while true {
+                let res = try pg.exec("FETCH FORWARD 4096 FROM givetake_score_rows")
+                if res.rows == 0 { break }
+                for i in 0..<res.rows {
+                    var values: [ScoreValue] = []
+                    for (k, c) in columns.enumerated() {
+                        if res.isNull(i, k) { values.append(.null); continue }
+                        switch c.1 {
+                        case .int, .int32: values.append(.int(res.int64(i, k) ?? 0))
+                        case .bool: values.append(.bool(res.int64(i, k) == 1))
+                        case .real: values.append(.real(res.double(i, k) ?? 0))
+                        case .text, .date: values.append(.text(res.string(i, k) ?? ""))
+                        case .time: values.append(.time(res.int64(i, k) ?? 0))
+                        }
+                    }
+                    try body(values)
                 }
             }
-            out.append(values)
+            try pg.exec("CLOSE givetake_score_rows")
         }
-        return out
+        // A cursor lives in a transaction: the caller's, or one of its own.
+        if pg.inTransaction {
+            try fetchAll()
+        } else {
+            try runTransaction(exec: { try pg.exec($0) }, begin: "BEGIN READ ONLY", fetchAll)
+        }
     }
 
     // MARK: Memory-bounded scoring

@@ -282,8 +282,8 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         return delta
     }
 
-    public func readScoreRows(prefix: String, table: String, status: String?,
-                              orderBy: [String]) throws -> [[ScoreValue]] {
+    public func forEachScoreRow(prefix: String, table: String, status: String?, orderBy: [String],
+                                _ body: ([ScoreValue]) throws -> Void) throws {
         let columns = Schema.columns(of: table)
         var sql = "SELECT " + columns.map(\.0).joined(separator: ", ") + " FROM "
             + SQLiteConnection.quote(prefix + table)
@@ -291,7 +291,6 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         if !orderBy.isEmpty { sql += " ORDER BY " + orderBy.joined(separator: ", ") }
         let stmt = try conn.prepare(sql)
         if let status { stmt.bind(1, status) }
-        var out: [[ScoreValue]] = []
         while try stmt.step() {
             var values: [ScoreValue] = []
             for (i, c) in columns.enumerated() {
@@ -307,9 +306,8 @@ public final class SQLiteStore: InteractionStore, BatchSource {
                     values.append(t.map { .time($0) } ?? .text(stmt.string(k) ?? ""))
                 }
             }
-            out.append(values)
+            try body(values)
         }
-        return out
     }
 
     // MARK: Memory-bounded scoring

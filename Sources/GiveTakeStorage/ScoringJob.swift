@@ -45,6 +45,9 @@ public struct ScoringJob {
     public init() {}
 
     public struct Outcome {
+        /// Account rows (empty when scored in groups: read them from the
+        /// account table, as the CLI prints them, so no run keeps every
+        /// account in memory).
         public var accounts: [AccountScore]
         /// Contacts of the rescored accounts (empty when nothing was rescored,
         /// and when scored in groups: read them from the contact table).
@@ -100,25 +103,20 @@ public struct ScoringJob {
     }
 
     /// Scores the groups one after another inside the write transaction,
-    /// each written as soon as it is scored. The outcome's contacts are
-    /// left empty (they are in the contact table).
+    /// each written as soon as it is scored. The outcome's accounts and
+    /// contacts are left empty (they are in the score tables).
     private func fullInGroups(_ store: InteractionStore, _ names: AccountNames,
                               _ spilled: SpilledGroups) throws -> Outcome {
         let t = monotonicSeconds()
         var asOf: Int64 = 0
-        var accounts: [AccountScore] = []
         try store.writeScores(names: names, prefix: prefix, replacing: nil, periods: config.period != nil) { append in
-            asOf = try scoreGroups(spilled) { r in
-                try append(r)
-                accounts += r.accounts
-            }
-            accounts.sort(by: oneRunOrder)
+            asOf = try scoreGroups(spilled) { r in try append(r) }
             phase?("writing scores")
             return ScoreState(table: table, maxID: spilled.stats.maxID, rowsUpToMaxID: spilled.stats.rows,
                               asOf: asOf, configKey: configKey)
         }
         if traceEnabled { trace("scored and wrote \(spilled.paths.count) groups of accounts: \(monotonicSeconds() - t) s") }
-        return Outcome(accounts: accounts, contacts: [], names: names, asOf: asOf, rescored: nil,
+        return Outcome(accounts: [], contacts: [], names: names, asOf: asOf, rescored: nil,
                        rowsRead: Int(spilled.stats.rows), fullReason: nil)
     }
 

@@ -76,10 +76,13 @@ public protocol InteractionStore: InteractionSource, ScoreSink {
     /// Accounts touched by rows with id > hwm (and rows whose parent is one), closed under parent and
     /// same-id references (see Incremental.swift), and the count check.
     func incrementalDelta(_ table: String, since state: ScoreState) throws -> IncrementalDelta
-    /// Reads back rows of a score table (`table` is one of
+    /// Calls `body` with each row of a score table (`table` is one of
     /// Schema.scoreTables, unprefixed), in Schema column order, optionally
-    /// filtered by status (turn_scores), ordered by `orderBy` (column names).
-    func readScoreRows(prefix: String, table: String, status: String?, orderBy: [String]) throws -> [[ScoreValue]]
+    /// filtered by status (turn_scores), ordered by `orderBy` (column
+    /// names). Rows are read a batch at a time, so a table of any size can
+    /// be printed in bounded memory.
+    func forEachScoreRow(prefix: String, table: String, status: String?, orderBy: [String],
+                         _ body: ([ScoreValue]) throws -> Void) throws
     /// Runs `body` in one read transaction (a consistent snapshot).
     func inReadSnapshot(_ body: () throws -> Void) throws
 }
@@ -109,12 +112,28 @@ public func openStore(_ location: String, create: Bool = false) throws -> Intera
 }
 
 extension InteractionStore {
+    /// All rows of a score table (see `forEachScoreRow`) in one array.
+    public func readScoreRows(prefix: String, table: String, status: String?,
+                              orderBy: [String]) throws -> [[ScoreValue]] {
+        var out: [[ScoreValue]] = []
+        try forEachScoreRow(prefix: prefix, table: table, status: status, orderBy: orderBy) { out.append($0) }
+        return out
+    }
+
     /// Reads back the stored account rows (for printing after
     /// --incremental), by account with the all-channel row first, as the
     /// engine reports them.
     public func readAccountScores(prefix: String) throws -> [AccountScore] {
-        try readScoreRows(prefix: prefix, table: "account_scores", status: nil,
-                          orderBy: ["account_id", Schema.channelOrder]).map(AccountScore.init(values:))
+        var out: [AccountScore] = []
+        try forEachAccountScore(prefix: prefix) { out.append($0) }
+        return out
+    }
+
+    /// The stored account rows one at a time, in the order of a run's
+    /// result (account id, then all channels before each channel).
+    public func forEachAccountScore(prefix: String, _ body: (AccountScore) throws -> Void) throws {
+        try forEachScoreRow(prefix: prefix, table: "account_scores", status: nil,
+                            orderBy: ["account_id", Schema.channelOrder]) { try body(AccountScore(values: $0)) }
     }
 }
 

@@ -4,11 +4,43 @@
 import GiveTakeCore
 import GiveTakeStorage
 
+/// Rows handed over one at a time, as often as asked: an aligned table
+/// reads them twice (widths, then lines), so no row needs to be kept.
+typealias RowFeed<Row> = (@escaping (Row) -> Void) throws -> Void
+
+/// Writes text out as it is produced (stdout, or a String for tests).
+typealias TextSink = (String) -> Void
+
+/// Stdout, a line at a time.
+func standardOutput(_ text: String) { print(text, terminator: "") }
+
+/// Text written to `body`'s sink, collected in one String.
+func collected(_ body: (@escaping TextSink) throws -> Void) rethrows -> String {
+    var out = ""
+    try body { out += $0 }
+    return out
+}
+
 func render(_ accounts: [AccountScore], names: AccountNames = [:], format: OutputFormat, asOf: Int64) -> String {
+    collected { writeAccounts(format: format, names: names, asOf: asOf, to: $0, rows: { sink in accounts.forEach(sink) }) }
+}
+
+/// The account table: all-channel rows aligned for people, every row as
+/// JSON or CSV for programs.
+func writeAccounts(format: OutputFormat, names: AccountNames, asOf: Int64, to out: @escaping TextSink,
+                   rows: RowFeed<AccountScore>) rethrows {
     switch format {
-    case .table: return renderTable(accounts.filter { $0.channel == nil }, names: names, asOf: asOf)
-    case .json: return renderJSON(accounts, names: names, asOf: asOf)
-    case .csv: return renderCSV(accounts, names: names)
+    case .table:
+        // With names, a name column follows the account id.
+        var columns = tableColumns
+        if !names.isEmpty { columns.insert(("name", { names[$0.accountID] ?? "-" }), at: 1) }
+        try writeAlignedTable(columns.map(\.0), empty: "(no accounts)", to: out) { sink in
+            try rows { a in if a.channel == nil { sink(columns.map { $0.1(a) }) } }
+        }
+    case .json, .csv:
+        try writeRows(scoreColumnNames, format: format, key: "accounts", asOf: asOf, to: out) { sink in
+            try rows { sink($0.values(names)) }
+        }
     }
 }
 
@@ -32,36 +64,33 @@ private let tableColumns: [(String, @Sendable (AccountScore) -> String)] = [
     ("anomalies", { String($0.anomalies) }),
 ]
 
-func renderTable(_ rows: [AccountScore], names: AccountNames = [:], asOf: Int64) -> String {
-    // With names, a name column follows the account id.
-    var columns = tableColumns
-    if !names.isEmpty { columns.insert(("name", { names[$0.accountID] ?? "-" }), at: 1) }
-    return alignedTable(columns.map(\.0), rows.map { r in columns.map { $0.1(r) } }, empty: "(no accounts)")
-}
-
 /// Columns aligned: the first left, the others right.
 func alignedTable(_ headers: [String], _ cells: [[String]], empty: String) -> String {
+    collected { writeAlignedTable(headers, empty: empty, to: $0, rows: { sink in cells.forEach(sink) }) }
+}
+
+/// An aligned table in two passes over `rows`: the column widths, then the
+/// lines. `shown`, asked between the passes, picks the columns to print
+/// (a feed may note in its first pass whether a column is used).
+func writeAlignedTable(_ headers: [String], empty: String, to out: @escaping TextSink,
+                       shown: () -> [Int]? = { nil }, rows: RowFeed<[String]>) rethrows {
     var widths = headers.map { $0.count }
-    for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
+    try rows { row in for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
+    let columns = shown() ?? Array(headers.indices)
     func line(_ values: [String]) -> String {
-        values.enumerated().map { i, v in
-            let pad = String(repeating: " ", count: widths[i] - v.count)
-            return i == 0 ? v + pad : pad + v
+        columns.enumerated().map { k, i in
+            let pad = String(repeating: " ", count: widths[i] - values[i].count)
+            return k == 0 ? values[i] + pad : pad + values[i]
         }.joined(separator: "  ") + "\n"
     }
-    var out = line(headers)
-    out += line(widths.map { String(repeating: "-", count: $0) })
-    for row in cells { out += line(row) }
-    if cells.isEmpty { out += empty + "\n" }
-    return out
-}
-
-func renderCSV(_ rows: [AccountScore], names: AccountNames = [:]) -> String {
-    renderRows(scoreColumnNames, rows.map { $0.values(names) }, format: .csv, key: "accounts", asOf: 0)
-}
-
-func renderJSON(_ rows: [AccountScore], names: AccountNames = [:], asOf: Int64) -> String {
-    renderRows(scoreColumnNames, rows.map { $0.values(names) }, format: .json, key: "accounts", asOf: asOf)
+    out(line(headers))
+    out(line(widths.map { String(repeating: "-", count: $0) }))
+    var count = 0
+    try rows { row in
+        out(line(row))
+        count += 1
+    }
+    if count == 0 { out(empty + "\n") }
 }
 
 /// account_scores column names (spec section 7, then account_name).
@@ -83,34 +112,48 @@ func field(_ v: ScoreValue) -> String? {
 /// Score rows as CSV, JSON ({"as_of", key: [...]}) or an aligned table.
 func renderRows(_ columns: [String], _ rows: [[ScoreValue]], format: OutputFormat, key: String,
                 asOf: Int64) -> String {
+    collected { writeRows(columns, format: format, key: key, asOf: asOf, to: $0, rows: { sink in rows.forEach(sink) }) }
+}
+
+/// `renderRows` written as the rows come.
+func writeRows(_ columns: [String], format: OutputFormat, key: String, asOf: Int64, to out: @escaping TextSink,
+               rows: RowFeed<[ScoreValue]>) rethrows {
     switch format {
     case .table:
         if let people = peopleColumns[key] {
             // Named cells for people: durations, percentages, short times.
             let index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
             // The name column only when the source knows names.
-            let named = rows.contains { r in index["account_name"].map { r[$0] != .null } ?? false }
-            let shown = people.filter { named || $0.0 != "name" }
-            let cells = rows.map { r in shown.map { $0.1 { name in index[name].map { r[$0] } ?? .null } } }
-            return alignedTable(shown.map(\.0), cells, empty: "(no \(key))")
-        }
-        return alignedTable(columns, rows.map { $0.map { field($0) ?? "-" } }, empty: "(no \(key))")
-    case .csv:
-        var out = columns.joined(separator: ",") + "\n"
-        for r in rows { out += r.map { csvField(field($0)) }.joined(separator: ",") + "\n" }
-        return out
-    case .json:
-        var out = "{\"as_of\": \"\(Timestamp.format(asOf))\", \"\(key)\": ["
-        for (k, r) in rows.enumerated() {
-            out += k == 0 ? "\n  {" : ",\n  {"
-            for (i, (name, value)) in zip(columns, r).enumerated() {
-                if i > 0 { out += ", " }
-                out += "\"\(name)\": " + jsonValue(value)
+            let nameColumn = index["account_name"]
+            var named = false
+            try writeAlignedTable(people.map(\.0), empty: "(no \(key))", to: out,
+                                  shown: { people.indices.filter { named || people[$0].0 != "name" } }) { sink in
+                try rows { r in
+                    if let k = nameColumn, r[k] != .null { named = true }
+                    sink(people.map { $0.1 { name in index[name].map { r[$0] } ?? .null } })
+                }
             }
-            out += "}"
+        } else {
+            try writeAlignedTable(columns, empty: "(no \(key))", to: out) { sink in
+                try rows { r in sink(r.map { field($0) ?? "-" }) }
+            }
         }
-        out += rows.isEmpty ? "]}\n" : "\n]}\n"
-        return out
+    case .csv:
+        out(columns.joined(separator: ",") + "\n")
+        try rows { r in out(r.map { csvField(field($0)) }.joined(separator: ",") + "\n") }
+    case .json:
+        out("{\"as_of\": \"\(Timestamp.format(asOf))\", \"\(key)\": [")
+        var count = 0
+        try rows { r in
+            var line = count == 0 ? "\n  {" : ",\n  {"
+            for (i, (name, value)) in zip(columns, r).enumerated() {
+                if i > 0 { line += ", " }
+                line += "\"\(name)\": " + jsonValue(value)
+            }
+            out(line + "}")
+            count += 1
+        }
+        out(count == 0 ? "]}\n" : "\n]}\n")
     }
 }
 

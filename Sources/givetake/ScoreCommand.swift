@@ -85,34 +85,35 @@ struct Score: ParsableCommand {
         let outcome = try job.run(store)
         progress.finish()
         let seconds = clock.seconds
+        // Printed from the score tables as they are read, a batch at a
+        // time: the same rows whatever the run mode, and no table is held
+        // in memory however many accounts or turns it has.
+        let p = options.outPrefix
+        func rows(_ table: String, status: String? = nil, _ order: [String]) -> RowFeed<[ScoreValue]> {
+            { sink in try store.forEachScoreRow(prefix: p, table: table, status: status, orderBy: order) { sink($0) } }
+        }
         if let turns {
-            // Read back from turn_scores: the same rows whatever the run mode.
             let status = turns == .all ? nil : turns.rawValue
             let order = turns == .pending ? ["due_at", "account_id", "turn_id"] : ["account_id", "started_at", "turn_id"]
-            let rows = try store.readScoreRows(prefix: options.outPrefix, table: "turn_scores", status: status,
-                                               orderBy: order)
-            print(renderRows(Schema.turnColumns.map(\.0), rows, format: options.format, key: "turns",
-                             asOf: outcome.asOf), terminator: "")
+            try writeRows(Schema.turnColumns.map(\.0), format: options.format, key: "turns", asOf: outcome.asOf,
+                          to: standardOutput, rows: rows("turn_scores", status: status, order))
         } else if agents {
-            let rows = try store.readScoreRows(prefix: options.outPrefix, table: "agent_scores", status: nil,
-                                               orderBy: ["account_id", "agent_id NULLS FIRST"])
-            print(renderRows(Schema.agentColumns.map(\.0), rows, format: options.format, key: "agents",
-                             asOf: outcome.asOf), terminator: "")
+            try writeRows(Schema.agentColumns.map(\.0), format: options.format, key: "agents", asOf: outcome.asOf,
+                          to: standardOutput, rows: rows("agent_scores", ["account_id", "agent_id NULLS FIRST"]))
         } else if let period {
-            let rows = try store.readScoreRows(prefix: options.outPrefix, table: "period_scores", status: nil,
-                                               orderBy: ["account_id", "period_start"])
             if options.format == .table {
-                print(renderTrend(rows, period: period.rawValue, names: outcome.names), terminator: "")
+                let all = try store.readScoreRows(prefix: p, table: "period_scores", status: nil,
+                                                  orderBy: ["account_id", "period_start"])
+                print(renderTrend(all, period: period.rawValue, names: outcome.names), terminator: "")
             } else {
-                print(renderRows(Schema.periodColumns.map(\.0), rows, format: options.format, key: "periods",
-                                 asOf: outcome.asOf), terminator: "")
+                try writeRows(Schema.periodColumns.map(\.0), format: options.format, key: "periods",
+                              asOf: outcome.asOf, to: standardOutput,
+                              rows: rows("period_scores", ["account_id", "period_start"]))
             }
         } else {
-            var accounts = outcome.accounts
-            if incremental && outcome.rescored != nil {
-                accounts = try store.readAccountScores(prefix: options.outPrefix)
+            try writeAccounts(format: options.format, names: outcome.names, asOf: outcome.asOf, to: standardOutput) {
+                sink in try store.forEachAccountScore(prefix: p) { sink($0) }
             }
-            print(render(accounts, names: outcome.names, format: options.format, asOf: outcome.asOf), terminator: "")
         }
         if !quiet {
             var note = "scored \(grouped(outcome.rowsRead)) rows of '\(options.table)' in \(fixed(seconds, 2)) s"
@@ -124,7 +125,6 @@ struct Score: ParsableCommand {
             } else if let why = outcome.fullReason, incremental {
                 note += "; full rescore: \(why)"
             }
-            let p = options.outPrefix
             note += "; wrote \(p)account_scores, \(p)contact_scores, \(p)turn_scores"
                 + (period == nil ? " and \(p)agent_scores" : ", \(p)agent_scores and \(p)period_scores")
             printError(note)

@@ -318,6 +318,18 @@ static void test_memory_limit(void) {
   CHECK(gt_scorer_set_memory_limit(s, gt_scorer_memory(s)) == GT_OK);
   CHECK(gt_scorer_finish(s) == GT_OK);
   gt_scorer_free(s);
+  /* The same rows in 1,000 accounts instead of one: the plan grows by the
+   * report of 999 more accounts at least. */
+  CHECK(gt_scorer_account_bytes() > 1000 && gt_scorer_account_bytes() < 100000);
+  CHECK(gt_scorer_new(&s, NULL) == GT_OK);
+  CHECK(gt_scorer_add(s, rows, 1000) == GT_OK);
+  planned = gt_scorer_memory(s);
+  gt_scorer_free(s);
+  for (i = 0; i < 1000; i++) rows[i].account_id = i + 1;
+  CHECK(gt_scorer_new(&s, NULL) == GT_OK);
+  CHECK(gt_scorer_add(s, rows, 1000) == GT_OK);
+  CHECK(gt_scorer_memory(s) >= planned + 999 * gt_scorer_account_bytes());
+  gt_scorer_free(s);
 }
 
 static void test_hours(void) {

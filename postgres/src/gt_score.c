@@ -1408,6 +1408,27 @@ plan_source(const char *query, GtPlanFacts *facts)
 }
 
 /*
+ * The rows of each account plus its report's share of a group, in rows:
+ * groups of `cap` rows hold about half of givetake.max_memory (the cap is
+ * half of what fitted in one pass), so an account's report bytes
+ * (gt_scorer_account_bytes, about 4 KB) weigh that many rows of
+ * max_memory / (2 cap) bytes. Packed by these, a group of many small
+ * accounts is planned to fit rather than found too large and split.
+ */
+static int64 *
+account_weights(const int64 *counts, int n, int64 cap)
+{
+	int64	   *weighted = palloc(sizeof(int64) * Max(n, 1));
+	double		per_row = gt_max_memory_kb > 0 ? (double) gt_max_memory_kb * 1024.0 / (2.0 * (double) cap) : 0;
+	int64		weight = per_row > 0 ? (int64) ((double) gt_scorer_account_bytes() / per_row) + 1 : 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		weighted[i] = counts[i] + weight;
+	return weighted;
+}
+
+/*
  * Score the source in groups of at most `cap` rows (see GroupRun), each
  * group's results emitted as soon as it is scored.
  */
@@ -1420,6 +1441,7 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	GroupRun	run;
 	int64	   *ids,
 			   *counts,
+			   *weighted,
 			   *from,
 			   *to;
 	int		   *parent;
@@ -1453,8 +1475,9 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "givetake: SPI_connect failed");
 	parent = facts.parent;
+	weighted = account_weights(counts, n, cap);
 	if (parent != NULL)
-		run.groups = gt_pack_groups(n, counts, parent, cap, group_of);
+		run.groups = gt_pack_groups(n, weighted, parent, cap, group_of);
 	else
 	{
 		/* A partition of the links did not fit: PostgreSQL's joins find them. */
@@ -1478,7 +1501,7 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 		SPI_freetuptable(SPI_tuptable);
 		/* in `work`: the split of a group reads it after SPI_finish */
 		parent = MemoryContextAlloc(work, sizeof(int) * Max(n, 1));
-		run.groups = gt_plan_groups(n, ids, counts, nlinks, from, to, cap, parent, group_of);
+		run.groups = gt_plan_groups(n, ids, weighted, nlinks, from, to, cap, parent, group_of);
 	}
 	/* The group of the latest row first: its as_of pins the others. */
 	if (latest >= 0 && group_of[latest] != 0)

@@ -38,9 +38,29 @@ extension Scorer {
             // thread-list head per thread key.
             total &+= contactIDs.count &* (MemoryLayout<ContactState>.stride &+ 9 &+ 4 &* Channel.allCases.count)
             total &+= threadIDs.count &* 4
+            total &+= reportBytes
         }
         return total &+ transient
     }
+    /// What the report at the end of `finish` holds per key, at most: per
+    /// account its group counters and percentile slots for every group
+    /// slot and at most one result row per slot; a result row per contact
+    /// and per agent slot (named agents and one per account). Negligible
+    /// for a few large accounts, it dominates a group of many small ones
+    /// (about 4 KB an account), which the limit then splits.
+    var reportBytes: Int {
+        let agentSlots = agentIDs.count &+ accountIDs.count
+        return accountIDs.count &* Scorer.reportBytesPerAccount &+ contactIDs.count &* MemoryLayout<ContactScore>.stride
+            &+ agentSlots &* (MemoryLayout<AgentCounters>.stride &+ 4 &* MemoryLayout<Double?>.stride
+                              &+ MemoryLayout<AgentScore>.stride)
+    }
+
+    /// The report's bytes per account (see `reportBytes`).
+    public static var reportBytesPerAccount: Int {
+        groupSlots &* (MemoryLayout<GroupCounters>.stride &+ 4 &* MemoryLayout<Double?>.stride
+                       &+ MemoryLayout<AccountScore>.stride)
+    }
+
     /// Throws `.outOfMemory` when the plan exceeds `memoryLimit` (0 = none).
     func checkMemory(rows rowCount: Int, textBytes: Int, finishing: Bool) throws(GiveTakeError) {
         guard memoryLimit > 0 else { return }

@@ -79,13 +79,17 @@ extension ScoringRun {
         ackTimes = []
         buffers = PercentileBuffers(count: 0)
 
+        // Reserved exactly: a group of many small accounts holds more
+        // account rows than anything else of the report.
+        func reported(_ g: Int) -> Bool { g % groupSlots == 0 || groups[g].rows != 0 || groups[g].anomalies != 0 }
         var accounts: [AccountScore] = []
+        accounts.reserveCapacity(groups.indices.reduce(0) { $0 &+ (reported($1) ? 1 : 0) })
         let order = (0..<scorer.accountIDs.count).sorted { scorer.accountIDs[$0] < scorer.accountIDs[$1] }
         for a in order {
             for slot in 0..<groupSlots {
                 let g = a &* groupSlots &+ slot
                 let c = groups[g]
-                if slot > 0 && c.rows == 0 && c.anomalies == 0 { continue }
+                if !reported(g) { continue }
                 var s = AccountScore(accountID: scorer.accountIDs[a],
                                      channel: slot == 0 ? nil : Channel(rawValue: UInt8(slot &- 1)))
                 s.medianAckSeconds = median[g]
