@@ -295,32 +295,39 @@ func rate(_ rowsPerSecond: Double) -> String {
 /// The trend of `score --period`: one line per account with its periods,
 /// a sparkline each for ack rate, median time to acknowledge and give
 /// ratio (oldest left; '·' = no value), and the latest period's values.
-func renderTrend(_ rows: [[ScoreValue]], period: String, names: AccountNames) -> String {
+/// `rows` come ordered by account, then period; only one account's rows
+/// are held at a time.
+func writeTrend(period: String, names: AccountNames, to out: @escaping TextSink,
+                rows: RowFeed<[ScoreValue]>) rethrows {
     func real(_ v: ScoreValue) -> Double? { if case .real(let x) = v { return x }; return nil }
     func text(_ v: ScoreValue) -> String { if case .text(let s) = v { return s }; return "" }
-    var order: [Int64] = []
-    var byAccount: [Int64: [[ScoreValue]]] = [:]
-    for r in rows {
-        guard case .int(let a) = r[0] else { continue }
-        if byAccount[a] == nil { order.append(a) }
-        byAccount[a, default: []].append(r)
-    }
     let ack = Schema.periodColumns.firstIndex { $0.0 == "ack_rate" }!
     let median = Schema.periodColumns.firstIndex { $0.0 == "median_ack_s" }!
     let give = Schema.periodColumns.firstIndex { $0.0 == "give_ratio" }!
-    var table: [[String]] = []
-    for a in order {
-        let rs = byAccount[a]!
+    func line(_ a: Int64, _ rs: [[ScoreValue]]) -> [String] {
         let last = rs.last!
-        table.append([
+        return [
             String(a), names[a] ?? "-", "\(rs.count)", text(rs.first![1]) + ".." + text(last[1]),
             sparkline(rs.map { real($0[ack]) }), real(last[ack]).map { fixed($0 * 100, 0) + "%" } ?? "-",
             sparkline(rs.map { real($0[median]) }), real(last[median]).map { fixed($0 / 60, 1) + "m" } ?? "-",
             sparkline(rs.map { real($0[give]) }), real(last[give]).map { fixed($0, 2) } ?? "-",
-        ])
+        ]
     }
-    return alignedTable(["account", "name", period + "s", "from..to", "ack rate", "last", "median ack", "last",
-                         "give ratio", "last"], table, empty: "(no periods)")
+    try writeAlignedTable(["account", "name", period + "s", "from..to", "ack rate", "last", "median ack", "last",
+                           "give ratio", "last"], empty: "(no periods)", to: out) { sink in
+        var account: Int64 = 0
+        var periods: [[ScoreValue]] = []
+        try rows { r in
+            guard case .int(let a) = r[0] else { return }
+            if a != account && !periods.isEmpty {
+                sink(line(account, periods))
+                periods.removeAll(keepingCapacity: true)
+            }
+            account = a
+            periods.append(r)
+        }
+        if !periods.isEmpty { sink(line(account, periods)) }
+    }
 }
 
 /// ▁▂▃▄▅▆▇█ scaled between the series' min and max; '·' for a null.

@@ -102,9 +102,8 @@ struct Score: ParsableCommand {
                           to: standardOutput, rows: rows("agent_scores", ["account_id", "agent_id NULLS FIRST"]))
         } else if let period {
             if options.format == .table {
-                let all = try store.readScoreRows(prefix: p, table: "period_scores", status: nil,
-                                                  orderBy: ["account_id", "period_start"])
-                print(renderTrend(all, period: period.rawValue, names: outcome.names), terminator: "")
+                try writeTrend(period: period.rawValue, names: outcome.names, to: standardOutput,
+                               rows: rows("period_scores", ["account_id", "period_start"]))
             } else {
                 try writeRows(Schema.periodColumns.map(\.0), format: options.format, key: "periods",
                               asOf: outcome.asOf, to: standardOutput,
