@@ -25,6 +25,16 @@ ORDER BY a, g;
 UPDATE gsp SET parent_id = 110200001 WHERE id = 110100002;
 UPDATE gsp SET parent_id = 110300003 WHERE id = 110200004;
 
+-- Rows in one from-item and not the other, both ways counted (0: the
+-- same rows, duplicates included).
+CREATE FUNCTION pg_temp.differences(a text, b text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+  EXECUTE format('SELECT count(*) FROM ((SELECT * FROM %s EXCEPT ALL SELECT * FROM %s) '
+                 'UNION ALL (SELECT * FROM %s EXCEPT ALL SELECT * FROM %s)) d', a, b, b, a) INTO n;
+  RETURN n;
+END $$;
+
 SET givetake.max_memory = -1;
 CREATE TEMP TABLE ref_sp_accounts AS SELECT * FROM givetake.score_accounts('gsp');
 CREATE TEMP TABLE ref_sp_contacts AS SELECT * FROM givetake.score_contacts('gsp');
@@ -38,34 +48,18 @@ SET givetake.max_memory = '1MB';
 -- here: the plan follows the planner's row estimate, which autovacuum may
 -- or may not have refreshed by now); unsplit, a group raised "does not fit"
 SELECT count(*) FROM givetake.score_accounts('gsp');
-SELECT count(*) AS differences FROM (
-  (SELECT * FROM ref_sp_accounts EXCEPT ALL SELECT * FROM givetake.score_accounts('gsp'))
-  UNION ALL (SELECT * FROM givetake.score_accounts('gsp') EXCEPT ALL SELECT * FROM ref_sp_accounts)) d;
-SELECT count(*) AS differences FROM (
-  (SELECT * FROM ref_sp_contacts EXCEPT ALL SELECT * FROM givetake.score_contacts('gsp'))
-  UNION ALL (SELECT * FROM givetake.score_contacts('gsp') EXCEPT ALL SELECT * FROM ref_sp_contacts)) d;
-SELECT count(*) AS differences FROM (
-  (SELECT * FROM ref_sp_turns EXCEPT ALL SELECT * FROM givetake.score_turns('gsp'))
-  UNION ALL (SELECT * FROM givetake.score_turns('gsp') EXCEPT ALL SELECT * FROM ref_sp_turns)) d;
+SELECT pg_temp.differences('ref_sp_accounts', 'givetake.score_accounts(''gsp'')') AS differences;
+SELECT pg_temp.differences('ref_sp_contacts', 'givetake.score_contacts(''gsp'')') AS differences;
+SELECT pg_temp.differences('ref_sp_turns', 'givetake.score_turns(''gsp'')') AS differences;
 
 -- refresh_scores: one grouped pass, every table as one pass wrote it
 CREATE SCHEMA split;
 SELECT * FROM givetake.refresh_scores('gsp', NULL, 'split', 'month');
-SELECT (SELECT count(*) FROM (
-          (SELECT * FROM ref_sp_accounts EXCEPT ALL SELECT * FROM split.account_scores)
-          UNION ALL (SELECT * FROM split.account_scores EXCEPT ALL SELECT * FROM ref_sp_accounts)) d) AS accounts,
-       (SELECT count(*) FROM (
-          (SELECT * FROM ref_sp_contacts EXCEPT ALL SELECT * FROM split.contact_scores)
-          UNION ALL (SELECT * FROM split.contact_scores EXCEPT ALL SELECT * FROM ref_sp_contacts)) d) AS contacts,
-       (SELECT count(*) FROM (
-          (SELECT * FROM ref_sp_turns EXCEPT ALL SELECT * FROM split.turn_scores)
-          UNION ALL (SELECT * FROM split.turn_scores EXCEPT ALL SELECT * FROM ref_sp_turns)) d) AS turns,
-       (SELECT count(*) FROM (
-          (SELECT * FROM ref_sp_agents EXCEPT ALL SELECT * FROM split.agent_scores)
-          UNION ALL (SELECT * FROM split.agent_scores EXCEPT ALL SELECT * FROM ref_sp_agents)) d) AS agents,
-       (SELECT count(*) FROM (
-          (SELECT * FROM ref_sp_periods EXCEPT ALL SELECT * FROM split.period_scores)
-          UNION ALL (SELECT * FROM split.period_scores EXCEPT ALL SELECT * FROM ref_sp_periods)) d) AS periods;
+SELECT pg_temp.differences('ref_sp_accounts', 'split.account_scores') AS accounts,
+       pg_temp.differences('ref_sp_contacts', 'split.contact_scores') AS contacts,
+       pg_temp.differences('ref_sp_turns', 'split.turn_scores') AS turns,
+       pg_temp.differences('ref_sp_agents', 'split.agent_scores') AS agents,
+       pg_temp.differences('ref_sp_periods', 'split.period_scores') AS periods;
 
 -- more groups than work_mem holds file buffers for (16 at 128kB, as at
 -- 64kB, whose sort is slower): the rows come through the sort, and a
@@ -95,30 +89,16 @@ SET givetake.max_memory = '1MB';
 SET work_mem = '128kB';
 CREATE SCHEMA split_sorted;
 SELECT * FROM givetake.refresh_scores('gsq', NULL, 'split_sorted', 'month');
-SELECT (SELECT count(*) FROM (
-          (SELECT * FROM ref_sq_accounts EXCEPT ALL SELECT * FROM split_sorted.account_scores)
-          UNION ALL (SELECT * FROM split_sorted.account_scores EXCEPT ALL SELECT * FROM ref_sq_accounts)) d) AS accounts,
-       (SELECT count(*) FROM (
-          (SELECT * FROM ref_sq_contacts EXCEPT ALL SELECT * FROM split_sorted.contact_scores)
-          UNION ALL (SELECT * FROM split_sorted.contact_scores EXCEPT ALL SELECT * FROM ref_sq_contacts)) d) AS contacts,
-       (SELECT count(*) FROM (
-          (SELECT * FROM ref_sq_turns EXCEPT ALL SELECT * FROM split_sorted.turn_scores)
-          UNION ALL (SELECT * FROM split_sorted.turn_scores EXCEPT ALL SELECT * FROM ref_sq_turns)) d) AS turns,
-       (SELECT count(*) FROM (
-          (SELECT * FROM ref_sq_agents EXCEPT ALL SELECT * FROM split_sorted.agent_scores)
-          UNION ALL (SELECT * FROM split_sorted.agent_scores EXCEPT ALL SELECT * FROM ref_sq_agents)) d) AS agents,
-       (SELECT count(*) FROM (
-          (SELECT * FROM ref_sq_periods EXCEPT ALL SELECT * FROM split_sorted.period_scores)
-          UNION ALL (SELECT * FROM split_sorted.period_scores EXCEPT ALL SELECT * FROM ref_sq_periods)) d) AS periods;
+SELECT pg_temp.differences('ref_sq_accounts', 'split_sorted.account_scores') AS accounts,
+       pg_temp.differences('ref_sq_contacts', 'split_sorted.contact_scores') AS contacts,
+       pg_temp.differences('ref_sq_turns', 'split_sorted.turn_scores') AS turns,
+       pg_temp.differences('ref_sq_agents', 'split_sorted.agent_scores') AS agents,
+       pg_temp.differences('ref_sq_periods', 'split_sorted.period_scores') AS periods;
 -- a score_* call, and one pinned to an as_of
 CREATE TEMP TABLE sq_turns AS SELECT * FROM givetake.score_turns('gsq');
-SELECT count(*) AS differences FROM (
-  (SELECT * FROM ref_sq_turns EXCEPT ALL SELECT * FROM sq_turns)
-  UNION ALL (SELECT * FROM sq_turns EXCEPT ALL SELECT * FROM ref_sq_turns)) d;
+SELECT pg_temp.differences('ref_sq_turns', 'sq_turns') AS differences;
 CREATE TEMP TABLE sq_pinned AS SELECT * FROM givetake.score_accounts('gsq', '2024-03-01 00:00+00');
-SELECT count(*) AS differences FROM (
-  (SELECT * FROM ref_sq_pinned EXCEPT ALL SELECT * FROM sq_pinned)
-  UNION ALL (SELECT * FROM sq_pinned EXCEPT ALL SELECT * FROM ref_sq_pinned)) d;
+SELECT pg_temp.differences('ref_sq_pinned', 'sq_pinned') AS differences;
 -- the latest row dropped: every group, split ones included, is scored for
 -- its as_of through the sort first, then the pass that emits
 INSERT INTO gsq VALUES (999999999, 1300, 1300, NULL, 'fax', 'mention', true, false, false,
@@ -127,9 +107,7 @@ SET givetake.max_memory = -1;
 CREATE TEMP TABLE ref_sq_dropped AS SELECT * FROM givetake.score_accounts('gsq');
 SET givetake.max_memory = '1MB';
 CREATE TEMP TABLE sq_dropped AS SELECT * FROM givetake.score_accounts('gsq');
-SELECT count(*) AS differences FROM (
-  (SELECT * FROM ref_sq_dropped EXCEPT ALL SELECT * FROM sq_dropped)
-  UNION ALL (SELECT * FROM sq_dropped EXCEPT ALL SELECT * FROM ref_sq_dropped)) d;
+SELECT pg_temp.differences('ref_sq_dropped', 'sq_dropped') AS differences;
 -- one account that does not fit by itself is still the ERROR; the tables
 -- stay as they were
 INSERT INTO gsq
@@ -142,9 +120,7 @@ BEGIN
 EXCEPTION WHEN out_of_memory THEN
     RAISE NOTICE 'out_of_memory: %', regexp_replace(substring(SQLERRM from 'an account .*does not fit in givetake.max_memory'), 'group \d+ of \d+', 'group N of M');
 END $$;
-SELECT count(*) AS differences FROM (
-  (SELECT * FROM ref_sq_accounts EXCEPT ALL SELECT * FROM split_sorted.account_scores)
-  UNION ALL (SELECT * FROM split_sorted.account_scores EXCEPT ALL SELECT * FROM ref_sq_accounts)) d;
+SELECT pg_temp.differences('ref_sq_accounts', 'split_sorted.account_scores') AS differences;
 RESET work_mem;
 DROP SCHEMA split_sorted CASCADE;
 DROP TABLE gsq;
@@ -156,13 +132,9 @@ INSERT INTO gsp VALUES (999999999, 1300, 1300, NULL, 'fax', 'mention', true, fal
 SET givetake.max_memory = -1;
 CREATE TEMP TABLE ref_sp_dropped AS SELECT * FROM givetake.score_accounts('gsp');
 SET givetake.max_memory = '1MB';
-SELECT count(*) AS differences FROM (
-  (SELECT * FROM ref_sp_dropped EXCEPT ALL SELECT * FROM givetake.score_accounts('gsp'))
-  UNION ALL (SELECT * FROM givetake.score_accounts('gsp') EXCEPT ALL SELECT * FROM ref_sp_dropped)) d;
+SELECT pg_temp.differences('ref_sp_dropped', 'givetake.score_accounts(''gsp'')') AS differences;
 SELECT accounts FROM givetake.refresh_scores('gsp', NULL, 'split');
-SELECT count(*) AS differences FROM (
-  (SELECT * FROM ref_sp_dropped EXCEPT ALL SELECT * FROM split.account_scores)
-  UNION ALL (SELECT * FROM split.account_scores EXCEPT ALL SELECT * FROM ref_sp_dropped)) d;
+SELECT pg_temp.differences('ref_sp_dropped', 'split.account_scores') AS differences;
 
 -- one account that does not fit by itself (3,500 rows, a contact per
 -- row) is still the ERROR, once the groups around it are split away; the
@@ -183,9 +155,7 @@ BEGIN
 EXCEPTION WHEN out_of_memory THEN
     RAISE NOTICE 'out_of_memory: %', regexp_replace(substring(SQLERRM from 'an account .*does not fit in givetake.max_memory'), 'group \d+ of \d+', 'group N of M');
 END $$;
-SELECT count(*) AS differences FROM (
-  (SELECT * FROM ref_sp_dropped EXCEPT ALL SELECT * FROM split.account_scores)
-  UNION ALL (SELECT * FROM split.account_scores EXCEPT ALL SELECT * FROM ref_sp_dropped)) d;
+SELECT pg_temp.differences('ref_sp_dropped', 'split.account_scores') AS differences;
 RESET givetake.max_memory;
 DROP SCHEMA split CASCADE;
 DROP TABLE gsp;
