@@ -95,7 +95,7 @@ extension ScoringJob {
         let dir = try makeTempDir()
         do {
             let estimate = store.estimatedRowCount(table)
-            let bucketCount = spillBucketCount ?? spillBuckets(rows: estimate, cap: cap)
+            let bucketCount = spillBucketCount ?? spillBuckets(rows: estimate, cap: min(cap, rowsPerGroup ?? cap))
             let scan = try SpillScan(dir: dir, buckets: bucketCount,
                                      linkPartitions: CrossAccountLinks.partitions(rows: estimate, perPartition: cap))
             var stats = ScanStats()
@@ -128,7 +128,12 @@ extension ScoringJob {
             // group of many small accounts is planned to fit rather than
             // found too large (and split) after it was read.
             let weighted = accounts.map { (account: $0.account, rows: $0.rows + accountWeightInRows) }
-            if let groupOfBucket = planBuckets(weighted, links, buckets: bucketCount, cap: cap) {
+            // Groups aim at `rowsPerGroup` rows, never below one bucket (a
+            // group stays whole buckets, read back in one merge); else, or
+            // when linked accounts do not fit that, at the memory bound.
+            let target = min(cap, max(rowsPerGroup ?? cap, largestBucket(weighted, bucketCount)))
+            if let groupOfBucket = planBuckets(weighted, links, buckets: bucketCount, cap: target)
+                ?? (target < cap ? planBuckets(weighted, links, buckets: bucketCount, cap: cap) : nil) {
                 let groups = max(1, Int(groupOfBucket.max() ?? 0) + 1)
                 var files = [[String]](repeating: [], count: groups)
                 var rows = [Int](repeating: 0, count: groups)
@@ -255,6 +260,13 @@ extension ScoringJob {
 /// What one account adds to a group's scorer beyond its rows, in rows of
 /// the 200 bytes a group is planned with: its report (about 4 KB).
 let accountWeightInRows = Scorer.reportBytesPerAccount / 200 + 1
+
+/// Rows of the largest spill bucket.
+func largestBucket(_ counts: [(account: Int64, rows: Int)], _ buckets: Int) -> Int {
+    var rows = [Int](repeating: 0, count: buckets)
+    for c in counts { rows[bucketOf(c.account, buckets)] += c.rows }
+    return rows.max() ?? 0
+}
 
 /// The order of account rows in one run: account, then its all-channels
 /// row, then channel code.

@@ -3,6 +3,14 @@
 // statements.
 import CSQLite3
 
+/// Process-wide SQLite settings for a program that owns its process.
+public enum SQLiteProcess {
+    /// Stops SQLite counting allocations (sqlite3_memory_used) under a
+    /// global mutex that each of its allocations takes. Only before the
+    /// first connection opens; a no-op after.
+    public static func stopAllocationCounting() { _ = gt_sqlite_disable_memstatus() }
+}
+
 final class SQLiteConnection {
     let db: OpaquePointer
     let path: String

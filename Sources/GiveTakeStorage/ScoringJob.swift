@@ -21,6 +21,10 @@ public struct ScoringJob {
     /// Memory bound: above this many rows, accounts are scored in groups
     /// (PartitionedScoring.swift). nil = one group, however large.
     public var maxRowsInMemory: Int?
+    /// Rows a group aims at when the table is scored in groups (nil: as
+    /// many as `maxRowsInMemory`). A group whose scorer state fits the CPU
+    /// caches scores faster, and fewer rows mean less memory.
+    public var rowsPerGroup: Int?
     /// Score in groups also when the source cannot estimate its row count
     /// (an explicit budget); a default budget only acts on a known estimate,
     /// so it never costs an extra planning scan of a small table.

@@ -32,6 +32,7 @@ let gtVersionString = GT_VERSION_STRING
 @main
 enum Entry {
     static func main() {
+        SQLiteProcess.stopAllocationCounting()
         var command: ParsableCommand
         do {
             command = try Root.parseAsRoot(Array(CommandLine.arguments.dropFirst()))

@@ -156,6 +156,7 @@ struct MemoryOptions: ParsableArguments {
     func apply(to job: inout ScoringJob) {
         job.maxRowsInMemory = groupRows ?? parseSize(maxMemory ?? defaultMaxMemory).map(rowsFitting)
         job.groupWhenCountUnknown = job.maxRowsInMemory != nil
+        if groupRows == nil { job.rowsPerGroup = cacheGroupRows }
         job.scorerMemoryLimit = parseSize(maxMemory ?? defaultMaxMemory).map(scorerBytes)
     }
 }
@@ -189,4 +190,9 @@ func rowsFitting(_ bytes: Int) -> Int { max(50_000, (bytes * 3 / 5 - 48 << 20) /
 func scorerBytes(_ bytes: Int) -> Int { max(bytes * 3 / 5, rowsFitting(bytes) * plannedBytesPerRow) }
 
 let plannedBytesPerRow = 200
+
+/// Rows a group aims at once a table is scored in groups: a scorer of
+/// about 10 MB works in the CPU caches, and scored groups of 50,000 rows
+/// 1.2–1.5× faster than groups of a million (docs/architecture.md).
+let cacheGroupRows = 50_000
 #endif

@@ -115,6 +115,22 @@ equals "one pass scores every account" "$(sqlite3 small.db 'select count(*) from
 expect "a group that outgrows its scorer is split by linked set" 0 "split into 2 parts" -- \
   env GIVETAKE_TRACE=1 givetake score small.db -q --max-memory 16M --out-prefix s_
 same "... and scores as one pass" small-one-pass.txt <(dump_scores small.db s_)
+# 400 accounts of 1,000 rows: past a 200M bound's one-pass size, and scored
+# in groups of about 50,000 rows (kept in the CPU caches), not in groups as
+# large as the bound allows.
+sqlite3 mid.db "CREATE TABLE interactions (id INTEGER, account_id INTEGER, contact_id INTEGER, parent_id INTEGER,
+  channel TEXT, kind TEXT, inbound INTEGER, automated INTEGER, has_media INTEGER, created_at TEXT, author_name TEXT,
+  body TEXT, value REAL);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000)
+INSERT INTO interactions SELECT i, (i - 1) / 1000 + 1, i % 997, CASE WHEN i % 30 = 3 THEN i + 1 END, 'facebook',
+  CASE WHEN i % 30 = 3 THEN 'reply' ELSE 'comment' END, i % 30 <> 3, 0, 0,
+  datetime('2026-11-01', '+' || (i * 7 % 40000) || ' minutes'), NULL, 'help please', 0 FROM n;"
+givetake score mid.db -q --max-memory none >/dev/null
+dump_scores mid.db "" >mid-one-pass.txt
+env GIVETAKE_TRACE=1 givetake score mid.db -q --max-memory 200M --out-prefix g_ 2>mid-trace.txt >/dev/null
+equals "a table past the bound is scored in groups of at most 50,000 rows" \
+  "$(grep -o 'scoring [0-9]* rows' mid-trace.txt | awk '{ n++; if ($2 > 50000) big++ } END { print (n >= 8), big + 0 }')" "1 0"
+same "... and scores as one pass" mid-one-pass.txt <(dump_scores mid.db g_)
 sqlite3 small.db "update interactions set account_id = 1 where account_id <= 20000"
 expect "one account larger than the scorer's limit is an error" 1 \
   "account 1 \(60000 rows\) does not fit the memory bound: .*above the memory limit of 10 MB" -- \

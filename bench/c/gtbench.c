@@ -13,7 +13,7 @@
  *   gtbench calls                                  ns per C call (gt_version_number, gt_classify)
  *   gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory]
  *                                                  ROWS generated on the fly, scored in groups of accounts
- *                                                  of at most N rows (default 1,000,000), one scorer at a
+ *                                                  of at most N rows (default 50,000), one scorer at a
  *                                                  time: time, peak RSS (VmHWM); --verify also scores
  *                                                  them in one pass and compares the account rows;
  *                                                  --keep-memory: glibc keeps freed memory for the next
@@ -513,7 +513,7 @@ static int same_accounts(const gt_account_score *a, const gt_account_score *b, s
 }
 
 static int cmd_stream(int argc, char **argv) {
-  int64_t rows = strtoll(argv[0], NULL, 10), group_rows = 1000000;
+  int64_t rows = strtoll(argv[0], NULL, 10), group_rows = 50000; /* the recipe of givetake.h */
   int verify = 0, keep_memory = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--group-rows") && i + 1 < argc) group_rows = strtoll(argv[++i], NULL, 10);

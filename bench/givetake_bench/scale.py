@@ -135,7 +135,7 @@ def write_scale_md(doc) -> None:
         verdict = "linear" if x["max_deviation"] <= LINEAR_TOLERANCE else "not within the tolerance"
         L.append(f"- {name} ({clock}): {steps}; fixed cost {x['fixed_s'] * 1e3:.0f} ms — {verdict}")
     L += ["", "In-process: gtbench generates the rows on the fly (their generation is inside its time) and scores "
-          "them in groups of accounts of at most 1,000,000 rows. CLI: `givetake demo` writes the data (not "
+          "them in groups of accounts of at most 50,000 rows (the recipe of givetake.h). CLI: `givetake demo` writes the data (not "
           "timed), `givetake score` with its default memory bound. RSS: peak of the measured process (the "
           "extension: the PostgreSQL backend). CPU: user + system seconds of the process; wall: elapsed "
           "seconds (client and server).", ""]
