@@ -50,6 +50,8 @@ struct ScanState {
     var negStart: (Int, Int, Int, Int) = (0, 0, 0, 0)
     var negEnd: (Int, Int, Int, Int) = (-1, -1, -1, -1)
     var lastPronounStart = -1
+    /// The text's `leadingHandlesEnd`, once a cue asked (-1 before).
+    var handlesEnd = -1
     var weWords: Int32 = 0
     var youWords: Int32 = 0
     var appreciative = false
@@ -249,7 +251,8 @@ extension Automaton {
             if pat.needsRightBoundary && me < n && isWordByte(text[me]) { continue }
             let kind = pat.flags.structuralKind
             if kind != 0 {
-                guard let span = structuralSpan(kind, text, ms, me, youWordsSoFar: st.youWords) else { continue }
+                guard let span = structuralSpan(kind, text, ms, me, youWordsSoFar: st.youWords,
+                                                handlesEnd: &st.handlesEnd) else { continue }
                 if pat.layer == .cue {
                     st.append(CueHit(start: span.0, end: span.1, pattern: Int32(p), negated: false))
                 } else if pat.layer == .negation {

@@ -82,17 +82,28 @@ private func isHandleByte(_ b: UInt8) -> Bool { isWordByte(b) || b == 0x5F }
 @inline(__always)
 private func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
 
-/// Whether `pos` lies in the run of @handles a reply opens with.
-private func inLeadingHandles(_ text: UnsafeBufferPointer<UInt8>, _ pos: Int) -> Bool {
+/// Where the run of @handles a reply opens with ends: the first byte that
+/// is neither white space, a comma nor part of an @handle (the text's
+/// length when there is none). A position lies in that run exactly when it
+/// is at most this. `known` caches it for the text (-1: not yet found), so
+/// the run is walked once, not for every cue that asks.
+func leadingHandlesEnd(_ text: UnsafeBufferPointer<UInt8>, _ known: inout Int) -> Int {
+    if known >= 0 { return known }
+    known = walkLeadingHandles(text)
+    return known
+}
+
+private func walkLeadingHandles(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = text.count
     var i = 0
-    while i < pos {
+    while i < n {
         let b = text[i]
         if isSpaceByte(b) || b == 0x2C { i &+= 1; continue }
-        if b != 0x40 { return false }
+        if b != 0x40 { return i }
         i &+= 1
-        while i < text.count && isHandleByte(text[i]) { i &+= 1 }
+        while i < n && isHandleByte(text[i]) { i &+= 1 }
     }
-    return true
+    return n
 }
 
 /// The prefix of a sentence-start cue, "<start> ", folded.
@@ -100,8 +111,8 @@ let sentenceStartPrefix: [UInt8] = Array("<start> ".utf8)
 
 /// Whether text[pos...] opens a sentence: nothing but white space before it,
 /// or white space after '.', '!', '?' or an emoji, or a line break, or only
-/// the @handles a reply opens with.
-func opensSentence(_ text: UnsafeBufferPointer<UInt8>, _ pos: Int) -> Bool {
+/// the @handles a reply opens with (`handlesEnd`: see `leadingHandlesEnd`).
+func opensSentence(_ text: UnsafeBufferPointer<UInt8>, _ pos: Int, _ handlesEnd: inout Int) -> Bool {
     var i = pos
     var spaced = false
     while i > 0 && isSpaceByte(text[i &- 1]) {
@@ -121,13 +132,14 @@ func opensSentence(_ text: UnsafeBufferPointer<UInt8>, _ pos: Int) -> Bool {
         if l >= 0xF0 { return true }
         if l == 0xE2 && lead &+ 1 < i && text[lead &+ 1] >= 0x98 && text[lead &+ 1] <= 0x9E { return true }
     }
-    return spaced && inLeadingHandles(text, pos)
+    return spaced && pos <= leadingHandlesEnd(text, &handlesEnd)
 }
 
 /// Confirms a structural trigger that matched text[start..<end]; returns the
-/// span to report, or nil when the surroundings do not fit.
+/// span to report, or nil when the surroundings do not fit. `handlesEnd`:
+/// the text's `leadingHandlesEnd` cache.
 func structuralSpan(_ kind: UInt8, _ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
-                    youWordsSoFar: Int32) -> (Int, Int)? {
+                    youWordsSoFar: Int32, handlesEnd: inout Int) -> (Int, Int)? {
     let n = text.count
     switch StructuralCue(rawValue: kind) {
     case .reply?, .mention?:
@@ -136,7 +148,7 @@ func structuralSpan(_ kind: UInt8, _ text: UnsafeBufferPointer<UInt8>, _ start: 
         var firstVisible = 0
         while firstVisible < start && isSpaceByte(text[firstVisible]) { firstVisible &+= 1 }
         let opens = firstVisible == start
-        if kind == StructuralCue.reply.rawValue ? !opens : inLeadingHandles(text, start) { return nil }
+        if kind == StructuralCue.reply.rawValue ? !opens : start <= leadingHandlesEnd(text, &handlesEnd) { return nil }
         var e = end
         while e < n && isHandleByte(text[e]) { e &+= 1 }
         return (start, e)
@@ -164,7 +176,7 @@ func structuralSpan(_ kind: UInt8, _ text: UnsafeBufferPointer<UInt8>, _ start: 
         }
         return (s, end)
     case .sentenceStart?:
-        return opensSentence(text, start) ? (start, end) : nil
+        return opensSentence(text, start, &handlesEnd) ? (start, end) : nil
     case .hashtag?:
         if start > 0 && isWordByte(text[start &- 1]) { return nil }
         guard end < n, isASCIILetter(text[end]) else { return nil }
