@@ -177,7 +177,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
             let state = try produce { result in
                 try copyIn("pg_temp.gt_new_accounts", Schema.accountColumns, result.accounts) { $0.values(names) }
                 try copyInContacts("pg_temp.gt_new_contacts", result.contacts, trust32: trust32)
-                try copyIn("pg_temp.gt_new_turns", Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
+                try copyInTurns("pg_temp.gt_new_turns", result.turns.ordered(), names)
                 try copyIn("pg_temp.gt_new_agents", Schema.agentColumns, result.agents) { $0.values(names) }
                 if periods {
                     try copyIn("pg_temp.gt_new_periods", Schema.periodColumns, result.periods) { $0.values(names) }
@@ -240,6 +240,33 @@ public final class PostgresStore: InteractionStore, BatchSource {
             copy.field8(UInt64(bitPattern: c.acknowledged))
             copy.field8(UInt64(bitPattern: c.unacknowledged))
             copy.field8(UInt64(bitPattern: c.lastInteractionAt &- Timestamp.postgresEpochOffset))
+            try copy.endRow()
+        }
+        try copy.finish()
+    }
+
+    /// Turns come next in bulk: the same text COPY as `TurnScore.values`
+    /// gives, without a value array per row.
+    private func copyInTurns(_ table: String, _ turns: OrderedTurns, _ names: AccountNames) throws {
+        var copy = try PostgresCopyWriter(pg, table: table, columns: Schema.turnColumns.map(\.0))
+        for t in turns {
+            copy.int(t.accountID); copy.tab()
+            copy.int(t.turnID); copy.tab()
+            copy.int(t.threadID); copy.tab()
+            copy.int(t.contactID); copy.tab()
+            copy.text(t.channel.name); copy.tab()
+            copy.time(t.startedAt); copy.tab()
+            copy.int(t.inboundRows); copy.tab()
+            copy.text(t.status.name); copy.tab()
+            copy.int(t.firstAckID); copy.tab()
+            copy.int(t.agentID); copy.tab()
+            copy.real(t.timeToAckSeconds); copy.tab()
+            copy.real(t.businessTimeToAckSeconds); copy.tab()
+            copy.bool(t.personal); copy.tab()
+            copy.bool(t.appreciative); copy.tab()
+            copy.bool(t.withinSLA); copy.tab()
+            copy.time(t.dueAt); copy.tab()
+            if let name = names[t.accountID] { copy.text(name) } else { copy.null() }
             try copy.endRow()
         }
         try copy.finish()

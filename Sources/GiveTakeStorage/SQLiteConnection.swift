@@ -113,6 +113,13 @@ final class SQLiteStatement {
     @inline(__always) func bind(_ i: Int32, _ v: Int64?) {
         if let v { sqlite3_bind_int64(stmt, i, v) } else { sqlite3_bind_null(stmt, i) }
     }
+    @inline(__always) func bind(_ i: Int32, _ v: Double?) {
+        if let v { sqlite3_bind_double(stmt, i, v) } else { sqlite3_bind_null(stmt, i) }
+    }
+    /// Binds a static string (no copy).
+    @inline(__always) func bindStatic(_ i: Int32, _ s: StaticString) {
+        bindStatic(i, UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
     func bind(_ i: Int32, _ s: String) { sqlite3_bind_text(stmt, i, s, -1, gt_sqlite_transient()) }
     /// Binds bytes that stay valid until the next step (no copy).
     @inline(__always) func bindStatic(_ i: Int32, _ b: UnsafeBufferPointer<UInt8>?) {

@@ -113,7 +113,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             let state = try produce { result in
                 try insertScores(accountsTable, Schema.accountColumns, result.accounts) { $0.values(names) }
                 try insertContacts(contactsTable, result.contacts)
-                try insertScores(turnsTable, Schema.turnColumns, result.turns.ordered()) { $0.values(names) }
+                try insertTurns(turnsTable, result.turns.ordered(), names)
                 try insertScores(agentsTable, Schema.agentColumns, result.agents) { $0.values(names) }
                 if periods {
                     try insertScores(periodsTable, Schema.periodColumns, result.periods) { $0.values(names) }
@@ -171,6 +171,37 @@ public final class SQLiteStore: InteractionStore, BatchSource {
             stmt.bind(5, c.acknowledged)
             stmt.bind(6, c.unacknowledged)
             time.format(c.lastInteractionAt) { stmt.bindStatic(7, $0) }
+            _ = try stmt.step()
+            stmt.reset()
+        }
+    }
+
+    /// Turns come next in bulk: bound directly too (static names, times
+    /// formatted in place; the same text as `TurnScore.values`).
+    private func insertTurns(_ table: String, _ turns: OrderedTurns, _ names: AccountNames) throws {
+        let stmt = try conn.prepare("INSERT INTO \(table) (" + Schema.turnColumns.map(\.0).joined(separator: ", ")
+                                    + ") VALUES (" + Array(repeating: "?", count: Schema.turnColumns.count)
+                                        .joined(separator: ", ") + ")")
+        var started = TimestampText(), due = TimestampText()
+        @inline(__always) func flag(_ b: Bool?) -> Int64? { b.map { $0 ? 1 : 0 } }
+        for t in turns {
+            stmt.bind(1, t.accountID)
+            stmt.bind(2, t.turnID)
+            stmt.bind(3, t.threadID)
+            stmt.bind(4, t.contactID)
+            stmt.bindStatic(5, t.channel.name)
+            started.format(t.startedAt) { stmt.bindStatic(6, $0) }
+            stmt.bind(7, t.inboundRows)
+            stmt.bindStatic(8, t.status.name)
+            stmt.bind(9, t.firstAckID)
+            stmt.bind(10, t.agentID)
+            stmt.bind(11, t.timeToAckSeconds)
+            stmt.bind(12, t.businessTimeToAckSeconds)
+            stmt.bind(13, flag(t.personal))
+            stmt.bind(14, flag(t.appreciative))
+            stmt.bind(15, flag(t.withinSLA))
+            due.format(t.dueAt) { stmt.bindStatic(16, $0) }
+            if let name = names[t.accountID] { stmt.bind(17, name) } else { stmt.bindNull(17) }
             _ = try stmt.step()
             stmt.reset()
         }
