@@ -1433,9 +1433,12 @@ account_weights(const int64 *counts, int n, int64 cap)
  * 10 MB) works in the CPU caches and scores faster than a group as large
  * as givetake.max_memory holds (docs/architecture.md); yet no more groups
  * than work_mem has file buffers for (so the source is still read once
- * into a file per group), and never above `cap`.
+ * into a file per group), nor than GT_MAX_GROUP_FILES (written at once,
+ * more files than max_files_per_process allows would be closed and
+ * reopened all along the scan), and never above `cap`.
  */
 #define GT_CACHE_GROUP_ROWS 50000
+#define GT_MAX_GROUP_FILES 512
 
 static int64
 group_target(const int64 *weighted, int n, int64 cap)
@@ -1447,7 +1450,7 @@ group_target(const int64 *weighted, int n, int64 cap)
 	for (i = 0; i < n; i++)
 		total += weighted[i];
 	/* a quarter of the buffers spare: packing leaves groups part full */
-	per_file = total / Max(1, spill_files_max() * 3 / 4) + 1;
+	per_file = total / Max(1, Min(spill_files_max(), GT_MAX_GROUP_FILES) * 3 / 4) + 1;
 	return Min(cap, Max(GT_CACHE_GROUP_ROWS, per_file));
 }
 
