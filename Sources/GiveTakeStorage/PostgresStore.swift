@@ -245,8 +245,8 @@ public final class PostgresStore: InteractionStore, BatchSource {
         try copy.finish()
     }
 
-    /// Turns come next in bulk: the same text COPY as `TurnScore.values`
-    /// gives, without a value array per row.
+    /// Turns come next in bulk: text COPY in `Schema.turnColumns` order,
+    /// without a value array per row.
     private func copyInTurns(_ table: String, _ turns: OrderedTurns, _ names: AccountNames) throws {
         var copy = try PostgresCopyWriter(pg, table: table, columns: Schema.turnColumns.map(\.0))
         for t in turns {

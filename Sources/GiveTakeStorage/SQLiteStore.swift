@@ -137,10 +137,15 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         }
     }
 
+    /// `INSERT INTO table (columns...) VALUES (?, ...)`, prepared.
+    private func insertStatement(_ table: String, _ columns: [(String, Schema.ColumnType)]) throws -> SQLiteStatement {
+        try conn.prepare("INSERT INTO \(table) (" + columns.map(\.0).joined(separator: ", ") + ") VALUES ("
+                         + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
+    }
+
     private func insertScores<S: Sequence>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: S,
                                            _ values: (S.Element) -> [ScoreValue]) throws {
-        let stmt = try conn.prepare("INSERT INTO \(table) (" + columns.map(\.0).joined(separator: ", ") + ") VALUES ("
-                                    + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
+        let stmt = try insertStatement(table, columns)
         for row in rows {
             for (i, v) in values(row).enumerated() {
                 let k = Int32(i + 1)
@@ -160,8 +165,7 @@ public final class SQLiteStore: InteractionStore, BatchSource {
 
     /// Contacts are the bulk of the output: bound directly, no per-row arrays.
     private func insertContacts(_ table: String, _ rows: [ContactScore]) throws {
-        let stmt = try conn.prepare("INSERT INTO \(table) (" + Schema.contactColumns.map(\.0).joined(separator: ", ")
-                                    + ") VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let stmt = try insertStatement(table, Schema.contactColumns)
         var time = TimestampText()
         for c in rows {
             stmt.bind(1, c.accountID)
@@ -176,12 +180,10 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         }
     }
 
-    /// Turns come next in bulk: bound directly too (static names, times
-    /// formatted in place; the same text as `TurnScore.values`).
+    /// Turns come next in bulk: bound directly too, in `Schema.turnColumns`
+    /// order (static names, times formatted in place).
     private func insertTurns(_ table: String, _ turns: OrderedTurns, _ names: AccountNames) throws {
-        let stmt = try conn.prepare("INSERT INTO \(table) (" + Schema.turnColumns.map(\.0).joined(separator: ", ")
-                                    + ") VALUES (" + Array(repeating: "?", count: Schema.turnColumns.count)
-                                        .joined(separator: ", ") + ")")
+        let stmt = try insertStatement(table, Schema.turnColumns)
         var started = TimestampText(), due = TimestampText()
         @inline(__always) func flag(_ b: Bool?) -> Int64? { b.map { $0 ? 1 : 0 } }
         for t in turns {

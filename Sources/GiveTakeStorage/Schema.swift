@@ -164,7 +164,6 @@ public typealias AccountNames = [Int64: String]
 
 @inline(__always) private func r(_ d: Double?) -> ScoreValue { d.map { .real($0) } ?? .null }
 @inline(__always) private func i(_ v: Int64?) -> ScoreValue { v.map { .int($0) } ?? .null }
-@inline(__always) private func b(_ v: Bool?) -> ScoreValue { v.map { .bool($0) } ?? .null }
 @inline(__always) private func name(_ names: AccountNames, _ id: Int64) -> ScoreValue {
     names[id].map { .text($0) } ?? .null
 }
@@ -207,18 +206,6 @@ extension PeriodScore {
     }
 }
 
-extension TurnScore {
-    /// Values in Schema.turnColumns order.
-    public func values(_ names: AccountNames) -> [ScoreValue] {
-        [
-            .int(accountID), .int(turnID), i(threadID), i(contactID), .text(channelName(channel)),
-            .time(startedAt), .int(inboundRows), .text(string(status.name)), i(firstAckID), i(agentID),
-            r(timeToAckSeconds), r(businessTimeToAckSeconds), b(personal), b(appreciative), b(withinSLA),
-            .time(dueAt), name(names, accountID),
-        ]
-    }
-}
-
 extension AgentScore {
     /// Values in Schema.agentColumns order.
     public func values(_ names: AccountNames) -> [ScoreValue] {
@@ -227,13 +214,6 @@ extension AgentScore {
             r(medianAckBusinessSeconds), r(p90AckBusinessSeconds), r(personalRate), r(appreciativeRate),
             r(slaRate), .int(givePosts), .int(takePosts), r(giveRatio), r(meIndex), name(names, accountID),
         ]
-    }
-}
-
-extension ContactScore {
-    var values: [ScoreValue] {
-        [.int(accountID), .int(contactID), .real(balance), .int(Int64(trustScore)), .int(acknowledged),
-         .int(unacknowledged), .time(lastInteractionAt)]
     }
 }
 
