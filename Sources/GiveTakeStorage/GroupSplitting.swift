@@ -30,7 +30,7 @@ extension ScoringJob {
         } catch let e as GroupTooLarge {
             // The failed scorer is gone; nothing of it was handed on (a
             // group's result is written only once it is complete).
-            let parts = try split(spilled, paths, rows: rows, into: e.partsNeeded, cause: e.cause)
+            let parts = try split(spilled, paths, rows: rows, into: e.partsNeeded, cause: e)
             if lastRead { for p in paths { unlink(p) } }
             for (k, part) in parts.enumerated() {
                 let partLabel = label + ", part \(k + 1) of \(parts.count)"
@@ -50,7 +50,7 @@ extension ScoringJob {
     /// order. One linked set cannot be split: the error says it does not
     /// fit.
     private func split(_ spilled: SpilledGroups, _ paths: [String], rows: Int, into wanted: Int,
-                       cause: GiveTakeError) throws -> [(path: String, rows: Int)] {
+                       cause: GroupTooLarge) throws -> [(path: String, rows: Int)] {
         let t = monotonicSeconds()
         var counts = RowCounts()
         let records = try MergedSpill(paths)
@@ -59,7 +59,8 @@ extension ScoringJob {
         guard let (partOf, parts) = partition(accounts, spilled.links, parts: wanted) else {
             let who = accounts.count <= 1 ? "account \(accounts.first?.account ?? 0) (\(rows) rows) does"
                 : "account \(accounts[0].account) with the \(accounts.count - 1) account(s) linked to it (\(rows) rows) does"
-            throw StorageError("table '\(table)': \(who) not fit the memory bound: " + cause.message)
+            throw LinkedSetTooLarge(message: "table '\(table)': \(who) not fit the memory bound: " + cause.cause.message,
+                                    scorerBytesNeeded: cause.plannedBytes)
         }
         let n = spilled.splits
         spilled.splits += 1
@@ -70,7 +71,7 @@ extension ScoringJob {
         while let r = try again.next() { try writers[Int(partOf[spilledAccount(r)] ?? 0)].append(record: r) }
         for w in writers { try w.finish() }
         if traceEnabled {
-            trace("\(rows) rows of \(accounts.count) accounts do not fit (\(cause.message)): split into \(parts) parts, "
+            trace("\(rows) rows of \(accounts.count) accounts do not fit (\(cause.cause.message)): split into \(parts) parts, "
                   + "\(monotonicSeconds() - t) s")
         }
         return writers.map { (path: $0.path, rows: $0.rows) }
@@ -116,6 +117,8 @@ func partition(_ counts: [(account: Int64, rows: Int)], _ links: [(Int64, Int64)
 struct GroupTooLarge: Error {
     let cause: GiveTakeError
     let partsNeeded: Int
+    /// What the whole group's scorer would hold at its peak (estimated).
+    let plannedBytes: Int
 
     init(_ cause: GiveTakeError, _ scorer: Scorer, groupRows: Int) {
         self.cause = cause
@@ -124,5 +127,16 @@ struct GroupTooLarge: Error {
         let planned = stored > 0 && stored < groupRows ? held / stored * groupRows : held
         let limit = scorer.memoryLimit
         partsNeeded = limit > 0 ? max(2, (planned + planned / 4) / limit + 1) : 2
+        plannedBytes = planned
     }
+}
+
+/// One account, with the accounts linked to it, needs more memory than a
+/// group's scorer may use: it cannot be split, so the run stops before
+/// writing anything. `scorerBytesNeeded` is what its scorer would hold at
+/// its peak (an estimate), so the caller can say what bound would do.
+public struct LinkedSetTooLarge: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public let scorerBytesNeeded: Int
+    public var description: String { message }
 }

@@ -46,6 +46,10 @@ enum Entry {
             try command.run()
         } catch let e as StorageError {
             fail(e.message)
+        } catch let e as LinkedSetTooLarge {
+            fail(e.message + ". Linked accounts are scored together by one scorer, which may use 60 % of "
+                 + "--max-memory: run with --max-memory \(maxMemoryHolding(scorerBytes: e.scorerBytesNeeded)) "
+                 + "or more ('none': no bound)")
         } catch let e as GiveTakeError {
             fail(e.message)
         } catch let e as CLIError {

@@ -191,6 +191,14 @@ func scorerBytes(_ bytes: Int) -> Int { max(bytes * 3 / 5, rowsFitting(bytes) * 
 
 let plannedBytesPerRow = 200
 
+/// The --max-memory, in whole 256 MB steps, whose scorer limit holds
+/// `needed` bytes and a quarter more (the plan is an estimate).
+func maxMemoryHolding(scorerBytes needed: Int) -> String {
+    let step = 256 << 20
+    let bytes = ((needed + needed / 4) * 5 / 3 + step - 1) / step * step
+    return bytes % (1 << 30) == 0 ? "\(bytes >> 30)G" : "\(bytes >> 20)M"
+}
+
 /// Rows a group aims at once a table is scored in groups: a scorer of
 /// about 10 MB works in the CPU caches, and scored groups of 50,000 rows
 /// 1.2–1.5× faster than groups of a million (docs/architecture.md).

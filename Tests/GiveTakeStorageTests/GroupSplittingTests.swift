@@ -79,9 +79,14 @@ import Testing
         do {
             _ = try job.run(store)
             Issue.record("an account larger than the memory limit was scored")
-        } catch let e as StorageError {
+        } catch let e as LinkedSetTooLarge {
             #expect(e.message.contains("account 1 (2701 rows) does not fit the memory bound"), "\(e.message)")
             #expect(e.message.contains("above the memory limit of 1 MB"), "\(e.message)")
+            // What its scorer would hold: over the limit, and enough to score it.
+            #expect(e.scorerBytesNeeded > 1_000_000, "\(e.scorerBytesNeeded)")
+            var roomy = job
+            roomy.scorerMemoryLimit = e.scorerBytesNeeded + e.scorerBytesNeeded / 4
+            _ = try roomy.scoreEach(store) { _ in }
         }
         #expect(try store.readAccountScores(prefix: "") == before)
         // Linked to another account: both are named.
@@ -89,7 +94,7 @@ import Testing
         do {
             _ = try job.run(store)
             Issue.record("a linked set larger than the memory limit was scored")
-        } catch let e as StorageError {
+        } catch let e as LinkedSetTooLarge {
             #expect(e.message.contains("account 1 with the 1 account(s) linked to it"), "\(e.message)")
         }
         #expect(try store.readAccountScores(prefix: "") == before)

@@ -133,9 +133,12 @@ equals "a table past the bound is scored in groups of at most 50,000 rows" \
 same "... and scores as one pass" mid-one-pass.txt <(dump_scores mid.db g_)
 sqlite3 small.db "update interactions set account_id = 1 where account_id <= 20000"
 expect "one account larger than the scorer's limit is an error" 1 \
-  "account 1 \(60000 rows\) does not fit the memory bound: .*above the memory limit of 10 MB" -- \
+  "account 1 \(60000 rows\) does not fit the memory bound: .*above the memory limit of 10 MB.*run with --max-memory [0-9]+[MG] or more" -- \
   givetake score small.db -q --max-memory 16M
 same "... and leaves the previous scores" small-one-pass.txt <(dump_scores small.db "")
+suggested=$(givetake score small.db -q --max-memory 16M 2>&1 | grep -o -- '--max-memory [0-9]*[MG]' | cut -d' ' -f2)
+expect "... and the bound it suggests scores it" 0 "" -- givetake score small.db -q --max-memory "${suggested:-none}" --out-prefix big_
+equals "... the suggestion is a size" "$(printf '%s' "$suggested" | grep -cE '^[0-9]+[MG]$')" "1"
 givetake score demo.db --format csv -q >again.csv
 same "a rerun gives identical output" sqlite.csv again.csv
 expect "progress and summary stay off a non-terminal stdout" 0 "^account" -- givetake score demo.db
