@@ -107,14 +107,15 @@ public struct ScoringJob {
     }
 
     /// Scores the groups one after another inside the write transaction,
-    /// each written as soon as it is scored. The outcome's accounts and
+    /// each written (on this thread) as soon as it is scored (on another). The outcome's accounts and
     /// contacts are left empty (they are in the score tables).
     private func fullInGroups(_ store: InteractionStore, _ names: AccountNames,
                               _ spilled: SpilledGroups) throws -> Outcome {
         let t = monotonicSeconds()
         var asOf: Int64 = 0
         try store.writeScores(names: names, prefix: prefix, replacing: nil, periods: config.period != nil) { append in
-            asOf = try scoreGroups(spilled) { r in try append(r) }
+            // The next group is scored while this one is written.
+            asOf = try pipelinedResults({ emit in try scoreGroups(spilled, emit) }, consume: append)
             phase?("writing scores")
             return ScoreState(table: table, maxID: spilled.stats.maxID, rowsUpToMaxID: spilled.stats.rows,
                               asOf: asOf, configKey: configKey)
