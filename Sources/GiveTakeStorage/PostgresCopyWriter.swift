@@ -120,6 +120,45 @@ struct PostgresCopyWriter {
         buf.append(contentsOf: [0, 0, 0, 4])
         withUnsafeBytes(of: v.bigEndian) { buf.append(contentsOf: $0) }
     }
+
+    /// A NULL field (length -1).
+    mutating func nullField() { buf.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF]) }
+
+    /// An int8 field, or NULL.
+    mutating func field(_ v: Int64?) {
+        if let v { field8(UInt64(bitPattern: v)) } else { nullField() }
+    }
+
+    /// A float8 field, or NULL.
+    mutating func field(_ v: Double?) {
+        if let v { field8(v.bitPattern) } else { nullField() }
+    }
+
+    /// A boolean field, or NULL.
+    mutating func field(_ v: Bool?) {
+        guard let v else { nullField(); return }
+        buf.append(contentsOf: [0, 0, 0, 1, v ? 1 : 0])
+    }
+
+    /// A timestamptz field from microseconds since 1970 (UTC).
+    mutating func timeField(_ micros: Int64) {
+        field8(UInt64(bitPattern: micros &- Timestamp.postgresEpochOffset))
+    }
+
+    /// A text field: its bytes as they are (valid UTF-8), no escaping.
+    mutating func textField(_ t: UnsafeBufferPointer<UInt8>) {
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: t.count).bigEndian) { buf.append(contentsOf: $0) }
+        buf.append(contentsOf: t)
+    }
+
+    mutating func textField(_ s: StaticString) {
+        textField(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    mutating func textField(_ s: String?) {
+        guard var s else { nullField(); return }
+        s.withUTF8 { textField($0) }
+    }
 }
 
 /// Decimal digits of `v`, without allocating.

@@ -174,10 +174,17 @@ public final class PostgresStore: InteractionStore, BatchSource {
             }
             // trust_score: integer in the one schema, bigint in tables of older versions.
             let trust32 = try attributeTypes(tables[1])["trust_score"] == "integer"
+            // Turns in binary when their table has the types binary COPY
+            // writes (a table of another version or altered by hand: text).
+            let turnsBinary = Self.hasTypes(try attributeTypes(tables[2]), Schema.turnColumns)
             let state = try produce { result in
                 try copyIn("pg_temp.gt_new_accounts", Schema.accountColumns, result.accounts) { $0.values(names) }
                 try copyInContacts("pg_temp.gt_new_contacts", result.contacts, trust32: trust32)
-                try copyInTurns("pg_temp.gt_new_turns", result.turns.ordered(), names)
+                if turnsBinary {
+                    try copyInTurnsBinary("pg_temp.gt_new_turns", result.turns.ordered(), names)
+                } else {
+                    try copyInTurns("pg_temp.gt_new_turns", result.turns.ordered(), names)
+                }
                 try copyIn("pg_temp.gt_new_agents", Schema.agentColumns, result.agents) { $0.values(names) }
                 if periods {
                     try copyIn("pg_temp.gt_new_periods", Schema.periodColumns, result.periods) { $0.values(names) }
@@ -245,8 +252,49 @@ public final class PostgresStore: InteractionStore, BatchSource {
         try copy.finish()
     }
 
-    /// Turns come next in bulk: text COPY in `Schema.turnColumns` order,
-    /// without a value array per row.
+    /// Whether every column has exactly the type `Schema` gives it
+    /// (`format_type` names), as binary COPY needs.
+    static func hasTypes(_ present: [String: String], _ columns: [(String, Schema.ColumnType)]) -> Bool {
+        columns.allSatisfy { c in
+            let want: String
+            switch c.1 {
+            case .time: want = "timestamp with time zone"
+            default: want = Schema.postgresType(c.1)
+            }
+            return present[c.0] == want
+        }
+    }
+
+    /// Turns come next in bulk (a turn for about every third row): binary
+    /// COPY in `Schema.turnColumns` order, so the server parses no
+    /// timestamps or numbers, without a value array per row.
+    private func copyInTurnsBinary(_ table: String, _ turns: OrderedTurns, _ names: AccountNames) throws {
+        var copy = try PostgresCopyWriter(pg, table: table, columns: Schema.turnColumns.map(\.0), binary: true)
+        for t in turns {
+            copy.binaryRow(fields: 17)
+            copy.field(t.accountID)
+            copy.field(t.turnID)
+            copy.field(t.threadID)
+            copy.field(t.contactID)
+            copy.textField(t.channel.name)
+            copy.timeField(t.startedAt)
+            copy.field(t.inboundRows)
+            copy.textField(t.status.name)
+            copy.field(t.firstAckID)
+            copy.field(t.agentID)
+            copy.field(t.timeToAckSeconds)
+            copy.field(t.businessTimeToAckSeconds)
+            copy.field(t.personal)
+            copy.field(t.appreciative)
+            copy.field(t.withinSLA)
+            copy.timeField(t.dueAt)
+            copy.textField(names[t.accountID])
+            try copy.endRow()
+        }
+        try copy.finish()
+    }
+
+    /// The same in text COPY, for a turns table whose types differ.
     private func copyInTurns(_ table: String, _ turns: OrderedTurns, _ names: AccountNames) throws {
         var copy = try PostgresCopyWriter(pg, table: table, columns: Schema.turnColumns.map(\.0))
         for t in turns {

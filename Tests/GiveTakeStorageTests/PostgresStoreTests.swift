@@ -40,6 +40,32 @@ struct PostgresStoreTests {
         #expect(sq.accounts == pg.accounts && sq.contacts == pg.contacts)
     }
 
+    /// Turns go in binary COPY to a table of the schema's types, in text
+    /// to one whose types differ (here a column made numeric by hand):
+    /// both hold the same turns.
+    @Test func turnsAreWrittenWhateverTheTableTypes() throws {
+        let store = try PostgresStore(conninfo: pgURL!)
+        try load(store, rows: 6000, seed: 4, table: "gt_swift_turns")
+        var job = ScoringJob()
+        job.table = "gt_swift_turns"
+        job.prefix = "gt_swift_exact_"
+        _ = try job.run(store)
+        _ = try store.pg.exec("DROP TABLE IF EXISTS gt_swift_other_turn_scores")
+        _ = try store.pg.exec("CREATE TABLE gt_swift_other_turn_scores (LIKE gt_swift_exact_turn_scores)")
+        _ = try store.pg.exec("ALTER TABLE gt_swift_other_turn_scores ALTER COLUMN inbound_rows TYPE numeric")
+        #expect(!PostgresStore.hasTypes(try store.attributeTypes("gt_swift_other_turn_scores"), Schema.turnColumns))
+        #expect(PostgresStore.hasTypes(try store.attributeTypes("gt_swift_exact_turn_scores"), Schema.turnColumns))
+        job.prefix = "gt_swift_other_"
+        _ = try job.run(store)
+        let count = try store.pg.exec("SELECT count(*) FROM gt_swift_exact_turn_scores")
+        #expect((count.int64(0, 0) ?? 0) > 1000)
+        let differ = try store.pg.exec(
+            "SELECT count(*) FROM ((SELECT * FROM gt_swift_exact_turn_scores EXCEPT ALL "
+            + "SELECT * FROM gt_swift_other_turn_scores) UNION ALL (SELECT * FROM gt_swift_other_turn_scores "
+            + "EXCEPT ALL SELECT * FROM gt_swift_exact_turn_scores)) d")
+        #expect(differ.int64(0, 0) == 0)
+    }
+
     @Test func serverErrorsCarryTheServerMessage() throws {
         let store = try PostgresStore(conninfo: pgURL!)
         #expect {
