@@ -60,12 +60,6 @@ struct PostgresCopyWriter {
 
     mutating func real(_ v: Double) { buf.append(contentsOf: v.description.utf8) }
     mutating func bool(_ v: Bool) { buf.append(v ? 0x74 : 0x66) }  // t / f
-    mutating func real(_ v: Double?) { if let v { real(v) } else { null() } }
-    mutating func bool(_ v: Bool?) { if let v { bool(v) } else { null() } }
-    /// A static name (channel, status): no escaping needed.
-    mutating func text(_ s: StaticString) {
-        buf.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
-    }
 
     /// A UTC timestamp, marked as UTC so a timestamptz column reads it right.
     mutating func time(_ micros: Int64) {

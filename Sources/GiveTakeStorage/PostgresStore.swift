@@ -162,29 +162,17 @@ public final class PostgresStore: InteractionStore, BatchSource {
             }
             try pg.exec(Self.createTable(stateTable, Schema.stateColumns))
             // The parts go to temporary tables first (they spill to disk past
-            // temp_buffers), so the score tables change only at the end.
+            // temp_buffers), so the score tables change only at the end. They
+            // have the schema's types whatever the score tables have (an
+            // older version's, or changed by hand), so the bulk parts go in
+            // binary COPY; the final INSERT casts to the tables' types.
             let temps = ["gt_new_accounts", "gt_new_contacts", "gt_new_turns", "gt_new_agents"]
-            for (temp, name) in zip(temps, tables) {
-                try pg.exec("CREATE TEMP TABLE \(temp) (LIKE \(name)) ON COMMIT DROP")
-            }
-            if periods {
-                try pg.exec("CREATE TEMP TABLE gt_new_periods ("
-                            + Schema.periodColumns.map { "\($0.0) \(Schema.postgresType($0.1))" }.joined(separator: ", ")
-                            + ") ON COMMIT DROP")
-            }
-            // trust_score: integer in the one schema, bigint in tables of older versions.
-            let trust32 = try attributeTypes(tables[1])["trust_score"] == "integer"
-            // Turns in binary when their table has the types binary COPY
-            // writes (a table of another version or altered by hand: text).
-            let turnsBinary = Self.hasTypes(try attributeTypes(tables[2]), Schema.turnColumns)
+            for (temp, table) in zip(temps, Schema.scoreTables) { try pg.exec(Self.createTempTable(temp, table.1)) }
+            if periods { try pg.exec(Self.createTempTable("gt_new_periods", Schema.periodColumns)) }
             let state = try produce { result in
                 try copyIn("pg_temp.gt_new_accounts", Schema.accountColumns, result.accounts) { $0.values(names) }
-                try copyInContacts("pg_temp.gt_new_contacts", result.contacts, trust32: trust32)
-                if turnsBinary {
-                    try copyInTurnsBinary("pg_temp.gt_new_turns", result.turns.ordered(), names)
-                } else {
-                    try copyInTurns("pg_temp.gt_new_turns", result.turns.ordered(), names)
-                }
+                try copyInContacts("pg_temp.gt_new_contacts", result.contacts)
+                try copyInTurns("pg_temp.gt_new_turns", result.turns.ordered(), names)
                 try copyIn("pg_temp.gt_new_agents", Schema.agentColumns, result.agents) { $0.values(names) }
                 if periods {
                     try copyIn("pg_temp.gt_new_periods", Schema.periodColumns, result.periods) { $0.values(names) }
@@ -214,8 +202,15 @@ public final class PostgresStore: InteractionStore, BatchSource {
     }
 
     static func createTable(_ name: String, _ columns: [(String, Schema.ColumnType)]) -> String {
-        "CREATE TABLE IF NOT EXISTS \(name) ("
-            + columns.map { "\($0.0) \(Schema.postgresType($0.1))" }.joined(separator: ", ") + ")"
+        "CREATE TABLE IF NOT EXISTS \(name) (" + columnList(columns) + ")"
+    }
+
+    static func createTempTable(_ name: String, _ columns: [(String, Schema.ColumnType)]) -> String {
+        "CREATE TEMP TABLE \(name) (" + columnList(columns) + ") ON COMMIT DROP"
+    }
+
+    private static func columnList(_ columns: [(String, Schema.ColumnType)]) -> String {
+        columns.map { "\($0.0) \(Schema.postgresType($0.1))" }.joined(separator: ", ")
     }
 
     private func copyIn<S: Sequence>(_ table: String, _ columns: [(String, Schema.ColumnType)], _ rows: S,
@@ -232,18 +227,14 @@ public final class PostgresStore: InteractionStore, BatchSource {
     }
 
     /// Contacts are the bulk of the output: binary COPY, no per-row arrays.
-    private func copyInContacts(_ table: String, _ rows: [ContactScore], trust32: Bool) throws {
+    private func copyInContacts(_ table: String, _ rows: [ContactScore]) throws {
         var copy = try PostgresCopyWriter(pg, table: table, columns: Schema.contactColumns.map(\.0), binary: true)
         for c in rows {
             copy.binaryRow(fields: 7)
             copy.field8(UInt64(bitPattern: c.accountID))
             copy.field8(UInt64(bitPattern: c.contactID))
             copy.field8(c.balance.bitPattern)
-            if trust32 {
-                copy.field4(UInt32(bitPattern: c.trustScore))
-            } else {
-                copy.field8(UInt64(bitPattern: Int64(c.trustScore)))
-            }
+            copy.field4(UInt32(bitPattern: c.trustScore))
             copy.field8(UInt64(bitPattern: c.acknowledged))
             copy.field8(UInt64(bitPattern: c.unacknowledged))
             copy.field8(UInt64(bitPattern: c.lastInteractionAt &- Timestamp.postgresEpochOffset))
@@ -252,23 +243,10 @@ public final class PostgresStore: InteractionStore, BatchSource {
         try copy.finish()
     }
 
-    /// Whether every column has exactly the type `Schema` gives it
-    /// (`format_type` names), as binary COPY needs.
-    static func hasTypes(_ present: [String: String], _ columns: [(String, Schema.ColumnType)]) -> Bool {
-        columns.allSatisfy { c in
-            let want: String
-            switch c.1 {
-            case .time: want = "timestamp with time zone"
-            default: want = Schema.postgresType(c.1)
-            }
-            return present[c.0] == want
-        }
-    }
-
     /// Turns come next in bulk (a turn for about every third row): binary
     /// COPY in `Schema.turnColumns` order, so the server parses no
     /// timestamps or numbers, without a value array per row.
-    private func copyInTurnsBinary(_ table: String, _ turns: OrderedTurns, _ names: AccountNames) throws {
+    private func copyInTurns(_ table: String, _ turns: OrderedTurns, _ names: AccountNames) throws {
         var copy = try PostgresCopyWriter(pg, table: table, columns: Schema.turnColumns.map(\.0), binary: true)
         for t in turns {
             copy.binaryRow(fields: 17)
@@ -289,32 +267,6 @@ public final class PostgresStore: InteractionStore, BatchSource {
             copy.field(t.withinSLA)
             copy.timeField(t.dueAt)
             copy.textField(names[t.accountID])
-            try copy.endRow()
-        }
-        try copy.finish()
-    }
-
-    /// The same in text COPY, for a turns table whose types differ.
-    private func copyInTurns(_ table: String, _ turns: OrderedTurns, _ names: AccountNames) throws {
-        var copy = try PostgresCopyWriter(pg, table: table, columns: Schema.turnColumns.map(\.0))
-        for t in turns {
-            copy.int(t.accountID); copy.tab()
-            copy.int(t.turnID); copy.tab()
-            copy.int(t.threadID); copy.tab()
-            copy.int(t.contactID); copy.tab()
-            copy.text(t.channel.name); copy.tab()
-            copy.time(t.startedAt); copy.tab()
-            copy.int(t.inboundRows); copy.tab()
-            copy.text(t.status.name); copy.tab()
-            copy.int(t.firstAckID); copy.tab()
-            copy.int(t.agentID); copy.tab()
-            copy.real(t.timeToAckSeconds); copy.tab()
-            copy.real(t.businessTimeToAckSeconds); copy.tab()
-            copy.bool(t.personal); copy.tab()
-            copy.bool(t.appreciative); copy.tab()
-            copy.bool(t.withinSLA); copy.tab()
-            copy.time(t.dueAt); copy.tab()
-            if let name = names[t.accountID] { copy.text(name) } else { copy.null() }
             try copy.endRow()
         }
         try copy.finish()
