@@ -8,11 +8,10 @@
 # whose timestamped DEBUG messages give each phase's window (and
 # log_temp_files the size of its temporary files):
 #   first     the one-pass attempt, until the source does not fit
-#   plan      planning: one read of the source for rows and created_at
-#             range per account and the cross-account links (and, when
-#             a partition of the links does not fit, SQL joins)
-#   read      reading the source into a file per group (or, with more
-#             groups than that, the sort until its first rows)
+#   read      the one read of the source into bucket files, gathering
+#             rows and created_at range per account and the link records
+#   plan      resolving the cross-account links (and, when a partition
+#             of them does not fit, SQL joins), packing the groups
 #   score     scoring the groups
 #   write     (refresh_scores) the rest of the statement: the tables
 # then runs with statement_timeout = T at 25, 50 and 75 % of each window,
@@ -104,15 +103,15 @@ for n in "${ROWS[@]}"; do
         at() { grep "\[$pid\] DEBUG:  givetake: $1" "$LOG" | tail -1 | cut -d' ' -f1 | awk -v t0="$t0" '{printf "%d", $1 * 1000 - t0}'; }
         b_first="$(at "the source does not fit")"
         b_plan="$(at "[0-9]* accounts in [0-9]* groups")"
-        b_read="$(at "the ordered read returned\|the rows of [0-9]* groups are in their files")"
+        b_read="$(at "the rows are in [0-9]* bucket files")"
         b_score="$(at "the pass over")"
         b_end=$((tend - t0))
         groups="$(grep "\[$pid\] DEBUG:  givetake: [0-9]* accounts in" "$LOG" | tail -1 | sed 's/.* in \([0-9]*\) groups.*/\1/')"
         temp="$(grep "\[$pid\] LOG:  temporary file:" "$LOG" | sed 's/.*size \([0-9]*\).*/\1/' \
             | awk '{ s += $1; if ($1 > m) m = $1 } END { printf "%d MB in temporary files (largest %d MB)", s / 1048576, m / 1048576 }')"
         echo "== $f, $n rows ($groups groups, $temp), load $(cut -d' ' -f1-3 /proc/loadavg): uncancelled ${b_end} ms;" \
-             "phases end at first ${b_first}, plan ${b_plan}, read ${b_read}, score ${b_score} ms"
-        phases="first:0:$b_first plan:$b_first:$b_plan read:$b_plan:$b_read score:$b_read:$b_score"
+             "phases end at first ${b_first}, read ${b_read}, plan ${b_plan}, score ${b_score} ms"
+        phases="first:0:$b_first read:$b_first:$b_read plan:$b_read:$b_plan score:$b_plan:$b_score"
         [ "$f" = refresh_scores ] && phases="$phases write:$b_score:$b_end"
         for ph in $phases; do
             IFS=: read -r name lo hi <<<"$ph"

@@ -3,8 +3,9 @@
 # over TABLE (not a test; prints figures only). Phases from the
 # timestamped DEBUG messages of the server log:
 #   first   the one-pass attempt, until the source does not fit
-#   plan    the read of the plan (rows per account, cross-account links)
-#   read    reading the source into a file per group (or the sort)
+#   read    the one read of the source into bucket files (and the plan's
+#           rows per account and link records)
+#   plan    resolving the cross-account links, packing the groups
 #   score   scoring the groups (their rows go to the call's tuplestore)
 #   output  the rest of the statement
 # A source that fits reports its one pass as output.
@@ -33,7 +34,7 @@ tail -n +"$((start + 1))" "$LOG" | grep " \[$pid\] " | awk -v cpu="$cpu" -v hz="
     /statement: SELECT count\(\*\) FROM givetake.score_accounts/ { t0 = $1; last = $1; next }
     !t0 { next }
     /does not fit in givetake.max_memory/ { mark("first"); next }
+    /the rows are in [0-9]* bucket files/ { mark("read"); next }
     /accounts in [0-9]* groups/ { mark("plan"); next }
-    /groups are in their files|the ordered read returned/ { mark("read"); next }
     /the pass over [0-9]* groups ended/ { mark("score"); next }
     /duration:/ { mark("output"); printf "total=%.2f backend_cpu=%.2f\n", $1 - t0, cpu / hz; exit }'

@@ -3,8 +3,9 @@
  * linked by a cross-account reference (a parent_id or a duplicate id in
  * another account) go to the same group, and the linked sets are packed
  * first-fit, largest first, into groups of at most `cap` rows (a set
- * larger than `cap` gets a group of its own). The same plan as the CLI's
- * planGroups (Sources/GiveTakeStorage/PartitionedScoring.swift).
+ * larger than `cap` gets a group of its own). gt_score.c packs buckets of
+ * accounts this way, as the CLI's planGroups does
+ * (Sources/GiveTakeStorage/PartitionedScoring.swift).
  */
 #include "gt_pg.h"
 
@@ -67,27 +68,6 @@ gt_link_accounts(int *parent, int a, int b)
 
 	if (ra != rb)
 		parent[Max(ra, rb)] = Min(ra, rb);
-}
-
-int
-gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks, const int64 *link_from,
-			   const int64 *link_to, int64 cap, int *parent, int32 *group_of)
-{
-	int			i;
-
-	for (i = 0; i < n; i++)
-		parent[i] = i;
-	for (i = 0; i < nlinks; i++)
-	{
-		int			a = gt_find_account(ids, n, link_from[i]),
-					b = gt_find_account(ids, n, link_to[i]);
-
-		if ((i & 4095) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (a >= 0 && b >= 0)
-			gt_link_accounts(parent, a, b);
-	}
-	return gt_pack_groups(n, rows, parent, cap, group_of);
 }
 
 int

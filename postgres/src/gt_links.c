@@ -395,7 +395,7 @@ index_order(const void *a, const void *b, void *arg)
 }
 
 /*
- * The facts, in the order of gt_plan_groups: accounts sorted by id, the
+ * The facts: accounts sorted by id (for gt_find_account), the
  * latest row's account the first in that order among ties. The plan's
  * files are deleted. Returns false (facts->parent unset) when a partition
  * of the links does not fit in `budget` bytes.

@@ -40,15 +40,7 @@ void		gt_pg_apply_schedules(gt_scorer *s, MemoryContext cxt, int64 from, int64 t
 
 void		gt_define_gucs(void);
 
-/*
- * Groups of accounts for memory-bounded scoring (gt_groups.c): ids sorted
- * ascending with their row counts; links are pairs of accounts that must
- * share a group. Fills group_of[i] (0-based) and parent[i] (the root of
- * i's linked set, as gt_pack_groups leaves it) and returns the group count.
- */
-int			gt_plan_groups(int n, const int64 *ids, const int64 *rows, int nlinks,
-						   const int64 *link_from, const int64 *link_to, int64 cap, int *parent,
-						   int32 *group_of);
+/* Groups of accounts for memory-bounded scoring (gt_groups.c). */
 /* Index of `id` in the sorted ids[0..n), or -1. */
 int			gt_find_account(const int64 *ids, int n, int64 id);
 /* MurmurHash3's 64-bit finalizer: every bit of the key moves every bit. */
@@ -122,15 +114,20 @@ void		gt_plan_scan_row(GtPlanScan *ps, int64 account, bool has_id, int64 id, boo
 bool		gt_plan_scan_end(GtPlanScan *ps, size_t budget, GtPlanFacts *facts);
 
 /*
- * Rows of a source scored in groups, kept per group in temporary files
- * (gt_spill.c) that go with the transaction's resources. gt_spill_read
- * reads up to `max` rows of a group; their texts stay valid until the next
- * read. A group's file is deleted by gt_spill_drop.
+ * Rows of a source scored in groups, kept in temporary files (gt_spill.c)
+ * that go with the transaction's resources. Created with a file per
+ * group (the scan's buckets), which gt_spill_regroup then joins into
+ * groups. gt_spill_read reads up to `max` rows of a group; their texts
+ * stay valid until the next read. A group's files are deleted by
+ * gt_spill_drop.
  */
 typedef struct GtSpill GtSpill;
 
 GtSpill    *gt_spill_create(int groups);
-/* One more (empty) group; returns its number. */
+/* Each group of gt_spill_create becomes part of group group_of[i] of
+ * `groups`; its file is then read after those of the groups before it. */
+void		gt_spill_regroup(GtSpill *sp, int groups, const int32 *group_of);
+/* One more (empty) group with a file of its own; returns its number. */
 int			gt_spill_add_group(GtSpill *sp);
 void		gt_spill_write(GtSpill *sp, int group, const gt_interaction *r);
 void		gt_spill_rewind(GtSpill *sp, int group);

@@ -583,54 +583,44 @@ scan_source(const char *query, SlotScan *scan)
 }
 
 /*
- * Scoring in groups of accounts. The plan: rows and created_at range per
- * account and the cross-account links, from one read of four columns
- * (gt_links.c; SQL self-joins find the links when a partition of them
- * does not fit), then gt_pack_groups; the group holding the latest
- * created_at is group 0. The source is then read once more whatever the
- * group count, with no index: one scan into a temporary file per group
- * (gt_spill.c), each group scored from its file; or, with more groups
- * than work_mem holds file buffers for, one query over the source joined
- * to the plan (two arrays) ordered by group -- a sort, which spills to
- * disk past work_mem. Every query of a call shares the statement's
- * snapshot (read-only SPI), so the plan covers every row scanned.
+ * Scoring in groups of accounts, from one read of the source: each row is
+ * converted and written, packed, to the temporary file of its account's
+ * bucket (a hash of account_id; as many buckets as work_mem has 8 kB file
+ * buffers for, at most GT_MAX_GROUP_FILES), while the plan's facts are
+ * gathered on the way: rows and created_at range per account and the
+ * cross-account links (gt_links.c; SQL self-joins find the links when a
+ * partition of them does not fit). Accounts linked to each other join
+ * their buckets; the buckets are then packed into groups (gt_pack_groups),
+ * the group holding the latest created_at first, and each group is scored
+ * from its buckets' files, read one after another (the scorer does not
+ * depend on the order of rows). Every query of a call shares the
+ * statement's snapshot (read-only SPI).
  *
  * The groups are packed by rows, but what a group costs also depends on
  * its contacts, threads and accounts: a group of many linked sets may not
  * fit although each set would. Such a group is split in two by linked set
- * (partition_sets) and the parts are scored in its place, each split
- * again if it still does not fit; only one linked set that does not fit
- * is an ERROR. A group read from its file is split into two new files
- * (split_group). The ordered read cannot go back: there the rest of the
- * group's rows are skipped, and each part's rows are read again by a
- * query over the source restricted to its accounts (account_id =
- * ANY(...), the same snapshot; the scorer does not depend on the order
- * of rows), before the ordered read goes on with the next group
- * (split_ordered_group). Without an index on account_id each such read
- * scans the whole source: a split there costs a scan per part.
+ * (partition_sets): one read of its files writes each row to its part's
+ * new file (split_group), and the parts are scored in its place, each
+ * split again if it still does not fit; only one linked set that does not
+ * fit is an ERROR.
  */
 typedef struct GroupRun
 {
 	FunctionCallInfo fcinfo;
 	int			as_of_arg;
 	int			period;
-	GtSpill    *spill;			/* the rows per group, or NULL: */
-	SPIPlanPtr	plan;			/* the ordered pass, parameters: ids, groups */
-	Datum		args[2];
-	const char *part_query;		/* the ordered pass: the rows of some accounts ($1) */
+	GtSpill    *spill;			/* the rows, in files per group */
 	int			groups;			/* groups scored (entries of order) */
-	int			plan_groups;	/* groups of the plan (a split adds one) */
 	int64		first,			/* created_at range of the source (Unix micros) */
 				last;
 	/* What splitting a group needs. */
-	int32	   *order;			/* the files: the groups' numbers in the order scored */
+	int32	   *order;			/* the groups' numbers in the order scored */
 	int		   *group_sets;		/* per group number: its linked sets */
-	GtGroupMap	sets;			/* the files: account id -> its set (the root's index) */
+	GtGroupMap	sets;			/* account id -> its set (the root's index) */
 	int32	   *set_group;		/* per account index: a root's group, else -1 */
 	int64	   *set_rows;		/* per account index: a root's set's rows */
 	const int64 *ids;			/* per account index: its id */
 	const int  *root;			/* per account index: its set's root */
-	const int32 *plan_group;	/* per account index: its group in the plan */
 	int			accounts;
 	int			latest_set;		/* the set of the latest created_at, -1: none */
 } GroupRun;
@@ -733,8 +723,6 @@ typedef struct SetLoad
 {
 	int			root;
 	int64		rows;
-	int			first,			/* the ordered pass: its accounts in a list */
-				count;
 } SetLoad;
 
 /* Largest first, ties by root, so a split is deterministic. */
@@ -793,8 +781,8 @@ log_split(const GroupRun *run, int pos, const int64 load[2])
 
 /*
  * The group at `pos` of the order (two linked sets or more) into two new
- * groups in its place, by partition_sets. One read of the group's file
- * writes each row to its part's file; the group's file is then deleted.
+ * groups in its place, by partition_sets. One read of the group's files
+ * writes each row to its part's file; the group's files are then deleted.
  * `rows`: a batch buffer of GT_BATCH_ROWS.
  */
 static void
@@ -861,14 +849,19 @@ split_group(GroupRun *run, int pos, gt_interaction *rows)
 }
 
 /*
- * A pass over the groups kept in temporary files (run->spill), as
- * group_pass below. A group's file is deleted once the group is emitted:
- * no later pass needs it. A group of several linked sets that does not
- * fit is split in two (its scorer freed first, nothing of it emitted) and
- * the parts are scored in its place.
+ * One pass over the groups, each with a fresh scorer freed before the
+ * next. as_of GT_AS_OF_LATEST (no as_of given): group 0 is scored first
+ * without one; when its as_of is the source's latest created_at it is the
+ * global one, the pass goes on pinned to it and returns true; otherwise
+ * (the latest row was dropped) it stops before emitting and returns
+ * false. emit NULL: every group is scored for its as_of only, and
+ * *max_as_of gets the largest. A group's files are deleted once the group
+ * is emitted: no later pass needs them. A group of several linked sets
+ * that does not fit is split in two (its scorer freed first, nothing of it
+ * emitted) and the parts are scored in its place.
  */
 static bool
-spill_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
+group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 {
 	MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "givetake group pass", ALLOCSET_DEFAULT_SIZES);
 	MemoryContext emitcxt = AllocSetContextCreate(work, "givetake group rows", ALLOCSET_DEFAULT_SIZES);
@@ -916,367 +909,6 @@ spill_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 	return closed == CLOSE_DONE;
 }
 
-/* The state of one ordered pass (sorted_pass). */
-typedef struct OrderedPass
-{
-	GroupRun   *run;
-	const Emitter *emit;
-	int64		as_of;			/* as close_group takes it */
-	int64	   *max_as_of;
-	MemoryContext work,			/* the pass's; group scorers are its children */
-				batch,			/* the texts of the rows of a batch */
-				emitcxt;
-	gt_interaction *rows;		/* a batch of GT_BATCH_ROWS */
-	int			pos;			/* the place of the next group scored */
-} OrderedPass;
-
-/*
- * Score one part of a split group of the ordered pass: its linked sets
- * sets[0..nsets), whose accounts are members[], read again from the
- * source (run->part_query). As close_group; CLOSE_TOO_BIG only with two
- * sets or more.
- */
-static CloseResult
-score_part(OrderedPass *p, const SetLoad *sets, int nsets, const int *members)
-{
-	GroupRun   *run = p->run;
-	bool		splittable = nsets > 1;
-	Oid			argtype = INT8ARRAYOID;
-	Datum	   *ids;
-	Datum		arg;
-	Portal		portal;
-	MemoryContext gcxt;
-	gt_scorer **slot;
-	CloseResult closed;
-	uint64		seen = 0;
-	int			naccounts = 0,
-				i,
-				j,
-				rc = GT_OK;
-
-	for (i = 0; i < nsets; i++)
-		naccounts += sets[i].count;
-	ids = palloc(sizeof(Datum) * naccounts);
-	naccounts = 0;
-	for (i = 0; i < nsets; i++)
-		for (j = 0; j < sets[i].count; j++)
-			ids[naccounts++] = Int64GetDatum(run->ids[members[sets[i].first + j]]);
-	arg = PointerGetDatum(construct_array(ids, naccounts, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	pfree(ids);
-
-	portal = SPI_cursor_open_with_args(NULL, run->part_query, 1, &argtype, &arg, NULL, true, 0);
-	slot = open_group(run, p->as_of, p->emit, p->work, &gcxt);
-	for (;;)
-	{
-		SPITupleTable *tt;
-		uint64		n;
-		MemoryContext old;
-
-		CHECK_FOR_INTERRUPTS();
-		SPI_cursor_fetch(portal, true, GT_BATCH_ROWS);
-		n = SPI_processed;
-		tt = SPI_tuptable;
-		if (n == 0)
-			break;
-		old = MemoryContextSwitchTo(p->batch);
-		for (i = 0; i < (int) n; i++)
-			convert_row(&p->rows[i], tt->vals[i], tt->tupdesc, seen + i + 1);
-		MemoryContextSwitchTo(old);
-		rc = gt_scorer_add(*slot, p->rows, n);
-		SPI_freetuptable(tt);
-		MemoryContextReset(p->batch);
-		if (rc == GT_ENOMEM && splittable)
-			break;
-		check_group(rc, run, *slot, p->pos, "gt_scorer_add");
-		seen += n;
-	}
-	SPI_cursor_close(portal);
-	pfree(DatumGetPointer(arg));
-	if (rc != GT_OK)
-		closed = CLOSE_TOO_BIG;
-	else if (seen == 0)
-		closed = CLOSE_DONE;	/* nothing to score (the plan's snapshot has rows) */
-	else
-		closed = close_group(run, *slot, gcxt, &p->as_of, p->pos, p->emit, p->emitcxt, p->max_as_of,
-							 splittable);
-	MemoryContextDelete(gcxt);	/* frees the scorer */
-	if (closed == CLOSE_DONE)
-		p->pos++;
-	return closed;
-}
-
-/* An account list ordered by linked set (its root), then by index. */
-static int
-member_order(const void *a, const void *b, void *arg)
-{
-	const int  *root = arg;
-	int			x = *(const int *) a,
-				y = *(const int *) b;
-
-	if (root[x] != root[y])
-		return root[x] < root[y] ? -1 : 1;
-	return (x > y) - (x < y);
-}
-
-/*
- * Group g of the ordered pass (two linked sets or more) did not fit; its
- * scorer is freed and nothing of it emitted, and the caller skips the rest
- * of its rows. Its sets are split in two by partition_sets, as a group in
- * a file is, and each part is scored in its place from its rows read
- * again (score_part), a part that does not fit split again, depth first:
- * the parts come in the order split_group gives them. Returns CLOSE_DONE,
- * or CLOSE_NOT_LATEST as close_group does.
- */
-static CloseResult
-split_ordered_group(OrderedPass *p, int g)
-{
-	GroupRun   *run = p->run;
-	MemoryContext cxt = AllocSetContextCreate(p->work, "givetake split", ALLOCSET_DEFAULT_SIZES);
-	MemoryContext old = MemoryContextSwitchTo(cxt);
-	int			nsets = run->group_sets[g],
-				nmembers = 0,
-				top = 0,
-				s = -1,
-				i;
-	int		   *members;
-	SetLoad    *sets = palloc(sizeof(SetLoad) * nsets),
-			   *sorted = palloc(sizeof(SetLoad) * nsets);
-	int		   *part_of = palloc(sizeof(int) * nsets);
-	/* ranges of sets still to score, the next on top; too_big: split it */
-	int		   *lo = palloc(sizeof(int) * (nsets + 1)),
-			   *hi = palloc(sizeof(int) * (nsets + 1));
-	bool	   *too_big = palloc(sizeof(bool) * (nsets + 1));
-	CloseResult closed = CLOSE_DONE;
-
-	for (i = 0; i < run->accounts; i++)
-		if (run->plan_group[i] == g)
-			nmembers++;
-	members = palloc(sizeof(int) * Max(nmembers, 1));
-	nmembers = 0;
-	for (i = 0; i < run->accounts; i++)
-	{
-		if ((i & 65535) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (run->plan_group[i] == g)
-			members[nmembers++] = i;
-	}
-	qsort_arg(members, nmembers, sizeof(int), member_order, (void *) run->root);
-	for (i = 0; i < nmembers; i++)
-	{
-		int			r = run->root[members[i]];
-
-		if (s < 0 || sets[s].root != r)
-		{
-			if (++s == nsets)
-				elog(ERROR, "givetake: group %d holds more linked sets than planned", p->pos + 1);
-			sets[s].root = r;
-			sets[s].rows = run->set_rows[r];
-			sets[s].first = i;
-			sets[s].count = 0;
-		}
-		sets[s].count++;
-	}
-	if (s + 1 != nsets || nsets < 2)
-		elog(ERROR, "givetake: group %d holds other linked sets than planned", p->pos + 1);
-
-	lo[top] = 0;
-	hi[top] = nsets;
-	too_big[top++] = true;
-	while (top > 0 && closed == CLOSE_DONE)
-	{
-		int			from,
-					to,
-					n0 = 0,
-					n1 = 0;
-		int64		load[2];
-
-		top--;
-		from = lo[top];
-		to = hi[top];
-		if (!too_big[top])
-		{
-			closed = score_part(p, &sets[from], to - from, members);
-			if (closed != CLOSE_TOO_BIG)
-				continue;
-			closed = CLOSE_DONE;
-		}
-		/* two parts in its place, the first on top */
-		CHECK_FOR_INTERRUPTS();
-		partition_sets(run, &sets[from], to - from, part_of, load);
-		for (i = from; i < to; i++)
-			if (part_of[i - from] == 0)
-				sorted[n0++] = sets[i];
-		for (i = from; i < to; i++)
-			if (part_of[i - from] == 1)
-				sorted[n0 + n1++] = sets[i];
-		memcpy(&sets[from], sorted, sizeof(SetLoad) * (to - from));
-		log_split(run, p->pos, load);
-		run->groups++;
-		lo[top] = from + n0;
-		hi[top] = to;
-		too_big[top++] = false;
-		lo[top] = from;
-		hi[top] = from + n0;
-		too_big[top++] = false;
-	}
-	MemoryContextSwitchTo(old);
-	MemoryContextDelete(cxt);
-	return closed;
-}
-
-/*
- * The end of group g of the ordered pass: close its scorer (slot NULL:
- * the group already outgrew it), or split the group when it does not fit.
- */
-static CloseResult
-end_ordered_group(OrderedPass *p, int g, gt_scorer **slot, MemoryContext gcxt)
-{
-	CloseResult closed = CLOSE_TOO_BIG;
-
-	if (slot != NULL)
-	{
-		closed = close_group(p->run, *slot, gcxt, &p->as_of, p->pos, p->emit, p->emitcxt, p->max_as_of,
-							 p->run->group_sets[g] > 1);
-		MemoryContextDelete(gcxt);	/* frees the scorer */
-	}
-	if (closed == CLOSE_TOO_BIG)
-		return split_ordered_group(p, g);
-	if (closed == CLOSE_DONE)
-		p->pos++;
-	return closed;
-}
-
-/*
- * One ordered pass over the groups, each with a fresh scorer freed before
- * the next; a group that does not fit is split (split_ordered_group).
- * as_of GT_AS_OF_LATEST (no as_of given): group 0 is scored first without
- * one; when its as_of is the source's latest created_at it is the global
- * one, the pass goes on pinned to it and returns true; otherwise (the
- * latest row was dropped) it stops before emitting and returns false.
- * emit NULL: every group is scored for its as_of only, and *max_as_of
- * gets the largest. Each pass splits afresh: the ordered read returns the
- * plan's groups.
- */
-static bool
-sorted_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
-{
-	OrderedPass p;
-	MemoryContext gcxt = NULL;
-	gt_scorer **slot = NULL;
-	Portal		portal;
-	uint64		seen = 0;
-	int			current = -1;
-	bool		over = false;	/* the current group outgrew its scorer: skip its rows */
-	CloseResult closed = CLOSE_DONE;
-
-	memset(&p, 0, sizeof(p));
-	p.run = run;
-	p.emit = emit;
-	p.as_of = as_of;
-	p.max_as_of = max_as_of;
-	p.work = AllocSetContextCreate(CurrentMemoryContext, "givetake group pass", ALLOCSET_DEFAULT_SIZES);
-	p.batch = AllocSetContextCreate(p.work, "givetake batch", ALLOCSET_DEFAULT_SIZES);
-	p.emitcxt = AllocSetContextCreate(p.work, "givetake group rows", ALLOCSET_DEFAULT_SIZES);
-	p.rows = MemoryContextAlloc(p.work, GT_BATCH_ROWS * sizeof(gt_interaction));
-	run->groups = run->plan_groups;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "givetake: SPI_connect failed");
-	portal = SPI_cursor_open(NULL, run->plan, run->args, NULL, true);
-	while (closed == CLOSE_DONE)
-	{
-		SPITupleTable *tt;
-		uint64		i,
-					n;
-		int			k = 0;
-
-		CHECK_FOR_INTERRUPTS();
-		SPI_cursor_fetch(portal, true, GT_BATCH_ROWS);
-		n = SPI_processed;
-		/* a split reads on this connection too: keep this fetch's rows */
-		tt = SPI_tuptable;
-		if (seen == 0)
-			elog(DEBUG2, "givetake: the ordered read returned its first rows");
-		if (n == 0)
-			break;
-		for (i = 0; i <= n; i++)
-		{
-			bool		isnull = false;
-			int			g = -1;
-
-			if (i < n)
-			{
-				Datum		d = SPI_getbinval(tt->vals[i], tt->tupdesc, C_COUNT + 1, &isnull);
-
-				g = isnull ? -1 : DatumGetInt32(d);
-			}
-			/* A batch ends at the end of the fetch or of a group. */
-			if (k > 0 && (i == n || g != current))
-			{
-				int			rc = gt_scorer_add(*slot, p.rows, k);
-
-				k = 0;
-				MemoryContextReset(p.batch);
-				if (rc == GT_ENOMEM && run->group_sets[current] > 1)
-				{
-					over = true;
-					MemoryContextDelete(gcxt);	/* frees the scorer */
-					slot = NULL;
-				}
-				else
-					check_group(rc, run, *slot, p.pos, "gt_scorer_add");
-			}
-			if (i == n)
-				break;
-			if (g != current)
-			{
-				if (current >= 0)
-				{
-					closed = end_ordered_group(&p, current, slot, gcxt);
-					slot = NULL;
-					if (closed != CLOSE_DONE)
-						break;
-				}
-				if (g < 0)
-				{
-					/* only a NULL account_id is outside the plan: its error */
-					MemoryContext old = MemoryContextSwitchTo(p.batch);
-
-					convert_row(&p.rows[0], tt->vals[i], tt->tupdesc, seen + i + 1);
-					MemoryContextSwitchTo(old);
-					elog(ERROR, "givetake: a row of the source is outside the plan of groups");
-				}
-				current = g;
-				over = false;
-				slot = open_group(run, p.as_of, emit, p.work, &gcxt);
-			}
-			if (!over)
-			{
-				MemoryContext old = MemoryContextSwitchTo(p.batch);
-
-				convert_row(&p.rows[k++], tt->vals[i], tt->tupdesc, seen + i + 1);
-				MemoryContextSwitchTo(old);
-			}
-		}
-		seen += n;
-		SPI_freetuptable(tt);
-	}
-	if (closed == CLOSE_DONE && current >= 0)
-		closed = end_ordered_group(&p, current, slot, gcxt);
-	SPI_cursor_close(portal);
-	SPI_finish();
-	MemoryContextDelete(p.work);
-	elog(DEBUG2, "givetake: the pass over %d groups ended", run->groups);
-	return closed == CLOSE_DONE;
-}
-
-static bool
-group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
-{
-	return run->spill != NULL ? spill_pass(run, as_of, emit, max_as_of)
-		: sorted_pass(run, as_of, emit, max_as_of);
-}
-
 /* The pass that emits, after one that finds the as_of when it must. */
 static void
 run_passes(GroupRun *run, const Emitter *emit)
@@ -1298,30 +930,184 @@ run_passes(GroupRun *run, const Emitter *emit)
 }
 
 /*
- * A file per group costs a BufFile buffer (BLCKSZ) while the source is
- * read: up to work_mem's worth of them (at least 16); more groups are read
- * through a sort.
+ * Rows a group is packed to: about 50,000, where a scorer's state (about
+ * 10 MB) works in the CPU caches and scores faster than a group as large
+ * as givetake.max_memory holds (docs/architecture.md); never above `cap`.
+ * A group is whole buckets, so a bucket larger than this makes a group of
+ * its own.
  */
+#define GT_CACHE_GROUP_ROWS 50000
+
+/*
+ * Buckets the scan writes: a bucket's file costs a BufFile buffer
+ * (BLCKSZ) while the source is read, so as many as work_mem holds (at
+ * least 16), and no more than GT_MAX_GROUP_FILES: with the plan's 128
+ * link files (gt_links.c) that keeps the scan's open files under
+ * max_files_per_process (1,000 by default); past it, files would be
+ * closed and reopened all along the scan.
+ */
+#define GT_MAX_GROUP_FILES 512
+
 static int
-spill_files_max(void)
+bucket_count(void)
 {
-	return (int) Max(16, (int64) work_mem * 1024 / BLCKSZ);
+	return (int) Min(GT_MAX_GROUP_FILES, Max(16, (int64) work_mem * 1024 / BLCKSZ));
 }
 
-static void
-spill_row(SlotScan *scan, TupleTableSlot *slot)
+static int
+bucket_of(int64 account, int buckets)
 {
-	GroupRun   *run = scan->arg;
+	return (int) (gt_mix64((uint64) account) % (uint64) buckets);
+}
+
+/* The one read of the source: its rows into bucket files, the plan's facts. */
+typedef struct SourceScan
+{
+	GtPlanScan *plan;
+	GtSpill    *spill;
+	int			buckets;
+} SourceScan;
+
+static void
+scan_row(SlotScan *scan, TupleTableSlot *slot)
+{
+	SourceScan *ss = scan->arg;
 	gt_interaction r;
-	int32		set;
 
 	if (scan->rows == 0)
-		elog(DEBUG2, "givetake: the read into groups returned its first rows");
+		elog(DEBUG2, "givetake: the read into buckets returned its first rows");
 	convert_values(&r, slot->tts_values, slot->tts_isnull, scan->rows + 1);
-	set = gt_group_map_find(&run->sets, r.account_id);
-	if (set < 0)
-		elog(ERROR, "givetake: a row of the source is outside the plan of groups");
-	gt_spill_write(run->spill, run->set_group[set], &r);
+	gt_plan_scan_row(ss->plan, r.account_id, true, r.id, (r.flags & GT_ROW_HAS_PARENT) != 0, r.parent_id,
+					 true, r.created_at);
+	gt_spill_write(ss->spill, bucket_of(r.account_id, ss->buckets), &r);
+}
+
+/*
+ * Read the source once into `buckets` files of `spill`, gathering the
+ * plan's facts (facts->parent NULL when a partition of the links does not
+ * fit in givetake.max_memory).
+ */
+static void
+read_source(const char *query, GtSpill *spill, int buckets, GtPlanFacts *facts)
+{
+	SlotScan	scan;
+	SourceScan	ss;
+
+	ss.plan = gt_plan_scan_begin();
+	ss.spill = spill;
+	ss.buckets = buckets;
+	memset(&scan, 0, sizeof(scan));
+	scan.row = scan_row;
+	scan.arg = &ss;
+	scan_source(query, &scan);
+	elog(DEBUG2, "givetake: the rows are in %d bucket files", buckets);
+	if (!gt_plan_scan_end(ss.plan, (size_t) gt_max_memory_kb * 1024, facts))
+		facts->parent = NULL;
+}
+
+/*
+ * The linked sets when a partition of the links did not fit: PostgreSQL's
+ * joins find the links. Returns parent[] as gt_link_accounts joins it.
+ */
+static int *
+links_by_sql(const char *query, int n, const int64 *ids)
+{
+	int		   *parent = palloc(sizeof(int) * Max(n, 1));
+	uint64		i;
+
+	elog(DEBUG1, "givetake: finding the cross-account links with SQL");
+	for (i = 0; i < (uint64) n; i++)
+		parent[i] = (int) i;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "givetake: SPI_connect failed");
+	if (SPI_execute(psprintf("SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
+							 "ON o.id = c.parent_id WHERE o.account_id <> c.account_id UNION "
+							 "SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
+							 "ON o.id = c.id WHERE o.account_id <> c.account_id",
+							 query, query, query, query), true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "givetake: finding cross-account links failed");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		int			a = gt_find_account(ids, n, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+																			 SPI_tuptable->tupdesc, 1, &isnull))),
+					b = gt_find_account(ids, n, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+																			 SPI_tuptable->tupdesc, 2, &isnull)));
+
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (a >= 0 && b >= 0)
+			gt_link_accounts(parent, a, b);
+	}
+	SPI_freetuptable(SPI_tuptable);
+	SPI_finish();
+	return parent;
+}
+
+/*
+ * The groups as sets of buckets: an account's bucket joins the bucket of
+ * every account linked to it, and the joined buckets are packed to
+ * `target` weighted rows. parent[] (the accounts' linked sets) is
+ * flattened: parent[i] becomes the root of i's set. Fills group_of per
+ * account and bucket_group per bucket; the group of account `latest` (if
+ * any) is group 0. Returns the group count.
+ */
+static int
+plan_bucket_groups(int n, const int64 *ids, const int64 *weighted, int *parent, int latest, int buckets,
+				   int64 target, int32 *group_of, int32 *bucket_group)
+{
+	int64	   *bucket_rows = palloc0(sizeof(int64) * buckets);
+	int		   *bucket_parent = palloc(sizeof(int) * buckets);
+	int		   *packed = palloc(sizeof(int) * buckets);	/* a bucket's index among the packed */
+	int32	   *bucket = palloc(sizeof(int32) * Max(n, 1));
+	int			groups,
+				m = 0,
+				i;
+
+	for (i = 0; i < buckets; i++)
+		bucket_parent[i] = i;
+	for (i = 0; i < n; i++)
+	{
+		if ((i & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
+		bucket[i] = bucket_of(ids[i], buckets);
+		bucket_rows[bucket[i]] += weighted[i];
+		/* a root is its set's smallest index: in index order, one step each */
+		parent[i] = parent[parent[i]];
+		if (parent[i] != i)
+			gt_link_accounts(bucket_parent, bucket[i], bucket[parent[i]]);
+	}
+	/*
+	 * Only buckets with accounts are packed (renumbered in order, so a
+	 * set's root stays its smallest index); the empty ones have no file.
+	 */
+	for (i = 0; i < buckets; i++)
+		packed[i] = bucket_rows[i] > 0 ? m++ : -1;
+	for (i = 0; i < buckets; i++)
+		if (packed[i] >= 0)
+		{
+			bucket_rows[packed[i]] = bucket_rows[i];
+			bucket_parent[packed[i]] = packed[bucket_parent[i]];
+		}
+	/* (a source of no rows still gets a group, empty) */
+	groups = Max(1, gt_pack_groups(m, bucket_rows, bucket_parent, target, group_of));
+	for (i = 0; i < buckets; i++)
+		bucket_group[i] = packed[i] >= 0 ? group_of[packed[i]] : 0;
+	/* The group of the latest row first: its as_of pins the others. */
+	if (latest >= 0 && bucket_group[bucket[latest]] != 0)
+	{
+		int32		swap = bucket_group[bucket[latest]];
+
+		for (i = 0; i < buckets; i++)
+			bucket_group[i] = bucket_group[i] == swap ? 0 : bucket_group[i] == 0 ? swap : bucket_group[i];
+	}
+	for (i = 0; i < n; i++)
+		group_of[i] = bucket_group[bucket[i]];
+	pfree(bucket_rows);
+	pfree(bucket_parent);
+	pfree(packed);
+	pfree(bucket);
+	return groups;
 }
 
 /*
@@ -1338,8 +1124,6 @@ plan_splits(GroupRun *run, const int64 *ids, const int64 *counts, const int *par
 	run->accounts = n;
 	run->ids = ids;
 	run->root = parent;
-	run->plan_group = group_of;
-	run->plan_groups = run->groups;
 	run->set_group = palloc(sizeof(int32) * Max(n, 1));
 	run->set_rows = palloc0(sizeof(int64) * Max(n, 1));
 	run->group_sets = palloc0(sizeof(int) * Max(run->groups, 1));
@@ -1354,57 +1138,8 @@ plan_splits(GroupRun *run, const int64 *ids, const int64 *counts, const int *par
 			run->group_sets[group_of[i]]++;
 	}
 	run->latest_set = latest >= 0 ? parent[latest] : -1;
-}
-
-/* One scan of the source, each row converted into its group's file. */
-static void
-spill_source(GroupRun *run, const char *query)
-{
-	SlotScan	scan;
-
 	StaticAssertStmt(sizeof(int) == sizeof(int32), "a root is stored as a group number");
-	gt_group_map_build(&run->sets, run->accounts, run->ids, (const int32 *) run->root);
-
-	memset(&scan, 0, sizeof(scan));
-	scan.row = spill_row;
-	scan.arg = run;
-	scan_source(query, &scan);
-	elog(DEBUG2, "givetake: the rows of %d groups are in their files", run->groups);
-}
-
-static void
-plan_row(SlotScan *scan, TupleTableSlot *slot)
-{
-	const Datum *v = slot->tts_values;
-	const bool *isnull = slot->tts_isnull;
-	TimestampTz at = isnull[3] ? 0 : DatumGetTimestampTz(v[3]);
-
-	/* NULL account_id or created_at, infinite created_at: the read into
-	 * groups raises the error */
-	if (isnull[0])
-		return;
-	gt_plan_scan_row(scan->arg, DatumGetInt64(v[0]), !isnull[1], isnull[1] ? 0 : DatumGetInt64(v[1]),
-					 !isnull[2], isnull[2] ? 0 : DatumGetInt64(v[2]),
-					 !isnull[3] && !TIMESTAMP_NOT_FINITE(at), (int64) at + GT_PG_EPOCH_SHIFT);
-}
-
-/*
- * The plan's facts in one read of the source: only the four columns the
- * plan needs (the rest are not even converted). The links are NULL
- * (facts->parent) when a partition of them does not fit in
- * givetake.max_memory.
- */
-static void
-plan_source(const char *query, GtPlanFacts *facts)
-{
-	SlotScan	scan;
-
-	memset(&scan, 0, sizeof(scan));
-	scan.row = plan_row;
-	scan.arg = gt_plan_scan_begin();
-	scan_source(psprintf("SELECT q.account_id, q.id, q.parent_id, q.created_at FROM (%s) q", query), &scan);
-	if (!gt_plan_scan_end(scan.arg, (size_t) gt_max_memory_kb * 1024, facts))
-		facts->parent = NULL;
+	gt_group_map_build(&run->sets, n, ids, (const int32 *) parent);
 }
 
 /*
@@ -1429,34 +1164,8 @@ account_weights(const int64 *counts, int n, int64 cap)
 }
 
 /*
- * Rows a group is packed to: about 50,000, where a scorer's state (about
- * 10 MB) works in the CPU caches and scores faster than a group as large
- * as givetake.max_memory holds (docs/architecture.md); yet no more groups
- * than work_mem has file buffers for (so the source is still read once
- * into a file per group), nor than GT_MAX_GROUP_FILES (written at once,
- * more files than max_files_per_process allows would be closed and
- * reopened all along the scan), and never above `cap`.
- */
-#define GT_CACHE_GROUP_ROWS 50000
-#define GT_MAX_GROUP_FILES 512
-
-static int64
-group_target(const int64 *weighted, int n, int64 cap)
-{
-	int64		total = 0;
-	int64		per_file;
-	int			i;
-
-	for (i = 0; i < n; i++)
-		total += weighted[i];
-	/* a quarter of the buffers spare: packing leaves groups part full */
-	per_file = total / Max(1, Min(spill_files_max(), GT_MAX_GROUP_FILES) * 3 / 4) + 1;
-	return Min(cap, Max(GT_CACHE_GROUP_ROWS, per_file));
-}
-
-/*
  * Score the source in groups of at most `cap` rows (see GroupRun), packed
- * to group_target rows, each group's results emitted as soon as it is
+ * to GT_CACHE_GROUP_ROWS, each group's results emitted as soon as it is
  * scored.
  */
 static void
@@ -1466,126 +1175,38 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "givetake groups", ALLOCSET_DEFAULT_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(work);
 	GroupRun	run;
-	int64		target;
-	int64	   *ids,
-			   *counts,
-			   *weighted,
-			   *from,
-			   *to;
-	int		   *parent;
-	int32	   *group_of;
-	Datum	   *id_datums,
-			   *group_datums;
-	int			n,
-				nlinks,
-				i,
-				latest;
 	GtPlanFacts facts;
-	Oid			argtypes[2] = {INT8ARRAYOID, INT4ARRAYOID};
+	int			buckets = bucket_count();
+	int32	   *group_of,
+			   *bucket_group;
+	int		   *parent;
+	int64	   *weighted;
+	int64		target = Min(cap, GT_CACHE_GROUP_ROWS);
 
 	memset(&run, 0, sizeof(run));
 	run.fcinfo = fcinfo;
 	run.as_of_arg = as_of_arg;
 	run.period = period;
-	run.first = PG_INT64_MAX;
-	run.last = PG_INT64_MIN;
-
-	/* Rows and created_at range per account, and the linked accounts. */
-	plan_source(query, &facts);
-	n = facts.accounts;
-	ids = facts.ids;
-	counts = facts.rows;
+	run.spill = gt_spill_create(buckets);
+	read_source(query, run.spill, buckets, &facts);
+	MemoryContextSwitchTo(work);
 	run.first = facts.first;
 	run.last = facts.last;
-	latest = facts.latest;
-	group_of = palloc(sizeof(int32) * Max(n, 1));
-	elog(DEBUG2, "givetake: rows of %d accounts counted", n);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "givetake: SPI_connect failed");
-	parent = facts.parent;
-	weighted = account_weights(counts, n, cap);
-	target = group_target(weighted, n, cap);
-	if (parent != NULL)
-		run.groups = gt_pack_groups(n, weighted, parent, target, group_of);
-	else
-	{
-		/* A partition of the links did not fit: PostgreSQL's joins find them. */
-		elog(DEBUG1, "givetake: finding the cross-account links with SQL");
-		if (SPI_execute(psprintf("SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
-								 "ON o.id = c.parent_id WHERE o.account_id <> c.account_id UNION "
-								 "SELECT DISTINCT c.account_id, o.account_id FROM (%s) c JOIN (%s) o "
-								 "ON o.id = c.id WHERE o.account_id <> c.account_id",
-								 query, query, query, query), true, 0) != SPI_OK_SELECT)
-			elog(ERROR, "givetake: finding cross-account links failed");
-		nlinks = (int) SPI_processed;
-		from = palloc(sizeof(int64) * Max(nlinks, 1));
-		to = palloc(sizeof(int64) * Max(nlinks, 1));
-		for (i = 0; i < nlinks; i++)
-		{
-			bool		isnull;
+	elog(DEBUG2, "givetake: rows of %d accounts counted", facts.accounts);
 
-			from[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-			to[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
-		}
-		SPI_freetuptable(SPI_tuptable);
-		/* in `work`: the split of a group reads it after SPI_finish */
-		parent = MemoryContextAlloc(work, sizeof(int) * Max(n, 1));
-		run.groups = gt_plan_groups(n, ids, weighted, nlinks, from, to, target, parent, group_of);
-	}
-	/* The group of the latest row first: its as_of pins the others. */
-	if (latest >= 0 && group_of[latest] != 0)
-	{
-		int32		swap = group_of[latest];
-
-		for (i = 0; i < n; i++)
-			group_of[i] = group_of[i] == swap ? 0 : group_of[i] == 0 ? swap : group_of[i];
-	}
-	if (run.groups <= spill_files_max())
-	{
-		/* One scan of the source into a file per group. */
-		SPI_finish();
-		MemoryContextSwitchTo(work);
-		elog(DEBUG1, "givetake: %d accounts in %d groups of at most " INT64_FORMAT " rows", n, run.groups, target);
-		run.spill = gt_spill_create(run.groups);
-		plan_splits(&run, ids, counts, parent, group_of, n, latest);
-		spill_source(&run, query);
-		MemoryContextSwitchTo(old);
-		run_passes(&run, emit);
-		MemoryContextDelete(work);
-		return;
-	}
-	id_datums = palloc(sizeof(Datum) * Max(n, 1));
-	group_datums = palloc(sizeof(Datum) * Max(n, 1));
-	for (i = 0; i < n; i++)
-	{
-		id_datums[i] = Int64GetDatum(ids[i]);
-		group_datums[i] = Int32GetDatum(group_of[i]);
-	}
-	/* SPI calls leave its procedure context current: the arrays outlive it. */
+	parent = facts.parent != NULL ? facts.parent : links_by_sql(query, facts.accounts, facts.ids);
 	MemoryContextSwitchTo(work);
-	run.args[0] = PointerGetDatum(construct_array(id_datums, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	run.args[1] = PointerGetDatum(construct_array(group_datums, n, INT4OID, 4, true, TYPALIGN_INT));
-	pfree(id_datums);
-	pfree(group_datums);
-	run.plan = SPI_prepare(psprintf("SELECT q.*, g.grp FROM (%s) q LEFT JOIN "
-									"ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int4[])) AS g(acc, grp) "
-									"ON g.acc = q.account_id ORDER BY g.grp NULLS FIRST", query),
-						   2, argtypes);
-	if (run.plan == NULL)
-		elog(ERROR, "givetake: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(run.plan) != 0)
-		elog(ERROR, "givetake: SPI_keepplan failed");
-	SPI_finish();
-	/* A group that does not fit is read again by account (score_part). */
-	MemoryContextSwitchTo(work);
-	run.part_query = psprintf("SELECT q.* FROM (%s) q WHERE q.account_id = ANY($1::pg_catalog.int8[])", query);
-	plan_splits(&run, ids, counts, parent, group_of, n, latest);
+	weighted = account_weights(facts.rows, facts.accounts, cap);
+	group_of = palloc(sizeof(int32) * Max(facts.accounts, 1));
+	bucket_group = palloc(sizeof(int32) * buckets);
+	run.groups = plan_bucket_groups(facts.accounts, facts.ids, weighted, parent, facts.latest, buckets, target,
+									group_of, bucket_group);
+	gt_spill_regroup(run.spill, run.groups, bucket_group);
+	plan_splits(&run, facts.ids, facts.rows, parent, group_of, facts.accounts, facts.latest);
+	elog(DEBUG1, "givetake: %d accounts in %d groups of about " INT64_FORMAT " rows (%d buckets)",
+		 facts.accounts, run.groups, target, buckets);
 	MemoryContextSwitchTo(old);
-
-	elog(DEBUG1, "givetake: %d accounts in %d groups of at most " INT64_FORMAT " rows, read through a sort",
-		 n, run.groups, target);
 	run_passes(&run, emit);
-	SPI_freeplan(run.plan);
 	MemoryContextDelete(work);
 }
 

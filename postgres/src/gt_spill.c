@@ -1,12 +1,14 @@
 /*
- * gt_spill.c -- the rows of a source scored in groups of accounts, kept
- * per group in temporary files (BufFile) between the one scan that reads
- * the source and the scoring of each group. A row is stored converted and
- * packed (varints, the texts as UTF-8), since the files' size is what an
- * ERROR or cancel pays to delete them: the kernel drops their cached
- * pages on unlink. A group's file is deleted as soon as the group is
- * scored for the last time, or split into two new groups; the rest go
- * with the transaction's resources on ERROR or cancel.
+ * gt_spill.c -- the rows of a source scored in groups of accounts, kept in
+ * temporary files (BufFile) between the one scan that reads the source and
+ * the scoring of each group. The scan writes each row to the file of its
+ * account's bucket; once the plan is known, a group is the chain of its
+ * buckets' files (gt_spill_regroup), read one after another. A row is
+ * stored converted and packed (varints, the texts as UTF-8), since the
+ * files' size is what an ERROR or cancel pays to delete them: the kernel
+ * drops their cached pages on unlink. A group's files are deleted as soon
+ * as the group is scored for the last time, or split into two new groups;
+ * the rest go with the transaction's resources on ERROR or cancel.
  */
 #include "gt_pg.h"
 
@@ -29,12 +31,17 @@
 /* A batch read back ends early once its rows pass this size. */
 #define SPILL_BATCH_BYTES (8 * 1024 * 1024)
 
+/* Files ("slots") hold rows; a group is a chain of slots. */
 struct GtSpill
 {
-	int			count;
-	BufFile   **files;			/* NULL: no row (yet), or dropped */
-	int64	   *last_created;	/* per file: the previous row's, writing */
-	int64		read_created;	/* the same, reading (one file at a time) */
+	int			count;			/* groups */
+	int			slots;
+	int		   *head;			/* per group: its first slot, -1: none */
+	int		   *cur;			/* per group: the slot being read */
+	int		   *next;			/* per slot: the next of its group, -1: last */
+	BufFile   **files;			/* per slot; NULL: no row (yet), or dropped */
+	int64	   *last_created;	/* per slot: the previous row's, writing */
+	int64		read_created;	/* the same, reading (one slot at a time) */
 	MemoryContext cxt;
 	char	   *buf;			/* payloads of the last batch read */
 	size_t		buf_cap;
@@ -44,10 +51,19 @@ GtSpill *
 gt_spill_create(int groups)
 {
 	GtSpill    *sp = palloc0(sizeof(GtSpill));
+	int			i;
 
-	sp->count = groups;
+	sp->count = sp->slots = groups;
+	sp->head = palloc(sizeof(int) * Max(groups, 1));
+	sp->cur = palloc(sizeof(int) * Max(groups, 1));
+	sp->next = palloc(sizeof(int) * Max(groups, 1));
 	sp->files = palloc0(sizeof(BufFile *) * Max(groups, 1));
 	sp->last_created = palloc0(sizeof(int64) * Max(groups, 1));
+	for (i = 0; i < groups; i++)
+	{
+		sp->head[i] = sp->cur[i] = i;
+		sp->next[i] = -1;
+	}
 	sp->cxt = CurrentMemoryContext;
 	return sp;
 }
@@ -55,11 +71,45 @@ gt_spill_create(int groups)
 int
 gt_spill_add_group(GtSpill *sp)
 {
-	sp->files = repalloc(sp->files, sizeof(BufFile *) * (sp->count + 1));
-	sp->last_created = repalloc(sp->last_created, sizeof(int64) * (sp->count + 1));
-	sp->files[sp->count] = NULL;
-	sp->last_created[sp->count] = 0;
+	int			slot = sp->slots++;
+
+	sp->next = repalloc(sp->next, sizeof(int) * sp->slots);
+	sp->files = repalloc(sp->files, sizeof(BufFile *) * sp->slots);
+	sp->last_created = repalloc(sp->last_created, sizeof(int64) * sp->slots);
+	sp->files[slot] = NULL;
+	sp->next[slot] = -1;
+	sp->last_created[slot] = 0;
+	sp->head = repalloc(sp->head, sizeof(int) * (sp->count + 1));
+	sp->cur = repalloc(sp->cur, sizeof(int) * (sp->count + 1));
+	sp->head[sp->count] = sp->cur[sp->count] = slot;
 	return sp->count++;
+}
+
+void
+gt_spill_regroup(GtSpill *sp, int groups, const int32 *group_of)
+{
+	int		   *tail = palloc(sizeof(int) * Max(groups, 1));
+	int			i;
+
+	Assert(sp->slots == sp->count);
+	sp->head = repalloc(sp->head, sizeof(int) * Max(groups, 1));
+	sp->cur = repalloc(sp->cur, sizeof(int) * Max(groups, 1));
+	for (i = 0; i < groups; i++)
+		sp->head[i] = sp->cur[i] = tail[i] = -1;
+	for (i = 0; i < sp->slots; i++)
+	{
+		int			g = group_of[i];
+
+		Assert(g >= 0 && g < groups);
+		sp->next[i] = -1;
+		if (tail[g] < 0)
+			sp->head[g] = sp->cur[g] = i;
+		else
+			sp->next[tail[g]] = i;
+		tail[g] = i;
+	}
+	sp->count = groups;
+	pfree(tail);
 }
 
 static uint8
@@ -93,24 +143,27 @@ gt_spill_write(GtSpill *sp, int group, const gt_interaction *r)
 	/* 0.0 is left out, -0.0 kept: the value reads back bit for bit */
 	bool		has_value = r->value != 0.0 || signbit(r->value);
 	BufFile    *f;
+	int			slot;
 
 	Assert(group >= 0 && group < sp->count);
-	if (sp->files[group] == NULL)
+	slot = sp->head[group];
+	Assert(slot >= 0 && sp->next[slot] < 0);
+	if (sp->files[slot] == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(sp->cxt);
 
-		sp->files[group] = BufFileCreateTemp(false);
+		sp->files[slot] = BufFileCreateTemp(false);
 		MemoryContextSwitchTo(old);
 	}
-	f = sp->files[group];
+	f = sp->files[slot];
 	*p++ = (char) has_value;
 	*p++ = (char) small_code(r->channel);
 	*p++ = (char) small_code(r->kind);
 	p = put_varint(p, (int64) r->flags);
 	p = put_varint(p, r->id);
 	p = put_varint(p, r->account_id);
-	p = put_varint(p, (int64) ((uint64) r->created_at - (uint64) sp->last_created[group]));
-	sp->last_created[group] = r->created_at;
+	p = put_varint(p, (int64) ((uint64) r->created_at - (uint64) sp->last_created[slot]));
+	sp->last_created[slot] = r->created_at;
 	if (r->flags & GT_ROW_HAS_CONTACT)
 		p = put_varint(p, r->contact_id);
 	if (r->flags & GT_ROW_HAS_PARENT)
@@ -138,11 +191,15 @@ gt_spill_write(GtSpill *sp, int group, const gt_interaction *r)
 void
 gt_spill_rewind(GtSpill *sp, int group)
 {
+	int			slot;
+
 	sp->read_created = 0;
-	if (sp->files[group] != NULL && BufFileSeek(sp->files[group], 0, 0, SEEK_SET) != 0)
-		ereport(ERROR,
-				(errcode_for_file_access(),
-				 errmsg("givetake: could not rewind a temporary file of group %d", group + 1)));
+	sp->cur[group] = sp->head[group];
+	for (slot = sp->head[group]; slot >= 0; slot = sp->next[slot])
+		if (sp->files[slot] != NULL && BufFileSeek(sp->files[slot], 0, 0, SEEK_SET) != 0)
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("givetake: could not rewind a temporary file of group %d", group + 1)));
 }
 
 pg_attribute_noreturn() static void
@@ -178,24 +235,27 @@ get_varint(const char **p, const char *end, int group)
 int
 gt_spill_read(GtSpill *sp, int group, gt_interaction *rows, int max)
 {
-	BufFile    *f = sp->files[group];
 	size_t		used = 0;
 	int			k = 0,
 				i;
 
-	if (f == NULL)
-		return 0;
-	while (k < max && used < SPILL_BATCH_BYTES)
+	while (k < max && used < SPILL_BATCH_BYTES && sp->cur[group] >= 0)
 	{
+		BufFile    *f = sp->files[sp->cur[group]];
 		gt_interaction *r = &rows[k];
 		uint32		len;
-		size_t		n = BufFileRead(f, &len, sizeof(len));
+		size_t		n = f ? BufFileRead(f, &len, sizeof(len)) : 0;
 		const char *p,
 				   *end;
 		bool		has_value;
 
 		if (n == 0)
-			break;
+		{
+			/* the group's next file; its created_at deltas start afresh */
+			sp->cur[group] = sp->next[sp->cur[group]];
+			sp->read_created = 0;
+			continue;
+		}
 		if (n != sizeof(len))
 			corrupt(group);
 		if (used + len > sp->buf_cap)
@@ -267,9 +327,12 @@ gt_spill_read(GtSpill *sp, int group, gt_interaction *rows, int max)
 void
 gt_spill_drop(GtSpill *sp, int group)
 {
-	if (sp->files[group] != NULL)
-	{
-		BufFileClose(sp->files[group]);
-		sp->files[group] = NULL;
-	}
+	int			slot;
+
+	for (slot = sp->head[group]; slot >= 0; slot = sp->next[slot])
+		if (sp->files[slot] != NULL)
+		{
+			BufFileClose(sp->files[slot]);
+			sp->files[slot] = NULL;
+		}
 }

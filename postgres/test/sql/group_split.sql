@@ -61,13 +61,10 @@ SELECT pg_temp.differences('ref_sp_accounts', 'split.account_scores') AS account
        pg_temp.differences('ref_sp_agents', 'split.agent_scores') AS agents,
        pg_temp.differences('ref_sp_periods', 'split.period_scores') AS periods;
 
--- more groups than work_mem holds file buffers for (16 at 128kB, as at
--- 64kB, whose sort is slower): the rows come through the sort, and a
--- group that does not fit is split there too (the rest of its rows
--- skipped, each part's rows read again by account); unsplit, it raised
--- "does not fit". gsp, then five copies of its 20 accounts of one
--- contact, whose groups fit: 21 groups. A temporary table, analyzed:
--- autovacuum does not change its row estimate.
+-- a work_mem of few file buffers (16 buckets at 128kB): groups of whole
+-- buckets, split where they do not fit, give the same tables. gsp, then
+-- five copies of its 20 accounts of one contact. A temporary table,
+-- analyzed: autovacuum does not change its row estimate.
 CREATE TEMP TABLE gsq AS
 SELECT id + k * 1000000000 AS id, account_id + k * 10000 AS account_id,
        contact_id + k * 1000000000 AS contact_id, parent_id + k * 1000000000 AS parent_id,
@@ -100,7 +97,7 @@ SELECT pg_temp.differences('ref_sq_turns', 'sq_turns') AS differences;
 CREATE TEMP TABLE sq_pinned AS SELECT * FROM givetake.score_accounts('gsq', '2024-03-01 00:00+00');
 SELECT pg_temp.differences('ref_sq_pinned', 'sq_pinned') AS differences;
 -- the latest row dropped: every group, split ones included, is scored for
--- its as_of through the sort first, then the pass that emits
+-- its as_of first, then the pass that emits
 INSERT INTO gsq VALUES (999999999, 1300, 1300, NULL, 'fax', 'mention', true, false, false,
                         '2025-01-01 00:00+00', NULL, 'hello', 0, NULL, NULL);
 SET givetake.max_memory = -1;

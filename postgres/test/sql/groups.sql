@@ -60,8 +60,9 @@ SELECT count(*) AS differences FROM (
   (SELECT * FROM ref_pinned EXCEPT ALL SELECT * FROM givetake.score_accounts('gx', '2024-03-01 00:00+00'))
   UNION ALL (SELECT * FROM givetake.score_accounts('gx', '2024-03-01 00:00+00') EXCEPT ALL SELECT * FROM ref_pinned)) d;
 
--- more groups than work_mem holds file buffers for: the source is read
--- through a sort, with the same rows (gx four times over, 20 groups)
+-- a work_mem of few file buffers (16 buckets at 64kB): buckets larger than
+-- a group holds, so most groups are split, with the same rows (gx four
+-- times over)
 CREATE TEMP TABLE gy AS
 SELECT id + k * 100000 AS id, account_id + k * 1000 AS account_id, contact_id + k * 10000000 AS contact_id,
        parent_id + k * 100000 AS parent_id, channel, kind, inbound, automated, has_media, created_at,
