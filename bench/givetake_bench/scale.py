@@ -43,6 +43,8 @@ def scale(args) -> int:
             j, rss = median_of(runs, key=lambda r: r[0]["cpu_s"])
             p.update(inproc_s=j["cpu_s"], inproc_wall_s=j["seconds"], inproc_rss_mb=rss / 1024,
                      inproc_scorer_mb=j["peak_kb"] / 1024, inproc_groups=j["groups"])
+            if j.get("engine_cpu_s"):
+                p["inproc_engine_s"] = j["engine_cpu_s"]
         if cli and e <= cli_top:
             db = os.path.join(WORK, f"scale-{n}.sqlite")
             if os.path.exists(db):
@@ -141,6 +143,12 @@ def write_scale_md(doc) -> None:
             cells += [f"{s:.3f} s" if s else "–", f"{s * 1e9 / p['rows']:.0f}" if s else "–",
                       f"{r:.0f} MB" if r else "–"]
         L.append(f"| {p['rows']:,} | " + " | ".join(cells) + " |")
+    engine = [p for p in doc["points"] if p.get("inproc_engine_s")]
+    if engine:
+        L += ["", "In-process, the CPU time inside the gt_* calls alone (the same runs, without the generator's "
+              "and the bench's own time): " + "; ".join(
+                  f"{p['rows']:,} rows {p['inproc_engine_s']:.3f} s ({p['rows'] / p['inproc_engine_s'] / 1e6:.2f} M rows/CPU-s)"
+                  for p in engine) + "."]
     L += ["", "Time per row added between consecutive sizes, (t2 − t1) / (n2 − n1): constant when the time is "
           f"linear (a fixed start-up cost drops out). Linear here means every step within ±{LINEAR_TOLERANCE:.0%} "
           "of the last step.", ""]
