@@ -593,8 +593,9 @@ scan_source(const char *query, SlotScan *scan)
  * their buckets; the buckets are then packed into groups (gt_pack_groups),
  * the group holding the latest created_at first, and each group is scored
  * from its buckets' files, read one after another (the scorer does not
- * depend on the order of rows). Every query of a call shares the
- * statement's snapshot (read-only SPI).
+ * depend on the order of rows). Where links join many buckets, their
+ * group is split by linked set before it is scored (split_joined_groups).
+ * Every query of a call shares the statement's snapshot (read-only SPI).
  *
  * The groups are packed by rows, but what a group costs also depends on
  * its contacts, threads and accounts: a group of many linked sets may not
@@ -738,62 +739,62 @@ set_load_order(const void *a, const void *b)
 }
 
 /*
- * The linked sets of a group that does not fit (two or more) into two
- * parts: largest first, each to the part with fewer rows so far; part 0
- * is the one holding the latest created_at, so it is scored first. Sorts
- * `sets`; part[i] gets the part of sets[i], load[] the parts' rows. Both
- * parts get a set: every set has rows.
+ * The linked sets of a group (at least `parts` of them) into `parts`
+ * parts: largest first, each to the part with the fewest rows so far (the
+ * first such); part 0 is the one holding the latest created_at, so it is
+ * scored first. Sorts `sets`; part[i] gets the part of sets[i], load[]
+ * the parts' rows. Every part gets a set: every set has rows.
  */
 static void
-partition_sets(const GroupRun *run, SetLoad *sets, int nsets, int *part, int64 load[2])
+partition_sets(const GroupRun *run, SetLoad *sets, int nsets, int parts, int *part, int64 *load)
 {
-	bool		latest_second = false;
-	int			i;
+	int			latest = 0,
+				i,
+				p;
 
 	qsort(sets, nsets, sizeof(SetLoad), set_load_order);
-	load[0] = load[1] = 0;
+	for (p = 0; p < parts; p++)
+		load[p] = 0;
 	for (i = 0; i < nsets; i++)
 	{
-		int			p = load[1] < load[0] ? 1 : 0;
+		int			least = 0;
 
-		load[p] += sets[i].rows;
-		part[i] = p;
-		if (p == 1 && sets[i].root == run->latest_set)
-			latest_second = true;
+		for (p = 1; p < parts; p++)
+			if (load[p] < load[least])
+				least = p;
+		load[least] += sets[i].rows;
+		part[i] = least;
+		if (sets[i].root == run->latest_set)
+			latest = least;
 	}
-	if (latest_second)
+	if (latest != 0)
 	{
 		int64		swap = load[0];
 
 		for (i = 0; i < nsets; i++)
-			part[i] = 1 - part[i];
-		load[0] = load[1];
-		load[1] = swap;
+			part[i] = part[i] == latest ? 0 : part[i] == 0 ? latest : part[i];
+		load[0] = load[latest];
+		load[latest] = swap;
 	}
 }
 
-static void
-log_split(const GroupRun *run, int pos, const int64 load[2])
-{
-	elog(DEBUG1, "givetake: group %d of %d does not fit in givetake.max_memory: split into groups of "
-		 INT64_FORMAT " and " INT64_FORMAT " rows", pos + 1, run->groups, load[0], load[1]);
-}
-
 /*
- * The group at `pos` of the order (two linked sets or more) into two new
- * groups in its place, by partition_sets. One read of the group's files
- * writes each row to its part's file; the group's files are then deleted.
- * `rows`: a batch buffer of GT_BATCH_ROWS.
+ * The group at `pos` of the order (`parts` linked sets or more) into
+ * `parts` new groups in its place, by partition_sets: `planned`, a group
+ * the plan made too large (split before it is scored), or one that did
+ * not fit. One read of the group's files writes each row to its part's
+ * file; the group's files are then deleted. `rows`: a batch buffer of
+ * GT_BATCH_ROWS.
  */
 static void
-split_group(GroupRun *run, int pos, gt_interaction *rows)
+split_group(GroupRun *run, int pos, int parts, bool planned, gt_interaction *rows)
 {
 	int			g = run->order[pos];
 	SetLoad    *sets = palloc(sizeof(SetLoad) * run->group_sets[g]);
 	int		   *part_of = palloc(sizeof(int) * run->group_sets[g]);
-	int64		load[2];
-	int			part[2],
-				nsets = 0,
+	int64	   *load = palloc(sizeof(int64) * parts);
+	int		   *part = palloc(sizeof(int) * parts);
+	int			nsets = 0,
 				i,
 				k;
 
@@ -810,20 +811,24 @@ split_group(GroupRun *run, int pos, gt_interaction *rows)
 			nsets++;
 		}
 	}
-	Assert(nsets == run->group_sets[g] && nsets > 1);
-	partition_sets(run, sets, nsets, part_of, load);
-	part[0] = gt_spill_add_group(run->spill);
-	part[1] = gt_spill_add_group(run->spill);
-	run->group_sets = repalloc(run->group_sets, sizeof(int) * (part[1] + 1));
-	run->group_sets[part[0]] = run->group_sets[part[1]] = 0;
+	Assert(nsets == run->group_sets[g] && nsets >= parts && parts > 1);
+	partition_sets(run, sets, nsets, parts, part_of, load);
+	for (k = 0; k < parts; k++)
+		part[k] = gt_spill_add_group(run->spill);
+	run->group_sets = repalloc(run->group_sets, sizeof(int) * (part[parts - 1] + 1));
+	for (k = 0; k < parts; k++)
+		run->group_sets[part[k]] = 0;
 	for (i = 0; i < nsets; i++)
 	{
 		run->set_group[sets[i].root] = part[part_of[i]];
 		run->group_sets[part[part_of[i]]]++;
 	}
-	pfree(sets);
-	pfree(part_of);
-	log_split(run, pos, load);
+	if (!planned)
+		elog(DEBUG1, "givetake: group %d of %d does not fit in givetake.max_memory: split into groups of "
+			 INT64_FORMAT " and " INT64_FORMAT " rows", pos + 1, run->groups, load[0], load[1]);
+	else
+		elog(DEBUG1, "givetake: group %d of %d, buckets joined by cross-account links, is split into %d "
+			 "groups of about " INT64_FORMAT " rows", pos + 1, run->groups, parts, load[0]);
 
 	gt_spill_rewind(run->spill, g);
 	while ((k = gt_spill_read(run->spill, g, rows, GT_BATCH_ROWS)) > 0)
@@ -840,12 +845,16 @@ split_group(GroupRun *run, int pos, gt_interaction *rows)
 	}
 	gt_spill_drop(run->spill, g);
 
-	/* the two parts take the group's place in the order */
-	run->order = repalloc(run->order, sizeof(int32) * (run->groups + 1));
-	memmove(&run->order[pos + 2], &run->order[pos + 1], sizeof(int32) * (run->groups - pos - 1));
-	run->order[pos] = part[0];
-	run->order[pos + 1] = part[1];
-	run->groups++;
+	/* the parts take the group's place in the order */
+	run->order = repalloc(run->order, sizeof(int32) * (run->groups + parts - 1));
+	memmove(&run->order[pos + parts], &run->order[pos + 1], sizeof(int32) * (run->groups - pos - 1));
+	for (k = 0; k < parts; k++)
+		run->order[pos + k] = part[k];
+	run->groups += parts - 1;
+	pfree(sets);
+	pfree(part_of);
+	pfree(load);
+	pfree(part);
 }
 
 /*
@@ -897,7 +906,7 @@ group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 		MemoryContextDelete(gcxt);	/* frees the scorer */
 		if (closed == CLOSE_TOO_BIG)
 		{
-			split_group(run, pos, rows);
+			split_group(run, pos, 2, false, rows);
 			closed = CLOSE_DONE;
 			pos--;				/* the first part is next */
 		}
@@ -1164,6 +1173,59 @@ account_weights(const int64 *counts, int n, int64 cap)
 }
 
 /*
+ * Buckets are joined by cross-account links: where links join many, their
+ * group can be far larger than `target` although its linked sets are
+ * small. Such a group (more than one bucket, over twice the target, two
+ * linked sets or more) is split by linked set now, before it is scored,
+ * into groups of about `target` rows (at most as many as there are
+ * buckets), rather than found too large by its scorer.
+ */
+static void
+split_joined_groups(GroupRun *run, const int64 *weighted, const int32 *group_of, int buckets, int64 target)
+{
+	int			planned = run->groups;
+	int		   *nbuckets = palloc0(sizeof(int) * planned);
+	int64	   *weight = palloc0(sizeof(int64) * planned);
+	bool	   *seen = palloc0(sizeof(bool) * buckets);
+	gt_interaction *rows = NULL;
+	int			pos = 0,
+				i;
+
+	for (i = 0; i < run->accounts; i++)
+	{
+		int			b = bucket_of(run->ids[i], buckets);
+
+		weight[group_of[i]] += weighted[i];
+		if (!seen[b])
+		{
+			seen[b] = true;
+			nbuckets[group_of[i]]++;
+		}
+	}
+	while (pos < run->groups)
+	{
+		int			g = run->order[pos];
+		int64		parts;
+
+		if (g >= planned || nbuckets[g] < 2 || weight[g] <= 2 * target || run->group_sets[g] < 2)
+		{
+			pos++;
+			continue;
+		}
+		parts = Min(Min((weight[g] + target - 1) / target, run->group_sets[g]), buckets);
+		if (rows == NULL)
+			rows = palloc(GT_BATCH_ROWS * sizeof(gt_interaction));
+		split_group(run, pos, (int) parts, true, rows);
+		pos += (int) parts;
+	}
+	if (rows != NULL)
+		pfree(rows);
+	pfree(nbuckets);
+	pfree(weight);
+	pfree(seen);
+}
+
+/*
  * Score the source in groups of at most `cap` rows (see GroupRun), packed
  * to GT_CACHE_GROUP_ROWS, each group's results emitted as soon as it is
  * scored.
@@ -1205,6 +1267,7 @@ score_in_groups(FunctionCallInfo fcinfo, const char *query, int as_of_arg, int p
 	plan_splits(&run, facts.ids, facts.rows, parent, group_of, facts.accounts, facts.latest);
 	elog(DEBUG1, "givetake: %d accounts in %d groups of about " INT64_FORMAT " rows (%d buckets)",
 		 facts.accounts, run.groups, target, buckets);
+	split_joined_groups(&run, weighted, group_of, buckets, target);
 	MemoryContextSwitchTo(old);
 	run_passes(&run, emit);
 	MemoryContextDelete(work);
