@@ -149,7 +149,12 @@ extension ScoringJob {
                                      latestGroup: Int(max(0, groupOfBucket[bucketOf(latestAccount, bucketCount)])),
                                      links: links)
             }
-            let groupOf = planGroups(weighted, links, cap: cap)
+            // Linked accounts join buckets past the target: groups of
+            // accounts instead, as near the target as the files allow (no
+            // more group files than buckets were open).
+            let total = weighted.reduce(0) { $0 + $1.rows }
+            let groupOf = planGroups(weighted, links,
+                                     cap: min(cap, max(rowsPerGroup ?? cap, (total + bucketCount - 1) / bucketCount)))
             let groups = Int(groupOf.values.max() ?? 0) + 1
             if traceEnabled { trace("plan: \(links.count) cross-account links, \(groups) groups of accounts: \(monotonicSeconds() - t1) s") }
             if groups == 1 {
