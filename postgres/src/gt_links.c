@@ -15,7 +15,6 @@
 #include "miscadmin.h"
 #include "storage/buffile.h"
 #include "utils/memutils.h"
-#include "utils/timestamp.h"
 
 #define LINK_PARTS 128
 /* The top bits of the key's hash choose its file, the low bits its slot. */
@@ -175,23 +174,18 @@ put_record(GtPlanScan *ps, int64 key, uint32 account)
 }
 
 /*
- * One row of the source (a NULL account_id is left out: scoring raises
- * its error). created_at counts only when finite (Unix micros).
+ * One converted row of the source (its id and created_at checked, the
+ * created_at in Unix micros).
  */
 void
-gt_plan_scan_row(GtPlanScan *ps, int64 account, bool has_id, int64 id, bool has_parent, int64 parent,
-				 bool has_created, int64 created)
+gt_plan_scan_row(GtPlanScan *ps, int64 account, int64 id, bool has_parent, int64 parent, int64 created)
 {
 	int32		a = account_index(ps, account);
 
 	ps->rows[a]++;
-	if (has_created)
-	{
-		ps->first[a] = Min(ps->first[a], created);
-		ps->last[a] = Max(ps->last[a], created);
-	}
-	if (has_id)
-		put_record(ps, id, (uint32) a | OWN_BIT);
+	ps->first[a] = Min(ps->first[a], created);
+	ps->last[a] = Max(ps->last[a], created);
+	put_record(ps, id, (uint32) a | OWN_BIT);
 	if (has_parent)
 		put_record(ps, parent, (uint32) a);
 }

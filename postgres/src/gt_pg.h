@@ -109,8 +109,8 @@ typedef struct GtPlanFacts
 typedef struct GtPlanScan GtPlanScan;
 
 GtPlanScan *gt_plan_scan_begin(void);
-void		gt_plan_scan_row(GtPlanScan *ps, int64 account, bool has_id, int64 id, bool has_parent,
-							 int64 parent, bool has_created, int64 created);
+void		gt_plan_scan_row(GtPlanScan *ps, int64 account, int64 id, bool has_parent, int64 parent,
+							 int64 created);
 bool		gt_plan_scan_end(GtPlanScan *ps, size_t budget, GtPlanFacts *facts);
 
 /*

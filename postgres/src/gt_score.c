@@ -986,8 +986,7 @@ scan_row(SlotScan *scan, TupleTableSlot *slot)
 	if (scan->rows == 0)
 		elog(DEBUG2, "givetake: the read into buckets returned its first rows");
 	convert_values(&r, slot->tts_values, slot->tts_isnull, scan->rows + 1);
-	gt_plan_scan_row(ss->plan, r.account_id, true, r.id, (r.flags & GT_ROW_HAS_PARENT) != 0, r.parent_id,
-					 true, r.created_at);
+	gt_plan_scan_row(ss->plan, r.account_id, r.id, (r.flags & GT_ROW_HAS_PARENT) != 0, r.parent_id, r.created_at);
 	gt_spill_write(ss->spill, bucket_of(r.account_id, ss->buckets), &r);
 }
 
