@@ -388,34 +388,53 @@ open_source_cursor(const char *query)
 }
 
 /*
+ * The bytes the scorer held at the previous check of the one pass, to
+ * tell the bytes each further row adds from what the first rows cost
+ * once (the report of every account met, the tables' first slots).
+ */
+typedef struct PassGrowth
+{
+	uint64		seen;
+	size_t		mem;
+} PassGrowth;
+
+/*
  * Whether the rows read so far (`seen`, in scorer `s`) project the
- * source past twice the memory limit, by the planner's row estimate of
- * the cursor: then reading on to the limit would only be thrown away.
- * Checked when `seen` reaches a power of two from 2^16 rows on. A wrong
- * estimate costs time only: too low, the pass reads on to the limit; too
- * high, a source that fits is scored in groups, with the same results.
+ * source past the memory limit, by the planner's row estimate of the
+ * cursor: then reading on to the limit would only be thrown away.
+ * Checked when `seen` reaches a power of two from 2^15 rows on; from
+ * 2^16 rows on, the rows still to come are projected at the bytes per
+ * row added since the check before. A wrong estimate costs time only: too
+ * low, the pass reads on to the limit; too high, a source that fits is
+ * scored in groups, with the same results.
  */
 static bool
-projects_past_limit(Portal portal, uint64 seen, const gt_scorer *s)
+projects_past_limit(Portal portal, uint64 seen, const gt_scorer *s, PassGrowth *growth)
 {
 	PlannedStmt *stmt;
 	double		limit = (double) gt_max_memory_kb * 1024;
+	double		per_row;
 	size_t		mem;
+	bool		first;
 
-	if (gt_max_memory_kb <= 0 || seen < EARLY_CHECK_ROWS || (seen & (seen - 1)) != 0 ||
+	if (gt_max_memory_kb <= 0 || seen < EARLY_CHECK_ROWS / 2 || (seen & (seen - 1)) != 0 ||
 		list_length(portal->stmts) != 1)
 		return false;
 	mem = gt_scorer_memory(s);
 	if (mem == 0)
 		return false;
+	first = growth->seen == 0;
+	per_row = first ? 0 : (double) (mem - Min(mem, growth->mem)) / (double) (seen - growth->seen);
+	growth->seen = seen;
+	growth->mem = mem;
+	if (first)
+		return false;
 	stmt = linitial_node(PlannedStmt, portal->stmts);
-	/*
-	 * And the rows read are an eighth of those that would fit at their
-	 * bytes per row, which fixed costs inflate at the start: the groups'
-	 * size follows from that figure.
-	 */
-	return stmt->planTree != NULL && stmt->planTree->plan_rows * ((double) mem / (double) seen) > 2 * limit &&
-		(double) seen * 8 >= limit / ((double) mem / (double) seen);
+	if (stmt->planTree != NULL)
+		elog(DEBUG2, "givetake: " UINT64_FORMAT " rows plan %zu bytes, %.0f a further row, of %.0f rows planned",
+			 seen, mem, per_row, stmt->planTree->plan_rows);
+	return stmt->planTree != NULL && stmt->planTree->plan_rows > (double) seen &&
+		(double) mem + per_row * (stmt->planTree->plan_rows - (double) seen) > limit;
 }
 
 /*
@@ -434,6 +453,7 @@ score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, in
 	MemoryContext batch = AllocSetContextCreate(cxt, "givetake batch", ALLOCSET_DEFAULT_SIZES);
 	Portal		portal;
 	uint64		seen = 0;
+	PassGrowth	growth = {0, 0};
 	int64		first = PG_INT64_MAX,
 				last = PG_INT64_MIN;
 	bool		over = false;
@@ -473,7 +493,7 @@ score_one_pass(FunctionCallInfo fcinfo, MemoryContext cxt, const char *query, in
 		seen += n;
 		SPI_freetuptable(SPI_tuptable);
 		MemoryContextReset(batch);
-		if (projects_past_limit(portal, seen, *slot))
+		if (projects_past_limit(portal, seen, *slot, &growth))
 		{
 			size_t		mem = gt_scorer_memory(*slot);
 
