@@ -332,7 +332,10 @@ public final class Scorer {
         if r.parentID != nil { flags |= RowFlags.hasParent }
 
         var extra = RowExtra(value: kind == .purchase ? r.value : 0)
-        if !r.inbound && r.body != nil {
+        // An automated row's label counts only where it is a post that
+        // customers answer (give-attributed leads); bots' messages and
+        // replies, often most of a support inbox, are not classified.
+        if !r.inbound && r.body != nil && (!r.automated || kind == .post) {
             let c = lexicon.classify(body)
             flags |= UInt16(c.label.rawValue) << RowFlags.labelShift
             if c.appreciative { flags |= RowFlags.appreciative }
