@@ -18,6 +18,40 @@ import Testing
         return try score(reversed ? rows.reversed() : rows, config: config, batch: 1000).account(1)
     }
 
+    /// The body hash behind the duplicate-id order reads the tail of a
+    /// body in one load; its value must be the byte-by-byte one (the
+    /// order is documented, so it may not change between versions).
+    @Test func bodyHashTailEqualsTheByteLoop() {
+        func reference(_ b: [UInt8]) -> UInt64 {
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(b.count)
+            var i = 0
+            while i + 8 <= b.count {
+                var w: UInt64 = 0
+                for k in 0..<8 { w |= UInt64(b[i + k]) << UInt64(8 * k) }
+                h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 32
+                i += 8
+            }
+            var tail: UInt64 = 0
+            for k in 0..<(b.count - i) { tail |= UInt64(b[i + k]) << UInt64(8 * k) }
+            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+            return h ^ (h >> 29)
+        }
+        var x: UInt64 = 12345
+        for length in 0...70 {
+            let bytes = (0..<length).map { _ -> UInt8 in
+                x = x &* 6364136223846793005 &+ 1442695040888963407
+                return UInt8(truncatingIfNeeded: x >> 56)
+            }
+            // Also inside a larger buffer, so a load past the text would show.
+            let padded = [0xFF] + bytes + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
+            let direct = bytes.withUnsafeBufferPointer { byteHash($0) }
+            let inside = padded.withUnsafeBufferPointer { byteHash(UnsafeBufferPointer(rebasing: $0[1..<(1 + length)])) }
+            #expect(direct == reference(bytes), "length \(length)")
+            #expect(inside == reference(bytes), "length \(length) inside a buffer")
+        }
+    }
+
     @Test func aKeptRowIs64Bytes() {
         #expect(MemoryLayout<StoredRow>.stride == 64)  // docs/architecture.md, MemoryPlan.swift
     }

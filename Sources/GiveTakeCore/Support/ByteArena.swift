@@ -143,9 +143,15 @@ func byteHash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
         h ^= h >> 32
         i &+= 8
     }
+    // The last n - i bytes, the first in the low byte, zero-extended: one
+    // load of the last eight bytes when there are eight.
     var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while i < n { tail |= UInt64(base[i]) << shift; shift &+= 8; i &+= 1 }
+    if i < n && n >= 8 {
+        tail = UnsafeRawPointer(base + (n &- 8)).loadUnaligned(as: UInt64.self) &>> UInt64(8 &* (8 &- (n &- i)))
+    } else {
+        var shift: UInt64 = 0
+        while i < n { tail |= UInt64(base[i]) << shift; shift &+= 8; i &+= 1 }
+    }
     h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
     return h ^ (h >> 29)
 }
