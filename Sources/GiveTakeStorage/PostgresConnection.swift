@@ -108,6 +108,27 @@ final class PostgresResult {
     }
     func int64(_ row: Int, _ col: Int) -> Int64? { string(row, col).flatMap { Int64($0) } }
     func double(_ row: Int, _ col: Int) -> Double? { string(row, col).flatMap { Double($0) } }
+    /// A value's text in the result's own memory (NUL-terminated after
+    /// `count`), valid as long as this result.
+    func bytes(_ row: Int, _ col: Int) -> UnsafeBufferPointer<UInt8> {
+        let p = PQgetvalue(res, Int32(row), Int32(col))
+        let n = Int(PQgetlength(res, Int32(row), Int32(col)))
+        return UnsafeBufferPointer(start: UnsafeRawPointer(p).map { $0.assumingMemoryBound(to: UInt8.self) }, count: n)
+    }
+}
+
+/// Double(String) on NUL-terminated text, without making the String: the
+/// whole text must be a number, no leading white space.
+func parseDouble(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+    guard let p = b.baseAddress, b.count > 0 else { return nil }
+    switch p[0] {
+    case 9, 10, 11, 12, 13, 32: return nil
+    default: break
+    }
+    var end: UnsafeMutablePointer<CChar>?
+    let v = UnsafeRawPointer(p).withMemoryRebound(to: CChar.self, capacity: b.count + 1) { strtod($0, &end) }
+    guard let end, UnsafeMutableRawPointer(end) == UnsafeRawPointer(p + b.count) else { return nil }
+    return v
 }
 
 func trimmed(_ s: String) -> String {

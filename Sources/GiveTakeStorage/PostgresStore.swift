@@ -353,8 +353,8 @@ public final class PostgresStore: InteractionStore, BatchSource {
         return delta
     }
 
-    public func forEachScoreRow(prefix: String, table: String, status: String?, orderBy: [String],
-                                _ body: ([ScoreValue]) throws -> Void) throws {
+    public func forEachScoreRow(prefix: String, table: String, filter: ScoreRowFilter, orderBy: [String],
+                                _ body: (ScoreRow) throws -> Void) throws {
         let columns = Schema.columns(of: table)
         // Times as microseconds since the Unix epoch; booleans as 0/1.
         let select = columns.map { c -> String in
@@ -365,8 +365,14 @@ public final class PostgresStore: InteractionStore, BatchSource {
             }
         }
         var sql = "SELECT " + select.joined(separator: ", ") + " FROM " + (try pg.quote(prefix + table))
-        if let status { sql += " WHERE status = " + (try pg.literal(status)) }
+        switch filter {
+        case .all: break
+        case .status(let status): sql += " WHERE status = " + (try pg.literal(status))
+        case .allChannels: sql += " WHERE channel IS NULL OR channel::text COLLATE \"C\" NOT IN (\(Schema.channelNameList))"
+        }
         if !orderBy.isEmpty { sql += " ORDER BY " + orderBy.joined(separator: ", ") }
+        let row = ScoreRow(columns: columns)
+        let types = columns.map(\.1)
         // A cursor, so the client holds one batch of rows, not the table.
         func fetchAll() throws {
             try pg.exec("DECLARE givetake_score_rows NO SCROLL CURSOR FOR " + sql)
@@ -374,18 +380,20 @@ public final class PostgresStore: InteractionStore, BatchSource {
                 let res = try pg.exec("FETCH FORWARD 4096 FROM givetake_score_rows")
                 if res.rows == 0 { break }
                 for i in 0..<res.rows {
-                    var values: [ScoreValue] = []
-                    for (k, c) in columns.enumerated() {
-                        if res.isNull(i, k) { values.append(.null); continue }
-                        switch c.1 {
-                        case .int, .int32: values.append(.int(res.int64(i, k) ?? 0))
-                        case .bool: values.append(.bool(res.int64(i, k) == 1))
-                        case .real: values.append(.real(res.double(i, k) ?? 0))
-                        case .text, .date: values.append(.text(res.string(i, k) ?? ""))
-                        case .time: values.append(.time(res.int64(i, k) ?? 0))
+                    row.startRow()
+                    for (k, type) in types.enumerated() {
+                        if res.isNull(i, k) { row.setNull(k); continue }
+                        // Parsed from the value's text in place (no String).
+                        let text = res.bytes(i, k)
+                        switch type {
+                        case .int, .int32: row.set(k, int: parseInteger(text) ?? 0)
+                        case .bool: row.set(k, bool: parseInteger(text) == 1)
+                        case .real: row.set(k, real: parseDouble(text) ?? 0)
+                        case .text, .date: row.set(k, text: text)
+                        case .time: row.set(k, time: parseInteger(text) ?? 0)
                         }
                     }
-                    try body(values)
+                    try body(row)
                 }
             }
             try pg.exec("CLOSE givetake_score_rows")

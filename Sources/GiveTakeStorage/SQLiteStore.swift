@@ -315,31 +315,41 @@ public final class SQLiteStore: InteractionStore, BatchSource {
         return delta
     }
 
-    public func forEachScoreRow(prefix: String, table: String, status: String?, orderBy: [String],
-                                _ body: ([ScoreValue]) throws -> Void) throws {
+    public func forEachScoreRow(prefix: String, table: String, filter: ScoreRowFilter, orderBy: [String],
+                                _ body: (ScoreRow) throws -> Void) throws {
         let columns = Schema.columns(of: table)
         var sql = "SELECT " + columns.map(\.0).joined(separator: ", ") + " FROM "
             + SQLiteConnection.quote(prefix + table)
-        if status != nil { sql += " WHERE status = ?" }
+        switch filter {
+        case .all: break
+        case .status: sql += " WHERE status = ?"
+        case .allChannels: sql += " WHERE channel IS NULL OR channel COLLATE BINARY NOT IN (\(Schema.channelNameList))"
+        }
         if !orderBy.isEmpty { sql += " ORDER BY " + orderBy.joined(separator: ", ") }
         let stmt = try conn.prepare(sql)
-        if let status { stmt.bind(1, status) }
+        if case .status(let status) = filter { stmt.bind(1, status) }
+        let row = ScoreRow(columns: columns)
+        let types = columns.map(\.1)
         while try stmt.step() {
-            var values: [ScoreValue] = []
-            for (i, c) in columns.enumerated() {
+            row.startRow()
+            for (i, type) in types.enumerated() {
                 let k = Int32(i)
-                if stmt.type(k) == SQLITE_NULL { values.append(.null); continue }
-                switch c.1 {
-                case .int, .int32: values.append(.int(stmt.int64(k)))
-                case .bool: values.append(.bool(stmt.int64(k) != 0))
-                case .real: values.append(.real(stmt.double(k)))
-                case .text, .date: values.append(.text(stmt.string(k) ?? ""))
+                if stmt.type(k) == SQLITE_NULL { row.setNull(i); continue }
+                switch type {
+                case .int, .int32: row.set(i, int: stmt.int64(k))
+                case .bool: row.set(i, bool: stmt.int64(k) != 0)
+                case .real: row.set(i, real: stmt.double(k))
+                case .text, .date: row.set(i, text: stmt.bytes(k))
                 case .time:
-                    let t = stmt.bytes(k).flatMap { Timestamp.parse($0) }
-                    values.append(t.map { .time($0) } ?? .text(stmt.string(k) ?? ""))
+                    // Text that is no timestamp is shown as it is.
+                    if let t = stmt.bytes(k).flatMap({ Timestamp.parse($0) }) {
+                        row.set(i, time: t)
+                    } else {
+                        row.set(i, text: stmt.bytes(k))
+                    }
                 }
             }
-            try body(values)
+            try body(row)
         }
     }
 

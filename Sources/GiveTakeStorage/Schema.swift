@@ -15,6 +15,9 @@ public enum Schema {
     static let channelOrder = "CASE channel WHEN 'twitter' THEN 0 WHEN 'facebook' THEN 1 WHEN 'instagram' THEN 2 "
         + "WHEN 'linkedin' THEN 3 WHEN 'other' THEN 4 ELSE -1 END"
 
+    /// The channels' names as an SQL list: 'twitter', 'facebook', ...
+    static let channelNameList = Channel.allCases.map { "'" + channelName($0) + "'" }.joined(separator: ", ")
+
     /// Optional interaction columns (a source without them reads as all
     /// NULL): the conversation and the brand's sender.
     public static let optionalInteractionColumns = ["thread_id", "agent_id"]
@@ -234,30 +237,4 @@ func identifierParts(_ name: String) -> [String] {
 func tableBeside(_ table: String, named name: String) -> String {
     let parts = identifierParts(table)
     return parts.count == 2 ? parts[0] + "." + name : name
-}
-
-extension AccountScore {
-    /// Rebuilds a row from values in Schema.accountColumns order.
-    init(values v: [ScoreValue]) {
-        func i(_ k: Int) -> Int64 { if case .int(let x) = v[k] { return x }; return 0 }
-        func r(_ k: Int) -> Double? {
-            switch v[k] {
-            case .real(let x): return x
-            case .int(let x): return Double(x)
-            default: return nil
-            }
-        }
-        var channel: Channel?
-        if case .text(let name) = v[1] { channel = Channel.allCases.first { channelName($0) == name } }
-        self.init(accountID: i(0), channel: channel)
-        needsAck = i(2); pending = i(3); acknowledged = i(4)
-        ackRate = r(5); personalRate = r(6); appreciativeRate = r(7); slaRate = r(8)
-        medianAckSeconds = r(9); p90AckSeconds = r(10)
-        medianAckBusinessSeconds = r(11); p90AckBusinessSeconds = r(12)
-        givePosts = i(13); takePosts = i(14); neutralPosts = i(15)
-        giveRatio = r(16); meIndex = r(17); replyShare = r(18); channelFit = r(19)
-        contacts = i(20); meanTrust = r(21)
-        convRateAck = r(22); convRateIgnored = r(23); conversionLift = r(24); valuePerAckContact = r(25)
-        giveAttributedLeads = i(26); health = r(27); anomalies = i(28)
-    }
 }

@@ -77,14 +77,26 @@ public protocol InteractionStore: InteractionSource, ScoreSink {
     /// same-id references (see Incremental.swift), and the count check.
     func incrementalDelta(_ table: String, since state: ScoreState) throws -> IncrementalDelta
     /// Calls `body` with each row of a score table (`table` is one of
-    /// Schema.scoreTables, unprefixed), in Schema column order, optionally
-    /// filtered by status (turn_scores), ordered by `orderBy` (column
-    /// names). Rows are read a batch at a time, so a table of any size can
-    /// be printed in bounded memory.
-    func forEachScoreRow(prefix: String, table: String, status: String?, orderBy: [String],
-                         _ body: ([ScoreValue]) throws -> Void) throws
+    /// Schema.scoreTables, unprefixed) that `filter` keeps, in Schema column
+    /// order, ordered by `orderBy` (column names). Rows are read a batch at
+    /// a time into one reused ScoreRow (valid only during the call), so a
+    /// table of any size can be printed in bounded memory and without
+    /// allocating per row.
+    func forEachScoreRow(prefix: String, table: String, filter: ScoreRowFilter, orderBy: [String],
+                         _ body: (ScoreRow) throws -> Void) throws
     /// Runs `body` in one read transaction (a consistent snapshot).
     func inReadSnapshot(_ body: () throws -> Void) throws
+}
+
+/// Which rows of a score table `forEachScoreRow` reads.
+public enum ScoreRowFilter: Sendable {
+    case all
+    /// turn_scores rows of this status.
+    case status(String)
+    /// account_scores rows whose channel is NULL or not text equal, byte
+    /// for byte, to a channel's name: every row AccountScore(row:) reads
+    /// as an all-channel row (a printed table shows only those).
+    case allChannels
 }
 
 /// An error with a message for the user; exit status 1.
@@ -116,7 +128,8 @@ extension InteractionStore {
     public func readScoreRows(prefix: String, table: String, status: String?,
                               orderBy: [String]) throws -> [[ScoreValue]] {
         var out: [[ScoreValue]] = []
-        try forEachScoreRow(prefix: prefix, table: table, status: status, orderBy: orderBy) { out.append($0) }
+        try forEachScoreRow(prefix: prefix, table: table, filter: status.map { .status($0) } ?? .all,
+                            orderBy: orderBy) { out.append($0.values) }
         return out
     }
 
@@ -130,10 +143,16 @@ extension InteractionStore {
     }
 
     /// The stored account rows one at a time, in the order of a run's
-    /// result (account id, then all channels before each channel).
-    public func forEachAccountScore(prefix: String, _ body: (AccountScore) throws -> Void) throws {
-        try forEachScoreRow(prefix: prefix, table: "account_scores", status: nil,
-                            orderBy: ["account_id", Schema.channelOrder]) { try body(AccountScore(values: $0)) }
+    /// result (account id, then all channels before each channel); only
+    /// the all-channel rows when `allChannelsOnly` (the others are then
+    /// not even read).
+    public func forEachAccountScore(prefix: String, allChannelsOnly: Bool = false,
+                                    _ body: (AccountScore) throws -> Void) throws {
+        try forEachScoreRow(prefix: prefix, table: "account_scores", filter: allChannelsOnly ? .allChannels : .all,
+                            orderBy: ["account_id", Schema.channelOrder]) { row in
+            let a = AccountScore(row: row)
+            if !allChannelsOnly || a.channel == nil { try body(a) }
+        }
     }
 }
 

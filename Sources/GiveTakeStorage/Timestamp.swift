@@ -116,10 +116,12 @@ public enum Timestamp {
 /// Formats timestamps ('YYYY-MM-DD HH:MM:SS[.ffffff]' UTC, the fraction
 /// only when non-zero; years beyond 9999 take more digits) into a reused
 /// buffer: the one formatter behind Timestamp.format and the writers.
-struct TimestampText {
+public struct TimestampText {
     private var buf = [UInt8](repeating: 0, count: 40)
 
-    mutating func format<R>(_ micros: Int64, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    public init() {}
+
+    public mutating func format<R>(_ micros: Int64, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         var secs = micros / 1_000_000
         var frac = micros % 1_000_000
         if frac < 0 { frac += 1_000_000; secs -= 1 }

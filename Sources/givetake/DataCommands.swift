@@ -81,7 +81,9 @@ extension Demo {
         }
         let t = Stopwatch()
         let result = try scorer.finish()
-        print(render(result.accounts, names: data.accountNames, format: format, asOf: result.asOf), terminator: "")
+        writeAccounts(format: format, names: data.accountNames, asOf: result.asOf, to: .standardOutput()) {
+            sink in result.accounts.forEach(sink)
+        }
         if !quiet {
             printError("scored \(grouped(rows)) generated rows in memory in \(fixed(clock.seconds, 2)) s "
                        + "(Scorer.add \(fixed(addTime, 2)) s, finish \(fixed(t.seconds, 2)) s)")

@@ -89,9 +89,13 @@ struct Score: ParsableCommand {
         // time: the same rows whatever the run mode, and no table is held
         // in memory however many accounts or turns it has.
         let p = options.outPrefix
-        func rows(_ table: String, status: String? = nil, _ order: [String]) -> RowFeed<[ScoreValue]> {
-            { sink in try store.forEachScoreRow(prefix: p, table: table, status: status, orderBy: order) { sink($0) } }
+        func rows(_ table: String, status: String? = nil, _ order: [String]) -> RowFeed<ScoreRow> {
+            { sink in
+                try store.forEachScoreRow(prefix: p, table: table, filter: status.map { .status($0) } ?? .all,
+                                          orderBy: order) { sink($0) }
+            }
         }
+        let standardOutput = ByteBuffer.standardOutput()
         if let turns {
             let status = turns == .all ? nil : turns.rawValue
             let order = turns == .pending ? ["due_at", "account_id", "turn_id"] : ["account_id", "started_at", "turn_id"]
@@ -110,8 +114,11 @@ struct Score: ParsableCommand {
                               rows: rows("period_scores", ["account_id", "period_start"]))
             }
         } else {
+            // The table for people shows the all-channel rows only: the
+            // others are not read.
+            let allChannelsOnly = options.format == .table
             try writeAccounts(format: options.format, names: outcome.names, asOf: outcome.asOf, to: standardOutput) {
-                sink in try store.forEachAccountScore(prefix: p) { sink($0) }
+                sink in try store.forEachAccountScore(prefix: p, allChannelsOnly: allChannelsOnly) { sink($0) }
             }
         }
         if !quiet {
