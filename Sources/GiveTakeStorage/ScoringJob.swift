@@ -49,9 +49,9 @@ public struct ScoringJob {
     public init() {}
 
     public struct Outcome {
-        /// Account rows (empty when scored in groups: read them from the
-        /// account table, as the CLI prints them, so no run keeps every
-        /// account in memory).
+        /// Account rows (empty when scored in groups or already up to date:
+        /// read them from the account table, as the CLI prints them, so no
+        /// run keeps every account in memory).
         public var accounts: [AccountScore]
         /// Contacts of the rescored accounts (empty when nothing was rescored,
         /// and when scored in groups: read them from the contact table).
@@ -72,9 +72,8 @@ public struct ScoringJob {
         if incremental {
             switch try plan(store) {
             case .upToDate(let state):
-                // Nothing new: report the stored scores.
-                let stored = try store.readAccountScores(prefix: prefix)
-                return Outcome(accounts: stored, contacts: [], names: names, asOf: state.asOf, rescored: [],
+                // Nothing new: the stored scores stand.
+                return Outcome(accounts: [], contacts: [], names: names, asOf: state.asOf, rescored: [],
                                rowsRead: 0, fullReason: nil)
             case .partial(let accounts, let asOf, let state):
                 var cfg = config
