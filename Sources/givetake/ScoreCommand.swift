@@ -131,8 +131,10 @@ struct Score: ParsableCommand {
             } else if let why = outcome.fullReason, incremental {
                 note += "; full rescore: \(why)"
             }
-            note += "; wrote \(p)account_scores, \(p)contact_scores, \(p)turn_scores"
-                + (period == nil ? " and \(p)agent_scores" : ", \(p)agent_scores and \(p)period_scores")
+            if outcome.rescored?.isEmpty != true {
+                note += "; wrote \(p)account_scores, \(p)contact_scores, \(p)turn_scores"
+                    + (period == nil ? " and \(p)agent_scores" : ", \(p)agent_scores and \(p)period_scores")
+            }
             printError(note)
         }
     }

@@ -293,6 +293,11 @@ dump() { sqlite3 inc.db "select * from ${1}account_scores order by account_id, c
 dump "" >inc.txt; dump full_ >full.txt
 same "incremental result equals a full rescore" inc.txt full.txt
 expect "incremental with nothing new is a no-op" 0 "no new rows" -- givetake score inc.db --as-of "$AS_OF" --incremental
+noop_note=$(givetake score inc.db --as-of "$AS_OF" --incremental --format csv 2>&1 >noop.csv)
+if grep -q "wrote" <<<"$noop_note"; then bad "a no-op run does not say it wrote scores" "$noop_note"
+else ok "a no-op run does not say it wrote scores"; fi
+givetake score inc.db --as-of "$AS_OF" --format csv -q >rescored.csv
+same "a no-op run prints the stored scores" noop.csv rescored.csv
 givetake score inc.db -q >/dev/null
 sqlite3 inc.db "insert into interactions (id, account_id, contact_id, channel, kind, inbound, created_at, body)
   values (900000001, 1003, 55, 'twitter', 'mention', 1, '2026-06-01 10:00:00', 'hello?')"
