@@ -107,12 +107,18 @@ public final class ScoreRow {
     }
 
     private func growArena(_ needed: Int) {
-        var c = arenaCapacity * 2
-        while c < needed { c *= 2 }
-        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
-        p.update(from: arena, count: arenaCount)
-        arena.deallocate()
-        arena = p
-        arenaCapacity = c
+        (arena, arenaCapacity) = grownBytes(arena, count: arenaCount, capacity: arenaCapacity, needed: needed)
     }
+}
+
+/// A byte buffer of at least `needed` bytes (doubling `capacity`) holding
+/// the first `count` bytes of `base`, which it frees.
+public func grownBytes(_ base: UnsafeMutablePointer<UInt8>, count: Int, capacity: Int,
+                       needed: Int) -> (UnsafeMutablePointer<UInt8>, Int) {
+    var c = capacity * 2
+    while c < needed { c *= 2 }
+    let p = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+    p.update(from: base, count: count)
+    base.deallocate()
+    return (p, c)
 }

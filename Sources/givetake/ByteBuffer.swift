@@ -50,13 +50,7 @@ final class ByteBuffer: TextOutputStream {
     @inline(__always) func commit(_ n: Int) { count += n }
 
     private func grow(_ needed: Int) {
-        var c = capacity * 2
-        while c < needed { c *= 2 }
-        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
-        p.update(from: base, count: count)
-        base.deallocate()
-        base = p
-        capacity = c
+        (base, capacity) = grownBytes(base, count: count, capacity: capacity, needed: needed)
     }
 
     @inline(__always)
