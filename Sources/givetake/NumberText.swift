@@ -36,10 +36,11 @@ extension ByteBuffer {
 
     /// `digits` decimals, rounded half away from zero; "-0.0" never.
     func append(fixed v: Double, _ digits: Int) {
-        guard v.isFinite else { return append(real: v) }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let n = (abs(v) * scale).rounded()
+        // Past Int64 (a stored table edited by hand), or not a number.
+        guard n < 9.0e18 else { return append(real: v) }
         if v < 0 && n > 0 { append(UInt8(ascii: "-")) }
         append(int: Int64(n / scale))
         if digits == 0 { return }
@@ -68,6 +69,7 @@ extension ByteBuffer {
     /// 45s, 12m 05s, 3h 20m, 2d 04h; "-" for no value.
     func append(duration seconds: Double?) {
         guard let s = seconds else { return append("-") }
+        guard abs(s) < 9.0e18 else { append(real: s); return append("s") }
         let t = Int64(s.rounded())
         func two(_ v: Int64) {
             if v < 10 { append(UInt8(ascii: "0")) }

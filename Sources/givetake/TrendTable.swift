@@ -77,7 +77,9 @@ extension ByteBuffer {
         }
         for v in values {
             guard let v else { append("·"); continue }
-            append(hi == lo ? bars[3] : bars[min(7, Int((v - lo) / (hi - lo) * 7 + 0.5))])
+            // Values past Double's range leave no scale: the middle bar.
+            let x = (v - lo) / (hi - lo) * 7 + 0.5
+            append(hi == lo || !x.isFinite ? bars[3] : bars[min(7, Int(x))])
         }
     }
 }

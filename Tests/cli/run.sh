@@ -298,6 +298,16 @@ if grep -q "wrote" <<<"$noop_note"; then bad "a no-op run does not say it wrote 
 else ok "a no-op run does not say it wrote scores"; fi
 givetake score inc.db --as-of "$AS_OF" --format csv -q >rescored.csv
 same "a no-op run prints the stored scores" noop.csv rescored.csv
+# stored values edited past Int64 or to infinities still print
+cp inc.db huge.db
+sqlite3 huge.db "update account_scores set health = 1e300, median_ack_s = 1e300, ack_rate = 1e30
+  where account_id = 1002 and channel is null;
+  update account_scores set p90_ack_s = 9e999, health = -9e999 where account_id = 1003 and channel is null"
+for f in table csv json; do
+  expect "stored values past Int64 print ($f)" 0 "" -- givetake score huge.db --as-of "$AS_OF" --incremental --format "$f"
+done
+expect "a stored health of 1e300 prints as it is" 0 "1e\\+300" -- \
+  givetake score huge.db --as-of "$AS_OF" --incremental --format table
 givetake score inc.db -q >/dev/null
 sqlite3 inc.db "insert into interactions (id, account_id, contact_id, channel, kind, inbound, created_at, body)
   values (900000001, 1003, 55, 'twitter', 'mention', 1, '2026-06-01 10:00:00', 'hello?')"
