@@ -338,6 +338,24 @@ int gt_ackhist_bucket(int *out, double seconds);
 int gt_ackhist_percentile(double *out, const int64_t *counts,
                           size_t nbuckets, double p);
 
+/* ---- Timestamps as text (stateless, thread-safe) ---------------------- */
+
+/* Parse created_at text into microseconds since the Unix epoch, UTC:
+ * 'YYYY-MM-DD', optionally followed by ' ' or 'T' and 'HH:MM[:SS[.ffffff]]'
+ * (digits past the sixth of the fraction are ignored), then optionally 'Z'
+ * or an offset '+HH[:MM]' / '-HH[:MM]'; or Unix seconds ('1700000000',
+ * '-5', '1700000000.25'). GT_EINVAL when the text is none of these,
+ * GT_ERANGE outside GT_TIME_MIN..GT_TIME_MAX; *out is set only on GT_OK. */
+int gt_time_parse(int64_t *out, const char *text, size_t len);
+
+/* Write micros as 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC (the fraction only
+ * when non-zero; the form the score tables store) and a NUL to out, which
+ * holds cap >= GT_TIME_TEXT_SIZE bytes (else GT_EINVAL). *len (may be
+ * NULL) receives the length without the NUL. Any int64 is accepted (years
+ * past 9999 take more digits, years before 1 a '-'). */
+#define GT_TIME_TEXT_SIZE 32
+int gt_time_format(char *out, size_t cap, size_t *len, int64_t micros);
+
 /* ---- Scorer ------------------------------------------------------------ */
 
 /* Row flags. */

@@ -394,6 +394,57 @@ static void test_hours(void) {
   gt_scorer_free(s);
 }
 
+static int parses(const char *s, int64_t want) {
+  int64_t t = 12345;
+  return gt_time_parse(&t, s, strlen(s)) == GT_OK && t == want;
+}
+
+static int formats(int64_t micros, const char *want) {
+  char buf[GT_TIME_TEXT_SIZE];
+  size_t len = 0;
+  return gt_time_format(buf, sizeof buf, &len, micros) == GT_OK && len == strlen(want) && !strcmp(buf, want);
+}
+
+static void test_time_text(void) {
+  int64_t t = 7;
+  CHECK(parses("2017-10-31 22:10:47", 1509487847000000LL));
+  CHECK(parses("2017-10-31T22:10:47.25Z", 1509487847250000LL));
+  CHECK(parses("2017-10-31 23:10:47+01:00", 1509487847000000LL));
+  CHECK(parses("2017-10-31 22:10:47.1234567", 1509487847123456LL)); /* 7th digit ignored */
+  CHECK(parses("2017-10-31", 1509408000000000LL));
+  CHECK(parses("1509487847", 1509487847000000LL));
+  CHECK(parses("-1.5", -1500000LL));
+  CHECK(parses("0001-01-01 00:00:00", GT_TIME_MIN));
+  CHECK(gt_time_parse(&t, "not a time", 10) == GT_EINVAL && t == 7);
+  CHECK(gt_time_parse(&t, "2017-13-01", 10) == GT_EINVAL);
+  CHECK(gt_time_parse(&t, "", 0) == GT_EINVAL);
+  CHECK(gt_time_parse(&t, NULL, 3) == GT_EINVAL);
+  CHECK(gt_time_parse(NULL, "1", 1) == GT_EINVAL);
+  /* seconds whose microseconds overflow int64 are malformed, not a trap */
+  CHECK(gt_time_parse(&t, "99999999999999", 14) == GT_EINVAL);
+  CHECK(gt_time_parse(&t, "-9999999999999999999", 20) == GT_EINVAL);
+  CHECK(gt_time_parse(&t, "300000000000", 12) == GT_ERANGE); /* year 11,000 */
+  CHECK(formats(1509487847000000LL, "2017-10-31 22:10:47"));
+  CHECK(formats(1509487847000250LL, "2017-10-31 22:10:47.000250"));
+  CHECK(formats(-1, "1969-12-31 23:59:59.999999"));
+  CHECK(formats(GT_TIME_MAX, "9999-12-31 23:59:59.999999"));
+  char buf[GT_TIME_TEXT_SIZE];
+  size_t len = 0;
+  CHECK(gt_time_format(buf, sizeof buf, &len, INT64_MAX) == GT_OK && len == strlen(buf) && len < sizeof buf);
+  CHECK(gt_time_format(buf, sizeof buf, &len, INT64_MIN) == GT_OK && buf[0] == '-' && len < sizeof buf);
+  CHECK(gt_time_format(buf, GT_TIME_TEXT_SIZE - 1, &len, 0) == GT_EINVAL);
+  CHECK(gt_time_format(NULL, GT_TIME_TEXT_SIZE, &len, 0) == GT_EINVAL);
+  CHECK(gt_time_format(buf, sizeof buf, NULL, 0) == GT_OK && !strcmp(buf, "1970-01-01 00:00:00"));
+  /* every formatted instant parses back to itself */
+  int round_trips = 1;
+  for (int64_t m = GT_TIME_MIN; m < GT_TIME_MAX - 7777777777777LL; m += 7777777777777LL + 13) {
+    int64_t back = 0;
+    if (gt_time_format(buf, sizeof buf, &len, m) != GT_OK || gt_time_parse(&back, buf, len) != GT_OK || back != m)
+      round_trips = 0;
+  }
+  CHECK(round_trips);
+}
+
 int main(void) {
   CHECK(gt_version_number() == GT_VERSION_NUMBER);
   test_classify();
@@ -404,6 +455,7 @@ int main(void) {
   test_turns();
   test_memory_limit();
   test_hours();
+  test_time_text();
   printf("c abi: %d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 // libFuzzer entry point of the engine fuzzers. One binary, several
-// targets: FUZZ_TARGET picks one (classify, lexicon, scorer, abi, ackhist).
+// targets: FUZZ_TARGET picks one (classify, lexicon, scorer, abi, ackhist, time).
 // Built by Tests/fuzz/build.sh with swiftc -sanitize=fuzzer,address
 // (SwiftPM cannot build libFuzzer targets on Linux).
 import Glibc
@@ -12,8 +12,9 @@ private let target: (UnsafeBufferPointer<UInt8>) -> Void = {
     case "scorer": return fuzzScorer
     case "abi": return fuzzABI
     case "ackhist": return fuzzAckHist
+    case "time": return fuzzTime
     default:
-        fputs("FUZZ_TARGET must be one of: classify lexicon scorer abi ackhist\n", stderr)
+        fputs("FUZZ_TARGET must be one of: classify lexicon scorer abi ackhist time\n", stderr)
         exit(2)
     }
 }()
