@@ -1,4 +1,5 @@
-/* SQL functions over the GiveTake C ABI (include/givetake.h). This file
+/* SQL functions over the GiveTake C ABI (include/givetake.h); the score
+ * tables as table-valued functions are in score_tables.c. This file
  * only converts SQLite values and calls gt_*; every rule lives in the
  * engine. Scalar functions return NULL for a NULL argument; aggregates
  * skip rows with a NULL argument and return NULL when nothing was counted,
@@ -10,6 +11,7 @@ SQLITE_EXTENSION_INIT1
 
 #include "givetake.h"
 #include "givetake_sqlite.h"
+#include "score_tables.h"
 
 #ifndef SQLITE_INNOCUOUS
 #define SQLITE_INNOCUOUS 0 /* SQLite < 3.31 */
@@ -352,7 +354,7 @@ int sqlite3_givetake_init(sqlite3 *db, char **err, const sqlite3_api_routines *a
       return rc;
     }
   }
-  return SQLITE_OK;
+  return gt_sqlite_register_score_tables(db, err);
 }
 
 #ifdef _WIN32

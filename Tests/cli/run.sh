@@ -411,6 +411,64 @@ equals "innocuous: usable from a view with trusted_schema off" \
   "$(q demo.db ".load $EXT" "create view v_labels as select givetake_classify(body) l from interactions" "pragma trusted_schema = off" "select count(*) > 0 from v_labels where l = 'take'")" "1"
 expect "invalid UTF-8 is an SQL error" 1 "GT_EUTF8" -- sqlite3 :memory: ".load $EXT" "select givetake_classify(cast(x'ff' as text))"
 
+# The score tables as table-valued functions: the same rows as the CLI's
+# tables, column for column (account_name aside), compared both ways.
+# diff_rows DB TABLE FUNCTION_CALL: rows in one and not the other, both ways,
+# and the table's row count.
+diff_rows() {
+  local cols
+  cols=$(sqlite3 "$1" "select group_concat(name, ', ') from pragma_table_info('$2') where name <> 'account_name'")
+  q "$1" ".load $EXT" "select (select count(*) from (select $cols from $2 except select $cols from $3)),
+    (select count(*) from (select $cols from $3 except select $cols from $2)), (select count(*) > 0 from $2)"
+}
+givetake demo --db tvf.db --rows 6000 -q >/dev/null
+for t in account contact turn agent; do
+  equals "givetake_score_${t}s equals the CLI's ${t}_scores" "$(diff_rows tvf.db ${t}_scores "givetake_score_${t}s('interactions')")" "0|0|1"
+done
+givetake score tvf.db --period month -q >/dev/null
+equals "givetake_score_periods equals the CLI's period_scores" \
+  "$(diff_rows tvf.db period_scores "givetake_score_periods('interactions', 'month')")" "0|0|1"
+givetake score tvf.db --as-of '2026-02-01 00:00:00' -q >/dev/null
+equals "an as_of argument equals --as-of" \
+  "$(diff_rows tvf.db account_scores "givetake_score_accounts('interactions', '2026-02-01 00:00:00')")" "0|0|1"
+equals "as_of as Unix seconds, as text or as a number" \
+  "$(q tvf.db ".load $EXT" "select count(*) from (select * from givetake_score_accounts('interactions', 1769904000)
+     except select * from givetake_score_accounts('interactions', '2026-02-01T00:00:00Z'))")" "0"
+# A source without the optional columns: no threads, no agents.
+sqlite3 tvf.db "create table plain as select id, account_id, contact_id, parent_id, channel, kind, inbound,
+  automated, has_media, created_at, author_name, body, value from interactions"
+givetake score tvf.db --table plain -q >/dev/null
+equals "a source without thread_id and agent_id scores like the CLI" \
+  "$(diff_rows tvf.db turn_scores "givetake_score_turns('plain')")" "0|0|1"
+equals "turns of a source without thread_id have no thread" \
+  "$(q tvf.db ".load $EXT" "select count(*) from givetake_score_turns('plain') where thread_id is not null")" "0"
+equals "a view is a source" \
+  "$(q tvf.db ".load $EXT" "create temp view recent as select * from interactions where created_at >= '2026-02-01'" \
+     "select count(*) = (select count(distinct account_id) from recent) from givetake_score_accounts('recent') where channel is null")" "1"
+expect "a missing table is named" 1 "givetake_score_turns: no table or view 'nope' \(expected one with columns: id," -- \
+  sqlite3 tvf.db ".load $EXT" "select * from givetake_score_turns('nope')"
+expect "missing columns are named" 1 "table 'half' has no column 'channel', 'kind'" -- \
+  sqlite3 tvf.db ".load $EXT" "create temp table half as select id, account_id, contact_id, parent_id from interactions" \
+  "select * from givetake_score_accounts('half')"
+expect "no source is an error that shows the call" 1 "no source table: call it as givetake_score_agents\('interactions'\)" -- \
+  sqlite3 tvf.db ".load $EXT" "select * from givetake_score_agents"
+expect "a bad period is named" 1 "period 'year' is not 'day', 'week' or 'month'" -- \
+  sqlite3 tvf.db ".load $EXT" "select * from givetake_score_periods('interactions', 'year')"
+expect "a bad as_of is named" 1 "as_of 'soon' is not a timestamp" -- \
+  sqlite3 tvf.db ".load $EXT" "select * from givetake_score_accounts('interactions', 'soon')"
+expect "a bad created_at names its row, id and value" 1 "table 'interactions', row [0-9]+ \(id 42\): created_at 'last week' is not a timestamp" -- \
+  sqlite3 tvf.db ".load $EXT" "begin" "update interactions set created_at = 'last week' where id = 42" \
+  "select * from givetake_score_accounts('interactions')"
+expect "Unix seconds past int64 microseconds are not a timestamp (no crash)" 1 "created_at '99999999999999' is not a timestamp" -- \
+  sqlite3 tvf.db ".load $EXT" "begin" "update interactions set created_at = '99999999999999' where id = 42" \
+  "select * from givetake_score_accounts('interactions')"
+expect "a non-boolean flag names its column" 1 "row [0-9]+ \(id 42\): inbound 'maybe' is not a boolean" -- \
+  sqlite3 tvf.db ".load $EXT" "begin" "update interactions set inbound = 'maybe' where id = 42" \
+  "select * from givetake_score_accounts('interactions')"
+sqlite3 tvf.db "update interactions set created_at = '99999999999999' where id = 42"
+expect "the CLI too: Unix seconds past int64 microseconds are an error, not a crash" 1 \
+  "row [0-9]+ \(id 42\): created_at '99999999999999' is not a timestamp" -- givetake score tvf.db -q
+
 # ---- PostgreSQL: the same rows, the same scores ------------------------------
 if [ -n "${GIVETAKE_SKIP_PG:-}" ]; then
   echo "skip PostgreSQL tests (GIVETAKE_SKIP_PG set)"
