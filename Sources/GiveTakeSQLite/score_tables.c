@@ -42,22 +42,26 @@ typedef struct {
 #define COL(st, f, t) {#f, t, ALWAYS, offsetof(st, f), 0}
 #define COLF(st, f, t, m) {#f, t, IF_FLAG, offsetof(st, f), m}
 
+/* The account columns a period row shares, in the score tables' order:
+ * those before contacts and mean_trust, and those after them. */
+#define ACK_AND_CONTENT_COLUMNS(st)                                                                  \
+  COL(st, needs_ack, C_INT), COL(st, pending, C_INT), COL(st, acknowledged, C_INT),                    \
+      COL(st, ack_rate, C_REAL), COL(st, personal_rate, C_REAL), COL(st, appreciative_rate, C_REAL),    \
+      COL(st, sla_rate, C_REAL), COL(st, median_ack_s, C_REAL), COL(st, p90_ack_s, C_REAL),             \
+      COL(st, median_ack_business_s, C_REAL), COL(st, p90_ack_business_s, C_REAL),                     \
+      COL(st, give_posts, C_INT), COL(st, take_posts, C_INT), COL(st, neutral_posts, C_INT),            \
+      COL(st, give_ratio, C_REAL), COL(st, me_index, C_REAL), COL(st, reply_share, C_REAL),             \
+      COL(st, channel_fit, C_REAL)
+#define RETURN_AND_HEALTH_COLUMNS(st)                                                                \
+  COL(st, conv_rate_ack, C_REAL), COL(st, conv_rate_ignored, C_REAL), COL(st, conversion_lift, C_REAL), \
+      COL(st, value_per_ack_contact, C_REAL), COL(st, give_attributed_leads, C_INT),                   \
+      COL(st, health, C_REAL), COL(st, anomalies, C_INT)
+
 static const column_def account_columns[] = {
     COL(gt_account_score, account_id, C_INT), COL(gt_account_score, channel, C_CHANNEL),
-    COL(gt_account_score, needs_ack, C_INT), COL(gt_account_score, pending, C_INT),
-    COL(gt_account_score, acknowledged, C_INT), COL(gt_account_score, ack_rate, C_REAL),
-    COL(gt_account_score, personal_rate, C_REAL), COL(gt_account_score, appreciative_rate, C_REAL),
-    COL(gt_account_score, sla_rate, C_REAL), COL(gt_account_score, median_ack_s, C_REAL),
-    COL(gt_account_score, p90_ack_s, C_REAL), COL(gt_account_score, median_ack_business_s, C_REAL),
-    COL(gt_account_score, p90_ack_business_s, C_REAL), COL(gt_account_score, give_posts, C_INT),
-    COL(gt_account_score, take_posts, C_INT), COL(gt_account_score, neutral_posts, C_INT),
-    COL(gt_account_score, give_ratio, C_REAL), COL(gt_account_score, me_index, C_REAL),
-    COL(gt_account_score, reply_share, C_REAL), COL(gt_account_score, channel_fit, C_REAL),
+    ACK_AND_CONTENT_COLUMNS(gt_account_score),
     COL(gt_account_score, contacts, C_INT), COL(gt_account_score, mean_trust, C_REAL),
-    COL(gt_account_score, conv_rate_ack, C_REAL), COL(gt_account_score, conv_rate_ignored, C_REAL),
-    COL(gt_account_score, conversion_lift, C_REAL), COL(gt_account_score, value_per_ack_contact, C_REAL),
-    COL(gt_account_score, give_attributed_leads, C_INT), COL(gt_account_score, health, C_REAL),
-    COL(gt_account_score, anomalies, C_INT),
+    RETURN_AND_HEALTH_COLUMNS(gt_account_score),
 };
 
 static const column_def contact_columns[] = {
@@ -92,19 +96,8 @@ static const column_def agent_columns[] = {
 
 static const column_def period_columns[] = {
     COL(gt_period_score, account_id, C_INT), COL(gt_period_score, period_start, C_DATE),
-    COL(gt_period_score, needs_ack, C_INT), COL(gt_period_score, pending, C_INT),
-    COL(gt_period_score, acknowledged, C_INT), COL(gt_period_score, ack_rate, C_REAL),
-    COL(gt_period_score, personal_rate, C_REAL), COL(gt_period_score, appreciative_rate, C_REAL),
-    COL(gt_period_score, sla_rate, C_REAL), COL(gt_period_score, median_ack_s, C_REAL),
-    COL(gt_period_score, p90_ack_s, C_REAL), COL(gt_period_score, median_ack_business_s, C_REAL),
-    COL(gt_period_score, p90_ack_business_s, C_REAL), COL(gt_period_score, give_posts, C_INT),
-    COL(gt_period_score, take_posts, C_INT), COL(gt_period_score, neutral_posts, C_INT),
-    COL(gt_period_score, give_ratio, C_REAL), COL(gt_period_score, me_index, C_REAL),
-    COL(gt_period_score, reply_share, C_REAL), COL(gt_period_score, channel_fit, C_REAL),
-    COL(gt_period_score, conv_rate_ack, C_REAL), COL(gt_period_score, conv_rate_ignored, C_REAL),
-    COL(gt_period_score, conversion_lift, C_REAL), COL(gt_period_score, value_per_ack_contact, C_REAL),
-    COL(gt_period_score, give_attributed_leads, C_INT), COL(gt_period_score, health, C_REAL),
-    COL(gt_period_score, anomalies, C_INT),
+    ACK_AND_CONTENT_COLUMNS(gt_period_score),
+    RETURN_AND_HEALTH_COLUMNS(gt_period_score),
 };
 
 static int account_rows(const void **rows, size_t *n, const gt_scorer *s) {
