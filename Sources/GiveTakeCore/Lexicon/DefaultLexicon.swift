@@ -13,1389 +13,1385 @@
 
 let defaultLexiconText: StaticString = """
 # teaching
-myth:\tteaching\t1.81
+myth:\tteaching\t1.82
 checklist\tteaching\t1.79
-cheat sheet\tteaching\t1.53
+cheat sheet\tteaching\t1.51
 free guide\tteaching\t1.46
 tip\tteaching\t1.46
 explained\tteaching\t1.45
 explainer\tteaching\t1.41
-before you\tteaching\t1.38
-excess\tteaching\t1.38
-step by step\tteaching\t1.33
-for anyone\tteaching\t1.30
+excess\tteaching\t1.39
+before you\tteaching\t1.37
+for anyone\tteaching\t1.32
+step by step\tteaching\t1.31
 top tips\tteaching\t1.29
 step-by-step\tteaching\t1.28
-thread\tteaching\t1.25
 here's why\tteaching\t1.24
+thread\tteaching\t1.24
 what you need to know\tteaching\t1.20
 vs\tteaching\t1.11
 <start> keep\tteaching\t1.10
-anything\tteaching\t1.08
-top tip\tteaching\t1.08
+top tip\tteaching\t1.10
+anything\tteaching\t1.09
+hack\tteaching\t1.09
+trick\tteaching\t1.08
 it helps\tteaching\t1.07
 pro tip\tteaching\t1.07
-trick\tteaching\t1.07
 how to\tteaching\t1.06
-hack\tteaching\t1.05
 quick tip\tteaching\t1.05
+swap\tteaching\t1.03
+ones\tteaching\t1.02
 <start> why\tteaching\t1.01
-swap\tteaching\t1.01
 cheap\tteaching\t1.00
-ones\tteaching\t1.00
-common\tteaching\t0.99
-put\tteaching\t0.99
-recipe\tteaching\t0.98
+put\tteaching\t1.00
+recipe\tteaching\t0.99
+we learned\tteaching\t0.99
+common\tteaching\t0.98
 gp\tteaching\t0.97
-we learned\tteaching\t0.97
 if you're\tteaching\t0.95
 the difference between\tteaching\t0.95
-learn\tteaching\t0.94
-always\tteaching\t0.91
+learn\tteaching\t0.92
 ever wondered\tteaching\t0.91
+always\tteaching\t0.90
+first,\tteaching\t0.90
 small\tteaching\t0.90
+tips\tteaching\t0.90
 try this\tteaching\t0.90
-first,\tteaching\t0.89
-in plain english\tteaching\t0.89
 need to know\tteaching\t0.89
-actually\tteaching\t0.88
 studies\tteaching\t0.88
-tips\tteaching\t0.87
-charge\tteaching\t0.86
-why does\tteaching\t0.86
+actually\tteaching\t0.87
+charge\tteaching\t0.87
+in plain english\tteaching\t0.87
+why does\tteaching\t0.87
 label\tteaching\t0.85
-manual\tteaching\t0.85
+manual\tteaching\t0.84
 e.g.\tteaching\t0.83
-here's what\tteaching\t0.83
-once\tteaching\t0.83
+here's what\tteaching\t0.82
 psa\tteaching\t0.82
-rule\tteaching\t0.82
+costs\tteaching\t0.81
+dry\tteaching\t0.81
+once\tteaching\t0.81
+rule\tteaching\t0.81
 what's the difference\tteaching\t0.81
-costs\tteaching\t0.80
+they're\tteaching\t0.80
 will thank you\tteaching\t0.80
 at least\tteaching\t0.79
-dry\tteaching\t0.79
-they're\tteaching\t0.79
+don't\tteaching\t0.78
+then\tteaching\t0.78
 ask\tteaching\t0.77
-don't\tteaching\t0.77
-free resource\tteaching\t0.77
-free session\tteaching\t0.77
 it's because\tteaching\t0.77
-then\tteaching\t0.77
+for each\tteaching\t0.76
+free resource\tteaching\t0.76
+if a\tteaching\t0.76
 questions\tteaching\t0.76
-tips for\tteaching\t0.76
 tutorials\tteaching\t0.76
-use a\tteaching\t0.76
-for each\tteaching\t0.75
+free session\tteaching\t0.75
 fridge\tteaching\t0.75
-if a\tteaching\t0.75
 rule of thumb\tteaching\t0.75
-yourself\tteaching\t0.75
+tips for\tteaching\t0.75
+tutorial\tteaching\t0.74
+yourself\tteaching\t0.74
+a thread\tteaching\t0.73
 blood\tteaching\t0.73
 free resources\tteaching\t0.73
-tutorial\tteaching\t0.73
-a thread\tteaching\t0.72
 common mistake\tteaching\t0.72
+guides\tteaching\t0.72
 idea\tteaching\t0.72
+in short\tteaching\t0.72
 map\tteaching\t0.72
 works best\tteaching\t0.72
-basics\tteaching\t0.71
-doesn't\tteaching\t0.71
-in short\tteaching\t0.71
+how it works\tteaching\t0.71
 isn't\tteaching\t0.71
-buying\tteaching\t0.70
-charger\tteaching\t0.70
-compensation\tteaching\t0.70
-guides\tteaching\t0.70
-how it works\tteaching\t0.70
-light\tteaching\t0.70
+light\tteaching\t0.71
+use a\tteaching\t0.71
+basics\tteaching\t0.70
+doesn't\tteaching\t0.70
 myth\tteaching\t0.70
+them\tteaching\t0.70
+buying\tteaching\t0.69
+charger\tteaching\t0.69
+compensation\tteaching\t0.69
 keeps\tteaching\t0.69
 the secret is\tteaching\t0.69
-them\tteaching\t0.69
+worth knowing\tteaching\t0.69
+bottom\tteaching\t0.68
 fact:\tteaching\t0.68
-worth knowing\tteaching\t0.68
-in your\tteaching\t0.67
-it's free\tteaching\t0.67
+white\tteaching\t0.68
 lasts longer\tteaching\t0.67
-relief\tteaching\t0.67
+of water\tteaching\t0.67
 the rule\tteaching\t0.67
-bottom\tteaching\t0.66
+<start> takes\tteaching\t0.66
 golden rule\tteaching\t0.66
-of water\tteaching\t0.66
-photos\tteaching\t0.66
-white\tteaching\t0.66
+in your\tteaching\t0.66
+income\tteaching\t0.66
+it's free\tteaching\t0.66
+relief\tteaching\t0.66
 <start> always\tteaching\t0.65
-asks\tteaching\t0.65
 avoid\tteaching\t0.65
 every time\tteaching\t0.65
-income\tteaching\t0.65
-<start> takes\tteaching\t0.64
-but\tteaching\t0.64
-for beginners\tteaching\t0.64
+for beginners\tteaching\t0.65
+what we learned\tteaching\t0.65
+asks\tteaching\t0.64
 free course\tteaching\t0.64
 freeze\tteaching\t0.64
 how-to\tteaching\t0.64
-tiny\tteaching\t0.64
+photos\tteaching\t0.64
+things we learned\tteaching\t0.64
+tip:\tteaching\t0.64
 tricks\tteaching\t0.64
-water\tteaching\t0.64
 and check\tteaching\t0.63
 buys\tteaching\t0.63
 empty\tteaching\t0.63
 faq\tteaching\t0.63
 research shows\tteaching\t0.63
-template\tteaching\t0.63
-things we learned\tteaching\t0.63
-what we learned\tteaching\t0.63
-days before\tteaching\t0.62
+water\tteaching\t0.63
+clear\tteaching\t0.62
 free workshop\tteaching\t0.62
-tip:\tteaching\t0.62
+in the fridge\tteaching\t0.62
+milk\tteaching\t0.62
+tiny\tteaching\t0.62
 to prevent\tteaching\t0.62
-wall\tteaching\t0.62
 write\tteaching\t0.62
-away from\tteaching\t0.61
-clear\tteaching\t0.61
 easy way to\tteaching\t0.61
 good to know\tteaching\t0.61
-guide\tteaching\t0.61
-if you can\tteaching\t0.61
-in the fridge\tteaching\t0.61
+heat\tteaching\t0.61
 it's a\tteaching\t0.61
 means\tteaching\t0.61
-milk\tteaching\t0.61
 reality:\tteaching\t0.61
-stuff\tteaching\t0.61
-tax\tteaching\t0.61
+rinse\tteaching\t0.61
+wall\tteaching\t0.61
 a good way to\tteaching\t0.60
 a simple way\tteaching\t0.60
 anyone\tteaching\t0.60
+away from\tteaching\t0.60
 damp\tteaching\t0.60
 data shows\tteaching\t0.60
+days before\tteaching\t0.60
 eggs\tteaching\t0.60
 for example\tteaching\t0.60
 free class\tteaching\t0.60
-free download\tteaching\t0.60
 handy\tteaching\t0.60
-heat\tteaching\t0.60
 here is why\tteaching\t0.60
 infographic\tteaching\t0.60
 read more about\tteaching\t0.60
-rinse\tteaching\t0.60
 stop\tteaching\t0.60
+stuff\tteaching\t0.60
+tax\tteaching\t0.60
+template\tteaching\t0.60
 the key is\tteaching\t0.60
+age\tteaching\t0.59
 beginner's\tteaching\t0.59
+but\tteaching\t0.59
 corner\tteaching\t0.59
-cost\tteaching\t0.59
-equipment\tteaching\t0.59
-it can\tteaching\t0.59
-mistakes\tteaching\t0.59
+free download\tteaching\t0.59
+gentle\tteaching\t0.59
+hands\tteaching\t0.59
+if you can\tteaching\t0.59
+old\tteaching\t0.59
 which means\tteaching\t0.59
-age\tteaching\t0.58
-hands\tteaching\t0.58
-old\tteaching\t0.58
-wash\tteaching\t0.58
+based on\tteaching\t0.58
+cost\tteaching\t0.58
+equipment\tteaching\t0.58
+food\tteaching\t0.58
+guide\tteaching\t0.58
+it can\tteaching\t0.58
+mistakes\tteaching\t0.58
+works\tteaching\t0.58
 basic\tteaching\t0.57
-food\tteaching\t0.57
-fun fact\tteaching\t0.57
-gentle\tteaching\t0.57
-min\tteaching\t0.57
-pay\tteaching\t0.57
 shift\tteaching\t0.57
 silver\tteaching\t0.57
 the best way to\tteaching\t0.57
-works\tteaching\t0.57
-based on\tteaching\t0.56
 better\tteaching\t0.56
-cups\tteaching\t0.56
-fee is\tteaching\t0.56
+fun fact\tteaching\t0.56
 ingredients\tteaching\t0.56
-leaves\tteaching\t0.56
+min\tteaching\t0.56
 and it's\tteaching\t0.55
 because\tteaching\t0.55
-distance\tteaching\t0.55
+cups\tteaching\t0.55
+fee is\tteaching\t0.55
 figure\tteaching\t0.55
+leaves\tteaching\t0.55
+more than\tteaching\t0.55
+pay\tteaching\t0.55
 use\tteaching\t0.55
+wash\tteaching\t0.55
 babies\tteaching\t0.54
 count\tteaching\t0.54
-just ask\tteaching\t0.54
-later\tteaching\t0.54
+even\tteaching\t0.54
+hmrc\tteaching\t0.54
 mins\tteaching\t0.54
 per\tteaching\t0.54
 things to know\tteaching\t0.54
+tip from our\tteaching\t0.54
+warm\tteaching\t0.54
+at night\tteaching\t0.53
 gently\tteaching\t0.53
-here's how to\tteaching\t0.53
 higher\tteaching\t0.53
-hmrc\tteaching\t0.53
+if\tteaching\t0.53
+just ask\tteaching\t0.53
 land\tteaching\t0.53
-more than\tteaching\t0.53
+later\tteaching\t0.53
 put the\tteaching\t0.53
-rice\tteaching\t0.53
-rules\tteaching\t0.53
-tip from our\tteaching\t0.53
-warm\tteaching\t0.53
-what does\tteaching\t0.53
+the easiest way\tteaching\t0.53
+and can\tteaching\t0.52
 borrow\tteaching\t0.52
-if\tteaching\t0.52
+here's how to\tteaching\t0.52
+minimum\tteaching\t0.52
+rules\tteaching\t0.52
 saves\tteaching\t0.52
-the easiest way\tteaching\t0.52
 the science\tteaching\t0.52
-total\tteaching\t0.52
-use it\tteaching\t0.52
-at night\tteaching\t0.51
+to avoid\tteaching\t0.52
+why do\tteaching\t0.52
+baby\tteaching\t0.51
 caps\tteaching\t0.51
-clothes\tteaching\t0.51
-dark\tteaching\t0.51
+distance\tteaching\t0.51
 five minutes\tteaching\t0.51
+leftover\tteaching\t0.51
 less\tteaching\t0.51
-minimum\tteaching\t0.51
-most people\tteaching\t0.51
+rice\tteaching\t0.51
 the trick\tteaching\t0.51
-to avoid\tteaching\t0.51
-baby\tteaching\t0.50
-every year\tteaching\t0.50
-fill\tteaching\t0.50
-leftover\tteaching\t0.50
+tip for\tteaching\t0.51
+what does\tteaching\t0.51
+dark\tteaching\t0.50
+into a\tteaching\t0.50
+most people\tteaching\t0.50
+salt\tteaching\t0.50
+takes\tteaching\t0.50
 the quickest way\tteaching\t0.50
-tip for\tteaching\t0.50
-why do\tteaching\t0.50
-<start> plan\tteaching\t0.49
-and can\tteaching\t0.49
-driving\tteaching\t0.49
+total\tteaching\t0.50
+<start> instead\tteaching\t0.49
+clothes\tteaching\t0.49
+every year\tteaching\t0.49
 fewer\tteaching\t0.49
-gets\tteaching\t0.49
-into a\tteaching\t0.49
-mean\tteaching\t0.49
-takes\tteaching\t0.49
+fill\tteaching\t0.49
 <start> no\tteaching\t0.48
+driving\tteaching\t0.48
+gets\tteaching\t0.48
 here's the\tteaching\t0.48
 in winter\tteaching\t0.48
-new to\tteaching\t0.48
+mean\tteaching\t0.48
 red\tteaching\t0.48
-salt\tteaching\t0.48
-that's it\tteaching\t0.48
-the fridge\tteaching\t0.48
-things\tteaching\t0.48
+sheet\tteaching\t0.48
+so it\tteaching\t0.48
+tool\tteaching\t0.48
 what's\tteaching\t0.48
-wrong\tteaching\t0.48
-<start> instead\tteaching\t0.47
-even\tteaching\t0.47
-heads-up\tteaching\t0.47
-owners\tteaching\t0.47
-sheet\tteaching\t0.47
-so it\tteaching\t0.47
+<start> plan\tteaching\t0.47
+expenses\tteaching\t0.47
+half the\tteaching\t0.47
+new to\tteaching\t0.47
 stretch\tteaching\t0.47
+that's it\tteaching\t0.47
+the fridge\tteaching\t0.47
+wrong\tteaching\t0.47
+<start> cut\tteaching\t0.46
 after\tteaching\t0.46
-and keep\tteaching\t0.46
-chest\tteaching\t0.46
-expenses\tteaching\t0.46
-glass\tteaching\t0.46
+depending on\tteaching\t0.46
+down the\tteaching\t0.46
+height\tteaching\t0.46
+is fine\tteaching\t0.46
+level\tteaching\t0.46
 loose\tteaching\t0.46
-matters\tteaching\t0.46
+owners\tteaching\t0.46
+the first\tteaching\t0.46
 which is\tteaching\t0.46
-<start> cut\tteaching\t0.45
+you have\tteaching\t0.46
+and keep\tteaching\t0.45
 breaks\tteaching\t0.45
-counts\tteaching\t0.45
-down the\tteaching\t0.45
-height\tteaching\t0.45
-instead\tteaching\t0.45
-is fine\tteaching\t0.45
-level\tteaching\t0.45
+chest\tteaching\t0.45
+glass\tteaching\t0.45
+matters\tteaching\t0.45
+of your\tteaching\t0.45
 one thing\tteaching\t0.45
 rest\tteaching\t0.45
-the first\tteaching\t0.45
-turn on\tteaching\t0.45
-you have\tteaching\t0.45
+whitepaper\tteaching\t0.45
+cheese\tteaching\t0.44
 compare\tteaching\t0.44
-cutting\tteaching\t0.44
-of your\tteaching\t0.44
-play\tteaching\t0.44
-whitepaper\tteaching\t0.44
-cheese\tteaching\t0.43
+heads-up\tteaching\t0.44
+instead\tteaching\t0.44
+sit\tteaching\t0.44
+things\tteaching\t0.44
+turn on\tteaching\t0.44
+use it\tteaching\t0.44
+a small\tteaching\t0.43
+bits\tteaching\t0.43
+chicken\tteaching\t0.43
+counts\tteaching\t0.43
 for an\tteaching\t0.43
-over a\tteaching\t0.43
-reading\tteaching\t0.43
-sit\tteaching\t0.43
-we see\tteaching\t0.43
+in the first\tteaching\t0.43
+play\tteaching\t0.43
+so that\tteaching\t0.43
+these\tteaching\t0.43
+writing\tteaching\t0.43
+you don't\tteaching\t0.43
 <start> handy\tteaching\t0.42
-a small\tteaching\t0.42
-bits\tteaching\t0.42
-chicken\tteaching\t0.42
-eating\tteaching\t0.42
-in the first\tteaching\t0.42
+and ask\tteaching\t0.42
+blocks\tteaching\t0.42
+cutting\tteaching\t0.42
+hair\tteaching\t0.42
 load\tteaching\t0.42
 pain\tteaching\t0.42
-these\tteaching\t0.42
+reading\tteaching\t0.42
+tape\tteaching\t0.42
+thin\tteaching\t0.42
+we see\tteaching\t0.42
 where\tteaching\t0.42
-writing\tteaching\t0.42
-you don't\tteaching\t0.42
-and ask\tteaching\t0.41
 between the\tteaching\t0.41
-blocks\tteaching\t0.41
-hair\tteaching\t0.41
+brown\tteaching\t0.41
+chart\tteaching\t0.41
+eating\tteaching\t0.41
+helps\tteaching\t0.41
+if they're\tteaching\t0.41
 leg\tteaching\t0.41
-out of\tteaching\t0.41
-thin\tteaching\t0.41
+over a\tteaching\t0.41
+what\tteaching\t0.41
+<start> before\tteaching\t0.40
 <start> clean\tteaching\t0.40
-caffeine\tteaching\t0.40
-chart\tteaching\t0.40
-cup\tteaching\t0.40
+<start> put\tteaching\t0.40
+frost\tteaching\t0.40
+instead of\tteaching\t0.40
 it doesn't\tteaching\t0.40
 leave\tteaching\t0.40
-paper\tteaching\t0.40
+most\tteaching\t0.40
+peak\tteaching\t0.40
 salary\tteaching\t0.40
 screenshot\tteaching\t0.40
-so that\tteaching\t0.40
-something\tteaching\t0.40
-tape\tteaching\t0.40
-what\tteaching\t0.40
-<start> before\tteaching\t0.39
+what you\tteaching\t0.40
+<start> both\tteaching\t0.39
 <start> ever\tteaching\t0.39
 <start> how\tteaching\t0.39
-<start> put\tteaching\t0.39
 abroad\tteaching\t0.39
 buyer\tteaching\t0.39
-frost\tteaching\t0.39
-helps\tteaching\t0.39
-if they're\tteaching\t0.39
-instead of\tteaching\t0.39
-most\tteaching\t0.39
-rent\tteaching\t0.39
+caffeine\tteaching\t0.39
+out of\tteaching\t0.39
 set a\tteaching\t0.39
-they\tteaching\t0.39
+shake\tteaching\t0.39
+soft\tteaching\t0.39
+something\tteaching\t0.39
 waste\tteaching\t0.39
-what you\tteaching\t0.39
+way to\tteaching\t0.39
+<start> screenshot\tteaching\t0.38
 almost\tteaching\t0.38
-alone\tteaching\t0.38
 around\tteaching\t0.38
 check\tteaching\t0.38
-cold water\tteaching\t0.38
 hot\tteaching\t0.38
 if they\tteaching\t0.38
 lid\tteaching\t0.38
-matter\tteaching\t0.38
-our research\tteaching\t0.38
-peak\tteaching\t0.38
 right\tteaching\t0.38
-shake\tteaching\t0.38
+soak\tteaching\t0.38
+spot\tteaching\t0.38
 the seller\tteaching\t0.38
-way to\tteaching\t0.38
+they\tteaching\t0.38
 with a\tteaching\t0.38
-<start> both\tteaching\t0.37
-<start> screenshot\tteaching\t0.37
-base\tteaching\t0.37
+<start> move\tteaching\t0.37
+alone\tteaching\t0.37
 bin\tteaching\t0.37
-bread\tteaching\t0.37
 brush\tteaching\t0.37
-covers\tteaching\t0.37
+cold water\tteaching\t0.37
+cup\tteaching\t0.37
 fundraising\tteaching\t0.37
-keep the\tteaching\t0.37
+matter\tteaching\t0.37
+our research\tteaching\t0.37
 outside\tteaching\t0.37
-soft\tteaching\t0.37
-spot\tteaching\t0.37
+pour\tteaching\t0.37
+the rest\tteaching\t0.37
 the same\tteaching\t0.37
-<start> move\tteaching\t0.36
-<start> works\tteaching\t0.36
+them for\tteaching\t0.37
+<start> myth\tteaching\t0.36
 amount\tteaching\t0.36
-clean\tteaching\t0.36
+base\tteaching\t0.36
+covers\tteaching\t0.36
+keep the\tteaching\t0.36
 learn how\tteaching\t0.36
-pour\tteaching\t0.36
 pressure\tteaching\t0.36
-reduce\tteaching\t0.36
+seed\tteaching\t0.36
 slightly\tteaching\t0.36
-soak\tteaching\t0.36
 specific\tteaching\t0.36
-the rest\tteaching\t0.36
-them for\tteaching\t0.36
 walk\tteaching\t0.36
 window\tteaching\t0.36
-<start> myth\tteaching\t0.35
-cloth\tteaching\t0.35
-every\tteaching\t0.35
+<start> take\tteaching\t0.35
+clean\tteaching\t0.35
 least\tteaching\t0.35
-make sure\tteaching\t0.35
 off the\tteaching\t0.35
-seed\tteaching\t0.35
 what you need\tteaching\t0.35
-<start> take\tteaching\t0.34
+when\tteaching\t0.35
+<start> cheap\tteaching\t0.34
+<start> reading\tteaching\t0.34
+<start> works\tteaching\t0.34
 a simple\tteaching\t0.34
+bread\tteaching\t0.34
+cloth\tteaching\t0.34
 each\tteaching\t0.34
-has a\tteaching\t0.34
+every\tteaching\t0.34
 into\tteaching\t0.34
-temp\tteaching\t0.34
-when\tteaching\t0.34
-<start> between\tteaching\t0.33
+make sure\tteaching\t0.34
+reduce\tteaching\t0.34
 <start> change\tteaching\t0.33
-<start> reading\tteaching\t0.33
-aren't\tteaching\t0.33
+big\tteaching\t0.33
+blue\tteaching\t0.33
+egg\tteaching\t0.33
 feeding\tteaching\t0.33
-phones\tteaching\t0.33
+runs\tteaching\t0.33
+sec\tteaching\t0.33
+somewhere\tteaching\t0.33
 the water\tteaching\t0.33
-<start> cheap\tteaching\t0.32
-big\tteaching\t0.32
-blue\tteaching\t0.32
+using\tteaching\t0.33
+<start> between\tteaching\t0.32
+budget\tteaching\t0.32
 different\tteaching\t0.32
-even on\tteaching\t0.32
+iron\tteaching\t0.32
 keep\tteaching\t0.32
+keep a\tteaching\t0.32
 lots of\tteaching\t0.32
-oil\tteaching\t0.32
+mic\tteaching\t0.32
+on any\tteaching\t0.32
 short\tteaching\t0.32
-slowly\tteaching\t0.32
-somewhere\tteaching\t0.32
 stops\tteaching\t0.32
-veg\tteaching\t0.32
-what the\tteaching\t0.32
-you can't\tteaching\t0.32
+an hour\tteaching\t0.31
 coin\tteaching\t0.31
-egg\tteaching\t0.31
-iron\tteaching\t0.31
-keep a\tteaching\t0.31
 many\tteaching\t0.31
-mic\tteaching\t0.31
-on any\tteaching\t0.31
+oil\tteaching\t0.31
+phones\tteaching\t0.31
+push\tteaching\t0.31
 room\tteaching\t0.31
-using\tteaching\t0.31
+simple\tteaching\t0.31
+slowly\tteaching\t0.31
+sunscreen\tteaching\t0.31
+veg\tteaching\t0.31
 wear\tteaching\t0.31
 white paper\tteaching\t0.31
 <start> leave\tteaching\t0.30
-an hour\tteaching\t0.30
-contract\tteaching\t0.30
-don't forget to\tteaching\t0.30
+<start> simple\tteaching\t0.30
+a lot of\tteaching\t0.30
+afterwards\tteaching\t0.30
 feel\tteaching\t0.30
-notes\tteaching\t0.30
-push\tteaching\t0.30
-simple\tteaching\t0.30
+it out\tteaching\t0.30
+it's the\tteaching\t0.30
+job\tteaching\t0.30
 source\tteaching\t0.30
-sunscreen\tteaching\t0.30
-<start> little\tteaching\t0.29
-<start> simple\tteaching\t0.29
-a lot of\tteaching\t0.29
+temp\tteaching\t0.30
+what the\tteaching\t0.30
+<start> day\tteaching\t0.29
 act\tteaching\t0.29
-changed\tteaching\t0.29
-fruit\tteaching\t0.29
-job\tteaching\t0.29
-outdoors\tteaching\t0.29
-point\tteaching\t0.29
+aren't\tteaching\t0.29
+coach\tteaching\t0.29
+contract\tteaching\t0.29
+cotton\tteaching\t0.29
+don't forget to\tteaching\t0.29
+notes\tteaching\t0.29
+past\tteaching\t0.29
 records\tteaching\t0.29
-<start> day\tteaching\t0.28
+rent\tteaching\t0.29
+search\tteaching\t0.29
+to check\tteaching\t0.29
 <start> freeze\tteaching\t0.28
 <start> saves\tteaching\t0.28
-asked\tteaching\t0.28
-budget\tteaching\t0.28
-cotton\tteaching\t0.28
+bit\tteaching\t0.28
+checks\tteaching\t0.28
 face\tteaching\t0.28
-it's the\tteaching\t0.28
+fruit\tteaching\t0.28
+if you want\tteaching\t0.28
+it's\tteaching\t0.28
+keep it\tteaching\t0.28
 leave the\tteaching\t0.28
-past\tteaching\t0.28
-search\tteaching\t0.28
-sec\tteaching\t0.28
+point\tteaching\t0.28
+real\tteaching\t0.28
+side\tteaching\t0.28
 teeth\tteaching\t0.28
-thinking about\tteaching\t0.28
-when you're\tteaching\t0.28
 yellow\tteaching\t0.28
+you can't\tteaching\t0.28
 <start> brush\tteaching\t0.27
 <start> people\tteaching\t0.27
 <start> rest\tteaching\t0.27
 <start> run\tteaching\t0.27
-<start> soft\tteaching\t0.27
-<start> write\tteaching\t0.27
-bit\tteaching\t0.27
-both\tteaching\t0.27
-checks\tteaching\t0.27
-coach\tteaching\t0.27
-cook\tteaching\t0.27
-ear\tteaching\t0.27
-honestly\tteaching\t0.27
-if you want\tteaching\t0.27
-it's\tteaching\t0.27
-keep it\tteaching\t0.27
-real\tteaching\t0.27
-side\tteaching\t0.27
-slow\tteaching\t0.27
-to check\tteaching\t0.27
+changed\tteaching\t0.27
+going\tteaching\t0.27
+low\tteaching\t0.27
+monthly\tteaching\t0.27
+see you\tteaching\t0.27
+thinking about\tteaching\t0.27
 top\tteaching\t0.27
-whatever\tteaching\t0.27
+you\tteaching\t0.27
 <start> whatever\tteaching\t0.26
-before the\tteaching\t0.26
-difference\tteaching\t0.26
+asked\tteaching\t0.26
+both\tteaching\t0.26
+ear\tteaching\t0.26
 from a\tteaching\t0.26
-going\tteaching\t0.26
+honestly\tteaching\t0.26
 ingredient\tteaching\t0.26
 into the\tteaching\t0.26
+landlord\tteaching\t0.26
 look at the\tteaching\t0.26
-low\tteaching\t0.26
+need\tteaching\t0.26
 rough\tteaching\t0.26
-spread\tteaching\t0.26
-start with\tteaching\t0.26
+size\tteaching\t0.26
+slow\tteaching\t0.26
+speed\tteaching\t0.26
 the counter\tteaching\t0.26
-what to\tteaching\t0.26
-air\tteaching\t0.25
-half\tteaching\t0.25
-have a\tteaching\t0.25
+whatever\tteaching\t0.26
+when you're\tteaching\t0.26
+you're\tteaching\t0.26
+<start> soft\tteaching\t0.25
+<start> write\tteaching\t0.25
+before the\tteaching\t0.25
 juice\tteaching\t0.25
-looks\tteaching\t0.25
-monthly\tteaching\t0.25
+option\tteaching\t0.25
 remember to\tteaching\t0.25
-see you\tteaching\t0.25
+spread\tteaching\t0.25
+start with\tteaching\t0.25
 sum\tteaching\t0.25
-take\tteaching\t0.25
-you\tteaching\t0.25
-you're\tteaching\t0.25
+what to\tteaching\t0.25
+<start> compare\tteaching\t0.24
 <start> eat\tteaching\t0.24
+<start> old\tteaching\t0.24
 <start> silver\tteaching\t0.24
+air\tteaching\t0.24
 bring a\tteaching\t0.24
-can't\tteaching\t0.24
+far\tteaching\t0.24
+have a\tteaching\t0.24
 kids\tteaching\t0.24
-landlord\tteaching\t0.24
 longer\tteaching\t0.24
+looks\tteaching\t0.24
 money\tteaching\t0.24
 put a\tteaching\t0.24
-size\tteaching\t0.24
+second\tteaching\t0.24
 some\tteaching\t0.24
-you'll be\tteaching\t0.24
-<start> compare\tteaching\t0.23
-<start> hot\tteaching\t0.23
+take\tteaching\t0.24
+<start> brown\tteaching\t0.23
 <start> short\tteaching\t0.23
 <start> sort\tteaching\t0.23
 boil\tteaching\t0.23
-change\tteaching\t0.23
+can't\tteaching\t0.23
+cook\tteaching\t0.23
 deposit\tteaching\t0.23
 detail\tteaching\t0.23
+difference\tteaching\t0.23
 down\tteaching\t0.23
 floor\tteaching\t0.23
-medicines\tteaching\t0.23
-need\tteaching\t0.23
-option\tteaching\t0.23
-second\tteaching\t0.23
-test\tteaching\t0.23
+recipes\tteaching\t0.23
 you do\tteaching\t0.23
+your own\tteaching\t0.23
 <start> anything\tteaching\t0.22
 <start> home\tteaching\t0.22
-<start> old\tteaching\t0.22
-<start> under\tteaching\t0.22
+<start> hot\tteaching\t0.22
 <start> use\tteaching\t0.22
+and don't\tteaching\t0.22
 back\tteaching\t0.22
-bottle\tteaching\t0.22
-hard\tteaching\t0.22
+change\tteaching\t0.22
 including\tteaching\t0.22
-moves\tteaching\t0.22
-rate\tteaching\t0.22
+medicines\tteaching\t0.22
+starting\tteaching\t0.22
 supplier\tteaching\t0.22
+test\tteaching\t0.22
 up\tteaching\t0.22
-and don't\tteaching\t0.21
+ups\tteaching\t0.22
+you'll be\tteaching\t0.22
+<start> under\tteaching\t0.21
+anywhere\tteaching\t0.21
 condition\tteaching\t0.21
 cross\tteaching\t0.21
-cut\tteaching\t0.21
-find the\tteaching\t0.21
-kitchen\tteaching\t0.21
+front\tteaching\t0.21
 more than a\tteaching\t0.21
+moves\tteaching\t0.21
 off\tteaching\t0.21
-quick\tteaching\t0.21
-recipes\tteaching\t0.21
-seriously\tteaching\t0.21
-starting\tteaching\t0.21
 too\tteaching\t0.21
-ups\tteaching\t0.21
-with an\tteaching\t0.21
-your own\tteaching\t0.21
 <start> cutting\tteaching\t0.20
 <start> q\tteaching\t0.20
 <start> rinse\tteaching\t0.20
+<start> video\tteaching\t0.20
 a good\tteaching\t0.20
 any\tteaching\t0.20
-anywhere\tteaching\t0.20
-done\tteaching\t0.20
+apply\tteaching\t0.20
+bottle\tteaching\t0.20
+cut\tteaching\t0.20
+differ\tteaching\t0.20
 expense\tteaching\t0.20
-far\tteaching\t0.20
-out\tteaching\t0.20
-sounds\tteaching\t0.20
+find the\tteaching\t0.20
+kitchen\tteaching\t0.20
+quick\tteaching\t0.20
+rate\tteaching\t0.20
+risk\tteaching\t0.20
+seriously\tteaching\t0.20
 well\tteaching\t0.20
 whole\tteaching\t0.20
+with an\tteaching\t0.20
 <start> cover\tteaching\t0.19
 <start> many\tteaching\t0.19
-<start> selling\tteaching\t0.19
-<start> video\tteaching\t0.19
-and your\tteaching\t0.19
-apply\tteaching\t0.19
+<start> pour\tteaching\t0.19
 away\tteaching\t0.19
-back to\tteaching\t0.19
 cold\tteaching\t0.19
-differ\tteaching\t0.19
+depending\tteaching\t0.19
 do\tteaching\t0.19
-front\tteaching\t0.19
+done\tteaching\t0.19
+drive\tteaching\t0.19
+heads\tteaching\t0.19
 move\tteaching\t0.19
-risk\tteaching\t0.19
-<start> pour\tteaching\t0.18
+sounds\tteaching\t0.19
+<start> getting\tteaching\t0.18
 <start> raise\tteaching\t0.18
+<start> selling\tteaching\t0.18
 <start> travelling\tteaching\t0.18
-heads\tteaching\t0.18
-lessons\tteaching\t0.18
+back to\tteaching\t0.18
+flat\tteaching\t0.18
+goes\tteaching\t0.18
 mistake\tteaching\t0.18
+out\tteaching\t0.18
 ph\tteaching\t0.18
-rather than\tteaching\t0.18
 roughly\tteaching\t0.18
+snap\tteaching\t0.18
 wet\tteaching\t0.18
 your\tteaching\t0.18
-<start> getting\tteaching\t0.17
+<start> going\tteaching\t0.17
 <start> hmrc\tteaching\t0.17
 <start> look\tteaching\t0.17
-<start> making\tteaching\t0.17
 <start> small\tteaching\t0.17
-drive\tteaching\t0.17
-during\tteaching\t0.17
-flat\tteaching\t0.17
-goes\tteaching\t0.17
-lines\tteaching\t0.17
-look\tteaching\t0.17
+and your\tteaching\t0.17
+at the end\tteaching\t0.17
+handle\tteaching\t0.17
+near the\tteaching\t0.17
 nobody\tteaching\t0.17
 owner\tteaching\t0.17
-snap\tteaching\t0.17
+rather than\tteaching\t0.17
+seconds\tteaching\t0.17
 think\tteaching\t0.17
 up the\tteaching\t0.17
-<start> going\tteaching\t0.16
-<start> sometimes\tteaching\t0.16
+<start> check\tteaching\t0.16
+<start> usually\tteaching\t0.16
 <start> warm\tteaching\t0.16
 <start> wash\tteaching\t0.16
-at the end\tteaching\t0.16
+during\tteaching\t0.16
 eat\tteaching\t0.16
-handle\tteaching\t0.16
-last\tteaching\t0.16
-public\tteaching\t0.16
+how do\tteaching\t0.16
+know\tteaching\t0.16
+lines\tteaching\t0.16
+look\tteaching\t0.16
 sound\tteaching\t0.16
-steps\tteaching\t0.16
 that's why\tteaching\t0.16
-<start> check\tteaching\t0.15
+<start> can't\tteaching\t0.15
+<start> making\tteaching\t0.15
 <start> red\tteaching\t0.15
+<start> seriously\tteaching\t0.15
 <start> shoes\tteaching\t0.15
-a day\tteaching\t0.15
 a lot\tteaching\t0.15
-back up\tteaching\t0.15
-got a\tteaching\t0.15
-head\tteaching\t0.15
-how do\tteaching\t0.15
-leave a\tteaching\t0.15
-leave it\tteaching\t0.15
+around the\tteaching\t0.15
+bud\tteaching\t0.15
+data\tteaching\t0.15
+drinks\tteaching\t0.15
+last\tteaching\t0.15
+lessons\tteaching\t0.15
 long\tteaching\t0.15
-near the\tteaching\t0.15
 rank\tteaching\t0.15
-seconds\tteaching\t0.15
+steps\tteaching\t0.15
 system\tteaching\t0.15
 three\tteaching\t0.15
 visitor\tteaching\t0.15
 # helping
-you don't need\thelping\t2.13
+you don't need\thelping\t1.96
 answers\thelping\t1.79
 usually\thelping\t1.77
-usually means\thelping\t1.74
+usually means\thelping\t1.75
 often\thelping\t1.68
 settings\thelping\t1.66
 is usually\thelping\t1.30
 here's how\thelping\t1.29
 should fix\thelping\t1.21
-you should be able to\thelping\t1.21
 clear your cache\thelping\t1.20
 here is how\thelping\t1.20
 here's what to do\thelping\t1.20
 this means\thelping\t1.20
 try restarting\thelping\t1.20
-workaround\thelping\t1.17
-are free\thelping\t1.14
-if your\thelping\t1.14
-turn off\thelping\t1.14
-that means\thelping\t1.13
-you can change\thelping\t1.10
-if the\thelping\t1.08
-you'll need\thelping\t1.08
-you can\thelping\t1.05
-means the\thelping\t1.02
-unplug\thelping\t1.00
+you should be able to\thelping\t1.20
+turn off\thelping\t1.17
+workaround\thelping\t1.16
+if your\thelping\t1.15
+that means\thelping\t1.14
+you can change\thelping\t1.13
+are free\thelping\t1.12
+if the\thelping\t1.07
+means the\thelping\t1.03
+unplug\thelping\t1.03
+you'll need\thelping\t1.02
+you can\thelping\t0.98
 charged\thelping\t0.97
-it means\thelping\t0.97
-if it\thelping\t0.88
-because the\thelping\t0.87
+it means\thelping\t0.96
+if it\thelping\t0.89
+because the\thelping\t0.88
 and it'll\thelping\t0.85
 sign out\thelping\t0.85
 button\thelping\t0.84
-the card\thelping\t0.84
+the card\thelping\t0.83
 turn it off\thelping\t0.82
 switch off\thelping\t0.81
-and you're\thelping\t0.79
+and you're\thelping\t0.80
+can be\thelping\t0.79
+go to\thelping\t0.79
 make sure your\thelping\t0.79
 means your\thelping\t0.79
+refunded\thelping\t0.79
 balance\thelping\t0.78
-can be\thelping\t0.78
-refunded\thelping\t0.78
-<start> if\thelping\t0.77
-go to\thelping\t0.77
-if it's\thelping\t0.77
-it's under\thelping\t0.76
-that should\thelping\t0.76
-then try\thelping\t0.76
-to cancel\thelping\t0.76
-allowance\thelping\t0.75
+if it's\thelping\t0.78
+allowance\thelping\t0.77
+it's under\thelping\t0.77
+that should\thelping\t0.77
+to cancel\thelping\t0.77
+<start> if\thelping\t0.76
+tick\thelping\t0.76
 most likely\thelping\t0.75
-tick\thelping\t0.75
+then try\thelping\t0.75
+credit\thelping\t0.74
 under\thelping\t0.74
 you can claim\thelping\t0.74
-credit\thelping\t0.73
+pin\thelping\t0.72
 answer\thelping\t0.71
 gt\thelping\t0.71
-pin\thelping\t0.71
 then tap\thelping\t0.71
 yes you can\thelping\t0.71
 if you still\thelping\t0.70
+limit\thelping\t0.70
 reinstall\thelping\t0.70
-limit\thelping\t0.69
 scroll\thelping\t0.68
-if you've\thelping\t0.67
-swipe\thelping\t0.66
-<start> turn\thelping\t0.65
-head to\thelping\t0.65
+max\thelping\t0.67
+swipe\thelping\t0.67
+if you've\thelping\t0.66
 likely\thelping\t0.65
 log out and back in\thelping\t0.65
 pdf\thelping\t0.65
 that error\thelping\t0.65
-to change\thelping\t0.65
+<start> turn\thelping\t0.64
+fit\thelping\t0.64
 follow the steps\thelping\t0.64
+head to\thelping\t0.64
+to change\thelping\t0.64
+under the\thelping\t0.63
+hold\thelping\t0.62
 if it still\thelping\t0.62
 press and hold\thelping\t0.62
 troubleshooting\thelping\t0.62
-under the\thelping\t0.62
 add a\thelping\t0.61
-hold\thelping\t0.61
 if that doesn't work\thelping\t0.61
 means you\thelping\t0.61
-you can use\thelping\t0.61
+select\thelping\t0.61
 as a workaround\thelping\t0.60
 check the\thelping\t0.60
 clear the cache\thelping\t0.60
 glad to help\thelping\t0.60
 is caused by\thelping\t0.60
-restart\thelping\t0.60
-select\thelping\t0.60
+is covered\thelping\t0.60
 should work\thelping\t0.60
 the problem is\thelping\t0.60
 the quickest fix\thelping\t0.60
 then select\thelping\t0.60
 this error\thelping\t0.60
+you can use\thelping\t0.60
 your settings\thelping\t0.60
 if you\thelping\t0.59
-is covered\thelping\t0.59
-payment\thelping\t0.59
+restart\thelping\t0.59
 seat\thelping\t0.59
 the easiest fix\thelping\t0.59
 the steps\thelping\t0.59
 to fix\thelping\t0.59
 filter\thelping\t0.58
-refund\thelping\t0.58
+mode\thelping\t0.58
+open the\thelping\t0.58
+payment\thelping\t0.58
 under settings\thelping\t0.58
-mode\thelping\t0.57
+it should\thelping\t0.57
 will fix\thelping\t0.57
-check that\thelping\t0.56
-max\thelping\t0.56
+refund\thelping\t0.56
 windscreen\thelping\t0.56
-fit\thelping\t0.55
+accepted\thelping\t0.55
 info\thelping\t0.55
-it should\thelping\t0.55
-open the\thelping\t0.55
 tap\thelping\t0.55
-accepted\thelping\t0.54
-fee\thelping\t0.54
+your card\thelping\t0.55
+check that\thelping\t0.54
+drag\thelping\t0.54
 go to settings\thelping\t0.54
 it'll\thelping\t0.54
-otherwise\thelping\t0.54
-the fix\thelping\t0.54
-your card\thelping\t0.54
-after that\thelping\t0.53
-drag\thelping\t0.53
+fee\thelping\t0.53
 plug it\thelping\t0.53
 you'll be able to\thelping\t0.53
-basket\thelping\t0.52
-reads\thelping\t0.52
+because it\thelping\t0.52
+otherwise\thelping\t0.52
+after that\thelping\t0.51
+basket\thelping\t0.51
+fine\thelping\t0.51
+from your\thelping\t0.51
+the fix\thelping\t0.51
 wallet\thelping\t0.51
-because it\thelping\t0.50
-fine\thelping\t0.50
-from your\thelping\t0.50
+if you're on\thelping\t0.50
 error\thelping\t0.49
-if you're on\thelping\t0.49
-photo\thelping\t0.49
 should\thelping\t0.49
-the issue is\thelping\t0.48
+the issue is\thelping\t0.49
 toggle\thelping\t0.48
 actual\thelping\t0.47
-on your phone\thelping\t0.47
+but the\thelping\t0.47
+customs\thelping\t0.47
+photo\thelping\t0.47
 shows\thelping\t0.47
-but the\thelping\t0.46
+we've refunded\thelping\t0.47
+cap\thelping\t0.46
 click\thelping\t0.46
-customs\thelping\t0.46
+neighbour\thelping\t0.46
 reader\thelping\t0.46
 through a\thelping\t0.46
-we've refunded\thelping\t0.46
-wifi\thelping\t0.46
-cap\thelping\t0.45
-neighbour\thelping\t0.45
+solution\thelping\t0.45
+there's\thelping\t0.45
+it with\thelping\t0.44
+item\thelping\t0.44
 marked\thelping\t0.44
 section\thelping\t0.44
-solution\thelping\t0.44
-there's\thelping\t0.44
+there are\thelping\t0.44
 is normal\thelping\t0.43
-it with\thelping\t0.43
-item\thelping\t0.43
+needs\thelping\t0.43
+on your phone\thelping\t0.43
 passenger\thelping\t0.43
-needs\thelping\t0.42
-there are\thelping\t0.42
-you can find\thelping\t0.42
-on your\thelping\t0.41
-set\thelping\t0.41
-tap the\thelping\t0.41
+you can find\thelping\t0.43
+it back\thelping\t0.42
+retry\thelping\t0.42
+wifi\thelping\t0.42
 won't\thelping\t0.41
 your bill\thelping\t0.41
-apply at\thelping\t0.40
+as long as\thelping\t0.40
 hold the\thelping\t0.40
-it back\thelping\t0.40
 password\thelping\t0.40
-profile\thelping\t0.40
-retry\thelping\t0.40
+set\thelping\t0.40
+tap the\thelping\t0.40
 <start> existing\thelping\t0.39
-as long as\thelping\t0.39
-file\thelping\t0.39
-games\thelping\t0.39
-it goes\thelping\t0.39
+apply at\thelping\t0.39
+need a\thelping\t0.39
+on your\thelping\t0.39
 straight away\thelping\t0.39
 there's a\thelping\t0.39
-change it\thelping\t0.38
+try a\thelping\t0.39
+file\thelping\t0.38
+in the meantime\thelping\t0.38
+it goes\thelping\t0.38
 lost\thelping\t0.38
-need a\thelping\t0.38
-try a\thelping\t0.38
-<start> any\thelping\t0.37
-in the meantime\thelping\t0.37
+profile\thelping\t0.38
 when the\thelping\t0.37
+<start> any\thelping\t0.36
 certificate\thelping\t0.36
-priya\thelping\t0.36
+downloads\thelping\t0.36
+letter\thelping\t0.36
 turn\thelping\t0.36
-downloads\thelping\t0.35
+automatically\thelping\t0.35
 driver\thelping\t0.35
-happy to help\thelping\t0.35
-letter\thelping\t0.35
 missed\thelping\t0.35
 needs a\thelping\t0.35
+print\thelping\t0.35
 reset\thelping\t0.35
-type\thelping\t0.35
-also\thelping\t0.34
-archive\thelping\t0.34
-automatically\thelping\t0.34
-but you can\thelping\t0.34
-in settings\thelping\t0.34
-print\thelping\t0.34
+verify\thelping\t0.35
+<start> re\thelping\t0.34
+happy to help\thelping\t0.34
+key\thelping\t0.34
+options\thelping\t0.34
 split\thelping\t0.34
-verify\thelping\t0.34
-<start> re\thelping\t0.33
+type\thelping\t0.34
+also\thelping\t0.33
+change it\thelping\t0.33
 don't use\thelping\t0.33
-key\thelping\t0.33
-hidden\thelping\t0.32
-hours before\thelping\t0.32
-options\thelping\t0.32
+hours before\thelping\t0.33
+in settings\thelping\t0.33
+<start> late\thelping\t0.32
+archive\thelping\t0.32
+items\thelping\t0.32
+mobile data\thelping\t0.32
 those\thelping\t0.32
 vegan\thelping\t0.32
-<start> late\thelping\t0.31
-bags\thelping\t0.31
+after a\thelping\t0.31
 cars\thelping\t0.31
-from the\thelping\t0.31
-items\thelping\t0.31
+hidden\thelping\t0.31
 the key\thelping\t0.31
-update the app\thelping\t0.31
+used\thelping\t0.31
 you'll see\thelping\t0.31
 <start> swap\thelping\t0.30
-after a\thelping\t0.30
+<start> yours\thelping\t0.30
 bring your\thelping\t0.30
 claim\thelping\t0.30
+from the\thelping\t0.30
 log\thelping\t0.30
+the old\thelping\t0.30
 to update\thelping\t0.30
-used\thelping\t0.30
-<start> yours\thelping\t0.29
-the old\thelping\t0.29
+bags\thelping\t0.29
+sometimes\thelping\t0.29
+tab\thelping\t0.29
+update the app\thelping\t0.29
 block\thelping\t0.28
-tab\thelping\t0.28
 <start> those\thelping\t0.27
-sometimes\thelping\t0.27
+battery\thelping\t0.27
 the free\thelping\t0.27
-after the\thelping\t0.26
+<start> wifi\thelping\t0.26
+and you\thelping\t0.26
 automatic\thelping\t0.26
-bakes\thelping\t0.26
-battery\thelping\t0.26
-pick\thelping\t0.26
+lock\thelping\t0.26
+locked\thelping\t0.26
 promo\thelping\t0.26
-raise\thelping\t0.26
-screen\thelping\t0.26
 website\thelping\t0.26
-<start> left\thelping\t0.25
-<start> wifi\thelping\t0.25
 address\thelping\t0.25
-lock\thelping\t0.25
-locked\thelping\t0.25
+after the\thelping\t0.25
 missing\thelping\t0.25
+raise\thelping\t0.25
+screen\thelping\t0.25
 <start> allow\thelping\t0.24
-and you\thelping\t0.24
-but you\thelping\t0.24
-services\thelping\t0.24
+<start> left\thelping\t0.24
+bill\thelping\t0.24
+pick\thelping\t0.24
+stuck\thelping\t0.24
 until it\thelping\t0.24
 within\thelping\t0.24
-stuck\thelping\t0.23
-to stop\thelping\t0.23
+box\thelping\t0.23
+page\thelping\t0.23
+services\thelping\t0.23
+stays\thelping\t0.23
+unused\thelping\t0.23
 up to\thelping\t0.23
 <start> missing\thelping\t0.22
-box\thelping\t0.22
-page\thelping\t0.22
-solutions\thelping\t0.22
-stays\thelping\t0.22
-through\thelping\t0.22
-<start> money\thelping\t0.21
-unused\thelping\t0.21
-use the\thelping\t0.21
-<start> press\thelping\t0.20
-bill\thelping\t0.20
-cards\thelping\t0.20
-data\thelping\t0.20
+to stop\thelping\t0.22
+train\thelping\t0.22
+use the\thelping\t0.22
+cards\thelping\t0.21
+solutions\thelping\t0.21
+through\thelping\t0.21
+<start> money\thelping\t0.20
 phone\thelping\t0.20
 press a\thelping\t0.20
 send a\thelping\t0.20
-train\thelping\t0.20
+yes\thelping\t0.20
+<start> hold\thelping\t0.19
+<start> press\thelping\t0.19
 <start> tick\thelping\t0.19
+at any\thelping\t0.19
 bought\thelping\t0.19
 is under\thelping\t0.19
-statement\thelping\t0.19
-the car\thelping\t0.19
-yes\thelping\t0.19
-<start> hold\thelping\t0.18
+it for\thelping\t0.19
+the wrong\thelping\t0.19
+try again\thelping\t0.19
 allow\thelping\t0.18
-at any\thelping\t0.18
 my\thelping\t0.18
 number\thelping\t0.18
+on the back\thelping\t0.18
 port\thelping\t0.18
-sim\thelping\t0.18
-the wrong\thelping\t0.18
-try again\thelping\t0.18
+the car\thelping\t0.18
 <start> close\thelping\t0.17
 apply to\thelping\t0.17
 gate\thelping\t0.17
-it for\thelping\t0.17
 your id\thelping\t0.17
 <start> settings\thelping\t0.16
-<start> there's\thelping\t0.16
 <start> yes\thelping\t0.16
+accept\thelping\t0.16
 clear the\thelping\t0.16
-details\thelping\t0.16
-on the back\thelping\t0.16
 orange\thelping\t0.16
-accept\thelping\t0.15
+sim\thelping\t0.16
+they'll\thelping\t0.16
+<start> there's\thelping\t0.15
+details\thelping\t0.15
 hrs\thelping\t0.15
 if that\thelping\t0.15
-slot\thelping\t0.15
-the step\thelping\t0.15
-they'll\thelping\t0.15
 # crediting
 kudos\tcrediting\t2.00
 congrats to\tcrediting\t1.99
 congratulations to\tcrediting\t1.81
 hats off to\tcrediting\t1.70
-via @\tcrediting\t1.66
+via @\tcrediting\t1.67
 big thanks to\tcrediting\t1.65
 thank you to everyone who\tcrediting\t1.42
 thanks to everyone who\tcrediting\t1.39
-shout out\tcrediting\t1.33
+shout out\tcrediting\t1.32
 shoutout\tcrediting\t1.29
 shout-out\tcrediting\t1.27
 props to\tcrediting\t1.26
 well deserved\tcrediting\t1.26
 <start> congratulations\tcrediting\t1.25
 go check out\tcrediting\t1.24
+shout-out to\tcrediting\t1.24
 customer spotlight\tcrediting\t1.22
 hat tip\tcrediting\t1.22
-shout-out to\tcrediting\t1.22
 worth a follow\tcrediting\t1.22
 h/t\tcrediting\t1.21
 hats off\tcrediting\t1.20
 member spotlight\tcrediting\t1.20
 partner spotlight\tcrediting\t1.20
 thanks to the\tcrediting\t1.19
-<start> congrats\tcrediting\t1.14
+<start> congrats\tcrediting\t1.13
+give them a follow\tcrediting\t1.09
 huge thanks to\tcrediting\t1.09
-give them a follow\tcrediting\t1.08
 congratulations to our\tcrediting\t1.06
-useful\tcrediting\t1.05
-advice\tcrediting\t1.03
-her\tcrediting\t0.99
-volunteers\tcrediting\t0.99
-a huge thank you\tcrediting\t0.98
+useful\tcrediting\t1.04
+advice\tcrediting\t1.01
+her\tcrediting\t1.00
+volunteers\tcrediting\t1.00
 <start> shout\tcrediting\t0.97
-worth reading\tcrediting\t0.97
+a huge thank you\tcrediting\t0.96
 respect to\tcrediting\t0.96
+worth reading\tcrediting\t0.96
 volunteer\tcrediting\t0.95
 go say hi\tcrediting\t0.93
 is free\tcrediting\t0.93
-guide to\tcrediting\t0.90
+guide to\tcrediting\t0.91
 inspiring\tcrediting\t0.90
-legends\tcrediting\t0.87
+legends\tcrediting\t0.86
+proud of you\tcrediting\t0.84
 to everyone who\tcrediting\t0.84
-proud of you\tcrediting\t0.83
 worth sharing\tcrediting\t0.83
-volunteers who\tcrediting\t0.80
+volunteers who\tcrediting\t0.81
 local\tcrediting\t0.79
 spotlight\tcrediting\t0.79
 their work\tcrediting\t0.79
-debt\tcrediting\t0.78
 huge respect\tcrediting\t0.78
-our free\tcrediting\t0.77
-who\tcrediting\t0.77
+who\tcrediting\t0.78
+debt\tcrediting\t0.77
+shot by\tcrediting\t0.77
 <start> go\tcrediting\t0.76
-young\tcrediting\t0.76
+our free\tcrediting\t0.75
 photo by\tcrediting\t0.74
-shot by\tcrediting\t0.74
 clubs\tcrediting\t0.72
-his\tcrediting\t0.72
+young\tcrediting\t0.72
+his\tcrediting\t0.71
 sharing\tcrediting\t0.71
 community group\tcrediting\t0.70
-great work\tcrediting\t0.70
-<start> special\tcrediting\t0.69
-heroes\tcrediting\t0.68
-of them\tcrediting\t0.68
+for sharing\tcrediting\t0.70
+great work\tcrediting\t0.69
+of them\tcrediting\t0.69
+<start> special\tcrediting\t0.68
+captured by\tcrediting\t0.68
 practical\tcrediting\t0.68
 run by\tcrediting\t0.68
 well-deserved\tcrediting\t0.68
-captured by\tcrediting\t0.67
 food bank\tcrediting\t0.67
-for sharing\tcrediting\t0.67
-just turn up\tcrediting\t0.67
+heroes\tcrediting\t0.67
+credit to\tcrediting\t0.66
 who has\tcrediting\t0.66
-credit to\tcrediting\t0.65
+just turn up\tcrediting\t0.65
 their\tcrediting\t0.65
 amazing work\tcrediting\t0.63
+congrats to our\tcrediting\t0.63
 congratulations to the\tcrediting\t0.63
 lesson\tcrediting\t0.63
-congrats to our\tcrediting\t0.62
 recommend\tcrediting\t0.62
+whose\tcrediting\t0.62
 so proud of them\tcrediting\t0.61
 teachers\tcrediting\t0.61
 their team\tcrediting\t0.61
-whose\tcrediting\t0.61
-<start> credit\tcrediting\t0.60
-our friends at\tcrediting\t0.60
-she\tcrediting\t0.60
+worth a read\tcrediting\t0.61
 shoutout to\tcrediting\t0.60
 so much love for\tcrediting\t0.60
 the work they do\tcrediting\t0.60
 worth a listen\tcrediting\t0.60
+<start> credit\tcrediting\t0.59
 <start> sharing\tcrediting\t0.59
-community\tcrediting\t0.59
-worth a read\tcrediting\t0.59
+brilliant work\tcrediting\t0.59
+our friends at\tcrediting\t0.59
+she\tcrediting\t0.59
 <start> shoutout\tcrediting\t0.58
+comes from\tcrediting\t0.58
+community\tcrediting\t0.58
 on her\tcrediting\t0.58
-thanks for sharing\tcrediting\t0.58
-thanks to\tcrediting\t0.58
 who spent\tcrediting\t0.58
-brilliant work\tcrediting\t0.57
-comes from\tcrediting\t0.57
-congrats to the\tcrediting\t0.57
 free to download\tcrediting\t0.57
 she's\tcrediting\t0.57
+thanks to\tcrediting\t0.57
 support local\tcrediting\t0.56
+thanks for sharing\tcrediting\t0.56
+congrats to the\tcrediting\t0.55
 thank\tcrediting\t0.55
-our favourite\tcrediting\t0.54
-we use\tcrediting\t0.54
+a free\tcrediting\t0.54
 <start> massive\tcrediting\t0.53
-congratulations\tcrediting\t0.53
+free to\tcrediting\t0.53
 on their\tcrediting\t0.53
+we use\tcrediting\t0.53
 we've published our\tcrediting\t0.53
-free to\tcrediting\t0.52
-foundation\tcrediting\t0.51
-language\tcrediting\t0.51
+foundation\tcrediting\t0.52
+congrats\tcrediting\t0.51
+congratulations\tcrediting\t0.51
+legend\tcrediting\t0.51
 made by\tcrediting\t0.51
-congrats\tcrediting\t0.50
-legend\tcrediting\t0.50
-a free\tcrediting\t0.49
-customer story\tcrediting\t0.48
-print it\tcrediting\t0.48
-read\tcrediting\t0.48
+our favourite\tcrediting\t0.51
+language\tcrediting\t0.50
+customer story\tcrediting\t0.49
+read\tcrediting\t0.49
 <start> kudos\tcrediting\t0.47
 growers\tcrediting\t0.47
+print it\tcrediting\t0.47
 charities\tcrediting\t0.46
 brilliant\tcrediting\t0.45
-for any\tcrediting\t0.45
-of you\tcrediting\t0.45
-took\tcrediting\t0.45
-incredible work\tcrediting\t0.44
+for any\tcrediting\t0.44
+of you\tcrediting\t0.44
 research\tcrediting\t0.44
 stunning\tcrediting\t0.44
-trained\tcrediting\t0.44
+took\tcrediting\t0.44
+well done\tcrediting\t0.44
 <mention>\tcrediting\t0.43
-love what\tcrediting\t0.42
-well done\tcrediting\t0.42
+trained\tcrediting\t0.43
+incredible work\tcrediting\t0.42
+games\tcrediting\t0.41
 him\tcrediting\t0.41
+love what\tcrediting\t0.41
+ran\tcrediting\t0.41
+shout-out to the\tcrediting\t0.41
+work\tcrediting\t0.41
 for their\tcrediting\t0.40
-ran\tcrediting\t0.40
-shout-out to the\tcrediting\t0.40
-work\tcrediting\t0.40
+partners at\tcrediting\t0.40
+priya\tcrediting\t0.40
+spent\tcrediting\t0.40
+their own\tcrediting\t0.40
+go and\tcrediting\t0.39
 last week\tcrediting\t0.39
-partners at\tcrediting\t0.39
-their own\tcrediting\t0.39
-video\tcrediting\t0.39
 better than\tcrediting\t0.38
-go and\tcrediting\t0.38
-library\tcrediting\t0.38
 regular\tcrediting\t0.38
-spent\tcrediting\t0.38
+some love\tcrediting\t0.38
 this is\tcrediting\t0.38
-<start> legend\tcrediting\t0.37
+video\tcrediting\t0.38
 <start> well\tcrediting\t0.37
+library\tcrediting\t0.37
 raised\tcrediting\t0.37
 so proud of\tcrediting\t0.37
 st\tcrediting\t0.37
 we see you\tcrediting\t0.37
 we've made\tcrediting\t0.37
 well done to\tcrediting\t0.37
+<start> legend\tcrediting\t0.36
 <start> teachers\tcrediting\t0.36
-some love\tcrediting\t0.36
-go\tcrediting\t0.35
+go\tcrediting\t0.36
 youth\tcrediting\t0.35
 centres\tcrediting\t0.34
-<start> useful\tcrediting\t0.33
-meet\tcrediting\t0.33
-together\tcrediting\t0.33
+to use\tcrediting\t0.34
+together\tcrediting\t0.34
+<start> useful\tcrediting\t0.32
+meet\tcrediting\t0.32
+this winter\tcrediting\t0.32
 what they do\tcrediting\t0.32
-worth\tcrediting\t0.32
 you to the\tcrediting\t0.32
 <start> legends\tcrediting\t0.31
 their story\tcrediting\t0.31
-this winter\tcrediting\t0.31
+worth\tcrediting\t0.31
 <start> their\tcrediting\t0.30
-<start> incredible\tcrediting\t0.29
-<start> led\tcrediting\t0.29
+rescue\tcrediting\t0.30
+we've seen\tcrediting\t0.30
+who've\tcrediting\t0.30
+<start> respect\tcrediting\t0.29
 helped\tcrediting\t0.29
-rescue\tcrediting\t0.29
-some of\tcrediting\t0.29
-<start> respect\tcrediting\t0.28
-schools\tcrediting\t0.28
-we've seen\tcrediting\t0.28
-who've\tcrediting\t0.28
-free to read\tcrediting\t0.27
-share it\tcrediting\t0.27
-<start> fan\tcrediting\t0.26
+schools\tcrediting\t0.29
+<start> incredible\tcrediting\t0.28
+<start> led\tcrediting\t0.28
+free to read\tcrediting\t0.28
+some of\tcrediting\t0.28
+<start> fan\tcrediting\t0.27
+didn't\tcrediting\t0.27
+group\tcrediting\t0.27
+published\tcrediting\t0.27
 <start> photos\tcrediting\t0.26
 elderly\tcrediting\t0.26
-group\tcrediting\t0.26
-published\tcrediting\t0.26
 <start> proper\tcrediting\t0.25
 <start> she's\tcrediting\t0.25
-didn't\tcrediting\t0.25
 miles\tcrediting\t0.25
+rosa\tcrediting\t0.25
 shelter\tcrediting\t0.25
-<start> huge\tcrediting\t0.24
-<start> worth\tcrediting\t0.24
+we've published\tcrediting\t0.25
+charity\tcrediting\t0.24
+help with\tcrediting\t0.24
+share it\tcrediting\t0.24
 shared\tcrediting\t0.24
-thank you\tcrediting\t0.24
-we've published\tcrediting\t0.24
-charity\tcrediting\t0.23
-download it\tcrediting\t0.23
-feedback\tcrediting\t0.23
-help with\tcrediting\t0.23
-teach\tcrediting\t0.23
+<start> huge\tcrediting\t0.23
+<start> via\tcrediting\t0.23
+<start> worth\tcrediting\t0.23
+thank you\tcrediting\t0.23
 <start> hats\tcrediting\t0.22
-<start> via\tcrediting\t0.22
-<start> better\tcrediting\t0.21
-<start> print\tcrediting\t0.21
-parent\tcrediting\t0.21
+download it\tcrediting\t0.22
+parent\tcrediting\t0.22
+teach\tcrediting\t0.22
+to help\tcrediting\t0.21
+<start> better\tcrediting\t0.20
+<start> print\tcrediting\t0.20
 beginner\tcrediting\t0.20
-to help\tcrediting\t0.20
-a follow\tcrediting\t0.19
-check out\tcrediting\t0.19
-led\tcrediting\t0.19
-rosa\tcrediting\t0.18
+check out\tcrediting\t0.20
+feedback\tcrediting\t0.20
+a follow\tcrediting\t0.18
+designer\tcrediting\t0.18
+goes to\tcrediting\t0.18
 couldn't\tcrediting\t0.17
-goes to\tcrediting\t0.17
-leeds\tcrediting\t0.17
+led\tcrediting\t0.17
 staff\tcrediting\t0.17
-designer\tcrediting\t0.16
-farm\tcrediting\t0.16
+bee\tcrediting\t0.16
 training\tcrediting\t0.16
-running\tcrediting\t0.15
+farm\tcrediting\t0.15
 school\tcrediting\t0.15
 # inviting
 drop your\tinviting\t1.85
 comment below\tinviting\t1.72
-be honest\tinviting\t1.54
-we'd love to hear\tinviting\t1.46
+be honest\tinviting\t1.53
+we'd love to hear\tinviting\t1.45
 caption this\tinviting\t1.43
-in the comments\tinviting\t1.41
-how do you\tinviting\t1.29
-poll\tinviting\t1.25
+in the comments\tinviting\t1.42
+how do you\tinviting\t1.27
+poll\tinviting\t1.24
 which do you\tinviting\t1.22
 let us know in the comments\tinviting\t1.21
-what do you think\tinviting\t1.21
 fill in the blank\tinviting\t1.20
 this or that\tinviting\t1.20
-<start> tell\tinviting\t1.10
+what do you think\tinviting\t1.20
 what's your\tinviting\t1.10
-tell us\tinviting\t1.09
-<start> settle\tinviting\t1.03
-share your\tinviting\t0.99
-show us your\tinviting\t0.96
+<start> tell\tinviting\t1.09
+tell us\tinviting\t1.07
+<start> settle\tinviting\t1.01
+share your\tinviting\t0.97
+show us your\tinviting\t0.97
 your best\tinviting\t0.95
 we'll feature\tinviting\t0.94
+send us a photo\tinviting\t0.93
 tell us your\tinviting\t0.93
-what's the one\tinviting\t0.93
-send us a photo\tinviting\t0.92
 share a photo\tinviting\t0.91
 what do you\tinviting\t0.91
-which one\tinviting\t0.90
+what's the one\tinviting\t0.89
+which one\tinviting\t0.89
 you asked\tinviting\t0.89
-<start> what's\tinviting\t0.88
 what would you\tinviting\t0.88
-your questions\tinviting\t0.87
+<start> what's\tinviting\t0.87
+your questions\tinviting\t0.86
 do you prefer\tinviting\t0.82
-post your\tinviting\t0.82
-thing\tinviting\t0.81
-genuinely\tinviting\t0.80
-ideas\tinviting\t0.79
+genuinely\tinviting\t0.82
+thing\tinviting\t0.82
+ideas\tinviting\t0.81
+post your\tinviting\t0.81
 <start> what\tinviting\t0.76
-do you\tinviting\t0.74
+do you\tinviting\t0.75
 favorite\tinviting\t0.73
+because of you\tinviting\t0.72
 drop a\tinviting\t0.72
 would you rather\tinviting\t0.72
-because of you\tinviting\t0.71
 hands up\tinviting\t0.71
+<start> post\tinviting\t0.69
 thank you for telling us\tinviting\t0.69
-you told us\tinviting\t0.69
-<start> post\tinviting\t0.68
 memories\tinviting\t0.68
 reply with\tinviting\t0.68
-<start> show\tinviting\t0.67
+you told us\tinviting\t0.68
 parents\tinviting\t0.67
 show us\tinviting\t0.67
-love to hear\tinviting\t0.65
-piece\tinviting\t0.65
+love to hear\tinviting\t0.66
+piece\tinviting\t0.66
+<start> show\tinviting\t0.65
 who remembers\tinviting\t0.65
 which side\tinviting\t0.64
+your go-to\tinviting\t0.64
 your ideas\tinviting\t0.64
 your thoughts\tinviting\t0.64
 below\tinviting\t0.63
-your go-to\tinviting\t0.63
 your input\tinviting\t0.63
-ask us anything\tinviting\t0.62
-<start> ours\tinviting\t0.61
-question\tinviting\t0.61
+question\tinviting\t0.62
+ask us anything\tinviting\t0.61
+permission\tinviting\t0.61
 we want to hear\tinviting\t0.61
 which would you\tinviting\t0.61
 your tips\tinviting\t0.61
+<start> ours\tinviting\t0.60
 have you ever\tinviting\t0.60
 join the conversation\tinviting\t0.60
-permission\tinviting\t0.60
 remember when\tinviting\t0.60
 we would love to hear\tinviting\t0.60
 what is your\tinviting\t0.60
 your pics\tinviting\t0.60
 and why\tinviting\t0.59
 tag us\tinviting\t0.59
+what's the\tinviting\t0.59
 your stories\tinviting\t0.59
 honest\tinviting\t0.58
-what's the\tinviting\t0.58
-player\tinviting\t0.57
+player\tinviting\t0.56
 <start> salary\tinviting\t0.55
 love to see\tinviting\t0.53
-we asked\tinviting\t0.53
 what's one\tinviting\t0.53
 what's the most\tinviting\t0.53
 kid\tinviting\t0.52
+we asked\tinviting\t0.52
+we'll start\tinviting\t0.52
 your favorite\tinviting\t0.52
-managers\tinviting\t0.51
 we'll go first\tinviting\t0.51
-we'll start\tinviting\t0.51
 stories\tinviting\t0.50
 tell us about\tinviting\t0.50
-ama\tinviting\t0.47
-love to\tinviting\t0.47
-tell us what\tinviting\t0.46
-played\tinviting\t0.45
-we're putting together\tinviting\t0.44
-designers\tinviting\t0.43
+managers\tinviting\t0.49
+ama\tinviting\t0.45
+tell us what\tinviting\t0.45
+played\tinviting\t0.44
+love to\tinviting\t0.43
+we're putting together\tinviting\t0.43
 what are you\tinviting\t0.43
+designers\tinviting\t0.42
 <start> where\tinviting\t0.41
-teacher\tinviting\t0.40
+what's a\tinviting\t0.40
 others\tinviting\t0.39
-what's a\tinviting\t0.39
-<start> drop\tinviting\t0.37
-<start> reply\tinviting\t0.37
+teacher\tinviting\t0.39
+what's the best\tinviting\t0.38
+<start> drop\tinviting\t0.36
 best ones\tinviting\t0.36
 folks\tinviting\t0.36
-what's the best\tinviting\t0.36
+we want to\tinviting\t0.36
 worst\tinviting\t0.36
 would you\tinviting\t0.36
-you've\tinviting\t0.36
 <start> poll\tinviting\t0.35
-we want to\tinviting\t0.35
+<start> reply\tinviting\t0.35
+you've\tinviting\t0.35
 send us your\tinviting\t0.33
+<start> which\tinviting\t0.32
+share a\tinviting\t0.32
+your photos\tinviting\t0.32
+<start> genuine\tinviting\t0.31
 <start> question\tinviting\t0.31
-<start> which\tinviting\t0.31
-share a\tinviting\t0.31
-your photos\tinviting\t0.31
-<start> genuine\tinviting\t0.30
-genuine\tinviting\t0.30
+genuine\tinviting\t0.31
+what would\tinviting\t0.31
+<start> answer\tinviting\t0.30
+who else\tinviting\t0.30
 year's\tinviting\t0.30
-<start> answer\tinviting\t0.29
-ours is\tinviting\t0.29
-what would\tinviting\t0.29
-who else\tinviting\t0.29
+and what\tinviting\t0.27
+ours is\tinviting\t0.27
 welcome\tinviting\t0.27
 <question_to_you>\tinviting\t0.26
-<start> vote\tinviting\t0.26
-vote\tinviting\t0.26
-and what\tinviting\t0.25
+<start> vote\tinviting\t0.25
+vote\tinviting\t0.25
+<start> comments\tinviting\t0.24
+<start> we'll\tinviting\t0.24
 stat\tinviting\t0.24
-<start> comments\tinviting\t0.23
-<start> we'll\tinviting\t0.23
+for you\tinviting\t0.23
 hearing\tinviting\t0.23
 <start> window\tinviting\t0.22
-for you\tinviting\t0.22
-for everyone\tinviting\t0.21
 respect\tinviting\t0.21
-<start> genuinely\tinviting\t0.19
+for everyone\tinviting\t0.20
 your favourite\tinviting\t0.19
-would\tinviting\t0.18
+<start> genuinely\tinviting\t0.18
+your feedback\tinviting\t0.18
 <start> name\tinviting\t0.17
 <start> yellow\tinviting\t0.17
-your feedback\tinviting\t0.17
+comments\tinviting\t0.16
+would\tinviting\t0.16
 <start> share\tinviting\t0.15
-anyone else\tinviting\t0.15
 # responsibility
-scam\tresponsibility\t1.68
+scam\tresponsibility\t1.69
 if in doubt\tresponsibility\t1.45
-drink responsibly\tresponsibility\t1.27
-recycle\tresponsibility\t1.22
+drink responsibly\tresponsibility\t1.26
+recycle\tresponsibility\t1.23
 call 999\tresponsibility\t1.17
 accessible\tresponsibility\t1.15
 phishing\tresponsibility\t1.12
 for free\tresponsibility\t1.08
-symptoms\tresponsibility\t1.07
+symptoms\tresponsibility\t1.06
 hang up\tresponsibility\t1.04
-report it\tresponsibility\t1.03
+report it\tresponsibility\t1.02
 first aid\tresponsibility\t1.01
-free of charge\tresponsibility\t0.97
-fake\tresponsibility\t0.94
-<start> never\tresponsibility\t0.89
+free of charge\tresponsibility\t0.98
+fake\tresponsibility\t0.93
+<start> never\tresponsibility\t0.87
 be careful\tresponsibility\t0.87
 accessibility\tresponsibility\t0.84
-check on\tresponsibility\t0.81
+check on\tresponsibility\t0.80
 elderly neighbours\tresponsibility\t0.77
-stay safe\tresponsibility\t0.74
-warning\tresponsibility\t0.74
+stay safe\tresponsibility\t0.75
 smoke alarm\tresponsibility\t0.73
 vaccine\tresponsibility\t0.73
+warning\tresponsibility\t0.71
 responsibly\tresponsibility\t0.68
-see a doctor\tresponsibility\t0.67
+see a doctor\tresponsibility\t0.68
 designated driver\tresponsibility\t0.66
-pharmacist\tresponsibility\t0.65
-wellbeing\tresponsibility\t0.64
-allergy\tresponsibility\t0.63
-call 911\tresponsibility\t0.62
+allergy\tresponsibility\t0.65
+wellbeing\tresponsibility\t0.65
+pharmacist\tresponsibility\t0.63
 keep an eye on\tresponsibility\t0.62
+call 911\tresponsibility\t0.61
 free to all\tresponsibility\t0.61
 vulnerable\tresponsibility\t0.61
 stay alert\tresponsibility\t0.60
@@ -1404,1065 +1400,1065 @@ get home safe\tresponsibility\t0.59
 landfill\tresponsibility\t0.56
 free for everyone\tresponsibility\t0.55
 protect yourself\tresponsibility\t0.52
-alarm\tresponsibility\t0.50
-safety\tresponsibility\t0.50
-hydrated\tresponsibility\t0.49
+alarm\tresponsibility\t0.48
+hydrated\tresponsibility\t0.48
+recyclable\tresponsibility\t0.48
 recycling\tresponsibility\t0.48
-mental health\tresponsibility\t0.47
-recyclable\tresponsibility\t0.46
-weather warning\tresponsibility\t0.46
-scams\tresponsibility\t0.45
+safety\tresponsibility\t0.48
+weather warning\tresponsibility\t0.47
+mental health\tresponsibility\t0.45
 take care\tresponsibility\t0.45
 stay warm\tresponsibility\t0.44
-gas\tresponsibility\t0.43
+scams\tresponsibility\t0.43
 windows\tresponsibility\t0.43
+gas\tresponsibility\t0.42
 reuse\tresponsibility\t0.41
 <start> heading\tresponsibility\t0.40
-be aware\tresponsibility\t0.40
+be aware\tresponsibility\t0.39
+look out for\tresponsibility\t0.39
 if someone\tresponsibility\t0.38
-look out for\tresponsibility\t0.38
 please don't\tresponsibility\t0.36
 drivers\tresponsibility\t0.35
 injuries\tresponsibility\t0.35
 keep cool\tresponsibility\t0.35
-them out\tresponsibility\t0.35
 forward it to\tresponsibility\t0.34
+safe\tresponsibility\t0.34
+them out\tresponsibility\t0.34
 if you get\tresponsibility\t0.33
-safe\tresponsibility\t0.33
-near\tresponsibility\t0.31
-child\tresponsibility\t0.30
+child\tresponsibility\t0.31
 flood\tresponsibility\t0.30
+hat\tresponsibility\t0.30
+near\tresponsibility\t0.30
 neighbours\tresponsibility\t0.30
-you to\tresponsibility\t0.29
+you to\tresponsibility\t0.30
 heading\tresponsibility\t0.28
-repair\tresponsibility\t0.28
-safely\tresponsibility\t0.28
-sustainable\tresponsibility\t0.27
-dogs\tresponsibility\t0.25
+repair\tresponsibility\t0.27
+safely\tresponsibility\t0.27
+dogs\tresponsibility\t0.26
+sustainable\tresponsibility\t0.26
 bins\tresponsibility\t0.24
-<start> got\tresponsibility\t0.23
 helpline\tresponsibility\t0.23
+<start> got\tresponsibility\t0.22
 if you have\tresponsibility\t0.22
 your local\tresponsibility\t0.21
-<start> fire\tresponsibility\t0.20
 hydrate\tresponsibility\t0.20
 vaccination\tresponsibility\t0.20
+<start> fire\tresponsibility\t0.19
 <start> using\tresponsibility\t0.19
 <start> forward\tresponsibility\t0.17
-route\tresponsibility\t0.17
+route\tresponsibility\t0.16
 text\tresponsibility\t0.16
 <start> flood\tresponsibility\t0.15
 <start> heat\tresponsibility\t0.15
-get on\tresponsibility\t0.15
+forward\tresponsibility\t0.15
 # give
 we're recruiting\tgive\t0.33
-lin\tgive\t0.20
+lin\tgive\t0.25
 # selling
 <percent_off>\tselling\t3.00
 link in bio\tselling\t3.00
 <money>\tselling\t2.90
-half price\tselling\t2.66
-ad\tselling\t2.35
-sponsored\tselling\t2.23
+half price\tselling\t2.65
+ad\tselling\t2.41
+sponsored\tselling\t2.26
 use code\tselling\t2.17
 shop now\tselling\t1.97
 book now\tselling\t1.95
+with code\tselling\t1.95
 exclusive\tselling\t1.94
-with code\tselling\t1.94
-don't miss out\tselling\t1.92
+don't miss out\tselling\t1.93
 chance to win\tselling\t1.89
+follow us\tselling\t1.82
 /mo\tselling\t1.77
-follow us\tselling\t1.77
 get a quote\tselling\t1.74
 order now\tselling\t1.73
-on sale\tselling\t1.67
+on sale\tselling\t1.68
 book your\tselling\t1.65
 this weekend only\tselling\t1.65
 limited time\tselling\t1.62
-for just\tselling\t1.61
 lock in\tselling\t1.61
-months free\tselling\t1.60
+months free\tselling\t1.61
+for just\tselling\t1.60
+free trial\tselling\t1.59
 grab yours\tselling\t1.59
-pre-order now\tselling\t1.59
-free trial\tselling\t1.58
-upgrade to\tselling\t1.57
+pre-order now\tselling\t1.58
+demo\tselling\t1.57
 available now\tselling\t1.56
-demo\tselling\t1.56
 free shipping\tselling\t1.56
 on sale now\tselling\t1.56
 shop the\tselling\t1.56
 register now\tselling\t1.55
-subscribe\tselling\t1.55
 first month free\tselling\t1.54
-bundle\tselling\t1.53
 order by\tselling\t1.53
-pre-order\tselling\t1.52
+subscribe\tselling\t1.53
+bundle\tselling\t1.52
 cancel anytime\tselling\t1.50
-restocked\tselling\t1.49
+pre-order\tselling\t1.50
+upgrade to\tselling\t1.49
 apply now\tselling\t1.48
-out now\tselling\t1.47
-today only\tselling\t1.47
+today only\tselling\t1.48
 win a\tselling\t1.47
 last chance\tselling\t1.46
+out now\tselling\t1.46
+restocked\tselling\t1.46
 while stocks last\tselling\t1.46
 restock\tselling\t1.45
+don't miss\tselling\t1.43
 start your free\tselling\t1.43
 buy now\tselling\t1.42
-don't miss\tselling\t1.42
+grab\tselling\t1.42
 ends tonight\tselling\t1.41
 like this post\tselling\t1.41
+refer a friend\tselling\t1.41
 book online\tselling\t1.40
-refer a friend\tselling\t1.40
 first month\tselling\t1.39
-grab\tselling\t1.39
 stock up\tselling\t1.39
-back in stock\tselling\t1.38
-get yours\tselling\t1.37
+back in stock\tselling\t1.37
 preorder\tselling\t1.37
+save up to\tselling\t1.37
 flash sale\tselling\t1.36
-save up to\tselling\t1.36
+get yours\tselling\t1.36
 sign up now\tselling\t1.36
+enquire now\tselling\t1.34
 in store\tselling\t1.34
-enquire now\tselling\t1.33
 get a free\tselling\t1.33
-trial\tselling\t1.31
+trial\tselling\t1.32
 order yours\tselling\t1.30
 limited edition\tselling\t1.29
 enter now\tselling\t1.27
-just dropped\tselling\t1.26
+just dropped\tselling\t1.27
 free delivery\tselling\t1.24
 deals\tselling\t1.23
 first 100\tselling\t1.23
+% off\tselling\t1.21
 while it lasts\tselling\t1.21
-% off\tselling\t1.20
 add to cart\tselling\t1.20
-quote\tselling\t1.19
-request a quote\tselling\t1.19
+quote\tselling\t1.20
+request a quote\tselling\t1.18
 tag a friend\tselling\t1.18
-cashback\tselling\t1.17
-first 50\tselling\t1.17
 going fast\tselling\t1.17
 treat yourself\tselling\t1.17
+cashback\tselling\t1.16
+first 50\tselling\t1.16
 this week only\tselling\t1.16
-come and see\tselling\t1.15
 to win\tselling\t1.15
-early-bird\tselling\t1.13
-ends sunday\tselling\t1.13
+come and see\tselling\t1.14
+ends sunday\tselling\t1.14
 sign up\tselling\t1.13
-enquire\tselling\t1.11
+early-bird\tselling\t1.12
+pre-orders\tselling\t1.12
+book a demo\tselling\t1.11
 while they last\tselling\t1.11
-book a demo\tselling\t1.10
+enquire\tselling\t1.10
 pre-book\tselling\t1.10
-pre-orders\tselling\t1.10
 tables left\tselling\t1.10
 pro plan\tselling\t1.09
 subscribe now\tselling\t1.09
 2 for 1\tselling\t1.08
 bogo\tselling\t1.08
 enrol\tselling\t1.07
+download now\tselling\t1.06
 download the app\tselling\t1.06
-download now\tselling\t1.05
 tag 3 friends\tselling\t1.05
-download our app\tselling\t1.03
-earn\tselling\t1.03
-prize draw\tselling\t1.02
-order online\tselling\t1.01
+earn\tselling\t1.04
+prize draw\tselling\t1.03
+download our app\tselling\t1.02
+order online\tselling\t1.02
 switch today\tselling\t1.01
+sold out\tselling\t1.00
 tickets on sale\tselling\t1.00
-sold out\tselling\t0.99
-early bird\tselling\t0.97
-sale\tselling\t0.97
-from just\tselling\t0.96
+sale\tselling\t0.98
+from just\tselling\t0.97
+early bird\tselling\t0.96
 giveaway\tselling\t0.96
 premium\tselling\t0.96
 upgrade\tselling\t0.95
+new in\tselling\t0.94
+book direct\tselling\t0.93
 sign up today\tselling\t0.93
-book direct\tselling\t0.92
-new in\tselling\t0.92
-special offer\tselling\t0.92
+special offer\tselling\t0.93
 try it free\tselling\t0.91
-discounts\tselling\t0.88
-ends midnight\tselling\t0.87
+discounts\tselling\t0.89
+reserve\tselling\t0.87
 reserve yours\tselling\t0.87
 ends friday\tselling\t0.86
+ends midnight\tselling\t0.86
 fixed rate\tselling\t0.85
 referral\tselling\t0.85
-reserve\tselling\t0.85
 shop online\tselling\t0.84
-book today\tselling\t0.82
+book today\tselling\t0.83
 limited stock\tselling\t0.82
-order today\tselling\t0.81
-promo code\tselling\t0.79
+order today\tselling\t0.80
+promo code\tselling\t0.78
 request a demo\tselling\t0.78
 clearance\tselling\t0.76
 get the app\tselling\t0.76
 cyber monday\tselling\t0.75
+grab a\tselling\t0.75
 grab your\tselling\t0.74
-grab a\tselling\t0.73
 hurry\tselling\t0.73
 ends monday\tselling\t0.72
 join now\tselling\t0.72
 now available\tselling\t0.72
 free quote\tselling\t0.71
 interest-free\tselling\t0.71
-per person\tselling\t0.71
-visit your nearest\tselling\t0.71
+tariff\tselling\t0.71
+buy\tselling\t0.70
 join today\tselling\t0.70
-buy\tselling\t0.69
+per person\tselling\t0.70
+visit your nearest\tselling\t0.70
 test drive\tselling\t0.69
 enroll\tselling\t0.68
-selling fast\tselling\t0.68
+newsletter\tselling\t0.68
+partnered with\tselling\t0.68
 summer sale\tselling\t0.68
+cart\tselling\t0.67
 free audit\tselling\t0.67
-free gift\tselling\t0.67
-newsletter\tselling\t0.67
-partnered with\tselling\t0.67
 seats left\tselling\t0.67
+selling fast\tselling\t0.67
 become a member\tselling\t0.66
+black friday\tselling\t0.66
 earn points\tselling\t0.66
 financing\tselling\t0.66
-black friday\tselling\t0.65
-cart\tselling\t0.65
-tariff\tselling\t0.65
-last day\tselling\t0.64
+free gift\tselling\t0.66
+save\tselling\t0.65
+offer\tselling\t0.64
 perfect gift\tselling\t0.64
-save\tselling\t0.64
 until midnight\tselling\t0.64
 get one free\tselling\t0.63
 now includes\tselling\t0.63
-offer\tselling\t0.63
-offers\tselling\t0.63
 only a few\tselling\t0.63
 starting at\tselling\t0.63
 almost gone\tselling\t0.62
 bundles\tselling\t0.62
-purchase\tselling\t0.62
+new arrivals\tselling\t0.62
 storewide\tselling\t0.62
 bookings open\tselling\t0.61
 buy one\tselling\t0.61
 exclusive offer\tselling\t0.61
-new arrivals\tselling\t0.61
+offers\tselling\t0.61
+per user\tselling\t0.61
 selling out\tselling\t0.61
 sitewide\tselling\t0.61
 snap up\tselling\t0.61
 spaces left\tselling\t0.61
 affiliate\tselling\t0.60
+apr\tselling\t0.60
 few left\tselling\t0.60
 now only\tselling\t0.60
 per month\tselling\t0.60
-per user\tselling\t0.60
-plans\tselling\t0.60
+purchase\tselling\t0.60
 rrp\tselling\t0.60
 visit our store\tselling\t0.60
-apply in\tselling\t0.59
-apr\tselling\t0.59
-deal\tselling\t0.59
+last day\tselling\t0.59
+tickets\tselling\t0.59
+visit us\tselling\t0.59
+apply in\tselling\t0.58
+deal\tselling\t0.58
 gift\tselling\t0.58
-it's back\tselling\t0.58
-subscription\tselling\t0.58
-tickets\tselling\t0.58
-visit us\tselling\t0.58
-winter sale\tselling\t0.58
-get started\tselling\t0.57
 in stock\tselling\t0.57
+plans\tselling\t0.57
+get started\tselling\t0.56
+it's back\tselling\t0.56
+subscription\tselling\t0.56
+winter sale\tselling\t0.56
 a month\tselling\t0.55
 in partnership with\tselling\t0.55
 pricing\tselling\t0.55
 new collection\tselling\t0.54
 upgrade your\tselling\t0.54
-are back\tselling\t0.51
-membership\tselling\t0.51
+are back\tselling\t0.53
+membership\tselling\t0.50
 coupon\tselling\t0.47
-members\tselling\t0.46
-starts at\tselling\t0.46
-a night\tselling\t0.45
-finance\tselling\t0.45
+members\tselling\t0.47
+starts at\tselling\t0.47
+a night\tselling\t0.46
+finance\tselling\t0.46
 is back\tselling\t0.45
-win\tselling\t0.45
+win\tselling\t0.44
 ends\tselling\t0.43
-plan\tselling\t0.42
-switch to\tselling\t0.38
+plan\tselling\t0.41
+switch to\tselling\t0.39
+consultation\tselling\t0.38
 reg\tselling\t0.36
-consultation\tselling\t0.34
-price\tselling\t0.34
+price\tselling\t0.35
+drops\tselling\t0.32
 collection\tselling\t0.31
 don't wait\tselling\t0.30
-drops\tselling\t0.30
 order\tselling\t0.28
-voucher\tselling\t0.26
+voucher\tselling\t0.25
 shop\tselling\t0.22
 in the app store\tselling\t0.21
-just\tselling\t0.20
 only\tselling\t0.20
-enter\tselling\t0.19
+just\tselling\t0.19
+enter\tselling\t0.18
 prices\tselling\t0.18
 in-store\tselling\t0.17
 # self_promotion
-million\tself_promotion\t2.51
-awards\tself_promotion\t2.16
-voted best\tself_promotion\t2.11
-rated\tself_promotion\t1.99
+million\tself_promotion\t2.48
+awards\tself_promotion\t2.17
+voted best\tself_promotion\t2.12
+rated\tself_promotion\t1.98
 <start> book\tself_promotion\t1.95
-fastest-growing\tself_promotion\t1.90
+fastest-growing\tself_promotion\t1.92
 featured in\tself_promotion\t1.87
 proud to announce\tself_promotion\t1.87
-named one of\tself_promotion\t1.84
-we're proud\tself_promotion\t1.81
+named one of\tself_promotion\t1.85
+we're proud\tself_promotion\t1.80
 voted\tself_promotion\t1.74
-introducing\tself_promotion\t1.72
+introducing\tself_promotion\t1.73
 couldn't be prouder\tself_promotion\t1.71
 award-winning\tself_promotion\t1.70
-our latest\tself_promotion\t1.63
-rated #1\tself_promotion\t1.58
-best-selling\tself_promotion\t1.56
+our latest\tself_promotion\t1.62
+rated #1\tself_promotion\t1.57
+best-selling\tself_promotion\t1.55
 milestone\tself_promotion\t1.54
 bestselling\tself_promotion\t1.45
-<start> want\tself_promotion\t1.44
-recognised\tself_promotion\t1.43
+<start> want\tself_promotion\t1.43
 excited to announce\tself_promotion\t1.42
-delighted to announce\tself_promotion\t1.40
-<start> download\tself_promotion\t1.37
-launching\tself_promotion\t1.37
-our best\tself_promotion\t1.37
+recognised\tself_promotion\t1.42
+delighted to announce\tself_promotion\t1.41
+our best\tself_promotion\t1.38
+growth\tself_promotion\t1.37
+<start> download\tself_promotion\t1.36
 <start> join\tself_promotion\t1.36
+just launched\tself_promotion\t1.35
 largest\tself_promotion\t1.35
+launching\tself_promotion\t1.35
 proud of our\tself_promotion\t1.35
-growth\tself_promotion\t1.34
-just launched\tself_promotion\t1.34
+seed round\tself_promotion\t1.33
 thrilled to announce\tself_promotion\t1.32
-seed round\tself_promotion\t1.31
-we're the\tself_promotion\t1.31
 we're proud to\tself_promotion\t1.30
+we're the\tself_promotion\t1.30
 ranked\tself_promotion\t1.29
-featured on\tself_promotion\t1.27
 as seen in\tself_promotion\t1.26
+featured on\tself_promotion\t1.25
+reviews\tself_promotion\t1.24
 as seen on\tself_promotion\t1.23
 5-star\tself_promotion\t1.22
 billion\tself_promotion\t1.22
+proud\tself_promotion\t1.22
 world's first\tself_promotion\t1.22
 <start> only\tself_promotion\t1.21
 <start> order\tself_promotion\t1.21
-proud\tself_promotion\t1.21
-<start> proud\tself_promotion\t1.20
 award winning\tself_promotion\t1.20
 we've just\tself_promotion\t1.20
-<start> get\tself_promotion\t1.18
-thrilled to\tself_promotion\t1.17
-top-rated\tself_promotion\t1.17
-launched\tself_promotion\t1.16
+<start> get\tself_promotion\t1.19
+<start> proud\tself_promotion\t1.19
+thrilled to\tself_promotion\t1.18
+top-rated\tself_promotion\t1.16
 and get\tself_promotion\t1.15
-five-star reviews\tself_promotion\t1.15
-featured in the\tself_promotion\t1.14
+launched\tself_promotion\t1.15
+five-star reviews\tself_promotion\t1.14
 top 100\tself_promotion\t1.14
-in the uk\tself_promotion\t1.12
-reviews\tself_promotion\t1.12
+in the uk\tself_promotion\t1.13
+winners\tself_promotion\t1.13
+featured in the\tself_promotion\t1.12
+world-class\tself_promotion\t1.12
 <start> sign\tself_promotion\t1.11
-winners\tself_promotion\t1.11
-world-class\tself_promotion\t1.11
 our new\tself_promotion\t1.08
-to enter\tself_promotion\t1.08
+to enter\tself_promotion\t1.07
+named\tself_promotion\t1.06
+of the year\tself_promotion\t1.06
+<start> read\tself_promotion\t1.05
 bio\tself_promotion\t1.05
 countries\tself_promotion\t1.05
-of the year\tself_promotion\t1.05
+proud of\tself_promotion\t1.05
 the uk\tself_promotion\t1.05
-top 10\tself_promotion\t1.05
-<start> read\tself_promotion\t1.04
-our mission\tself_promotion\t1.04
-proud of\tself_promotion\t1.04
-shortlisted\tself_promotion\t1.03
+our mission\tself_promotion\t1.03
+top 10\tself_promotion\t1.03
 winner\tself_promotion\t1.03
-named\tself_promotion\t1.00
-series a\tself_promotion\t1.00
+shortlisted\tself_promotion\t1.02
+series a\tself_promotion\t1.01
+just saying\tself_promotion\t1.00
 year running\tself_promotion\t1.00
-<start> another\tself_promotion\t0.99
-just saying\tself_promotion\t0.99
-biggest\tself_promotion\t0.98
+biggest\tself_promotion\t0.99
+<start> another\tself_promotion\t0.98
 trusted by\tself_promotion\t0.98
+years of\tself_promotion\t0.98
 sold out in\tself_promotion\t0.97
-years of\tself_promotion\t0.97
 expanding\tself_promotion\t0.96
 leading\tself_promotion\t0.95
+we made the\tself_promotion\t0.95
+excellence\tself_promotion\t0.94
 launches\tself_promotion\t0.94
-we made the\tself_promotion\t0.94
-we've been named\tself_promotion\t0.94
-excellence\tself_promotion\t0.93
-innovative\tself_promotion\t0.93
-proud to\tself_promotion\t0.93
-a record\tself_promotion\t0.92
+we've been named\tself_promotion\t0.93
+innovative\tself_promotion\t0.92
+proud to\tself_promotion\t0.92
+<start> request\tself_promotion\t0.90
+a record\tself_promotion\t0.90
 book a\tself_promotion\t0.90
-<start> request\tself_promotion\t0.89
+<start> shop\tself_promotion\t0.89
 best in\tself_promotion\t0.89
 happy customers\tself_promotion\t0.89
-<start> shop\tself_promotion\t0.88
 has been named\tself_promotion\t0.88
-now in\tself_promotion\t0.87
+now in\tself_promotion\t0.88
+years in business\tself_promotion\t0.88
 our ceo\tself_promotion\t0.87
-years in business\tself_promotion\t0.87
-would recommend\tself_promotion\t0.86
+would recommend\tself_promotion\t0.87
 industry-leading\tself_promotion\t0.85
 don't miss it\tself_promotion\t0.84
+fastest\tself_promotion\t0.84
 year in a\tself_promotion\t0.84
-fastest\tself_promotion\t0.83
-<start> rated\tself_promotion\t0.82
+<start> delighted\tself_promotion\t0.83
+record-breaking\tself_promotion\t0.83
+this month\tself_promotion\t0.83
 all-new\tself_promotion\t0.82
 brand\tself_promotion\t0.82
-record-breaking\tself_promotion\t0.82
-this month\tself_promotion\t0.82
 trusted\tself_promotion\t0.82
-we're delighted to\tself_promotion\t0.82
-won\tself_promotion\t0.82
-<start> delighted\tself_promotion\t0.81
+<start> rated\tself_promotion\t0.81
 <start> reserve\tself_promotion\t0.81
 best-rated\tself_promotion\t0.81
 finalist\tself_promotion\t0.81
 in europe\tself_promotion\t0.81
+we're delighted to\tself_promotion\t0.81
+won\tself_promotion\t0.81
 in the region\tself_promotion\t0.79
 thrilled\tself_promotion\t0.79
-today we\tself_promotion\t0.79
 <start> record\tself_promotion\t0.78
-<start> talk\tself_promotion\t0.78
-five-star\tself_promotion\t0.77
 recommend us\tself_promotion\t0.77
+the industry\tself_promotion\t0.77
+we're the only\tself_promotion\t0.77
+<start> talk\tself_promotion\t0.76
 and tag a\tself_promotion\t0.76
 by hand\tself_promotion\t0.76
-we're the only\tself_promotion\t0.76
+five-star\tself_promotion\t0.76
+forbes\tself_promotion\t0.76
+today we\tself_promotion\t0.76
 announce our\tself_promotion\t0.75
-forbes\tself_promotion\t0.75
-the industry\tself_promotion\t0.75
+the future of\tself_promotion\t0.75
+this month and\tself_promotion\t0.75
 valuation\tself_promotion\t0.75
 discover\tself_promotion\t0.74
 industry leader\tself_promotion\t0.74
-our founder\tself_promotion\t0.74
-the future of\tself_promotion\t0.74
 they're gone\tself_promotion\t0.74
-this month and\tself_promotion\t0.74
 <start> featured\tself_promotion\t0.73
-<start> honoured\tself_promotion\t0.73
-million downloads\tself_promotion\t0.73
+our founder\tself_promotion\t0.73
 via link in\tself_promotion\t0.73
+worldwide\tself_promotion\t0.73
 years running\tself_promotion\t0.73
-<start> every\tself_promotion\t0.72
 <start> fastest\tself_promotion\t0.72
+<start> honoured\tself_promotion\t0.72
+<start> over\tself_promotion\t0.72
 <start> when\tself_promotion\t0.72
 in the country\tself_promotion\t0.72
+million downloads\tself_promotion\t0.72
 record\tself_promotion\t0.72
-worldwide\tself_promotion\t0.72
-<start> over\tself_promotion\t0.71
 celebrate\tself_promotion\t0.71
-choosing us\tself_promotion\t0.71
 get your\tself_promotion\t0.71
+proud sponsors\tself_promotion\t0.71
 record year\tself_promotion\t0.71
+<start> every\tself_promotion\t0.70
 <start> voted\tself_promotion\t0.70
-proud sponsors\tself_promotion\t0.70
-we've launched\tself_promotion\t0.70
+for the third\tself_promotion\t0.70
+rt\tself_promotion\t0.70
 what a\tself_promotion\t0.70
+<start> come\tself_promotion\t0.69
+choosing us\tself_promotion\t0.69
 enterprise\tself_promotion\t0.69
+latte\tself_promotion\t0.69
 reserve your\tself_promotion\t0.69
-<start> come\tself_promotion\t0.68
-brand new\tself_promotion\t0.68
+we've launched\tself_promotion\t0.69
+big news\tself_promotion\t0.68
 for everyone who\tself_promotion\t0.68
-for the third\tself_promotion\t0.68
-rt\tself_promotion\t0.68
 unveil\tself_promotion\t0.68
 we're now the\tself_promotion\t0.68
 announce\tself_promotion\t0.67
-big news\tself_promotion\t0.67
-headlines\tself_promotion\t0.67
+brand new\tself_promotion\t0.67
+just hit\tself_promotion\t0.67
 unbeatable\tself_promotion\t0.67
-<start> glad\tself_promotion\t0.66
-just hit\tself_promotion\t0.66
-latte\tself_promotion\t0.66
-ready to\tself_promotion\t0.66
-we just\tself_promotion\t0.66
+average\tself_promotion\t0.66
+headlines\tself_promotion\t0.66
 <start> again\tself_promotion\t0.65
-<start> pick\tself_promotion\t0.65
 and get a\tself_promotion\t0.65
-average\tself_promotion\t0.65
 proud sponsor\tself_promotion\t0.65
+sales team\tself_promotion\t0.65
+we just\tself_promotion\t0.65
 <start> because\tself_promotion\t0.64
+<start> even\tself_promotion\t0.64
+<start> glad\tself_promotion\t0.64
+<start> pick\tself_promotion\t0.64
 expansion\tself_promotion\t0.64
 more than any\tself_promotion\t0.64
 award for\tself_promotion\t0.63
 meet the new\tself_promotion\t0.63
+ready to\tself_promotion\t0.63
 retailer\tself_promotion\t0.63
-trade\tself_promotion\t0.63
-<start> named\tself_promotion\t0.62
+this quarter\tself_promotion\t0.63
+businesses\tself_promotion\t0.62
 cutting-edge\tself_promotion\t0.62
 grand opening\tself_promotion\t0.62
-sales team\tself_promotion\t0.62
-this quarter\tself_promotion\t0.62
-<start> top\tself_promotion\t0.61
+in a row\tself_promotion\t0.61
 michelin\tself_promotion\t0.61
 pieces\tself_promotion\t0.61
+selling\tself_promotion\t0.61
 unmatched\tself_promotion\t0.61
-<start> even\tself_promotion\t0.60
+<start> named\tself_promotion\t0.60
+<start> top\tself_promotion\t0.60
 best year\tself_promotion\t0.60
 game changer\tself_promotion\t0.60
-in a row\tself_promotion\t0.60
 made the list\tself_promotion\t0.60
-million customers\tself_promotion\t0.60
 premium quality\tself_promotion\t0.60
 recognized\tself_promotion\t0.60
 revolutionary\tself_promotion\t0.60
-selling\tself_promotion\t0.60
 so proud\tself_promotion\t0.60
+trade\tself_promotion\t0.60
 unveiled\tself_promotion\t0.60
 <start> contact\tself_promotion\t0.59
-businesses\tself_promotion\t0.59
-we're excited\tself_promotion\t0.59
+<start> tickets\tself_promotion\t0.59
+game-changer\tself_promotion\t0.59
+million customers\tself_promotion\t0.59
+nights\tself_promotion\t0.59
 burger\tself_promotion\t0.58
 clients\tself_promotion\t0.58
-game-changer\tself_promotion\t0.58
 it's here\tself_promotion\t0.58
-nights\tself_promotion\t0.58
 now\tself_promotion\t0.58
-our biggest\tself_promotion\t0.58
-<start> tickets\tself_promotion\t0.57
+we're excited\tself_promotion\t0.58
+we've partnered\tself_promotion\t0.58
 excited\tself_promotion\t0.57
+fleet\tself_promotion\t0.57
 signed\tself_promotion\t0.57
-we've partnered\tself_promotion\t0.57
+the best\tself_promotion\t0.57
+we're excited to\tself_promotion\t0.57
 <start> as\tself_promotion\t0.56
 accreditation\tself_promotion\t0.56
 apply today\tself_promotion\t0.56
-fleet\tself_promotion\t0.56
-followers\tself_promotion\t0.56
+our biggest\tself_promotion\t0.56
 sunday times\tself_promotion\t0.56
-the best\tself_promotion\t0.56
 to every\tself_promotion\t0.56
-we're excited to\tself_promotion\t0.56
-we're giving away\tself_promotion\t0.56
 best\tself_promotion\t0.55
 five years\tself_promotion\t0.55
+followers\tself_promotion\t0.55
 is out now\tself_promotion\t0.55
 making us the\tself_promotion\t0.55
+we're giving away\tself_promotion\t0.55
+we're thrilled to\tself_promotion\t0.55
 business awards\tself_promotion\t0.54
 let's talk\tself_promotion\t0.54
 partnership\tself_promotion\t0.54
 pleased to announce\tself_promotion\t0.54
-we're thrilled to\tself_promotion\t0.54
 world's\tself_promotion\t0.54
 independent\tself_promotion\t0.53
-on google\tself_promotion\t0.53
 proud to be\tself_promotion\t0.53
 what a year\tself_promotion\t0.53
 announce that\tself_promotion\t0.52
-honoured to be\tself_promotion\t0.52
+join\tself_promotion\t0.52
+last year\tself_promotion\t0.52
 named best\tself_promotion\t0.52
 sold\tself_promotion\t0.52
-that our\tself_promotion\t0.52
-growing\tself_promotion\t0.51
-join\tself_promotion\t0.51
-last year\tself_promotion\t0.51
-this is what\tself_promotion\t0.51
+this is what\tself_promotion\t0.52
+a single\tself_promotion\t0.51
+on google\tself_promotion\t0.51
+sizes\tself_promotion\t0.51
 via the link\tself_promotion\t0.51
-with our\tself_promotion\t0.51
-<start> follow\tself_promotion\t0.50
-a single\tself_promotion\t0.50
+<start> new\tself_promotion\t0.50
 announcing\tself_promotion\t0.50
+growing\tself_promotion\t0.50
+honoured to be\tself_promotion\t0.50
 orbit\tself_promotion\t0.50
 ordered\tself_promotion\t0.50
-sizes\tself_promotion\t0.50
-<start> new\tself_promotion\t0.49
+that our\tself_promotion\t0.50
+with our\tself_promotion\t0.50
+<start> switch\tself_promotion\t0.49
 first-ever\tself_promotion\t0.49
 gold\tself_promotion\t0.49
 honoured to\tself_promotion\t0.49
+like this\tself_promotion\t0.49
 perfect\tself_promotion\t0.49
 range\tself_promotion\t0.49
+we were\tself_promotion\t0.49
+<start> follow\tself_promotion\t0.48
 <start> from\tself_promotion\t0.48
-<start> switch\tself_promotion\t0.48
+<start> see\tself_promotion\t0.48
 across europe\tself_promotion\t0.48
-award\tself_promotion\t0.48
-like this\tself_promotion\t0.48
-our first\tself_promotion\t0.48
+ready\tself_promotion\t0.48
 treatment\tself_promotion\t0.48
-we've just been\tself_promotion\t0.48
+<start> discover\tself_promotion\t0.47
 <start> excited\tself_promotion\t0.47
 <start> half\tself_promotion\t0.47
-<start> see\tself_promotion\t0.47
+<start> i\tself_promotion\t0.47
 <start> still\tself_promotion\t0.47
 <start> thrilled\tself_promotion\t0.47
-ready\tself_promotion\t0.47
+award\tself_promotion\t0.47
+follow\tself_promotion\t0.47
+launch\tself_promotion\t0.47
+our first\tself_promotion\t0.47
+partnership with\tself_promotion\t0.47
 set your alarms\tself_promotion\t0.47
 the difference\tself_promotion\t0.47
-we were\tself_promotion\t0.47
-<start> discover\tself_promotion\t0.46
-<start> i\tself_promotion\t0.46
+<start> find\tself_promotion\t0.46
+accredited\tself_promotion\t0.46
 airline\tself_promotion\t0.46
 crossed\tself_promotion\t0.46
-follow\tself_promotion\t0.46
-for the second\tself_promotion\t0.46
 here's to the\tself_promotion\t0.46
 landlords\tself_promotion\t0.46
-launch\tself_promotion\t0.46
 ledgerly\tself_promotion\t0.46
-partnership with\tself_promotion\t0.46
-<hashtag>\tself_promotion\t0.45
-<percent>\tself_promotion\t0.45
-<start> find\tself_promotion\t0.45
-<start> landlords\tself_promotion\t0.45
-<start> ready\tself_promotion\t0.45
+on every\tself_promotion\t0.46
+we've just been\tself_promotion\t0.46
+<start> last\tself_promotion\t0.45
 <start> treat\tself_promotion\t0.45
-accredited\tself_promotion\t0.45
+for the second\tself_promotion\t0.45
 innovation\tself_promotion\t0.45
-on every\tself_promotion\t0.45
-month\tself_promotion\t0.44
+month\tself_promotion\t0.45
+you know\tself_promotion\t0.45
+<start> double\tself_promotion\t0.44
+<start> landlords\tself_promotion\t0.44
+<start> ready\tself_promotion\t0.44
+making us\tself_promotion\t0.44
+to us\tself_promotion\t0.44
 we've been\tself_promotion\t0.44
 <start> did\tself_promotion\t0.43
-<start> double\tself_promotion\t0.43
 <start> kids\tself_promotion\t0.43
-<start> last\tself_promotion\t0.43
 <start> quality\tself_promotion\t0.43
-book a free\tself_promotion\t0.43
+choice\tself_promotion\t0.43
+come\tself_promotion\t0.43
 guarantee\tself_promotion\t0.43
-making us\tself_promotion\t0.43
+homes\tself_promotion\t0.43
+on time\tself_promotion\t0.43
 this weekend\tself_promotion\t0.43
-under 30\tself_promotion\t0.43
-choice\tself_promotion\t0.42
-come\tself_promotion\t0.42
-join the\tself_promotion\t0.42
-on time\tself_promotion\t0.42
+colours\tself_promotion\t0.42
+companies\tself_promotion\t0.42
+under 30\tself_promotion\t0.42
 world\tself_promotion\t0.42
 <start> dm\tself_promotion\t0.41
-colours\tself_promotion\t0.41
-companies\tself_promotion\t0.41
+book a free\tself_promotion\t0.41
 for 2\tself_promotion\t0.41
-homes\tself_promotion\t0.41
-in 3\tself_promotion\t0.41
-<start> are\tself_promotion\t0.40
-<start> other\tself_promotion\t0.40
-ai\tself_promotion\t0.40
+join the\tself_promotion\t0.41
+we just hit\tself_promotion\t0.41
+in 3\tself_promotion\t0.40
+months\tself_promotion\t0.40
+news\tself_promotion\t0.40
+open day\tself_promotion\t0.40
+our customers\tself_promotion\t0.40
 pack\tself_promotion\t0.40
+plus\tself_promotion\t0.40
 sales\tself_promotion\t0.40
-we just hit\tself_promotion\t0.40
 we've got\tself_promotion\t0.40
+<hashtag>\tself_promotion\t0.39
+<percent>\tself_promotion\t0.39
+<start> other\tself_promotion\t0.39
 <start> sold\tself_promotion\t0.39
-months\tself_promotion\t0.39
-open day\tself_promotion\t0.39
-our customers\tself_promotion\t0.39
-pro\tself_promotion\t0.39
+<start> are\tself_promotion\t0.38
 <start> biggest\tself_promotion\t0.38
-<start> gone\tself_promotion\t0.38
+<start> industry\tself_promotion\t0.38
 <start> nobody\tself_promotion\t0.38
-double\tself_promotion\t0.38
-news\tself_promotion\t0.38
+ai\tself_promotion\t0.38
+employees\tself_promotion\t0.38
+investment\tself_promotion\t0.38
+midnight\tself_promotion\t0.38
 now on\tself_promotion\t0.38
+pro\tself_promotion\t0.38
+pub\tself_promotion\t0.38
 tour\tself_promotion\t0.38
+<start> dr\tself_promotion\t0.37
 <start> enquire\tself_promotion\t0.37
-<start> industry\tself_promotion\t0.37
+<start> gone\tself_promotion\t0.37
 <start> let's\tself_promotion\t0.37
 <start> need\tself_promotion\t0.37
 available for\tself_promotion\t0.37
-employees\tself_promotion\t0.37
-midnight\tself_promotion\t0.37
-plus\tself_promotion\t0.37
-pub\tself_promotion\t0.37
+double\tself_promotion\t0.37
+stay\tself_promotion\t0.37
 target\tself_promotion\t0.37
-the most\tself_promotion\t0.37
 today\tself_promotion\t0.37
-<start> dr\tself_promotion\t0.36
-<start> ranked\tself_promotion\t0.36
 <start> watch\tself_promotion\t0.36
 and more\tself_promotion\t0.36
-find\tself_promotion\t0.36
 platform\tself_promotion\t0.36
-stay\tself_promotion\t0.36
-this week\tself_promotion\t0.36
-we do\tself_promotion\t0.36
+the most\tself_promotion\t0.36
+uk\tself_promotion\t0.36
 <start> call\tself_promotion\t0.35
-<start> that's\tself_promotion\t0.35
+<start> ranked\tself_promotion\t0.35
 book your free\tself_promotion\t0.35
+find\tself_promotion\t0.35
+funding\tself_promotion\t0.35
 glad you\tself_promotion\t0.35
+guaranteed\tself_promotion\t0.35
+partners\tself_promotion\t0.35
+subscribers\tself_promotion\t0.35
 summit\tself_promotion\t0.35
+this week\tself_promotion\t0.35
+we do\tself_promotion\t0.35
 <start> my\tself_promotion\t0.34
-get the\tself_promotion\t0.34
-we're delighted\tself_promotion\t0.34
-weekend\tself_promotion\t0.34
-<start> now\tself_promotion\t0.33
+<start> that's\tself_promotion\t0.34
+<start> it's\tself_promotion\t0.33
+and our\tself_promotion\t0.33
+business\tself_promotion\t0.33
 coins\tself_promotion\t0.33
-europe\tself_promotion\t0.33
-guaranteed\tself_promotion\t0.33
-investment\tself_promotion\t0.33
-partners\tself_promotion\t0.33
-subscribers\tself_promotion\t0.33
-<start> it's\tself_promotion\t0.32
-<start> try\tself_promotion\t0.32
-funding\tself_promotion\t0.32
-in the north\tself_promotion\t0.32
+get the\tself_promotion\t0.33
+in the north\tself_promotion\t0.33
+model\tself_promotion\t0.33
+review\tself_promotion\t0.33
+we're delighted\tself_promotion\t0.33
+weekend\tself_promotion\t0.33
+<start> but\tself_promotion\t0.32
+anniversary\tself_promotion\t0.32
+bottles\tself_promotion\t0.32
+certification\tself_promotion\t0.32
+europe\tself_promotion\t0.32
 payroll\tself_promotion\t0.32
 programme\tself_promotion\t0.32
-uk\tself_promotion\t0.32
+<start> apply\tself_promotion\t0.31
 <start> open\tself_promotion\t0.31
+<start> try\tself_promotion\t0.31
 <start> who\tself_promotion\t0.31
-anniversary\tself_promotion\t0.31
-bottles\tself_promotion\t0.31
-business\tself_promotion\t0.31
-certification\tself_promotion\t0.31
-review\tself_promotion\t0.31
+brands\tself_promotion\t0.31
 this morning\tself_promotion\t0.31
-we're so proud\tself_promotion\t0.31
 <start> couldn't\tself_promotion\t0.30
 <start> have\tself_promotion\t0.30
 <start> live\tself_promotion\t0.30
-<start> while\tself_promotion\t0.30
-and our\tself_promotion\t0.30
-call us\tself_promotion\t0.30
+<start> now\tself_promotion\t0.30
 coming\tself_promotion\t0.30
 courses\tself_promotion\t0.30
-full fibre\tself_promotion\t0.30
-left\tself_promotion\t0.30
 one of\tself_promotion\t0.30
 thanks to every\tself_promotion\t0.30
-<start> apply\tself_promotion\t0.29
-this year\tself_promotion\t0.29
-we'll\tself_promotion\t0.29
-with their\tself_promotion\t0.29
+this year\tself_promotion\t0.30
+call us\tself_promotion\t0.29
+corporate\tself_promotion\t0.29
+left\tself_promotion\t0.29
+protect\tself_promotion\t0.29
+scale\tself_promotion\t0.29
+we're so proud\tself_promotion\t0.29
+<start> while\tself_promotion\t0.28
 <start> winner\tself_promotion\t0.28
-corporate\tself_promotion\t0.28
+company\tself_promotion\t0.28
 delivered\tself_promotion\t0.28
 friday\tself_promotion\t0.28
-national\tself_promotion\t0.28
-scale\tself_promotion\t0.28
 top 1\tself_promotion\t0.28
-us a\tself_promotion\t0.28
-<start> but\tself_promotion\t0.27
+we don't\tself_promotion\t0.28
+we'll\tself_promotion\t0.28
+with their\tself_promotion\t0.28
 <start> by\tself_promotion\t0.27
 <start> more\tself_promotion\t0.27
-company\tself_promotion\t0.27
+hire\tself_promotion\t0.27
+national\tself_promotion\t0.27
 visitors\tself_promotion\t0.27
-we don't\tself_promotion\t0.27
 <start> each\tself_promotion\t0.26
-<start> honestly\tself_promotion\t0.26
 <start> link\tself_promotion\t0.26
 <start> members\tself_promotion\t0.26
 <start> tables\tself_promotion\t0.26
-hr\tself_promotion\t0.26
 is now available\tself_promotion\t0.26
 magazine\tself_promotion\t0.26
-protect\tself_promotion\t0.26
 reach\tself_promotion\t0.26
 smart\tself_promotion\t0.26
 thursday\tself_promotion\t0.26
-what we\tself_promotion\t0.26
 year in\tself_promotion\t0.26
 <start> an\tself_promotion\t0.25
+<start> honestly\tself_promotion\t0.25
 <start> restock\tself_promotion\t0.25
 again\tself_promotion\t0.25
 amazing\tself_promotion\t0.25
-customer\tself_promotion\t0.25
 download the\tself_promotion\t0.25
-new\tself_promotion\t0.25
-one of the\tself_promotion\t0.25
 order your\tself_promotion\t0.25
-today on\tself_promotion\t0.25
-us\tself_promotion\t0.25
+us a\tself_promotion\t0.25
+what we\tself_promotion\t0.25
 <start> they're\tself_promotion\t0.24
+<start> we\tself_promotion\t0.24
+client\tself_promotion\t0.24
+customer\tself_promotion\t0.24
 kit\tself_promotion\t0.24
+new\tself_promotion\t0.24
+one of the\tself_promotion\t0.24
 our story\tself_promotion\t0.24
-with us\tself_promotion\t0.24
+quality\tself_promotion\t0.24
+teams\tself_promotion\t0.24
+today on\tself_promotion\t0.24
 <start> safe\tself_promotion\t0.23
-<start> winners\tself_promotion\t0.23
 b corp\tself_promotion\t0.23
-certified\tself_promotion\t0.23
-client\tself_promotion\t0.23
 forever\tself_promotion\t0.23
-our team\tself_promotion\t0.23
-quality\tself_promotion\t0.23
+season\tself_promotion\t0.23
+us\tself_promotion\t0.23
 <start> gold\tself_promotion\t0.22
+<start> same\tself_promotion\t0.22
 <start> trusted\tself_promotion\t0.22
-am\tself_promotion\t0.22
+<start> winners\tself_promotion\t0.22
+<start> you're\tself_promotion\t0.22
+certified\tself_promotion\t0.22
 customers\tself_promotion\t0.22
 has been\tself_promotion\t0.22
 have you\tself_promotion\t0.22
-is now\tself_promotion\t0.22
 is out\tself_promotion\t0.22
 one of the best\tself_promotion\t0.22
-season\tself_promotion\t0.22
-teams\tself_promotion\t0.22
+our team\tself_promotion\t0.22
+sunday\tself_promotion\t0.22
 the app\tself_promotion\t0.22
-agree\tself_promotion\t0.21
+with us\tself_promotion\t0.22
+<start> sorry\tself_promotion\t0.21
 coffee\tself_promotion\t0.21
-ev\tself_promotion\t0.21
 five\tself_promotion\t0.21
-hire\tself_promotion\t0.21
-sunday\tself_promotion\t0.21
+is now\tself_promotion\t0.21
+man\tself_promotion\t0.21
+prize\tself_promotion\t0.21
 switch\tself_promotion\t0.21
-tomorrow\tself_promotion\t0.21
 <start> celebrating\tself_promotion\t0.20
-<start> same\tself_promotion\t0.20
-<start> sorry\tself_promotion\t0.20
+agree\tself_promotion\t0.20
+hear\tself_promotion\t0.20
 made the\tself_promotion\t0.20
 meet the\tself_promotion\t0.20
-prize\tself_promotion\t0.20
 seats\tself_promotion\t0.20
+sol\tself_promotion\t0.20
+tomorrow\tself_promotion\t0.20
 workshop\tself_promotion\t0.20
-your story\tself_promotion\t0.20
-<start> just\tself_promotion\t0.19
+<start> leading\tself_promotion\t0.19
+<start> thank\tself_promotion\t0.19
 account\tself_promotion\t0.19
+am\tself_promotion\t0.19
 celebrating\tself_promotion\t0.19
-here\tself_promotion\t0.19
+good to\tself_promotion\t0.19
 live\tself_promotion\t0.19
 thanks\tself_promotion\t0.19
 we're now\tself_promotion\t0.19
 yet\tself_promotion\t0.19
-<start> could\tself_promotion\t0.18
-<start> leading\tself_promotion\t0.18
+<start> just\tself_promotion\t0.18
 <start> most\tself_promotion\t0.18
-<start> thank\tself_promotion\t0.18
 <start> update\tself_promotion\t0.18
-<start> you're\tself_promotion\t0.18
 every tuesday\tself_promotion\t0.18
-good to\tself_promotion\t0.18
-happy to\tself_promotion\t0.18
-here's to\tself_promotion\t0.18
+here\tself_promotion\t0.18
 holidays\tself_promotion\t0.18
-inc\tself_promotion\t0.18
 of our\tself_promotion\t0.18
+your story\tself_promotion\t0.18
+<start> could\tself_promotion\t0.17
+<start> good\tself_promotion\t0.17
 are you\tself_promotion\t0.17
-co\tself_promotion\t0.17
+here's to\tself_promotion\t0.17
 <start> aw\tself_promotion\t0.16
-<start> good\tself_promotion\t0.16
+<start> game\tself_promotion\t0.16
 <start> independent\tself_promotion\t0.16
 <start> safety\tself_promotion\t0.16
-<start> thinking\tself_promotion\t0.16
-british\tself_promotion\t0.16
 fast\tself_promotion\t0.16
-league\tself_promotion\t0.16
-making\tself_promotion\t0.16
-man\tself_promotion\t0.16
-only a\tself_promotion\t0.16
 our christmas\tself_promotion\t0.16
 pharma\tself_promotion\t0.16
-thanks for the\tself_promotion\t0.16
 the future\tself_promotion\t0.16
-<start> game\tself_promotion\t0.15
 bed\tself_promotion\t0.15
-call\tself_promotion\t0.15
+british\tself_promotion\t0.15
+happy to\tself_promotion\t0.15
+league\tself_promotion\t0.15
+making\tself_promotion\t0.15
+only a\tself_promotion\t0.15
+performance\tself_promotion\t0.15
 serious\tself_promotion\t0.15
-special\tself_promotion\t0.15
 # take
-<start> available\ttake\t1.44
-is here\ttake\t1.42
-<start> register\ttake\t1.15
-<start> limited\ttake\t1.08
+<start> available\ttake\t1.45
+is here\ttake\t1.41
+<start> register\ttake\t1.14
+<start> limited\ttake\t1.07
 follow us and\ttake\t1.01
 is live\ttake\t0.99
 share this post\ttake\t0.99
 <start> refer\ttake\t0.98
 with every\ttake\t0.98
-<start> introducing\ttake\t0.95
+<start> introducing\ttake\t0.96
+you can upgrade\ttake\t0.93
+limited\ttake\t0.90
+until sunday\ttake\t0.90
 <start> buy\ttake\t0.89
-limited\ttake\t0.89
-until sunday\ttake\t0.89
-<start> pre\ttake\t0.84
-<start> upgrade\ttake\t0.84
-<start> win\ttake\t0.82
-just follow us\ttake\t0.82
+<start> pre\ttake\t0.85
+<start> upgrade\ttake\t0.85
+<start> win\ttake\t0.83
+just follow us\ttake\t0.83
 it's gone\ttake\t0.81
 free delivery on\ttake\t0.80
-you can upgrade\ttake\t0.80
-and share this\ttake\t0.77
-to win a\ttake\t0.77
+and share this\ttake\t0.78
+to win a\ttake\t0.78
+up to 40\ttake\t0.76
 for 2 this\ttake\t0.75
-up to 40\ttake\t0.75
-our newest\ttake\t0.73
-<start> grab\ttake\t0.71
+our newest\ttake\t0.74
 go go go\ttake\t0.71
+in dm\ttake\t0.71
 when you book\ttake\t0.71
 double points on\ttake\t0.70
-in dm\ttake\t0.70
+<start> grab\ttake\t0.69
+are here\ttake\t0.69
 drops friday\ttake\t0.69
-half-price\ttake\t0.69
 in bio\ttake\t0.69
 <start> code\ttake\t0.68
-are here\ttake\t0.68
-unlimited\ttake\t0.68
+half-price\ttake\t0.68
+to claim\ttake\t0.68
 for the price\ttake\t0.67
-<start> ends\ttake\t0.66
-to claim\ttake\t0.65
-our premium\ttake\t0.62
-saver\ttake\t0.62
-offer ends\ttake\t0.61
+unlimited\ttake\t0.67
+<start> ends\ttake\t0.65
+saver\ttake\t0.65
+offer ends\ttake\t0.62
 here for you\ttake\t0.60
+our premium\ttake\t0.60
 we're here for you\ttake\t0.60
-apr representative\ttake\t0.58
+apr representative\ttake\t0.59
+<start> closes\ttake\t0.58
 try our\ttake\t0.58
-<start> closes\ttake\t0.57
 is back in\ttake\t0.57
-<start> tap\ttake\t0.56
-we'd love to help\ttake\t0.56
-direct message\ttake\t0.55
-in store and\ttake\t0.55
-on all\ttake\t0.55
+direct message\ttake\t0.56
+<start> tap\ttake\t0.55
+we'd love to help\ttake\t0.55
 <start> subscribe\ttake\t0.54
-just landed\ttake\t0.54
-are live\ttake\t0.53
+in store and\ttake\t0.54
+in minutes\ttake\t0.53
+just landed\ttake\t0.53
+on all\ttake\t0.53
 <start> like\ttake\t0.52
-from today\ttake\t0.52
-in minutes\ttake\t0.52
+let us\ttake\t0.52
+are live\ttake\t0.51
 buy one get\ttake\t0.51
-<start> enter\ttake\t0.50
-<start> valid\ttake\t0.49
+from today\ttake\t0.51
+<start> valid\ttake\t0.50
+tap to shop\ttake\t0.50
+<start> enter\ttake\t0.49
 dm\ttake\t0.49
 live on\ttake\t0.49
-members get\ttake\t0.49
 our summer\ttake\t0.49
-tap to shop\ttake\t0.49
 <start> pay\ttake\t0.48
-<start> remember\ttake\t0.48
-let us\ttake\t0.48
+say hello to\ttake\t0.48
+we'd like to help\ttake\t0.48
+<start> remember\ttake\t0.47
 <start> t\ttake\t0.47
 hours only\ttake\t0.47
 just follow\ttake\t0.47
-say hello to\ttake\t0.47
-sign up for\ttake\t0.47
+members get\ttake\t0.47
 vip\ttake\t0.47
-we'd like to help\ttake\t0.47
-next time\ttake\t0.46
-and i\ttake\t0.45
-installation\ttake\t0.45
-send us a dm\ttake\t0.45
-start your\ttake\t0.45
-<start> restocked\ttake\t0.44
-<start> trade\ttake\t0.44
-subs\ttake\t0.44
+<start> trade\ttake\t0.46
+and i\ttake\t0.46
+installation\ttake\t0.46
+sign up for\ttake\t0.46
+start your\ttake\t0.46
+next time\ttake\t0.44
 winner picked\ttake\t0.44
-set a reminder\ttake\t0.43
-<start> offer\ttake\t0.42
-and get your\ttake\t0.42
+<start> offer\ttake\t0.43
+<start> restocked\ttake\t0.43
+and get your\ttake\t0.43
+send us a dm\ttake\t0.43
+<start> must\ttake\t0.42
 cs apply\ttake\t0.42
-kwh\ttake\t0.42
+introducing our new\ttake\t0.42
 pre-order the\ttake\t0.42
-sorry the\ttake\t0.42
-<start> must\ttake\t0.41
+set a reminder\ttake\t0.42
+<start> tip\ttake\t0.41
 <start> visit\ttake\t0.41
 download our\ttake\t0.41
 glad the\ttake\t0.41
-see you there\ttake\t0.41
+kwh\ttake\t0.41
+subs\ttake\t0.41
 <start> plus\ttake\t0.40
 <start> prices\ttake\t0.40
 dm us\ttake\t0.40
-introducing our new\ttake\t0.40
 package\ttake\t0.40
-send a dm\ttake\t0.40
+see you there\ttake\t0.40
 <start> midnight\ttake\t0.39
-<start> tip\ttake\t0.39
 saturday's\ttake\t0.39
 sign up in\ttake\t0.39
+<start> drive\ttake\t0.38
 <start> premium\ttake\t0.38
 <start> sizes\ttake\t0.38
 donate\ttake\t0.38
-off your next\ttake\t0.38
-<start> drive\ttake\t0.37
-<start> staff\ttake\t0.37
+send a dm\ttake\t0.38
+off your next\ttake\t0.37
 priority\ttake\t0.37
+sign up to\ttake\t0.37
 sponsor\ttake\t0.37
 this month only\ttake\t0.37
-sign up to\ttake\t0.36
-what to do\ttake\t0.36
-<start> fancy\ttake\t0.35
+<start> fancy\ttake\t0.36
+<start> staff\ttake\t0.36
+tag\ttake\t0.36
+<start> bin\ttake\t0.35
 <start> sponsored\ttake\t0.35
 <start> stop\ttake\t0.35
 <start> was\ttake\t0.35
-can you dm\ttake\t0.35
 fees\ttake\t0.35
 free when you\ttake\t0.35
-<start> cancel\ttake\t0.34
+get our\ttake\t0.35
+s new\ttake\t0.35
+sorry the\ttake\t0.35
+sub\ttake\t0.35
 <start> flash\ttake\t0.34
-get our\ttake\t0.34
-s new\ttake\t0.34
-sub\ttake\t0.34
-tag\ttake\t0.34
-<start> bin\ttake\t0.33
-the pro\ttake\t0.33
-<start> or\ttake\t0.32
-refer\ttake\t0.32
-<start> say\ttake\t0.31
+<start> cancel\ttake\t0.33
+can you dm\ttake\t0.33
+refer\ttake\t0.33
+the pro\ttake\t0.32
+<start> or\ttake\t0.31
+can you\ttake\t0.31
 tag your\ttake\t0.31
 via dm\ttake\t0.31
+<start> collect\ttake\t0.30
+<start> say\ttake\t0.30
 <start> something\ttake\t0.30
-can you\ttake\t0.30
-private message\ttake\t0.30
-with any\ttake\t0.30
+<start> tax\ttake\t0.30
+sorry to\ttake\t0.30
 you should\ttake\t0.30
-<start> annual\ttake\t0.29
+<start> student\ttake\t0.29
 if you'd like\ttake\t0.29
-is this\ttake\t0.29
+<start> annual\ttake\t0.28
+<start> during\ttake\t0.28
 <start> me\ttake\t0.28
 <start> out\ttake\t0.28
-<start> statement\ttake\t0.28
 <start> stay\ttake\t0.28
-<start> student\ttake\t0.28
-buy a\ttake\t0.28
 don't forget\ttake\t0.28
+or online\ttake\t0.28
+private message\ttake\t0.28
+tim\ttake\t0.28
 <start> some\ttake\t0.27
 <start> stock\ttake\t0.27
-<start> summer\ttake\t0.27
-<start> tax\ttake\t0.27
-<start> up\ttake\t0.27
-or online\ttake\t0.27
+buy a\ttake\t0.27
+is this\ttake\t0.27
 protect your\ttake\t0.27
-<start> cash\ttake\t0.26
-<start> collect\ttake\t0.26
-<start> during\ttake\t0.26
-<start> public\ttake\t0.26
+with any\ttake\t0.27
+<start> early\ttake\t0.26
 <start> reach\ttake\t0.26
-<start> set\ttake\t0.26
 <start> start\ttake\t0.26
-reaching out\ttake\t0.26
+<start> summer\ttake\t0.26
+<start> up\ttake\t0.26
 tap the link\ttake\t0.26
-sorry to\ttake\t0.25
+<start> enterprise\ttake\t0.25
+<start> public\ttake\t0.25
+<start> set\ttake\t0.25
 <start> car\ttake\t0.24
-<start> early\ttake\t0.24
-<start> enterprise\ttake\t0.24
-<start> protect\ttake\t0.24
+<start> cash\ttake\t0.24
 <start> quote\ttake\t0.24
 <start> sorted\ttake\t0.24
 <start> lock\ttake\t0.23
+<start> protect\ttake\t0.23
 could you\ttake\t0.23
 introducing our\ttake\t0.23
 just as\ttake\t0.23
-skip the\ttake\t0.23
 <start> business\ttake\t0.22
-<start> final\ttake\t0.22
 <start> mid\ttake\t0.22
 custom\ttake\t0.22
-tim\ttake\t0.22
+order on\ttake\t0.22
+skip the\ttake\t0.22
 <start> back\ttake\t0.21
 <start> seats\ttake\t0.21
 <start> sun\ttake\t0.21
-order on\ttake\t0.21
+reaching out\ttake\t0.21
 <start> due\ttake\t0.20
 <start> exclusive\ttake\t0.20
+<start> final\ttake\t0.20
 <start> hire\ttake\t0.20
-<start> ps\ttake\t0.20
+<start> spot\ttake\t0.20
 fancy\ttake\t0.20
 flash\ttake\t0.20
 reach out\ttake\t0.20
 <start> earn\ttake\t0.19
 <start> fixed\ttake\t0.19
-<start> spot\ttake\t0.19
+<start> her\ttake\t0.19
+<start> ps\ttake\t0.19
 account details\ttake\t0.19
+look into\ttake\t0.19
 up to 4\ttake\t0.19
-<start> her\ttake\t0.18
-<start> rent\ttake\t0.18
+what to do\ttake\t0.19
+<start> enrol\ttake\t0.18
 <start> route\ttake\t0.18
 <start> signed\ttake\t0.18
-<start> unlimited\ttake\t0.18
-ha\ttake\t0.18
+ps\ttake\t0.18
 set your alarm\ttake\t0.18
 <start> donate\ttake\t0.17
-<start> enrol\ttake\t0.17
 <start> launching\ttake\t0.17
 <start> she\ttake\t0.17
-<start> teams\ttake\t0.17
+<start> unlimited\ttake\t0.17
 contact our\ttake\t0.17
 first 1\ttake\t0.17
-ps\ttake\t0.17
+<start> ha\ttake\t0.16
 <start> launch\ttake\t0.16
+<start> rent\ttake\t0.16
 <start> someone\ttake\t0.16
 <start> spaces\ttake\t0.16
+<start> teams\ttake\t0.16
 add to\ttake\t0.16
-bun\ttake\t0.16
+<start> booking\ttake\t0.15
 <start> love\ttake\t0.15
 please dm\ttake\t0.15
 # negation

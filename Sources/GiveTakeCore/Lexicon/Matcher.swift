@@ -52,6 +52,11 @@ struct ScanState {
     var lastPronounStart = -1
     /// The text's `leadingHandlesEnd`, once a cue asked (-1 before).
     var handlesEnd = -1
+    /// The text's `closingSignatureStart`, once a cue asked (-1 before).
+    var signatureStart = -1
+    /// The text's `firstAddressToken` after its opening handles, once a cue
+    /// asked (-1 before).
+    var addressFrom = -1
     var weWords: Int32 = 0
     var youWords: Int32 = 0
     var appreciative = false
@@ -61,19 +66,40 @@ struct ScanState {
         self.hitCapacity = capacity
     }
 
+    @inline(__always)
     mutating func append(_ h: CueHit) {
         if overflow == nil && hitCount < hitCapacity {
             hits[hitCount] = h
+            hitCount &+= 1
         } else {
-            if overflow == nil {
-                var all: [CueHit] = []
-                all.reserveCapacity(hitCount &* 2)
-                for k in 0..<hitCount { all.append(hits[k]) }
-                overflow = all
-            }
-            overflow!.append(h)
+            appendBeyondCapacity(h)
         }
+    }
+
+    @inline(never)
+    private mutating func appendBeyondCapacity(_ h: CueHit) {
+        if overflow == nil {
+            var all: [CueHit] = []
+            all.reserveCapacity(hitCount &* 2)
+            for k in 0..<hitCount { all.append(hits[k]) }
+            overflow = all
+        }
+        overflow!.append(h)
         hitCount &+= 1
+    }
+
+    /// Whether a word cue starting at `pos` is in a part of the text that
+    /// is not prose (NotProse.swift); what that takes is found once per
+    /// text, when the first cue asks.
+    @inline(__always)
+    mutating func notProse(_ text: UnsafeBufferPointer<UInt8>, _ pos: Int) -> Bool {
+        if addressFrom < 0 { addressFrom = firstAddressToken(text, from: leadingHandlesEnd(text, &handlesEnd)) }
+        // Before the end of a reply's opening handles: inside one of them.
+        if pos < handlesEnd { return true }
+        if pos >= addressFrom && insideAddress(text, pos) { return true }
+        if !mayOpenSignature(text, pos) { return false }
+        if signatureStart < 0 { signatureStart = closingSignatureStart(text) }
+        return pos >= signatureStart
     }
 
     mutating func pushNegation(_ start: Int, _ end: Int) {
@@ -262,8 +288,10 @@ extension Automaton {
             }
             switch pat.layer {
             case .cue:
+                if st.notProse(text, ms) { continue }
                 st.append(CueHit(start: ms, end: me, pattern: Int32(p), negated: isNegated(text, ms, st)))
             case .negation:
+                if st.notProse(text, ms) { continue }
                 st.pushNegation(ms, me)
             case .pronoun:
                 if ms != st.lastPronounStart {

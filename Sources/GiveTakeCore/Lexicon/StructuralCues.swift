@@ -74,13 +74,13 @@ extension PatternFlags {
 }
 
 @inline(__always)
-private func isSpaceByte(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+func isSpaceByte(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
 @inline(__always)
 private func isHandleByte(_ b: UInt8) -> Bool { isWordByte(b) || b == 0x5F }
 
 @inline(__always)
-private func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
 
 /// Where the run of @handles a reply opens with ends: the first byte that
 /// is neither white space, a comma nor part of an @handle (the text's

@@ -61,3 +61,6 @@ SELECT givetake.is_appreciative('Thank you!') AS thank,
 -- invalid UTF-8 cannot reach the functions in a UTF-8 database; the
 -- library version is reported
 SELECT givetake.version() ~ '^\d+\.\d+\.\d+$' AS version_ok;
+-- No cue inside an @handle, an e-mail address, a link or a closing signature.
+SELECT cue, category FROM givetake.explain('Thanks @big_sale_deals, see example.com/sale or mail sale@example.com -AD');
+SELECT givetake.classify('Please DM us your account details so we can look into it. -AD');
