@@ -490,3 +490,41 @@ def start_re2_regex(layer: list[str]) -> str:
 
 def _re2_start_literal(v: str) -> str:
     return "".join(lit(c) for c in v)
+
+
+# ---- Parts of a text that are not prose -------------------------------------
+# GiveTake finds no word cue inside an @handle, an e-mail address or a link,
+# nor in a support agent's closing signature (NotProse.swift); the plain SQL
+# does not model that. has_non_prose() says whether a text has such a part
+# (the same rules), so that the checks can tell those differences apart.
+
+_SPACE = " \t\r\n"
+
+
+def _tokens(text: str):
+    return [t for t in re.split(r"[ \t\r\n]+", text) if t]
+
+
+def _is_link(tok: str) -> bool:
+    if "://" in tok:
+        return True
+    return re.search(r"[A-Za-z0-9]\.[A-Za-z]{2}.*/", tok) is not None
+
+
+def _is_signature(tokens) -> bool:
+    rest = list(tokens)
+    dropped = 0
+    while rest and dropped < 3 and (_is_link(rest[-1]) or re.fullmatch(r"[0-9]/[0-9]", rest[-1])):
+        rest.pop()
+        dropped += 1
+    if not rest:
+        return False
+    last = rest[-1]
+    if re.fullmatch(r"\^[A-Za-z]{1,20}", last) or re.fullmatch(r"[-/~][A-Z]{1,3}", last):
+        return True
+    return len(rest) >= 2 and rest[-2] == "-" and re.fullmatch(r"[A-Z]{1,3}", last) is not None
+
+
+def has_non_prose(text: str) -> bool:
+    toks = _tokens(text)
+    return any("@" in t or _is_link(t) for t in toks) or _is_signature(toks)
