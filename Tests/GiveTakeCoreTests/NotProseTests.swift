@@ -43,6 +43,8 @@ import Testing
         #expect(spans("tip ^Shop") == ["tip"])                               // '^' and a name
         #expect(spans("tip - AD") == ["tip"])                                // initials after a lone dash
         #expect(spans("tip ~SHO") == ["tip"])
+        let long = "https://www.example.com/" + String(repeating: "a", count: 100)
+        #expect(spans("tip ^AD " + long) == ["tip", "https://"])              // behind a long link too
         // Not a signature: not last, lower case, more than three initials, no marker.
         #expect(spans("-AD then a tip") == ["AD", "tip"])
         #expect(spans("watch our -ad") == ["ad"])

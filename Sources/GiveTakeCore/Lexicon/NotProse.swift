@@ -2,11 +2,11 @@
 // inside an @handle or an e-mail address, inside a link, and in the
 // sign-off a support agent closes a reply with ("^RR", "-AD", "/AY").
 // "@shop_deals" names someone, "t.co/…" and ".../sale/buy-now" are
-// addresses, and "-AD" is Anna Diaz, not an advert. (The structural cues
+// addresses, and "-AD" is an agent's initials, not an advert. (The structural cues
 // <reply>, <mention> and <link> still see handles and links.)
 
-/// Bytes looked at on either side of a cue for its token; a longer token
-/// counts as prose.
+/// Bytes looked at for a token (on either side of a cue, or back from the
+/// text's end); a longer one counts as prose.
 private let tokenLimit = 512
 
 /// The first byte of the closing signature, or `text.count` when there is
@@ -21,7 +21,7 @@ func closingSignatureStart(_ text: UnsafeBufferPointer<UInt8>) -> Int {
     while true {
         while end > 0 && isSpaceByte(text[end &- 1]) { end &-= 1 }
         var start = end
-        while start > 0 && !isSpaceByte(text[start &- 1]) && end &- start < 64 { start &-= 1 }
+        while start > 0 && !isSpaceByte(text[start &- 1]) && end &- start < tokenLimit { start &-= 1 }
         if start == end { return n }
         let token = UnsafeBufferPointer(rebasing: text[start..<end])
         if dropped < 3 && (isLink(token) || isPartCounter(token)) {
