@@ -264,9 +264,11 @@ typedef struct gt_classification {
   int32_t reserved;
 } gt_classification;
 
-/* Classify one text. lex NULL means the built-in default lexicon.
- * GT_ECANCELED (all-zero result) when the lexicon's interrupt callback
- * stopped a long text. */
+/* Classify one text. lex NULL means the built-in default lexicon. No
+ * word or number cue is found inside an @handle, an e-mail address or a
+ * link, nor in a closing signature such as "^RR" or "-AD" (the exact rule:
+ * docs/metrics.md section 2). GT_ECANCELED (all-zero result) when the
+ * lexicon's interrupt callback stopped a long text. */
 int gt_classify(gt_classification *out, const gt_lexicon *lex,
                 const char *text, size_t len);
 
