@@ -417,6 +417,9 @@ static void test_time_text(void) {
   CHECK(parses("0001-01-01 00:00:00", GT_TIME_MIN));
   CHECK(gt_time_parse(&t, "not a time", 10) == GT_EINVAL && t == 7);
   CHECK(gt_time_parse(&t, "2017-13-01", 10) == GT_EINVAL);
+  CHECK(gt_time_parse(&t, "2026-02-30 10:00:00", 19) == GT_EINVAL); /* no such day */
+  CHECK(parses("2024-02-29", 1709164800000000LL));                    /* a leap day */
+  CHECK(gt_time_parse(&t, "2023-02-29", 10) == GT_EINVAL);
   CHECK(gt_time_parse(&t, "", 0) == GT_EINVAL);
   CHECK(gt_time_parse(&t, NULL, 3) == GT_EINVAL);
   CHECK(gt_time_parse(NULL, "1", 1) == GT_EINVAL);

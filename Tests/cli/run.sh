@@ -468,6 +468,9 @@ expect "a non-boolean flag names its column" 1 "row [0-9]+ \(id 42\): inbound 'm
 sqlite3 tvf.db "update interactions set created_at = '99999999999999' where id = 42"
 expect "the CLI too: Unix seconds past int64 microseconds are an error, not a crash" 1 \
   "row [0-9]+ \(id 42\): created_at '99999999999999' is not a timestamp" -- givetake score tvf.db -q
+sqlite3 tvf.db "update interactions set created_at = '2026-02-30 10:00:00' where id = 42"
+expect "a day past its month's end is no timestamp" 1 \
+  "row [0-9]+ \(id 42\): created_at '2026-02-30 10:00:00' is not a timestamp" -- givetake score tvf.db -q
 
 # ---- PostgreSQL: the same rows, the same scores ------------------------------
 if [ -n "${GIVETAKE_SKIP_PG:-}" ]; then

@@ -69,7 +69,10 @@ public func parseTimestamp(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         }
     }
     guard i == n else { return nil }
-    let secs = dayNumber(year: y, month: mo, day: d) * 86400 + h * 3600 + mi * 60 + s - offset
+    let day = dayNumber(year: y, month: mo, day: d)
+    // A day past its month's end ("2026-02-30") is no date.
+    guard civilDate(day: day) == (y, mo, d) else { return nil }
+    let secs = day * 86400 + h * 3600 + mi * 60 + s - offset
     return secs * 1_000_000 + frac
 }
 
