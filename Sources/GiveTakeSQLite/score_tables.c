@@ -20,11 +20,6 @@ SQLITE_EXTENSION_INIT3
 #include "givetake.h"
 #include "score_tables.h"
 
-/* One scorer holds every row of the source (about 200 bytes a row);
- * beyond this the call fails and names `givetake score`, which scores
- * any size in bounded memory. */
-#define SCORE_MEMORY_LIMIT ((size_t)1 << 30)
-
 /* ---- Result columns ---------------------------------------------------- */
 
 enum { C_INT, C_INT32, C_REAL, C_CHANNEL, C_TIME, C_DATE, C_BOOL, C_STATUS };
@@ -320,7 +315,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
   if (rc != SQLITE_OK) return rc;
 
   int st = gt_scorer_new(&c->scorer, NULL);
-  if (st == GT_OK) st = gt_scorer_set_memory_limit(c->scorer, SCORE_MEMORY_LIMIT);
+  if (st == GT_OK) st = gt_scorer_set_memory_limit(c->scorer, gt_sqlite_memory_limit);
   if (st == GT_OK) st = gt_scorer_set_as_of(c->scorer, as_of);
   if (st == GT_OK && period != GT_PERIOD_NONE) st = gt_scorer_set_period(c->scorer, period);
   if (st == GT_OK) st = gt_scorer_set_interrupt(c->scorer, interrupted, v->db);
@@ -334,7 +329,9 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
     if (st == GT_ECANCELED) rc = SQLITE_INTERRUPT;
     else if (st != GT_OK) {
       rc = SQLITE_ERROR;
-      msg = sqlite3_mprintf("%s", gt_scorer_errmsg(c->scorer));
+      msg = sqlite3_mprintf(st == GT_ENOMEM ? "%s: score it with `givetake score`, which works in bounded memory"
+                                            : "%s",
+                            gt_scorer_errmsg(c->scorer));
     }
   }
   if (rc == SQLITE_OK) {

@@ -8,6 +8,12 @@
 
 #include "givetake.h"
 
+/* The scorer memory one call may use (gt_scorer_set_memory_limit): one
+ * scorer holds every row of the source, about 200 bytes a row; beyond
+ * this the call fails and names `givetake score`, which scores any size
+ * in bounded memory. */
+static const size_t gt_sqlite_memory_limit = (size_t)1 << 30;
+
 /* Registers givetake_score_accounts, _contacts, _turns, _agents, _periods. */
 int gt_sqlite_register_score_tables(sqlite3 *db, char **err);
 

@@ -277,10 +277,10 @@ static int flush(reader *r, gt_scorer *s) {
   if (st == GT_OK) return SQLITE_OK;
   sqlite3_free(r->msg);
   if (st == GT_ENOMEM)
-    r->msg = sqlite3_mprintf("table '%s' needs more than %lld MB of scorer memory at row %lld: score it with "
-                             "`givetake score`, which works in bounded memory (%s)",
-                             r->table, (long long)(gt_scorer_memory(s) >> 20), (long long)r->row,
-                             gt_scorer_errmsg(s));
+    r->msg = sqlite3_mprintf("table '%s' does not fit in the %lld MB one call may use (rows 0 to %lld held "
+                             "%lld MB): score it with `givetake score`, which works in bounded memory (%s)",
+                             r->table, (long long)(gt_sqlite_memory_limit >> 20), (long long)r->row,
+                             (long long)(gt_scorer_memory(s) >> 20), gt_scorer_errmsg(s));
   else
     r->msg = sqlite3_mprintf("table '%s', %s", r->table, gt_scorer_errmsg(s));
   return st == GT_ENOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
