@@ -465,6 +465,14 @@ expect "Unix seconds past int64 microseconds are not a timestamp (no crash)" 1 "
 expect "a non-boolean flag names its column" 1 "row [0-9]+ \(id 42\): inbound 'maybe' is not a boolean" -- \
   sqlite3 tvf.db ".load $EXT" "begin" "update interactions set inbound = 'maybe' where id = 42" \
   "select * from givetake_score_accounts('interactions')"
+expect "a body that is not UTF-8 names its row" 1 "row [0-9]+ \(id 42\): body is not valid UTF-8" -- \
+  sqlite3 tvf.db ".load $EXT" "begin" "update interactions set body = cast(x'c328' as text) where id = 42" \
+  "select * from givetake_score_accounts('interactions')"
+equals "a 5 MB body is scored" "$(q tvf.db ".load $EXT" "begin" \
+  "update interactions set body = printf('%.*c', 5000000, 'x') || ' how to fix it' where id = 42" \
+  "select count(*) > 0 from givetake_score_turns('interactions')")" "1"
+expect "sqlite3_interrupt stops a call while it reads the source" 9 "interrupted" -- \
+  sqlite3 tvf.db ".load $EXT" ".progress 1000 --limit 1" "select * from givetake_score_accounts('interactions')"
 sqlite3 tvf.db "update interactions set created_at = '99999999999999' where id = 42"
 expect "the CLI too: Unix seconds past int64 microseconds are an error, not a crash" 1 \
   "row [0-9]+ \(id 42\): created_at '99999999999999' is not a timestamp" -- givetake score tvf.db -q
