@@ -520,7 +520,8 @@ typedef struct gt_scorer gt_scorer;
  * lives). *out is owned by the caller: gt_scorer_free. */
 int gt_scorer_new(gt_scorer **out, const gt_lexicon *lex);
 
-/* Configuration; valid before the first gt_scorer_add. */
+/* Configuration; valid before the first gt_scorer_add (and again after
+ * gt_scorer_reset), else GT_ESTATE. */
 int gt_scorer_set_as_of(gt_scorer *s, int64_t as_of);      /* or GT_AS_OF_LATEST */
 int gt_scorer_set_sla(gt_scorer *s, int channel, double seconds); /* GT_CHANNEL_ALL sets all; > 0 */
 int gt_scorer_set_half_life(gt_scorer *s, double seconds); /* > 0, default 90 days */
@@ -552,26 +553,27 @@ int gt_scorer_set_memory_limit(gt_scorer *s, size_t bytes);
  * references: a row whose parent_id is a row of another account, and an
  * id that occurs in two accounts. Put accounts linked that way in the same
  * group (union-find over the links), pack the linked sets into groups that
- * fit, then per group: gt_scorer_new, the same configuration and
- * gt_scorer_set_as_of(s, as_of) with one as_of for every group (the
- * default is the latest created_at of a kept row of the whole source; a
- * host that wants it finds it first, e.g. by scoring the group holding the
- * latest row first and reading gt_scorer_as_of), gt_scorer_add the
- * group's rows, gt_scorer_finish, consume the results, gt_scorer_free.
- * The rows are those of one pass over everything. bench/c/gtbench.c
- * (stream) does this for generated rows. With glibc's default settings a
- * freed scorer's memory goes back to the kernel and the next group's
- * scorer takes a page fault per 4 kB to get it again; a host that scores
- * many groups keeps it with mallopt(M_MMAP_THRESHOLD, 32 << 20) and
- * mallopt(M_TRIM_THRESHOLD, ...) above a group's peak (gtbench stream
- * --keep-memory). Smaller groups are also faster: a scorer's state is
+ * fit, then score the groups one after another with one scorer: configure
+ * it and set gt_scorer_set_as_of(s, as_of) with one as_of for every group
+ * (the default is the latest created_at of a kept row of the whole source;
+ * a host that wants it finds it first, e.g. by scoring the group holding
+ * the latest row first and reading gt_scorer_as_of); per group
+ * gt_scorer_add the group's rows, gt_scorer_finish, consume the results,
+ * gt_scorer_reset; gt_scorer_free at the end. The rows are those of one
+ * pass over everything. bench/c/gtbench.c (stream) does this for
+ * generated rows. The reset keeps the scorer's memory for the next group:
+ * a new scorer per group instead takes a page fault per 4 kB it touches
+ * once glibc has given the last one's memory back to the kernel (groups
+ * of 50,000 rows: about a third fewer rows per second). Smaller groups
+ * are also faster: a scorer's state is
  * about 200 bytes a row, and one of a few tens of thousands of rows works
  * in the CPU caches (measured on 2 cores with 4 MB of L2 each: groups of
  * 50,000 rows scored 1.5x faster than groups of 1,000,000), so pack
  * linked sets into groups of about 50,000 rows even when more would fit. */
 
 /* The bytes gt_scorer_finish would plan to hold for the rows added so far
- * (the figure gt_scorer_set_memory_limit is checked against); 0 before the
+ * (the figure gt_scorer_set_memory_limit is checked against; after
+ * gt_scorer_reset it includes the tables the scorer keeps); 0 before the
  * first row or for NULL. */
 size_t gt_scorer_memory(const gt_scorer *s);
 
@@ -621,7 +623,8 @@ int gt_scorer_set_interrupt(gt_scorer *s, gt_interrupt_fn fn, void *context);
  * channel (GT_CHANNEL_ALL first); by account_id, contact_id; turns by
  * account_id, started_at, turn_id; agents by account_id, then agent_id
  * (the null agent first). The arrays are owned by the scorer and valid
- * until the next gt_scorer_add, gt_scorer_finish or gt_scorer_free.
+ * until the next gt_scorer_add, gt_scorer_finish, gt_scorer_reset or
+ * gt_scorer_free.
  * GT_ESTATE before any finish.
  *
  * Result structs, like gt_interaction, only grow at the end. The account
@@ -647,6 +650,16 @@ int gt_scorer_agents(const gt_agent_score **rows, size_t *count,
  * kept after dropping duplicates and unknown channel/kind rows. */
 int gt_scorer_as_of(int64_t *as_of, const gt_scorer *s);
 int gt_scorer_row_count(size_t *rows, const gt_scorer *s);
+
+/* Forget every row added and the results, keeping the lexicon, the
+ * configuration (which may be changed again until the next add), the
+ * schedules, the memory limit and the interrupt: the scorer is as new,
+ * except that it keeps the memory it holds (its row store, tables and
+ * result arrays stay allocated for the next rows). Scoring the next group
+ * of accounts with it then takes no new memory for a group no larger than
+ * the largest before; gt_scorer_free gives the memory back. GT_EINVAL for
+ * NULL. */
+int gt_scorer_reset(gt_scorer *s);
 
 const char *gt_scorer_errmsg(const gt_scorer *s);
 void gt_scorer_free(gt_scorer *s);

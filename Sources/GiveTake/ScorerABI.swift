@@ -7,15 +7,18 @@ final class ScorerHandle {
     var config = ScoringConfig()
     var scorer: Scorer?
     var error = ErrorMessage()
-    var accounts = UnsafeMutableBufferPointer<gt_account_score>(start: nil, count: 0)
-    var contacts = UnsafeMutableBufferPointer<gt_contact_score>(start: nil, count: 0)
-    var agents = UnsafeMutableBufferPointer<gt_agent_score>(start: nil, count: 0)
-    var periods = UnsafeMutableBufferPointer<gt_period_score>(start: nil, count: 0)
+    var accounts = ReusedArray<gt_account_score>()
+    var contacts = ReusedArray<gt_contact_score>()
+    var agents = ReusedArray<gt_agent_score>()
+    var periods = ReusedArray<gt_period_score>()
     /// Schedules set before the scorer exists (it is made at the first add).
     var schedules: [(Int64?, Channel?, Schedule)] = []
     /// Turns stay compact until gt_scorer_turns asks for them.
     var turnTable = TurnTable()
-    var turns: UnsafeMutableBufferPointer<gt_turn_score>? = nil
+    var turns = ReusedArray<gt_turn_score>()
+    var turnsMade = false
+    /// The rows of the batch being added, as the scorer reads them.
+    var lifted = ReusedArray<Interaction>()
     /// Account rows in an older (shorter) layout, made on request.
     var accountsPacked: (size: Int, bytes: UnsafeMutableRawBufferPointer)? = nil
     var finished = false
@@ -28,20 +31,25 @@ final class ScorerHandle {
 
     init(lexicon: Lexicon) { self.lexicon = lexicon }
 
-    deinit { dropResults() }
+    deinit {
+        dropResults()
+        accounts.release()
+        contacts.release()
+        agents.release()
+        periods.release()
+        turns.release()
+        lifted.release()
+    }
 
+    /// Forgets the results; their arrays' memory stays for the next ones.
     func dropResults() {
-        accounts.deallocate()
-        contacts.deallocate()
-        agents.deallocate()
-        periods.deallocate()
-        turns?.deallocate()
+        accounts.clear()
+        contacts.clear()
+        agents.clear()
+        periods.clear()
+        turns.clear()
+        turnsMade = false
         accountsPacked?.bytes.deallocate()
-        accounts = UnsafeMutableBufferPointer(start: nil, count: 0)
-        contacts = UnsafeMutableBufferPointer(start: nil, count: 0)
-        agents = UnsafeMutableBufferPointer(start: nil, count: 0)
-        periods = UnsafeMutableBufferPointer(start: nil, count: 0)
-        turns = nil
         accountsPacked = nil
         turnTable = TurnTable()
         finished = false
@@ -83,8 +91,8 @@ private func configure(_ s: OpaquePointer?, _ function: String,
                        _ change: (inout ScoringConfig) -> String?) -> Int32 {
     guard let s else { return GT_EINVAL }
     let h = handle(s)
-    if h.scorer != nil {
-        h.error.set(function + ": configuration must be set before the first gt_scorer_add")
+    if let scorer = h.scorer, scorer.rowsAdded > 0 || scorer.storedRows > 0 {
+        h.error.set(function + ": configuration must be set before the first gt_scorer_add (or after gt_scorer_reset)")
         return GT_ESTATE
     }
     var config = h.config
@@ -95,6 +103,9 @@ private func configure(_ s: OpaquePointer?, _ function: String,
     if let problem = config.validate() {
         h.error.set(function + ": " + problem)
         return GT_ERANGE
+    }
+    if let scorer = h.scorer {
+        do { try scorer.configure(config) } catch { return h.fail(error) }
     }
     h.config = config
     h.error.clear()
@@ -238,6 +249,9 @@ private func lift(_ t: gt_text) -> UnsafeBufferPointer<UInt8>? {
     return UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: t.len)
 }
 
+/// The largest batch whose converted rows are kept for the next batch.
+let keptBatchRows = 65_536
+
 /// Size of this library's gt_interaction and gt_account_score.
 let interactionSize = MemoryLayout<gt_interaction>.stride
 let accountScoreSize = MemoryLayout<gt_account_score>.stride
@@ -300,9 +314,10 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
     }
     guard let rows else { return GT_OK }
     // Each caller row is read once: checked and converted into one buffer
-    // that the scorer reads in place.
-    let lifted = UnsafeMutableBufferPointer<Interaction>.allocate(capacity: n)
-    defer { lifted.deallocate() }  // Interaction is trivial: no deinitialize
+    // that the scorer reads in place. The buffer is kept for the next
+    // batch unless this one was large (it would stay through the finish).
+    defer { if n > keptBatchRows { h.lifted.release() } }
+    let lifted = h.lifted.resize(n)  // Interaction is trivial: no deinitialize; nil only for n == 0
     let readsThread = rowSize >= threadEnd, readsAgent = rowSize >= agentEnd  // globals read once, not per row
     for i in 0..<n {
         let r = row(rows, i, rowSize)
@@ -312,12 +327,12 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
             h.error.set("row " + String((h.scorer?.rowsAdded ?? 0) &+ i) + " (id " + String(r.id) + "): " + bad)
             return GT_EINVAL
         }
-        (lifted.baseAddress! + i).initialize(to: lift(r, readsThread: readsThread, readsAgent: readsAgent))
+        (lifted! + i).initialize(to: lift(r, readsThread: readsThread, readsAgent: readsAgent))
     }
     do { _ = try h.makeScorer() } catch { return h.fail(error) }
     h.dropResults()
     do {
-        if n > 0 { try h.scorer!.add(UnsafeBufferPointer(lifted)) }
+        if n > 0 { try h.scorer!.add(UnsafeBufferPointer(start: lifted, count: n)) }
     } catch {
         return h.fail(error)
     }
@@ -342,9 +357,9 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
         return h.fail(error)
     }
     h.dropResults()
-    h.accounts = .allocate(capacity: result.accounts.count)
+    let accountsOut = h.accounts.resize(result.accounts.count)
     for (i, a) in result.accounts.enumerated() {
-        h.accounts.baseAddress!.advanced(by: i).initialize(to: gt_account_score(
+        accountsOut!.advanced(by: i).initialize(to: gt_account_score(
             account_id: a.accountID, channel: a.channel.map { Int32($0.rawValue) } ?? GT_CHANNEL_ALL, reserved: 0,
             needs_ack: a.needsAck, pending: a.pending, acknowledged: a.acknowledged,
             ack_rate: nan(a.ackRate), personal_rate: nan(a.personalRate),
@@ -358,9 +373,9 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
             give_attributed_leads: a.giveAttributedLeads, health: nan(a.health), anomalies: a.anomalies,
             median_ack_business_s: nan(a.medianAckBusinessSeconds), p90_ack_business_s: nan(a.p90AckBusinessSeconds)))
     }
-    h.agents = .allocate(capacity: result.agents.count)
+    let agentsOut = h.agents.resize(result.agents.count)
     for (i, a) in result.agents.enumerated() {
-        h.agents.baseAddress!.advanced(by: i).initialize(to: gt_agent_score(
+        agentsOut!.advanced(by: i).initialize(to: gt_agent_score(
             account_id: a.accountID, agent_id: a.agentID ?? 0, has_agent: a.agentID == nil ? 0 : 1, reserved: 0,
             acknowledged: a.acknowledged, median_ack_s: nan(a.medianAckSeconds), p90_ack_s: nan(a.p90AckSeconds),
             median_ack_business_s: nan(a.medianAckBusinessSeconds),
@@ -369,10 +384,10 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
             take_posts: a.takePosts, give_ratio: nan(a.giveRatio), me_index: nan(a.meIndex)))
     }
     h.turnTable = result.turns
-    h.periods = .allocate(capacity: result.periods.count)
+    let periodsOut = h.periods.resize(result.periods.count)
     for (i, p) in result.periods.enumerated() {
         let a = p.score
-        h.periods.baseAddress!.advanced(by: i).initialize(to: gt_period_score(
+        periodsOut!.advanced(by: i).initialize(to: gt_period_score(
             account_id: a.accountID, period_start: p.periodStart,
             needs_ack: a.needsAck, pending: a.pending, acknowledged: a.acknowledged,
             ack_rate: nan(a.ackRate), personal_rate: nan(a.personalRate),
@@ -386,9 +401,9 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
             value_per_ack_contact: nan(a.valuePerAckContact), give_attributed_leads: a.giveAttributedLeads,
             health: nan(a.health), anomalies: a.anomalies))
     }
-    h.contacts = .allocate(capacity: result.contacts.count)
+    let contactsOut = h.contacts.resize(result.contacts.count)
     for (i, c) in result.contacts.enumerated() {
-        h.contacts.baseAddress!.advanced(by: i).initialize(to: gt_contact_score(
+        contactsOut!.advanced(by: i).initialize(to: gt_contact_score(
             account_id: c.accountID, contact_id: c.contactID, balance: c.balance, trust_score: c.trustScore,
             reserved: 0, acknowledged: c.acknowledged, unacknowledged: c.unacknowledged,
             last_interaction_at: c.lastInteractionAt))
@@ -396,6 +411,17 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
     h.asOf = result.asOf
     h.rowCount = result.rowCount
     h.finished = true
+    h.error.clear()
+    return GT_OK
+}
+
+@c @implementation public func gt_scorer_reset(_ s: OpaquePointer?) -> Int32 {
+    guard let s else { return GT_EINVAL }
+    let h = handle(s)
+    h.dropResults()
+    h.scorer?.reset()
+    h.asOf = 0
+    h.rowCount = 0
     h.error.clear()
     return GT_OK
 }
@@ -466,16 +492,16 @@ private func accountRows(_ rows: UnsafeMutablePointer<UnsafePointer<gt_account_s
     guard let rows, let count, let s else { return GT_EINVAL }
     let h = handle(s)
     guard h.finished else { rows.pointee = nil; count.pointee = 0; return GT_ESTATE }
-    if h.turns == nil {
+    if !h.turnsMade {
         // Materialised one at a time straight into the C array.
         let all = h.turnTable.ordered()
-        let out = UnsafeMutableBufferPointer<gt_turn_score>.allocate(capacity: all.count)
+        let out = h.turns.resize(all.count)
         for (i, t) in all.enumerated() {
             var flags: UInt32 = 0
             if t.threadID != nil { flags |= UInt32(GT_TURN_HAS_THREAD) }
             if t.contactID != nil { flags |= UInt32(GT_TURN_HAS_CONTACT) }
             if t.agentID != nil { flags |= UInt32(GT_TURN_HAS_AGENT) }
-            out.baseAddress!.advanced(by: i).initialize(to: gt_turn_score(
+            out!.advanced(by: i).initialize(to: gt_turn_score(
                 account_id: t.accountID, turn_id: t.turnID, thread_id: t.threadID ?? 0, contact_id: t.contactID ?? 0,
                 started_at: t.startedAt, due_at: t.dueAt, inbound_rows: t.inboundRows,
                 first_ack_id: t.firstAckID ?? 0, agent_id: t.agentID ?? 0,
@@ -484,10 +510,10 @@ private func accountRows(_ rows: UnsafeMutablePointer<UnsafePointer<gt_account_s
                 personal: t.personal.map { $0 ? 1 : 0 } ?? -1, appreciative: t.appreciative.map { $0 ? 1 : 0 } ?? -1,
                 within_sla: t.withinSLA.map { $0 ? 1 : 0 } ?? -1, flags: flags))
         }
-        h.turns = out
+        h.turnsMade = true
     }
-    rows.pointee = UnsafePointer(h.turns!.baseAddress)
-    count.pointee = h.turns!.count
+    rows.pointee = UnsafePointer(h.turns.baseAddress)
+    count.pointee = h.turns.count
     return GT_OK
 }
 

@@ -61,3 +61,33 @@ func object<T: AnyObject>(_ handle: OpaquePointer, as: T.Type) -> T {
 func cString(_ s: StaticString) -> UnsafePointer<CChar> {
     UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
 }
+
+/// An array of trivial C structs that a handle hands out, filled again for
+/// each result in the memory of the last (grown when a result is larger):
+/// a host that scores many groups with one scorer takes no new pages.
+struct ReusedArray<Element> {
+    private(set) var baseAddress: UnsafeMutablePointer<Element>? = nil
+    private var capacity = 0
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    /// `n` elements, to be written by the caller.
+    mutating func resize(_ n: Int) -> UnsafeMutablePointer<Element>? {
+        if n > capacity {
+            baseAddress?.deallocate()
+            baseAddress = .allocate(capacity: n)
+            capacity = n
+        }
+        count = n
+        return baseAddress
+    }
+
+    mutating func clear() { count = 0 }
+
+    /// Gives the memory back; the array is empty after.
+    mutating func release() {
+        baseAddress?.deallocate()
+        self = ReusedArray()
+    }
+}

@@ -3,7 +3,7 @@
 // small accounts can outgrow the scorer's memory limit although each of its
 // linked sets (an account with the accounts linked to it) fits. Such a
 // group is split by linked set into as many parts as its planned memory
-// needs, each scored by a fresh scorer (and split again if it still does
+// needs, each scored in turn (and split again if it still does
 // not fit); only one linked set that does not fit is an error. Parts are closed under links like groups, so
 // the results equal one pass.
 import GiveTakeCore
@@ -28,7 +28,7 @@ extension ScoringJob {
         do {
             result = try scoreSpill(paths, rows: rows, cfg)
         } catch let e as GroupTooLarge {
-            // The failed scorer is gone; nothing of it was handed on (a
+            // The failed scorer was dropped; nothing of it was handed on (a
             // group's result is written only once it is complete).
             let parts = try split(spilled, paths, rows: rows, into: e.partsNeeded, cause: e)
             if lastRead { for p in paths { unlink(p) } }

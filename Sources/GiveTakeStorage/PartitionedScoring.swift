@@ -6,8 +6,9 @@
 // identical to a single run. The table is scanned once (SpillScan.swift):
 // its rows are spilled to bucket files by account while the scan collects
 // what the plan needs; each group is then read back from its buckets, in
-// scan order, by a fresh scorer (split by linked set when it outgrows
-// the scorer's memory limit: GroupSplitting.swift). Each group's results are
+// scan order, by one scorer reset between groups so that it reuses its
+// memory (split by linked set when a group outgrows the scorer's memory
+// limit: GroupSplitting.swift). Each group's results are
 // written as soon as it is scored (inside the one write transaction), or
 // summarised by a reader (`scoreEach`, for the report), so only the
 // account rows outlive their group.
@@ -181,10 +182,12 @@ extension ScoringJob {
         }
     }
 
-    /// Scores each group with a fresh scorer at the global as_of and hands
-    /// its results to `append` (one, or one per part of a group split for
-    /// memory: GroupSplitting.swift), dropping each. Returns the as_of.
+    /// Scores each group at the global as_of with one scorer, reset between
+    /// groups, and hands its results to `append` (one, or one per part of a
+    /// group split for memory: GroupSplitting.swift), dropping each.
+    /// Returns the as_of.
     func scoreGroups(_ spilled: SpilledGroups, _ append: (Scores) throws -> Void) throws -> Int64 {
+        defer { groupScorer.scorer = nil }
         // The global default as_of is the latest created_at of a kept row.
         // The group holding the latest row is scored first; if that row was
         // kept, its as_of is the global one, and its result is kept when it
@@ -231,10 +234,17 @@ extension ScoringJob {
         return pinned ?? 0
     }
 
-    /// A fresh scorer with the memory limit, given the rows of `paths`
-    /// (`rows` of them) in scan order.
+    /// The last group's scorer reset (or a new one) with the memory limit,
+    /// given the rows of `paths` (`rows` of them) in scan order.
     func scoreSpill(_ paths: [String], rows: Int, _ cfg: ScoringConfig) throws -> ScoringResult {
-        let scorer = makeScorer(cfg)
+        let scorer: Scorer
+        if let kept = groupScorer.scorer {
+            kept.reset()
+            scorer = kept
+        } else {
+            scorer = makeScorer(cfg)
+            groupScorer.scorer = scorer
+        }
         try scorer.configure(cfg)
         scorer.memoryLimit = scorerMemoryLimit ?? 0
         // The row count is known: the id table is sized once.
@@ -247,6 +257,7 @@ extension ScoringJob {
                 try rowsScored?(batch)
             }
         } catch let e as GiveTakeError where e.code == .outOfMemory {
+            defer { groupScorer.scorer = nil }  // its memory goes back before the split
             throw GroupTooLarge(e, scorer, groupRows: rows)
         }
         if traceEnabled {
@@ -256,10 +267,17 @@ extension ScoringJob {
         do {
             return try scorer.finish()
         } catch {  // typed: a GiveTakeError
+            groupScorer.scorer = nil
             if error.code == .outOfMemory { throw GroupTooLarge(error, scorer, groupRows: rows) }
             throw error
         }
     }
+}
+
+/// The scorer of the last group, kept so that the next group reuses its
+/// memory (`Scorer.reset`) instead of taking fresh pages from the kernel.
+final class GroupScorerSlot {
+    var scorer: Scorer?
 }
 
 /// What one account adds to a group's scorer beyond its rows, in rows of

@@ -45,6 +45,8 @@ public struct ScoringJob {
     public var scorerStarts: (() -> Void)?
     /// Sees every batch of rows a scorer was given.
     public var rowsScored: ((UnsafeBufferPointer<Interaction>) throws -> Void)?
+    /// The scorer that groups of accounts share (PartitionedScoring.swift).
+    let groupScorer = GroupScorerSlot()
 
     public init() {}
 

@@ -25,10 +25,12 @@ struct Row {
 let hour = 3600.0
 let day = 86400.0
 
-/// Scores rows (in the given order, in batches of `batch`) and returns the result.
+/// Scores rows (in the given order, in batches of `batch`) and returns the
+/// result; with `reusing`, that scorer (new or reset) instead of a new one.
 func score(_ rows: [Row], config: ScoringConfig = ScoringConfig(), lexicon: Lexicon = .reference,
-           batch: Int = 3, schedules: [(Int64?, Channel?, Schedule)] = []) throws -> ScoringResult {
-    let scorer = Scorer(lexicon: lexicon)
+           batch: Int = 3, schedules: [(Int64?, Channel?, Schedule)] = [],
+           reusing: Scorer? = nil) throws -> ScoringResult {
+    let scorer = reusing ?? Scorer(lexicon: lexicon)
     try scorer.configure(config)
     for (account, channel, schedule) in schedules { scorer.setSchedule(schedule, account: account, channel: channel) }
     // All texts in one buffer, so every row borrows from the same storage.

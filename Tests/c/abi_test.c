@@ -143,6 +143,75 @@ static void test_scorer(void) {
   gt_scorer_free(NULL);
 }
 
+/* Rows of a made-up group: accounts first..first+2, contacts, threads,
+ * agents, names and bodies, answers to earlier rows, a duplicate id now
+ * and then. */
+static void group_rows(gt_interaction *r, int n, int64_t first, int64_t ids) {
+  static const char *bodies[] = {"Thanks Ann, here's how to fix it", "Buy now: 20% off", "We're on it",
+                                 "Tips: how to back up your phone"};
+  static const char *names[] = {"Ann Lee", "Bob", "José"};
+  for (int i = 0; i < n; i++) {
+    int inbound = i % 3 != 2;
+    /* blocks of six rows in one conversation: asked, asked, answered */
+    r[i] = row(ids + (i % 97 == 5 ? i - 1 : i), first + i / 6 % 3, inbound ? GT_KIND_MENTION : GT_KIND_REPLY,
+               inbound, 1000.0 + i * 7.0);
+    r[i].flags |= GT_ROW_HAS_CONTACT | GT_ROW_HAS_THREAD;
+    r[i].contact_id = i / 6 % 40;
+    r[i].thread_id = i / 6 % 25;
+    if (inbound) {
+      r[i].author_name = text(names[i % 3]);
+    } else {
+      r[i].flags |= GT_ROW_HAS_PARENT | GT_ROW_HAS_AGENT;
+      r[i].parent_id = ids + i - 2;
+      r[i].agent_id = i % 4;
+      r[i].body = text(bodies[i % 4]);
+    }
+  }
+}
+
+/* One scorer reset between groups scores each group as a new scorer
+ * would; the configuration may change after a reset. */
+static void test_reset(void) {
+  enum { BIG = 30000, SMALL = 700 };
+  static gt_interaction big[BIG], small[SMALL];
+  group_rows(big, BIG, 1, 1);
+  group_rows(small, SMALL, 10, 500000);
+
+  gt_scorer *fresh = NULL, *s = NULL;
+  const gt_account_score *want = NULL, *got = NULL;
+  const gt_turn_score *want_t = NULL, *got_t = NULL;
+  size_t nw = 0, ng = 0, nwt = 0, ngt = 0;
+  CHECK(gt_scorer_new(&fresh, NULL) == GT_OK);
+  CHECK(gt_scorer_set_ack_unit(fresh, GT_ACK_UNIT_ROW) == GT_OK);
+  CHECK(gt_scorer_add(fresh, small, SMALL) == GT_OK && gt_scorer_finish(fresh) == GT_OK);
+  CHECK(gt_scorer_accounts(&want, &nw, fresh) == GT_OK && nw > 3);
+  CHECK(gt_scorer_turns(&want_t, &nwt, fresh) == GT_OK && nwt > 100);
+
+  CHECK(gt_scorer_new(&s, NULL) == GT_OK);
+  CHECK(gt_scorer_add(s, big, BIG / 2) == GT_OK && gt_scorer_add(s, big + BIG / 2, BIG - BIG / 2) == GT_OK);
+  CHECK(gt_scorer_finish(s) == GT_OK);
+  CHECK(gt_scorer_turns(&got_t, &ngt, s) == GT_OK && ngt > 1000);
+  CHECK(gt_scorer_set_ack_unit(s, GT_ACK_UNIT_ROW) == GT_ESTATE);
+  size_t held = gt_scorer_memory(s);
+  CHECK(gt_scorer_reset(s) == GT_OK);
+  CHECK(gt_scorer_accounts(&got, &ng, s) == GT_ESTATE && got == NULL && ng == 0);
+  /* the memory it keeps, less than what the rows needed */
+  CHECK(gt_scorer_memory(s) > 0 && gt_scorer_memory(s) < held);
+  CHECK(gt_scorer_set_ack_unit(s, GT_ACK_UNIT_ROW) == GT_OK);
+  gt_interaction bad = small[0];
+  bad.created_at = INT64_MAX;
+  CHECK(gt_scorer_add(s, &bad, 1) == GT_ERANGE);
+  CHECK(strstr(gt_scorer_errmsg(s), "row 0 (id 500000)") != NULL); /* numbered from the reset */
+  CHECK(gt_scorer_add(s, small, SMALL) == GT_OK && gt_scorer_finish(s) == GT_OK);
+  CHECK(gt_scorer_accounts(&got, &ng, s) == GT_OK && ng == nw);
+  CHECK(ng == nw && memcmp(got, want, nw * sizeof *got) == 0);
+  CHECK(gt_scorer_turns(&got_t, &ngt, s) == GT_OK && ngt == nwt);
+  CHECK(ngt == nwt && memcmp(got_t, want_t, nwt * sizeof *got_t) == 0);
+  CHECK(gt_scorer_reset(NULL) == GT_EINVAL);
+  gt_scorer_free(s);
+  gt_scorer_free(fresh);
+}
+
 /* Inputs that once trapped or were misreported: none may abort. */
 static void test_hostile_inputs(void) {
   /* Counts near 2^63: the rank computation must not overflow. */
@@ -453,6 +522,7 @@ int main(void) {
   test_classify();
   test_lexicon();
   test_scorer();
+  test_reset();
   test_hostile_inputs();
   test_layouts();
   test_turns();

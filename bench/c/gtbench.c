@@ -11,10 +11,11 @@
  *                                                  passes' CPU time too, steadier on a busy machine);
  *                                                  --lexicon: a lexicon file instead of the built-in
  *   gtbench calls                                  ns per C call (gt_version_number, gt_classify)
- *   gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory]
+ *   gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory] [--new-scorer]
  *                                                  ROWS generated on the fly, scored in groups of accounts
- *                                                  of at most N rows (default 50,000), one scorer at a
- *                                                  time: time, peak RSS (VmHWM), and the CPU time inside
+ *                                                  of at most N rows (default 50,000) by one scorer, reset
+ *                                                  after each group (--new-scorer: a new scorer per
+ *                                                  group): time, peak RSS (VmHWM), and the CPU time inside
  *                                                  the gt_* calls alone (engine_cpu_s, without the
  *                                                  generator's); --verify also scores
  *                                                  them in one pass and compares the account rows;
@@ -480,14 +481,18 @@ static void stream_row(gt_interaction *r, int64_t account, int64_t first_id, int
  * generator's and the bench's own). */
 static double stream_engine_cpu;
 
-static void stream_group(int64_t from, int64_t to, int64_t per_account, int64_t last_rows, int64_t accounts,
-                         int64_t as_of, gt_account_score **out, size_t *nout, size_t *turns) {
-  gt_scorer *s;
+/* Scores accounts [from, to) with `shared` (reset after the group), or
+ * with a scorer of its own when `shared` is NULL. */
+static void stream_group(gt_scorer *shared, int64_t from, int64_t to, int64_t per_account, int64_t last_rows,
+                         int64_t accounts, int64_t as_of, gt_account_score **out, size_t *nout, size_t *turns) {
+  gt_scorer *s = shared;
   enum { BATCH = 8192 };
   static gt_interaction buf[BATCH];
   double c = cpu_precise();
-  if (gt_scorer_new(&s, NULL) != GT_OK) die("gt_scorer_new", "failed");
-  if (gt_scorer_set_as_of(s, as_of) != GT_OK) die("gt_scorer_set_as_of", gt_scorer_errmsg(s));
+  if (!s) {
+    if (gt_scorer_new(&s, NULL) != GT_OK) die("gt_scorer_new", "failed");
+    if (gt_scorer_set_as_of(s, as_of) != GT_OK) die("gt_scorer_set_as_of", gt_scorer_errmsg(s));
+  }
   stream_engine_cpu += cpu_precise() - c;
   size_t k = 0;
   for (int64_t a = from; a < to; a++) {
@@ -519,7 +524,11 @@ static void stream_group(int64_t from, int64_t to, int64_t per_account, int64_t 
     *nout += na;
   }
   c = cpu_precise();
-  gt_scorer_free(s);
+  if (shared) {
+    if (gt_scorer_reset(s) != GT_OK) die("gt_scorer_reset", gt_scorer_errmsg(s));
+  } else {
+    gt_scorer_free(s);
+  }
   stream_engine_cpu += cpu_precise() - c;
 }
 
@@ -535,15 +544,17 @@ static int same_accounts(const gt_account_score *a, const gt_account_score *b, s
 
 static int cmd_stream(int argc, char **argv) {
   int64_t rows = strtoll(argv[0], NULL, 10), group_rows = 50000; /* the recipe of givetake.h */
-  int verify = 0, keep_memory = 0;
+  int verify = 0, keep_memory = 0, new_scorer = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--group-rows") && i + 1 < argc) group_rows = strtoll(argv[++i], NULL, 10);
     else if (!strcmp(argv[i], "--verify")) verify = 1;
     else if (!strcmp(argv[i], "--keep-memory")) keep_memory = 1;
+    else if (!strcmp(argv[i], "--new-scorer")) new_scorer = 1;
   }
-  /* Each group's scorer frees what it held; by default glibc returns it
-   * to the kernel (large blocks are mapped on their own, a free heap top
-   * is trimmed) and the next group takes page faults to get it back. */
+  /* With --new-scorer each group's scorer frees what it held; by default
+   * glibc returns it to the kernel (large blocks are mapped on their own,
+   * a free heap top is trimmed) and the next group takes page faults to
+   * get it back. */
   if (keep_memory && !(mallopt(M_MMAP_THRESHOLD, 32 << 20) && mallopt(M_TRIM_THRESHOLD, 1 << 30)))
     die("mallopt", "failed");
   if (rows < 4 || group_rows < 1) die("stream", "ROWS must be at least 4 and --group-rows at least 1");
@@ -556,12 +567,24 @@ static int cmd_stream(int argc, char **argv) {
   gt_account_score *acc = NULL;
   size_t nacc = 0, turns = 0, groups = 0;
   double t0 = now(), c0 = cpu_now();
+  gt_scorer *shared = NULL;
+  if (!new_scorer) {
+    double c = cpu_precise();
+    if (gt_scorer_new(&shared, NULL) != GT_OK) die("gt_scorer_new", "failed");
+    if (gt_scorer_set_as_of(shared, as_of) != GT_OK) die("gt_scorer_set_as_of", gt_scorer_errmsg(shared));
+    stream_engine_cpu += cpu_precise() - c;
+  }
   for (int64_t a = 0; a < accounts;) {
     int64_t b = a, held = 0;
     while (b < accounts && (b == a || held + per_account <= group_rows)) held += b == accounts - 1 ? last_rows : per_account, b++;
-    stream_group(a, b, per_account, last_rows, accounts, as_of, verify ? &acc : NULL, &nacc, &turns);
+    stream_group(shared, a, b, per_account, last_rows, accounts, as_of, verify ? &acc : NULL, &nacc, &turns);
     groups++;
     a = b;
+  }
+  if (shared) {
+    double c = cpu_precise();
+    gt_scorer_free(shared);
+    stream_engine_cpu += cpu_precise() - c;
   }
   double secs = now() - t0, cpu = cpu_now() - c0, engine = stream_engine_cpu;
   long peak_kb = status_kb("VmHWM:");
@@ -569,17 +592,17 @@ static int cmd_stream(int argc, char **argv) {
   if (verify) {  /* one pass over the same rows: the account rows must match */
     gt_account_score *one = NULL;
     size_t none = 0, t1 = 0;
-    stream_group(0, accounts, per_account, last_rows, accounts, as_of, &one, &none, &t1);
+    stream_group(NULL, 0, accounts, per_account, last_rows, accounts, as_of, &one, &none, &t1);
     agree = none == nacc && t1 == turns && same_accounts(one, acc, nacc);
     free(one);
   }
   printf("{\"rows\": %lld, \"accounts\": %lld, \"groups\": %zu, \"group_rows\": %lld, \"turns\": %zu, "
          "\"seconds\": %.3f, \"cpu_s\": %.3f, \"rows_per_s\": %.1f, \"ns_per_row\": %.1f, "
          "\"engine_cpu_s\": %.3f, \"engine_rows_per_cpu_s\": %.1f, \"peak_kb\": %ld%s%s, "
-         "\"keep_memory\": %s, \"version\": \"%s\"}\n",
+         "\"keep_memory\": %s, \"new_scorer\": %s, \"version\": \"%s\"}\n",
          (long long)rows, (long long)accounts, groups, (long long)group_rows, turns, secs, cpu, rows / secs,
          secs * 1e9 / rows, engine, rows / engine, peak_kb, verify ? ", \"agree\": " : "", verify ? (agree ? "true" : "false") : "",
-         keep_memory ? "true" : "false", gt_version_string());
+         keep_memory ? "true" : "false", new_scorer ? "true" : "false", gt_version_string());
   free(acc);
   return verify && !agree;
 }
@@ -590,6 +613,6 @@ int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "calls")) return cmd_calls();
   if (argc >= 3 && !strcmp(argv[1], "stream")) return cmd_stream(argc - 2, argv + 2);
   fprintf(stderr, "usage: gtbench score DB [--no-text] [--out FILE] [--schedules] | classify DB [--max N] [--reps N] [--lexicon FILE] | calls\n"
-                  "       gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory]\n");
+                  "       gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory] [--new-scorer]\n");
   return 2;
 }

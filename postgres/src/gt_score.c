@@ -732,20 +732,27 @@ close_group(GroupRun *run, gt_scorer *s, MemoryContext gcxt, int64 *as_of, int p
 	return CLOSE_DONE;
 }
 
-/* A fresh scorer for the next group, in a slot of a new child of `work`. */
-static gt_scorer **
-open_group(GroupRun *run, int64 as_of, const Emitter *emit, MemoryContext work, MemoryContext *gcxt)
+/*
+ * The scorer for the next group: the pass's scorer reset (it keeps its
+ * memory, so the group takes no new pages from the kernel), or a new one
+ * in *slot when there is none yet. Configured afresh either way.
+ */
+static gt_scorer *
+open_group(GroupRun *run, int64 as_of, const Emitter *emit, gt_scorer **slot)
 {
-	gt_scorer **slot;
+	FunctionCallInfo fcinfo = run->fcinfo;
 
-	*gcxt = AllocSetContextCreate(work, "givetake group scorer", ALLOCSET_DEFAULT_SIZES);
-	slot = gt_scorer_guard(*gcxt);
-	gt_check(gt_scorer_new(slot, gt_pg_lexicon(NULL)), "creating a scorer");
-	configure(*slot, run->fcinfo, run->as_of_arg, run->period);
-	if (emit == NULL || as_of != GT_AS_OF_LATEST)
+	if (*slot == NULL)
+		gt_check(gt_scorer_new(slot, gt_pg_lexicon(NULL)), "creating a scorer");
+	else
+		gt_check_scorer(gt_scorer_reset(*slot), *slot, "gt_scorer_reset");
+	configure(*slot, fcinfo, run->as_of_arg, run->period);
+	/* configure set the as_of argument if there is one; without one a
+	 * reset scorer still holds the last group's as_of */
+	if (emit == NULL || as_of != GT_AS_OF_LATEST || PG_ARGISNULL(run->as_of_arg))
 		gt_check_scorer(gt_scorer_set_as_of(*slot, emit == NULL ? GT_AS_OF_LATEST : as_of), *slot, "as_of");
 	set_limit(*slot);
-	return slot;
+	return *slot;
 }
 
 typedef struct SetLoad
@@ -886,15 +893,14 @@ split_group(GroupRun *run, int pos, int parts, bool planned, gt_interaction *row
 }
 
 /*
- * One pass over the groups, each with a fresh scorer freed before the
- * next. as_of GT_AS_OF_LATEST (no as_of given): group 0 is scored first
+ * One pass over the groups with one scorer, reset between groups. as_of GT_AS_OF_LATEST (no as_of given): group 0 is scored first
  * without one; when its as_of is the source's latest created_at it is the
  * global one, the pass goes on pinned to it and returns true; otherwise
  * (the latest row was dropped) it stops before emitting and returns
  * false. emit NULL: every group is scored for its as_of only, and
  * *max_as_of gets the largest. A group's files are deleted once the group
  * is emitted: no later pass needs them. A group of several linked sets
- * that does not fit is split in two (its scorer freed first, nothing of it
+ * that does not fit is split in two (the scorer freed first, nothing of it
  * emitted) and the parts are scored in its place.
  */
 static bool
@@ -902,7 +908,9 @@ group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 {
 	MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "givetake group pass", ALLOCSET_DEFAULT_SIZES);
 	MemoryContext emitcxt = AllocSetContextCreate(work, "givetake group rows", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext gcxt = AllocSetContextCreate(work, "givetake group", ALLOCSET_DEFAULT_SIZES);
 	gt_interaction *rows = MemoryContextAlloc(work, GT_BATCH_ROWS * sizeof(gt_interaction));
+	gt_scorer **slot = gt_scorer_guard(work);	/* one scorer for the pass */
 	CloseResult closed = CLOSE_DONE;
 	int			pos;
 
@@ -910,8 +918,7 @@ group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 	{
 		int			g = run->order[pos];
 		bool		splittable = run->group_sets[g] > 1;
-		MemoryContext gcxt;
-		gt_scorer **slot;
+		gt_scorer  *s;
 		int			k,
 					rc = GT_OK;
 
@@ -920,20 +927,23 @@ group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 		k = gt_spill_read(run->spill, g, rows, GT_BATCH_ROWS);
 		if (k == 0)
 			continue;
-		slot = open_group(run, as_of, emit, work, &gcxt);
+		s = open_group(run, as_of, emit, slot);
 		do
 		{
-			rc = gt_scorer_add(*slot, rows, k);
+			rc = gt_scorer_add(s, rows, k);
 			if (rc == GT_ENOMEM && splittable)
 				break;
-			check_group(rc, run, *slot, pos, "gt_scorer_add");
+			check_group(rc, run, s, pos, "gt_scorer_add");
 			CHECK_FOR_INTERRUPTS();
 		} while ((k = gt_spill_read(run->spill, g, rows, GT_BATCH_ROWS)) > 0);
-		closed = rc == GT_OK ? close_group(run, *slot, gcxt, &as_of, pos, emit, emitcxt, max_as_of, splittable)
+		closed = rc == GT_OK ? close_group(run, s, gcxt, &as_of, pos, emit, emitcxt, max_as_of, splittable)
 			: CLOSE_TOO_BIG;
-		MemoryContextDelete(gcxt);	/* frees the scorer */
+		MemoryContextReset(gcxt);
 		if (closed == CLOSE_TOO_BIG)
 		{
+			/* its memory goes back before the split reads the group */
+			gt_scorer_free(*slot);
+			*slot = NULL;
 			split_group(run, pos, 2, false, rows);
 			closed = CLOSE_DONE;
 			pos--;				/* the first part is next */
@@ -941,7 +951,7 @@ group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 		else if (closed == CLOSE_DONE && emit != NULL)
 			gt_spill_drop(run->spill, g);
 	}
-	MemoryContextDelete(work);
+	MemoryContextDelete(work);	/* frees the scorer */
 	elog(DEBUG2, "givetake: the pass over %d groups ended", run->groups);
 	return closed == CLOSE_DONE;
 }

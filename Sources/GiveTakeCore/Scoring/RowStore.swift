@@ -61,6 +61,12 @@ struct RowStore {
     /// Copies the chunks if a copy of the store shares them.
     mutating func makeUnique() { unique() }
 
+    /// No rows; the chunks stay for the next rows unless a copy of the
+    /// store still reads them.
+    mutating func removeAll() {
+        if isKnownUniquelyReferenced(&storage) { storage.count = 0 } else { storage = RowChunks() }
+    }
+
     /// `append` without the sharing check: `makeUnique()` was called
     /// since the store was last copied (per-row loops call it once).
     @inline(__always)
@@ -167,6 +173,13 @@ struct IdTable {
             if found == nil { count &+= 1 }
             return found
         }
+    }
+
+    /// No ids, ordered homes, the same slots (cleared in place).
+    mutating func removeAll() {
+        slots.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
+        scattered = false
+        count = 0
     }
 
     /// Makes room for `keys` ids without growing.

@@ -137,10 +137,15 @@ public final class Scorer {
     var schedules: [Schedule] = []
     var scheduleTable = KeyTable<PairKey>()
 
+    /// The slots of the batch being added (kept for the next batch).
+    private var slotScratch = UnsafeMutableBufferPointer<BatchSlots>(start: nil, count: 0)
+
     public init(lexicon: Lexicon = .builtin, config: ScoringConfig = ScoringConfig()) {
         self.lexicon = lexicon
         self.config = config
     }
+
+    deinit { slotScratch.deallocate() }
 
     /// Replaces the configuration; only before the first row is added.
     public func configure(_ newConfig: ScoringConfig) throws(GiveTakeError) {
@@ -185,6 +190,36 @@ public final class Scorer {
         return scheduleTable.find(scheduleKey(nil, nil))
     }
 
+    /// Forgets every row added, keeping the configuration, the schedules,
+    /// the memory limit and the memory: a host that scores groups of
+    /// accounts one after another with one scorer gets no new memory from
+    /// the system for a group no larger than the largest before it (a new
+    /// scorer per group takes a page fault per 4 kB it touches once the
+    /// allocator has given the last one's memory back). Results returned
+    /// before stay valid.
+    public func reset() {
+        rows.removeAll()
+        idTable.removeAll()
+        accountTable.removeAll()
+        accountIDs.removeAll(keepingCapacity: true)
+        threadTable.removeAll()
+        threadIDs.removeAll(keepingCapacity: true)
+        agentTable.removeAll()
+        agentIDs.removeAll(keepingCapacity: true)
+        agentAccounts.removeAll(keepingCapacity: true)
+        contactTable.removeAll()
+        contactIDs.removeAll(keepingCapacity: true)
+        contactAccounts.removeAll(keepingCapacity: true)
+        extraTable.removeAll()
+        extras.removeAll(keepingCapacity: true)
+        needsAckRows = 0
+        names.removeAll()
+        bodies.removeAll()
+        ingestAnomalies.removeAll(keepingCapacity: true)
+        ingestAnomalyEvents.removeAll(keepingCapacity: true)
+        rowsAdded = 0
+    }
+
     /// Reserves room for `rows` rows in total, when the caller knows the
     /// count (a table scan): no regrowth copies, a lower memory peak.
     public func reserveCapacity(rows count: Int) {
@@ -215,8 +250,13 @@ public final class Scorer {
             for i in 0..<batch.count { text &+= (batch[i].body?.count ?? 0) &+ (batch[i].authorName?.count ?? 0) }
             try checkMemory(rows: rows.count &+ batch.count, textBytes: text, finishing: false)
         }
-        let slots = UnsafeMutableBufferPointer<BatchSlots>.allocate(capacity: batch.count)
-        defer { slots.deallocate() }
+        if slotScratch.count < batch.count {
+            slotScratch.deallocate()
+            slotScratch = .allocate(capacity: batch.count)
+        }
+        // Kept for the next batch unless this one was large.
+        defer { if batch.count > 65_536 { slotScratch.deallocate(); slotScratch = .init(start: nil, count: 0) } }
+        let slots = UnsafeMutableBufferPointer(rebasing: slotScratch[0..<batch.count])
         internSlots(batch, slots)
         // The rows are passed inout and made unique once per batch, so the
         // per-row work holds no extra reference and checks no sharing.

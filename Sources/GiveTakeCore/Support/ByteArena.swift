@@ -39,6 +39,14 @@ struct ByteArena {
         return p
     }
 
+    /// No entries; the chunks stay for the next ones unless a copy of the
+    /// arena still reads them.
+    mutating func removeAll() {
+        if isKnownUniquelyReferenced(&storage) { storage.rewind() } else { storage = ArenaChunks() }
+        starts.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
+    }
+
     @inline(__always)
     func withEntry<R>(_ ref: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         body(UnsafeBufferPointer(start: starts[Int(ref)], count: Int(lengths[Int(ref)])))
@@ -48,24 +56,38 @@ struct ByteArena {
 /// The memory of a ByteArena: chunks it fills in turn.
 final class ArenaChunks {
     private var chunks: [(base: UnsafeMutablePointer<UInt8>, size: Int)] = []
-    private var used = 0  // in the last chunk
+    private var current = 0  // the chunk being filled
+    private var used = 0  // in that chunk
     private(set) var held = 0
 
     init() {}
 
-    /// `n` bytes in the current chunk, or in a new one.
+    /// `n` bytes in the current chunk, the next kept one, or a new one.
     func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
-        if let last = chunks.last, last.size &- used >= n {
-            defer { used &+= n }
-            return last.base + used
+        while current < chunks.count {
+            let c = chunks[current]
+            if c.size &- used >= n {
+                defer { used &+= n }
+                return c.base + used
+            }
+            if current == chunks.count &- 1 { break }
+            current &+= 1
+            used = 0
         }
         var size = min(1 << 20, max(4096, (chunks.last?.size ?? 2048) &* 2))
         if n > size { size = n }
         let base = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
         chunks.append((base, size))
+        current = chunks.count &- 1
         held &+= size
         used = n
         return base
+    }
+
+    /// Forgets every entry; the chunks are filled again from the first.
+    func rewind() {
+        current = 0
+        used = 0
     }
 
     /// A copy holding the same entries; `starts` is rebased onto it.
@@ -75,10 +97,11 @@ final class ArenaChunks {
         for k in 0..<chunks.count {
             let (base, size) = chunks[k]
             let q = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
-            q.update(from: base, count: k == chunks.count &- 1 ? used : size)
+            q.update(from: base, count: k < current ? size : k == current ? used : 0)
             c.chunks.append((q, size))
             moved.append((base, q, size))
         }
+        c.current = current
         c.used = used
         c.held = held
         for i in 0..<starts.count {
@@ -102,6 +125,13 @@ struct Interner {
     private var chains: [Int32] = []  // next id with the same hash, -1 = end
 
     var bytesHeld: Int { arena.bytesHeld &+ table.bytesHeld &+ chains.capacity &* 4 }
+
+    /// No names; the memory stays for the next ones.
+    mutating func removeAll() {
+        arena.removeAll()
+        table.removeAll()
+        chains.removeAll(keepingCapacity: true)
+    }
 
     mutating func intern(_ b: UnsafeBufferPointer<UInt8>) -> Int32 {
         let h = foldedHash(b)

@@ -90,6 +90,12 @@ struct KeyTable<Key: TableKey> {
         return size &* MemoryLayout<Slot?>.stride
     }
 
+    /// No keys, the same slots (cleared in place).
+    mutating func removeAll() {
+        slots.withUnsafeMutableBufferPointer { $0.update(repeating: nil) }
+        count = 0
+    }
+
     /// Makes room for `capacity` keys without growing.
     mutating func reserveCapacity(_ capacity: Int) {
         while slots.count &* 3 < capacity &* 4 { grow() }
