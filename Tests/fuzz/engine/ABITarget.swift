@@ -161,7 +161,15 @@ func fuzzABI(_ data: UnsafeBufferPointer<UInt8>) {
             if let sc = h.scorers[s] { readResults(sc) }
             check(errmsgLength(gt_scorer_errmsg(h.scorers[s])) >= 0, "gt_scorer_errmsg")
         case 10:
-            h.freeScorer(s)
+            if input.bool() {
+                let st = gt_scorer_reset(h.scorers[s])
+                check(st == (h.scorers[s] == nil ? GT_EINVAL : GT_OK), "gt_scorer_reset -> \(st)")
+                var accounts: UnsafePointer<gt_account_score>? = nil
+                var n = 0
+                if let sc = h.scorers[s] { check(gt_scorer_accounts(&accounts, &n, sc) == GT_ESTATE, "results after a reset") }
+            } else {
+                h.freeScorer(s)
+            }
         case 11:
             h.freeLexicon(l)
         case 12:

@@ -1,7 +1,7 @@
 // (c) The scorer fed arbitrary rows: a batch is all or nothing, finish
 // never fails after a successful add, results are in range and ordered, and
-// the same rows in another order and other batches give the same numbers,
-// bit for bit.
+// the same rows in another order and other batches, and after a reset,
+// give the same numbers, bit for bit.
 import GiveTakeCore
 
 private func rate(_ v: Double?) -> Bool { v.map { $0 >= 0 && $0 <= 1 } ?? true }
@@ -70,8 +70,13 @@ func fuzzScorer(_ data: UnsafeBufferPointer<UInt8>) {
         return
     }
     checkRanges(a)
-    // Reversed, in batches of three, then finished twice.
+    // Reversed, in batches of three, then finished twice, by a scorer
+    // that scored the first half before and was reset: nothing it held
+    // may leak into the next run.
     let second = Scorer(config: config)
+    Array(rows.prefix(rows.count / 2)).withUnsafeBufferPointer { b in _ = try? second.add(b) }
+    _ = try? second.finish()
+    second.reset()
     let reversed = Array(rows.reversed())
     var k = 0
     while k < reversed.count {
