@@ -668,9 +668,9 @@ void gt_scorer_free(gt_scorer *s);
 
 /* A business schedule: a time zone, weekly open hours and holidays.
  * Business time between two instants is the part of that span during
- * which the schedule is open. The library reads no tz database: the host
- * hands over the zone's UTC offsets (from /usr/share/zoneinfo, from
- * PostgreSQL's zone rules, ...).
+ * which the schedule is open. The library reads no files: the host hands
+ * over the zone's UTC offsets (from PostgreSQL's zone rules, ...) or the
+ * bytes of its TZif file (/usr/share/zoneinfo, gt_schedule_set_tzif).
  *
  * A new schedule is always open in UTC. gt_schedule_set replaces all of
  * it at once, or on failure changes nothing (gt_schedule_errmsg then
@@ -703,6 +703,16 @@ int gt_schedule_set(gt_schedule *sched, const int64_t *transitions,
                     const int32_t *utc_offsets, size_t n, const char *hours,
                     size_t hours_len, const int32_t *holidays,
                     size_t n_holidays);
+/* gt_schedule_set with the zone given as the bytes of a TZif file
+ * (version 2 or later, as in /usr/share/zoneinfo/Europe/Berlin; the host
+ * reads the file): its transitions, then its POSIX TZ rule for the years
+ * after them, through 2200. Data that is not such a file, or a rule this
+ * library cannot read, is GT_EPARSE with a message saying so; a UTC offset
+ * of 26 h or more GT_ERANGE; the rest as gt_schedule_set. tzif NULL with
+ * tzif_len 0 is UTC. */
+int gt_schedule_set_tzif(gt_schedule *sched, const void *tzif, size_t tzif_len,
+                         const char *hours, size_t hours_len,
+                         const int32_t *holidays, size_t n_holidays);
 /* Business seconds between two instants (microseconds since the epoch,
  * GT_TIME_MIN..GT_TIME_MAX); 0 when to <= from. */
 int gt_schedule_business_time(double *seconds, const gt_schedule *sched,

@@ -22,14 +22,47 @@ func scheduleHandle(_ s: OpaquePointer) -> ScheduleHandle { object(s, as: Schedu
                                               _ holidays: UnsafePointer<Int32>?, _ nHolidays: Int) -> Int32 {
     guard let sched else { return GT_EINVAL }
     let h = scheduleHandle(sched)
-    guard n >= 0, nHolidays >= 0, n == 0 || (transitions != nil && offsets != nil),
-          nHolidays == 0 || holidays != nil, let text = bytes(hours, hoursLen) else {
+    guard n >= 0, n == 0 || (transitions != nil && offsets != nil) else {
+        h.error.set("gt_schedule_set: a NULL array with a non-zero length")
+        return GT_EINVAL
+    }
+    return setSchedule(h, hours, hoursLen, holidays, nHolidays) { () throws(GiveTakeError) in
+        try ZoneRules(transitionSeconds: UnsafeBufferPointer(start: transitions, count: n),
+                      offsetSeconds: UnsafeBufferPointer(start: offsets, count: n))
+    }
+}
+
+@c @implementation public func gt_schedule_set_tzif(_ sched: OpaquePointer?, _ tzif: UnsafeRawPointer?, _ tzifLen: Int,
+                                                   _ hours: UnsafePointer<CChar>?, _ hoursLen: Int,
+                                                   _ holidays: UnsafePointer<Int32>?, _ nHolidays: Int) -> Int32 {
+    guard let sched else { return GT_EINVAL }
+    let h = scheduleHandle(sched)
+    guard tzifLen >= 0, tzifLen == 0 || tzif != nil else {
+        h.error.set("gt_schedule_set_tzif: tzif is NULL with a non-zero length")
+        return GT_EINVAL
+    }
+    return setSchedule(h, hours, hoursLen, holidays, nHolidays) { () throws(GiveTakeError) in
+        if tzifLen == 0 { return ZoneRules.utc }
+        do throws(GiveTakeError) {
+            return try ZoneRules(tzif: UnsafeBufferPointer(start: tzif!.assumingMemoryBound(to: UInt8.self),
+                                                           count: tzifLen))
+        } catch {
+            throw GiveTakeError(error.code, "time zone: " + error.message)
+        }
+    }
+}
+
+/// The rest of a schedule from C, with the zone `zone` makes: all of it
+/// replaced, or nothing on failure.
+private func setSchedule(_ h: ScheduleHandle, _ hours: UnsafePointer<CChar>?, _ hoursLen: Int,
+                         _ holidays: UnsafePointer<Int32>?, _ nHolidays: Int,
+                         _ zone: () throws(GiveTakeError) -> ZoneRules) -> Int32 {
+    guard nHolidays >= 0, nHolidays == 0 || holidays != nil, let text = bytes(hours, hoursLen) else {
         h.error.set("gt_schedule_set: a NULL array with a non-zero length")
         return GT_EINVAL
     }
     do {
-        let zone = try ZoneRules(transitionSeconds: UnsafeBufferPointer(start: transitions, count: n),
-                                 offsetSeconds: UnsafeBufferPointer(start: offsets, count: n))
+        let rules = try zone()
         if let bad = firstInvalidUTF8(text) {
             h.error.set("hours: not valid UTF-8 (byte " + String(bad) + ")")
             return GT_EUTF8
@@ -38,7 +71,7 @@ func scheduleHandle(_ s: OpaquePointer) -> ScheduleHandle { object(s, as: Schedu
         var days: [Int64] = []
         days.reserveCapacity(nHolidays)
         for i in 0..<nHolidays { days.append(Int64(holidays![i])) }
-        h.schedule = Schedule(zone: zone, hours: weekly, holidays: days)
+        h.schedule = Schedule(zone: rules, hours: weekly, holidays: days)
     } catch {
         h.error.set(error.message)
         return status(error.code)

@@ -5,7 +5,8 @@
  *   SELECT * FROM givetake_score_periods('interactions', 'week');
  *
  * Each call reads the whole source (a table or view with the interaction
- * columns; thread_id and agent_id optional) into one scorer, finishes it
+ * columns; thread_id and agent_id optional) and the `schedules` table, if
+ * there is one (schedule_reader.c), into one scorer, finishes it
  * and returns its rows with the columns of the CLI's score tables. Values
  * are read as the CLI reads them; this file only converts values and calls
  * gt_*, every rule lives in the engine. */
@@ -323,7 +324,8 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
 
   char *msg = NULL;
   const char *table = (const char *)sqlite3_value_text(source);
-  rc = gt_sqlite_read_source(v->db, c->scorer, table, &msg);
+  rc = gt_sqlite_read_schedules(v->db, c->scorer, &msg);
+  if (rc == SQLITE_OK) rc = gt_sqlite_read_source(v->db, c->scorer, table, &msg);
   if (rc == SQLITE_OK) {
     st = gt_scorer_finish(c->scorer);
     if (st == GT_ECANCELED) rc = SQLITE_INTERRUPT;

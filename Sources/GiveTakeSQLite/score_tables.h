@@ -23,6 +23,12 @@ int gt_sqlite_register_score_tables(sqlite3 *db, char **err);
  * SQLITE_INTERRUPT may come without one. */
 int gt_sqlite_read_source(sqlite3 *db, gt_scorer *s, const char *table, char **msg);
 
+/* Gives s the schedules of the database's `schedules` table, read as
+ * `givetake score` reads it (none when there is no such table). SQLITE_OK,
+ * or an SQLite code with *msg (sqlite3_malloc'd) naming the row, its
+ * account and channel, and the bad text. */
+int gt_sqlite_read_schedules(sqlite3 *db, gt_scorer *s, char **msg);
+
 /* A created_at or as_of value: INTEGER or REAL Unix seconds, or text that
  * gt_time_parse accepts, in years 0001..9999. GT_OK, or GT_EINVAL /
  * GT_ERANGE (*out untouched). */

@@ -77,7 +77,7 @@ public func buildSchedules(_ rows: [ScheduleRow]) throws -> [ScheduleSpec] {
             channel = bytes.withUnsafeMutableBufferPointer { Channel.parse(UnsafeBufferPointer($0)) }
             if channel == nil { throw StorageError("schedule \(who): unknown channel \"\(c)\"") }
         }
-        let key = "\(r.accountID.map(String.init) ?? "-")/\(r.channel ?? "-")"
+        let key = "\(r.accountID.map(String.init) ?? "-")/\(channel.map { String($0.rawValue) } ?? "-")"
         if !seen.insert(key).inserted { throw StorageError("schedule \(who): a second schedule for the same account and channel") }
         let zone: ZoneRules
         if let z = zones[r.timeZone] {

@@ -401,6 +401,43 @@ static void test_memory_limit(void) {
   gt_scorer_free(s);
 }
 
+/* A zone from the bytes of its TZif file, as a host reads it from
+ * /usr/share/zoneinfo; data that is no such file is refused and changes
+ * nothing. */
+static void test_tzif(void) {
+  static char data[65536];
+  size_t len = 0;
+  FILE *f = fopen("/usr/share/zoneinfo/Europe/Berlin", "rb");
+  CHECK(f != NULL);
+  if (!f) return;
+  len = fread(data, 1, sizeof data, f);
+  fclose(f);
+  const char *hours = "Mon-Fri 09:00-17:00";
+  const int64_t fri_1500 = INT64_C(1795791600000000), mon_0900 = INT64_C(1796029200000000);
+  gt_schedule *z = NULL;
+  double secs = -1;
+  int64_t day = 0;
+  CHECK(gt_schedule_new(&z) == GT_OK);
+  CHECK(gt_schedule_set_tzif(z, data, len, hours, strlen(hours), NULL, 0) == GT_OK);
+  /* Friday 16:00 to Monday 10:00 in Berlin: one hour each side. */
+  CHECK(gt_schedule_business_time(&secs, z, fri_1500, mon_0900) == GT_OK && secs == 7200.0);
+  /* 2026-07-01 22:30 UTC is July 2 in Berlin (CEST, its POSIX rule). */
+  CHECK(gt_schedule_local_day(&day, z, INT64_C(1782945000000000)) == GT_OK && day == 20636);
+  /* From 16:30 UTC (17:30 in Berlin, closed): Monday's hour alone. */
+  CHECK(gt_schedule_business_time(&secs, z, fri_1500 + INT64_C(5400000000), mon_0900) == GT_OK && secs == 3600.0);
+  CHECK(gt_schedule_set_tzif(z, "TZif but not really", 19, NULL, 0, NULL, 0) == GT_EPARSE);
+  CHECK(strstr(gt_schedule_errmsg(z), "time zone: not a TZif file") != NULL);
+  CHECK(gt_schedule_set_tzif(z, data, 60, NULL, 0, NULL, 0) == GT_EPARSE);
+  CHECK(strstr(gt_schedule_errmsg(z), "not a TZif file") != NULL || strstr(gt_schedule_errmsg(z), "truncated") != NULL);
+  CHECK(gt_schedule_set_tzif(z, NULL, 5, NULL, 0, NULL, 0) == GT_EINVAL);
+  CHECK(gt_schedule_business_time(&secs, z, fri_1500, mon_0900) == GT_OK && secs == 7200.0); /* unchanged */
+  CHECK(gt_schedule_set_tzif(z, NULL, 0, hours, strlen(hours), NULL, 0) == GT_OK); /* UTC */
+  CHECK(gt_schedule_business_time(&secs, z, fri_1500 + INT64_C(5400000000), mon_0900) == GT_OK && secs == 1800.0);
+  CHECK(gt_schedule_local_day(&day, z, INT64_C(1782945000000000)) == GT_OK && day == 20635);
+  gt_schedule_free(z);
+  CHECK(gt_schedule_set_tzif(NULL, data, len, NULL, 0, NULL, 0) == GT_EINVAL);
+}
+
 static void test_hours(void) {
   /* Berlin around 2026-03-29: CET, then CEST from 01:00 UTC (1774746000). */
   const int64_t tr[2] = {0, 1774746000LL};
@@ -528,6 +565,7 @@ int main(void) {
   test_turns();
   test_memory_limit();
   test_hours();
+  test_tzif();
   test_time_text();
   printf("c abi: %d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

@@ -473,6 +473,48 @@ equals "a 5 MB body is scored" "$(q tvf.db ".load $EXT" "begin" \
   "select count(*) > 0 from givetake_score_turns('interactions')")" "1"
 expect "sqlite3_interrupt stops a call while it reads the source" 9 "interrupted" -- \
   sqlite3 tvf.db ".load $EXT" ".progress 1000 --limit 1" "select * from givetake_score_accounts('interactions')"
+# A schedules table is read as the CLI reads it: zones, hours, holidays,
+# overrides per channel, a default for every account.
+givetake demo --db tvf-hours.db --rows 6000 -q >/dev/null
+sqlite3 tvf-hours.db "CREATE TABLE schedules (account_id INTEGER, channel TEXT, time_zone TEXT, hours TEXT, holidays TEXT);
+  INSERT INTO schedules VALUES (1001, NULL, 'Europe/Berlin', 'Mon-Fri 09:00-17:00', '2026-01-01, 2026-02-02'),
+  (1001, 'instagram', 'America/New_York', 'Mon-Sat 09:00-17:00', '2026-12-25'),
+  (NULL, NULL, 'Asia/Kolkata', 'Mon-Fri 10:00-18:00', NULL), (1002, 'twitter', NULL, NULL, NULL);"
+givetake score tvf-hours.db --period week -q >/dev/null
+for t in account turn agent; do
+  equals "with a schedules table, givetake_score_${t}s equals the CLI's ${t}_scores" \
+    "$(diff_rows tvf-hours.db ${t}_scores "givetake_score_${t}s('interactions')")" "0|0|1"
+done
+equals "with a schedules table, weeks in the accounts' zones equal the CLI's period_scores" \
+  "$(diff_rows tvf-hours.db period_scores "givetake_score_periods('interactions', 'week')")" "0|0|1"
+equals "the schedules count: business time is less than calendar time" \
+  "$(q tvf-hours.db ".load $EXT" "select count(*) > 100 from givetake_score_turns('interactions') where business_time_to_ack_s < time_to_ack_s")" "1"
+expect "an unknown zone names the schedule row, account and channel" 1 \
+  "schedules row 2 \(account 1001, channel instagram\): unknown time zone \"Mars/Base\"" -- sqlite3 tvf-hours.db ".load $EXT" \
+  "begin" "update schedules set time_zone = 'Mars/Base' where rowid = 2" "select * from givetake_score_accounts('interactions')"
+expect "a file that is no zone is named" 1 "row 4 \(account 1002, channel twitter\): time zone \"zone.tab\": not a TZif file" -- \
+  sqlite3 tvf-hours.db ".load $EXT" "begin" "update schedules set time_zone = 'zone.tab' where rowid = 4" \
+  "select * from givetake_score_accounts('interactions')"
+expect "a path out of the zone directory is no zone" 1 "unknown time zone \"../../etc/passwd\"" -- \
+  sqlite3 tvf-hours.db ".load $EXT" "begin" "update schedules set time_zone = '../../etc/passwd' where rowid = 4" \
+  "select * from givetake_score_accounts('interactions')"
+expect "overlapping hours are named" 1 "row 1 \(account 1001, channel NULL\): hours .*overlapping intervals on Mon" -- \
+  sqlite3 tvf-hours.db ".load $EXT" "begin" "update schedules set hours = 'Mon 09:00-12:00, 11:00-13:00' where rowid = 1" \
+  "select * from givetake_score_accounts('interactions')"
+expect "an impossible holiday is named" 1 "row 4 \(account 1002, channel twitter\): holiday \"2026-02-30\" is not a date" -- \
+  sqlite3 tvf-hours.db ".load $EXT" "begin" "update schedules set holidays = '2026-01-06, 2026-02-30' where rowid = 4" \
+  "select * from givetake_score_accounts('interactions')"
+expect "a second schedule for one account and channel is an error" 1 "a second schedule for the same account and channel" -- \
+  sqlite3 tvf-hours.db ".load $EXT" "begin" "update schedules set account_id = 1001, channel = 'Instagram' where rowid = 4" \
+  "select * from givetake_score_accounts('interactions')"
+expect "a fractional account_id is named" 1 "schedules row 4: account_id \"1.5\" is not an integer" -- \
+  sqlite3 tvf-hours.db ".load $EXT" "begin" "update schedules set account_id = 1.5 where rowid = 4" \
+  "select * from givetake_score_accounts('interactions')"
+expect "a schedules table without a column is named" 1 "table schedules lacks column holidays" -- \
+  sqlite3 tvf-hours.db ".load $EXT" "begin" "alter table schedules drop column holidays" \
+  "select * from givetake_score_accounts('interactions')"
+expect "the CLI too: a directory is no zone" 1 "row 4 \(account 1002, channel twitter\): unknown time zone \"Europe\"" -- \
+  sh -c "cp tvf-hours.db tvf-dir.db && sqlite3 tvf-dir.db \"update schedules set time_zone = 'Europe' where rowid = 4\" && givetake score tvf-dir.db -q"
 sqlite3 tvf.db "update interactions set created_at = '99999999999999' where id = 42"
 expect "the CLI too: Unix seconds past int64 microseconds are an error, not a crash" 1 \
   "row [0-9]+ \(id 42\): created_at '99999999999999' is not a timestamp" -- givetake score tvf.db -q

@@ -3,7 +3,7 @@
 # libFuzzer targets on Linux, so swiftc is called directly):
 #   GiveTakeCore.o  the engine, instrumented once, shared by both binaries
 #   fuzz-engine     the C ABI thunks + Tests/fuzz/engine (FUZZ_TARGET=
-#                   classify, lexicon, scorer, abi, ackhist, time)
+#                   classify, lexicon, scorer, abi, ackhist, time, tzif)
 #   fuzz-csv        the twcs CSV import parser alone + Tests/fuzz/csv
 # Each step is skipped when its output is newer than its sources.
 set -euo pipefail

@@ -9,7 +9,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${FUZZ_OUT:-$ROOT/dist/fuzz}"
 SECONDS_EACH="${1:-20}"; shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(classify lexicon scorer abi ackhist time csv)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(classify lexicon scorer abi ackhist time tzif csv)
 mkdir -p "$OUT/crashes" "$OUT/logs"
 failed=()
 for t in "${TARGETS[@]}"; do

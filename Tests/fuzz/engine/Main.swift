@@ -1,5 +1,6 @@
 // libFuzzer entry point of the engine fuzzers. One binary, several
-// targets: FUZZ_TARGET picks one (classify, lexicon, scorer, abi, ackhist, time).
+// targets: FUZZ_TARGET picks one (classify, lexicon, scorer, abi, ackhist, time,
+// tzif).
 // Built by Tests/fuzz/build.sh with swiftc -sanitize=fuzzer,address
 // (SwiftPM cannot build libFuzzer targets on Linux).
 import Glibc
@@ -13,8 +14,9 @@ private let target: (UnsafeBufferPointer<UInt8>) -> Void = {
     case "abi": return fuzzABI
     case "ackhist": return fuzzAckHist
     case "time": return fuzzTime
+    case "tzif": return fuzzTZif
     default:
-        fputs("FUZZ_TARGET must be one of: classify lexicon scorer abi ackhist time\n", stderr)
+        fputs("FUZZ_TARGET must be one of: classify lexicon scorer abi ackhist time tzif\n", stderr)
         exit(2)
     }
 }()
