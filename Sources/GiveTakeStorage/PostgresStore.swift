@@ -1,8 +1,7 @@
 // PostgreSQL adapter over libpq: reads with one binary COPY ... TO STDOUT
 // (PostgresCopyReader: streamed row by row into fixed-size batches, never
-// the whole table in memory) and writes scores with COPY into temp tables
-// (PostgresCopyWriter), then replaces the rows of the scored accounts in
-// the same transaction.
+// the whole table in memory) and writes scores with COPY (PostgresCopyWriter)
+// in place of the rows of the scored accounts, in one transaction.
 import GiveTakeCore
 
 public final class PostgresStore: InteractionStore, BatchSource {
@@ -153,31 +152,32 @@ public final class PostgresStore: InteractionStore, BatchSource {
         let periodsTable = try pg.quote(prefix + "period_scores")
         try inTransaction {
             try pg.exec("SELECT pg_advisory_xact_lock(\(Self.scoreTablesLock))")
+            // A score table whose columns have exactly the schema's types
+            // takes the parts straight from COPY (binary COPY needs the
+            // exact types). One with other types (an older version's, or
+            // changed by hand) gets them through a temporary table of the
+            // schema's types and a casting INSERT at the end; such parts
+            // spill to disk past temp_buffers.
+            var targets: [String] = []
+            var staged: [(temp: String, table: String, columns: String)] = []
             for (name, table) in zip(tables, Schema.scoreTables) {
                 try pg.exec(Self.createTable(name, table.1))
                 let present = try attributeTypes(name)
                 for c in table.1 where present[c.0] == nil {
                     try pg.exec("ALTER TABLE \(name) ADD COLUMN \(c.0) \(Schema.postgresType(c.1))")
                 }
-            }
-            try pg.exec(Self.createTable(stateTable, Schema.stateColumns))
-            // The parts go to temporary tables first (they spill to disk past
-            // temp_buffers), so the score tables change only at the end. They
-            // have the schema's types whatever the score tables have (an
-            // older version's, or changed by hand), so the bulk parts go in
-            // binary COPY; the final INSERT casts to the tables' types.
-            let temps = ["gt_new_accounts", "gt_new_contacts", "gt_new_turns", "gt_new_agents"]
-            for (temp, table) in zip(temps, Schema.scoreTables) { try pg.exec(Self.createTempTable(temp, table.1)) }
-            if periods { try pg.exec(Self.createTempTable("gt_new_periods", Schema.periodColumns)) }
-            let state = try produce { result in
-                try copyIn("pg_temp.gt_new_accounts", Schema.accountColumns, result.accounts) { $0.values(names) }
-                try copyInContacts("pg_temp.gt_new_contacts", result.contacts)
-                try copyInTurns("pg_temp.gt_new_turns", result.turns.ordered(), names)
-                try copyIn("pg_temp.gt_new_agents", Schema.agentColumns, result.agents) { $0.values(names) }
-                if periods {
-                    try copyIn("pg_temp.gt_new_periods", Schema.periodColumns, result.periods) { $0.values(names) }
+                if table.1.allSatisfy({ present[$0.0].map(Schema.isPostgresType($0.1)) ?? true }) {
+                    targets.append(name)
+                } else {
+                    let temp = "gt_new_" + table.0
+                    try pg.exec(Self.createTempTable(temp, table.1))
+                    targets.append("pg_temp." + temp)
+                    staged.append((temp, name, table.1.map(\.0).joined(separator: ", ")))
                 }
             }
+            try pg.exec(Self.createTable(stateTable, Schema.stateColumns))
+            if periods { try pg.exec(Self.createTempTable("gt_new_periods", Schema.periodColumns)) }
+            // The old rows go first: readers see them until the commit.
             if let replacing {
                 try fillAccountFilter(replacing)
                 let filter = " WHERE account_id IN (SELECT account_id FROM pg_temp.gt_scan_accounts)"
@@ -185,11 +185,20 @@ public final class PostgresStore: InteractionStore, BatchSource {
             } else {
                 for name in tables { try pg.exec("DELETE FROM \(name)") }
             }
-            for (k, (temp, name)) in zip(temps, tables).enumerated() {
-                let cols = Schema.scoreTables[k].1.map(\.0).joined(separator: ", ")
-                try pg.exec("INSERT INTO \(name) (\(cols)) SELECT \(cols) FROM pg_temp.\(temp)")
+            let state = try produce { result in
+                try copyIn(targets[0], Schema.accountColumns, result.accounts) { $0.values(names) }
+                try copyInContacts(targets[1], result.contacts)
+                try copyInTurns(targets[2], result.turns.ordered(), names)
+                try copyIn(targets[3], Schema.agentColumns, result.agents) { $0.values(names) }
+                if periods {
+                    try copyIn("pg_temp.gt_new_periods", Schema.periodColumns, result.periods) { $0.values(names) }
+                }
+            }
+            for s in staged {
+                try pg.exec("INSERT INTO \(s.table) (\(s.columns)) SELECT \(s.columns) FROM pg_temp.\(s.temp)")
             }
             if periods {
+                // Replaced at the end: DROP locks readers out until the commit.
                 try pg.exec("DROP TABLE IF EXISTS \(periodsTable)")
                 try pg.exec(Self.createTable(periodsTable, Schema.periodColumns))
                 try pg.exec("INSERT INTO \(periodsTable) SELECT * FROM pg_temp.gt_new_periods")

@@ -139,6 +139,12 @@ public enum Schema {
         }
     }
 
+    /// Whether `formatted` (what format_type prints for a column) is the
+    /// type `postgresType(t)` creates.
+    static func isPostgresType(_ t: ColumnType) -> (String) -> Bool {
+        { $0 == (t == .time ? "timestamp with time zone" : postgresType(t)) }
+    }
+
     static func postgresType(_ t: ColumnType) -> String {
         switch t {
         case .int: return "bigint"

@@ -489,30 +489,36 @@ equals "with a schedules table, weeks in the accounts' zones equal the CLI's per
   "$(diff_rows tvf-hours.db period_scores "givetake_score_periods('interactions', 'week')")" "0|0|1"
 equals "the schedules count: business time is less than calendar time" \
   "$(q tvf-hours.db ".load $EXT" "select count(*) > 100 from givetake_score_turns('interactions') where business_time_to_ack_s < time_to_ack_s")" "1"
-expect "an unknown zone names the schedule row, account and channel" 1 \
-  "schedules row 2 \(account 1001, channel instagram\): unknown time zone \"Mars/Base\"" -- sqlite3 tvf-hours.db ".load $EXT" \
-  "begin" "update schedules set time_zone = 'Mars/Base' where rowid = 2" "select * from givetake_score_accounts('interactions')"
-expect "a file that is no zone is named" 1 "row 4 \(account 1002, channel twitter\): time zone \"zone.tab\": not a TZif file" -- \
-  sqlite3 tvf-hours.db ".load $EXT" "begin" "update schedules set time_zone = 'zone.tab' where rowid = 4" \
-  "select * from givetake_score_accounts('interactions')"
-expect "a path out of the zone directory is no zone" 1 "unknown time zone \"../../etc/passwd\"" -- \
-  sqlite3 tvf-hours.db ".load $EXT" "begin" "update schedules set time_zone = '../../etc/passwd' where rowid = 4" \
-  "select * from givetake_score_accounts('interactions')"
-expect "overlapping hours are named" 1 "row 1 \(account 1001, channel NULL\): hours .*overlapping intervals on Mon" -- \
-  sqlite3 tvf-hours.db ".load $EXT" "begin" "update schedules set hours = 'Mon 09:00-12:00, 11:00-13:00' where rowid = 1" \
-  "select * from givetake_score_accounts('interactions')"
-expect "an impossible holiday is named" 1 "row 4 \(account 1002, channel twitter\): holiday \"2026-02-30\" is not a date" -- \
-  sqlite3 tvf-hours.db ".load $EXT" "begin" "update schedules set holidays = '2026-01-06, 2026-02-30' where rowid = 4" \
-  "select * from givetake_score_accounts('interactions')"
-expect "a second schedule for one account and channel is an error" 1 "a second schedule for the same account and channel" -- \
-  sqlite3 tvf-hours.db ".load $EXT" "begin" "update schedules set account_id = 1001, channel = 'Instagram' where rowid = 4" \
-  "select * from givetake_score_accounts('interactions')"
-expect "a fractional account_id is named" 1 "schedules row 4: account_id \"1.5\" is not an integer" -- \
-  sqlite3 tvf-hours.db ".load $EXT" "begin" "update schedules set account_id = 1.5 where rowid = 4" \
-  "select * from givetake_score_accounts('interactions')"
-expect "a schedules table without a column is named" 1 "table schedules lacks column holidays" -- \
-  sqlite3 tvf-hours.db ".load $EXT" "begin" "alter table schedules drop column holidays" \
-  "select * from givetake_score_accounts('interactions')"
+# A bad schedules row stops the plugin's scoring with an error naming it;
+# each case changes one row inside a transaction that is never committed.
+schedule_error() { # name, expected message, the change
+  expect "$1" 1 "$2" -- sqlite3 tvf-hours.db ".load $EXT" "begin" "$3" \
+    "select * from givetake_score_accounts('interactions')"
+}
+schedule_error "an unknown zone names the schedule row, account and channel" \
+  "schedules row 2 \(account 1001, channel instagram\): unknown time zone \"Mars/Base\"" \
+  "update schedules set time_zone = 'Mars/Base' where rowid = 2"
+schedule_error "a file that is no zone is named" \
+  "row 4 \(account 1002, channel twitter\): time zone \"zone.tab\": not a TZif file" \
+  "update schedules set time_zone = 'zone.tab' where rowid = 4"
+schedule_error "a path out of the zone directory is no zone" \
+  "unknown time zone \"../../etc/passwd\"" \
+  "update schedules set time_zone = '../../etc/passwd' where rowid = 4"
+schedule_error "overlapping hours are named" \
+  "row 1 \(account 1001, channel NULL\): hours .*overlapping intervals on Mon" \
+  "update schedules set hours = 'Mon 09:00-12:00, 11:00-13:00' where rowid = 1"
+schedule_error "an impossible holiday is named" \
+  "row 4 \(account 1002, channel twitter\): holiday \"2026-02-30\" is not a date" \
+  "update schedules set holidays = '2026-01-06, 2026-02-30' where rowid = 4"
+schedule_error "a second schedule for one account and channel is an error" \
+  "a second schedule for the same account and channel" \
+  "update schedules set account_id = 1001, channel = 'Instagram' where rowid = 4"
+schedule_error "a fractional account_id is named" \
+  "schedules row 4: account_id \"1.5\" is not an integer" \
+  "update schedules set account_id = 1.5 where rowid = 4"
+schedule_error "a schedules table without a column is named" \
+  "table schedules lacks column holidays" \
+  "alter table schedules drop column holidays"
 expect "the CLI too: a directory is no zone" 1 "row 4 \(account 1002, channel twitter\): unknown time zone \"Europe\"" -- \
   sh -c "cp tvf-hours.db tvf-dir.db && sqlite3 tvf-dir.db \"update schedules set time_zone = 'Europe' where rowid = 4\" && givetake score tvf-dir.db -q"
 sqlite3 tvf.db "update interactions set created_at = '99999999999999' where id = 42"

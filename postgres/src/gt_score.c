@@ -897,11 +897,12 @@ split_group(GroupRun *run, int pos, int parts, bool planned, gt_interaction *row
  * GT_AS_OF_LATEST (no as_of given): group 0 is scored first without one;
  * when its as_of is the source's latest created_at it is the global one,
  * the pass goes on pinned to it and returns true; otherwise (the latest
- * row was dropped) it stops before emitting and returns false. emit NULL: every group is scored for its as_of only, and
- * *max_as_of gets the largest. A group's files are deleted once the group
- * is emitted: no later pass needs them. A group of several linked sets
- * that does not fit is split in two (the scorer freed first, nothing of it
- * emitted) and the parts are scored in its place.
+ * row was dropped) it stops before emitting and returns false. emit
+ * NULL: every group is scored for its as_of only, and *max_as_of gets the
+ * largest. A group's files are deleted once the group is emitted: no later
+ * pass needs them. A group of several linked sets that does not fit is
+ * split in two (the scorer freed first, nothing of it emitted) and the
+ * parts are scored in its place.
  */
 static bool
 group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
