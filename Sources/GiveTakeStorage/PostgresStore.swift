@@ -166,7 +166,7 @@ public final class PostgresStore: InteractionStore, BatchSource {
                 for c in table.1 where present[c.0] == nil {
                     try pg.exec("ALTER TABLE \(name) ADD COLUMN \(c.0) \(Schema.postgresType(c.1))")
                 }
-                if table.1.allSatisfy({ present[$0.0].map(Schema.isPostgresType($0.1)) ?? true }) {
+                if table.1.allSatisfy({ c in present[c.0].map { $0 == Schema.postgresType(c.1) } ?? true }) {
                     targets.append(name)
                 } else {
                     let temp = "gt_new_" + table.0

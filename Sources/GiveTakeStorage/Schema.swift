@@ -139,12 +139,8 @@ public enum Schema {
         }
     }
 
-    /// Whether `formatted` (what format_type prints for a column) is the
-    /// type `postgresType(t)` creates.
-    static func isPostgresType(_ t: ColumnType) -> (String) -> Bool {
-        { $0 == (t == .time ? "timestamp with time zone" : postgresType(t)) }
-    }
-
+    /// The type as format_type prints it (which CREATE TABLE also takes),
+    /// so a column's catalog type can be compared with it.
     static func postgresType(_ t: ColumnType) -> String {
         switch t {
         case .int: return "bigint"
@@ -152,7 +148,7 @@ public enum Schema {
         case .bool: return "boolean"
         case .real: return "double precision"
         case .text: return "text"
-        case .time: return "timestamptz"
+        case .time: return "timestamp with time zone"
         case .date: return "date"
         }
     }
