@@ -22,6 +22,10 @@ final class PostgresConnection {
         conn = c
         // Naive timestamps are read as UTC, like the spec's created_at.
         try exec("SET TIME ZONE 'UTC'")
+        // The engine reads and writes UTF-8: the server converts from and to
+        // a database in another encoding (LATIN1, ...); text a SQL_ASCII
+        // database holds comes as it is and must then be UTF-8.
+        try exec("SET client_encoding = 'UTF8'")
         try exec("SET client_min_messages = warning")
     }
 

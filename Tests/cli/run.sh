@@ -585,6 +585,23 @@ elif PG_NO_TRAP=1 pg_start; then
   psql -qc 'create schema crm; create table crm."Interactions" as select * from interactions'
   expect "PostgreSQL: schema-qualified, quoted names" 0 "^account" -- givetake score "$PGURL" --table 'crm.Interactions' --out-prefix 'crm.out_' -q
   equals "PostgreSQL: output in the schema" "$(psql -tAc 'select count(*) > 0 from crm.out_account_scores')" "t"
+  # A LATIN1 database: the server converts its text to UTF-8 for the CLI
+  # and the names written back to LATIN1.
+  psql -qc "create database gt_latin1 encoding 'LATIN1' lc_collate 'C' lc_ctype 'C' template template0"
+  L1URL=${PGURL%/*}/gt_latin1
+  expect "PostgreSQL: text with no LATIN1 equivalent is refused, not garbled" 1 \
+    "has no equivalent in encoding \"LATIN1\"" -- givetake demo --db "$L1URL" --rows 3000 --no-score -q
+  # The demo rows without their emoji, by pg_dump (which converts).
+  psql -qc "create table l1_rows as select * from interactions; update l1_rows set
+    body = regexp_replace(body, '[^\x01-\xff]', '', 'g'), author_name = regexp_replace(author_name, '[^\x01-\xff]', '', 'g')"
+  pg_dump -t l1_rows -t accounts | psql -q -d gt_latin1 >/dev/null && psql -qc "drop table l1_rows"
+  PGCLIENTENCODING=UTF8 psql -d gt_latin1 -qc "alter table l1_rows rename to interactions;
+    update interactions set body = 'Merci José, café offert' where id in (select id from interactions where not inbound limit 20);
+    update interactions set author_name = 'José Ruiz' where inbound; update accounts set name = 'Café Crème' where account_id = 1001"
+  expect "PostgreSQL: a LATIN1 database is read as UTF-8" 0 "Café Crème" -- givetake score "$L1URL" -q
+  equals "PostgreSQL: ... and its account names are written back in LATIN1" \
+    "$(PGCLIENTENCODING=LATIN1 psql -d gt_latin1 -tAc "select distinct encode(convert_to(account_name, 'LATIN1'), 'hex') from account_scores where account_id = 1001")" \
+    "$(printf 'Caf\xe9 Cr\xe8me' | od -An -tx1 | tr -d ' \n')"
   psql -qc "select * from account_scores order by account_id, channel" >pg_before.txt
   GIVETAKE_TEST_KILL_BEFORE_COMMIT=1 sh -c 'givetake score "$1" --as-of "2026-02-01" -q >/dev/null 2>&1; exit $?' sh "$PGURL"
   psql -qc "select * from account_scores order by account_id, channel" >pg_after.txt
