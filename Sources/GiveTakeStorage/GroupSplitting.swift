@@ -26,7 +26,7 @@ extension ScoringJob {
                                 _ each: (ScoringResult, _ whole: Bool) throws -> Void) throws {
         let result: ScoringResult
         do {
-            result = try scoreSpill(paths, rows: rows, cfg)
+            result = try scoreSpill(paths, rows: rows, cfg, limited: !spilled.withinBound)
         } catch let e as GroupTooLarge {
             // The failed scorer was dropped; nothing of it was handed on (a
             // group's result is written only once it is complete).

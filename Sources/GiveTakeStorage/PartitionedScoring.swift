@@ -32,12 +32,16 @@ final class SpilledGroups {
     /// The cross-account links (as planGroups takes them), to split a
     /// group by linked set when its scorer runs out of memory.
     let links: [(Int64, Int64)]
+    /// Whether the rows would have fitted one pass (grouped for speed
+    /// only): then, as in one pass, no group's scorer is limited.
+    let withinBound: Bool
     /// Files of split groups made so far (their names are numbered).
     var splits = 0
 
     init(dir: String, paths: [[String]], rows: [Int], stats: ScanStats, latest: Int64?, latestGroup: Int,
-         links: [(Int64, Int64)]) {
+         links: [(Int64, Int64)], withinBound: Bool) {
         self.dir = dir
+        self.withinBound = withinBound
         self.paths = paths
         self.rows = rows
         self.stats = stats
@@ -51,13 +55,14 @@ final class SpilledGroups {
 
 extension ScoringJob {
     /// The table spilled to groups of accounts when its estimated row count
-    /// exceeds `maxRowsInMemory` (an unknown count only with
-    /// `groupWhenCountUnknown`); else nil, and the caller scores it in one
-    /// pass. (A spilled table that turns out to fit is one group, read
-    /// back from the spill rather than scanned again.)
+    /// exceeds `maxRowsInMemory` or `groupAboveRows` (an unknown count
+    /// only with `groupWhenCountUnknown`); else nil, and the caller scores
+    /// it in one pass. (A spilled table that turns out to fit is one
+    /// group, read back from the spill rather than scanned again.)
     func spilledIfLarge(_ store: InteractionStore) throws -> SpilledGroups? {
         guard let cap = maxRowsInMemory,
-              (store.estimatedRowCount(table) ?? (groupWhenCountUnknown ? Int.max : 0)) > cap else { return nil }
+              (store.estimatedRowCount(table) ?? (groupWhenCountUnknown ? Int.max : 0)) > min(cap, groupAboveRows ?? cap)
+        else { return nil }
         // One read snapshot: the plan covers every row read.
         var spilled: SpilledGroups?
         try store.inReadSnapshot { spilled = try spillGroups(store, rowsPerGroup: cap) }
@@ -123,7 +128,11 @@ extension ScoringJob {
             let t1 = monotonicSeconds()
             // With a scorer memory limit, even one group may have to be
             // split by linked set.
-            let links = Int(stats.rows) > cap || scorerMemoryLimit != nil ? try scan.links.links() : []
+            // Links keep linked accounts in one group: needed once the rows
+            // may be planned into more than one.
+            let withinBound = Int(stats.rows) <= cap
+            let links = Int(stats.rows) > min(cap, rowsPerGroup ?? cap) || scorerMemoryLimit != nil
+                ? try scan.links.links() : []
             let paths = scan.paths
             // Packed by rows plus each account's share of the report, so a
             // group of many small accounts is planned to fit rather than
@@ -148,7 +157,7 @@ extension ScoringJob {
                 }
                 return SpilledGroups(dir: dir, paths: files, rows: rows, stats: stats, latest: latest,
                                      latestGroup: Int(max(0, groupOfBucket[bucketOf(latestAccount, bucketCount)])),
-                                     links: links)
+                                     links: links, withinBound: withinBound)
             }
             // Linked accounts join buckets past the target: groups of
             // accounts instead, as near the target as the files allow (no
@@ -160,7 +169,7 @@ extension ScoringJob {
             if traceEnabled { trace("plan: \(links.count) cross-account links, \(groups) groups of accounts: \(monotonicSeconds() - t1) s") }
             if groups == 1 {
                 return SpilledGroups(dir: dir, paths: [paths], rows: [Int(stats.rows)], stats: stats, latest: latest,
-                                     latestGroup: 0, links: links)
+                                     latestGroup: 0, links: links, withinBound: withinBound)
             }
             let t2 = monotonicSeconds()
             let writers = try (0..<groups).map {
@@ -175,7 +184,8 @@ extension ScoringJob {
             if traceEnabled { trace("split into \(groups) group files: \(monotonicSeconds() - t2) s") }
             return SpilledGroups(dir: dir, paths: writers.map { [$0.path] }, rows: writers.map(\.rows), stats: stats,
                                  latest: latest,
-                                 latestGroup: Int(groupOf[latestAccount] ?? 0), links: links)
+                                 latestGroup: Int(groupOf[latestAccount] ?? 0), links: links,
+                                 withinBound: withinBound)
         } catch {
             dir.withCString { removeTree($0) }
             throw error
@@ -234,9 +244,10 @@ extension ScoringJob {
         return pinned ?? 0
     }
 
-    /// The last group's scorer reset (or a new one) with the memory limit,
-    /// given the rows of `paths` (`rows` of them) in scan order.
-    func scoreSpill(_ paths: [String], rows: Int, _ cfg: ScoringConfig) throws -> ScoringResult {
+    /// The last group's scorer reset (or a new one) with the memory limit
+    /// (none when `limited` is false), given the rows of `paths` (`rows` of
+    /// them) in scan order.
+    func scoreSpill(_ paths: [String], rows: Int, _ cfg: ScoringConfig, limited: Bool) throws -> ScoringResult {
         let scorer: Scorer
         if let kept = groupScorer.scorer {
             kept.reset()
@@ -246,7 +257,7 @@ extension ScoringJob {
             groupScorer.scorer = scorer
         }
         try scorer.configure(cfg)
-        scorer.memoryLimit = scorerMemoryLimit ?? 0
+        scorer.memoryLimit = limited ? scorerMemoryLimit ?? 0 : 0
         // The row count is known: the id table is sized once.
         scorer.reserveCapacity(rows: rows)
         scorerStarts?()

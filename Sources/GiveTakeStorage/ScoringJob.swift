@@ -21,6 +21,11 @@ public struct ScoringJob {
     /// Memory bound: above this many rows, accounts are scored in groups
     /// (PartitionedScoring.swift). nil = one group, however large.
     public var maxRowsInMemory: Int?
+    /// A table estimated above this many rows is scored in groups even
+    /// when one pass would fit `maxRowsInMemory` (nil: that bound alone
+    /// decides): scorers the size of the CPU caches, fed from the spill,
+    /// beat one scorer of every row in time and memory.
+    public var groupAboveRows: Int?
     /// Rows a group aims at when the table is scored in groups (nil: as
     /// many as `maxRowsInMemory`). A group whose scorer state fits the CPU
     /// caches scores faster, and fewer rows mean less memory.

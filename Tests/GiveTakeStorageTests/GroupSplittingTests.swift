@@ -100,6 +100,45 @@ import Testing
         #expect(try store.readAccountScores(prefix: "") == before)
     }
 
+    /// A table past `groupAboveRows` but within the bound is scored in
+    /// groups for speed, with the results of one pass, and its scorers are
+    /// not limited (one pass would not be): one account larger than the
+    /// scorer limit still scores.
+    @Test func aTableWithinTheBoundIsGroupedForSpeedWithoutALimit() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("speed.db"), create: true)
+        try loadSmallAccounts(store)
+        var job = ScoringJob()
+        let whole = try job.run(store)
+        job.prefix = "g_"
+        job.maxRowsInMemory = 10_000
+        job.groupAboveRows = 1_000
+        job.rowsPerGroup = 500
+        job.scorerMemoryLimit = 1_000_000
+        var scorers = 0
+        job.scorerStarts = { scorers += 1 }
+        let grouped = try job.run(store)
+        #expect(scorers > 2, "grouped (\(scorers) scorers)")
+        #expect(grouped.accounts.isEmpty && grouped.asOf == whole.asOf)
+        for (table, order) in [("account_scores", ["account_id", "channel NULLS FIRST"]),
+                               ("contact_scores", ["account_id", "contact_id"]),
+                               ("turn_scores", ["account_id", "turn_id"])] {
+            let a = try store.readScoreRows(prefix: "", table: table, status: nil, orderBy: order)
+            let b = try store.readScoreRows(prefix: "g_", table: table, status: nil, orderBy: order)
+            #expect(a.count > 0 && a == b, "\(table)")
+        }
+        // One account of 2,701 rows: over the scorer limit (see above),
+        // within the bound of 10,000 rows.
+        try store.conn.exec("UPDATE interactions SET account_id = 1 WHERE account_id <= 900")
+        scorers = 0
+        _ = try job.run(store)
+        #expect(scorers >= 2, "grouped (\(scorers) scorers)")
+        job.prefix = ""
+        job.maxRowsInMemory = nil
+        let onePass = try job.run(store)
+        #expect(try store.readAccountScores(prefix: "g_") == onePass.accounts)
+    }
+
     @Test func partsKeepLinkedSetsWholeAndBalanceRows() throws {
         let counts: [(account: Int64, rows: Int)] = [(1, 50), (2, 40), (3, 30), (4, 20), (5, 10), (6, 10)]
         let links: [(Int64, Int64)] = [(5, 6)]  // accounts 5 and 6: one set of 20 rows
