@@ -220,6 +220,6 @@ let cacheGroupRows = 50_000
 /// accounts even within the memory bound. Over SQLite, demo data, median
 /// of three: equal time up to 700,000 rows with a third less memory; at
 /// 1 M rows 2.1–2.6 s and 138 MB against 2.9–3.0 s and 188 MB in one pass
-/// (over PostgreSQL 3.4–3.9 s against 4.1–4.6 s).
+/// (over PostgreSQL 3.1–4.3 s and 135 MB against 3.7–4.4 s and 184 MB).
 let oneScanMaxRows = 500_000
 #endif
