@@ -4,8 +4,10 @@
 // linked sets (an account with the accounts linked to it) fits. Such a
 // group is split by linked set into as many parts as its planned memory
 // needs, each scored in turn (and split again if it still does
-// not fit); only one linked set that does not fit is an error. Parts are closed under links like groups, so
-// the results equal one pass.
+// not fit); only one linked set that does not fit is an error, unless the
+// job has a ceiling that holds it (a default bound): then it is scored
+// alone under that. Parts are closed under links like groups, so the
+// results equal one pass.
 import GiveTakeCore
 #if canImport(Glibc)
 import Glibc
@@ -18,24 +20,37 @@ extension ScoringJob {
     func scoreSplitting(_ spilled: SpilledGroups, _ group: Int, _ cfg: ScoringConfig, label: String, lastRead: Bool,
                         _ each: (ScoringResult, _ whole: Bool) throws -> Void) throws {
         try scoreSplitting(spilled, spilled.paths[group], rows: spilled.rows[group], cfg, label: label,
-                           lastRead: lastRead, each)
+                           lastRead: lastRead, limit: spilled.withinBound ? nil : scorerMemoryLimit, each)
     }
 
+    /// `limit`: the scorer's memory limit (nil: none).
     private func scoreSplitting(_ spilled: SpilledGroups, _ paths: [String], rows: Int, _ cfg: ScoringConfig,
-                                label: String, lastRead: Bool,
+                                label: String, lastRead: Bool, limit: Int?,
                                 _ each: (ScoringResult, _ whole: Bool) throws -> Void) throws {
         let result: ScoringResult
         do {
-            result = try scoreSpill(paths, rows: rows, cfg, limited: !spilled.withinBound)
+            result = try scoreSpill(paths, rows: rows, cfg, limit: limit)
         } catch let e as GroupTooLarge {
             // The failed scorer was dropped; nothing of it was handed on (a
             // group's result is written only once it is complete).
-            let parts = try split(spilled, paths, rows: rows, into: e.partsNeeded, cause: e)
+            let parts: [(path: String, rows: Int)]
+            do {
+                parts = try split(spilled, paths, rows: rows, into: e.partsNeeded, cause: e)
+            } catch let tooLarge as LinkedSetTooLarge {
+                // One linked set: scored alone up to the ceiling, if any.
+                guard let ceiling = scorerMemoryCeiling, let limit, limit < ceiling,
+                      tooLarge.scorerBytesNeeded + tooLarge.scorerBytesNeeded / 4 <= ceiling else { throw tooLarge }
+                oversized?(tooLarge, ceiling)
+                try scoreSplitting(spilled, paths, rows: rows, cfg, label: label, lastRead: lastRead, limit: ceiling,
+                                   each)
+                return
+            }
             if lastRead { for p in paths { unlink(p) } }
             for (k, part) in parts.enumerated() {
                 let partLabel = label + ", part \(k + 1) of \(parts.count)"
                 phase?("computing scores, " + partLabel)
-                try scoreSplitting(spilled, [part.path], rows: part.rows, cfg, label: partLabel, lastRead: true) { r, _ in
+                try scoreSplitting(spilled, [part.path], rows: part.rows, cfg, label: partLabel, lastRead: true,
+                                   limit: limit) { r, _ in
                     try each(r, false)
                 }
             }

@@ -245,9 +245,9 @@ extension ScoringJob {
     }
 
     /// The last group's scorer reset (or a new one) with the memory limit
-    /// (none when `limited` is false), given the rows of `paths` (`rows` of
-    /// them) in scan order.
-    func scoreSpill(_ paths: [String], rows: Int, _ cfg: ScoringConfig, limited: Bool) throws -> ScoringResult {
+    /// `limit` (nil: none), given the rows of `paths` (`rows` of them) in
+    /// scan order.
+    func scoreSpill(_ paths: [String], rows: Int, _ cfg: ScoringConfig, limit: Int?) throws -> ScoringResult {
         let scorer: Scorer
         if let kept = groupScorer.scorer {
             kept.reset()
@@ -257,7 +257,7 @@ extension ScoringJob {
             groupScorer.scorer = scorer
         }
         try scorer.configure(cfg)
-        scorer.memoryLimit = limited ? scorerMemoryLimit ?? 0 : 0
+        scorer.memoryLimit = limit ?? 0
         // The row count is known: the id table is sized once.
         scorer.reserveCapacity(rows: rows)
         scorerStarts?()

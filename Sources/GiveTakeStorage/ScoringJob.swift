@@ -39,6 +39,14 @@ public struct ScoringJob {
     /// (GroupSplitting.swift); only one linked set that does not fit is an
     /// error. (A table scored in one pass has no limit.)
     public var scorerMemoryLimit: Int?
+    /// A linked set that does not fit `scorerMemoryLimit` is scored alone
+    /// with a limit of up to this many bytes, and `oversized` is told,
+    /// rather than stopping the run (nil: the run stops with
+    /// LinkedSetTooLarge). For a bound that is a default, not the user's.
+    public var scorerMemoryCeiling: Int?
+    /// Told of each linked set scored past `scorerMemoryLimit` (what it
+    /// needs, and the ceiling it was given).
+    public var oversized: ((LinkedSetTooLarge, _ ceiling: Int) -> Void)?
     /// Spill buckets of grouped scoring (nil: from the row estimate); one
     /// bucket makes every plan split the spill by group (for tests).
     var spillBucketCount: Int?

@@ -100,6 +100,38 @@ import Testing
         #expect(try store.readAccountScores(prefix: "") == before)
     }
 
+    /// With a ceiling (a default bound), a linked set that does not fit is
+    /// scored alone under it, once, and the caller is told; a ceiling that
+    /// does not hold it either leaves the error.
+    @Test func aCeilingScoresOneLinkedSetThatDoesNotFitAlone() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("ceiling.db"), create: true)
+        try loadSmallAccounts(store)
+        try store.conn.exec("UPDATE interactions SET account_id = 1 WHERE account_id <= 900")
+        var job = ScoringJob()
+        let whole = try job.run(store)
+        job.prefix = "g_"
+        job.maxRowsInMemory = 2000
+        job.scorerMemoryLimit = 1_000_000
+        var told: [(String, Int)] = []
+        job.oversized = { e, ceiling in told.append((e.message, ceiling)) }
+        job.scorerMemoryCeiling = 2_000_000
+        #expect(throws: LinkedSetTooLarge.self) { _ = try job.run(store) }
+        #expect(told.isEmpty)
+        job.scorerMemoryCeiling = 64 << 20
+        _ = try job.run(store)
+        #expect(told.count == 1 && told.first?.1 == 64 << 20)
+        #expect(told.first?.0.contains("account 1 (2701 rows) does not fit the memory bound") == true)
+        for (table, order) in [("account_scores", ["account_id", "channel NULLS FIRST"]),
+                               ("contact_scores", ["account_id", "contact_id"]),
+                               ("turn_scores", ["account_id", "turn_id"])] {
+            let a = try store.readScoreRows(prefix: "", table: table, status: nil, orderBy: order)
+            let b = try store.readScoreRows(prefix: "g_", table: table, status: nil, orderBy: order)
+            #expect(a.count > 0 && a == b, "\(table)")
+        }
+        #expect(try store.readAccountScores(prefix: "g_") == whole.accounts)
+    }
+
     /// A table past `groupAboveRows` but within the bound is scored in
     /// groups for speed, with the results of one pass, and its scorers are
     /// not limited (one pass would not be): one account larger than the

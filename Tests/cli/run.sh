@@ -139,6 +139,24 @@ same "... and leaves the previous scores" small-one-pass.txt <(dump_scores small
 suggested=$(givetake score small.db -q --max-memory 16M 2>&1 | grep -o -- '--max-memory [0-9]*[MG]' | cut -d' ' -f2)
 expect "... and the bound it suggests scores it" 0 "" -- givetake score small.db -q --max-memory "${suggested:-none}" --out-prefix big_
 equals "... the suggestion is a size" "$(printf '%s' "$suggested" | grep -cE '^[0-9]+[MG]$')" "1"
+# One tenant of 1.45 M rows (725,000 contacts): past the default bound's
+# one-pass size, and more than a group's scorer may hold under it.
+sqlite3 tenant.db "CREATE TABLE interactions (id INTEGER, account_id INTEGER, contact_id INTEGER, parent_id INTEGER,
+  channel TEXT, kind TEXT, inbound INTEGER, automated INTEGER, has_media INTEGER, created_at TEXT, author_name TEXT,
+  body TEXT, value REAL);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1450000)
+INSERT INTO interactions SELECT i, 7, (i + 1) / 2, CASE WHEN i % 2 = 0 THEN i - 1 END, 'twitter',
+  CASE WHEN i % 2 = 0 THEN 'reply' ELSE 'comment' END, i % 2, 0, 0,
+  datetime('2026-01-01', '+' || (i * 7) || ' seconds'), CASE WHEN i % 2 = 1 THEN 'Ana Perez' END,
+  CASE WHEN i % 2 = 0 THEN 'Thanks Ana, here is how to fix it' ELSE 'help please' END, 0 FROM n;"
+expect "a bound the user gives is strict for one large tenant" 1 \
+  "account 7 \(1450000 rows\) does not fit the memory bound.*run with --max-memory" -- \
+  givetake score tenant.db -q --max-memory 512M
+expect "the default bound scores one large tenant alone, and says so" 0 \
+  "note: .*account 7 \(1450000 rows\) does not fit the memory bound.*scored alone with up to [0-9]+ MB" -- \
+  givetake score tenant.db -q
+equals "... every turn scored" "$(sqlite3 tenant.db 'select needs_ack, acknowledged, personal_rate from account_scores where channel is null')" \
+  "725000|725000|1.0"
 givetake score demo.db --format csv -q >again.csv
 same "a rerun gives identical output" sqlite.csv again.csv
 expect "progress and summary stay off a non-terminal stdout" 0 "^account" -- givetake score demo.db
