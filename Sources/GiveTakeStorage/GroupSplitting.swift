@@ -19,8 +19,29 @@ extension ScoringJob {
     /// the group's files are deleted once read.
     func scoreSplitting(_ spilled: SpilledGroups, _ group: Int, _ cfg: ScoringConfig, label: String, lastRead: Bool,
                         _ each: (ScoringResult, _ whole: Bool) throws -> Void) throws {
+        let limit = spilled.withinBound ? nil : scorerMemoryLimit
+        // One account alone cannot be split: with a ceiling it is scored
+        // under it at once (no failed first try), and told of if it needed
+        // more than the limit.
+        if let account = spilled.soleAccount[group], let limit, let ceiling = scorerMemoryCeiling, ceiling > limit {
+            try scoreSplitting(spilled, spilled.paths[group], rows: spilled.rows[group], cfg, label: label,
+                               lastRead: lastRead, limit: ceiling) { result, whole in
+                if let scorer = groupScorer.scorer {
+                    let planned = scorer.plannedBytes(rows: scorer.storedRows, textBytes: 0, finishing: true)
+                    if planned > limit {
+                        let rows = spilled.rows[group]
+                        oversized?(LinkedSetTooLarge(
+                            message: "table '\(table)': account \(account) (\(rows) rows) does not fit the memory bound: "
+                                + "scoring \(rows) rows needs about \(megabytes(planned)) MB, above the memory limit of "
+                                + "\(megabytes(limit)) MB", scorerBytesNeeded: planned), ceiling)
+                    }
+                }
+                try each(result, whole)
+            }
+            return
+        }
         try scoreSplitting(spilled, spilled.paths[group], rows: spilled.rows[group], cfg, label: label,
-                           lastRead: lastRead, limit: spilled.withinBound ? nil : scorerMemoryLimit, each)
+                           lastRead: lastRead, limit: limit, each)
     }
 
     /// `limit`: the scorer's memory limit (nil: none).
@@ -155,3 +176,6 @@ public struct LinkedSetTooLarge: Error, CustomStringConvertible, Sendable {
     public let scorerBytesNeeded: Int
     public var description: String { message }
 }
+
+/// Bytes as whole MB, rounded up (as the engine's messages say them).
+func megabytes(_ bytes: Int) -> Int { (bytes + (1 << 20) - 1) >> 20 }

@@ -101,35 +101,67 @@ import Testing
     }
 
     /// With a ceiling (a default bound), a linked set that does not fit is
-    /// scored alone under it, once, and the caller is told; a ceiling that
-    /// does not hold it either leaves the error.
+    /// scored alone under it and the caller is told; a ceiling that does
+    /// not hold it either leaves the error. One account alone is scored
+    /// under the ceiling at once; a linked set after a failed first try.
     @Test func aCeilingScoresOneLinkedSetThatDoesNotFitAlone() throws {
         let dir = TempDir()
         let store = try SQLiteStore(path: dir.file("ceiling.db"), create: true)
         try loadSmallAccounts(store)
         try store.conn.exec("UPDATE interactions SET account_id = 1 WHERE account_id <= 900")
+        let whole = try ScoringJob().run(store)
         var job = ScoringJob()
-        let whole = try job.run(store)
         job.prefix = "g_"
         job.maxRowsInMemory = 2000
-        job.scorerMemoryLimit = 1_000_000
+        // 1.4 MB: the other groups fit (none is split), account 1 does not.
+        job.scorerMemoryLimit = 1_400_000
         var told: [(String, Int)] = []
         job.oversized = { e, ceiling in told.append((e.message, ceiling)) }
-        job.scorerMemoryCeiling = 2_000_000
+        var scorers = 0
+        job.scorerStarts = { scorers += 1 }
+        #expect(throws: LinkedSetTooLarge.self) { _ = try job.run(store) }
+        // A ceiling that does not hold it either.
+        job.scorerMemoryCeiling = 1_400_001
         #expect(throws: LinkedSetTooLarge.self) { _ = try job.run(store) }
         #expect(told.isEmpty)
-        job.scorerMemoryCeiling = 64 << 20
-        _ = try job.run(store)
-        #expect(told.count == 1 && told.first?.1 == 64 << 20)
-        #expect(told.first?.0.contains("account 1 (2701 rows) does not fit the memory bound") == true)
-        for (table, order) in [("account_scores", ["account_id", "channel NULLS FIRST"]),
-                               ("contact_scores", ["account_id", "contact_id"]),
-                               ("turn_scores", ["account_id", "turn_id"])] {
-            let a = try store.readScoreRows(prefix: "", table: table, status: nil, orderBy: order)
-            let b = try store.readScoreRows(prefix: "g_", table: table, status: nil, orderBy: order)
-            #expect(a.count > 0 && a == b, "\(table)")
+
+        // The scorers without any limit: one per group.
+        var free = job
+        free.scorerMemoryLimit = nil
+        scorers = 0
+        _ = try free.run(store)
+        let groups = scorers
+        #expect(groups > 1)
+        func expectScoresOfOnePass(_ context: String) throws {
+            for (table, order) in [("account_scores", ["account_id", "channel NULLS FIRST"]),
+                                   ("contact_scores", ["account_id", "contact_id"]),
+                                   ("turn_scores", ["account_id", "turn_id"])] {
+                let a = try store.readScoreRows(prefix: "", table: table, status: nil, orderBy: order)
+                let b = try store.readScoreRows(prefix: "g_", table: table, status: nil, orderBy: order)
+                #expect(a.count > 0 && a == b, "\(table), \(context)")
+            }
         }
+
+        job.scorerMemoryCeiling = 64 << 20
+        scorers = 0
+        _ = try job.run(store)
+        #expect(scorers == groups, "one account: \(scorers) scorers for \(groups) groups")
+        #expect(told.count == 1 && told.first?.1 == 64 << 20)
+        #expect(told.first?.0.contains("account 1 (2701 rows) does not fit the memory bound") == true, "\(told)")
         #expect(try store.readAccountScores(prefix: "g_") == whole.accounts)
+        try expectScoresOfOnePass("one account")
+
+        // Linked to account 934: the group fails once, then the set is
+        // scored under the ceiling.
+        try store.conn.exec("UPDATE interactions SET parent_id = 2800 WHERE id = 1")
+        _ = try ScoringJob().run(store)
+        scorers = 0
+        told = []
+        _ = try job.run(store)
+        #expect(scorers == groups + 1, "a linked set: \(scorers) scorers for \(groups) groups")
+        #expect(told.count == 1 && told.first?.0.contains("account 1 with the 1 account(s) linked to it") == true,
+                "\(told)")
+        try expectScoresOfOnePass("a linked set")
     }
 
     /// A table past `groupAboveRows` but within the bound is scored in
