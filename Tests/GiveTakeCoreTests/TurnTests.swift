@@ -76,6 +76,38 @@ import Testing
         #expect(r.agents.count == 2)
     }
 
+    @Test func aMessageWithAParentIsAcknowledgedByTheDMThreadsNextAnswer() throws {
+        // Row 2 replies to post 1 by DM: a thread of its own (it has a
+        // parent), yet the brand's next message to the contact without a
+        // parent (row 4, not row 3 which is earlier than it, nor row 6 which
+        // has a parent of its own) acknowledges it (spec section 3). Row 5,
+        // on another channel, and row 7, to another contact, do not.
+        let rows = [
+            Row(id: 1, contact: nil, kind: .post, at: 0, body: "New store hours"),
+            Row(id: 3, contact: 9, kind: .message, at: 50, body: "earlier", agent: 2),
+            Row(id: 2, contact: 9, parent: 1, kind: .message, inbound: true, at: 100, author: "Maya Ito"),
+            Row(id: 5, contact: 9, channel: 1, kind: .message, at: 200, body: "other channel", agent: 2),
+            Row(id: 7, contact: 8, kind: .message, at: 250, body: "other contact", agent: 2),
+            Row(id: 6, contact: 9, parent: 3, kind: .message, at: 300, body: "Maya, with a parent", agent: 2),
+            Row(id: 4, contact: 9, kind: .message, at: 700, body: "Hi Maya, here it is", agent: 3),
+        ]
+        let r = try score(rows)
+        let t = try #require(r.turns.rows().first { $0.turnID == 2 })
+        #expect(t.status == .acknowledged && t.firstAckID == 4 && t.timeToAckSeconds == 600)
+        #expect(t.personal == true && t.agentID == 3 && t.threadID == nil)
+        // At the same instant the answer still counts; an earlier one never.
+        var same = rows
+        same[6].at = 100
+        #expect(try score(same).turns.rows().first { $0.turnID == 2 }?.firstAckID == 4)
+        same[6].at = 99
+        let early = try #require(try score(same).turns.rows().first { $0.turnID == 2 })
+        #expect(early.firstAckID == nil && early.status == .pending)
+        // With a thread_id the DM rule does not apply.
+        var threaded = rows
+        threaded[2].thread = 40
+        #expect(try score(threaded).turns.rows().first { $0.turnID == 2 }?.firstAckID == nil)
+    }
+
     @Test func pendingTurnsAndDueTimes() throws {
         // as_of 2 h after the start: a twitter turn (1 h target) is
         // unacknowledged, a facebook one (4 h) is pending, due at start + 4 h.

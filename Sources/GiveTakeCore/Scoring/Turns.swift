@@ -2,7 +2,10 @@
 // in (created_at, id) order, form turns: a turn takes in needs-ack rows
 // until an outbound non-automated row of the same thread ends it. The
 // first acknowledgement of a turn is the earliest of that ending row and
-// the direct replies to any of its rows.
+// the direct replies to any of its rows. A message with a parent (and no
+// thread_id) is a thread of its own, yet the brand's next message to that
+// contact on that channel without a parent acknowledges it too, as in a
+// DM thread.
 
 /// One turn, found by `formTurns`. Row references are indices into the
 /// scorer's rows.
@@ -85,6 +88,9 @@ extension ScoringRun {
         var head = [Int32](repeating: -1, count: keyCount)
         var next = [Int32](repeating: -1, count: rows.count)
         var threaded = false
+        // Turns of messages with a parent, by the DM thread whose answers
+        // also acknowledge them: (thread key, turn).
+        var answeredByDM: [(key: Int64, turn: Int32)] = []
         turns.reserveCapacity(needsAckRows)
         for i in 0..<rows.count {
             if interrupted(i) { return }
@@ -98,11 +104,16 @@ extension ScoringRun {
             } else if r.needsAck {
                 var t = TurnRecord(start: Int32(i), name: r.firstName)
                 t.firstAck = directAck[i]
+                let dm = dmThreadKey(r)
+                if dm >= 0 { answeredByDM.append((dm, Int32(turns.count))) }
                 turns.append(t)
             }
         }
         if !threaded || stopped { return }
+        answeredByDM.sort { $0.key < $1.key }
+        var nextAnswered = 0
         var thread: [Int32] = []  // row indices of one thread
+        var answers: [Int32] = []  // its outbound rows, when a message of its own needs them
         for g in 0..<keyCount where head[g] >= 0 {
             if interrupted(g) { return }
             thread.removeAll(keepingCapacity: true)
@@ -113,7 +124,38 @@ extension ScoringRun {
             }
             orderThread(&thread, rows)
             formTurns(inThread: thread, rows)
+            while nextAnswered < answeredByDM.count && answeredByDM[nextAnswered].key < Int64(g) { nextAnswered &+= 1 }
+            if nextAnswered < answeredByDM.count && answeredByDM[nextAnswered].key == Int64(g) {
+                answers.removeAll(keepingCapacity: true)
+                for row in thread where !rows[Int(row)].needsAck { answers.append(row) }
+                while nextAnswered < answeredByDM.count && answeredByDM[nextAnswered].key == Int64(g) {
+                    offerFirstAnswer(in: answers, rows, to: Int(answeredByDM[nextAnswered].turn))
+                    nextAnswered &+= 1
+                }
+            }
         }
+    }
+
+    /// The derived DM thread whose answers acknowledge a message that is a
+    /// thread of its own (it has a parent), or -1: as `threadKey` for the
+    /// same message without its parent.
+    @inline(__always)
+    private func dmThreadKey(_ r: StoredRow) -> Int64 {
+        guard r.thread < 0 && r.kind == Kind.message.rawValue && r.contact >= 0 else { return -1 }
+        return Int64(scorer.threadIDs.count) &+ Int64(r.contact) &* Int64(Channel.allCases.count) &+ Int64(r.channel)
+    }
+
+    /// Offers turn `t` (a message of its own thread) the first of a DM
+    /// thread's ordered answers at or after its start (at the same instant
+    /// an inbound row comes first, so an answer then counts).
+    private mutating func offerFirstAnswer(in answers: [Int32], _ rows: RowStore, to t: Int) {
+        let start = rows[Int(turns[t].start)].created
+        var lo = 0, hi = answers.count
+        while lo < hi {
+            let mid = (lo &+ hi) >> 1
+            if rows[Int(answers[mid])].created < start { lo = mid &+ 1 } else { hi = mid }
+        }
+        if lo < answers.count { offer(rows, ack: answers[lo], to: t) }
     }
 
     /// Orders one thread's rows by time, inbound before outbound at the
