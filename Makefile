@@ -12,7 +12,7 @@ RELEASEFLAGS := -c release -Xswiftc -static-stdlib -Xswiftc -enforce-exclusivity
 LIBFLAGS := $(RELEASEFLAGS) --scratch-path .build-lib
 
 .PHONY: fuzz fuzz-build test-fuzz test-asan test-valgrind test-sqlsmith test-load lexicon wheel \
-        all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli \
+        all lib deps test test-swift test-embedded test-c test-python test-postgres test-cli test-oracle \
         demo cli install uninstall bench bench-scale clean test-report
 
 all: lib
@@ -67,7 +67,7 @@ deps:
 	fi
 
 # ---- Tests ----------------------------------------------------------------
-test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli test-fuzz test-report
+test: deps test-swift test-embedded lib test-c test-python test-postgres test-cli test-oracle test-fuzz test-report
 	@echo "make test: all suites passed"
 
 test-swift:
@@ -117,6 +117,11 @@ test-postgres: lib
 # against the cluster it starts.
 test-cli:
 	bash Tests/cli/run.sh
+
+# The metrics against an independent implementation (Tests/oracle/oracle.py)
+# on 150 small random CRM tables.
+test-oracle: cli
+	bash Tests/oracle/run.sh 150
 
 # `givetake report` rendered by headless Chromium (installed if missing).
 test-report:
