@@ -7,7 +7,6 @@ import GiveTakeStorage
 #if canImport(Glibc)
 import Glibc
 #endif
-
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score a CRM interactions table; write account_scores, contact_scores, turn_scores, agent_scores.",
@@ -175,7 +174,7 @@ struct MemoryOptions: ParsableArguments {
         job.scorerMemoryLimit = parseSize(maxMemory ?? defaultMaxMemory).map(scorerBytes)
         // The default bound cannot hold one large tenant (one account is
         // scored whole): rather than stop, score it alone within half the
-        // memory available now, and say so. A bound the user gave is strict.
+        // memory available now (AvailableMemory.swift), and say so. A bound the user gave is strict.
         if maxMemory == nil && groupRows == nil, let available = availableMemoryBytes(),
            let limit = job.scorerMemoryLimit, available / 2 > limit {
             job.scorerMemoryCeiling = available / 2
@@ -187,20 +186,6 @@ struct MemoryOptions: ParsableArguments {
             }
         }
     }
-}
-
-/// MemAvailable of /proc/meminfo in bytes (nil where there is none).
-func availableMemoryBytes() -> Int? {
-    guard let f = fopen("/proc/meminfo", "r") else { return nil }
-    defer { fclose(f) }
-    var line = [CChar](repeating: 0, count: 256)
-    while fgets(&line, Int32(line.count), f) != nil {
-        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard text.hasPrefix("MemAvailable:") else { continue }
-        let digits = text.dropFirst("MemAvailable:".count).filter { $0.isNumber }
-        return Int(String(digits)).map { $0 * 1024 }  // kB
-    }
-    return nil
 }
 
 /// Memory is bounded by default: a table whose estimated row count would
