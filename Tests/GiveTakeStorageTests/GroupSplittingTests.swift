@@ -5,6 +5,19 @@ import GiveTakeCore
 import Testing
 @testable import GiveTakeStorage
 
+/// Every score table of the one-pass run (no prefix) equals the grouped
+/// run's (prefix g_), row for row.
+private func expectSameScores(_ store: SQLiteStore, _ context: String) throws {
+    let orders = ["account_scores": ["account_id", "channel NULLS FIRST"],
+                  "contact_scores": ["account_id", "contact_id"], "turn_scores": ["account_id", "turn_id"],
+                  "agent_scores": ["account_id", "agent_id NULLS FIRST"]]
+    for (table, order) in orders {
+        let a = try store.readScoreRows(prefix: "", table: table, status: nil, orderBy: order)
+        let b = try store.readScoreRows(prefix: "g_", table: table, status: nil, orderBy: order)
+        #expect(a.count > 0 && a == b, "\(table), \(context)")
+    }
+}
+
 @Suite struct GroupSplittingTests {
     /// 1000 accounts of 3 rows, a contact per row (what a row count does
     /// not see), every tenth account replying to a row of the next, and one
@@ -46,14 +59,7 @@ import Testing
             // Grouped runs keep no account rows: they are in the table.
             #expect(grouped.accounts.isEmpty && grouped.asOf == whole.asOf)
             #expect(try store.readAccountScores(prefix: "g_") == whole.accounts)
-            let orders = ["account_scores": ["account_id", "channel NULLS FIRST"],
-                          "contact_scores": ["account_id", "contact_id"], "turn_scores": ["account_id", "turn_id"],
-                          "agent_scores": ["account_id", "agent_id NULLS FIRST"]]
-            for (table, order) in orders {
-                let a = try store.readScoreRows(prefix: "", table: table, status: nil, orderBy: order)
-                let b = try store.readScoreRows(prefix: "g_", table: table, status: nil, orderBy: order)
-                #expect(a.count > 0 && a == b, "\(table), \(buckets.map(String.init) ?? "default") buckets")
-            }
+            try expectSameScores(store, "\(buckets.map(String.init) ?? "default") buckets")
         }
         // The report's reader gets every account once, at the global as_of.
         var accounts: [AccountScore] = []
@@ -132,15 +138,6 @@ import Testing
         _ = try free.run(store)
         let groups = scorers
         #expect(groups > 1)
-        func expectScoresOfOnePass(_ context: String) throws {
-            for (table, order) in [("account_scores", ["account_id", "channel NULLS FIRST"]),
-                                   ("contact_scores", ["account_id", "contact_id"]),
-                                   ("turn_scores", ["account_id", "turn_id"])] {
-                let a = try store.readScoreRows(prefix: "", table: table, status: nil, orderBy: order)
-                let b = try store.readScoreRows(prefix: "g_", table: table, status: nil, orderBy: order)
-                #expect(a.count > 0 && a == b, "\(table), \(context)")
-            }
-        }
 
         job.scorerMemoryCeiling = 64 << 20
         scorers = 0
@@ -149,7 +146,7 @@ import Testing
         #expect(told.count == 1 && told.first?.1 == 64 << 20)
         #expect(told.first?.0.contains("account 1 (2701 rows) does not fit the memory bound") == true, "\(told)")
         #expect(try store.readAccountScores(prefix: "g_") == whole.accounts)
-        try expectScoresOfOnePass("one account")
+        try expectSameScores(store, "one account")
 
         // Linked to account 934: the group fails once, then the set is
         // scored under the ceiling.
@@ -161,7 +158,7 @@ import Testing
         #expect(scorers == groups + 1, "a linked set: \(scorers) scorers for \(groups) groups")
         #expect(told.count == 1 && told.first?.0.contains("account 1 with the 1 account(s) linked to it") == true,
                 "\(told)")
-        try expectScoresOfOnePass("a linked set")
+        try expectSameScores(store, "a linked set")
     }
 
     /// A table past `groupAboveRows` but within the bound is scored in
@@ -184,13 +181,7 @@ import Testing
         let grouped = try job.run(store)
         #expect(scorers > 2, "grouped (\(scorers) scorers)")
         #expect(grouped.accounts.isEmpty && grouped.asOf == whole.asOf)
-        for (table, order) in [("account_scores", ["account_id", "channel NULLS FIRST"]),
-                               ("contact_scores", ["account_id", "contact_id"]),
-                               ("turn_scores", ["account_id", "turn_id"])] {
-            let a = try store.readScoreRows(prefix: "", table: table, status: nil, orderBy: order)
-            let b = try store.readScoreRows(prefix: "g_", table: table, status: nil, orderBy: order)
-            #expect(a.count > 0 && a == b, "\(table)")
-        }
+        try expectSameScores(store, "grouped for speed")
         // One account of 2,701 rows: over the scorer limit (see above),
         // within the bound of 10,000 rows.
         try store.conn.exec("UPDATE interactions SET account_id = 1 WHERE account_id <= 900")
