@@ -37,7 +37,8 @@ public struct ScoringJob {
     /// Memory limit of each group's scorer in bytes (nil: none). A group
     /// whose scorer would outgrow it is split by linked set
     /// (GroupSplitting.swift); only one linked set that does not fit is an
-    /// error. (A table scored in one pass has no limit.)
+    /// error, unless `scorerMemoryCeiling` holds it. (A table scored in one
+    /// pass, or grouped only for speed, has no limit.)
     public var scorerMemoryLimit: Int?
     /// A linked set that does not fit `scorerMemoryLimit` is scored alone
     /// with a limit of up to this many bytes, and `oversized` is told,
