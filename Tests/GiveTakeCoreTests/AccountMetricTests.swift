@@ -55,6 +55,27 @@ private let instagram = Int32(Channel.instagram.rawValue)
     static func w(_ age: Double) -> Double { Foundation.exp2(-age / halfLife) }
     static func trust(_ b: Double) -> Int32 { Int32((50 + 50 * Foundation.tanh(b / 4)).rounded()) }
 
+    /// Events long after as_of weigh 2^(age / half-life), far past what
+    /// 64-bit fixed point holds: the balance is still their exact sum.
+    @Test func eventsFarAfterAsOfSumExactly() throws {
+        let rows: [Row] = [
+            // give: +0.5 x 2^39; take: -0.5 x 2^40
+            Row(id: 1, contact: 5, kind: .message, at: 39 * day, body: "Thanks Anna, here's how to fix it"),
+            Row(id: 2, contact: 5, kind: .message, at: 40 * day, body: "Buy now, 20% off"),
+        ]
+        var c = ScoringConfig()
+        c.asOf = 0
+        c.halfLifeSeconds = day
+        let contact = try #require(try score(rows, config: c).contact(1, 5))
+        #expect(contact.balance == -0x1p38)
+        #expect(contact.trustScore == 0)
+        // Beyond 2^60 an event's value saturates, never traps.
+        var far = rows
+        far[1].at = 2000 * day
+        let saturated = try #require(try score(far, config: c).contact(1, 5))
+        #expect(saturated.balance == 0x1p38 - 0x1p60 && saturated.trustScore == 0)
+    }
+
     @Test func ledgerEvents() throws {
         let rows: [Row] = [
             // Contact 100: acknowledged, personal, within SLA: +2; the answer is a give text to it: +0.5.

@@ -95,7 +95,7 @@ extension ScoringRun {
             guard c >= 0, r.kind == Kind.lead.rawValue || r.kind == Kind.purchase.rawValue else { continue }
             let k = contactPeriod(c, slot(r.account, r.created))
             if r.created > contactPeriods[k].lastConversion { contactPeriods[k].lastConversion = r.created }
-            if r.kind == Kind.purchase.rawValue { contactPeriods[k].value &+= fixedMoney(scorer.extra(i, r).value) }
+            if r.kind == Kind.purchase.rawValue { contactPeriods[k].value &+= fixedPoint(scorer.extra(i, r).value) }
         }
         for cp in contactPeriods {
             let g = Int(cp.period)

@@ -15,7 +15,7 @@ struct GroupCounters {
     var contacts: Int64 = 0, trustSum: Int64 = 0, trusted: Int64 = 0
     var treatedWell: Int64 = 0, treatedWellConverted: Int64 = 0
     var ignored: Int64 = 0, ignoredConverted: Int64 = 0
-    var treatedWellValue: Int128 = 0  // money fixed point, see fixedMoney
+    var treatedWellValue: Int128 = 0  // money fixed point, see fixedPoint
     var attributedLeads: Int64 = 0
     var anomalies: Int64 = 0
 }
@@ -31,17 +31,18 @@ struct AgentCounters {
 
 /// Per (account, contact) state. Channel-indexed arrays use Channel.rawValue.
 struct ContactState {
-    var account: Int32
+    // Widest fields first, so the struct has no padding (192 bytes).
+    var balance: Int128 = 0          // fixed point, see fixedPoint
+    var channelBalance: (Int128, Int128, Int128, Int128, Int128) = (0, 0, 0, 0, 0)
     var contactID: Int64
-    var eventChannels: UInt8 = 0     // channels with trust events
-    var hasEvent = false
-    var balance: Int64 = 0           // fixed point, see fixedOne
-    var channelBalance: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
     var acknowledged: Int64 = 0, unacknowledged: Int64 = 0
-    var ackedChannels: UInt8 = 0, unackedChannels: UInt8 = 0
     var firstNeedsAck: Int64 = .max
     var channelFirstNeedsAck: (Int64, Int64, Int64, Int64, Int64) = (.max, .max, .max, .max, .max)
     var lastConversion: Int64 = .min
+    var account: Int32
+    var eventChannels: UInt8 = 0     // channels with trust events
+    var hasEvent = false
+    var ackedChannels: UInt8 = 0, unackedChannels: UInt8 = 0
 
     init(account: Int32, contactID: Int64) {
         self.account = account
@@ -49,32 +50,18 @@ struct ContactState {
     }
 }
 
-/// Trust balances are summed in fixed point (2^-32) so that the sum is
-/// exact and independent of row order.
+/// Trust events and money are summed in fixed point (2^-32) in 128 bits:
+/// each value is rounded once, so a sum is exact and independent of row
+/// order. A value beyond ±2^60 saturates there (a trust event more than 60
+/// half-lives after as_of, or such a sum of money); 2^31 of them cannot
+/// overflow a sum.
 let fixedOne = 4_294_967_296.0
-let fixedLimit = 2_305_843_009_213_693_952.0  // 2^61: saturate beyond
 
 @inline(__always)
-func fixed(_ x: Double) -> Int64 {
-    let v = roundHalfAway(x * fixedOne)
-    if v >= fixedLimit { return Int64(fixedLimit) }
-    if v <= -fixedLimit { return -Int64(fixedLimit) }
-    return Int64(v)
-}
-
-/// Money is summed in fixed point (2^-32, in 128 bits): each value is
-/// rounded once, so the sum is exact and independent of row order.
-@inline(__always)
-func fixedMoney(_ x: Double) -> Int128 {
-    let limit = 1_152_921_504_606_846_976.0  // 2^60: saturate beyond (2^31 rows cannot overflow)
+func fixedPoint(_ x: Double) -> Int128 {
+    let limit = 1_152_921_504_606_846_976.0  // 2^60
     let v = roundHalfAway(max(-limit, min(limit, x)) * fixedOne)
     return Int128(v)
-}
-
-@inline(__always)
-func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
-    let (s, o) = a.addingReportingOverflow(b)
-    return o ? (b > 0 ? .max : .min) : s
 }
 
 struct TimeToAck {
@@ -246,10 +233,10 @@ struct ScoringRun {
     }
 
     private mutating func addTrust(_ slot: Int32, _ channel: UInt8, _ amount: Double) {
-        let f = fixed(amount)
+        let f = fixedPoint(amount)
         let c = Int(channel)
-        contacts[Int(slot)].balance = saturatingAdd(contacts[Int(slot)].balance, f)
-        withChannel(&contacts[Int(slot)].channelBalance, c) { $0 = saturatingAdd($0, f) }
+        contacts[Int(slot)].balance &+= f
+        withChannel(&contacts[Int(slot)].channelBalance, c) { $0 &+= f }
         contacts[Int(slot)].hasEvent = true
         contacts[Int(slot)].eventChannels |= 1 << channel
     }
@@ -431,7 +418,7 @@ struct ScoringRun {
             let slot = r.contact
             guard slot >= 0, r.kind == Kind.lead.rawValue || r.kind == Kind.purchase.rawValue else { continue }
             if r.created > contacts[Int(slot)].lastConversion { contacts[Int(slot)].lastConversion = r.created }
-            if r.kind == Kind.purchase.rawValue { valueOf[Int(slot)] &+= fixedMoney(scorer.extra(i, r).value) }
+            if r.kind == Kind.purchase.rawValue { valueOf[Int(slot)] &+= fixedPoint(scorer.extra(i, r).value) }
         }
 
         for s in 0..<contacts.count {
