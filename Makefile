@@ -119,7 +119,7 @@ test-cli:
 	bash Tests/cli/run.sh
 
 # The metrics against an independent implementation (Tests/oracle/oracle.py)
-# on 150 small random CRM tables.
+# on 150 small random CRM tables, with random options and business hours.
 test-oracle: cli
 	bash Tests/oracle/run.sh 150
 

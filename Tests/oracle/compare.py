@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""compare.py DB AS_OF: the score tables `givetake score` wrote into DB against
+"""compare.py DB AS_OF [GIVETAKE SCORE OPTIONS...]: the score tables `givetake score` wrote into DB against
 oracle.py's rows for the same table. Prints every difference; exits 1 if any.
 PERIOD=day|week|month also compares period_scores."""
 import os
@@ -35,7 +35,7 @@ KEYS = {'account_scores': ('account_id', 'channel'), 'contact_scores': ('account
 def main():
     db, as_of = sys.argv[1], sys.argv[2] or None
     period = os.environ.get('PERIOD') or None
-    ora = oracle.score(db, as_of, period)
+    ora = oracle.score(db, as_of, period, sys.argv[3:])
     if period:
         KEYS['period_scores'] = ('account_id', 'period_start')
     con = sqlite3.connect(db)

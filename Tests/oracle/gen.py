@@ -62,11 +62,96 @@ def fmt(us):
     return s
 
 
+ZONES = ['America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Asia/Kathmandu',
+         'America/Los_Angeles', 'UTC', 'Europe/London']
+HOURS = ['Mon-Fri 09:00-17:00', 'Mon-Fri 09:00-12:30, 13:30-17:00; Sat 10:00-14:00',
+         'Sun 01:00-04:00', 'Sun 02:30-03:30; Mon-Sat 08:00-20:00', 'Fri-Mon 00:00-24:00',
+         'Mon,Wed,Fri 06:00-10:00, 14:00-22:00', 'Mon-Sun 00:00-02:30, 03:00-24:00',
+         'Sat-Sun 01:30-02:15, 02:15-03:00', 'Tue 23:00-24:00; Wed 00:00-01:00', '', None,
+         'Mon-Sun 01:45-02:45', 'Thu-Tue 22:00-24:00']
+
+
+DST_ZONES = {(3, 8): ['America/New_York', 'America/Los_Angeles'], (3, 29): ['Europe/Berlin', 'Europe/London'],
+             (4, 5): ['Australia/Lord_Howe'], (10, 4): ['Australia/Lord_Howe'],
+             (10, 25): ['Europe/Berlin', 'Europe/London'], (11, 1): ['America/New_York', 'America/Los_Angeles']}
+NIGHT_HOURS = ['Sun 01:00-04:00', 'Sun 02:30-03:30', 'Mon-Sun 01:45-02:45', 'Sat-Sun 01:30-02:15, 02:15-03:00',
+               'Sun 00:00-02:00, 02:30-24:00', 'Sat 23:00-24:00; Sun 00:00-01:59, 02:01-03:00']
+
+
+def transitions(day):
+    """UTC microseconds of the offset changes of the day's zones around that day."""
+    from zoneinfo import ZoneInfo
+    res = []
+    for zn in DST_ZONES[(day.month, day.day)]:
+        z = ZoneInfo(zn)
+        t = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc) - dt.timedelta(days=1)
+        for _ in range(72 * 60):
+            t2 = t + dt.timedelta(minutes=1)
+            if t.astimezone(z).utcoffset() != t2.astimezone(z).utcoffset():
+                res.append((t2 - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)) // dt.timedelta(microseconds=1))
+            t = t2
+    return res
+
+
+def dst_probes(RS, rows, accounts, contacts, names, day):
+    """turns that start and end around a daylight-saving change (answered or not)."""
+    S = 1000000
+    tr = transitions(day)
+    nid = max(r['id'] for r in rows) + 1000
+    for _ in range(RS.randint(2, 10)):
+        T = RS.choice(tr)
+        a = RS.choice(accounts); c = RS.choice(contacts[a])
+        t0 = T + RS.randint(-16, 16) * 900 * S + (RS.choice([0, 0, 0, 1, -1, 30]) * S)
+        nid += 1
+        m = dict(id=nid, account_id=a, contact_id=c, parent_id=None, channel=RS.choice(CHANNELS),
+                 kind='mention', inbound=1, automated=0, has_media=0, created_at=t0, author_name=names[(a, c)],
+                 body='Hello?', value=0.0, thread_id=None, agent_id=None)
+        rows.append(m)
+        if RS.random() < 0.7:
+            nid += 1
+            rows.append(dict(m, id=nid, contact_id=c, parent_id=m['id'], kind='reply', inbound=0,
+                             created_at=t0 + RS.randint(0, 24) * 900 * S + RS.choice([0, 0, 1, -1]) * S,
+                             author_name=None, body='Done.', agent_id=RS.choice([None, 1, 2])))
+
+
+def write_schedules(RS, db, accounts, t0, t1, dst_day=None):
+    db.execute('DROP TABLE IF EXISTS schedules')
+    db.execute('CREATE TABLE schedules(account_id INTEGER, channel TEXT, time_zone TEXT, hours TEXT, '
+               'holidays TEXT)')
+    keys = set()
+    for _ in range(RS.randint(1, 4)):
+        keys.add((RS.choice(accounts + [None]), RS.choice([None, None] + CHANNELS)))
+    d0 = (dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=t0)).date()
+    d1 = (dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=t1)).date()
+    span = max(0, (d1 - d0).days)
+    for a, c in sorted(keys, key=repr):
+        hol = []
+        for _ in range(RS.choice([0, 0, 1, 2, 3])):
+            hol.append((d0 + dt.timedelta(days=RS.randint(-1, span + 1))).isoformat())
+        zone, hours = RS.choice(ZONES), RS.choice(HOURS)
+        if dst_day is not None and RS.random() < 0.7:
+            zone = RS.choice(DST_ZONES[(dst_day.month, dst_day.day)])
+        if RS.random() < 0.5:
+            hours = RS.choice(NIGHT_HOURS)
+        db.execute('INSERT INTO schedules VALUES (?,?,?,?,?)',
+                   (a, c, zone, hours, ','.join(sorted(set(hol))) or None))
+
+
 def main():
     seed = int(sys.argv[1]); out = sys.argv[2]
     R = random.Random(seed)
     base = int(dt.datetime(2026, 3, 1).timestamp()) * 0  # placeholder
     base = (dt.datetime(2026, 3, 1) - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1)
+    # business schedules (their own random stream, so that seeds without them keep their tables)
+    RS = random.Random(seed * 7777 + 3)
+    use_sched = RS.random() < 0.6
+    snap = False
+    if use_sched:  # start near a daylight-saving change
+        dst_day = RS.choice([dt.date(2026, 3, 8), dt.date(2026, 3, 29), dt.date(2026, 4, 5), dt.date(2026, 10, 4),
+                             dt.date(2026, 10, 25), dt.date(2026, 11, 1)])
+        d0 = dst_day - dt.timedelta(days=RS.randint(0, 3))
+        base = (dt.datetime(d0.year, d0.month, d0.day) - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1)
+        snap = RS.random() < 0.6
     S = 1000000
     gaps = [0, 0, 1 * S, 59 * S, 3599 * S, 3600 * S, 3600 * S + 1, 3601 * S, 14400 * S,
             14400 * S + 1, 86400 * S, 86400 * S + 1, 2 * 86400 * S, 5 * 86400 * S,
@@ -128,6 +213,8 @@ def main():
 
     target = R.randint(10, 160)
     t = base + R.randint(0, 86400) * S
+    if snap:
+        t -= t % (900 * S)
     while len(rows) < target:
         a = R.choice(accounts)
         c = R.choice(contacts[a])
@@ -223,6 +310,8 @@ def main():
                     add(account_id=a, contact_id=c, channel=ch, kind=R.choice(['comment', 'like']),
                         inbound=1, created_at=t + R.choice([0, 60 * S, 30 * 86400 * S, 31 * 86400 * S]) * -1,
                         parent_id=p['id'], author_name=nm, body=R.choice(INBOUND))
+    if use_sched and RS.random() < 0.7:
+        dst_probes(RS, rows, accounts, contacts, names, dst_day)
     # anomalies
     n = len(rows)
     for _ in range(R.randint(0, 6)):
@@ -312,6 +401,8 @@ def main():
                    (r['id'], r['account_id'], r['contact_id'], r['parent_id'], r['channel'], r['kind'],
                     r['inbound'], r['automated'], r['has_media'], fmt(r['created_at']), r['author_name'],
                     r['body'], r['value'], r['thread_id'], r['agent_id']))
+    if use_sched:
+        write_schedules(RS, db, accounts, base, max(r['created_at'] for r in rows), dst_day)
     db.commit()
     mx = max(r['created_at'] for r in rows)
     y = R.random()

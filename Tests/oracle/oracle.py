@@ -17,6 +17,8 @@ import os
 import re
 import sqlite3
 import subprocess
+
+import biz
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -43,6 +45,9 @@ CHOICES = {
     # an account x channel (or period) whose rows were all dropped still gets
     # its row, carrying the anomalies
     'channel_rows_from_anomalies': True,
+    # a trust event's weighted value saturates at +-2^60 (more than 60
+    # half-lives after as_of)
+    'trust_event_limit': 2.0 ** 60,
     'period_rows_from_anomalies': True,
 }
 OPT = CHOICES
@@ -204,7 +209,61 @@ def body_key(b):
 
 
 # ---------------------------------------------------------------- main scoring
-def score(dbpath, as_of_str, period=None):
+DUR = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400}
+
+
+def parse_dur(x):
+    m = re.match(r'^(\d+(?:\.\d+)?)([smhd])$', x.strip())
+    return float(m.group(1)) * DUR[m.group(2)]
+
+
+def parse_opts(argv):
+    """the CLI options (a list as passed to givetake) -> settings."""
+    o = {'sla': dict(SLA), 'half_life': HALF_LIFE, 'give_target': GIVE_TARGET, 'ack_unit': 'turn',
+         'clock': {c: 'calendar' for c in CHANNELS}}
+    i = 0
+    while i < len(argv):
+        k, v = argv[i], argv[i + 1]
+        i += 2
+        if k == '--sla':
+            for part in v.split(','):
+                ch, d = part.split('=')
+                us = int(round(parse_dur(d) * S))
+                for c in (CHANNELS if ch == 'all' else [ch]):
+                    o['sla'][c] = us
+        elif k == '--half-life':
+            o['half_life'] = parse_dur(v)
+        elif k == '--give-target':
+            o['give_target'] = float(v)
+        elif k == '--ack-unit':
+            o['ack_unit'] = v
+        elif k == '--sla-clock':
+            if '=' not in v:
+                o['clock'] = {c: v for c in CHANNELS}
+            else:
+                for part in v.split(','):
+                    ch, cl = part.split('=')
+                    for c in (CHANNELS if ch == 'all' else [ch]):
+                        o['clock'][c] = cl
+        else:
+            raise ValueError(k)
+    return o
+
+
+def score(dbpath, as_of_str, period=None, argv=()):
+    st_ = parse_opts(list(argv))
+    SLA, HALF_LIFE, GIVE_TARGET = st_['sla'], st_['half_life'], st_['give_target']
+    scheds = biz.load(dbpath)
+
+    def sched_of(a, c):
+        return biz.lookup(scheds, a, c)
+
+    def btime(a, c, t0, t1):
+        sc = sched_of(a, c)
+        if sc is None:
+            return max(0, t1 - t0)
+        return sc.business(t0, t1)
+
     db = sqlite3.connect(dbpath)
     cols = ['id', 'account_id', 'contact_id', 'parent_id', 'channel', 'kind', 'inbound', 'automated',
             'has_media', 'created_at', 'author_name', 'body', 'value', 'thread_id', 'agent_id']
@@ -331,7 +390,7 @@ def score(dbpath, as_of_str, period=None):
         cur = None
         for e in evs:
             if needs_ack(e):
-                if cur is None:
+                if cur is None or st_['ack_unit'] == 'row':
                     cur = {'rows': [], 'key': k}
                     turns.append(cur)
                 cur['rows'].append(e)
@@ -350,24 +409,38 @@ def score(dbpath, as_of_str, period=None):
         first = min(cands, key=lambda o: (o['t'], o['id'])) if cands else None
         tu['first'] = first
         target = SLA[st['channel']]
-        tu['due'] = st['t'] + target
+        business = st_['clock'][st['channel']] == 'business'
+        sc = sched_of(st['account_id'], st['channel'])
+        if business and sc is not None:
+            tu['due'] = sc.due(st['t'], target)
+        else:
+            tu['due'] = st['t'] + target
         if first is not None:
             tu['status'] = 'acknowledged'
             if first['t'] < st['t']:
                 anomalies.append((st['account_id'], st['channel'], 'skew', st['t']))
             tta = max(0, first['t'] - st['t'])
             tu['tta'] = tta
+            tu['btta'] = btime(st['account_id'], st['channel'], st['t'], first['t'])
             named = [r for r in tu['rows'] if r['author_name'] is not None]
             fn = first_name(named[0]['author_name']) if named else None
             tu['personal'] = bool(fn) and contains_word(first['body'], fn)
             tu['appreciative'] = appreciative(first['body'])
-            tu['within'] = tta <= target
+            tu['within'] = (tu['btta'] if business else tta) <= target
         else:
-            tu['status'] = 'pending' if (as_of - st['t']) < target else 'unacknowledged'
+            el = btime(st['account_id'], st['channel'], st['t'], as_of) if business else (as_of - st['t'])
+            tu['status'] = 'pending' if el < target else 'unacknowledged'
             tu['tta'] = None; tu['personal'] = tu['appreciative'] = tu['within'] = None
+            tu['btta'] = None
 
     def weight(t):
-        return 2.0 ** (-((as_of - t) / S) / HALF_LIFE)
+        x = -((as_of - t) / S) / HALF_LIFE
+        return math.inf if x > 1023 else 2.0 ** x
+
+    def event(v):
+        # Documented range: a weighted event saturates at +-2^60.
+        lim = CHOICES['trust_event_limit']
+        return max(-lim, min(lim, v))
 
     # trust events: (account, contact, channel, value)
     events = []
@@ -380,16 +453,16 @@ def score(dbpath, as_of_str, period=None):
             v = -1.0
         else:
             continue
-        events.append((tu['account_id'], tu['contact_id'], tu['channel'], v * weight(tu['start']['t']),
+        events.append((tu['account_id'], tu['contact_id'], tu['channel'], event(v * weight(tu['start']['t'])),
                        (lambda rin, tin, tu=tu: tin(tu))))
     for r in outs:
         if r['contact_id'] is None:
             continue
         if r['label'] == 'give':
-            events.append((r['account_id'], r['contact_id'], r['channel'], 0.5 * weight(r['t']),
+            events.append((r['account_id'], r['contact_id'], r['channel'], event(0.5 * weight(r['t'])),
                            (lambda rin, tin, r=r: rin(r))))
         elif r['label'] == 'take':
-            events.append((r['account_id'], r['contact_id'], r['channel'], -0.5 * weight(r['t']),
+            events.append((r['account_id'], r['contact_id'], r['channel'], event(-0.5 * weight(r['t'])),
                            (lambda rin, tin, r=r: rin(r))))
 
     def trust(b):
@@ -402,6 +475,7 @@ def score(dbpath, as_of_str, period=None):
         np_ = [tu for tu in T if tu['status'] != 'pending']
         ack = [tu for tu in T if tu['status'] == 'acknowledged']
         tt = [tu['tta'] for tu in ack]
+        btt = [tu['btta'] for tu in ack]
         row = {'needs_ack': len(np_), 'pending': len(T) - len(np_), 'acknowledged': len(ack),
                'ack_rate': rate(len(ack), len(np_)),
                'personal_rate': rate(sum(1 for tu in ack if tu['personal']), len(ack)),
@@ -410,7 +484,8 @@ def score(dbpath, as_of_str, period=None):
         for nm, (p, q) in (('median', (1, 2)), ('p90', (9, 10))):
             v = pct_disc(tt, p, q)
             row[nm + '_ack_s'] = None if v is None else v / S
-            row[nm + '_ack_business_s'] = row[nm + '_ack_s']
+            v = pct_disc(btt, p, q)
+            row[nm + '_ack_business_s'] = None if v is None else v / S
         O = [r for r in outs if r['account_id'] == a and rin(r)]
         PS = [r for r in O if r['kind'] in ('post', 'share')]
         g = sum(1 for r in PS if r['label'] == 'give'); tk = sum(1 for r in PS if r['label'] == 'take')
@@ -438,7 +513,7 @@ def score(dbpath, as_of_str, period=None):
         for (ea, ec, ech, v, ev) in events:
             if ea == a and ev(rin, tin):
                 bal.setdefault(ec, []).append(v)
-        scores = [trust(sum(sorted(vs))) for vs in bal.values()]
+        scores = [trust(math.fsum(vs)) for vs in bal.values()]  # exact sums, as the spec asks
         row['mean_trust'] = (sum(scores) / len(scores)) if scores else None
         # return on giving
         cons = {}
@@ -509,20 +584,23 @@ def score(dbpath, as_of_str, period=None):
     # ------------------------------------------------ periods (UTC: no schedules)
     per_rows = {}
     if period:
-        def pstart(t):
-            d = (dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=t)).date()
+        def pstart(t, a):
+            sc = scheds.get((a, None)) or scheds.get((None, None))
+            d = (dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=t)).date() if sc is None \
+                else sc.local_date(t)
             if period == 'week':
                 d = d - dt.timedelta(days=d.weekday())
             elif period == 'month':
                 d = d.replace(day=1)
             return d.isoformat()
         for a in accounts:
-            ps = set(pstart(r['t']) for r in rows if r['account_id'] == a)
+            ps = set(pstart(r['t'], a) for r in rows if r['account_id'] == a)
             if OPT['period_rows_from_anomalies']:
-                ps |= set(pstart(an[3]) for an in anomalies if an[0] == a)
+                ps |= set(pstart(an[3], a) for an in anomalies if an[0] == a)
             for P in sorted(ps):
-                row = agg(a, lambda tu, P=P: pstart(tu['start']['t']) == P, lambda r, P=P: pstart(r['t']) == P,
-                          lambda r, P=P: pstart(r['t']) == P, lambda an, P=P: pstart(an[3]) == P)
+                row = agg(a, lambda tu, P=P, a=a: pstart(tu['start']['t'], a) == P,
+                          lambda r, P=P, a=a: pstart(r['t'], a) == P,
+                          lambda r, P=P, a=a: pstart(r['t'], a) == P, lambda an, P=P, a=a: pstart(an[3], a) == P)
                 del row['contacts'], row['mean_trust']
                 per_rows[(a, P)] = row
 
@@ -531,7 +609,7 @@ def score(dbpath, as_of_str, period=None):
     pairs = set((r['account_id'], r['contact_id']) for r in rows if r['contact_id'] is not None)
     for (a, c) in pairs:
         vs = [e[3] for e in events if e[0] == a and e[1] == c]
-        b = sum(sorted(vs))
+        b = math.fsum(vs)
         con_rows[(a, c)] = {
             'balance': b, 'trust_score': trust(b),
             'acknowledged': sum(1 for tu in turns if tu['account_id'] == a and tu['contact_id'] == c
@@ -550,7 +628,7 @@ def score(dbpath, as_of_str, period=None):
             'first_ack_id': tu['first']['id'] if ack else None,
             'agent_id': tu['first']['agent_id'] if ack else None,
             'time_to_ack_s': tu['tta'] / S if ack else None,
-            'business_time_to_ack_s': tu['tta'] / S if ack else None,
+            'business_time_to_ack_s': tu['btta'] / S if ack else None,
             'personal': int(tu['personal']) if ack else None,
             'appreciative': int(tu['appreciative']) if ack else None,
             'within_sla': int(tu['within']) if ack else None,
@@ -564,11 +642,13 @@ def score(dbpath, as_of_str, period=None):
         ack = [tu for tu in turns if tu['status'] == 'acknowledged' and tu['account_id'] == a
                and tu['first']['agent_id'] == g]
         tt = [tu['tta'] for tu in ack]
+        btt = [tu['btta'] for tu in ack]
         row = {'acknowledged': len(ack)}
         for nm, (p, q) in (('median', (1, 2)), ('p90', (9, 10))):
             v = pct_disc(tt, p, q)
             row[nm + '_ack_s'] = None if v is None else v / S
-            row[nm + '_ack_business_s'] = row[nm + '_ack_s']
+            v = pct_disc(btt, p, q)
+            row[nm + '_ack_business_s'] = None if v is None else v / S
         row['personal_rate'] = rate(sum(1 for tu in ack if tu['personal']), len(ack))
         row['appreciative_rate'] = rate(sum(1 for tu in ack if tu['appreciative']), len(ack))
         row['sla_rate'] = rate(sum(1 for tu in ack if tu['within']), len(ack))
@@ -587,6 +667,6 @@ def score(dbpath, as_of_str, period=None):
 
 if __name__ == '__main__':
     res = score(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] else None,
-                sys.argv[3] if len(sys.argv) > 3 else None)
+                (sys.argv[3] or None) if len(sys.argv) > 3 else None, sys.argv[4:])
     print(json.dumps({t: {repr(k): v for k, v in d.items()} for t, d in res.items()}, indent=1,
                      ensure_ascii=False))
