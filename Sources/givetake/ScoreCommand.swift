@@ -7,6 +7,7 @@ import GiveTakeStorage
 #if canImport(Glibc)
 import Glibc
 #endif
+
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score a CRM interactions table; write account_scores, contact_scores, turn_scores, agent_scores.",

@@ -293,22 +293,16 @@ def score(dbpath, as_of_str, period=None, argv=()):
                 anomalies.append((d['account_id'], d['channel'] if d['channel'] in CHANNELS else None, 'dup', d['t']))
         return kept
 
+    def drop_unknown(rs):
+        for r in rs:
+            if not r['known']:
+                anomalies.append((r['account_id'], r['channel'] if r['channel'] in CHANNELS else None, 'unknown', r['t']))
+        return [r for r in rs if r['known']]
+
     if OPT['dedup_before_unknown_filter']:
-        kept = dedup(raw)
-        rows = []
-        for r in kept:
-            if r['known']:
-                rows.append(r)
-            else:
-                anomalies.append((r['account_id'], r['channel'] if r['channel'] in CHANNELS else None, 'unknown', r['t']))
+        rows = drop_unknown(dedup(raw))
     else:
-        good = []
-        for r in raw:
-            if r['known']:
-                good.append(r)
-            else:
-                anomalies.append((r['account_id'], r['channel'] if r['channel'] in CHANNELS else None, 'unknown', r['t']))
-        rows = dedup(good)
+        rows = dedup(drop_unknown(raw))
     byid = {r['id']: r for r in rows}
     for r in rows:
         p = r['parent_id']
