@@ -30,13 +30,16 @@ extension Scorer {
         total &+= contactTable.bytesHeld &+ extraTable.bytesHeld &+ extras.capacity &* MemoryLayout<RowExtra>.stride
         total &+= (accountIDs.capacity &+ threadIDs.capacity &+ agentIDs.capacity &+ ingestAnomalies.capacity
                    &+ contactIDs.capacity) &* 8 &+ (contactAccounts.capacity &+ agentAccounts.capacity) &* 4
+                   &+ contactChannelMask.capacity
         // The batch's interned slots (BatchSlots), while it is ingested.
         if !finishing { total &+= max(0, rowCount &- rows.count) &* MemoryLayout<BatchSlots>.stride }
         if finishing {
             total &+= rowCount &* Scorer.finishBytesPerRow &+ needsAckRows &* Scorer.finishBytesPerTurn
-            // Contact states (and their channels and latest time), and a
+            // Contact states (and their channels and latest time), the
+            // per-channel state of contacts on several channels, and a
             // thread-list head per thread key.
             total &+= contactIDs.count &* (MemoryLayout<ContactState>.stride &+ 9 &+ 4 &* Channel.allCases.count)
+            total &+= multiChannelContacts &* MemoryLayout<ContactChannels>.stride
             total &+= threadIDs.count &* 4
             total &+= reportBytes
         }

@@ -114,6 +114,11 @@ public final class Scorer {
     var contactTable = KeyTable<PairKey>()
     var contactIDs: [Int64] = []
     var contactAccounts: [Int32] = []
+    /// Per contact slot, the channels its rows arrived on (duplicates
+    /// included), and how many slots have more than one: only those get
+    /// per-channel trust and first-turn state in `finish`.
+    var contactChannelMask: [UInt8] = []
+    var multiChannelContacts = 0
     /// Row index -> its `RowExtra` (rows with `hasExtra`).
     var extraTable = KeyTable<Int64>()
     var extras: [RowExtra] = []
@@ -210,6 +215,8 @@ public final class Scorer {
         contactTable.removeAll()
         contactIDs.removeAll(keepingCapacity: true)
         contactAccounts.removeAll(keepingCapacity: true)
+        contactChannelMask.removeAll(keepingCapacity: true)
+        multiChannelContacts = 0
         extraTable.removeAll()
         extras.removeAll(keepingCapacity: true)
         needsAckRows = 0
@@ -405,6 +412,7 @@ public final class Scorer {
         }
 
         let contact = slots.contact
+        if contact >= 0 { noteContactChannel(Int(contact), UInt8(1) << channel.rawValue) }
         let row = StoredRow(
             id: r.id, parent: r.parentID ?? 0, created: r.createdAt,
             bodyPrefix: prefixKey(body), bodyRest: bodyFingerprint(body),
@@ -434,7 +442,15 @@ public final class Scorer {
         if let existing = contactTable.findOrInsert(PairKey(a: Int64(account), b: id), value: next) { return existing }
         contactIDs.append(id)
         contactAccounts.append(account)
+        contactChannelMask.append(0)
         return next
+    }
+
+    @inline(__always) private func noteContactChannel(_ c: Int, _ bit: UInt8) {
+        let m = contactChannelMask[c]
+        if m & bit != 0 { return }
+        if m != 0 && m & (m &- 1) == 0 { multiChannelContacts &+= 1 }
+        contactChannelMask[c] = m | bit
     }
 
     private func setExtra(_ row: Int, _ extra: RowExtra) {

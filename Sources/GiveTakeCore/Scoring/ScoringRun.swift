@@ -31,15 +31,16 @@ struct AgentCounters {
 
 /// Per (account, contact) state. Channel-indexed arrays use Channel.rawValue.
 struct ContactState {
-    // Widest fields first, so the struct has no padding (192 bytes).
+    // Widest fields first, so the struct has no padding (80 bytes).
     var balance: Int128 = 0          // fixed point, see fixedPoint
-    var channelBalance: (Int128, Int128, Int128, Int128, Int128) = (0, 0, 0, 0, 0)
     var contactID: Int64
     var acknowledged: Int64 = 0, unacknowledged: Int64 = 0
     var firstNeedsAck: Int64 = .max
-    var channelFirstNeedsAck: (Int64, Int64, Int64, Int64, Int64) = (.max, .max, .max, .max, .max)
     var lastConversion: Int64 = .min
     var account: Int32
+    /// Its `ContactChannels` slot when its rows span channels, else -1:
+    /// with one channel the per-channel values are the totals above.
+    var channels: Int32 = -1
     var eventChannels: UInt8 = 0     // channels with trust events
     var hasEvent = false
     var ackedChannels: UInt8 = 0, unackedChannels: UInt8 = 0
@@ -48,6 +49,13 @@ struct ContactState {
         self.account = account
         self.contactID = contactID
     }
+}
+
+/// Per-channel trust balances and first needs-ack times of a contact whose
+/// rows span more than one channel (128 bytes; most contacts have one).
+struct ContactChannels {
+    var balance: (Int128, Int128, Int128, Int128, Int128) = (0, 0, 0, 0, 0)
+    var firstNeedsAck: (Int64, Int64, Int64, Int64, Int64) = (.max, .max, .max, .max, .max)
 }
 
 /// Trust events and money are summed in fixed point (2^-32) in 128 bits:
@@ -86,6 +94,7 @@ struct ScoringRun {
     /// Per contact slot of the scorer (a slot whose rows were all dropped
     /// as duplicates has no channel bit and is not reported).
     var contacts: [ContactState] = []
+    var contactChannelStates: [ContactChannels] = []
     /// Per contact slot, kept apart from `contacts` so that the first pass
     /// touches 9 bytes a contact, not a whole state: the channels it has
     /// rows on (0: no rows, not reported) and its latest created_at.
@@ -120,8 +129,15 @@ struct ScoringRun {
         let n = scorer.rows.count
         groups = [GroupCounters](repeating: GroupCounters(), count: scorer.accountIDs.count &* groupSlots)
         contacts.reserveCapacity(scorer.contactIDs.count)
+        contactChannelStates.reserveCapacity(scorer.multiChannelContacts)
         for c in 0..<scorer.contactIDs.count {
-            contacts.append(ContactState(account: scorer.contactAccounts[c], contactID: scorer.contactIDs[c]))
+            var state = ContactState(account: scorer.contactAccounts[c], contactID: scorer.contactIDs[c])
+            let mask = scorer.contactChannelMask[c]
+            if mask & (mask &- 1) != 0 {
+                state.channels = Int32(contactChannelStates.count)
+                contactChannelStates.append(ContactChannels())
+            }
+            contacts.append(state)
         }
         contactChannels = [UInt8](repeating: 0, count: scorer.contactIDs.count)
         contactLast = [Int64](repeating: .min, count: scorer.contactIDs.count)
@@ -236,7 +252,8 @@ struct ScoringRun {
         let f = fixedPoint(amount)
         let c = Int(channel)
         contacts[Int(slot)].balance &+= f
-        withChannel(&contacts[Int(slot)].channelBalance, c) { $0 &+= f }
+        let k = contacts[Int(slot)].channels
+        if k >= 0 { withChannel(&contactChannelStates[Int(k)].balance, c) { $0 &+= f } }
         contacts[Int(slot)].hasEvent = true
         contacts[Int(slot)].eventChannels |= 1 << channel
     }
@@ -371,7 +388,10 @@ struct ScoringRun {
     private mutating func noteFirstNeedsAck(_ slot: Int32, _ r: StoredRow) {
         let s = Int(slot)
         if r.created < contacts[s].firstNeedsAck { contacts[s].firstNeedsAck = r.created }
-        withChannel(&contacts[s].channelFirstNeedsAck, Int(r.channel)) { if r.created < $0 { $0 = r.created } }
+        let k = contacts[s].channels
+        if k >= 0 {
+            withChannel(&contactChannelStates[Int(k)].firstNeedsAck, Int(r.channel)) { if r.created < $0 { $0 = r.created } }
+        }
     }
 
     // MARK: Content
@@ -429,8 +449,10 @@ struct ScoringRun {
             // Per channel: status from that channel's needs-ack rows.
             for ch in 0..<Channel.allCases.count {
                 let bit: UInt8 = 1 << UInt8(ch)
+                let first = c.channels >= 0
+                    ? channelValue(contactChannelStates[Int(c.channels)].firstNeedsAck, ch) : c.firstNeedsAck
                 classify(c.ackedChannels & bit != 0, c.unackedChannels & bit != 0,
-                         channelValue(c.channelFirstNeedsAck, ch), c.lastConversion, valueOf[s],
+                         first, c.lastConversion, valueOf[s],
                          group(c.account, 1 &+ ch))
             }
         }
