@@ -104,9 +104,10 @@ extension ScoringJob {
         let dir = try makeTempDir()
         do {
             let estimate = store.estimatedRowCount(table)
-            let bucketCount = spillBucketCount ?? spillBuckets(rows: estimate, cap: min(cap, rowsPerGroup ?? cap))
-            let scan = try SpillScan(dir: dir, buckets: bucketCount,
-                                     linkPartitions: CrossAccountLinks.partitions(rows: estimate, perPartition: cap))
+            let linkPartitions = CrossAccountLinks.partitions(rows: estimate, perPartition: cap)
+            let bucketCount = spillBucketCount
+                ?? spillBuckets(rows: estimate, cap: min(cap, rowsPerGroup ?? cap), linkPartitions: linkPartitions)
+            let scan = try SpillScan(dir: dir, buckets: bucketCount, linkPartitions: linkPartitions)
             var stats = ScanStats()
             try pipelinedScan(store, ScanRequest(table: table), batchSize: batchSize) { rows in
                 // Rows are checked here, where their position in the scan is

@@ -19,7 +19,7 @@ final class SpillScan {
 
     init(dir: String, buckets: Int, linkPartitions: Int) throws {
         // The buckets' write buffers share 64 MB.
-        let buffer = max(64 << 10, min(1 << 20, (64 << 20) / buckets))
+        let buffer = max(16 << 10, min(1 << 20, (64 << 20) / buckets))
         writers = try (0..<buckets).map { try SpillWriter(path: dir + "/bucket-\($0)", bufferSize: buffer) }
         refs = writers.map { Unmanaged.passUnretained($0) }
         links = try CrossAccountLinks(dir: dir, partitions: linkPartitions)
@@ -48,11 +48,22 @@ final class SpillScan {
 }
 
 /// Spill buckets for about `rows` rows and groups of `cap`: about four
-/// per group, so whole buckets pack into groups with little slack.
-func spillBuckets(rows: Int?, cap: Int) -> Int {
+/// per group, so whole buckets pack into groups with little slack. Past
+/// 256 (tables above about 3 M rows), as many as the open-file limit
+/// leaves room for beside `linkPartitions` files, at most
+/// `maxSpillBuckets`: fewer would make each bucket, and so each group,
+/// larger than `cap` (10^8 rows over 256 buckets: groups of 390,000 rows,
+/// past the CPU caches).
+func spillBuckets(rows: Int?, cap: Int, linkPartitions: Int = 0) -> Int {
     guard let rows else { return 64 }
-    return min(256, max(2, 4 * (rows / max(1, cap) + 1)))
+    let wanted = min(maxSpillBuckets, max(2, 4 * (rows / max(1, cap) + 1)))
+    if wanted <= 256 { return wanted }
+    return max(256, openFileRoom(wanted: wanted, alreadyOpen: linkPartitions))
 }
+
+/// Enough for groups of 50,000 rows over 2 * 10^8 rows; their write buffers
+/// share 64 MB at 16 KB each.
+let maxSpillBuckets = 4096
 
 @inline(__always)
 func bucketOf(_ account: Int64, _ buckets: Int) -> Int {

@@ -28,12 +28,8 @@ import GiveTakeCore
 
     @Test func groupsOfAccountsGiveTheSameScores() throws {
         let dir = TempDir()
-        let store = try SQLiteStore(path: dir.file("g.db"), create: true)
-        try loadLinkedAccounts(store)
-        var job = ScoringJob()
-        let whole = try job.run(store)
-        job.maxRowsInMemory = 1200
-        job.prefix = "g_"
+        let (store, groupedJob, whole) = try linkedAccountsInGroups(dir.file("g.db"), prefix: "g_")
+        var job = groupedJob
         // Groups of whole spill buckets; one bucket forces the split by group.
         for buckets in [nil, 1, 3] {
             job.spillBucketCount = buckets
@@ -52,6 +48,26 @@ import GiveTakeCore
                 #expect(a.count > 0 && a == b, "\(table), \(buckets.map(String.init) ?? "default") buckets")
             }
         }
+    }
+
+    @Test func aLargeTableGetsMoreBucketsThanTheUsualOpenFileLimit() throws {
+        // 10^8 rows in groups of 50,000: past 256 buckets, with the soft
+        // open-file limit raised to hold them beside the link partitions.
+        let buckets = spillBuckets(rows: 100_000_000, cap: 50_000, linkPartitions: 256)
+        #expect(buckets > 256 && buckets <= maxSpillBuckets)
+        #expect(openFileRoom(wanted: buckets, alreadyOpen: 256) == buckets)
+        #expect(spillBuckets(rows: 1_000_000, cap: 50_000) == 84)
+
+        // So many files at once score as one pass does.
+        let dir = TempDir()
+        let (store, groupedJob, whole) = try linkedAccountsInGroups(dir.file("b.db"), prefix: "b_")
+        var job = groupedJob
+        job.spillBucketCount = min(buckets, 1500)
+        _ = try job.run(store)
+        #expect(try store.readAccountScores(prefix: "b_") == whole.accounts)
+        let a = try store.readScoreRows(prefix: "", table: "turn_scores", status: nil, orderBy: ["account_id", "turn_id"])
+        let b = try store.readScoreRows(prefix: "b_", table: "turn_scores", status: nil, orderBy: ["account_id", "turn_id"])
+        #expect(a.count > 0 && a == b)
     }
 
     @Test func scoreEachHandsOverEveryGroupWithItsRows() throws {
@@ -299,4 +315,17 @@ private func loadLinkedAccounts(_ store: SQLiteStore) throws {
         INSERT INTO interactions SELECT 90000001, 1001, contact_id, (SELECT min(id) FROM interactions WHERE account_id = 1003),
           channel, 'reply', 0, 0, 0, created_at, NULL, 'see above', 0, NULL, NULL FROM interactions WHERE id = 20
         """)
+}
+
+/// A store of linked accounts, scored once in one pass (`whole`), and a job
+/// that scores it in groups of 1,200 rows into the tables named `prefix`.
+private func linkedAccountsInGroups(_ path: String, prefix: String) throws
+    -> (store: SQLiteStore, job: ScoringJob, whole: ScoringJob.Outcome) {
+    let store = try SQLiteStore(path: path, create: true)
+    try loadLinkedAccounts(store)
+    var job = ScoringJob()
+    let whole = try job.run(store)
+    job.maxRowsInMemory = 1200
+    job.prefix = prefix
+    return (store, job, whole)
 }
