@@ -30,8 +30,14 @@ quiet "$CLANG" -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined -f
 echo "== Python ctypes test (ASan runtime preloaded)"
 # CPython itself is not instrumented and keeps memory at exit: no leak check.
 RUNTIME="$("$CLANG" -print-file-name=libclang_rt.asan-x86_64.so)"
+# The package from its source tree, its library the instrumented one; the
+# tests that run the CLI are skipped (no GIVETAKE_CLI).
+PY="$ROOT/.build-py/venv/bin/python"
+[ -x "$PY" ] || PY=python3
+cd Tests/python
 LD_PRELOAD="$RUNTIME" ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" GIVETAKE_LIB="$LIBDIR/libgivetake.so" \
-    python3 -m unittest discover -s Tests/python
+    PYTHONPATH="$ROOT/python/src" "$PY" -m pytest -q -p no:cacheprovider
+cd "$ROOT"
 
 echo "== Swift tests (swift test --sanitize address)"
 # The real-data tests read shared/data/ beside the repository; without it

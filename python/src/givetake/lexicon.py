@@ -19,17 +19,21 @@ class LexiconEntry(NamedTuple):
 
 class _ReadWriteLock:
     """Many concurrent readers (classify, explain, scorers) or one writer
-    (load, add): the rule the C library states for a gt_lexicon."""
+    (load, add): the rule the C library states for a gt_lexicon. A waiting
+    writer goes first: new readers wait for it, so readers that keep
+    coming cannot hold an add off forever. (No reader takes the lock
+    again while holding it, which this order would deadlock.)"""
 
     def __init__(self) -> None:
         self._cond = threading.Condition(threading.Lock())
         self._readers = 0
         self._writing = False
+        self._writers_waiting = 0
 
     @contextmanager
     def read(self) -> Iterator[None]:
         with self._cond:
-            while self._writing:
+            while self._writing or self._writers_waiting:
                 self._cond.wait()
             self._readers += 1
         try:
@@ -43,8 +47,12 @@ class _ReadWriteLock:
     @contextmanager
     def write(self) -> Iterator[None]:
         with self._cond:
-            while self._writing or self._readers:
-                self._cond.wait()
+            self._writers_waiting += 1
+            try:
+                while self._writing or self._readers:
+                    self._cond.wait()
+            finally:
+                self._writers_waiting -= 1
             self._writing = True
         try:
             yield
