@@ -375,7 +375,10 @@ private func makeTempDir() throws -> String {
 func removeTree(_ path: UnsafePointer<CChar>) {
     if let d = opendir(path) {
         while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+            // Read in place: the kernel's record ends after the name's NUL,
+            // so copying the whole 256-byte d_name can read past the buffer.
+            let field = UnsafeRawPointer(e) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+            let name = String(cString: field.assumingMemoryBound(to: CChar.self))
             if name != "." && name != ".." { unlink(String(cString: path) + "/" + name) }
         }
         closedir(d)
