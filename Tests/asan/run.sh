@@ -47,6 +47,15 @@ if [ ! -f "$ROOT/../shared/data/twcs_sample.csv" ]; then
     echo "   (no ../shared/data/twcs_sample.csv: skipping the twcs sample tests)"
     SKIP=(--skip TwcsSampleTests --skip TwcsImportTests.mapsTheSampleAsSpecSection8)
 fi
-LSAN_OPTIONS="suppressions=$ROOT/Tests/asan/lsan.supp:print_suppressions=0" \
-    swift test --sanitize address --scratch-path "$SCRATCH" "${SKIP[@]}" 2>&1 | tail -4
+# A sanitizer report aborts the test process: Swift's own backtracer is
+# off so that the report is printed at once rather than after its timeout.
+LOG="$OUT/swift-test.log"
+if ! SWIFT_BACKTRACE=enable=no LSAN_OPTIONS="suppressions=$ROOT/Tests/asan/lsan.supp:print_suppressions=0" \
+    swift test --sanitize address --scratch-path "$SCRATCH" "${SKIP[@]}" > "$LOG" 2>&1; then
+    grep -A30 "ERROR: AddressSanitizer\|ERROR: LeakSanitizer" "$LOG" | head -60 || true
+    tail -5 "$LOG"
+    echo "asan: the Swift tests failed (whole log: $LOG)"
+    exit 1
+fi
+tail -4 "$LOG"
 echo "asan: all passed"
