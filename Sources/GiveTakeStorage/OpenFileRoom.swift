@@ -11,8 +11,8 @@ import Glibc
 let reservedOpenFiles = 64
 
 /// Room for `wanted` more open files, after raising the soft limit (never
-/// past the hard one) when it is short: `wanted` or less. Unknown limits
-/// give 256, what the spill used before it asked.
+/// past the hard one) when it is short: `wanted` or less. Where the limit
+/// cannot be read, at most 256, which the usual limit of 1,024 holds.
 func openFileRoom(wanted: Int, alreadyOpen: Int) -> Int {
     #if canImport(Glibc)
     let unlimited = rlim_t.max  // RLIM_INFINITY, which Swift cannot import

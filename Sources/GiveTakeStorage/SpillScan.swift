@@ -50,7 +50,8 @@ final class SpillScan {
 /// Spill buckets for about `rows` rows and groups of `cap`: about four
 /// per group, so whole buckets pack into groups with little slack. Past
 /// 256 (tables above about 3 M rows), as many as the open-file limit
-/// leaves room for beside `linkPartitions` files, at most
+/// leaves room for beside `linkPartitions` files (raising its soft limit
+/// when it is short, `openFileRoom`), at most
 /// `maxSpillBuckets`: fewer would make each bucket, and so each group,
 /// larger than `cap` (10^8 rows over 256 buckets: groups of 390,000 rows,
 /// past the CPU caches).

@@ -39,8 +39,7 @@ extension ScoringRun {
                 groups[group(c.account, 0)].trusted &+= 1
             }
             for ch in 0..<Channel.allCases.count where c.eventChannels & (1 << UInt8(ch)) != 0 {
-                let b = c.channels >= 0 ? channelValue(contactChannelStates[Int(c.channels)].balance, ch) : c.balance
-                let s = trustScore(balance: Double(b) / fixedOne)
+                let s = trustScore(balance: Double(channelBalance(c, ch)) / fixedOne)
                 groups[group(c.account, 1 &+ ch)].trustSum &+= Int64(s)
                 groups[group(c.account, 1 &+ ch)].trusted &+= 1
             }

@@ -29,7 +29,7 @@ struct AgentCounters {
     var weWords: Int64 = 0, youWords: Int64 = 0
 }
 
-/// Per (account, contact) state. Channel-indexed arrays use Channel.rawValue.
+/// Per (account, contact) state. Channel bit masks use 1 << Channel.rawValue.
 struct ContactState {
     // Widest fields first, so the struct has no padding (80 bytes).
     var balance: Int128 = 0          // fixed point, see fixedPoint
@@ -248,6 +248,17 @@ struct ScoringRun {
         return exp2(-ageSeconds / config.halfLifeSeconds)
     }
 
+    /// A contact's trust balance on one channel: its total when all its
+    /// rows are on one channel.
+    @inline(__always) func channelBalance(_ c: ContactState, _ ch: Int) -> Int128 {
+        c.channels >= 0 ? channelValue(contactChannelStates[Int(c.channels)].balance, ch) : c.balance
+    }
+
+    /// A contact's first needs-ack time on one channel, likewise.
+    @inline(__always) func channelFirstNeedsAck(_ c: ContactState, _ ch: Int) -> Int64 {
+        c.channels >= 0 ? channelValue(contactChannelStates[Int(c.channels)].firstNeedsAck, ch) : c.firstNeedsAck
+    }
+
     private mutating func addTrust(_ slot: Int32, _ channel: UInt8, _ amount: Double) {
         let f = fixedPoint(amount)
         let c = Int(channel)
@@ -449,10 +460,8 @@ struct ScoringRun {
             // Per channel: status from that channel's needs-ack rows.
             for ch in 0..<Channel.allCases.count {
                 let bit: UInt8 = 1 << UInt8(ch)
-                let first = c.channels >= 0
-                    ? channelValue(contactChannelStates[Int(c.channels)].firstNeedsAck, ch) : c.firstNeedsAck
                 classify(c.ackedChannels & bit != 0, c.unackedChannels & bit != 0,
-                         first, c.lastConversion, valueOf[s],
+                         channelFirstNeedsAck(c, ch), c.lastConversion, valueOf[s],
                          group(c.account, 1 &+ ch))
             }
         }
