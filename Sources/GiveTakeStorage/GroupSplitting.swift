@@ -20,26 +20,6 @@ extension ScoringJob {
     func scoreSplitting(_ spilled: SpilledGroups, _ group: Int, _ cfg: ScoringConfig, label: String, lastRead: Bool,
                         _ each: (ScoringResult, _ whole: Bool) throws -> Void) throws {
         let limit = spilled.withinBound ? nil : scorerMemoryLimit
-        // One account alone cannot be split: with a ceiling it is scored
-        // under it at once (no failed first try), and told of if it needed
-        // more than the limit.
-        if let account = spilled.soleAccount[group], let limit, let ceiling = scorerMemoryCeiling, ceiling > limit {
-            try scoreSplitting(spilled, spilled.paths[group], rows: spilled.rows[group], cfg, label: label,
-                               lastRead: lastRead, limit: ceiling) { result, whole in
-                if let scorer = groupScorer.scorer {
-                    let planned = scorer.plannedBytes(rows: scorer.storedRows, textBytes: 0, finishing: true)
-                    if planned > limit {
-                        let rows = spilled.rows[group]
-                        oversized?(LinkedSetTooLarge(
-                            message: "table '\(table)': account \(account) (\(rows) rows) does not fit the memory bound: "
-                                + "scoring \(rows) rows needs about \(megabytes(planned)) MB, above the memory limit of "
-                                + "\(megabytes(limit)) MB", scorerBytesNeeded: planned), ceiling)
-                    }
-                }
-                try each(result, whole)
-            }
-            return
-        }
         try scoreSplitting(spilled, spilled.paths[group], rows: spilled.rows[group], cfg, label: label,
                            lastRead: lastRead, limit: limit, each)
     }
@@ -48,6 +28,12 @@ extension ScoringJob {
     private func scoreSplitting(_ spilled: SpilledGroups, _ paths: [String], rows: Int, _ cfg: ScoringConfig,
                                 label: String, lastRead: Bool, limit: Int?,
                                 _ each: (ScoringResult, _ whole: Bool) throws -> Void) throws {
+        if let plan = spilled.partPlans[paths],
+           try scoreInParts(spilled, paths, rows: rows, wanted: plan.parts, cfg, label: label, limit: limit,
+                            { try each($0, false) }) {
+            if lastRead { for p in paths { unlink(p) } }
+            return
+        }
         let result: ScoringResult
         do {
             result = try scoreSpill(paths, rows: rows, cfg, limit: limit)
@@ -58,7 +44,13 @@ extension ScoringJob {
             do {
                 parts = try split(spilled, paths, rows: rows, into: e.partsNeeded, cause: e)
             } catch let tooLarge as LinkedSetTooLarge {
-                // One linked set: scored alone up to the ceiling, if any.
+                // One linked set: in parts of whole contacts and threads
+                // (AccountParts.swift), else alone up to the ceiling, if any.
+                if try scoreInParts(spilled, paths, rows: rows, wanted: e.partsNeeded, cfg, label: label, limit: limit,
+                                    { try each($0, false) }) {
+                    if lastRead { for p in paths { unlink(p) } }
+                    return
+                }
                 guard let ceiling = scorerMemoryCeiling, let limit, limit < ceiling,
                       tooLarge.scorerBytesNeeded + tooLarge.scorerBytesNeeded / 4 <= ceiling else { throw tooLarge }
                 oversized?(tooLarge, ceiling)

@@ -35,11 +35,11 @@ final class SpilledGroups {
     /// Whether the rows would have fitted one pass (grouped for speed
     /// only): then, as in one pass, no group's scorer is limited.
     let withinBound: Bool
-    /// Per group: its account, when it holds one and no link touches it
-    /// (a set that splitting cannot make smaller).
-    var soleAccount: [Int64?] = []
     /// Files of split groups made so far (their names are numbered).
     var splits = 0
+    /// Linked sets (by their files) planned in parts while the global
+    /// as_of was sought: scored with that plan at once the next time.
+    var partPlans: [[String]: AccountPartPlan] = [:]
 
     init(dir: String, paths: [[String]], rows: [Int], stats: ScanStats, latest: Int64?, latestGroup: Int,
          links: [(Int64, Int64)], withinBound: Bool) {
@@ -122,18 +122,6 @@ extension ScoringJob {
                 progress?(Int(stats.rows))
             }
             let accounts = try scan.finish()
-            // Per group: its one account unlinked, else nil.
-            func soleAccounts(_ groups: Int, _ links: [(Int64, Int64)], _ groupOf: (Int64) -> Int?) -> [Int64?] {
-                var linked = Set<Int64>()
-                for (a, b) in links { linked.insert(a); linked.insert(b) }
-                var sole = [Int64?](repeating: nil, count: groups), seen = [Int](repeating: 0, count: groups)
-                for a in accounts {
-                    guard let g = groupOf(a.account), g >= 0, g < groups else { continue }
-                    seen[g] += 1
-                    sole[g] = seen[g] == 1 && !linked.contains(a.account) ? a.account : nil
-                }
-                return sole
-            }
             let (latest, latestAccount) = (scan.latest, scan.latestAccount)
             if traceEnabled {
                 trace("spilled \(stats.rows) rows of \(accounts.count) accounts to \(bucketCount) buckets: "
@@ -174,7 +162,6 @@ extension ScoringJob {
                 let spilled = SpilledGroups(dir: dir, paths: files, rows: rows, stats: stats, latest: latest,
                                             latestGroup: Int(max(0, groupOfBucket[bucketOf(latestAccount, bucketCount)])),
                                             links: links, withinBound: withinBound)
-                spilled.soleAccount = soleAccounts(groups, links) { Int(groupOfBucket[bucketOf($0, bucketCount)]) }
                 return spilled
             }
             // Linked accounts join buckets past the target: groups of
@@ -186,10 +173,8 @@ extension ScoringJob {
             let groups = Int(groupOf.values.max() ?? 0) + 1
             if traceEnabled { trace("plan: \(links.count) cross-account links, \(groups) groups of accounts: \(monotonicSeconds() - t1) s") }
             if groups == 1 {
-                let spilled = SpilledGroups(dir: dir, paths: [paths], rows: [Int(stats.rows)], stats: stats,
+                return SpilledGroups(dir: dir, paths: [paths], rows: [Int(stats.rows)], stats: stats,
                                             latest: latest, latestGroup: 0, links: links, withinBound: withinBound)
-                spilled.soleAccount = soleAccounts(1, links) { _ in 0 }
-                return spilled
             }
             let t2 = monotonicSeconds()
             let writers = try (0..<groups).map {
@@ -202,12 +187,10 @@ extension ScoringJob {
             for w in writers { try w.finish() }
             for p in paths { unlink(p) }
             if traceEnabled { trace("split into \(groups) group files: \(monotonicSeconds() - t2) s") }
-            let spilled = SpilledGroups(dir: dir, paths: writers.map { [$0.path] }, rows: writers.map(\.rows),
+            return SpilledGroups(dir: dir, paths: writers.map { [$0.path] }, rows: writers.map(\.rows),
                                         stats: stats, latest: latest,
                                         latestGroup: Int(groupOf[latestAccount] ?? 0), links: links,
                                         withinBound: withinBound)
-            spilled.soleAccount = soleAccounts(groups, links) { groupOf[$0].map(Int.init) }
-            return spilled
         } catch {
             dir.withCString { removeTree($0) }
             throw error
@@ -266,10 +249,9 @@ extension ScoringJob {
         return pinned ?? 0
     }
 
-    /// The last group's scorer reset (or a new one) with the memory limit
-    /// `limit` (nil: none), given the rows of `paths` (`rows` of them) in
-    /// scan order.
-    func scoreSpill(_ paths: [String], rows: Int, _ cfg: ScoringConfig, limit: Int?) throws -> ScoringResult {
+    /// The last group's scorer reset (or a new one) for `rows` rows, with
+    /// `cfg` and the memory limit `limit` (nil: none).
+    func groupScorerReady(_ cfg: ScoringConfig, limit: Int?, rows: Int) throws -> Scorer {
         let scorer: Scorer
         if let kept = groupScorer.scorer {
             kept.reset()
@@ -283,6 +265,14 @@ extension ScoringJob {
         // The row count is known: the id table is sized once.
         scorer.reserveCapacity(rows: rows)
         scorerStarts?()
+        return scorer
+    }
+
+    /// The last group's scorer reset (or a new one) with the memory limit
+    /// `limit` (nil: none), given the rows of `paths` (`rows` of them) in
+    /// scan order.
+    func scoreSpill(_ paths: [String], rows: Int, _ cfg: ScoringConfig, limit: Int?) throws -> ScoringResult {
+        let scorer = try groupScorerReady(cfg, limit: limit, rows: rows)
         let rowsScored = self.rowsScored  // the batch closure captures no copy of the job
         do {
             try readSpill(paths, batchSize: batchSize) { batch in

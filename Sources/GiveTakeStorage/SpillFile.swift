@@ -110,6 +110,52 @@ func spilledSeq(_ record: UnsafeRawBufferPointer) -> Int64 {
     Int64(littleEndian: record.loadUnaligned(fromByteOffset: seqAt, as: Int64.self))
 }
 
+/// What decides a spilled record's part when its account is scored in
+/// parts (AccountParts.swift).
+struct SpilledKeys {
+    var id: Int64
+    var account: Int64
+    var contact: Int64?
+    var parent: Int64?
+    var thread: Int64?
+    var inbound: Bool
+    /// Its channel and kind codes are known (else the engine drops it).
+    var known: Bool
+    var createdAt: Int64
+}
+
+@inline(__always)
+func spilledKeys(_ record: UnsafeRawBufferPointer) -> SpilledKeys {
+    let flags = record[0]
+    var o = optionalAt + (flags & Flag.value != 0 ? 8 : 0)
+    @inline(__always) func next(_ present: UInt8) -> Int64? {
+        guard flags & present != 0 else { return nil }
+        defer { o += 8 }
+        return Int64(littleEndian: record.loadUnaligned(fromByteOffset: o, as: Int64.self))
+    }
+    let contact = next(Flag.contact), parent = next(Flag.parent), thread = next(Flag.thread)
+    if flags & Flag.agent != 0 { o += 8 }
+    let layout = record[1]
+    let channel: Int32, kind: Int32
+    if layout & Layout.wideChannel != 0 {
+        channel = Int32(littleEndian: record.loadUnaligned(fromByteOffset: o, as: Int32.self))
+        o += 4
+    } else {
+        channel = Int32(record[o])
+        o += 1
+    }
+    if layout & Layout.wideKind != 0 {
+        kind = Int32(littleEndian: record.loadUnaligned(fromByteOffset: o, as: Int32.self))
+    } else {
+        kind = Int32(record[o])
+    }
+    let known = channel >= 0 && channel < Int32(Channel.allCases.count) && kind >= 0 && kind < Int32(Kind.allCases.count)
+    return SpilledKeys(id: Int64(littleEndian: record.loadUnaligned(fromByteOffset: idAt, as: Int64.self)),
+                       account: spilledAccount(record), contact: contact, parent: parent, thread: thread,
+                       inbound: flags & Flag.inbound != 0, known: known,
+                       createdAt: Int64(littleEndian: record.loadUnaligned(fromByteOffset: createdAt, as: Int64.self)))
+}
+
 /// The records of a spill file, undecoded, in the order written.
 func spillRecords(_ path: String, chunkSize: Int = 4 << 20) throws -> RecordReader {
     try RecordReader(path: path, chunkSize: chunkSize) { p in

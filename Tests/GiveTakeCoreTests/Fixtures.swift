@@ -27,13 +27,29 @@ let day = 86400.0
 
 /// Scores rows (in the given order, in batches of `batch`) and returns the
 /// result; with `reusing`, that scorer (new or reset) instead of a new one.
+/// With `part`, the rows are one part of accounts scored in parts
+/// (`finishPart`), with `references` given as references.
 func score(_ rows: [Row], config: ScoringConfig = ScoringConfig(), lexicon: Lexicon = .reference,
            batch: Int = 3, schedules: [(Int64?, Channel?, Schedule)] = [],
-           reusing: Scorer? = nil) throws -> ScoringResult {
+           reusing: Scorer? = nil, part: Bool = false, references: [Row] = []) throws -> ScoringResult {
     let scorer = reusing ?? Scorer(lexicon: lexicon)
     try scorer.configure(config)
     for (account, channel, schedule) in schedules { scorer.setSchedule(schedule, account: account, channel: channel) }
-    // All texts in one buffer, so every row borrows from the same storage.
+    try withInteractions(references) { try scorer.addReferences($0) }
+    try withInteractions(rows) { all in
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + batch)
+            try scorer.add(UnsafeBufferPointer(rebasing: all[start..<end]))
+            start = end
+        }
+    }
+    return part ? try scorer.finishPart() : try scorer.finish()
+}
+
+/// The rows as interactions whose texts borrow from one buffer, valid
+/// inside `body`.
+func withInteractions<T>(_ rows: [Row], _ body: (UnsafeBufferPointer<Interaction>) throws -> T) throws -> T {
     var storage: [UInt8] = []
     var spans: [(author: Range<Int>?, body: Range<Int>?)] = []
     for r in rows {
@@ -42,25 +58,20 @@ func score(_ rows: [Row], config: ScoringConfig = ScoringConfig(), lexicon: Lexi
         spans.append((a, b))
     }
     storage.append(0)
-    try storage.withUnsafeBufferPointer { all in
+    return try storage.withUnsafeBufferPointer { all in
         func slice(_ r: Range<Int>?) -> UnsafeBufferPointer<UInt8>? {
             r.map { UnsafeBufferPointer(rebasing: all[$0]) }
         }
-        var start = 0
-        while start < rows.count {
-            let end = min(rows.count, start + batch)
-            try scorer.add(count: end - start) { k in
-                let r = rows[start + k]
-                return Interaction(
-                    id: r.id, accountID: r.account, contactID: r.contact, parentID: r.parent, channel: r.channel,
-                    kind: r.rawKind ?? Int32(r.kind.rawValue), inbound: r.inbound, automated: r.automated,
-                    hasMedia: r.media, createdAt: Int64((r.at * 1e6).rounded()), authorName: slice(spans[start + k].author),
-                    body: slice(spans[start + k].body), value: r.value, threadID: r.thread, agentID: r.agent)
-            }
-            start = end
+        let interactions = rows.indices.map { k in
+            let r = rows[k]
+            return Interaction(
+                id: r.id, accountID: r.account, contactID: r.contact, parentID: r.parent, channel: r.channel,
+                kind: r.rawKind ?? Int32(r.kind.rawValue), inbound: r.inbound, automated: r.automated,
+                hasMedia: r.media, createdAt: Int64((r.at * 1e6).rounded()), authorName: slice(spans[k].author),
+                body: slice(spans[k].body), value: r.value, threadID: r.thread, agentID: r.agent)
         }
+        return try interactions.withUnsafeBufferPointer { try body($0) }
     }
-    return try scorer.finish()
 }
 
 extension ScoringResult {

@@ -149,6 +149,9 @@ public struct ScoringResult: Sendable {
     public var asOf: Int64
     /// Rows kept after duplicates and unknown channel/kind rows were dropped.
     public var rowCount: Int
+    /// Only from `Scorer.finishPart`, which leaves `accounts`, `agents` and
+    /// `periods` empty: their counts, to merge with the other parts'.
+    public var totals: ScoreTotals?
 
     public init(accounts: [AccountScore], contacts: [ContactScore], agents: [AgentScore] = [],
                 turns: TurnTable = TurnTable(), asOf: Int64, rowCount: Int) {

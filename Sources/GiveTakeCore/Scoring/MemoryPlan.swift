@@ -28,6 +28,7 @@ extension Scorer {
         total &+= bodies.bytesHeld &+ names.bytesHeld &+ textBytes
         total &+= accountTable.bytesHeld &+ threadTable.bytesHeld &+ agentTable.bytesHeld
         total &+= contactTable.bytesHeld &+ extraTable.bytesHeld &+ extras.capacity &* MemoryLayout<RowExtra>.stride
+        total &+= referenceTable.bytesHeld &+ referenceRows.capacity &* MemoryLayout<ReferenceRow>.stride
         total &+= (accountIDs.capacity &+ threadIDs.capacity &+ agentIDs.capacity &+ ingestAnomalies.capacity
                    &+ contactIDs.capacity) &* 8 &+ (contactAccounts.capacity &+ agentAccounts.capacity) &* 4
                    &+ contactChannelMask.capacity

@@ -36,7 +36,7 @@ extension ScoringRun {
             let r = rows[i]
             let p = slot(r.account, r.created)
             counters[p].rows &+= 1
-            if r.has(RowFlags.hasParent) && (r.parent == r.id || parentOf[i] < 0) { counters[p].anomalies &+= 1 }
+            if r.has(RowFlags.hasParent) && (r.parent == r.id || parentOf[i] == -1) { counters[p].anomalies &+= 1 }
             if !r.inbound && !r.automated { addContent(&counters[p], r, scorer.extra(i, r)) }
         }
         for i in attributedLeadRows {
@@ -110,6 +110,19 @@ extension ScoringRun {
             }
         }
 
+        if totals != nil {
+            // A part: the counters and times go to the totals.
+            for g in 0..<counters.count {
+                let k = totals!.periodSlot(PeriodKey(account: scorer.accountIDs[Int(accountOf[g])], start: starts[g]))
+                add(&totals!.periodCounters[k], counters[g])
+                accountOf[g] = Int32(k)
+            }
+            for i in times.indices {
+                totals!.addTime(space: HistogramKey.period, target: Int(accountOf[Int(times[i].group)]),
+                                micros: times[i].micros, business: businessTimes[i].micros)
+            }
+            return []
+        }
         let (median, p90) = exactPercentiles(times, groupCount: counters.count)
         let (businessMedian, businessP90) = exactPercentiles(businessTimes, groupCount: counters.count)
         var order = [Int](0..<counters.count)
@@ -126,7 +139,7 @@ extension ScoringRun {
             s.p90AckSeconds = p90[g]
             s.medianAckBusinessSeconds = businessMedian[g]
             s.p90AckBusinessSeconds = businessP90[g]
-            fillCommon(&s, c)
+            fillCommon(&s, c, config)
             out.append(PeriodScore(periodStart: starts[g], score: s))
         }
         return out

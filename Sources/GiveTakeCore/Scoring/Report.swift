@@ -49,6 +49,7 @@ extension ScoringRun {
                 lastInteractionAt: contactLast[k]))
         }
         contactRows.sort { ($0.accountID, $0.contactID) < ($1.accountID, $1.contactID) }
+        if totals != nil { return reportPart(rows, contactRows) }
 
         // Exact percentile_disc of the times per group. Groups: account
         // groups, then agent slots.
@@ -96,7 +97,7 @@ extension ScoringRun {
                 s.p90AckSeconds = p90[g]
                 s.medianAckBusinessSeconds = businessMedian[g]
                 s.p90AckBusinessSeconds = businessP90[g]
-                fillCommon(&s, c)
+                fillCommon(&s, c, config)
                 s.contacts = c.contacts
                 s.meanTrust = ratio(c.trustSum, c.trusted)
                 accounts.append(s)
@@ -115,21 +116,10 @@ extension ScoringRun {
             s.p90AckSeconds = p90[groups.count &+ a]
             s.medianAckBusinessSeconds = businessMedian[groups.count &+ a]
             s.p90AckBusinessSeconds = businessP90[groups.count &+ a]
-            s.personalRate = ratio(c.personal, c.acknowledged)
-            s.appreciativeRate = ratio(c.appreciative, c.acknowledged)
-            s.slaRate = ratio(c.withinSLA, c.acknowledged)
-            s.givePosts = c.givePosts
-            s.takePosts = c.takePosts
-            s.giveRatio = ratio(c.givePosts, c.givePosts &+ c.takePosts)
-            s.meIndex = ratio(c.weWords, c.weWords &+ c.youWords)
+            fillAgent(&s, c)
             agentRows.append(s)
         }
-        agentRows.sort { x, y in
-            if x.accountID != y.accountID { return x.accountID < y.accountID }
-            guard let ya = y.agentID else { return false }
-            guard let xa = x.agentID else { return true }
-            return xa < ya
-        }
+        agentRows.sort(by: agentOrder)
         let turnTable = TurnTable(rows: rows, records: turns, accountIDs: scorer.accountIDs,
                                   threadIDs: scorer.threadIDs, agentIDs: scorer.agentIDs, contactIDs: scorer.contactIDs,
                                   slaMicros: slaMicros)
@@ -140,34 +130,90 @@ extension ScoringRun {
 }
 
 extension ScoringRun {
-    /// The account columns computed from a group's counters alone (all but
-    /// the percentiles, contacts and mean trust).
-    func fillCommon(_ s: inout AccountScore, _ c: GroupCounters) {
-        s.needsAck = c.needsAck
-        s.pending = c.pending
-        s.acknowledged = c.acknowledged
-        s.ackRate = ratio(c.acknowledged, c.needsAck)
-        s.personalRate = ratio(c.personal, c.acknowledged)
-        s.appreciativeRate = ratio(c.appreciative, c.acknowledged)
-        s.slaRate = ratio(c.withinSLA, c.needsAck)
-        s.givePosts = c.givePosts
-        s.takePosts = c.takePosts
-        s.neutralPosts = c.neutralPosts
-        s.giveRatio = ratio(c.givePosts, c.givePosts &+ c.takePosts)
-        s.meIndex = ratio(c.weWords, c.weWords &+ c.youWords)
-        s.replyShare = ratio(c.replies, c.conversational)
-        s.channelFit = ratio(c.fittingPosts, c.posts)
-        s.convRateAck = ratio(c.treatedWellConverted, c.treatedWell)
-        s.convRateIgnored = ratio(c.ignoredConverted, c.ignored)
-        if let ack = s.convRateAck, let ign = s.convRateIgnored, ign > 0 { s.conversionLift = ack / ign }
-        s.valuePerAckContact = c.treatedWell == 0 ? nil
-            : Double(c.treatedWellValue) / fixedOne / Double(c.treatedWell)
-        s.giveAttributedLeads = c.attributedLeads
-        s.health = healthScore(ackRate: s.ackRate, personalRate: s.personalRate, slaRate: s.slaRate,
-                               giveRatio: s.giveRatio, meIndex: s.meIndex,
-                               weights: config.healthWeights, giveTarget: config.giveTarget)
-        s.anomalies = c.anomalies
+    /// A part's result: its contact and turn rows, and its account, agent
+    /// and period counts as totals (ScoreTotals.swift) instead of rows.
+    private mutating func reportPart(_ rows: RowStore, _ contactRows: [ContactScore]) -> ScoringResult {
+        var t = totals!
+        totals = nil
+        for id in scorer.accountIDs { _ = t.accountSlot(id) }
+        for g in groups.indices { add(&t.accountCounters[g], groups[g]) }
+        let named = scorer.agentIDs.count
+        var agentSlot = [Int](repeating: 0, count: agents.count)
+        for a in 0..<agents.count {
+            let account = a < named ? scorer.agentAccounts[a] : Int32(a &- named)
+            let k = t.agentSlot(AgentKey(account: scorer.accountIDs[Int(account)],
+                                         agent: a < named ? scorer.agentIDs[a] : nil))
+            t.agentCounters[k] = agents[a]
+            agentSlot[a] = k
+        }
+        for time in ackTimes {
+            let g = Int(time.accountGroup)
+            t.addTime(space: HistogramKey.account, target: g, micros: time.micros, business: time.business)
+            t.addTime(space: HistogramKey.account, target: g &+ 1 &+ Int(time.channel), micros: time.micros,
+                      business: time.business)
+            t.addTime(space: HistogramKey.agent, target: agentSlot[Int(time.agent)], micros: time.micros,
+                      business: time.business)
+        }
+        ackTimes = []
+        let turnTable = TurnTable(rows: rows, records: turns, accountIDs: scorer.accountIDs,
+                                  threadIDs: scorer.threadIDs, agentIDs: scorer.agentIDs, contactIDs: scorer.contactIDs,
+                                  slaMicros: slaMicros)
+        turns = []
+        var result = ScoringResult(accounts: [], contacts: contactRows, agents: [], turns: turnTable, asOf: asOf,
+                                   rowCount: rows.count)
+        result.totals = t
+        return result
     }
+}
+
+/// The agent columns computed from its counters alone (all but the
+/// percentiles).
+func fillAgent(_ s: inout AgentScore, _ c: AgentCounters) {
+    s.acknowledged = c.acknowledged
+    s.personalRate = ratio(c.personal, c.acknowledged)
+    s.appreciativeRate = ratio(c.appreciative, c.acknowledged)
+    s.slaRate = ratio(c.withinSLA, c.acknowledged)
+    s.givePosts = c.givePosts
+    s.takePosts = c.takePosts
+    s.giveRatio = ratio(c.givePosts, c.givePosts &+ c.takePosts)
+    s.meIndex = ratio(c.weWords, c.weWords &+ c.youWords)
+}
+
+/// Agent rows by account_id, then agent_id (nil first).
+func agentOrder(_ x: AgentScore, _ y: AgentScore) -> Bool {
+    if x.accountID != y.accountID { return x.accountID < y.accountID }
+    guard let ya = y.agentID else { return false }
+    guard let xa = x.agentID else { return true }
+    return xa < ya
+}
+
+/// The account columns computed from a group's counters alone (all but
+/// the percentiles, contacts and mean trust).
+func fillCommon(_ s: inout AccountScore, _ c: GroupCounters, _ config: ScoringConfig) {
+    s.needsAck = c.needsAck
+    s.pending = c.pending
+    s.acknowledged = c.acknowledged
+    s.ackRate = ratio(c.acknowledged, c.needsAck)
+    s.personalRate = ratio(c.personal, c.acknowledged)
+    s.appreciativeRate = ratio(c.appreciative, c.acknowledged)
+    s.slaRate = ratio(c.withinSLA, c.needsAck)
+    s.givePosts = c.givePosts
+    s.takePosts = c.takePosts
+    s.neutralPosts = c.neutralPosts
+    s.giveRatio = ratio(c.givePosts, c.givePosts &+ c.takePosts)
+    s.meIndex = ratio(c.weWords, c.weWords &+ c.youWords)
+    s.replyShare = ratio(c.replies, c.conversational)
+    s.channelFit = ratio(c.fittingPosts, c.posts)
+    s.convRateAck = ratio(c.treatedWellConverted, c.treatedWell)
+    s.convRateIgnored = ratio(c.ignoredConverted, c.ignored)
+    if let ack = s.convRateAck, let ign = s.convRateIgnored, ign > 0 { s.conversionLift = ack / ign }
+    s.valuePerAckContact = c.treatedWell == 0 ? nil
+        : Double(c.treatedWellValue) / fixedOne / Double(c.treatedWell)
+    s.giveAttributedLeads = c.attributedLeads
+    s.health = healthScore(ackRate: s.ackRate, personalRate: s.personalRate, slaRate: s.slaRate,
+                           giveRatio: s.giveRatio, meIndex: s.meIndex,
+                           weights: config.healthWeights, giveTarget: config.giveTarget)
+    s.anomalies = c.anomalies
 }
 
 /// Exact percentile_disc (median, p90) of the times of each group: bucket

@@ -141,6 +141,10 @@ public final class Scorer {
     /// Business schedules, looked up by (account, channel) key.
     var schedules: [Schedule] = []
     var scheduleTable = KeyTable<PairKey>()
+    /// Rows of other parts that rows here may name as parents
+    /// (ReferenceRows.swift): id -> index into `referenceRows`.
+    var referenceTable = KeyTable<Int64>()
+    var referenceRows: [ReferenceRow] = []
 
     /// The slots of the batch being added (kept for the next batch).
     private var slotScratch = UnsafeMutableBufferPointer<BatchSlots>(start: nil, count: 0)
@@ -224,6 +228,8 @@ public final class Scorer {
         bodies.removeAll()
         ingestAnomalies.removeAll(keepingCapacity: true)
         ingestAnomalyEvents.removeAll(keepingCapacity: true)
+        referenceTable.removeAll()
+        referenceRows.removeAll(keepingCapacity: true)
         rowsAdded = 0
     }
 
@@ -536,6 +542,19 @@ public final class Scorer {
         if let problem = config.validate() { throw GiveTakeError(.outOfRange, problem) }
         try checkMemory(rows: rows.count, textBytes: 0, finishing: true)
         var run = ScoringRun(scorer: self, shouldStop: shouldStop)
+        guard let result = run.compute() else { throw GiveTakeError(.cancelled, "scoring was cancelled") }
+        return result
+    }
+
+    /// `finish` for one part of accounts scored in parts (ScoreTotals.swift):
+    /// the contact and turn rows, and `totals` in place of the account,
+    /// agent and period rows. The host pins `as_of` (the same for every
+    /// part) and gives each part whole contacts, threads and shared ids,
+    /// and as references the rows of other parts its rows name as parents.
+    public func finishPart(shouldStop: @escaping () -> Bool = { false }) throws(GiveTakeError) -> ScoringResult {
+        if let problem = config.validate() { throw GiveTakeError(.outOfRange, problem) }
+        try checkMemory(rows: rows.count, textBytes: 0, finishing: true)
+        var run = ScoringRun(scorer: self, part: true, shouldStop: shouldStop)
         guard let result = run.compute() else { throw GiveTakeError(.cancelled, "scoring was cancelled") }
         return result
     }

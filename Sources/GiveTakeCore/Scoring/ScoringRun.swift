@@ -100,6 +100,8 @@ struct ScoringRun {
     /// rows on (0: no rows, not reported) and its latest created_at.
     var contactChannels: [UInt8] = []
     var contactLast: [Int64] = []
+    /// Per row: its parent's row index; -1 none (or a parent_id naming no
+    /// row); `referenceParent(k)` (below -1) for reference k.
     var parentOf: [Int32]
     /// Earliest direct reply per needs-ack row (-1 none).
     var directAck: [Int32]
@@ -121,9 +123,13 @@ struct ScoringRun {
     var slaMicros: [Int64] = []
     let shouldStop: () -> Bool
     var stopped = false
+    /// Set when scoring a part of an account (`Scorer.finishPart`): the
+    /// account, agent and period counts go here instead of into rows.
+    var totals: ScoreTotals?
 
-    init(scorer: Scorer, shouldStop: @escaping () -> Bool) {
+    init(scorer: Scorer, part: Bool = false, shouldStop: @escaping () -> Bool) {
         self.scorer = scorer
+        if part { totals = ScoreTotals() }
         self.shouldStop = shouldStop
         self.config = scorer.config
         let n = scorer.rows.count
@@ -200,7 +206,7 @@ struct ScoringRun {
             if stopped { return nil }
         }
         var result = report(rows)
-        result.periods = periodRows
+        if result.totals == nil { result.periods = periodRows }
         return result
     }
 
@@ -222,6 +228,8 @@ struct ScoringRun {
                     both(r.account, r.channel) { $0.anomalies &+= 1 }
                 } else if let p = scorer.idTable.find(r.parent, in: rows) {
                     parentOf[i] = p
+                } else if let k = scorer.referenceTable.find(r.parent) {
+                    parentOf[i] = referenceParent(k)
                 } else {
                     both(r.account, r.channel) { $0.anomalies &+= 1 }
                 }
@@ -490,13 +498,22 @@ struct ScoringRun {
         for i in 0..<rows.count {
             let r = rows[i]
             let p = Int(parentOf[i])
-            guard r.inbound, p >= 0, r.contact >= 0 else { continue }
-            let post = rows[p]
-            guard post.kind == Kind.post.rawValue && !post.inbound && post.label == .give else { continue }
+            guard r.inbound, p != -1, r.contact >= 0 else { continue }
+            let postAccount: Int32
+            if p >= 0 {
+                let post = rows[p]
+                guard post.kind == Kind.post.rawValue && !post.inbound && post.label == .give else { continue }
+                postAccount = post.account
+            } else {
+                let post = scorer.referenceRows[referenceIndex(Int32(p))]
+                guard post.kind == Kind.post.rawValue && !post.inbound && post.label == .give,
+                      let a = scorer.accountTable.find(post.accountID) else { continue }
+                postAccount = a
+            }
             // The slot of (the post's account, the row's contact_id): only a
             // lead with a contact in that account can use it.
-            let slot = post.account == r.account ? r.contact
-                : scorer.contactTable.find(PairKey(a: Int64(post.account), b: scorer.contactIDs[Int(r.contact)]))
+            let slot = postAccount == r.account ? r.contact
+                : scorer.contactTable.find(PairKey(a: Int64(postAccount), b: scorer.contactIDs[Int(r.contact)]))
             if let slot {
                 slotOf.append(slot)
                 timeOf.append(r.created)
@@ -546,6 +563,10 @@ struct ScoringRun {
         }
     }
 }
+
+/// `parentOf` of a row whose parent is reference `k`, and back.
+@inline(__always) func referenceParent(_ k: Int32) -> Int32 { -2 &- k }
+@inline(__always) func referenceIndex(_ parent: Int32) -> Int { Int(-2 &- parent) }
 
 /// Content counters of one outbound non-automated row.
 @inline(__always)

@@ -70,7 +70,7 @@ extension ScoringRun {
     @inline(__always)
     func threadKey(_ r: StoredRow, _ i: Int) -> Int64 {
         if r.thread >= 0 { return Int64(r.thread) }
-        if r.kind == Kind.message.rawValue && parentOf[i] < 0 && r.contact >= 0 {
+        if r.kind == Kind.message.rawValue && parentOf[i] == -1 && r.contact >= 0 {
             return Int64(scorer.threadIDs.count) &+ Int64(r.contact) &* Int64(Channel.allCases.count)
                 &+ Int64(r.channel)
         }
