@@ -613,6 +613,35 @@ int gt_scorer_add(gt_scorer *s, const gt_interaction *rows, size_t n);
  * afterwards and gt_scorer_finish called again. */
 int gt_scorer_finish(gt_scorer *s);
 
+/* Scoring in parts. One account (with the accounts linked to it) larger
+ * than memory is scored in parts: each part one scorer's rows, the scorer
+ * reset between parts, with every part given
+ *  - whole contacts (every row with a given contact_id, in any account of
+ *    the set), whole threads (every row with a given account and
+ *    thread_id) and whole ids (every row sharing an id);
+ *  - each row with its parent, except a parent that is one outbound row
+ *    without contact and thread (a post many contacts answer): that row is
+ *    given instead, by gt_scorer_add_references, to every other part holding
+ *    a row that answers it. A reference counts in nothing; its answers have
+ *    a parent (no orphan anomaly, no derived DM thread) and an answer to a
+ *    give post can attribute a lead;
+ *  - the same as_of (gt_scorer_set_as_of: the latest created_at of a kept
+ *    row over all parts, when the default is wanted).
+ * gt_scorer_finish_part finishes a part: its contact and turn rows are
+ * final and readable as after gt_scorer_finish (its account, agent and
+ * period arrays are empty); its counts are kept by the scorer, across
+ * gt_scorer_reset, until gt_scorer_finish_parts makes the account, agent
+ * and period rows of all the parts finished since the last call (its
+ * contact and turn arrays are empty; GT_ESTATE when no part was finished).
+ * Counts are those of one pass; the medians and p90s come from a mergeable
+ * histogram (within 1 % or 1 s of the exact values). The references are
+ * added before or after the part's rows (row_size as for
+ * gt_scorer_add_rows); an id also added as a row is that row. */
+int gt_scorer_add_references(gt_scorer *s, const gt_interaction *rows,
+                             size_t n, size_t row_size);
+int gt_scorer_finish_part(gt_scorer *s);
+int gt_scorer_finish_parts(gt_scorer *s);
+
 /* Cancellation of a long gt_scorer_finish: fn(context) (see
  * gt_interrupt_fn) is called every 8,192 rows of each of its passes; a
  * nonzero return stops it with GT_ECANCELED (no results; the rows stay, so

@@ -28,6 +28,11 @@ final class ScorerHandle {
     var rowCount = 0
     /// gt_scorer_set_memory_limit, applied to every scorer this handle makes.
     var memoryLimit = 0
+    /// The totals of the parts finished with gt_scorer_finish_part since the
+    /// last gt_scorer_finish_parts (kept across gt_scorer_reset), and the
+    /// latest as_of among them.
+    var partTotals = ScoreTotals()
+    var partsAsOf = Int64.min
 
     init(lexicon: Lexicon) { self.lexicon = lexicon }
 
@@ -299,8 +304,13 @@ private func lift(_ r: gt_interaction, readsThread: Bool, readsAgent: Bool) -> I
     addRows(s, rows.map(UnsafeRawPointer.init), n, rowSize, "gt_scorer_add_rows")
 }
 
+@c @implementation public func gt_scorer_add_references(_ s: OpaquePointer?, _ rows: UnsafePointer<gt_interaction>?,
+                                                       _ n: Int, _ rowSize: Int) -> Int32 {
+    addRows(s, rows.map(UnsafeRawPointer.init), n, rowSize, "gt_scorer_add_references", references: true)
+}
+
 private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _ rowSize: Int,
-                     _ function: String) -> Int32 {
+                     _ function: String, references: Bool = false) -> Int32 {
     guard let s else { return GT_EINVAL }
     let h = handle(s)
     guard n >= 0, n == 0 || rows != nil else {
@@ -332,7 +342,8 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
     do { _ = try h.makeScorer() } catch { return h.fail(error) }
     h.dropResults()
     do {
-        if n > 0 { try h.scorer!.add(UnsafeBufferPointer(start: lifted, count: n)) }
+        let batch = UnsafeBufferPointer(start: lifted, count: n)
+        if n > 0 { try references ? h.scorer!.addReferences(batch) : h.scorer!.add(batch) }
     } catch {
         return h.fail(error)
     }
@@ -341,22 +352,61 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
 }
 
 @c @implementation public func gt_scorer_finish(_ s: OpaquePointer?) -> Int32 {
+    finish(s, part: false)
+}
+
+@c @implementation public func gt_scorer_finish_part(_ s: OpaquePointer?) -> Int32 {
+    finish(s, part: true)
+}
+
+@c @implementation public func gt_scorer_finish_parts(_ s: OpaquePointer?) -> Int32 {
+    guard let s else { return GT_EINVAL }
+    let h = handle(s)
+    guard h.partsAsOf != .min else {
+        h.error.set("gt_scorer_finish_parts: no part was finished (gt_scorer_finish_part)")
+        return GT_ESTATE
+    }
+    let (accounts, agents, periods) = h.partTotals.scores(h.config)
+    var result = ScoringResult(accounts: accounts, contacts: [], agents: agents, asOf: h.config.asOf ?? h.partsAsOf,
+                               rowCount: 0)
+    result.periods = periods
+    h.partTotals = ScoreTotals()
+    h.partsAsOf = .min
+    h.dropResults()
+    publish(h, result)
+    return GT_OK
+}
+
+private func finish(_ s: OpaquePointer?, part: Bool) -> Int32 {
     guard let s else { return GT_EINVAL }
     let h = handle(s)
     do { _ = try h.makeScorer() } catch { return h.fail(error) }
-    let result: ScoringResult
+    var result: ScoringResult
     do {
+        let stop: () -> Bool
         if let fn = h.interrupt {
             let context = h.interruptContext
-            result = try h.scorer!.finish(shouldStop: { fn(context) != 0 })
+            stop = { fn(context) != 0 }
         } else {
-            result = try h.scorer!.finish()
+            stop = { false }
         }
+        result = part ? try h.scorer!.finishPart(shouldStop: stop) : try h.scorer!.finish(shouldStop: stop)
     } catch {
         h.dropResults()
         return h.fail(error)
     }
     h.dropResults()
+    if let totals = result.totals {
+        h.partTotals.merge(totals)
+        h.partsAsOf = max(h.partsAsOf, result.asOf)
+        result.totals = nil
+    }
+    publish(h, result)
+    return GT_OK
+}
+
+/// Makes `result` the handle's results (in the C layouts).
+private func publish(_ h: ScorerHandle, _ result: ScoringResult) {
     let accountsOut = h.accounts.resize(result.accounts.count)
     for (i, a) in result.accounts.enumerated() {
         accountsOut!.advanced(by: i).initialize(to: gt_account_score(
@@ -412,7 +462,6 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
     h.rowCount = result.rowCount
     h.finished = true
     h.error.clear()
-    return GT_OK
 }
 
 @c @implementation public func gt_scorer_reset(_ s: OpaquePointer?) -> Int32 {
