@@ -135,6 +135,28 @@ int			gt_spill_read(GtSpill *sp, int group, gt_interaction *rows, int max);
 void		gt_spill_drop(GtSpill *sp, int group);
 
 /*
+ * One linked set too large for givetake.max_memory, scored in parts of
+ * whole contacts and threads (gt_parts.c): gt_parts_plan reads spill
+ * group `group` (through `rows`, room for `batch` rows) and plans as many
+ * parts as `bytes_per_row` (what the scorer planned per row) makes its
+ * rows need under `limit` bytes, or returns NULL when one unit is too
+ * large for a part;
+ * gt_parts_write then writes the group's rows to part_groups[part] and the
+ * posts each part needs as references to reference_groups[part] (spill
+ * groups the caller added). gt_parts_latest_kept: the latest created_at of
+ * a row the engine keeps (the set's default as_of; PG_INT64_MIN: none).
+ */
+typedef struct GtPartPlan GtPartPlan;
+
+GtPartPlan *gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_interaction *rows,
+						  int batch);
+int			gt_parts_count(const GtPartPlan *plan);
+int64		gt_parts_latest_kept(const GtPartPlan *plan);
+void		gt_parts_write(GtPartPlan *plan, GtSpill *sp, int group, gt_interaction *rows, int batch,
+						   const int *part_groups, const int *reference_groups);
+void		gt_parts_free(GtPartPlan *plan);
+
+/*
  * The lexicon in force (never NULL; gt_pg_interrupt is set on it). Cached in
  * flinfo->fn_extra until the command counter moves (the next statement, or
  * the next command of a PL/pgSQL block, sees a change of givetake.lexicon),

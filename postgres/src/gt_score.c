@@ -355,19 +355,26 @@ set_limit(gt_scorer *s)
 						"givetake.max_memory");
 }
 
-/* gt_scorer_finish with cancellation: the library polls the flag and
- * stops; the ERROR is raised here, outside it. Returns the status. */
+/* gt_scorer_finish (or, for a part, gt_scorer_finish_part) with
+ * cancellation: the library polls the flag and stops; the ERROR is raised
+ * here, outside it. Returns the status. */
 static int
-finish_scorer(gt_scorer *s)
+finish_scorer_as(gt_scorer *s, bool part)
 {
 	int			rc;
 
 	CHECK_FOR_INTERRUPTS();
 	gt_scorer_set_interrupt(s, interrupt_pending, NULL);
-	rc = gt_scorer_finish(s);
+	rc = part ? gt_scorer_finish_part(s) : gt_scorer_finish(s);
 	if (rc == GT_ECANCELED)
 		CHECK_FOR_INTERRUPTS();
 	return rc;
+}
+
+static int
+finish_scorer(gt_scorer *s)
+{
+	return finish_scorer_as(s, false);
 }
 
 /*
@@ -654,17 +661,25 @@ typedef struct GroupRun
 	int			latest_set;		/* the set of the latest created_at, -1: none */
 } GroupRun;
 
-/* A group that does not fit: one account, or accounts linked by references. */
+/* A group that does not fit: rows of one account, or of accounts linked by
+ * references, that parts cannot split. */
+static void
+too_large(GroupRun *run, int pos, const char *what, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OUT_OF_MEMORY),
+			 errmsg("givetake: %s failed: an account (with the accounts it is linked to by parent_id or "
+					"shared ids; group %d of %d) does not fit in givetake.max_memory, and its contacts and "
+					"threads cannot be split into parts that do: %s",
+					what, pos + 1, run->groups, why),
+			 errhint("Raise givetake.max_memory (now %d kB).", gt_max_memory_kb)));
+}
+
 static void
 check_group(int rc, GroupRun *run, gt_scorer *s, int pos, const char *what)
 {
 	if (rc == GT_ENOMEM)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("givetake: %s failed: an account (with the accounts it is linked to by parent_id or "
-						"shared ids; group %d of %d) does not fit in givetake.max_memory: %s",
-						what, pos + 1, run->groups, gt_scorer_errmsg(s)),
-				 errhint("Raise givetake.max_memory (now %d kB).", gt_max_memory_kb)));
+		too_large(run, pos, what, gt_scorer_errmsg(s));
 	gt_check_scorer(rc, s, what);
 }
 
@@ -892,6 +907,93 @@ split_group(GroupRun *run, int pos, int parts, bool planned, gt_interaction *row
 	pfree(part);
 }
 
+/* Reads spill group `g` into the scorer: as references, or as rows (a
+ * part that does not fit is an ERROR: parts were planned to fit). */
+static void
+add_spilled(GroupRun *run, gt_scorer *s, int g, bool references, gt_interaction *rows, int pos)
+{
+	int			k;
+
+	gt_spill_rewind(run->spill, g);
+	while ((k = gt_spill_read(run->spill, g, rows, GT_BATCH_ROWS)) > 0)
+	{
+		int			rc = references ? gt_scorer_add_references(s, rows, k, sizeof(gt_interaction))
+			: gt_scorer_add(s, rows, k);
+
+		check_group(rc, run, s, pos, references ? "gt_scorer_add_references" : "gt_scorer_add");
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * Group `g`, one linked set that does not fit, scored in parts of whole
+ * contacts and threads (gt_parts.c, docs/architecture.md): each part's
+ * contact and turn rows are emitted as it is finished, the set's account,
+ * agent and period rows once the last is. Its as_of is found as
+ * close_group finds one (emit NULL: only *max_as_of; no as_of yet: the
+ * set's, or CLOSE_NOT_LATEST when that is not the source's latest
+ * created_at). `per_row`: what the failed scorer planned per row; `why`:
+ * its error, for the ERROR when the set cannot be split.
+ */
+static CloseResult
+score_in_parts(GroupRun *run, int g, int pos, int64 *as_of, const Emitter *emit, MemoryContext emitcxt,
+			   MemoryContext gcxt, int64 *max_as_of, gt_scorer **slot, gt_interaction *rows, double per_row,
+			   const char *why)
+{
+	GtPartPlan *plan = gt_parts_plan(run->spill, g, per_row, (double) gt_max_memory_kb * 1024, rows,
+									 GT_BATCH_ROWS);
+	int64		latest;
+	int			parts,
+				i;
+	int		   *part_groups,
+			   *reference_groups;
+
+	if (plan == NULL)
+		too_large(run, pos, "gt_scorer_add", why);
+	latest = gt_parts_latest_kept(plan);
+	if (latest == PG_INT64_MIN)
+		latest = 0;
+	if (emit == NULL || (*as_of == GT_AS_OF_LATEST && latest != run->last))
+	{
+		gt_parts_free(plan);
+		if (emit != NULL)
+			return CLOSE_NOT_LATEST;
+		*max_as_of = Max(*max_as_of, latest);
+		return CLOSE_DONE;
+	}
+	if (*as_of == GT_AS_OF_LATEST)
+		*as_of = latest;
+	parts = gt_parts_count(plan);
+	part_groups = palloc(parts * sizeof(int));
+	reference_groups = palloc(parts * sizeof(int));
+	for (i = 0; i < parts; i++)
+	{
+		part_groups[i] = gt_spill_add_group(run->spill);
+		reference_groups[i] = gt_spill_add_group(run->spill);
+	}
+	gt_parts_write(plan, run->spill, g, rows, GT_BATCH_ROWS, part_groups, reference_groups);
+	gt_parts_free(plan);
+	gt_spill_drop(run->spill, g);
+	for (i = 0; i < parts; i++)
+	{
+		gt_scorer  *s = open_group(run, *as_of, emit, slot);
+
+		add_spilled(run, s, reference_groups[i], true, rows, pos);
+		add_spilled(run, s, part_groups[i], false, rows, pos);
+		gt_pg_apply_schedules(s, gcxt, run->first, Max(run->last, *as_of));
+		check_group(finish_scorer_as(s, true), run, s, pos, "gt_scorer_finish_part");
+		emit_group(emit, s, emitcxt);
+		MemoryContextReset(gcxt);
+		gt_spill_drop(run->spill, part_groups[i]);
+		gt_spill_drop(run->spill, reference_groups[i]);
+	}
+	gt_check_scorer(gt_scorer_finish_parts(*slot), *slot, "gt_scorer_finish_parts");
+	emit_group(emit, *slot, emitcxt);
+	pfree(part_groups);
+	pfree(reference_groups);
+	return CLOSE_DONE;
+}
+
 /*
  * One pass over the groups with one scorer, reset between groups. as_of
  * GT_AS_OF_LATEST (no as_of given): group 0 is scored first without one;
@@ -922,6 +1024,7 @@ group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 		gt_scorer  *s;
 		int			k,
 					rc = GT_OK;
+		int64		added;
 
 		CHECK_FOR_INTERRUPTS();
 		gt_spill_rewind(run->spill, g);
@@ -929,25 +1032,38 @@ group_pass(GroupRun *run, int64 as_of, const Emitter *emit, int64 *max_as_of)
 		if (k == 0)
 			continue;
 		s = open_group(run, as_of, emit, slot);
+		added = 0;
 		do
 		{
 			rc = gt_scorer_add(s, rows, k);
-			if (rc == GT_ENOMEM && splittable)
-				break;
+			if (rc == GT_ENOMEM)
+				break;			/* split by linked set, else in parts */
 			check_group(rc, run, s, pos, "gt_scorer_add");
+			added += k;
 			CHECK_FOR_INTERRUPTS();
 		} while ((k = gt_spill_read(run->spill, g, rows, GT_BATCH_ROWS)) > 0);
-		closed = rc == GT_OK ? close_group(run, s, gcxt, &as_of, pos, emit, emitcxt, max_as_of, splittable)
+		closed = rc == GT_OK ? close_group(run, s, gcxt, &as_of, pos, emit, emitcxt, max_as_of, true)
 			: CLOSE_TOO_BIG;
 		MemoryContextReset(gcxt);
 		if (closed == CLOSE_TOO_BIG)
 		{
-			/* its memory goes back before the split reads the group */
+			/* what the scorer plans per row, and why it stopped */
+			double		per_row = (double) gt_scorer_memory(*slot) / Max(added, 1);
+			char	   *why = pstrdup(gt_scorer_errmsg(*slot));
+
+			/* its memory goes back before the group is read again */
 			gt_scorer_free(*slot);
 			*slot = NULL;
-			split_group(run, pos, 2, false, rows);
-			closed = CLOSE_DONE;
-			pos--;				/* the first part is next */
+			if (splittable)
+			{
+				split_group(run, pos, 2, false, rows);
+				closed = CLOSE_DONE;
+				pos--;			/* the first part is next */
+			}
+			else
+				closed = score_in_parts(run, g, pos, &as_of, emit, emitcxt, gcxt, max_as_of, slot, rows,
+										per_row, why);
+			pfree(why);
 		}
 		else if (closed == CLOSE_DONE && emit != NULL)
 			gt_spill_drop(run->spill, g);

@@ -74,11 +74,12 @@ RESET statement_timeout;
 SELECT count(*) FROM givetake.score_accounts('good');
 
 -- givetake.max_memory: a source that does not fit is scored in groups of
--- accounts (groups.sql); one account that does not fit by itself stops the
--- call before it outgrows the limit, with an out_of_memory ERROR that
--- names the setting
+-- accounts (groups.sql), and one account that does not fit by itself in
+-- parts of whole contacts and threads (group_split.sql); one whose rows
+-- cannot be split (one contact writes them all) stops the call before it
+-- outgrows the limit, with an out_of_memory ERROR that names the setting
 SHOW givetake.max_memory;
-CREATE VIEW one_big_account AS SELECT g::bigint AS id, 7::bigint AS account_id, NULL::bigint AS contact_id,
+CREATE VIEW one_big_account AS SELECT g::bigint AS id, 7::bigint AS account_id, 7::bigint AS contact_id,
     NULL::bigint AS parent_id, 'twitter'::text AS channel, 'post'::text AS kind, false AS inbound,
     false AS automated, false AS has_media, now() AS created_at, NULL::text AS author_name,
     'tips on how to do it'::text AS body, 0::float8 AS value

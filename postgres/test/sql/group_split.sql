@@ -105,19 +105,29 @@ CREATE TEMP TABLE ref_sq_dropped AS SELECT * FROM givetake.score_accounts('gsq')
 SET givetake.max_memory = '1MB';
 CREATE TEMP TABLE sq_dropped AS SELECT * FROM givetake.score_accounts('gsq');
 SELECT pg_temp.differences('ref_sq_dropped', 'sq_dropped') AS differences;
--- one account that does not fit by itself is still the ERROR; the tables
--- stay as they were
+-- one account that does not fit by itself (3,500 rows, a contact per row)
+-- is scored in parts of whole contacts, with the rows of one pass
 INSERT INTO gsq
 SELECT 200000000 + g, 2000, 200000000 + g, NULL, 'twitter', 'mention', true, false, false,
        timestamptz '2024-02-01 00:00+00' + g * interval '1 minute', 'Customer', 'hello', 0, NULL, NULL
 FROM generate_series(1, 3500) g;
+SET givetake.max_memory = -1;
+CREATE TEMP TABLE ref_sq_big AS SELECT * FROM givetake.score_accounts('gsq');
+CREATE TEMP TABLE ref_sq_big_periods AS SELECT * FROM givetake.score_periods('gsq', 'month');
+SET givetake.max_memory = '1MB';
+SELECT accounts FROM givetake.refresh_scores('gsq', NULL, 'split_sorted', 'month');
+SELECT pg_temp.differences('ref_sq_big', 'split_sorted.account_scores') AS differences;
+SELECT pg_temp.differences('ref_sq_big_periods', 'split_sorted.period_scores') AS differences;
+-- each of its rows answering the one before, it cannot be split: the
+-- ERROR, and the tables stay as they were
+UPDATE gsq SET parent_id = id - 1 WHERE account_id = 2000 AND id > 200000001;
 DO $$
 BEGIN
     PERFORM givetake.refresh_scores('gsq', NULL, 'split_sorted', 'month');
 EXCEPTION WHEN out_of_memory THEN
     RAISE NOTICE 'out_of_memory: %', regexp_replace(substring(SQLERRM from 'an account .*does not fit in givetake.max_memory'), 'group \d+ of \d+', 'group N of M');
 END $$;
-SELECT pg_temp.differences('ref_sq_accounts', 'split_sorted.account_scores') AS differences;
+SELECT pg_temp.differences('ref_sq_big', 'split_sorted.account_scores') AS differences;
 RESET work_mem;
 DROP SCHEMA split_sorted CASCADE;
 DROP TABLE gsq;
@@ -134,12 +144,18 @@ SELECT accounts FROM givetake.refresh_scores('gsp', NULL, 'split');
 SELECT pg_temp.differences('ref_sp_dropped', 'split.account_scores') AS differences;
 
 -- one account that does not fit by itself (3,500 rows, a contact per
--- row) is still the ERROR, once the groups around it are split away; the
--- tables stay as they were
+-- row), once the groups around it are split away, is scored in parts
 INSERT INTO gsp
 SELECT 200000000 + g, 2000, 200000000 + g, NULL, 'twitter', 'mention', true, false, false,
        timestamptz '2024-02-01 00:00+00' + g * interval '1 minute', 'Customer', 'hello', 0, NULL, NULL
 FROM generate_series(1, 3500) g;
+SET givetake.max_memory = -1;
+CREATE TEMP TABLE ref_sp_big AS SELECT * FROM givetake.score_accounts('gsp');
+SET givetake.max_memory = '1MB';
+SELECT pg_temp.differences('ref_sp_big', 'givetake.score_accounts(''gsp'')') AS differences;
+-- one unit (each row answers the one before) is the ERROR; the tables
+-- stay as they were
+UPDATE gsp SET parent_id = id - 1 WHERE account_id = 2000 AND id > 200000001;
 DO $$
 BEGIN
     PERFORM count(*) FROM givetake.score_accounts('gsp');
