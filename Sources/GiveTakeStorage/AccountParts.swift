@@ -13,9 +13,9 @@
 // within 1 % or 1 s).
 //
 // Memory: a node per distinct contact and per distinct (account, thread)
-// (a dictionary entry and a set slot, about 50 bytes each), 4,096 shared
-// nodes for rows with neither, and the ids of one partition file at a time
-// (a dictionary of about 1/64 of the set's rows).
+// (a dictionary entry and a set slot, about 50 bytes each), a node per row
+// with neither (20 bytes), and the ids of one partition file at a time (a
+// dictionary of about 1/64 of the set's rows).
 import GiveTakeCore
 #if canImport(Glibc)
 import Glibc
@@ -23,60 +23,63 @@ import Glibc
 
 /// Where each spilled row of a linked set goes when it is scored in parts.
 final class AccountPartPlan {
-    private var contactNode: [Int64: Int] = [:]
-    private var threadNode: [ThreadKey: Int] = [:]
-    private var sets = DisjointSets(AccountPartPlan.sharedNodes)
-    private var rowsOfNode = [Int](repeating: 0, count: AccountPartPlan.sharedNodes)
-    private var partOfRoot: [Int: Int32] = [:]
+    private var contactNode = NodeTable(pairs: false)
+    private var threadNode = NodeTable(pairs: true)
+    private var sets = DisjointSets(0)
+    private var rowsOfNode: [Int] = []
+    /// The node of each row with neither contact nor thread, in scan order
+    /// (every read of the set sees its rows in that order), and how many
+    /// of them the current read has passed.
+    private var loneNodes: [Int32] = []
+    private var lonePassed = 0
+    /// Per node: its part when it is a root.
+    private var partOfRoot: [Int32] = []
     /// Ids of posts each part needs as references.
-    private(set) var referencesOf: [Int64: [Int32]] = [:]
+    /// (post id, part) pairs, sorted: the posts each part needs as
+    /// references.
+    private var references: [(post: Int64, part: Int32)] = []
+    /// Posts given as references.
+    private(set) var referencedPosts = 0
     private(set) var parts = 0
+    /// The memory limit of each part's scorer (nil: none).
+    private(set) var partLimit: Int?
     /// The latest created_at of a row the engine keeps: the set's default
     /// as_of (Int64.min when it keeps none).
     private(set) var latestKept = Int64.min
 
-    /// Rows with neither contact nor thread share these nodes by a hash of
-    /// their id (rows sharing an id share a node).
-    static let sharedNodes = 4096
     private static let partitions = 64
     /// Marks a referable row's node in the id records.
     private static let referable: Int64 = 1 << 62
 
-    struct ThreadKey: Hashable {
-        var account: Int64
-        var thread: Int64
+    private func newNode() -> Int32 {
+        rowsOfNode.append(0)
+        return Int32(sets.add())
     }
 
     /// The node of a spilled row (new contacts and threads get one).
     private func node(_ k: SpilledKeys) -> Int {
         var n = -1
-        if let c = k.contact {
-            if let found = contactNode[c] { n = found } else {
-                n = sets.add()
-                rowsOfNode.append(0)
-                contactNode[c] = n
-            }
-        }
+        if let c = k.contact { n = Int(contactNode.node(c, 0, orInsert: newNode)) }
         if let t = k.thread {
-            let key = ThreadKey(account: k.account, thread: t)
-            let m: Int
-            if let found = threadNode[key] { m = found } else {
-                m = sets.add()
-                rowsOfNode.append(0)
-                threadNode[key] = m
-            }
+            let m = Int(threadNode.node(k.account, t, orInsert: newNode))
             if n < 0 { n = m } else { sets.join(n, m) }
         }
         if n < 0 {
-            n = Int((UInt64(bitPattern: k.id) &* 0x9E37_79B9_7F4A_7C15) >> 52) % AccountPartPlan.sharedNodes
+            // A node of its own: such rows (posts, mostly) join units only
+            // through their ids and parents. Shared nodes would join the
+            // units of unrelated rows into one.
+            if lonePassed == loneNodes.count { loneNodes.append(newNode()) }
+            n = Int(loneNodes[lonePassed])
+            lonePassed += 1
         }
         return n
     }
 
-    /// Plans parts for the rows of `paths`, aiming at `wanted` parts of
+    /// Plans parts for the rows of `paths`, as many as `bytesPerRow` (what
+    /// the set's scorer plans per row) makes them need under `partLimit`,
     /// about equal rows, the largest unit in the first; nil when one unit
     /// is too large for a part.
-    init?(_ paths: [String], dir: String, wanted: Int) throws {
+    init?(_ paths: [String], dir: String, bytesPerRow: Int, limit: Int?) throws {
         let p = AccountPartPlan.partitions
         let ids = try (0..<p).map { try FileWriter(path: dir + "/unit-ids-\($0)", bufferSize: 1 << 16) }
         let parents = try (0..<p).map { try FileWriter(path: dir + "/unit-parents-\($0)", bufferSize: 1 << 16) }
@@ -101,7 +104,7 @@ final class AccountPartPlan {
         }
         // Shared ids and parents join units, except a parent that is one
         // referable row: its answers get it as a reference.
-        var requests: [(post: Int64, postNode: Int, answer: Int)] = []
+        var requests: [(post: Int64, postNode: Int32, answer: Int32)] = []
         for i in 0..<p {
             try ids[i].finish()
             try parents[i].finish()
@@ -126,37 +129,91 @@ final class AccountPartPlan {
                 let (parent, n) = pairOf(r)
                 guard let o = owner[parent]?.node else { continue }  // names no row: an orphan in any part
                 if o & AccountPartPlan.referable != 0 {
-                    requests.append((parent, Int(o & ~AccountPartPlan.referable), Int(n)))
+                    requests.append((parent, Int32(o & ~AccountPartPlan.referable), Int32(n)))
                 } else {
                     sets.join(Int(o), Int(n))
                 }
             }
         }
-        var rowsOfRoot: [Int: Int] = [:]
-        for n in rowsOfNode.indices where rowsOfNode[n] > 0 { rowsOfRoot[sets.find(n), default: 0] += rowsOfNode[n] }
-        // Parts are as large as the rows over `wanted`, with a margin: a
-        // unit past that would not fit its part.
-        let total = rowsOfRoot.values.reduce(0, +), largest = rowsOfRoot.values.max() ?? 0
-        parts = min(max(2, wanted), rowsOfRoot.count)
-        if rowsOfRoot.count < 2 || largest * parts > total + total / 4 { return nil }
-        let roots = rowsOfRoot.keys.sorted { (rowsOfRoot[$0]!, -$0) > (rowsOfRoot[$1]!, -$1) }
+        // Rows per unit, folded into its root; parts of about equal rows,
+        // largest unit first.
+        var roots: [(root: Int, rows: Int)] = []
+        var total = 0, largest = 0
+        for n in rowsOfNode.indices {
+            let r = sets.find(n)
+            if r != n {
+                rowsOfNode[r] += rowsOfNode[n]
+                rowsOfNode[n] = 0
+            }
+        }
+        for n in rowsOfNode.indices where rowsOfNode[n] > 0 {
+            roots.append((n, rowsOfNode[n]))
+            total += rowsOfNode[n]
+            largest = max(largest, rowsOfNode[n])
+        }
+        // Each part's scorer gets what the plan leaves of the limit, less a
+        // third for the last part's results, still being written while the
+        // next is scored, and at most half the limit; a unit past a part's
+        // rows (with a margin) would not fit it.
+        if let limit {
+            let left = (limit - bytesHeld) * 2 / 3
+            partLimit = max(limit / 8, min(limit / 2, left))
+        }
+        let need = bytesPerRow * total
+        let wanted = partLimit.map { (need + need / 4) / max(1, $0) + 1 } ?? 2
+        parts = min(max(2, wanted), roots.count)
+        if roots.count < 2 || largest * parts > total + total / 4 { return nil }
+        roots.sort { ($0.rows, -$0.root) > ($1.rows, -$1.root) }
+        partOfRoot = [Int32](repeating: 0, count: rowsOfNode.count)
         var load = [Int](repeating: 0, count: parts)
         for r in roots {
             var least = 0
             for q in 1..<parts where load[q] < load[least] { least = q }
-            load[least] += rowsOfRoot[r]!
-            partOfRoot[r] = Int32(least)
+            load[least] += r.rows
+            partOfRoot[r.root] = Int32(least)
         }
         for q in requests {
-            let answerPart = partOfRoot[sets.find(q.answer)]!
-            guard answerPart != partOfRoot[sets.find(q.postNode)]! else { continue }
-            if !(referencesOf[q.post]?.contains(answerPart) ?? false) { referencesOf[q.post, default: []].append(answerPart) }
+            let answerPart = partOfRoot[sets.find(Int(q.answer))]
+            if answerPart != partOfRoot[sets.find(Int(q.postNode))] { references.append((q.post, answerPart)) }
         }
+        references.sort { ($0.post, $0.part) < ($1.post, $1.part) }
+        var kept = 0
+        for (i, r) in references.enumerated() where i == 0 || r != references[kept - 1] {
+            if i == 0 || r.post != references[kept - 1].post { referencedPosts += 1 }
+            references[kept] = r
+            kept += 1
+        }
+        references.removeLast(references.count - kept)
     }
 
-    /// The part of a spilled row.
+    /// The indices of `references` naming the parts that need the row with
+    /// id `id` (only a row without contact or thread can be one).
+    func referenceRange(_ id: Int64) -> Range<Int> {
+        var lo = 0, hi = references.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if references[mid].post < id { lo = mid + 1 } else { hi = mid }
+        }
+        var end = lo
+        while end < references.count && references[end].post == id { end += 1 }
+        return lo..<end
+    }
+
+    func referencePart(_ i: Int) -> Int32 { references[i].part }
+
+    /// What the plan holds (its tables and arrays).
+    var bytesHeld: Int {
+        // per node: its rows, its set's parent and its part
+        contactNode.bytesHeld + threadNode.bytesHeld + rowsOfNode.capacity * (8 + 8 + 4)
+            + loneNodes.capacity * 4 + references.capacity * 16
+    }
+
+    /// Before a read of the set's rows (in scan order) that asks `part`.
+    func startRead() { lonePassed = 0 }
+
+    /// The part of a spilled row, asked for every row in scan order.
     func part(_ k: SpilledKeys) -> Int32 {
-        partOfRoot[sets.find(node(k))] ?? 0
+        partOfRoot[sets.find(node(k))]
     }
 }
 
@@ -171,11 +228,14 @@ extension ScoringJob {
     /// scorer memory limit `limit`, handing `each` every part's contact and
     /// turn rows and then the set's account, agent and period rows. False,
     /// with nothing handed on, when its largest unit does not fit a part.
-    func scoreInParts(_ spilled: SpilledGroups, _ paths: [String], rows: Int, wanted: Int, _ cfg: ScoringConfig,
+    func scoreInParts(_ spilled: SpilledGroups, _ paths: [String], rows: Int, bytesPerRow: Int, _ cfg: ScoringConfig,
                       label: String, limit: Int?, _ each: (ScoringResult) throws -> Void) throws -> Bool {
         let t = monotonicSeconds()
         let planned = spilled.partPlans[paths]
-        guard let plan = try planned ?? AccountPartPlan(paths, dir: spilled.dir, wanted: wanted) else { return false }
+        guard let plan = try planned
+                ?? AccountPartPlan(paths, dir: spilled.dir, bytesPerRow: bytesPerRow, limit: limit) else {
+            return false
+        }
         spilled.partPlans[paths] = plan
         if cfg.asOf == nil {
             // The pass that finds the global as_of (PartitionedScoring's
@@ -194,16 +254,18 @@ extension ScoringJob {
         }
         defer { for w in writers + referenceWriters { unlink(w.path) } }
         let records = try MergedSpill(paths)
+        plan.startRead()
         while let r = try records.next() {
             let k = spilledKeys(r)
             try writers[Int(plan.part(k))].append(record: r)
-            if let needs = plan.referencesOf[k.id] { for q in needs { try referenceWriters[Int(q)].append(record: r) } }
+            guard !k.inbound && k.contact == nil && k.thread == nil else { continue }
+            for i in plan.referenceRange(k.id) { try referenceWriters[Int(plan.referencePart(i))].append(record: r) }
         }
         for w in writers + referenceWriters { try w.finish() }
         spilled.partPlans[paths] = nil
         if traceEnabled {
             trace("\(rows) rows of one linked set: \(plan.parts) parts of whole contacts and threads, "
-                  + "\(plan.referencesOf.count) posts given as references, \(monotonicSeconds() - t) s")
+                  + "\(plan.referencedPosts) posts given as references, \(monotonicSeconds() - t) s")
         }
         var totals = ScoreTotals()
         var asOf = Int64.min
@@ -212,11 +274,12 @@ extension ScoringJob {
             let result: ScoringResult
             do {
                 result = try scorePart(part: w.path, references: referenceWriters[k].path, rows: w.rows, cfg,
-                                       limit: limit)
+                                       limit: plan.partLimit)
             } catch is LinkedSetTooLarge where k == 0 {
                 return false  // the largest unit does not fit; nothing was handed on
             }
             unlink(w.path)
+            if traceEnabled { trace("part \(k + 1) of \(plan.parts): \(w.rows) rows scored") }
             if let partTotals = result.totals { totals.merge(partTotals) }
             asOf = max(asOf, result.asOf)
             var rowsOnly = result

@@ -28,14 +28,19 @@ extension ScoringJob {
     private func scoreSplitting(_ spilled: SpilledGroups, _ paths: [String], rows: Int, _ cfg: ScoringConfig,
                                 label: String, lastRead: Bool, limit: Int?,
                                 _ each: (ScoringResult, _ whole: Bool) throws -> Void) throws {
-        if let plan = spilled.partPlans[paths],
-           try scoreInParts(spilled, paths, rows: rows, wanted: plan.parts, cfg, label: label, limit: limit,
+        if spilled.partPlans[paths] != nil,
+           try scoreInParts(spilled, paths, rows: rows, bytesPerRow: 0, cfg, label: label, limit: limit,
                             { try each($0, false) }) {
             if lastRead { for p in paths { unlink(p) } }
             return
         }
         let result: ScoringResult
         do {
+            // Rows that cannot fit are not tried (a try fills the scorer up
+            // to the limit first: time, and memory the allocator may keep).
+            if let limit, rows > limit / leastScorerBytesPerRow {
+                throw GroupTooLarge(rows: rows, limit: limit)
+            }
             result = try scoreSpill(paths, rows: rows, cfg, limit: limit)
         } catch let e as GroupTooLarge {
             // The failed scorer was dropped; nothing of it was handed on (a
@@ -46,7 +51,8 @@ extension ScoringJob {
             } catch let tooLarge as LinkedSetTooLarge {
                 // One linked set: in parts of whole contacts and threads
                 // (AccountParts.swift), else alone up to the ceiling, if any.
-                if try scoreInParts(spilled, paths, rows: rows, wanted: e.partsNeeded, cfg, label: label, limit: limit,
+                if try scoreInParts(spilled, paths, rows: rows, bytesPerRow: e.plannedBytes / max(1, rows), cfg,
+                                    label: label, limit: limit,
                                     { try each($0, false) }) {
                     if lastRead { for p in paths { unlink(p) } }
                     return
@@ -158,6 +164,24 @@ struct GroupTooLarge: Error {
         plannedBytes = planned
     }
 }
+
+extension GroupTooLarge {
+    /// Without a try: `rows` rows at the bytes a row of demo data plans
+    /// (`typicalScorerBytesPerRow`).
+    init(rows: Int, limit: Int) {
+        let planned = rows.multipliedReportingOverflow(by: typicalScorerBytesPerRow).partialValue
+        cause = GiveTakeError(.outOfMemory, "scoring \(rows) rows needs at least \(megabytes(rows * leastScorerBytesPerRow)) "
+                              + "MB, above the memory limit of \(megabytes(limit)) MB")
+        partsNeeded = max(2, (planned + planned / 4) / max(1, limit) + 1)
+        plannedBytes = planned
+    }
+}
+
+/// The least a scorer plans per row (its 64-byte row, an id slot, the
+/// parent index of the finish), and what a row of demo data plans at the
+/// peak of the finish (docs/architecture.md).
+let leastScorerBytesPerRow = 72
+let typicalScorerBytesPerRow = 190
 
 /// One account, with the accounts linked to it, needs more memory than a
 /// group's scorer may use: it cannot be split, so the run stops before

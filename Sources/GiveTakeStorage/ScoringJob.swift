@@ -210,8 +210,22 @@ public struct ScoringJob {
 let traceEnabled = getenv("GIVETAKE_TRACE") != nil
 
 func trace(_ s: String) {
-    let line = Array(("givetake trace: " + s + "\n").utf8)
+    let line = Array(("givetake trace: " + s + " [rss \(residentMegabytes()) MB]\n").utf8)
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+/// The process's resident memory now, in MB (the second field of
+/// /proc/self/statm, in pages; 0 when it cannot be read).
+func residentMegabytes() -> Int {
+    let fd = open("/proc/self/statm", O_RDONLY)
+    if fd < 0 { return 0 }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 128)
+    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 128) }
+    guard n > 0 else { return 0 }
+    let fields = buffer[0..<n].split(separator: UInt8(ascii: " "))
+    guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
+    return (pages * Int(sysconf(Int32(_SC_PAGESIZE)))) >> 20
 }
 
 func monotonicSeconds() -> Double {

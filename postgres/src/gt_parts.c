@@ -11,9 +11,11 @@
  * new spill group per part, the references to one more per part.
  *
  * Memory (the plan's context): a hash entry per distinct contact and
- * thread of the set and an int and an int64 per node; the ids, with their
- * rows' nodes, and the parent ids go to 64 partition files, read back one
- * at a time into a hash table of that partition's ids.
+ * thread of the set, an int and an int64 per node (a node per contact,
+ * per thread and per row with neither) and an int per row with neither;
+ * the ids, with their rows' nodes, and the parent ids go to 64 partition
+ * files, read back one at a time into a hash table of that partition's
+ * ids.
  */
 #include "gt_pg.h"
 
@@ -21,9 +23,6 @@
 #include "utils/memutils.h"
 #include "utils/hsearch.h"
 
-/* Rows with neither contact nor thread share these nodes by a hash of
- * their id (rows sharing an id share a node). */
-#define SHARED_NODES 4096
 /* Marks a referable row's node in the id records. */
 #define REFERABLE ((int64) 1 << 62)
 /* Ids and parent ids go to this many partitions (spill groups), one in
@@ -75,6 +74,12 @@ struct GtPartPlan
 	int			nodes,
 				capacity;
 	int32	   *part_of_root;	/* per node: its part when it is a root */
+	int		   *lone;			/* the node of each row with neither contact nor
+								 * thread, in the order every read of the group
+								 * sees its rows */
+	int			nlone,
+				lone_cap,
+				lone_passed;	/* of them, passed by the current read */
 	Request    *requests;
 	int			nrequests;
 	int			parts;
@@ -146,7 +151,21 @@ node_of(GtPartPlan *p, const gt_interaction *r)
 			join_sets(p->parent, n, m);
 	}
 	if (n < 0)
-		n = (int) ((((uint64) r->id) * UINT64CONST(0x9E3779B97F4A7C15)) >> 52) % SHARED_NODES;
+	{
+		/* a node of its own: such rows (posts, mostly) join units only
+		 * through their ids and parents; shared nodes would join the units
+		 * of unrelated rows into one */
+		if (p->lone_passed == p->nlone)
+		{
+			if (p->nlone == p->lone_cap)
+			{
+				p->lone_cap *= 2;
+				p->lone = repalloc_huge(p->lone, (Size) p->lone_cap * sizeof(int));
+			}
+			p->lone[p->nlone++] = new_node(p);
+		}
+		n = p->lone[p->lone_passed++];
+	}
 	return n;
 }
 
@@ -323,11 +342,11 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 	int64	   *load;
 
 	p->cxt = cxt;
-	p->capacity = SHARED_NODES * 2;
+	p->capacity = 4096;
 	p->parent = palloc_extended((Size) p->capacity * sizeof(int), MCXT_ALLOC_HUGE);
 	p->rows = palloc_extended((Size) p->capacity * sizeof(int64), MCXT_ALLOC_HUGE);
-	for (i = 0; i < SHARED_NODES; i++)
-		new_node(p);
+	p->lone_cap = 1024;
+	p->lone = palloc_extended((Size) p->lone_cap * sizeof(int), MCXT_ALLOC_HUGE);
 	p->contacts = node_table("givetake part contacts", cxt);
 	p->threads = node_table("givetake part threads", cxt);
 	p->requests = palloc((Size) cap_requests * sizeof(Request));
@@ -462,6 +481,7 @@ gt_parts_write(GtPartPlan *p, GtSpill *sp, int group, gt_interaction *rows, int 
 				j;
 
 	gt_spill_rewind(sp, group);
+	p->lone_passed = 0;
 	while ((k = gt_spill_read(sp, group, rows, batch)) > 0)
 	{
 		CHECK_FOR_INTERRUPTS();
