@@ -11,7 +11,7 @@
  *                                                  passes' CPU time too, steadier on a busy machine);
  *                                                  --lexicon: a lexicon file instead of the built-in
  *   gtbench calls                                  ns per C call (gt_version_number, gt_classify)
- *   gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory] [--new-scorer]
+ *   gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory] [--new-scorer] [--one-account]
  *                                                  ROWS generated on the fly, scored in groups of accounts
  *                                                  of at most N rows (default 50,000) by one scorer, reset
  *                                                  after each group (--new-scorer: a new scorer per
@@ -20,7 +20,11 @@
  *                                                  generator's); --verify also scores
  *                                                  them in one pass and compares the account rows;
  *                                                  --keep-memory: glibc keeps freed memory for the next
- *                                                  group instead of returning it to the kernel
+ *                                                  group instead of returning it to the kernel;
+ *                                                  --one-account: every row in one account, its blocks
+ *                                                  of contacts and threads scored as parts
+ *                                                  (gt_scorer_finish_part, then gt_scorer_finish_parts);
+ *                                                  --verify then allows the percentiles 1 % or 1 s
  *
  * DB is the SQLite file written by `givetake demo` (table interactions).
  * Rows are read into memory first (not timed). Peak RSS: the kernel's
@@ -447,12 +451,15 @@ static void stream_init(void) {
 #define STREAM_BASE INT64_C(1704067200000000) /* 2024-01-01 00:00 UTC */
 #define STREAM_SPAN INT64_C(31536000000000)   /* one year of rows per account */
 
-/* Row i (0-based) of account `account` holding n rows; ids start at first_id. */
-static void stream_row(gt_interaction *r, int64_t account, int64_t first_id, int64_t i, int64_t n) {
+/* Row i (0-based) of block `account` holding n rows, in account
+ * `account_id` (the block itself, or with --one-account one for all);
+ * ids start at first_id. A block's contacts and threads are its own. */
+static void stream_row(gt_interaction *r, int64_t account_id, int64_t account, int64_t first_id, int64_t i,
+                       int64_t n) {
   int64_t id = first_id + i, turn = i / 4, r4 = i % 4, h = id * 2654435761u % 1000003;
   memset(r, 0, sizeof *r);
   r->id = id;
-  r->account_id = account;
+  r->account_id = account_id;
   r->channel = (int32_t)(turn % 5);
   r->created_at = STREAM_BASE + turn * (STREAM_SPAN / (n / 4 + 1));
   if (r4 != 2) { r->contact_id = account * 1000 + turn % 50; r->flags |= GT_ROW_HAS_CONTACT; }
@@ -482,9 +489,12 @@ static void stream_row(gt_interaction *r, int64_t account, int64_t first_id, int
 static double stream_engine_cpu;
 
 /* Scores accounts [from, to) with `shared` (reset after the group), or
- * with a scorer of its own when `shared` is NULL. */
+ * with a scorer of its own when `shared` is NULL. `one_account`: the
+ * blocks are parts of one account (gt_scorer_finish_part; no account
+ * rows until gt_scorer_finish_parts). */
 static void stream_group(gt_scorer *shared, int64_t from, int64_t to, int64_t per_account, int64_t last_rows,
-                         int64_t accounts, int64_t as_of, gt_account_score **out, size_t *nout, size_t *turns) {
+                         int64_t accounts, int64_t as_of, int one_account, gt_account_score **out, size_t *nout,
+                         size_t *turns) {
   gt_scorer *s = shared;
   enum { BATCH = 8192 };
   static gt_interaction buf[BATCH];
@@ -498,7 +508,7 @@ static void stream_group(gt_scorer *shared, int64_t from, int64_t to, int64_t pe
   for (int64_t a = from; a < to; a++) {
     int64_t n = a == accounts - 1 ? last_rows : per_account;
     for (int64_t i = 0; i < n; i++) {
-      stream_row(&buf[k++], 1000 + a, 1 + a * per_account, i, n);
+      stream_row(&buf[k++], one_account ? 1000 : 1000 + a, 1000 + a, 1 + a * per_account, i, n);
       if (k == BATCH) {
         c = cpu_precise();
         if (gt_scorer_add(s, buf, k) != GT_OK) die("gt_scorer_add", gt_scorer_errmsg(s));
@@ -509,7 +519,8 @@ static void stream_group(gt_scorer *shared, int64_t from, int64_t to, int64_t pe
   }
   c = cpu_precise();
   if (k && gt_scorer_add(s, buf, k) != GT_OK) die("gt_scorer_add", gt_scorer_errmsg(s));
-  if (gt_scorer_finish(s) != GT_OK) die("gt_scorer_finish", gt_scorer_errmsg(s));
+  if ((one_account ? gt_scorer_finish_part(s) : gt_scorer_finish(s)) != GT_OK)
+    die("gt_scorer_finish", gt_scorer_errmsg(s));
   const gt_account_score *acc;
   const gt_turn_score *t;
   size_t na, nt;
@@ -517,7 +528,7 @@ static void stream_group(gt_scorer *shared, int64_t from, int64_t to, int64_t pe
   gt_scorer_turns(&t, &nt, s);
   stream_engine_cpu += cpu_precise() - c;
   *turns += nt;
-  if (out) {
+  if (out && na) {
     *out = realloc(*out, (*nout + na) * sizeof **out);
     if (!*out) die("realloc", "out of memory");
     memcpy(*out + *nout, acc, na * sizeof *acc);
@@ -532,24 +543,33 @@ static void stream_group(gt_scorer *shared, int64_t from, int64_t to, int64_t pe
   stream_engine_cpu += cpu_precise() - c;
 }
 
-/* Same numbers, NaN equal to NaN. */
-static int same_accounts(const gt_account_score *a, const gt_account_score *b, size_t n) {
+/* Same numbers, NaN equal to NaN; with `histogram`, the four percentile
+ * fields within 1 % or 1 s (merged parts). */
+static int same_accounts(const gt_account_score *a, const gt_account_score *b, size_t n, int histogram) {
+  static const size_t times[] = {offsetof(gt_account_score, median_ack_s), offsetof(gt_account_score, p90_ack_s),
+                                 offsetof(gt_account_score, median_ack_business_s),
+                                 offsetof(gt_account_score, p90_ack_business_s)};
   for (size_t i = 0; i < n; i++) {
     const double *x = (const double *)&a[i], *y = (const double *)&b[i];
-    for (size_t k = 0; k < sizeof *a / sizeof(double); k++)
-      if (memcmp(&x[k], &y[k], sizeof(double)) != 0 && !(isnan(x[k]) && isnan(y[k]))) return 0;
+    for (size_t k = 0; k < sizeof *a / sizeof(double); k++) {
+      if (memcmp(&x[k], &y[k], sizeof(double)) == 0 || (isnan(x[k]) && isnan(y[k]))) continue;
+      int time = 0;
+      for (int t = 0; t < 4; t++) time |= histogram && times[t] == k * sizeof(double);
+      if (!time || !(fabs(x[k] - y[k]) <= fmax(1, 0.01 * fabs(x[k])))) return 0;
+    }
   }
   return 1;
 }
 
 static int cmd_stream(int argc, char **argv) {
   int64_t rows = strtoll(argv[0], NULL, 10), group_rows = 50000; /* the recipe of givetake.h */
-  int verify = 0, keep_memory = 0, new_scorer = 0;
+  int verify = 0, keep_memory = 0, new_scorer = 0, one_account = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--group-rows") && i + 1 < argc) group_rows = strtoll(argv[++i], NULL, 10);
     else if (!strcmp(argv[i], "--verify")) verify = 1;
     else if (!strcmp(argv[i], "--keep-memory")) keep_memory = 1;
     else if (!strcmp(argv[i], "--new-scorer")) new_scorer = 1;
+    else if (!strcmp(argv[i], "--one-account")) one_account = 1;
   }
   /* With --new-scorer each group's scorer frees what it held; by default
    * glibc returns it to the kernel (large blocks are mapped on their own,
@@ -577,9 +597,25 @@ static int cmd_stream(int argc, char **argv) {
   for (int64_t a = 0; a < accounts;) {
     int64_t b = a, held = 0;
     while (b < accounts && (b == a || held + per_account <= group_rows)) held += b == accounts - 1 ? last_rows : per_account, b++;
-    stream_group(shared, a, b, per_account, last_rows, accounts, as_of, verify ? &acc : NULL, &nacc, &turns);
+    stream_group(shared, a, b, per_account, last_rows, accounts, as_of, one_account, verify ? &acc : NULL, &nacc,
+                 &turns);
     groups++;
     a = b;
+  }
+  if (one_account) {  /* the account's rows, from every part */
+    double c = cpu_precise();
+    const gt_account_score *merged;
+    size_t nm;
+    if (!shared) die("stream", "--one-account needs the shared scorer (no --new-scorer)");
+    if (gt_scorer_finish_parts(shared) != GT_OK || gt_scorer_accounts(&merged, &nm, shared) != GT_OK)
+      die("gt_scorer_finish_parts", gt_scorer_errmsg(shared));
+    stream_engine_cpu += cpu_precise() - c;
+    if (verify) {
+      acc = realloc(acc, nm * sizeof *acc);
+      if (!acc && nm) die("realloc", "out of memory");
+      memcpy(acc, merged, nm * sizeof *acc);
+      nacc = nm;
+    }
   }
   if (shared) {
     double c = cpu_precise();
@@ -592,17 +628,44 @@ static int cmd_stream(int argc, char **argv) {
   if (verify) {  /* one pass over the same rows: the account rows must match */
     gt_account_score *one = NULL;
     size_t none = 0, t1 = 0;
-    stream_group(NULL, 0, accounts, per_account, last_rows, accounts, as_of, &one, &none, &t1);
-    agree = none == nacc && t1 == turns && same_accounts(one, acc, nacc);
+    stream_group(NULL, 0, accounts, per_account, last_rows, accounts, as_of, 0, &one, &none, &t1);
+    if (one_account) {  /* the same rows in one account, in one pass */
+      free(one);
+      one = NULL;
+      none = 0;
+      t1 = 0;
+      gt_scorer *s;
+      gt_interaction *all = malloc((size_t)rows * sizeof *all);
+      if (!all) die("malloc", "out of memory");
+      size_t k = 0;
+      for (int64_t a = 0; a < accounts; a++) {
+        int64_t n = a == accounts - 1 ? last_rows : per_account;
+        for (int64_t i = 0; i < n; i++) stream_row(&all[k++], 1000, 1000 + a, 1 + a * per_account, i, n);
+      }
+      const gt_account_score *w;
+      const gt_turn_score *t;
+      if (gt_scorer_new(&s, NULL) != GT_OK || gt_scorer_set_as_of(s, as_of) != GT_OK ||
+          gt_scorer_add(s, all, k) != GT_OK || gt_scorer_finish(s) != GT_OK)
+        die("one pass", "failed");
+      gt_scorer_accounts(&w, &none, s);
+      gt_scorer_turns(&t, &t1, s);
+      one = malloc(none * sizeof *one);
+      if (!one) die("malloc", "out of memory");
+      memcpy(one, w, none * sizeof *one);
+      gt_scorer_free(s);
+      free(all);
+    }
+    agree = none == nacc && t1 == turns && same_accounts(one, acc, nacc, one_account);
     free(one);
   }
   printf("{\"rows\": %lld, \"accounts\": %lld, \"groups\": %zu, \"group_rows\": %lld, \"turns\": %zu, "
          "\"seconds\": %.3f, \"cpu_s\": %.3f, \"rows_per_s\": %.1f, \"ns_per_row\": %.1f, "
          "\"engine_cpu_s\": %.3f, \"engine_rows_per_cpu_s\": %.1f, \"peak_kb\": %ld%s%s, "
-         "\"keep_memory\": %s, \"new_scorer\": %s, \"version\": \"%s\"}\n",
+         "\"keep_memory\": %s, \"new_scorer\": %s, \"one_account\": %s, \"version\": \"%s\"}\n",
          (long long)rows, (long long)accounts, groups, (long long)group_rows, turns, secs, cpu, rows / secs,
          secs * 1e9 / rows, engine, rows / engine, peak_kb, verify ? ", \"agree\": " : "", verify ? (agree ? "true" : "false") : "",
-         keep_memory ? "true" : "false", new_scorer ? "true" : "false", gt_version_string());
+         keep_memory ? "true" : "false", new_scorer ? "true" : "false", one_account ? "true" : "false",
+         gt_version_string());
   free(acc);
   return verify && !agree;
 }
@@ -613,6 +676,7 @@ int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "calls")) return cmd_calls();
   if (argc >= 3 && !strcmp(argv[1], "stream")) return cmd_stream(argc - 2, argv + 2);
   fprintf(stderr, "usage: gtbench score DB [--no-text] [--out FILE] [--schedules] | classify DB [--max N] [--reps N] [--lexicon FILE] | calls\n"
-                  "       gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory] [--new-scorer]\n");
+                  "       gtbench stream ROWS [--group-rows N] [--verify] [--keep-memory] [--new-scorer] "
+                  "[--one-account]\n");
   return 2;
 }
