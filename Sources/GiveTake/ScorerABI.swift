@@ -334,7 +334,9 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
         let bad = !isReadable(r.body) ? textProblem(r.body.ptr, r.body.len, "body")
             : !isReadable(r.author_name) ? textProblem(r.author_name.ptr, r.author_name.len, "author_name") : nil
         if let bad {
-            h.error.set("row " + String((h.scorer?.rowsAdded ?? 0) &+ i) + " (id " + String(r.id) + "): " + bad)
+            // numbered as the engine numbers them (Scorer.add, addReferences)
+            let place = references ? "reference row " + String(i) : "row " + String((h.scorer?.rowsAdded ?? 0) &+ i)
+            h.error.set(place + " (id " + String(r.id) + "): " + bad)
             return GT_EINVAL
         }
         (lifted! + i).initialize(to: lift(r, readsThread: readsThread, readsAgent: readsAgent))
@@ -366,10 +368,7 @@ private func addRows(_ s: OpaquePointer?, _ rows: UnsafeRawPointer?, _ n: Int, _
         h.error.set("gt_scorer_finish_parts: no part was finished (gt_scorer_finish_part)")
         return GT_ESTATE
     }
-    let (accounts, agents, periods) = h.partTotals.scores(h.config)
-    var result = ScoringResult(accounts: accounts, contacts: [], agents: agents, asOf: h.config.asOf ?? h.partsAsOf,
-                               rowCount: 0)
-    result.periods = periods
+    let result = h.partTotals.result(h.config, asOf: h.config.asOf ?? h.partsAsOf)
     h.partTotals = ScoreTotals()
     h.partsAsOf = .min
     h.dropResults()

@@ -163,15 +163,8 @@ final class AccountPartPlan {
         let wanted = partLimit.map { (need + need / 4) / max(1, $0) + 1 } ?? 2
         parts = min(max(2, wanted), roots.count)
         if roots.count < 2 || largest * parts > total + total / 4 { return nil }
-        roots.sort { ($0.rows, -$0.root) > ($1.rows, -$1.root) }
         partOfRoot = [Int32](repeating: 0, count: rowsOfNode.count)
-        var load = [Int](repeating: 0, count: parts)
-        for r in roots {
-            var least = 0
-            for q in 1..<parts where load[q] < load[least] { least = q }
-            load[least] += r.rows
-            partOfRoot[r.root] = Int32(least)
-        }
+        for (root, part) in packLargestFirst(roots, parts: parts) { partOfRoot[root] = part }
         for q in requests {
             let answerPart = partOfRoot[sets.find(Int(q.answer))]
             if answerPart != partOfRoot[sets.find(Int(q.postNode))] { references.append((q.post, answerPart)) }
@@ -286,11 +279,7 @@ extension ScoringJob {
             rowsOnly.totals = nil
             try each(rowsOnly)
         }
-        let (accounts, agents, periods) = totals.scores(cfg)
-        var merged = ScoringResult(accounts: accounts, contacts: [], agents: agents, asOf: cfg.asOf ?? asOf,
-                                   rowCount: 0)
-        merged.periods = periods
-        try each(merged)
+        try each(totals.result(cfg, asOf: cfg.asOf ?? asOf))
         return true
     }
 

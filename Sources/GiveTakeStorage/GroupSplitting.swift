@@ -128,19 +128,27 @@ func partition(_ counts: [(account: Int64, rows: Int)], _ links: [(Int64, Int64)
     for i in counts.indices { size[sets.find(i), default: 0] += counts[i].rows }
     if size.count < 2 { return nil }
     let parts = min(max(2, wanted), size.count)
-    // Largest first, ties by root index, so the split is deterministic.
-    let roots = size.keys.sorted { (size[$0]!, -$0) > (size[$1]!, -$1) }
-    var load = [Int](repeating: 0, count: parts)
     var partOfRoot: [Int: Int32] = [:]
-    for r in roots {
-        var least = 0
-        for p in 1..<parts where load[p] < load[least] { least = p }
-        load[least] += size[r]!
-        partOfRoot[r] = Int32(least)
+    for (root, part) in packLargestFirst(size.map { (root: $0.key, rows: $0.value) }, parts: parts) {
+        partOfRoot[root] = part
     }
     var partOf: [Int64: Int32] = [:]
     for i in counts.indices { partOf[counts[i].account] = partOfRoot[sets.find(i)]! }
     return (partOf, parts)
+}
+
+/// Sets (their root and rows) dealt into `parts` parts: largest first,
+/// ties by root so a split is deterministic, each to the part with the
+/// fewest rows so far. The part of each root.
+func packLargestFirst(_ sets: [(root: Int, rows: Int)], parts: Int) -> [(root: Int, part: Int32)] {
+    let order = sets.sorted { ($0.rows, -$0.root) > ($1.rows, -$1.root) }
+    var load = [Int](repeating: 0, count: parts)
+    return order.map { set in
+        var least = 0
+        for p in 1..<parts where load[p] < load[least] { least = p }
+        load[least] += set.rows
+        return (set.root, Int32(least))
+    }
 }
 
 /// A group's scorer ran out of its memory limit: the limit error and how

@@ -194,6 +194,45 @@ func scoreBothWays(_ rows: [Row], parts: Int, seed: UInt64, config: ScoringConfi
         #expect(withoutReference.totals!.accountCounters[0].attributedLeads == 0)
     }
 
+    /// References are checked as rows are: a bad one (a time out of range,
+    /// a body that is not UTF-8) names its place and adds none of its
+    /// batch; ids at the ends of Int64 are found as parents; a cancelled
+    /// part keeps its rows and finishes when asked again.
+    @Test func referencesAreCheckedAndAPartCanBeCancelled() throws {
+        let scorer = Scorer(lexicon: .reference)
+        var late = Row(id: 5, kind: .post, body: "tips")
+        late.at = 1e12  // past year 9999
+        do {
+            try withInteractions([Row(id: 4, kind: .post, body: "tips"), late]) { try scorer.addReferences($0) }
+            Issue.record("a reference past year 9999 was added")
+        } catch let e as GiveTakeError {
+            #expect(e.code == .outOfRange && e.message.hasPrefix("reference row 1 (id 5)"), "\(e.message)")
+        }
+        let invalid: [UInt8] = [0x74, 0xFF, 0x73]
+        do {
+            try invalid.withUnsafeBufferPointer { body in
+                var r = Interaction(id: 6, accountID: 1, channel: 0, kind: Int32(Kind.post.rawValue), inbound: false,
+                                    automated: false, hasMedia: false, createdAt: 0, value: 0)
+                r.body = body
+                try withUnsafePointer(to: r) { try scorer.addReferences(UnsafeBufferPointer(start: $0, count: 1)) }
+            }
+            Issue.record("a reference that is not UTF-8 was added")
+        } catch let e as GiveTakeError {
+            #expect(e.code == .invalidUTF8 && e.message.hasPrefix("reference row 0 (id 6)"), "\(e.message)")
+        }
+        #expect(scorer.referenceRows.isEmpty)
+
+        let ends = [Row(id: .max, kind: .post, body: "tips and a guide"),
+                    Row(id: .min, kind: .post, body: "tips and a guide")]
+        try withInteractions(ends) { try scorer.addReferences($0) }
+        let answers = [Row(id: 1, contact: 1, parent: .max, kind: .comment, inbound: true, at: hour),
+                       Row(id: 2, contact: 2, parent: .min, kind: .comment, inbound: true, at: hour)]
+        try withInteractions(answers) { try scorer.add($0) }
+        #expect(throws: GiveTakeError.self) { _ = try scorer.finishPart(shouldStop: { true }) }
+        let part = try scorer.finishPart()
+        #expect(part.rowCount == 2 && part.totals!.accountCounters[0].anomalies == 0)
+    }
+
     @Test func mergingIsIndependentOfOrder() throws {
         let rows = messyRows(count: 2000, seed: 11)
         var config = ScoringConfig()

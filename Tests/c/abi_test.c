@@ -282,7 +282,19 @@ static void test_parts(void) {
   size_t parts_contacts = 0;
   for (int parity = 0; parity < 2; parity++) {
     CHECK(gt_scorer_reset(s) == GT_OK && gt_scorer_set_as_of(s, as_of) == GT_OK);
-    if (parity == 1) CHECK(gt_scorer_add_references(s, all, 1, sizeof(gt_interaction)) == GT_OK);
+    if (parity == 1) {
+      /* a bad reference names its place and adds nothing of its batch */
+      gt_interaction bad[2] = {all[0], all[0]};
+      bad[1].id = 2;
+      bad[1].created_at = INT64_MAX;
+      CHECK(gt_scorer_add_references(s, bad, 2, sizeof(gt_interaction)) == GT_ERANGE);
+      CHECK(strstr(gt_scorer_errmsg(s), "reference row 1 (id 2)") != NULL);
+      bad[1].created_at = 0;
+      bad[1].body.ptr = NULL; /* a NULL pointer with a length */
+      CHECK(gt_scorer_add_references(s, bad, 2, sizeof(gt_interaction)) == GT_EINVAL);
+      CHECK(strstr(gt_scorer_errmsg(s), "reference row 1 (id 2)") != NULL);
+      CHECK(gt_scorer_add_references(s, all, 1, sizeof(gt_interaction)) == GT_OK);
+    }
     int m = part_rows(part, parity);
     CHECK(gt_scorer_add(s, part, m) == GT_OK && gt_scorer_finish_part(s) == GT_OK);
     CHECK(gt_scorer_accounts(&merged, &nm, s) == GT_OK && nm == 0);

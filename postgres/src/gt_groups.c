@@ -11,8 +11,8 @@
 
 #include "miscadmin.h"
 
-static int
-find_root(int *parent, int x)
+int
+gt_set_root(int *parent, int x)
 {
 	while (parent[x] != x)
 	{
@@ -41,17 +41,11 @@ gt_find_account(const int64 *ids, int n, int64 id)
 	return lo < n && ids[lo] == id ? lo : -1;
 }
 
-typedef struct LinkedSet
+/* Largest first, ties by root index, so a plan is deterministic. */
+int
+gt_set_load_order(const void *a, const void *b)
 {
-	int			root;
-	int64		rows;
-} LinkedSet;
-
-/* Largest first, ties by root index, so the plan is deterministic. */
-static int
-set_order(const void *a, const void *b)
-{
-	const LinkedSet *x = a,
+	const GtSetLoad *x = a,
 			   *y = b;
 
 	if (x->rows != y->rows)
@@ -59,12 +53,33 @@ set_order(const void *a, const void *b)
 	return (x->root > y->root) - (x->root < y->root);
 }
 
+void
+gt_deal_sets(GtSetLoad *sets, int nsets, int parts, int *part, int64 *load)
+{
+	int			i,
+				p;
+
+	qsort(sets, nsets, sizeof(GtSetLoad), gt_set_load_order);
+	for (p = 0; p < parts; p++)
+		load[p] = 0;
+	for (i = 0; i < nsets; i++)
+	{
+		int			least = 0;
+
+		for (p = 1; p < parts; p++)
+			if (load[p] < load[least])
+				least = p;
+		load[least] += sets[i].rows;
+		part[i] = least;
+	}
+}
+
 /* Join the sets of accounts a and b; a set's root is its smallest index. */
 void
 gt_link_accounts(int *parent, int a, int b)
 {
-	int			ra = find_root(parent, a),
-				rb = find_root(parent, b);
+	int			ra = gt_set_root(parent, a),
+				rb = gt_set_root(parent, b);
 
 	if (ra != rb)
 		parent[Max(ra, rb)] = Min(ra, rb);
@@ -75,14 +90,14 @@ gt_pack_groups(int n, const int64 *rows, int *parent, int64 cap, int32 *group_of
 {
 	int64	   *set_rows = palloc0(sizeof(int64) * Max(n, 1));
 	int32	   *set_group = palloc(sizeof(int32) * Max(n, 1));
-	LinkedSet  *sets = palloc(sizeof(LinkedSet) * Max(n, 1));
+	GtSetLoad  *sets = palloc(sizeof(GtSetLoad) * Max(n, 1));
 	int64	   *load = palloc(sizeof(int64) * Max(n, 1));
 	int			nsets = 0,
 				ngroups = 0,
 				i;
 
 	for (i = 0; i < n; i++)
-		set_rows[find_root(parent, i)] += rows[i];
+		set_rows[gt_set_root(parent, i)] += rows[i];
 	for (i = 0; i < n; i++)
 		if (parent[i] == i)
 		{
@@ -90,7 +105,7 @@ gt_pack_groups(int n, const int64 *rows, int *parent, int64 cap, int32 *group_of
 			sets[nsets].rows = set_rows[i];
 			nsets++;
 		}
-	qsort(sets, nsets, sizeof(LinkedSet), set_order);
+	qsort(sets, nsets, sizeof(GtSetLoad), gt_set_load_order);
 	for (i = 0; i < nsets; i++)
 	{
 		int			g;

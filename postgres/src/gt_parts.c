@@ -87,27 +87,6 @@ struct GtPartPlan
 };
 
 static int
-find_set(int *parent, int x)
-{
-	while (parent[x] != x)
-	{
-		parent[x] = parent[parent[x]];
-		x = parent[x];
-	}
-	return x;
-}
-
-static void
-join_sets(int *parent, int a, int b)
-{
-	int			ra = find_set(parent, a),
-				rb = find_set(parent, b);
-
-	if (ra != rb)
-		parent[Max(ra, rb)] = Min(ra, rb);
-}
-
-static int
 new_node(GtPartPlan *p)
 {
 	if (p->nodes == p->capacity)
@@ -148,7 +127,7 @@ node_of(GtPartPlan *p, const gt_interaction *r)
 		if (n < 0)
 			n = m;
 		else
-			join_sets(p->parent, n, m);
+			gt_link_accounts(p->parent, n, m);
 	}
 	if (n < 0)
 	{
@@ -190,23 +169,6 @@ request_order(const void *a, const void *b)
 	if (x->post != y->post)
 		return x->post < y->post ? -1 : 1;
 	return (x->part > y->part) - (x->part < y->part);
-}
-
-typedef struct RootLoad
-{
-	int			root;
-	int64		rows;
-} RootLoad;
-
-static int
-root_load_order(const void *a, const void *b)
-{
-	const RootLoad *x = a,
-			   *y = b;
-
-	if (x->rows != y->rows)
-		return x->rows > y->rows ? -1 : 1;
-	return (x->root > y->root) - (x->root < y->root);
 }
 
 static HTAB *
@@ -291,7 +253,7 @@ resolve_partition(GtPartPlan *p, GtSpill *sp, int id_group, int parent_group, gt
 			}
 			else
 			{
-				join_sets(p->parent, (int) (e->node & ~REFERABLE), (int) (rows[i].account_id & ~REFERABLE));
+				gt_link_accounts(p->parent, (int) (e->node & ~REFERABLE), (int) (rows[i].account_id & ~REFERABLE));
 				e->node &= ~REFERABLE;
 				e->created = Min(e->created, rows[i].created_at);
 			}
@@ -315,7 +277,7 @@ resolve_partition(GtPartPlan *p, GtSpill *sp, int id_group, int parent_group, gt
 			if (e->node & REFERABLE)
 				add_request(p, cap_requests, rows[i].id, (int) (e->node & ~REFERABLE), answer);
 			else
-				join_sets(p->parent, (int) e->node, answer);
+				gt_link_accounts(p->parent, (int) e->node, answer);
 		}
 	}
 	gt_spill_drop(sp, id_group);
@@ -338,8 +300,9 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 				cap_requests = 64;
 	int64		total = 0,
 				largest = 0;
-	RootLoad   *roots;
+	GtSetLoad  *roots;
 	int64	   *load;
+	int		   *part;
 
 	p->cxt = cxt;
 	p->capacity = 4096;
@@ -383,7 +346,7 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 	/* Rows per unit; parts of about equal rows, largest unit first. */
 	for (i = 0; i < p->nodes; i++)
 	{
-		int			r = find_set(p->parent, i);
+		int			r = gt_set_root(p->parent, i);
 
 		if (r != i)
 		{
@@ -391,7 +354,7 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 			p->rows[i] = 0;
 		}
 	}
-	roots = palloc_extended((Size) p->nodes * sizeof(RootLoad), MCXT_ALLOC_HUGE);
+	roots = palloc_extended((Size) p->nodes * sizeof(GtSetLoad), MCXT_ALLOC_HUGE);
 	for (i = 0; i < p->nodes; i++)
 		if (p->parent[i] == i && p->rows[i] > 0)
 		{
@@ -410,24 +373,16 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 		MemoryContextDelete(cxt);
 		return NULL;
 	}
-	qsort(roots, nroots, sizeof(RootLoad), root_load_order);
 	p->part_of_root = palloc_extended((Size) p->nodes * sizeof(int32), MCXT_ALLOC_HUGE);
-	load = palloc0(p->parts * sizeof(int64));
+	part = palloc_extended((Size) nroots * sizeof(int), MCXT_ALLOC_HUGE);
+	load = palloc(p->parts * sizeof(int64));
+	gt_deal_sets(roots, nroots, p->parts, part, load);
 	for (i = 0; i < nroots; i++)
-	{
-		int			least = 0,
-					q;
-
-		for (q = 1; q < p->parts; q++)
-			if (load[q] < load[least])
-				least = q;
-		load[least] += roots[i].rows;
-		p->part_of_root[roots[i].root] = least;
-	}
+		p->part_of_root[roots[i].root] = part[i];
 
 	/* The posts each part needs as references. */
 	for (i = 0; i < p->nrequests; i++)
-		p->requests[i].part = p->part_of_root[find_set(p->parent, p->requests[i].answer_node)];
+		p->requests[i].part = p->part_of_root[gt_set_root(p->parent, p->requests[i].answer_node)];
 	qsort(p->requests, p->nrequests, sizeof(Request), request_order);
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(int64);
@@ -440,7 +395,7 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 		bool		found;
 		PostEntry  *pe;
 
-		if (q->part == p->part_of_root[find_set(p->parent, q->post_node)])
+		if (q->part == p->part_of_root[gt_set_root(p->parent, q->post_node)])
 			continue;			/* the post is in that part */
 		if (i > 0 && q->post == p->requests[i - 1].post && q->part == p->requests[i - 1].part)
 			continue;
@@ -488,7 +443,7 @@ gt_parts_write(GtPartPlan *p, GtSpill *sp, int group, gt_interaction *rows, int 
 		for (i = 0; i < k; i++)
 		{
 			const gt_interaction *r = &rows[i];
-			int			part = p->part_of_root[find_set(p->parent, node_of(p, r))];
+			int			part = p->part_of_root[gt_set_root(p->parent, node_of(p, r))];
 			bool		found;
 			PostEntry  *pe;
 

@@ -87,6 +87,24 @@ gt_group_map_find(const GtGroupMap *map, int64 id)
  */
 int			gt_pack_groups(int n, const int64 *rows, int *parent, int64 cap, int32 *group_of);
 void		gt_link_accounts(int *parent, int a, int b);
+/* The root of x's set in such a forest (halving the path on the way). */
+int			gt_set_root(int *parent, int x);
+
+/*
+ * A set (of accounts, or a part's unit of contacts and threads) by its
+ * root and rows. gt_set_load_order sorts largest first, ties by root, so
+ * a plan is deterministic; gt_deal_sets sorts `sets` so and deals them
+ * into `parts` parts, each to the part with the fewest rows so far (the
+ * first such): part[i] gets the part of sets[i], load[] the parts' rows.
+ */
+typedef struct GtSetLoad
+{
+	int			root;
+	int64		rows;
+} GtSetLoad;
+
+int			gt_set_load_order(const void *a, const void *b);
+void		gt_deal_sets(GtSetLoad *sets, int nsets, int parts, int *part, int64 *load);
 
 /*
  * The plan's facts gathered in one read of the source (gt_links.c): rows

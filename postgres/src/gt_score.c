@@ -770,24 +770,6 @@ open_group(GroupRun *run, int64 as_of, const Emitter *emit, gt_scorer **slot)
 	return *slot;
 }
 
-typedef struct SetLoad
-{
-	int			root;
-	int64		rows;
-} SetLoad;
-
-/* Largest first, ties by root, so a split is deterministic. */
-static int
-set_load_order(const void *a, const void *b)
-{
-	const SetLoad *x = a,
-			   *y = b;
-
-	if (x->rows != y->rows)
-		return x->rows > y->rows ? -1 : 1;
-	return (x->root > y->root) - (x->root < y->root);
-}
-
 /*
  * The linked sets of a group (at least `parts` of them) into `parts`
  * parts: largest first, each to the part with the fewest rows so far (the
@@ -796,27 +778,15 @@ set_load_order(const void *a, const void *b)
  * the parts' rows. Every part gets a set: every set has rows.
  */
 static void
-partition_sets(const GroupRun *run, SetLoad *sets, int nsets, int parts, int *part, int64 *load)
+partition_sets(const GroupRun *run, GtSetLoad *sets, int nsets, int parts, int *part, int64 *load)
 {
 	int			latest = 0,
-				i,
-				p;
+				i;
 
-	qsort(sets, nsets, sizeof(SetLoad), set_load_order);
-	for (p = 0; p < parts; p++)
-		load[p] = 0;
+	gt_deal_sets(sets, nsets, parts, part, load);
 	for (i = 0; i < nsets; i++)
-	{
-		int			least = 0;
-
-		for (p = 1; p < parts; p++)
-			if (load[p] < load[least])
-				least = p;
-		load[least] += sets[i].rows;
-		part[i] = least;
 		if (sets[i].root == run->latest_set)
-			latest = least;
-	}
+			latest = part[i];
 	if (latest != 0)
 	{
 		int64		swap = load[0];
@@ -840,7 +810,7 @@ static void
 split_group(GroupRun *run, int pos, int parts, bool planned, gt_interaction *rows)
 {
 	int			g = run->order[pos];
-	SetLoad    *sets = palloc(sizeof(SetLoad) * run->group_sets[g]);
+	GtSetLoad  *sets = palloc(sizeof(GtSetLoad) * run->group_sets[g]);
 	int		   *part_of = palloc(sizeof(int) * run->group_sets[g]);
 	int64	   *load = palloc(sizeof(int64) * parts);
 	int		   *part = palloc(sizeof(int) * parts);

@@ -112,13 +112,14 @@ extension ScoringRun {
 
         if totals != nil {
             // A part: the counters and times go to the totals.
+            var slotInTotals = [Int](repeating: 0, count: counters.count)
             for g in 0..<counters.count {
                 let k = totals!.periodSlot(PeriodKey(account: scorer.accountIDs[Int(accountOf[g])], start: starts[g]))
                 add(&totals!.periodCounters[k], counters[g])
-                accountOf[g] = Int32(k)
+                slotInTotals[g] = k
             }
             for i in times.indices {
-                totals!.addTime(space: HistogramKey.period, target: Int(accountOf[Int(times[i].group)]),
+                totals!.addTime(space: HistogramKey.period, target: slotInTotals[Int(times[i].group)],
                                 micros: times[i].micros, business: businessTimes[i].micros)
             }
             return []

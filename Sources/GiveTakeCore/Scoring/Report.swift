@@ -120,10 +120,7 @@ extension ScoringRun {
             agentRows.append(s)
         }
         agentRows.sort(by: agentOrder)
-        let turnTable = TurnTable(rows: rows, records: turns, accountIDs: scorer.accountIDs,
-                                  threadIDs: scorer.threadIDs, agentIDs: scorer.agentIDs, contactIDs: scorer.contactIDs,
-                                  slaMicros: slaMicros)
-        turns = []
+        let turnTable = takeTurnTable(rows)
         return ScoringResult(accounts: accounts, contacts: contactRows, agents: agentRows, turns: turnTable,
                              asOf: asOf, rowCount: rows.count)
     }
@@ -155,14 +152,20 @@ extension ScoringRun {
                       business: time.business)
         }
         ackTimes = []
-        let turnTable = TurnTable(rows: rows, records: turns, accountIDs: scorer.accountIDs,
-                                  threadIDs: scorer.threadIDs, agentIDs: scorer.agentIDs, contactIDs: scorer.contactIDs,
-                                  slaMicros: slaMicros)
-        turns = []
+        let turnTable = takeTurnTable(rows)
         var result = ScoringResult(accounts: [], contacts: contactRows, agents: [], turns: turnTable, asOf: asOf,
                                    rowCount: rows.count)
         result.totals = t
         return result
+    }
+}
+
+extension ScoringRun {
+    /// The turn rows, handed on with the turn records (dropped here).
+    mutating func takeTurnTable(_ rows: RowStore) -> TurnTable {
+        defer { turns = [] }
+        return TurnTable(rows: rows, records: turns, accountIDs: scorer.accountIDs, threadIDs: scorer.threadIDs,
+                         agentIDs: scorer.agentIDs, contactIDs: scorer.contactIDs, slaMicros: slaMicros)
     }
 }
 

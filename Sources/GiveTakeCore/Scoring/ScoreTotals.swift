@@ -122,6 +122,15 @@ public struct ScoreTotals: Sendable {
         return (accounts, agents, periods)
     }
 
+    /// The same rows as a result (no contact or turn rows: those came
+    /// with the parts), at `asOf`.
+    public func result(_ config: ScoringConfig, asOf: Int64) -> ScoringResult {
+        let (accounts, agents, periods) = scores(config)
+        var r = ScoringResult(accounts: accounts, contacts: [], agents: agents, asOf: asOf, rowCount: 0)
+        r.periods = periods
+        return r
+    }
+
     // MARK: Filling (ScoringRun in part mode)
 
     mutating func accountSlot(_ id: Int64) -> Int {

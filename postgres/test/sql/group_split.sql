@@ -118,6 +118,14 @@ SET givetake.max_memory = '1MB';
 SELECT accounts FROM givetake.refresh_scores('gsq', NULL, 'split_sorted', 'month');
 SELECT pg_temp.differences('ref_sq_big', 'split_sorted.account_scores') AS differences;
 SELECT pg_temp.differences('ref_sq_big_periods', 'split_sorted.period_scores') AS differences;
+-- a cancel stops a call that scores it in parts (wherever it is: every
+-- read and pass polls it), and the backend goes on
+SET statement_timeout = '50ms';
+\set VERBOSITY terse
+SELECT count(*) FROM givetake.score_accounts('gsq');
+\set VERBOSITY default
+RESET statement_timeout;
+SELECT count(*) AS accounts FROM givetake.score_accounts('gsq') WHERE channel IS NULL;
 -- each of its rows answering the one before, it cannot be split: the
 -- ERROR, and the tables stay as they were
 UPDATE gsq SET parent_id = id - 1 WHERE account_id = 2000 AND id > 200000001;
