@@ -12,10 +12,16 @@
 // (`ScoreTotals`: counts exact, percentiles from a mergeable histogram,
 // within 1 % or 1 s).
 //
-// Memory: a node per distinct contact and per distinct (account, thread)
-// (a dictionary entry and a set slot, about 50 bytes each), a node per row
-// with neither (20 bytes), and the ids of one partition file at a time (a
-// dictionary of about 1/64 of the set's rows).
+// Memory, at its peak in the first read: a node per distinct contact and
+// per distinct (account, thread) (a table slot of 12 or 20 bytes at a load
+// of 3/8 to 3/4, and two 4-byte entries: 25 to 60 bytes each) and per row
+// with neither (8 bytes). The tables are freed after that read (each
+// row's node went to a file, in scan order, which the second read
+// follows); then the ids of one partition file at a time (a dictionary of
+// 1/64 of the set's rows, or of about 250,000 rows when the set is
+// larger), and 4 bytes a node. Which parts need which post as a reference
+// goes to disk, a file per partition of post ids. The plan is freed before
+// the parts are scored, each by a scorer of half the limit.
 import GiveTakeCore
 #if canImport(Glibc)
 import Glibc
@@ -23,40 +29,61 @@ import Glibc
 
 /// Where each spilled row of a linked set goes when it is scored in parts.
 final class AccountPartPlan {
+    /// Read 1 only: the nodes of contacts and of (account, thread) pairs.
     private var contactNode = NodeTable(pairs: false)
     private var threadNode = NodeTable(pairs: true)
+    /// Until the parts are planned: the units, and rows per node.
     private var sets = DisjointSets(0)
-    private var rowsOfNode: [Int] = []
-    /// The node of each row with neither contact nor thread, in scan order
-    /// (every read of the set sees its rows in that order), and how many
-    /// of them the current read has passed.
-    private var loneNodes: [Int32] = []
-    private var lonePassed = 0
-    /// Per node: its part when it is a root.
-    private var partOfRoot: [Int32] = []
-    /// Ids of posts each part needs as references.
-    /// (post id, part) pairs, sorted: the posts each part needs as
-    /// references.
-    private var references: [(post: Int64, part: Int32)] = []
-    /// Posts given as references.
+    /// Per node: its rows, then (once planned) its part.
+    private var perNode: [Int32] = []
+    /// Each row's node, in scan order (every read of the set sees its rows
+    /// in that order): written by read 1, read back by read 2.
+    private let nodesPath: String
+    private var nodes: RecordReader?
+    /// Per partition of post ids: a file of (post id, part) pairs, sorted
+    /// and distinct, naming the parts that need each post as a reference.
+    private var referencePaths: [String] = []
+    /// Posts given as references, and to how many parts in all.
     private(set) var referencedPosts = 0
+    private(set) var referencesGiven = 0
     private(set) var parts = 0
     /// The memory limit of each part's scorer (nil: none).
     private(set) var partLimit: Int?
     /// The latest created_at of a row the engine keeps: the set's default
     /// as_of (Int64.min when it keeps none).
     private(set) var latestKept = Int64.min
+    /// What the plan held at its peak (its tables and arrays, in read 1).
+    private(set) var peakBytes = 0
 
-    private static let partitions = 64
+    /// Partition files of ids: enough that one partition's ids (held in a
+    /// dictionary while it is read) stay near 250,000, at least 64.
+    let partitions: Int
     /// Marks a referable row's node in the id records.
     private static let referable: Int64 = 1 << 62
 
+    /// The partition file of an id.
+    func partition(_ id: Int64) -> Int {
+        Int((UInt64(bitPattern: id) &* 0xD6E8_FEB8_6659_FD93) >> 40) % partitions
+    }
+
+    /// A row that its answers get as a reference when they are in another
+    /// part (if its id is its own).
+    static func referable(_ k: SpilledKeys) -> Bool { !k.inbound && k.contact == nil && k.thread == nil }
+
+    deinit { for path in referencePaths + [nodesPath] { unlink(path) } }
+
     private func newNode() -> Int32 {
-        rowsOfNode.append(0)
+        perNode.append(0)
         return Int32(sets.add())
     }
 
-    /// The node of a spilled row (new contacts and threads get one).
+    /// Nodes are Int32 and a row makes at most two.
+    private static let mostNodes = Int(Int32.max) - 2
+
+    /// The node of a spilled row in read 1 (new contacts and threads get
+    /// one; a row with neither gets its own: such rows, posts mostly, join
+    /// units only through their ids and parents, and a shared node would
+    /// join the units of unrelated rows into one).
     private func node(_ k: SpilledKeys) -> Int {
         var n = -1
         if let c = k.contact { n = Int(contactNode.node(c, 0, orInsert: newNode)) }
@@ -64,47 +91,59 @@ final class AccountPartPlan {
             let m = Int(threadNode.node(k.account, t, orInsert: newNode))
             if n < 0 { n = m } else { sets.join(n, m) }
         }
-        if n < 0 {
-            // A node of its own: such rows (posts, mostly) join units only
-            // through their ids and parents. Shared nodes would join the
-            // units of unrelated rows into one.
-            if lonePassed == loneNodes.count { loneNodes.append(newNode()) }
-            n = Int(loneNodes[lonePassed])
-            lonePassed += 1
-        }
-        return n
+        return n < 0 ? Int(newNode()) : n
+    }
+
+    /// What the plan holds now.
+    private var bytesHeld: Int {
+        contactNode.bytesHeld + threadNode.bytesHeld + sets.bytesHeld + perNode.capacity * 4
     }
 
     /// Plans parts for the rows of `paths`, as many as `bytesPerRow` (what
     /// the set's scorer plans per row) makes them need under `partLimit`,
     /// about equal rows, the largest unit in the first; nil when one unit
-    /// is too large for a part.
-    init?(_ paths: [String], dir: String, bytesPerRow: Int, limit: Int?) throws {
-        let p = AccountPartPlan.partitions
-        let ids = try (0..<p).map { try FileWriter(path: dir + "/unit-ids-\($0)", bufferSize: 1 << 16) }
-        let parents = try (0..<p).map { try FileWriter(path: dir + "/unit-parents-\($0)", bufferSize: 1 << 16) }
-        defer { for w in ids + parents { unlink(w.path) } }
-        func partition(_ id: Int64) -> Int { Int((UInt64(bitPattern: id) &* 0xD6E8_FEB8_6659_FD93) >> 40) % p }
-        func put(_ w: FileWriter, _ values: Int64...) throws {
-            let q = try w.reserve(8 * values.count)
-            for (i, v) in values.enumerated() { q.storeBytes(of: v.littleEndian, toByteOffset: 8 * i, as: Int64.self) }
-            w.commit(8 * values.count)
-        }
+    /// is too large for a part. `rows`: the set's rows, about; `prefix`:
+    /// the path prefix of its files, its own (plans of several sets may be
+    /// kept at once).
+    init?(_ paths: [String], rows: Int, prefix: String, bytesPerRow: Int, limit: Int?) throws {
+        partitions = min(1024, max(64, rows / 250_000))
+        let p = partitions
+        nodesPath = prefix + "nodes"
+        let nodeOfRow = try FileWriter(path: nodesPath, bufferSize: 1 << 16)
+        let ids = try (0..<p).map { try FileWriter(path: prefix + "ids-\($0)", bufferSize: 1 << 16) }
+        let parents = try (0..<p).map { try FileWriter(path: prefix + "parents-\($0)", bufferSize: 1 << 16) }
+        var requestPaths: [String] = []
+        defer { for path in ids.map(\.path) + parents.map(\.path) + requestPaths { unlink(path) } }
+        // Read 1: each row's node (to the node file) and rows per node; ids
+        // and parents to their partitions.
         let records = try MergedSpill(paths)
+        var scanned = 0
         while let r = try records.next() {
             let k = spilledKeys(r)
+            guard scanned < Int(Int32.max), sets.count < AccountPartPlan.mostNodes else {
+                throw StorageError("one linked set of accounts has more than \(Int32.max) rows, contacts or threads; "
+                                   + "it cannot be scored in parts")
+            }
+            scanned += 1
             let n = node(k)
-            rowsOfNode[n] += 1
+            perNode[n] += 1
+            try nodeOfRow.reserve(4).storeBytes(of: Int32(n).littleEndian, as: Int32.self)
+            nodeOfRow.commit(4)
             // A row the engine drops (unknown channel or kind) is no one's
             // parent and shares no id.
             guard k.known else { continue }
-            let mark = !k.inbound && k.contact == nil && k.thread == nil ? AccountPartPlan.referable : 0
-            try put(ids[partition(k.id)], k.id, Int64(n) | mark, k.createdAt)
-            if let parent = k.parent, parent != k.id { try put(parents[partition(parent)], parent, Int64(n)) }
+            let mark = AccountPartPlan.referable(k) ? AccountPartPlan.referable : 0
+            try putRecord(ids[partition(k.id)], k.id, Int64(n) | mark, k.createdAt)
+            if let parent = k.parent, parent != k.id { try putRecord(parents[partition(parent)], parent, Int64(n)) }
         }
+        try nodeOfRow.finish()
+        peakBytes = bytesHeld
+        contactNode = NodeTable(pairs: false)
+        threadNode = NodeTable(pairs: true)
         // Shared ids and parents join units, except a parent that is one
-        // referable row: its answers get it as a reference.
-        var requests: [(post: Int64, postNode: Int32, answer: Int32)] = []
+        // referable row: its answers get it as a reference. Such requests
+        // (post, the post's node and the answer's) go to a file per
+        // partition, read again once the units have parts.
         for i in 0..<p {
             try ids[i].finish()
             try parents[i].finish()
@@ -123,91 +162,131 @@ final class AccountPartPlan {
                     owner[id] = (n, created)
                 }
             }
+            unlink(ids[i].path)
             for (_, o) in owner { latestKept = max(latestKept, o.created) }
+            let requests = try FileWriter(path: prefix + "requests-\(i)", bufferSize: 1 << 16)
+            requestPaths.append(requests.path)
             let parentRecords = try RecordReader(path: parents[i].path) { $0.count >= 16 ? 16 : nil }
             while let r = try parentRecords.next() {
                 let (parent, n) = pairOf(r)
                 guard let o = owner[parent]?.node else { continue }  // names no row: an orphan in any part
                 if o & AccountPartPlan.referable != 0 {
-                    requests.append((parent, Int32(o & ~AccountPartPlan.referable), Int32(n)))
+                    try putRecord(requests, parent, (o & ~AccountPartPlan.referable) << 32 | n)
                 } else {
                     sets.join(Int(o), Int(n))
                 }
             }
+            unlink(parents[i].path)
+            try requests.finish()
         }
         // Rows per unit, folded into its root; parts of about equal rows,
         // largest unit first.
-        var roots: [(root: Int, rows: Int)] = []
-        var total = 0, largest = 0
-        for n in rowsOfNode.indices {
+        var units = 0, total = 0, largest = 0
+        for n in perNode.indices {
             let r = sets.find(n)
             if r != n {
-                rowsOfNode[r] += rowsOfNode[n]
-                rowsOfNode[n] = 0
+                perNode[r] += perNode[n]
+                perNode[n] = 0
             }
         }
-        for n in rowsOfNode.indices where rowsOfNode[n] > 0 {
-            roots.append((n, rowsOfNode[n]))
-            total += rowsOfNode[n]
-            largest = max(largest, rowsOfNode[n])
+        for n in perNode.indices where perNode[n] > 0 {
+            units += 1
+            total += Int(perNode[n])
+            largest = max(largest, Int(perNode[n]))
         }
-        // Each part's scorer gets what the plan leaves of the limit, less a
-        // third for the last part's results, still being written while the
-        // next is scored, and at most half the limit; a unit past a part's
-        // rows (with a margin) would not fit it.
-        if let limit {
-            let left = (limit - bytesHeld) * 2 / 3
-            partLimit = max(limit / 8, min(limit / 2, left))
-        }
+        // The plan is freed before the parts are scored: each part's scorer
+        // gets half the limit, the rest being for the last part's results,
+        // still being written while the next is scored. A unit past a
+        // part's rows (with a margin) would not fit it.
+        partLimit = limit.map { $0 / 2 }
         let need = bytesPerRow * total
         let wanted = partLimit.map { (need + need / 4) / max(1, $0) + 1 } ?? 2
-        parts = min(max(2, wanted), roots.count)
-        if roots.count < 2 || largest * parts > total + total / 4 { return nil }
-        partOfRoot = [Int32](repeating: 0, count: rowsOfNode.count)
-        for (root, part) in packLargestFirst(roots, parts: parts) { partOfRoot[root] = part }
-        for q in requests {
-            let answerPart = partOfRoot[sets.find(Int(q.answer))]
-            if answerPart != partOfRoot[sets.find(Int(q.postNode))] { references.append((q.post, answerPart)) }
+        parts = min(max(2, wanted), units)
+        if units < 2 || largest * parts > total + total / 4 { return nil }
+        // Units to parts, largest first, each to the part with the fewest
+        // rows; the root's entry becomes its part, then every node's.
+        var roots: [(rows: Int32, root: Int32)] = []
+        roots.reserveCapacity(units)
+        for n in perNode.indices where perNode[n] > 0 { roots.append((perNode[n], Int32(n))) }
+        roots.sort { ($0.rows, -$0.root) > ($1.rows, -$1.root) }
+        var load = [Int](repeating: 0, count: parts)
+        for u in roots {
+            var least = 0
+            for q in 1..<parts where load[q] < load[least] { least = q }
+            load[least] += Int(u.rows)
+            perNode[Int(u.root)] = Int32(least)
         }
-        references.sort { ($0.post, $0.part) < ($1.post, $1.part) }
-        var kept = 0
-        for (i, r) in references.enumerated() where i == 0 || r != references[kept - 1] {
-            if i == 0 || r.post != references[kept - 1].post { referencedPosts += 1 }
-            references[kept] = r
-            kept += 1
+        roots = []
+        for n in perNode.indices {
+            let r = sets.find(n)
+            if r != n { perNode[n] = perNode[r] }
         }
-        references.removeLast(references.count - kept)
+        sets = DisjointSets(0)
+        // Each partition's requests become the (post, part) pairs of the
+        // parts that need the post, where it is not in the answer's part.
+        for (i, path) in requestPaths.enumerated() {
+            var pairs: [(post: Int64, part: Int32)] = []
+            let requests = try RecordReader(path: path) { $0.count >= 16 ? 16 : nil }
+            while let r = try requests.next() {
+                let (post, nodes) = pairOf(r)
+                let answerPart = perNode[Int(nodes & 0xFFFF_FFFF)]
+                if answerPart != perNode[Int(nodes >> 32)] { pairs.append((post, answerPart)) }
+            }
+            unlink(path)
+            pairs.sort { ($0.post, $0.part) < ($1.post, $1.part) }
+            let out = try FileWriter(path: prefix + "references-\(i)", bufferSize: 1 << 16)
+            referencePaths.append(out.path)
+            for (j, q) in pairs.enumerated() where j == 0 || q != pairs[j - 1] {
+                if j == 0 || q.post != pairs[j - 1].post { referencedPosts += 1 }
+                try putRecord(out, q.post, Int64(q.part))
+                referencesGiven += 1
+            }
+            try out.finish()
+        }
     }
 
-    /// The indices of `references` naming the parts that need the row with
-    /// id `id` (only a row without contact or thread can be one).
-    func referenceRange(_ id: Int64) -> Range<Int> {
-        var lo = 0, hi = references.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if references[mid].post < id { lo = mid + 1 } else { hi = mid }
+    /// The (post id, part) pairs of partition `i` (see `referencePaths`).
+    func references(partition i: Int) throws -> [(post: Int64, part: Int32)] {
+        var pairs: [(post: Int64, part: Int32)] = []
+        let records = try RecordReader(path: referencePaths[i]) { $0.count >= 16 ? 16 : nil }
+        while let r = try records.next() {
+            let (post, part) = pairOf(r)
+            pairs.append((post, Int32(part)))
         }
-        var end = lo
-        while end < references.count && references[end].post == id { end += 1 }
-        return lo..<end
-    }
-
-    func referencePart(_ i: Int) -> Int32 { references[i].part }
-
-    /// What the plan holds (its tables and arrays).
-    var bytesHeld: Int {
-        // per node: its rows, its set's parent and its part
-        contactNode.bytesHeld + threadNode.bytesHeld + rowsOfNode.capacity * (8 + 8 + 4)
-            + loneNodes.capacity * 4 + references.capacity * 16
+        return pairs
     }
 
     /// Before a read of the set's rows (in scan order) that asks `part`.
-    func startRead() { lonePassed = 0 }
-
-    /// The part of a spilled row, asked for every row in scan order.
-    func part(_ k: SpilledKeys) -> Int32 {
-        partOfRoot[sets.find(node(k))]
+    func startRead() throws {
+        nodes = try RecordReader(path: nodesPath, chunkSize: 1 << 20) { $0.count >= 4 ? 4 : nil }
     }
+
+    /// The part of the next row of the read (rows in scan order).
+    func nextPart() throws -> Int32 {
+        guard let r = try nodes?.next() else {
+            throw StorageError("the rows of a linked set changed between two reads of its spill files")
+        }
+        return perNode[Int(Int32(littleEndian: r.loadUnaligned(as: Int32.self)))]
+    }
+}
+
+/// Appends 8-byte values, little-endian, as one record.
+private func putRecord(_ w: FileWriter, _ values: Int64...) throws {
+    let q = try w.reserve(8 * values.count)
+    for (i, v) in values.enumerated() { q.storeBytes(of: v.littleEndian, toByteOffset: 8 * i, as: Int64.self) }
+    w.commit(8 * values.count)
+}
+
+/// The files of a set's parts and their references (deleted with it).
+private final class PartFiles {
+    var parts: [SpillWriter] = []
+    var references: [SpillWriter] = []
+    /// The memory limit of each part's scorer (nil: none).
+    let partLimit: Int?
+
+    init(partLimit: Int?) { self.partLimit = partLimit }
+
+    deinit { for w in parts + references { unlink(w.path) } }
 }
 
 @inline(__always)
@@ -224,55 +303,47 @@ extension ScoringJob {
     func scoreInParts(_ spilled: SpilledGroups, _ paths: [String], rows: Int, bytesPerRow: Int, _ cfg: ScoringConfig,
                       label: String, limit: Int?, _ each: (ScoringResult) throws -> Void) throws -> Bool {
         let t = monotonicSeconds()
-        let planned = spilled.partPlans[paths]
-        guard let plan = try planned
-                ?? AccountPartPlan(paths, dir: spilled.dir, bytesPerRow: bytesPerRow, limit: limit) else {
-            return false
-        }
-        spilled.partPlans[paths] = plan
-        if cfg.asOf == nil {
-            // The pass that finds the global as_of (PartitionedScoring's
-            // scoreGroups) needs only the set's: the plan has it.
-            try each(ScoringResult(accounts: [], contacts: [], asOf: plan.latestKept == .min ? 0 : plan.latestKept,
-                                   rowCount: 0))
-            return true
-        }
-        let n = spilled.splits
-        spilled.splits += 1
-        let writers = try (0..<plan.parts).map {
-            try SpillWriter(path: spilled.dir + "/part-\(n)-\($0)", bufferSize: max(64 << 10, (4 << 20) / plan.parts))
-        }
-        let referenceWriters = try (0..<plan.parts).map {
-            try SpillWriter(path: spilled.dir + "/part-\(n)-\($0)-references", bufferSize: 64 << 10)
-        }
-        defer { for w in writers + referenceWriters { unlink(w.path) } }
-        let records = try MergedSpill(paths)
-        plan.startRead()
-        while let r = try records.next() {
-            let k = spilledKeys(r)
-            try writers[Int(plan.part(k))].append(record: r)
-            guard !k.inbound && k.contact == nil && k.thread == nil else { continue }
-            for i in plan.referenceRange(k.id) { try referenceWriters[Int(plan.referencePart(i))].append(record: r) }
-        }
-        for w in writers + referenceWriters { try w.finish() }
-        spilled.partPlans[paths] = nil
-        if traceEnabled {
-            trace("\(rows) rows of one linked set: \(plan.parts) parts of whole contacts and threads, "
-                  + "\(plan.referencedPosts) posts given as references, \(monotonicSeconds() - t) s")
-        }
+        let files: PartFiles
+        do {
+            var planned = spilled.partPlans[paths]
+            if planned == nil {
+                spilled.splits += 1
+                planned = try AccountPartPlan(paths, rows: rows, prefix: spilled.dir + "/plan-\(spilled.splits)-",
+                                              bytesPerRow: bytesPerRow, limit: limit)
+            }
+            guard let plan = planned else { return false }
+            if cfg.asOf == nil {
+                // The pass that finds the global as_of (PartitionedScoring's
+                // scoreGroups) needs only the set's: the plan has it, kept
+                // for the pass that scores.
+                spilled.partPlans[paths] = plan
+                try each(ScoringResult(accounts: [], contacts: [],
+                                       asOf: plan.latestKept == .min ? 0 : plan.latestKept, rowCount: 0))
+                return true
+            }
+            spilled.partPlans[paths] = nil
+            files = try writeParts(plan, spilled, paths)
+            if traceEnabled {
+                trace("\(rows) rows of one linked set: \(plan.parts) parts of whole contacts and threads, "
+                      + "\(plan.referencedPosts) posts given as \(plan.referencesGiven) references, plan "
+                      + "\(plan.peakBytes >> 20) MB, \(monotonicSeconds() - t) s")
+            }
+        }  // the plan is freed here, before the parts are scored
         var totals = ScoreTotals()
         var asOf = Int64.min
-        for (k, w) in writers.enumerated() {
-            phase?("computing scores, " + label + ", part \(k + 1) of \(plan.parts)")
+        let parts = files.parts.count
+        for (k, w) in files.parts.enumerated() {
+            phase?("computing scores, " + label + ", part \(k + 1) of \(parts)")
             let result: ScoringResult
             do {
-                result = try scorePart(part: w.path, references: referenceWriters[k].path, rows: w.rows, cfg,
-                                       limit: plan.partLimit)
+                result = try scorePart(part: w.path, references: files.references[k].path, rows: w.rows, cfg,
+                                       limit: files.partLimit)
             } catch is LinkedSetTooLarge where k == 0 {
                 return false  // the largest unit does not fit; nothing was handed on
             }
             unlink(w.path)
-            if traceEnabled { trace("part \(k + 1) of \(plan.parts): \(w.rows) rows scored") }
+            unlink(files.references[k].path)
+            if traceEnabled { trace("part \(k + 1) of \(parts): \(w.rows) rows scored") }
             if let partTotals = result.totals { totals.merge(partTotals) }
             asOf = max(asOf, result.asOf)
             var rowsOnly = result
@@ -281,6 +352,53 @@ extension ScoringJob {
         }
         try each(totals.result(cfg, asOf: cfg.asOf ?? asOf))
         return true
+    }
+
+    /// Read 2 of a set scored in parts: each row to its part's file; each
+    /// referable row also to the file of its id's partition, from which
+    /// the parts that need it get it in their reference files.
+    private func writeParts(_ plan: AccountPartPlan, _ spilled: SpilledGroups, _ paths: [String]) throws -> PartFiles {
+        let n = spilled.splits
+        spilled.splits += 1
+        let files = PartFiles(partLimit: plan.partLimit)
+        files.parts = try (0..<plan.parts).map {
+            try SpillWriter(path: spilled.dir + "/part-\(n)-\($0)", bufferSize: max(64 << 10, (4 << 20) / plan.parts))
+        }
+        let posts = try (0..<plan.partitions).map {
+            try SpillWriter(path: spilled.dir + "/part-\(n)-posts-\($0)", bufferSize: 64 << 10)
+        }
+        defer { for w in posts { unlink(w.path) } }
+        let records = try MergedSpill(paths)
+        try plan.startRead()
+        while let r = try records.next() {
+            let k = spilledKeys(r)
+            try files.parts[Int(try plan.nextPart())].append(record: r)
+            if AccountPartPlan.referable(k) { try posts[plan.partition(k.id)].append(record: r) }
+        }
+        for w in files.parts + posts { try w.finish() }
+        files.references = try (0..<plan.parts).map {
+            try SpillWriter(path: spilled.dir + "/part-\(n)-\($0)-references", bufferSize: 64 << 10)
+        }
+        for (i, w) in posts.enumerated() {
+            let pairs = try plan.references(partition: i)
+            guard !pairs.isEmpty else { continue }
+            let postRecords = try spillRecords(w.path, chunkSize: 1 << 20)
+            while let r = try postRecords.next() {
+                let id = spilledKeys(r).id
+                var lo = 0, hi = pairs.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if pairs[mid].post < id { lo = mid + 1 } else { hi = mid }
+                }
+                while lo < pairs.count && pairs[lo].post == id {
+                    try files.references[Int(pairs[lo].part)].append(record: r)
+                    lo += 1
+                }
+            }
+            unlink(w.path)
+        }
+        for w in files.references { try w.finish() }
+        return files
     }
 
     /// One part, with its references, scored by the group scorer (reset).

@@ -139,6 +139,50 @@ private func expectSameScoresInParts(_ store: SQLiteStore, _ context: String) th
         try expectSameScoresInParts(store, "a linked set in parts")
     }
 
+    /// Brand posts (outbound, without contact or thread) answered by
+    /// contacts in other parts: each such part gets the post as a
+    /// reference, so its answers are no orphans and leads count the same.
+    @Test func postsAnsweredFromOtherPartsAreGivenAsReferences() throws {
+        let dir = TempDir()
+        let store = try SQLiteStore(path: dir.file("posts.db"), create: true)
+        try load(store, rows: 20_000)
+        try store.conn.exec("UPDATE interactions SET account_id = 1")
+        let answers = try store.conn.prepare("""
+            SELECT count(*) FROM interactions a JOIN interactions p ON p.id = a.parent_id
+            WHERE p.inbound = 0 AND p.contact_id IS NULL AND p.thread_id IS NULL AND a.contact_id IS NOT NULL
+            """)
+        #expect(try answers.step() && answers.int64(0) > 100, "answers to posts: \(answers.int64(0))")
+        _ = try ScoringJob().run(store)
+        var job = ScoringJob()
+        job.prefix = "g_"
+        job.maxRowsInMemory = 2000
+        job.scorerMemoryLimit = 4_000_000
+        var phases: [String] = []
+        job.phase = { phases.append($0) }
+        _ = try job.run(store)
+        #expect(phases.contains { $0.contains("part 2 of") }, "\(phases.filter { $0.contains("part") })")
+        try expectSameScoresInParts(store, "posts as references")
+        // Two such accounts, and a latest row the engine drops (a later
+        // row of an id): every set is first scored for its as_of, and both
+        // plans are kept for the pass that scores (each with files of its
+        // own).
+        try store.conn.exec("""
+            INSERT INTO interactions (id, account_id, contact_id, parent_id, channel, kind, inbound, automated,
+              has_media, created_at, author_name, body, value, thread_id, agent_id)
+            SELECT id + 1000000000, 2, contact_id + 1000000000, parent_id + 1000000000, channel, kind, inbound,
+              automated, has_media, created_at, author_name, body, value, thread_id + 1000000000, agent_id
+            FROM interactions WHERE account_id = 1;
+            INSERT INTO interactions (id, account_id, channel, kind, inbound, created_at, body)
+            VALUES (3000000000, 3, 'twitter', 'mention', 1, '2020-01-01 00:00:00', 'hello'),
+                   (3000000000, 3, 'twitter', 'mention', 1, '2030-01-01 00:00:00', 'hello again');
+            """)
+        _ = try ScoringJob().run(store)
+        phases = []
+        _ = try job.run(store)
+        #expect(phases.filter { $0.contains("part 1 of") }.count == 2, "\(phases.filter { $0.contains("part") })")
+        try expectSameScoresInParts(store, "two accounts in parts, the latest row dropped")
+    }
+
     /// Rows that cannot be split (each answers the one before) and do not
     /// fit are an error, and nothing is written.
     @Test func oneUnitThatDoesNotFitIsAnErrorAndWritesNothing() throws {

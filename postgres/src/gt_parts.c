@@ -10,12 +10,16 @@
  * parts by rows, largest first, and the group's rows are written to one
  * new spill group per part, the references to one more per part.
  *
- * Memory (the plan's context): a hash entry per distinct contact and
- * thread of the set, an int and an int64 per node (a node per contact,
- * per thread and per row with neither) and an int per row with neither;
- * the ids, with their rows' nodes, and the parent ids go to 64 partition
- * files, read back one at a time into a hash table of that partition's
- * ids.
+ * Memory (the plan's context), at its peak in the first read: a hash
+ * entry per distinct contact and thread of the set and two ints per node
+ * (a node per contact, per thread and per row with neither). Each row's
+ * node goes to a file in the order of the rows, which the second read
+ * follows, so the hash tables are freed after the first. The ids, with
+ * their rows' nodes, and the parent ids go to 64 partition files, read
+ * back one at a time into a hash table of that partition's ids. Which
+ * parts need which post as a reference stays on disk too: one file of
+ * (post, part) pairs per partition, read with that partition's posts when
+ * the references are written.
  */
 #include "gt_pg.h"
 
@@ -48,40 +52,31 @@ typedef struct IdEntry
 	int64		created;		/* the earliest created_at of its rows */
 } IdEntry;
 
-typedef struct Request
+/* A post some part needs as a reference, read back sorted. */
+typedef struct PostPart
 {
 	int64		post;
-	int			post_node;
-	int			answer_node;
-	int			part;			/* the answer's part, once planned */
-} Request;
-
-typedef struct PostEntry
-{
-	int64		post;
-	int			first;			/* its requests: requests[first .. first + count) */
-	int			count;
-} PostEntry;
+	int			part;
+} PostPart;
 
 struct GtPartPlan
 {
 	MemoryContext cxt;
-	HTAB	   *contacts;
+	GtSpill    *sp;				/* holds pair_groups */
+	HTAB	   *contacts;		/* read 1 only */
 	HTAB	   *threads;
-	HTAB	   *posts;			/* referenced posts -> their requests */
 	int		   *parent;			/* disjoint sets of nodes */
-	int64	   *rows;			/* rows per node */
+	int32	   *rows;			/* rows per node */
 	int			nodes,
 				capacity;
 	int32	   *part_of_root;	/* per node: its part when it is a root */
-	int		   *lone;			/* the node of each row with neither contact nor
-								 * thread, in the order every read of the group
-								 * sees its rows */
-	int			nlone,
-				lone_cap,
-				lone_passed;	/* of them, passed by the current read */
-	Request    *requests;
-	int			nrequests;
+	int			node_group;		/* each row's node, in the order every read of
+								 * the group sees its rows (read 1 writes it,
+								 * read 2 follows it) */
+	int			pair_groups[ID_PARTITIONS];	/* per partition: (post, part) pairs,
+											 * sorted and distinct */
+	int64		referenced_posts,
+				references;
 	int			parts;
 	int64		latest_kept;
 };
@@ -93,7 +88,7 @@ new_node(GtPartPlan *p)
 	{
 		p->capacity *= 2;
 		p->parent = repalloc_huge(p->parent, (Size) p->capacity * sizeof(int));
-		p->rows = repalloc_huge(p->rows, (Size) p->capacity * sizeof(int64));
+		p->rows = repalloc_huge(p->rows, (Size) p->capacity * sizeof(int32));
 	}
 	p->parent[p->nodes] = p->nodes;
 	p->rows[p->nodes] = 0;
@@ -129,22 +124,11 @@ node_of(GtPartPlan *p, const gt_interaction *r)
 		else
 			gt_link_accounts(p->parent, n, m);
 	}
+	/* a row with neither gets a node of its own: such rows (posts, mostly)
+	 * join units only through their ids and parents; a shared node would
+	 * join the units of unrelated rows into one */
 	if (n < 0)
-	{
-		/* a node of its own: such rows (posts, mostly) join units only
-		 * through their ids and parents; shared nodes would join the units
-		 * of unrelated rows into one */
-		if (p->lone_passed == p->nlone)
-		{
-			if (p->nlone == p->lone_cap)
-			{
-				p->lone_cap *= 2;
-				p->lone = repalloc_huge(p->lone, (Size) p->lone_cap * sizeof(int));
-			}
-			p->lone[p->nlone++] = new_node(p);
-		}
-		n = p->lone[p->lone_passed++];
-	}
+		n = new_node(p);
 	return n;
 }
 
@@ -161,9 +145,9 @@ referable(const gt_interaction *r)
 }
 
 static int
-request_order(const void *a, const void *b)
+post_part_order(const void *a, const void *b)
 {
-	const Request *x = a,
+	const PostPart *x = a,
 			   *y = b;
 
 	if (x->post != y->post)
@@ -203,27 +187,15 @@ partition_of(int64 id)
 	return (int) ((((uint64) id) * UINT64CONST(0xD6E8FEB86659FD93)) >> 40) % ID_PARTITIONS;
 }
 
-static void
-add_request(GtPartPlan *p, int *cap, int64 post, int post_node, int answer_node)
-{
-	if (p->nrequests == *cap)
-	{
-		*cap *= 2;
-		p->requests = repalloc_huge(p->requests, (Size) *cap * sizeof(Request));
-	}
-	p->requests[p->nrequests].post = post;
-	p->requests[p->nrequests].post_node = post_node;
-	p->requests[p->nrequests++].answer_node = answer_node;
-}
-
 /*
  * Shared ids join their rows' units and a row joins its parent's, unless
- * the parent is one referable row (a request instead): one partition of
- * the ids at a time, so only its ids are in memory.
+ * the parent is one referable row: a request instead (the post, and the
+ * nodes of the post and its answer), written to `request_group`. One
+ * partition of the ids at a time, so only its ids are in memory.
  */
 static void
-resolve_partition(GtPartPlan *p, GtSpill *sp, int id_group, int parent_group, gt_interaction *rows, int batch,
-				  int *cap_requests)
+resolve_partition(GtPartPlan *p, GtSpill *sp, int id_group, int parent_group, int request_group,
+				  gt_interaction *rows, int batch)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake part ids", ALLOCSET_DEFAULT_SIZES);
 	HASHCTL		ctl;
@@ -275,7 +247,7 @@ resolve_partition(GtPartPlan *p, GtSpill *sp, int id_group, int parent_group, gt
 			if (!found)
 				continue;		/* names no row: an orphan in any part */
 			if (e->node & REFERABLE)
-				add_request(p, cap_requests, rows[i].id, (int) (e->node & ~REFERABLE), answer);
+				put_record(sp, request_group, rows[i].id, e->node & ~REFERABLE, answer);
 			else
 				gt_link_accounts(p->parent, (int) e->node, answer);
 		}
@@ -285,19 +257,99 @@ resolve_partition(GtPartPlan *p, GtSpill *sp, int id_group, int parent_group, gt
 	MemoryContextDelete(cxt);
 }
 
+/* The (post, part) pairs of a spill group, as plan_references wrote them,
+ * in `cxt`; their count in *n. */
+static PostPart *
+load_pairs(GtSpill *sp, int group, gt_interaction *rows, int batch, int *n)
+{
+	int			cap = 64,
+				k,
+				i;
+	PostPart   *pairs = palloc(cap * sizeof(PostPart));
+
+	*n = 0;
+	gt_spill_rewind(sp, group);
+	while ((k = gt_spill_read(sp, group, rows, batch)) > 0)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (i = 0; i < k; i++)
+		{
+			if (*n == cap)
+			{
+				cap *= 2;
+				pairs = repalloc_huge(pairs, (Size) cap * sizeof(PostPart));
+			}
+			pairs[*n].post = rows[i].id;
+			pairs[(*n)++].part = (int) rows[i].account_id;
+		}
+	}
+	return pairs;
+}
+
+/* One partition's requests (see resolve_partition) as a new spill group of
+ * sorted, distinct (post, part) pairs: the parts holding an answer but not
+ * its post. The request group is dropped. */
+static int
+plan_references(GtPartPlan *p, GtSpill *sp, int request_group, gt_interaction *rows, int batch)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake part requests", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	int			out = gt_spill_add_group(sp);
+	int			cap = 64,
+				n = 0,
+				k,
+				i;
+	PostPart   *pairs = palloc(cap * sizeof(PostPart));
+
+	gt_spill_rewind(sp, request_group);
+	while ((k = gt_spill_read(sp, request_group, rows, batch)) > 0)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (i = 0; i < k; i++)
+		{
+			/* put_record(post, post's node, answer's node) */
+			int			post_part = p->part_of_root[gt_set_root(p->parent, (int) rows[i].account_id)];
+			int			answer_part = p->part_of_root[gt_set_root(p->parent, (int) rows[i].created_at)];
+
+			if (answer_part == post_part)
+				continue;
+			if (n == cap)
+			{
+				cap *= 2;
+				pairs = repalloc_huge(pairs, (Size) cap * sizeof(PostPart));
+			}
+			pairs[n].post = rows[i].id;
+			pairs[n++].part = answer_part;
+		}
+	}
+	gt_spill_drop(sp, request_group);
+	qsort(pairs, n, sizeof(PostPart), post_part_order);
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0 && pairs[i].post == pairs[i - 1].post && pairs[i].part == pairs[i - 1].part)
+			continue;
+		if (i == 0 || pairs[i].post != pairs[i - 1].post)
+			p->referenced_posts++;
+		p->references++;
+		put_record(sp, out, pairs[i].post, pairs[i].part, 0);
+	}
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
+	return out;
+}
+
 GtPartPlan *
 gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_interaction *rows, int batch)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "givetake parts", ALLOCSET_DEFAULT_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	GtPartPlan *p = palloc0(sizeof(GtPartPlan));
-	HASHCTL		ctl;
 	int			id_groups[ID_PARTITIONS],
-				parent_groups[ID_PARTITIONS];
+				parent_groups[ID_PARTITIONS],
+				request_groups[ID_PARTITIONS];
 	int			k,
 				i,
-				nroots = 0,
-				cap_requests = 64;
+				nroots = 0;
 	int64		total = 0,
 				largest = 0;
 	GtSetLoad  *roots;
@@ -305,32 +357,41 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 	int		   *part;
 
 	p->cxt = cxt;
+	p->sp = sp;
 	p->capacity = 4096;
 	p->parent = palloc_extended((Size) p->capacity * sizeof(int), MCXT_ALLOC_HUGE);
-	p->rows = palloc_extended((Size) p->capacity * sizeof(int64), MCXT_ALLOC_HUGE);
-	p->lone_cap = 1024;
-	p->lone = palloc_extended((Size) p->lone_cap * sizeof(int), MCXT_ALLOC_HUGE);
+	p->rows = palloc_extended((Size) p->capacity * sizeof(int32), MCXT_ALLOC_HUGE);
 	p->contacts = node_table("givetake part contacts", cxt);
 	p->threads = node_table("givetake part threads", cxt);
-	p->requests = palloc((Size) cap_requests * sizeof(Request));
 	p->latest_kept = PG_INT64_MIN;
+	p->node_group = gt_spill_add_group(sp);
 	for (i = 0; i < ID_PARTITIONS; i++)
 	{
 		id_groups[i] = gt_spill_add_group(sp);
 		parent_groups[i] = gt_spill_add_group(sp);
+		request_groups[i] = gt_spill_add_group(sp);
 	}
 
-	/* Nodes and rows per node; ids and parents to their partitions. */
+	/* Read 1: each row's node (to the node group) and rows per node; ids
+	 * and parents to their partitions. A row makes at most two nodes, and
+	 * nodes and rows per node are int. */
 	gt_spill_rewind(sp, group);
 	while ((k = gt_spill_read(sp, group, rows, batch)) > 0)
 	{
 		CHECK_FOR_INTERRUPTS();
+		if (total + k > PG_INT32_MAX / 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("givetake: an account (with the accounts it is linked to) of more than %d rows "
+							"cannot be scored in parts", PG_INT32_MAX / 2)));
+		total += k;
 		for (i = 0; i < k; i++)
 		{
 			const gt_interaction *r = &rows[i];
 			int			n = node_of(p, r);
 
 			p->rows[n]++;
+			put_record(sp, p->node_group, n, 0, 0);
 			/* a row the engine drops (unknown codes) is no one's parent */
 			if (!known_codes(r))
 				continue;
@@ -340,8 +401,13 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 				put_record(sp, parent_groups[partition_of(r->parent_id)], r->parent_id, n, 0);
 		}
 	}
+	/* the tables are needed no more: read 2 follows the node group */
+	hash_destroy(p->contacts);
+	hash_destroy(p->threads);
+	p->contacts = p->threads = NULL;
+	total = 0;
 	for (i = 0; i < ID_PARTITIONS; i++)
-		resolve_partition(p, sp, id_groups[i], parent_groups[i], rows, batch, &cap_requests);
+		resolve_partition(p, sp, id_groups[i], parent_groups[i], request_groups[i], rows, batch);
 
 	/* Rows per unit; parts of about equal rows, largest unit first. */
 	for (i = 0; i < p->nodes; i++)
@@ -369,6 +435,9 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 	/* a unit past the rows of a part, with a margin, would not fit it */
 	if (nroots < 2 || largest * p->parts > total + total / 4)
 	{
+		for (i = 0; i < ID_PARTITIONS; i++)
+			gt_spill_drop(sp, request_groups[i]);
+		gt_spill_drop(sp, p->node_group);
 		MemoryContextSwitchTo(old);
 		MemoryContextDelete(cxt);
 		return NULL;
@@ -379,38 +448,19 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 	gt_deal_sets(roots, nroots, p->parts, part, load);
 	for (i = 0; i < nroots; i++)
 		p->part_of_root[roots[i].root] = part[i];
+	pfree(roots);
+	pfree(part);
+	pfree(p->rows);
+	p->rows = NULL;
 
-	/* The posts each part needs as references. */
-	for (i = 0; i < p->nrequests; i++)
-		p->requests[i].part = p->part_of_root[gt_set_root(p->parent, p->requests[i].answer_node)];
-	qsort(p->requests, p->nrequests, sizeof(Request), request_order);
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(int64);
-	ctl.entrysize = sizeof(PostEntry);
-	ctl.hcxt = cxt;
-	p->posts = hash_create("givetake part posts", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	for (i = 0; i < p->nrequests; i++)
-	{
-		const Request *q = &p->requests[i];
-		bool		found;
-		PostEntry  *pe;
-
-		if (q->part == p->part_of_root[gt_set_root(p->parent, q->post_node)])
-			continue;			/* the post is in that part */
-		if (i > 0 && q->post == p->requests[i - 1].post && q->part == p->requests[i - 1].part)
-			continue;
-		pe = hash_search(p->posts, &q->post, HASH_ENTER, &found);
-		if (!found)
-		{
-			pe->first = i;
-			pe->count = 0;
-		}
-		/* entries of one post are consecutive: mark the used ones */
-		p->requests[pe->first + pe->count++].part = q->part;
-	}
+	/* Per partition, the requests become the sorted (post, part) pairs of
+	 * the parts that need a post not in their own. */
+	for (i = 0; i < ID_PARTITIONS; i++)
+		p->pair_groups[i] = plan_references(p, sp, request_groups[i], rows, batch);
 	MemoryContextSwitchTo(old);
 	elog(DEBUG1, "givetake: " INT64_FORMAT " rows of one linked set in %d parts of whole contacts and threads, "
-		 "%ld posts given as references", total, p->parts, hash_get_num_entries(p->posts));
+		 INT64_FORMAT " posts given as " INT64_FORMAT " references", total, p->parts, p->referenced_posts,
+		 p->references);
 	return p;
 }
 
@@ -431,30 +481,87 @@ gt_parts_write(GtPartPlan *p, GtSpill *sp, int group, gt_interaction *rows, int 
 			   const int *part_groups, const int *reference_groups)
 {
 	MemoryContext old = MemoryContextSwitchTo(p->cxt);
+	int			post_groups[ID_PARTITIONS];
+	gt_interaction *nodes = palloc(batch * sizeof(gt_interaction));
 	int			k,
 				i,
-				j;
+				j,
+				nodes_read = 0,
+				nodes_used = 0;
 
+	/* Each row to its part; each referable row also to its id's partition. */
+	for (j = 0; j < ID_PARTITIONS; j++)
+		post_groups[j] = gt_spill_add_group(sp);
 	gt_spill_rewind(sp, group);
-	p->lone_passed = 0;
-	while ((k = gt_spill_read(sp, group, rows, batch)) > 0)
+	gt_spill_rewind(sp, p->node_group);
+	for (;;)
 	{
 		CHECK_FOR_INTERRUPTS();
+		/* a read of any group moves the texts of the rows last read, so
+		 * nodes are read only between batches of rows, and each batch of
+		 * rows is no larger than the nodes at hand */
+		if (nodes_used == nodes_read)
+		{
+			nodes_read = gt_spill_read(sp, p->node_group, nodes, batch);
+			nodes_used = 0;
+		}
+		k = nodes_read > 0 ? gt_spill_read(sp, group, rows, nodes_read - nodes_used) : 0;
+		if (k <= 0 && nodes_read <= 0)
+			k = -gt_spill_read(sp, group, rows, 1); /* both ended: no row may be left */
+		if (k < 0 || (k == 0 && nodes_read > 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("givetake: the rows of an account scored in parts changed between two reads "
+							"of its temporary files")));
+		if (k == 0)
+			break;
 		for (i = 0; i < k; i++)
 		{
 			const gt_interaction *r = &rows[i];
-			int			part = p->part_of_root[gt_set_root(p->parent, node_of(p, r))];
-			bool		found;
-			PostEntry  *pe;
+			int			part = p->part_of_root[gt_set_root(p->parent, (int) nodes[nodes_used++].id)];
 
 			gt_spill_write(sp, part_groups[part], r);
-			if (!referable(r))
-				continue;
-			pe = hash_search(p->posts, &r->id, HASH_FIND, &found);
-			if (found)
-				for (j = 0; j < pe->count; j++)
-					gt_spill_write(sp, reference_groups[p->requests[pe->first + j].part], r);
+			if (referable(r))
+				gt_spill_write(sp, post_groups[partition_of(r->id)], r);
 		}
+	}
+	gt_spill_drop(sp, p->node_group);
+	pfree(nodes);
+	/* Per partition: its posts to the parts that need them. */
+	for (j = 0; j < ID_PARTITIONS; j++)
+	{
+		MemoryContext cxt = AllocSetContextCreate(p->cxt, "givetake part references", ALLOCSET_DEFAULT_SIZES);
+		int			n;
+		PostPart   *pairs;
+
+		MemoryContextSwitchTo(cxt);
+		pairs = load_pairs(sp, p->pair_groups[j], rows, batch, &n);
+		gt_spill_drop(sp, p->pair_groups[j]);
+		gt_spill_rewind(sp, post_groups[j]);
+		while (n > 0 && (k = gt_spill_read(sp, post_groups[j], rows, batch)) > 0)
+		{
+			CHECK_FOR_INTERRUPTS();
+			for (i = 0; i < k; i++)
+			{
+				int			lo = 0,
+							hi = n;
+
+				while (lo < hi)
+				{
+					int			mid = lo + (hi - lo) / 2;
+
+					if (pairs[mid].post < rows[i].id)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				for (; lo < n && pairs[lo].post == rows[i].id; lo++)
+					gt_spill_write(sp, reference_groups[pairs[lo].part], &rows[i]);
+			}
+		}
+		gt_spill_drop(sp, post_groups[j]);
+		MemoryContextSwitchTo(p->cxt);
+		MemoryContextDelete(cxt);
 	}
 	MemoryContextSwitchTo(old);
 }
@@ -462,5 +569,10 @@ gt_parts_write(GtPartPlan *p, GtSpill *sp, int group, gt_interaction *rows, int 
 void
 gt_parts_free(GtPartPlan *plan)
 {
+	int			i;
+
+	for (i = 0; i < ID_PARTITIONS; i++)
+		gt_spill_drop(plan->sp, plan->pair_groups[i]);
+	gt_spill_drop(plan->sp, plan->node_group);
 	MemoryContextDelete(plan->cxt);
 }

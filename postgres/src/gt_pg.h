@@ -135,8 +135,9 @@ bool		gt_plan_scan_end(GtPlanScan *ps, size_t budget, GtPlanFacts *facts);
  * Rows of a source scored in groups, kept in temporary files (gt_spill.c)
  * that go with the transaction's resources. Created with a file per
  * group (the scan's buckets), which gt_spill_regroup then joins into
- * groups. gt_spill_read reads up to `max` rows of a group; their texts
- * stay valid until the next read. A group's files are deleted by
+ * groups. gt_spill_read reads up to `max` rows of a group (each group
+ * keeps its own place, so groups may be read in turns); their texts stay
+ * valid until the next read of any group. A group's files are deleted by
  * gt_spill_drop.
  */
 typedef struct GtSpill GtSpill;
@@ -163,6 +164,7 @@ void		gt_spill_drop(GtSpill *sp, int group);
  * posts each part needs as references to reference_groups[part] (spill
  * groups the caller added). gt_parts_latest_kept: the latest created_at of
  * a row the engine keeps (the set's default as_of; PG_INT64_MIN: none).
+ * gt_parts_free frees the plan and drops the spill groups it added.
  */
 typedef struct GtPartPlan GtPartPlan;
 

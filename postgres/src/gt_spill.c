@@ -41,7 +41,8 @@ struct GtSpill
 	int		   *next;			/* per slot: the next of its group, -1: last */
 	BufFile   **files;			/* per slot; NULL: no row (yet), or dropped */
 	int64	   *last_created;	/* per slot: the previous row's, writing */
-	int64		read_created;	/* the same, reading (one slot at a time) */
+	int64	   *read_created;	/* per slot: the same, reading (groups may be
+								 * read in turns) */
 	MemoryContext cxt;
 	char	   *buf;			/* payloads of the last batch read */
 	size_t		buf_cap;
@@ -59,6 +60,7 @@ gt_spill_create(int groups)
 	sp->next = palloc(sizeof(int) * Max(groups, 1));
 	sp->files = palloc0(sizeof(BufFile *) * Max(groups, 1));
 	sp->last_created = palloc0(sizeof(int64) * Max(groups, 1));
+	sp->read_created = palloc0(sizeof(int64) * Max(groups, 1));
 	for (i = 0; i < groups; i++)
 	{
 		sp->head[i] = sp->cur[i] = i;
@@ -76,9 +78,11 @@ gt_spill_add_group(GtSpill *sp)
 	sp->next = repalloc(sp->next, sizeof(int) * sp->slots);
 	sp->files = repalloc(sp->files, sizeof(BufFile *) * sp->slots);
 	sp->last_created = repalloc(sp->last_created, sizeof(int64) * sp->slots);
+	sp->read_created = repalloc(sp->read_created, sizeof(int64) * sp->slots);
 	sp->files[slot] = NULL;
 	sp->next[slot] = -1;
 	sp->last_created[slot] = 0;
+	sp->read_created[slot] = 0;
 	sp->head = repalloc(sp->head, sizeof(int) * (sp->count + 1));
 	sp->cur = repalloc(sp->cur, sizeof(int) * (sp->count + 1));
 	sp->head[sp->count] = sp->cur[sp->count] = slot;
@@ -193,13 +197,15 @@ gt_spill_rewind(GtSpill *sp, int group)
 {
 	int			slot;
 
-	sp->read_created = 0;
 	sp->cur[group] = sp->head[group];
 	for (slot = sp->head[group]; slot >= 0; slot = sp->next[slot])
+	{
+		sp->read_created[slot] = 0;
 		if (sp->files[slot] != NULL && BufFileSeek(sp->files[slot], 0, 0, SEEK_SET) != 0)
 			ereport(ERROR,
 					(errcode_for_file_access(),
 					 errmsg("givetake: could not rewind a temporary file of group %d", group + 1)));
+	}
 }
 
 pg_attribute_noreturn() static void
@@ -251,9 +257,9 @@ gt_spill_read(GtSpill *sp, int group, gt_interaction *rows, int max)
 
 		if (n == 0)
 		{
-			/* the group's next file; its created_at deltas start afresh */
+			/* the group's next file (its created_at deltas start afresh:
+			 * rewind set them) */
 			sp->cur[group] = sp->next[sp->cur[group]];
-			sp->read_created = 0;
 			continue;
 		}
 		if (n != sizeof(len))
@@ -280,8 +286,9 @@ gt_spill_read(GtSpill *sp, int group, gt_interaction *rows, int max)
 		r->flags = (uint32) get_varint(&p, end, group);
 		r->id = get_varint(&p, end, group);
 		r->account_id = get_varint(&p, end, group);
-		sp->read_created = (int64) ((uint64) sp->read_created + (uint64) get_varint(&p, end, group));
-		r->created_at = sp->read_created;
+		sp->read_created[sp->cur[group]] = (int64) ((uint64) sp->read_created[sp->cur[group]]
+													+ (uint64) get_varint(&p, end, group));
+		r->created_at = sp->read_created[sp->cur[group]];
 		if (r->flags & GT_ROW_HAS_CONTACT)
 			r->contact_id = get_varint(&p, end, group);
 		if (r->flags & GT_ROW_HAS_PARENT)

@@ -105,12 +105,21 @@ CREATE TEMP TABLE ref_sq_dropped AS SELECT * FROM givetake.score_accounts('gsq')
 SET givetake.max_memory = '1MB';
 CREATE TEMP TABLE sq_dropped AS SELECT * FROM givetake.score_accounts('gsq');
 SELECT pg_temp.differences('ref_sq_dropped', 'sq_dropped') AS differences;
--- one account that does not fit by itself (3,500 rows, a contact per row)
--- is scored in parts of whole contacts, with the rows of one pass
+-- one account that does not fit by itself (9,000 rows, a contact per row,
+-- answering 40 brand posts without contact or thread; more rows than one
+-- batch of reads) is scored in parts of whole contacts, with the rows of
+-- one pass: each part gets the posts its rows answer as references (else
+-- they would be orphans, and their purchases no give-attributed leads)
 INSERT INTO gsq
-SELECT 200000000 + g, 2000, 200000000 + g, NULL, 'twitter', 'mention', true, false, false,
-       timestamptz '2024-02-01 00:00+00' + g * interval '1 minute', 'Customer', 'hello', 0, NULL, NULL
-FROM generate_series(1, 3500) g;
+SELECT 300000000 + g, 2000, NULL, NULL, 'twitter', 'post', false, false, false,
+       timestamptz '2024-01-31 00:00+00' + g * interval '1 minute', 'Brand',
+       'How to reset your password: open Settings, then Security, then tap Reset. Hope this helps!', 0, NULL, NULL
+FROM generate_series(1, 40) g;
+INSERT INTO gsq
+SELECT 200000000 + g, 2000, 200000000 + g, 300000001 + g % 40, 'twitter', 'mention', true, false, false,
+       timestamptz '2024-02-01 00:00+00' + g * interval '1 minute', 'Customer', 'hello',
+       CASE WHEN g % 10 = 0 THEN 30.0 ELSE 0 END, NULL, NULL
+FROM generate_series(1, 9000) g;
 SET givetake.max_memory = -1;
 CREATE TEMP TABLE ref_sq_big AS SELECT * FROM givetake.score_accounts('gsq');
 CREATE TEMP TABLE ref_sq_big_periods AS SELECT * FROM givetake.score_periods('gsq', 'month');
