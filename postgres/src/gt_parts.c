@@ -86,7 +86,8 @@ new_node(GtPartPlan *p)
 {
 	if (p->nodes == p->capacity)
 	{
-		p->capacity *= 2;
+		/* at most 2^31 - 1 nodes: two per row, and rows are capped at 2^30 */
+		p->capacity = (int) Min((int64) p->capacity * 2, (int64) PG_INT32_MAX);
 		p->parent = repalloc_huge(p->parent, (Size) p->capacity * sizeof(int));
 		p->rows = repalloc_huge(p->rows, (Size) p->capacity * sizeof(int32));
 	}
