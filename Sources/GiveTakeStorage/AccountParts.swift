@@ -208,14 +208,7 @@ final class AccountPartPlan {
         var roots: [(rows: Int32, root: Int32)] = []
         roots.reserveCapacity(units)
         for n in perNode.indices where perNode[n] > 0 { roots.append((perNode[n], Int32(n))) }
-        roots.sort { ($0.rows, -$0.root) > ($1.rows, -$1.root) }
-        var load = [Int](repeating: 0, count: parts)
-        for u in roots {
-            var least = 0
-            for q in 1..<parts where load[q] < load[least] { least = q }
-            load[least] += Int(u.rows)
-            perNode[Int(u.root)] = Int32(least)
-        }
+        packLargestFirst(&roots, parts: parts) { self.perNode[Int($0)] = $1 }
         roots = []
         for n in perNode.indices {
             let r = sets.find(n)
@@ -256,7 +249,8 @@ final class AccountPartPlan {
         return pairs
     }
 
-    /// Before a read of the set's rows (in scan order) that asks `part`.
+    /// Before the read of the set's rows (in scan order) that asks
+    /// `nextPart` for each.
     func startRead() throws {
         nodes = try RecordReader(path: nodesPath, chunkSize: 1 << 20) { $0.count >= 4 ? 4 : nil }
     }

@@ -129,25 +129,26 @@ func partition(_ counts: [(account: Int64, rows: Int)], _ links: [(Int64, Int64)
     if size.count < 2 { return nil }
     let parts = min(max(2, wanted), size.count)
     var partOfRoot: [Int: Int32] = [:]
-    for (root, part) in packLargestFirst(size.map { (root: $0.key, rows: $0.value) }, parts: parts) {
-        partOfRoot[root] = part
-    }
+    var roots = size.map { (rows: $0.value, root: $0.key) }
+    packLargestFirst(&roots, parts: parts) { partOfRoot[$0] = $1 }
     var partOf: [Int64: Int32] = [:]
     for i in counts.indices { partOf[counts[i].account] = partOfRoot[sets.find(i)]! }
     return (partOf, parts)
 }
 
-/// Sets (their root and rows) dealt into `parts` parts: largest first,
+/// Sets (their rows and root) dealt into `parts` parts: largest first,
 /// ties by root so a split is deterministic, each to the part with the
-/// fewest rows so far. The part of each root.
-func packLargestFirst(_ sets: [(root: Int, rows: Int)], parts: Int) -> [(root: Int, part: Int32)] {
-    let order = sets.sorted { ($0.rows, -$0.root) > ($1.rows, -$1.root) }
+/// fewest rows so far; `assign` gets each root's part. Sorts `sets` in
+/// place (a plan of millions of units keeps them as two Int32).
+func packLargestFirst<T: FixedWidthInteger & SignedInteger>(_ sets: inout [(rows: T, root: T)], parts: Int,
+                                            _ assign: (_ root: T, _ part: Int32) -> Void) {
+    sets.sort { ($0.rows, -$0.root) > ($1.rows, -$1.root) }
     var load = [Int](repeating: 0, count: parts)
-    return order.map { set in
+    for set in sets {
         var least = 0
         for p in 1..<parts where load[p] < load[least] { least = p }
-        load[least] += set.rows
-        return (set.root, Int32(least))
+        load[least] += Int(set.rows)
+        assign(set.root, Int32(least))
     }
 }
 

@@ -258,6 +258,19 @@ resolve_partition(GtPartPlan *p, GtSpill *sp, int id_group, int parent_group, in
 	MemoryContextDelete(cxt);
 }
 
+/* Appends a pair to a growing array (in the current memory context). */
+static void
+push_pair(PostPart **pairs, int *n, int *cap, int64 post, int part)
+{
+	if (*n == *cap)
+	{
+		*cap *= 2;
+		*pairs = repalloc_huge(*pairs, (Size) *cap * sizeof(PostPart));
+	}
+	(*pairs)[*n].post = post;
+	(*pairs)[(*n)++].part = part;
+}
+
 /* The (post, part) pairs of a spill group, as plan_references wrote them,
  * in `cxt`; their count in *n. */
 static PostPart *
@@ -274,15 +287,7 @@ load_pairs(GtSpill *sp, int group, gt_interaction *rows, int batch, int *n)
 	{
 		CHECK_FOR_INTERRUPTS();
 		for (i = 0; i < k; i++)
-		{
-			if (*n == cap)
-			{
-				cap *= 2;
-				pairs = repalloc_huge(pairs, (Size) cap * sizeof(PostPart));
-			}
-			pairs[*n].post = rows[i].id;
-			pairs[(*n)++].part = (int) rows[i].account_id;
-		}
+			push_pair(&pairs, n, &cap, rows[i].id, (int) rows[i].account_id);
 	}
 	return pairs;
 }
@@ -312,15 +317,8 @@ plan_references(GtPartPlan *p, GtSpill *sp, int request_group, gt_interaction *r
 			int			post_part = p->part_of_root[gt_set_root(p->parent, (int) rows[i].account_id)];
 			int			answer_part = p->part_of_root[gt_set_root(p->parent, (int) rows[i].created_at)];
 
-			if (answer_part == post_part)
-				continue;
-			if (n == cap)
-			{
-				cap *= 2;
-				pairs = repalloc_huge(pairs, (Size) cap * sizeof(PostPart));
-			}
-			pairs[n].post = rows[i].id;
-			pairs[n++].part = answer_part;
+			if (answer_part != post_part)
+				push_pair(&pairs, &n, &cap, rows[i].id, answer_part);
 		}
 	}
 	gt_spill_drop(sp, request_group);
@@ -406,7 +404,6 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 	hash_destroy(p->contacts);
 	hash_destroy(p->threads);
 	p->contacts = p->threads = NULL;
-	total = 0;
 	for (i = 0; i < ID_PARTITIONS; i++)
 		resolve_partition(p, sp, id_groups[i], parent_groups[i], request_groups[i], rows, batch);
 
@@ -427,7 +424,6 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 		{
 			roots[nroots].root = i;
 			roots[nroots++].rows = p->rows[i];
-			total += p->rows[i];
 			largest = Max(largest, p->rows[i]);
 		}
 	/* as many parts as the memory needs, with a margin (parts are
@@ -477,6 +473,16 @@ gt_parts_latest_kept(const GtPartPlan *plan)
 	return plan->latest_kept;
 }
 
+/* The group's rows and its node group (read 1's nodes) disagree. */
+static void
+rows_changed(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INTERNAL_ERROR),
+			 errmsg("givetake: the rows of an account scored in parts changed between two reads of its "
+					"temporary files")));
+}
+
 void
 gt_parts_write(GtPartPlan *p, GtSpill *sp, int group, gt_interaction *rows, int batch,
 			   const int *part_groups, const int *reference_groups)
@@ -505,17 +511,12 @@ gt_parts_write(GtPartPlan *p, GtSpill *sp, int group, gt_interaction *rows, int 
 		{
 			nodes_read = gt_spill_read(sp, p->node_group, nodes, batch);
 			nodes_used = 0;
+			if (nodes_read == 0)
+				break;
 		}
-		k = nodes_read > 0 ? gt_spill_read(sp, group, rows, nodes_read - nodes_used) : 0;
-		if (k <= 0 && nodes_read <= 0)
-			k = -gt_spill_read(sp, group, rows, 1); /* both ended: no row may be left */
-		if (k < 0 || (k == 0 && nodes_read > 0))
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("givetake: the rows of an account scored in parts changed between two reads "
-							"of its temporary files")));
+		k = gt_spill_read(sp, group, rows, nodes_read - nodes_used);
 		if (k == 0)
-			break;
+			rows_changed();
 		for (i = 0; i < k; i++)
 		{
 			const gt_interaction *r = &rows[i];
@@ -526,6 +527,8 @@ gt_parts_write(GtPartPlan *p, GtSpill *sp, int group, gt_interaction *rows, int 
 				gt_spill_write(sp, post_groups[partition_of(r->id)], r);
 		}
 	}
+	if (gt_spill_read(sp, group, rows, 1) > 0)
+		rows_changed();
 	gt_spill_drop(sp, p->node_group);
 	pfree(nodes);
 	/* Per partition: its posts to the parts that need them. */
