@@ -13,8 +13,8 @@
 // within 1 % or 1 s).
 //
 // Memory, at its peak in the first read: a node per distinct contact and
-// per distinct (account, thread) (a table slot of 12 or 20 bytes at a load
-// of 3/8 to 3/4, and two 4-byte entries: 25 to 60 bytes each) and per row
+// per distinct (account, thread) (a table slot of 12 bytes at a load of
+// 3/8 to 3/4, and two 4-byte entries: 24 to 40 bytes each) and per row
 // with neither (8 bytes). The tables are freed after that read (each
 // row's node went to a file, in scan order, which the second read
 // follows); then the ids of one partition file at a time (a dictionary of
@@ -30,8 +30,8 @@ import Glibc
 /// Where each spilled row of a linked set goes when it is scored in parts.
 final class AccountPartPlan {
     /// Read 1 only: the nodes of contacts and of (account, thread) pairs.
-    private var contactNode = NodeTable(pairs: false)
-    private var threadNode = NodeTable(pairs: true)
+    private var contactNode = NodeTable()
+    private var threadNode = NodeTable()
     /// Until the parts are planned: the units, and rows per node.
     private var sets = DisjointSets(0)
     /// Per node: its rows, then (once planned) its part.
@@ -86,9 +86,9 @@ final class AccountPartPlan {
     /// join the units of unrelated rows into one).
     private func node(_ k: SpilledKeys) -> Int {
         var n = -1
-        if let c = k.contact { n = Int(contactNode.node(c, 0, orInsert: newNode)) }
+        if let c = k.contact { n = Int(contactNode.node(c, orInsert: newNode)) }
         if let t = k.thread {
-            let m = Int(threadNode.node(k.account, t, orInsert: newNode))
+            let m = Int(threadNode.node(NodeTable.threadKey(account: k.account, thread: t), orInsert: newNode))
             if n < 0 { n = m } else { sets.join(n, m) }
         }
         return n < 0 ? Int(newNode()) : n
@@ -138,8 +138,8 @@ final class AccountPartPlan {
         }
         try nodeOfRow.finish()
         peakBytes = bytesHeld
-        contactNode = NodeTable(pairs: false)
-        threadNode = NodeTable(pairs: true)
+        contactNode = NodeTable()
+        threadNode = NodeTable()
         // Shared ids and parents join units, except a parent that is one
         // referable row: its answers get it as a reference. Such requests
         // (post, the post's node and the answer's) go to a file per

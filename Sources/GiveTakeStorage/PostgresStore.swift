@@ -40,6 +40,11 @@ public final class PostgresStore: InteractionStore, BatchSource {
         return types
     }
 
+    /// Whether a quoted relation name is a plain table (relkind 'r').
+    private func isPlainTable(_ quoted: String) throws -> Bool {
+        try pg.exec("SELECT relkind = 'r' FROM pg_class WHERE oid = to_regclass($1)", [quoted]).string(0, 0) == "t"
+    }
+
     /// The types binary COPY must deliver; a table that has exactly these
     /// (required and optional columns) is copied as is (faster than COPY
     /// of a casting query).
@@ -86,7 +91,11 @@ public final class PostgresStore: InteractionStore, BatchSource {
         let types = try columnTypes(request.table)
         let all = Schema.interactionColumns + Schema.optionalInteractionColumns
         if request.accounts == nil && all.map({ types[$0] ?? "" }) == Self.canonicalTypes {
-            try pg.exec("COPY \(q) (" + all.joined(separator: ", ") + ") TO STDOUT (FORMAT binary)")
+            // COPY reads only a plain table itself; a view, a partitioned
+            // or a foreign table is copied through its query.
+            let columns = all.joined(separator: ", ")
+            let source = try isPlainTable(q) ? "\(q) (\(columns))" : "(SELECT \(columns) FROM \(q))"
+            try pg.exec("COPY \(source) TO STDOUT (FORMAT binary)")
         } else {
             let optional = Schema.optionalInteractionColumns.map { types[$0] != nil ? "\($0)::int8" : "NULL::int8" }
             var query = "SELECT \(Self.castSelect), " + optional.joined(separator: ", ") + " FROM \(q)"

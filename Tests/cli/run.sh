@@ -565,6 +565,17 @@ elif PG_NO_TRAP=1 pg_start; then
   same "PostgreSQL, SQLite and in-process give identical account rows" pg.csv memory.csv
   givetake score "$PGURL" --format csv -q --group-rows 2000 >pg-grouped.csv
   same "PostgreSQL in groups of accounts gives identical rows" pg-grouped.csv memory.csv
+  # COPY reads only plain tables: a view and a partitioned table are read
+  # through their query, with the same rows.
+  psql -qc "create view interactions_view as select * from interactions;
+    create table interactions_parted (like interactions) partition by range (id);
+    create table interactions_low partition of interactions_parted for values from (minvalue) to (3000);
+    create table interactions_high partition of interactions_parted for values from (3000) to (maxvalue);
+    insert into interactions_parted select * from interactions"
+  givetake score "$PGURL" --table interactions_view --out-prefix view_ --format csv -q >pg-view.csv
+  same "PostgreSQL: a view is a source" pg-view.csv memory.csv
+  givetake score "$PGURL" --table interactions_parted --out-prefix parted_ --format csv -q >pg-parted.csv
+  same "PostgreSQL: a partitioned table is a source" pg-parted.csv memory.csv
   # The many small accounts of small.db: a group that outgrows its scorer
   # is split, as over SQLite.
   psql -qc "create table small (like interactions); insert into small (id, account_id, contact_id, parent_id, channel,

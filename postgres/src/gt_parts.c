@@ -10,11 +10,12 @@
  * parts by rows, largest first, and the group's rows are written to one
  * new spill group per part, the references to one more per part.
  *
- * Memory (the plan's context), at its peak in the first read: a hash
- * entry per distinct contact and thread of the set and two ints per node
- * (a node per contact, per thread and per row with neither). Each row's
- * node goes to a file in the order of the rows, which the second read
- * follows, so the hash tables are freed after the first. The ids, with
+ * Memory (the plan's context), at its peak in the first read: a map slot
+ * per distinct contact and thread of the set (12 bytes, the maps at most
+ * 3/4 full: gt_node_map.c) and two ints per node (a node per contact, per
+ * thread and per row with neither). Each row's node goes to a file in the
+ * order of the rows, which the second read follows, so the maps are freed
+ * after the first. The ids, with
  * their rows' nodes, and the parent ids go to 64 partition files, read
  * back one at a time into a hash table of that partition's ids. Which
  * parts need which post as a reference stays on disk too: one file of
@@ -32,18 +33,6 @@
 /* Ids and parent ids go to this many partitions (spill groups), one in
  * memory at a time. */
 #define ID_PARTITIONS 64
-
-typedef struct ThreadKey
-{
-	int64		account;
-	int64		thread;
-} ThreadKey;
-
-typedef struct NodeEntry
-{
-	int64		key[2];			/* a contact_id, or a ThreadKey */
-	int			node;
-} NodeEntry;
 
 typedef struct IdEntry
 {
@@ -63,8 +52,8 @@ struct GtPartPlan
 {
 	MemoryContext cxt;
 	GtSpill    *sp;				/* holds pair_groups */
-	HTAB	   *contacts;		/* read 1 only */
-	HTAB	   *threads;
+	GtNodeMap	contacts;		/* read 1 only */
+	GtNodeMap	threads;		/* keys: thread_key() */
 	int		   *parent;			/* disjoint sets of nodes */
 	int32	   *rows;			/* rows per node */
 	int			nodes,
@@ -79,6 +68,7 @@ struct GtPartPlan
 				references;
 	int			parts;
 	int64		latest_kept;
+	Size		peak_bytes;		/* the maps and node arrays after read 1 */
 };
 
 static int
@@ -97,15 +87,26 @@ new_node(GtPartPlan *p)
 }
 
 static int
-keyed_node(GtPartPlan *p, HTAB *table, int64 a, int64 b)
+keyed_node(GtPartPlan *p, GtNodeMap *map, int64 key)
 {
-	int64		key[2] = {a, b};
 	bool		found;
-	NodeEntry  *e = hash_search(table, key, HASH_ENTER, &found);
+	int32	   *node = gt_node_map_slot(map, key, &found);
 
 	if (!found)
-		e->node = new_node(p);
-	return e->node;
+		*node = new_node(p);
+	return *node;
+}
+
+/*
+ * One int64 for (account, thread_id): the thread_id with the bits of its
+ * account's hash flipped, so the threads of one account never share a key.
+ * Two threads of different accounts may (about one pair in 2^64): that
+ * only keeps them in one part, which changes no score.
+ */
+static int64
+thread_key(const gt_interaction *r)
+{
+	return (int64) (gt_mix64((uint64) r->account_id) ^ (uint64) r->thread_id);
 }
 
 /* The node of a row (new contacts and threads get one). */
@@ -115,10 +116,10 @@ node_of(GtPartPlan *p, const gt_interaction *r)
 	int			n = -1;
 
 	if (r->flags & GT_ROW_HAS_CONTACT)
-		n = keyed_node(p, p->contacts, r->contact_id, 0);
+		n = keyed_node(p, &p->contacts, r->contact_id);
 	if (r->flags & GT_ROW_HAS_THREAD)
 	{
-		int			m = keyed_node(p, p->threads, r->account_id, r->thread_id);
+		int			m = keyed_node(p, &p->threads, thread_key(r));
 
 		if (n < 0)
 			n = m;
@@ -154,18 +155,6 @@ post_part_order(const void *a, const void *b)
 	if (x->post != y->post)
 		return x->post < y->post ? -1 : 1;
 	return (x->part > y->part) - (x->part < y->part);
-}
-
-static HTAB *
-node_table(const char *name, MemoryContext cxt)
-{
-	HASHCTL		ctl;
-
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = 2 * sizeof(int64);
-	ctl.entrysize = sizeof(NodeEntry);
-	ctl.hcxt = cxt;
-	return hash_create(name, 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 
 /* A record of the id and parent partitions, as a spilled row: the id (or
@@ -360,8 +349,8 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 	p->capacity = 4096;
 	p->parent = palloc_extended((Size) p->capacity * sizeof(int), MCXT_ALLOC_HUGE);
 	p->rows = palloc_extended((Size) p->capacity * sizeof(int32), MCXT_ALLOC_HUGE);
-	p->contacts = node_table("givetake part contacts", cxt);
-	p->threads = node_table("givetake part threads", cxt);
+	gt_node_map_init(&p->contacts, cxt);
+	gt_node_map_init(&p->threads, cxt);
 	p->latest_kept = PG_INT64_MIN;
 	p->node_group = gt_spill_add_group(sp);
 	for (i = 0; i < ID_PARTITIONS; i++)
@@ -401,9 +390,10 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 		}
 	}
 	/* the tables are needed no more: read 2 follows the node group */
-	hash_destroy(p->contacts);
-	hash_destroy(p->threads);
-	p->contacts = p->threads = NULL;
+	p->peak_bytes = gt_node_map_bytes(&p->contacts) + gt_node_map_bytes(&p->threads)
+		+ (Size) p->capacity * (sizeof(int) + sizeof(int32));
+	gt_node_map_free(&p->contacts);
+	gt_node_map_free(&p->threads);
 	for (i = 0; i < ID_PARTITIONS; i++)
 		resolve_partition(p, sp, id_groups[i], parent_groups[i], request_groups[i], rows, batch);
 
@@ -456,8 +446,8 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 		p->pair_groups[i] = plan_references(p, sp, request_groups[i], rows, batch);
 	MemoryContextSwitchTo(old);
 	elog(DEBUG1, "givetake: " INT64_FORMAT " rows of one linked set in %d parts of whole contacts and threads, "
-		 INT64_FORMAT " posts given as " INT64_FORMAT " references", total, p->parts, p->referenced_posts,
-		 p->references);
+		 INT64_FORMAT " posts given as " INT64_FORMAT " references, plan %zu MB", total, p->parts,
+		 p->referenced_posts, p->references, p->peak_bytes >> 20);
 	return p;
 }
 

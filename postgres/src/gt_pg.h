@@ -154,6 +154,27 @@ int			gt_spill_read(GtSpill *sp, int group, gt_interaction *rows, int max);
 void		gt_spill_drop(GtSpill *sp, int group);
 
 /*
+ * A map from an int64 key to an int node, in `cxt` (gt_node_map.c): 12
+ * bytes a slot, at most 3/4 full. gt_node_map_slot returns the key's node
+ * slot, *found false when the key is new: its slot then holds -1 and the
+ * caller stores the node (>= 0) before the next call. gt_node_map_bytes:
+ * the slots' bytes.
+ */
+typedef struct GtNodeMap
+{
+	int64	   *keys;
+	int32	   *node;			/* -1: empty slot */
+	uint64		mask;
+	uint64		count;
+	MemoryContext cxt;
+} GtNodeMap;
+
+void		gt_node_map_init(GtNodeMap *m, MemoryContext cxt);
+int32	   *gt_node_map_slot(GtNodeMap *m, int64 key, bool *found);
+Size		gt_node_map_bytes(const GtNodeMap *m);
+void		gt_node_map_free(GtNodeMap *m);
+
+/*
  * One linked set too large for givetake.max_memory, scored in parts of
  * whole contacts and threads (gt_parts.c): gt_parts_plan reads spill
  * group `group` (through `rows`, room for `batch` rows) and plans as many
