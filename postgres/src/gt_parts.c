@@ -408,7 +408,12 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 			p->rows[i] = 0;
 		}
 	}
-	roots = palloc_extended((Size) p->nodes * sizeof(GtSetLoad), MCXT_ALLOC_HUGE);
+	/* the units only (far fewer than the nodes at 10^8 rows) */
+	for (i = 0; i < p->nodes; i++)
+		if (p->parent[i] == i && p->rows[i] > 0)
+			nroots++;
+	roots = palloc_extended((Size) Max(nroots, 1) * sizeof(GtSetLoad), MCXT_ALLOC_HUGE);
+	nroots = 0;
 	for (i = 0; i < p->nodes; i++)
 		if (p->parent[i] == i && p->rows[i] > 0)
 		{
@@ -429,7 +434,9 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 		MemoryContextDelete(cxt);
 		return NULL;
 	}
-	p->part_of_root = palloc_extended((Size) p->nodes * sizeof(int32), MCXT_ALLOC_HUGE);
+	/* rows per node are in roots now: their array holds the parts */
+	p->part_of_root = p->rows;
+	p->rows = NULL;
 	part = palloc_extended((Size) nroots * sizeof(int), MCXT_ALLOC_HUGE);
 	load = palloc(p->parts * sizeof(int64));
 	gt_deal_sets(roots, nroots, p->parts, part, load);
@@ -437,8 +444,6 @@ gt_parts_plan(GtSpill *sp, int group, double bytes_per_row, double limit, gt_int
 		p->part_of_root[roots[i].root] = part[i];
 	pfree(roots);
 	pfree(part);
-	pfree(p->rows);
-	p->rows = NULL;
 
 	/* Per partition, the requests become the sorted (post, part) pairs of
 	 * the parts that need a post not in their own. */
